@@ -1,0 +1,12 @@
+//! Keyholder: safeguarding access records for a school office PC, kept in one encrypted file.
+//!
+//! Layers, each depending only on those after it: `ui` → `service` → (`auth`, `vault`, `model`).
+
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod demo;
+pub mod model;
+pub mod service;
+pub mod ui;
+pub mod vault;

@@ -1,0 +1,21 @@
+//! The school's domain, with no I/O: what the help sheets call users, user groups, pupil groups,
+//! categories and permissions. Everything here is plain data and pure functions so the rules can
+//! be tested without a vault or a window.
+
+pub mod category;
+pub mod group;
+pub mod ids;
+pub mod names;
+pub mod permission;
+pub mod pupil;
+pub mod user;
+
+pub use category::Category;
+pub use group::{GroupType, PupilGroup};
+pub use ids::{CategoryId, IncidentId, PupilGroupId, PupilId, UserGroupId, UserId};
+pub use permission::{
+    CategoryGrant, CategoryPermission, CategoryPermissions, EffectivePermissions,
+    PermissionSection, SystemPermission, SystemPermissions,
+};
+pub use pupil::Pupil;
+pub use user::{KeyState, User, UserGroup};

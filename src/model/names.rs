@@ -1,0 +1,61 @@
+//! How people's names are shown, including the initials used when Hide Names is on.
+
+/// "Forename Surname", trimmed.
+pub fn full_name(forename: &str, surname: &str) -> String {
+    format!("{} {}", forename.trim(), surname.trim())
+        .trim()
+        .to_string()
+}
+
+/// "H. Q." style initials: the first letter of each part of the name, so a pupil on a screen
+/// that someone else can see is not identified by name.
+pub fn initials(forename: &str, surname: &str) -> String {
+    let first = |s: &str| {
+        s.trim()
+            .chars()
+            .next()
+            .map(|c| c.to_uppercase().to_string())
+    };
+    match (first(forename), first(surname)) {
+        (Some(f), Some(s)) => format!("{f}. {s}."),
+        (Some(f), None) => format!("{f}."),
+        (None, Some(s)) => format!("{s}."),
+        (None, None) => "?".to_string(),
+    }
+}
+
+/// Key for sorting people as the school does: surname, then forename, ignoring case.
+pub fn sort_key(forename: &str, surname: &str) -> (String, String) {
+    (
+        surname.trim().to_lowercase(),
+        forename.trim().to_lowercase(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initials_use_first_letters_including_accents() {
+        assert_eq!(initials("Élodie", "O'Neill"), "É. O.");
+        assert_eq!(initials("  amir ", "khan"), "A. K.");
+        assert_eq!(initials("", "Khan"), "K.");
+        assert_eq!(initials("", ""), "?");
+    }
+
+    #[test]
+    fn full_name_trims() {
+        assert_eq!(full_name(" Ruth ", "Okafor "), "Ruth Okafor");
+    }
+
+    #[test]
+    fn sort_key_orders_by_surname_first() {
+        let mut people = [("Zoe", "Adams"), ("Amy", "Brooks"), ("Ben", "adams")];
+        people.sort_by_key(|(f, s)| sort_key(f, s));
+        assert_eq!(
+            people,
+            [("Ben", "adams"), ("Zoe", "Adams"), ("Amy", "Brooks")]
+        );
+    }
+}

@@ -1,0 +1,54 @@
+//! Staff users and the user groups that give them their permissions.
+
+use super::names;
+use super::permission::{CategoryPermissions, SystemPermissions};
+use super::{UserGroupId, UserId};
+
+/// Where a user stands with their soft key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyState {
+    NotEnrolled,
+    Active,
+    /// Too many wrong codes; refused until the given unix time or until an admin clears it.
+    Locked {
+        until: i64,
+    },
+}
+
+impl KeyState {
+    pub fn label(self) -> &'static str {
+        match self {
+            KeyState::NotEnrolled => "not enrolled",
+            KeyState::Active => "active",
+            KeyState::Locked { .. } => "locked",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub title: String,
+    pub forename: String,
+    pub surname: String,
+    pub email: String,
+    pub job_title: String,
+    pub user_group: UserGroupId,
+    pub active: bool,
+    pub last_login_at: Option<i64>,
+}
+
+impl User {
+    pub fn full_name(&self) -> String {
+        names::full_name(&self.forename, &self.surname)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserGroup {
+    pub id: UserGroupId,
+    pub name: String,
+    pub active: bool,
+    pub system: SystemPermissions,
+    pub categories: CategoryPermissions,
+}

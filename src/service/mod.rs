@@ -1,0 +1,14 @@
+//! What a signed-in person can do. Every operation checks their permissions, writes through the
+//! vault and leaves an audit entry; no screen or command touches the vault directly.
+
+pub mod error;
+pub mod recovery;
+pub mod school_data;
+pub mod session;
+pub mod setup;
+pub mod sign_in;
+
+pub use error::{Error, Result};
+pub use school_data::SchoolData;
+pub use session::{Me, Overview, Session};
+pub use sign_in::{PendingCode, SignInStep, sign_in};

@@ -1,0 +1,613 @@
+//! The whole school as one plain structure: what `export` writes, what `load` reads, and what a
+//! new school or the demo school is built from. References between parts use the names people see
+//! (e-mail addresses, group and category names), never internal row numbers, so a file can be
+//! read, checked and edited by a person.
+
+use super::error::{Error, Result};
+use crate::model::category::tree_order;
+use crate::model::{
+    CategoryGrant, CategoryId, CategoryPermissions, GroupType, PupilGroupId, PupilId,
+    SystemPermission, SystemPermissions, UserGroupId, UserId,
+};
+use crate::vault::queries::{categories, groups, incidents, people, pupils, school};
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// Bumped whenever a field's meaning changes; documented in docs/export-format.md.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolData {
+    pub format_version: u32,
+    #[serde(default)]
+    pub app_version: String,
+    #[serde(default)]
+    pub exported_at: i64,
+    pub school: SchoolSection,
+    pub group_types: Vec<GroupTypeData>,
+    pub groups: Vec<GroupData>,
+    pub categories: Vec<CategoryData>,
+    pub user_groups: Vec<UserGroupData>,
+    pub users: Vec<UserData>,
+    pub pupils: Vec<PupilData>,
+    pub incidents: Vec<IncidentData>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolSection {
+    pub name: String,
+    pub idle_lock_minutes: u32,
+    #[serde(default)]
+    pub is_demo: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupTypeData {
+    #[serde(rename = "type")]
+    pub group_type: String,
+    pub restricted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupData {
+    #[serde(rename = "type")]
+    pub group_type: String,
+    pub name: String,
+    pub mis_id: Option<String>,
+    #[serde(default)]
+    pub is_new: bool,
+    /// E-mail addresses of the users on this group's access list.
+    #[serde(default)]
+    pub access: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryData {
+    pub name: String,
+    #[serde(default)]
+    pub archived: bool,
+    #[serde(default)]
+    pub sub_categories: Vec<SubCategoryData>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubCategoryData {
+    pub name: String,
+    #[serde(default)]
+    pub archived: bool,
+}
+
+/// A category or sub-category, by name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct CategoryRef {
+    pub category: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_category: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryGrantData {
+    #[serde(flatten)]
+    pub category: CategoryRef,
+    pub view_students: bool,
+    pub view_incidents: bool,
+    pub add_incidents: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserGroupData {
+    pub name: String,
+    pub active: bool,
+    pub system_permissions: Vec<String>,
+    pub category_permissions: Vec<CategoryGrantData>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserData {
+    #[serde(default)]
+    pub title: String,
+    pub forename: String,
+    pub surname: String,
+    pub email: String,
+    #[serde(default)]
+    pub job_title: String,
+    pub user_group: String,
+    pub active: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_login_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupRef {
+    #[serde(rename = "type")]
+    pub group_type: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PupilData {
+    pub mis_id: Option<String>,
+    pub upn: Option<String>,
+    pub forename: String,
+    pub surname: String,
+    pub date_of_birth: Option<String>,
+    #[serde(default)]
+    pub archived: bool,
+    #[serde(default)]
+    pub groups: Vec<GroupRef>,
+    #[serde(default)]
+    pub monitored: Vec<CategoryRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentData {
+    /// Position of the pupil in `pupils`, counting from 0.
+    pub pupil: usize,
+    pub category: CategoryRef,
+    pub occurred_at: i64,
+    pub description: String,
+    pub recorded_by: Option<String>,
+    pub recorded_at: i64,
+    #[serde(default)]
+    pub linked_pupils: Vec<usize>,
+}
+
+impl SchoolData {
+    /// Parses an export file, refusing one from a newer version.
+    pub fn from_json(text: &str) -> Result<SchoolData> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| Error::BadExport(e.to_string()))?;
+        let version = value
+            .get("format_version")
+            .and_then(|v| v.as_u64())
+            .ok_or_else(|| Error::BadExport("it has no format_version".into()))?;
+        if version > u64::from(FORMAT_VERSION) {
+            return Err(Error::BadExport(format!(
+                "it is format {version}, written by a newer Keyholder; this version reads format {FORMAT_VERSION}"
+            )));
+        }
+        serde_json::from_value(value).map_err(|e| Error::BadExport(e.to_string()))
+    }
+
+    pub fn to_json(&self) -> String {
+        // Serialising plain data with string keys cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Reads the whole school from the vault.
+    pub fn read(conn: &Connection) -> Result<SchoolData> {
+        let info = school::get(conn)?;
+        let restricted = groups::restricted_types(conn)?;
+        let all_groups = groups::list(conn)?;
+        let access = groups::access_lists(conn)?;
+        let cats = categories::list(conn)?;
+        let user_groups = people::user_groups(conn)?;
+        let users = people::users(conn)?;
+        let all_pupils = pupils::list(conn)?;
+        let memberships = pupils::memberships(conn)?;
+        let monitoring = pupils::monitoring(conn)?;
+        let all_incidents = incidents::list(conn)?;
+
+        let email_of: HashMap<UserId, &str> =
+            users.iter().map(|u| (u.id, u.email.as_str())).collect();
+        let group_of: HashMap<PupilGroupId, &crate::model::PupilGroup> =
+            all_groups.iter().map(|g| (g.id, g)).collect();
+        let cat_ref = category_refs(&cats);
+        let ordered_cats = tree_order(&cats);
+
+        let group_types = GroupType::ALL
+            .iter()
+            .map(|t| GroupTypeData {
+                group_type: t.key().to_string(),
+                restricted: restricted.get(t).copied().unwrap_or(false),
+            })
+            .collect();
+
+        let groups_out = all_groups
+            .iter()
+            .map(|g| {
+                let mut emails: Vec<String> = access
+                    .get(&g.id)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|u| email_of.get(u).map(|e| e.to_string()))
+                    .collect();
+                emails.sort_by_key(|e| e.to_lowercase());
+                GroupData {
+                    group_type: g.group_type.key().to_string(),
+                    name: g.name.clone(),
+                    mis_id: g.mis_id.clone(),
+                    is_new: g.is_new,
+                    access: emails,
+                }
+            })
+            .collect();
+
+        let categories_out = ordered_cats
+            .iter()
+            .filter(|c| c.parent.is_none())
+            .map(|c| CategoryData {
+                name: c.name.clone(),
+                archived: c.archived,
+                sub_categories: ordered_cats
+                    .iter()
+                    .filter(|s| s.parent == Some(c.id))
+                    .map(|s| SubCategoryData {
+                        name: s.name.clone(),
+                        archived: s.archived,
+                    })
+                    .collect(),
+            })
+            .collect();
+
+        let group_name: HashMap<UserGroupId, &str> = user_groups
+            .iter()
+            .map(|g| (g.id, g.name.as_str()))
+            .collect();
+        let user_groups_out = user_groups
+            .iter()
+            .map(|g| UserGroupData {
+                name: g.name.clone(),
+                active: g.active,
+                system_permissions: g.system.iter().map(|p| p.key().to_string()).collect(),
+                category_permissions: ordered_cats
+                    .iter()
+                    .filter_map(|c| {
+                        let grant = g.categories.grant(c.id);
+                        (!grant.is_empty()).then(|| CategoryGrantData {
+                            category: cat_ref[&c.id].clone(),
+                            view_students: grant.view_students,
+                            view_incidents: grant.view_incidents,
+                            add_incidents: grant.add_incidents,
+                        })
+                    })
+                    .collect(),
+            })
+            .collect();
+
+        let users_out = users
+            .iter()
+            .map(|u| UserData {
+                title: u.title.clone(),
+                forename: u.forename.clone(),
+                surname: u.surname.clone(),
+                email: u.email.clone(),
+                job_title: u.job_title.clone(),
+                user_group: group_name
+                    .get(&u.user_group)
+                    .map(|s| s.to_string())
+                    .unwrap_or_default(),
+                active: u.active,
+                last_login_at: u.last_login_at,
+            })
+            .collect();
+
+        let index_of: HashMap<PupilId, usize> = all_pupils
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id, i))
+            .collect();
+        let pupils_out = all_pupils
+            .iter()
+            .map(|p| PupilData {
+                mis_id: p.mis_id.clone(),
+                upn: p.upn.clone(),
+                forename: p.forename.clone(),
+                surname: p.surname.clone(),
+                date_of_birth: p.date_of_birth.clone(),
+                archived: p.archived,
+                groups: memberships
+                    .get(&p.id)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|g| group_of.get(g))
+                    .map(|g| GroupRef {
+                        group_type: g.group_type.key().to_string(),
+                        name: g.name.clone(),
+                    })
+                    .collect(),
+                monitored: monitoring
+                    .get(&p.id)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|c| cat_ref.get(c).cloned())
+                    .collect(),
+            })
+            .collect();
+
+        let incidents_out = all_incidents
+            .iter()
+            .filter_map(|i| {
+                Some(IncidentData {
+                    pupil: *index_of.get(&i.pupil)?,
+                    category: cat_ref.get(&i.category)?.clone(),
+                    occurred_at: i.occurred_at,
+                    description: i.description.clone(),
+                    recorded_by: i
+                        .recorded_by
+                        .and_then(|u| email_of.get(&u).map(|e| e.to_string())),
+                    recorded_at: i.recorded_at,
+                    linked_pupils: i
+                        .linked_pupils
+                        .iter()
+                        .filter_map(|p| index_of.get(p).copied())
+                        .collect(),
+                })
+            })
+            .collect();
+
+        Ok(SchoolData {
+            format_version: FORMAT_VERSION,
+            app_version: env!("CARGO_PKG_VERSION").to_string(),
+            exported_at: crate::clock::now(),
+            school: SchoolSection {
+                name: info.name,
+                idle_lock_minutes: info.idle_lock_minutes,
+                is_demo: info.is_demo,
+            },
+            group_types,
+            groups: groups_out,
+            categories: categories_out,
+            user_groups: user_groups_out,
+            users: users_out,
+            pupils: pupils_out,
+            incidents: incidents_out,
+        })
+    }
+
+    /// Writes the whole school into an empty, migrated vault, checking every reference first.
+    /// Returns each user's new id by lower-cased e-mail address.
+    pub fn insert(&self, conn: &Connection, now: i64) -> Result<HashMap<String, UserId>> {
+        let bad = |msg: String| Error::BadExport(msg);
+        school::insert(conn, &self.school.name, self.school.is_demo, now)?;
+        school::set_idle_lock_minutes(conn, self.school.idle_lock_minutes.clamp(1, 240))?;
+
+        for t in &self.group_types {
+            let gt = GroupType::from_key(&t.group_type)
+                .ok_or_else(|| bad(format!("unknown group type {:?}", t.group_type)))?;
+            groups::set_restricted(conn, gt, t.restricted)?;
+        }
+
+        let mut cat_ids: HashMap<CategoryRef, CategoryId> = HashMap::new();
+        for (i, c) in self.categories.iter().enumerate() {
+            let id = categories::insert(conn, None, &c.name, i as i64)?;
+            if c.archived {
+                categories::set_archived(conn, id, true)?;
+            }
+            cat_ids.insert(
+                CategoryRef {
+                    category: c.name.clone(),
+                    sub_category: None,
+                },
+                id,
+            );
+            for (j, s) in c.sub_categories.iter().enumerate() {
+                let sid = categories::insert(conn, Some(id), &s.name, j as i64)?;
+                if s.archived {
+                    categories::set_archived(conn, sid, true)?;
+                }
+                cat_ids.insert(
+                    CategoryRef {
+                        category: c.name.clone(),
+                        sub_category: Some(s.name.clone()),
+                    },
+                    sid,
+                );
+            }
+        }
+        let category = |r: &CategoryRef| {
+            cat_ids.get(r).copied().ok_or_else(|| {
+                let sub = r
+                    .sub_category
+                    .as_ref()
+                    .map(|s| format!(" — {s}"))
+                    .unwrap_or_default();
+                bad(format!(
+                    "it refers to a category that is not in the file: {}{sub}",
+                    r.category
+                ))
+            })
+        };
+
+        let mut ug_ids: HashMap<String, UserGroupId> = HashMap::new();
+        for g in &self.user_groups {
+            let id = people::insert_user_group(conn, &g.name, g.active)?;
+            let mut system = SystemPermissions::none();
+            for key in &g.system_permissions {
+                let p = SystemPermission::from_key(key).ok_or_else(|| {
+                    bad(format!(
+                        "user group {:?} has an unknown permission {key:?}",
+                        g.name
+                    ))
+                })?;
+                system.set(p, true);
+            }
+            let mut cats = CategoryPermissions::default();
+            for c in &g.category_permissions {
+                cats.set_grant(
+                    category(&c.category)?,
+                    CategoryGrant {
+                        view_students: c.view_students,
+                        view_incidents: c.view_incidents,
+                        add_incidents: c.add_incidents,
+                    },
+                );
+            }
+            people::set_permissions(conn, id, system, &cats)?;
+            ug_ids.insert(g.name.to_lowercase(), id);
+        }
+
+        let mut user_ids: HashMap<String, UserId> = HashMap::new();
+        for u in &self.users {
+            let group = ug_ids
+                .get(&u.user_group.to_lowercase())
+                .copied()
+                .ok_or_else(|| {
+                    bad(format!(
+                        "user {} is in a user group that is not in the file ({:?})",
+                        u.email, u.user_group
+                    ))
+                })?;
+            let id = people::insert_user(
+                conn,
+                &people::NewUser {
+                    title: &u.title,
+                    forename: &u.forename,
+                    surname: &u.surname,
+                    email: &u.email,
+                    job_title: &u.job_title,
+                    user_group: group,
+                    active: u.active,
+                    last_login_at: u.last_login_at,
+                },
+                now,
+            )?;
+            user_ids.insert(u.email.trim().to_lowercase(), id);
+        }
+        let user = |email: &str| {
+            user_ids
+                .get(&email.trim().to_lowercase())
+                .copied()
+                .ok_or_else(|| {
+                    bad(format!(
+                        "it refers to a user who is not in the file: {email}"
+                    ))
+                })
+        };
+
+        let mut group_ids: HashMap<(String, String), PupilGroupId> = HashMap::new();
+        let mut order: BTreeMap<String, i64> = BTreeMap::new();
+        for g in &self.groups {
+            let gt = GroupType::from_key(&g.group_type)
+                .ok_or_else(|| bad(format!("unknown group type {:?}", g.group_type)))?;
+            let n = order.entry(g.group_type.clone()).or_default();
+            let id = groups::insert(conn, gt, &g.name, g.mis_id.as_deref(), g.is_new, *n)?;
+            *n += 1;
+            for email in &g.access {
+                groups::add_access(conn, id, user(email)?)?;
+            }
+            group_ids.insert((g.group_type.clone(), g.name.to_lowercase()), id);
+        }
+
+        let mut pupil_ids = Vec::with_capacity(self.pupils.len());
+        for p in &self.pupils {
+            let id = pupils::insert(
+                conn,
+                &pupils::NewPupil {
+                    mis_id: p.mis_id.as_deref(),
+                    upn: p.upn.as_deref(),
+                    forename: &p.forename,
+                    surname: &p.surname,
+                    date_of_birth: p.date_of_birth.as_deref(),
+                    archived: p.archived,
+                },
+            )?;
+            for g in &p.groups {
+                let gid = group_ids
+                    .get(&(g.group_type.clone(), g.name.to_lowercase()))
+                    .copied()
+                    .ok_or_else(|| {
+                        bad(format!(
+                            "pupil {} {} is in a group that is not in the file ({})",
+                            p.forename, p.surname, g.name
+                        ))
+                    })?;
+                pupils::add_membership(conn, id, gid)?;
+            }
+            for c in &p.monitored {
+                pupils::add_monitoring(conn, id, category(c)?)?;
+            }
+            pupil_ids.push(id);
+        }
+        let pupil = |i: usize| {
+            pupil_ids.get(i).copied().ok_or_else(|| {
+                bad(format!(
+                    "an incident refers to pupil number {i}, which is not in the file"
+                ))
+            })
+        };
+
+        for i in &self.incidents {
+            let linked = i
+                .linked_pupils
+                .iter()
+                .map(|p| pupil(*p))
+                .collect::<Result<Vec<_>>>()?;
+            incidents::insert(
+                conn,
+                &incidents::NewIncident {
+                    pupil: pupil(i.pupil)?,
+                    category: category(&i.category)?,
+                    occurred_at: i.occurred_at,
+                    description: &i.description,
+                    recorded_by: i.recorded_by.as_deref().map(user).transpose()?,
+                    recorded_at: i.recorded_at,
+                    linked_pupils: &linked,
+                },
+            )?;
+        }
+        Ok(user_ids)
+    }
+
+    /// The user group of the user with this e-mail address.
+    pub fn user_group_of(&self, email: &str) -> Option<&UserGroupData> {
+        let email = email.trim().to_lowercase();
+        let user = self
+            .users
+            .iter()
+            .find(|u| u.email.to_lowercase() == email)?;
+        self.user_groups
+            .iter()
+            .find(|g| g.name.eq_ignore_ascii_case(&user.user_group))
+    }
+
+    /// Whether this user would be able to administer the school: active, in an active group that
+    /// has Manage system.
+    pub fn is_administrator(&self, email: &str) -> bool {
+        let email_l = email.trim().to_lowercase();
+        let active = self
+            .users
+            .iter()
+            .any(|u| u.email.to_lowercase() == email_l && u.active);
+        active
+            && self.user_group_of(email).is_some_and(|g| {
+                g.active
+                    && g.system_permissions
+                        .iter()
+                        .any(|k| k == SystemPermission::ManageSystem.key())
+            })
+    }
+
+    /// The file with the parts that legitimately differ between two exports of the same school
+    /// (when it was written, sign-in times) blanked, for comparing.
+    pub fn without_timestamps(&self) -> SchoolData {
+        let mut d = self.clone();
+        d.exported_at = 0;
+        d.app_version.clear();
+        for u in &mut d.users {
+            u.last_login_at = None;
+        }
+        d
+    }
+}
+
+/// Each category's reference by name.
+fn category_refs(cats: &[crate::model::Category]) -> HashMap<CategoryId, CategoryRef> {
+    let names: HashMap<CategoryId, &str> = cats.iter().map(|c| (c.id, c.name.as_str())).collect();
+    cats.iter()
+        .map(|c| {
+            let r = match c.parent {
+                None => CategoryRef {
+                    category: c.name.clone(),
+                    sub_category: None,
+                },
+                Some(p) => CategoryRef {
+                    category: names.get(&p).copied().unwrap_or_default().to_string(),
+                    sub_category: Some(c.name.clone()),
+                },
+            };
+            (c.id, r)
+        })
+        .collect()
+}

@@ -1,0 +1,266 @@
+//! A signed-in user's session: the open vault plus who they are and what they may do.
+
+use super::error::{Error, Result};
+use super::school_data::SchoolData;
+use crate::model::{
+    Category, EffectivePermissions, GroupType, KeyState, Pupil, PupilGroup, SystemPermission, User,
+    UserGroup, UserId,
+};
+use crate::vault::queries::{categories, groups, incidents, people, pupils, school};
+use crate::vault::{Actor, AuditEntry, ChainReport, Change, Location, Vault};
+use std::collections::BTreeMap;
+
+/// The signed-in user, their group, and what they may actually do right now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Me {
+    pub user: User,
+    pub group: UserGroup,
+    pub key: KeyState,
+    /// Whether this session was confirmed with a soft-key code.
+    pub signed_in_with_key: bool,
+    pub permissions: EffectivePermissions,
+}
+
+impl Me {
+    fn load(conn: &rusqlite::Connection, user: UserId, with_key: bool, now: i64) -> Result<Me> {
+        let user = people::user_by_id(conn, user)?
+            .ok_or_else(|| Error::Invalid("That account no longer exists.".into()))?;
+        let group = people::user_groups(conn)?
+            .into_iter()
+            .find(|g| g.id == user.user_group)
+            .ok_or_else(|| Error::Invalid("That account has no user group.".into()))?;
+        let key = key_state(conn, user.id, now)?;
+        let permissions = EffectivePermissions::compute(
+            group.system,
+            &group.categories,
+            group.active,
+            user.active,
+            with_key,
+        );
+        Ok(Me {
+            user,
+            group,
+            key,
+            signed_in_with_key: with_key,
+            permissions,
+        })
+    }
+}
+
+pub(crate) fn key_state(conn: &rusqlite::Connection, user: UserId, now: i64) -> Result<KeyState> {
+    Ok(match people::soft_key(conn, user)? {
+        Some(k) if k.locked_until.is_some_and(|t| t > now) => KeyState::Locked {
+            until: k.locked_until.unwrap_or(now),
+        },
+        Some(k) if k.confirmed => KeyState::Active,
+        _ => KeyState::NotEnrolled,
+    })
+}
+
+/// The counts and checks on the Overview screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overview {
+    pub school_name: String,
+    pub is_demo: bool,
+    pub pupils: usize,
+    pub archived_pupils: usize,
+    pub users: usize,
+    pub active_keys: usize,
+    pub user_groups: usize,
+    /// Per group type: how many groups, and whether access is restricted by it.
+    pub group_types: Vec<(GroupType, usize, bool)>,
+    pub categories: usize,
+    pub incidents: usize,
+    pub audit: ChainReport,
+}
+
+pub struct Session {
+    vault: Vault,
+    me: Me,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("user", &self.me.user.email)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    pub(crate) fn start(vault: Vault, user: UserId, with_key: bool) -> Result<Session> {
+        let me = Me::load(vault.conn(), user, with_key, crate::clock::now())?;
+        Ok(Session { vault, me })
+    }
+
+    pub fn me(&self) -> &Me {
+        &self.me
+    }
+
+    pub fn location(&self) -> &Location {
+        self.vault.location()
+    }
+
+    pub(crate) fn actor(&self) -> Actor {
+        Actor::user(self.me.user.id, self.me.user.full_name())
+    }
+
+    /// Refuses unless the signed-in user has `p` (after the no-key cap).
+    pub fn require(&self, p: SystemPermission) -> Result<()> {
+        if self.me.permissions.has(p) {
+            return Ok(());
+        }
+        let why = if self.me.permissions.capped_for_no_key && self.me.group.system.contains(p) {
+            " while you are signed in without a soft key"
+        } else {
+            ""
+        };
+        Err(Error::NotAllowed(p, why))
+    }
+
+    pub fn school(&self) -> Result<school::SchoolInfo> {
+        Ok(school::get(self.vault.conn())?)
+    }
+
+    pub fn overview(&self) -> Result<Overview> {
+        let conn = self.vault.conn();
+        let info = school::get(conn)?;
+        let all_pupils = pupils::list(conn)?;
+        let users = people::users(conn)?;
+        let now = crate::clock::now();
+        let mut active_keys = 0;
+        for u in &users {
+            if key_state(conn, u.id, now)? == KeyState::Active {
+                active_keys += 1;
+            }
+        }
+        let restricted = groups::restricted_types(conn)?;
+        let all_groups = groups::list(conn)?;
+        let group_types = GroupType::ALL
+            .iter()
+            .map(|t| {
+                (
+                    *t,
+                    all_groups.iter().filter(|g| g.group_type == *t).count(),
+                    restricted.get(t).copied().unwrap_or(false),
+                )
+            })
+            .collect();
+        Ok(Overview {
+            school_name: info.name,
+            is_demo: info.is_demo,
+            pupils: all_pupils.iter().filter(|p| !p.archived).count(),
+            archived_pupils: all_pupils.iter().filter(|p| p.archived).count(),
+            users: users.iter().filter(|u| u.active).count(),
+            active_keys,
+            user_groups: people::user_groups(conn)?.len(),
+            group_types,
+            categories: categories::list(conn)?
+                .iter()
+                .filter(|c| !c.archived)
+                .count(),
+            incidents: incidents::list(conn)?.len(),
+            audit: self.vault.verify_audit()?,
+        })
+    }
+
+    /// The whole school, for `keyholder export`. Needs Manage system.
+    pub fn export(&self) -> Result<SchoolData> {
+        self.require(SystemPermission::ManageSystem)?;
+        SchoolData::read(self.vault.conn())
+    }
+
+    pub fn verify_audit(&self) -> Result<ChainReport> {
+        self.require(SystemPermission::ViewAudits)?;
+        Ok(self.vault.verify_audit()?)
+    }
+
+    pub fn recent_audit(&self, search: &str, limit: usize) -> Result<Vec<AuditEntry>> {
+        self.require(SystemPermission::ViewAudits)?;
+        Ok(crate::vault::audit::recent(
+            self.vault.conn(),
+            search,
+            limit,
+        )?)
+    }
+
+    /// Pupil groups with how many pupils each has, for the admin tabs. Needs Manage system.
+    pub fn pupil_groups(&self) -> Result<Vec<(PupilGroup, usize, bool)>> {
+        self.require(SystemPermission::ManageSystem)?;
+        let conn = self.vault.conn();
+        let restricted = groups::restricted_types(conn)?;
+        let mut counts: BTreeMap<_, usize> = BTreeMap::new();
+        for gs in pupils::memberships(conn)?.values() {
+            for g in gs {
+                *counts.entry(*g).or_default() += 1;
+            }
+        }
+        Ok(groups::list(conn)?
+            .into_iter()
+            .map(|g| {
+                let n = counts.get(&g.id).copied().unwrap_or(0);
+                let r = restricted.get(&g.group_type).copied().unwrap_or(false);
+                (g, n, r)
+            })
+            .collect())
+    }
+
+    /// Users with their key state, for the admin tabs. Needs Manage system.
+    pub fn users(&self) -> Result<Vec<(User, KeyState)>> {
+        self.require(SystemPermission::ManageSystem)?;
+        let conn = self.vault.conn();
+        let now = crate::clock::now();
+        people::users(conn)?
+            .into_iter()
+            .map(|u| {
+                let k = key_state(conn, u.id, now)?;
+                Ok((u, k))
+            })
+            .collect()
+    }
+
+    pub fn user_groups(&self) -> Result<Vec<UserGroup>> {
+        self.require(SystemPermission::ManageSystem)?;
+        Ok(people::user_groups(self.vault.conn())?)
+    }
+
+    pub fn categories(&self) -> Result<Vec<Category>> {
+        self.require(SystemPermission::ManageSystem)?;
+        Ok(categories::list(self.vault.conn())?)
+    }
+
+    /// Pupils a signed-in user with Manage system may list; the full access rule arrives with the
+    /// pupil screens.
+    pub fn pupil_count(&self) -> Result<usize> {
+        Ok(pupils::list(self.vault.conn())?
+            .iter()
+            .filter(|p: &&Pupil| !p.archived)
+            .count())
+    }
+
+    /// How long the window may sit untouched before it locks itself.
+    pub fn set_idle_lock_minutes(&mut self, minutes: u32) -> Result<()> {
+        self.require(SystemPermission::ManageSystem)?;
+        if !(1..=240).contains(&minutes) {
+            return Err(Error::Invalid(
+                "The idle lock must be between 1 and 240 minutes.".into(),
+            ));
+        }
+        let actor = self.actor();
+        self.vault.write(&actor, |tx| {
+            let before = school::get(tx)?.idle_lock_minutes;
+            school::set_idle_lock_minutes(tx, minutes)?;
+            Ok((
+                (),
+                Change::new("Settings changed", "Idle lock time changed")
+                    .before_after(format!("{before} minutes"), format!("{minutes} minutes")),
+            ))
+        })?;
+        Ok(())
+    }
+
+    /// Ends the session; the vault is closed and its key dropped from memory.
+    pub fn lock(self) -> Location {
+        self.vault.location().clone()
+    }
+}

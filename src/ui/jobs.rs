@@ -1,0 +1,166 @@
+//! Work that takes long enough to freeze the window (key derivation, building a school), run on a
+//! background thread by the app and directly by tests. Each job ends in a message for the screen
+//! that asked for it.
+
+use super::app::Message;
+use super::handoff::Handoff;
+use super::screen::{recover, setup, sign_in};
+use crate::service::recovery::{self, RecoveryUnlock};
+use crate::service::setup::{ConfirmedKey, NewSchoolDetails, NewVault, PersonAccess};
+use crate::service::{self, PendingCode};
+use crate::vault::{KdfCost, KeyFile, Location};
+
+pub enum Job {
+    SignIn {
+        location: Location,
+        email: String,
+        password: String,
+    },
+    ConfirmCode {
+        pending: PendingCode,
+        code: String,
+    },
+    CreateSchool {
+        location: Location,
+        details: NewSchoolDetails,
+        key: ConfirmedKey,
+        recovery_code: String,
+        kdf: KdfCost,
+    },
+    /// Creates the demo school if there is none yet; then the sign-in screen opens on it.
+    PrepareDemo {
+        location: Location,
+        kdf: KdfCost,
+    },
+    UnlockRecovery {
+        location: Location,
+        code: String,
+    },
+    ResetPassword {
+        unlock: RecoveryUnlock,
+        email: String,
+        password: String,
+        again: String,
+        key: Option<ConfirmedKey>,
+        kdf: KdfCost,
+    },
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Job::SignIn { .. } => "SignIn",
+            Job::ConfirmCode { .. } => "ConfirmCode",
+            Job::CreateSchool { .. } => "CreateSchool",
+            Job::PrepareDemo { .. } => "PrepareDemo",
+            Job::UnlockRecovery { .. } => "UnlockRecovery",
+            Job::ResetPassword { .. } => "ResetPassword",
+        };
+        write!(f, "Job::{name}")
+    }
+}
+
+impl Job {
+    /// Does the work, blocking, and returns the message that reports it.
+    pub fn run(self) -> Message {
+        match self {
+            Job::SignIn {
+                location,
+                email,
+                password,
+            } => {
+                let result = service::sign_in(&location, &email, &password).map(Handoff::new);
+                Message::SignIn(sign_in::Message::SignInDone(result))
+            }
+            Job::ConfirmCode { mut pending, code } => {
+                let result = match pending.confirm(&code, crate::clock::now()) {
+                    Ok(()) => pending
+                        .into_session()
+                        .map(Handoff::new)
+                        .map_err(|e| (None, e)),
+                    Err(e) => Err((Some(Handoff::new(pending)), e)),
+                };
+                Message::SignIn(sign_in::Message::CodeDone(result))
+            }
+            Job::CreateSchool {
+                location,
+                details,
+                key,
+                recovery_code,
+                kdf,
+            } => {
+                let data = service::setup::starter_school(&details);
+                let result = service::setup::create_vault(NewVault {
+                    location: &location,
+                    data: &data,
+                    admin: PersonAccess {
+                        email: details.email.trim().to_string(),
+                        password: details.password.clone(),
+                        soft_key: Some(key),
+                    },
+                    others: Vec::new(),
+                    recovery_code: &recovery_code,
+                    kdf,
+                    demo: None,
+                    origin: "New school set up",
+                })
+                .map(Handoff::new);
+                Message::Setup(setup::Message::Created(result))
+            }
+            Job::PrepareDemo { location, kdf } => {
+                let result = if location.exists() {
+                    Ok(())
+                } else {
+                    crate::demo::create(
+                        &location,
+                        crate::demo::DemoSize::default(),
+                        crate::demo::DEMO_PASSWORD,
+                        kdf,
+                    )
+                    .map(drop)
+                };
+                Message::DemoReady(location, result)
+            }
+            Job::UnlockRecovery { location, code } => {
+                let result = recovery::unlock_with_recovery_code(&location, &code).and_then(|u| {
+                    let admins = u.administrators()?;
+                    Ok((Handoff::new(u), admins))
+                });
+                Message::Recover(recover::Message::Unlocked(result))
+            }
+            Job::ResetPassword {
+                unlock,
+                email,
+                password,
+                again,
+                key,
+                kdf,
+            } => {
+                let result = unlock.reset(&email, &password, &again, key, kdf);
+                Message::Recover(recover::Message::ResetDone(result))
+            }
+        }
+    }
+}
+
+/// What the sign-in screen can show before anything is unlocked: whether the key file is
+/// readable, and the demo's published credentials if this is the demo school.
+pub fn peek_key_file(
+    location: &Location,
+) -> Result<Option<crate::vault::DemoAccess>, service::Error> {
+    if !location.db.exists() {
+        return Err(crate::vault::Error::NotFound(location.db.clone()).into());
+    }
+    Ok(KeyFile::read(&location.keys)?.demo)
+}
+
+/// Runs a job off the window's thread.
+pub fn spawn(job: Job) -> iced::Task<Message> {
+    iced::Task::future(async move {
+        let (tx, rx) = iced::futures::channel::oneshot::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(job.run());
+        });
+        rx.await.unwrap_or(Message::JobLost)
+    })
+}

@@ -1,0 +1,180 @@
+//! Enrolling a soft key: a QR code for the authenticator app, the same secret as text for typing,
+//! and a current code to prove the app has it. Used at set-up and after a recovery.
+
+use crate::auth::soft_key;
+use crate::service::setup::ConfirmedKey;
+use crate::ui::theme;
+use crate::ui::widget::form::{self, BOLD, MONO};
+use iced::widget::{column, container, qr_code, row, text};
+use iced::{Element, Fill};
+
+pub const CODE_FIELD: &str = "enrol-code";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    CodeChanged(String),
+}
+
+pub struct Enrolment {
+    pub email: String,
+    secret: Vec<u8>,
+    uri: String,
+    qr: Option<qr_code::Data>,
+    pub code: String,
+    pub error: Option<String>,
+}
+
+impl std::fmt::Debug for Enrolment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Enrolment")
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Enrolment {
+    /// A new key for `email` with a fresh secret.
+    pub fn new(email: &str) -> Enrolment {
+        Enrolment::with_secret(email, soft_key::new_secret())
+    }
+
+    pub fn with_secret(email: &str, secret: Vec<u8>) -> Enrolment {
+        let uri = soft_key::otpauth_uri(&secret, email).unwrap_or_default();
+        let qr = qr_code::Data::new(uri.as_bytes()).ok();
+        Enrolment {
+            email: email.trim().to_string(),
+            secret,
+            uri,
+            qr,
+            code: String::new(),
+            error: None,
+        }
+    }
+
+    /// The exact text encoded in the QR code.
+    pub fn uri(&self) -> &str {
+        &self.uri
+    }
+
+    pub fn secret(&self) -> &[u8] {
+        &self.secret
+    }
+
+    pub fn update(&mut self, message: Message) {
+        match message {
+            Message::CodeChanged(c) => {
+                self.code = c
+                    .chars()
+                    .filter(|c| c.is_ascii_digit() || *c == ' ')
+                    .take(7)
+                    .collect();
+                self.error = None;
+            }
+        }
+    }
+
+    /// The confirmed key if the typed code is current; otherwise the reason, shown on screen.
+    pub fn confirm(&mut self, now: i64) -> Option<ConfirmedKey> {
+        match soft_key::matching_step(&self.secret, &self.code, now.max(0) as u64) {
+            Some(step) => Some(ConfirmedKey {
+                secret: self.secret.clone(),
+                used_step: Some(step),
+            }),
+            None => {
+                self.error = Some(
+                    "That code does not match. Check that the app shows \"Keyholder\" with your \
+                     e-mail address, and type the 6 digits it shows now. If it keeps failing, \
+                     check that this computer's clock is right."
+                        .into(),
+                );
+                self.code.clear();
+                None
+            }
+        }
+    }
+
+    pub fn view<'a, M: Clone + 'a>(
+        &'a self,
+        map: fn(Message) -> M,
+        on_submit: M,
+    ) -> Element<'a, M> {
+        let qr: Element<'a, M> = match &self.qr {
+            Some(data) => qr_code(data).cell_size(5).into(),
+            None => form::error(
+                "The QR code could not be drawn; type the key below into your app instead.",
+            ),
+        };
+        let steps = column![
+            text("1. Open your authenticator app").font(BOLD).size(theme::TEXT_BODY),
+            text("Microsoft Authenticator: tap + then \"Other account\". Google Authenticator: tap + then \"Scan a QR code\". Any other app that supports time-based codes works too.")
+                .size(theme::TEXT_SMALL)
+                .color(theme::MUTED),
+            text("2. Scan the code on the left").font(BOLD).size(theme::TEXT_BODY),
+            text("If the phone cannot scan it, choose \"enter a setup key\" and type this key:")
+                .size(theme::TEXT_SMALL)
+                .color(theme::MUTED),
+            container(
+                text(soft_key::grouped_base32(&self.secret))
+                    .font(MONO)
+                    .size(theme::TEXT_BODY),
+            )
+            .padding(theme::SPACE_S)
+            .width(Fill)
+            .style(theme::secret_box),
+            text(format!("Account: {}   Issuer: Keyholder", self.email))
+                .size(theme::TEXT_SMALL)
+                .color(theme::MUTED),
+            text("3. Type the 6-digit code the app shows").font(BOLD).size(theme::TEXT_BODY),
+        ]
+        .spacing(theme::SPACE_XS + 2.0);
+        let mut c = column![
+            row![
+                container(qr).padding(theme::SPACE_S).style(theme::card),
+                steps
+            ]
+            .spacing(theme::SPACE_L),
+            form::Field::new("Code from the app", CODE_FIELD, &self.code, move |s| {
+                map(Message::CodeChanged(s))
+            })
+            .placeholder("123 456")
+            .on_submit(on_submit)
+            .view(),
+        ]
+        .spacing(theme::SPACE_M);
+        if let Some(e) = &self.error {
+            c = c.push(form::error(e.as_str()));
+        }
+        c.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_current_code_confirms_and_a_wrong_one_explains() {
+        let mut e = Enrolment::new("r.okafor@larkfield.example");
+        let now = 1_800_000_000;
+        e.update(Message::CodeChanged("000000".into()));
+        if soft_key::matching_step(e.secret(), "000000", now as u64).is_none() {
+            assert!(e.confirm(now).is_none());
+            assert!(e.error.as_deref().unwrap_or("").contains("does not match"));
+            assert!(e.code.is_empty(), "a refused code is cleared for retyping");
+        }
+        let code = soft_key::code_at(e.secret(), now as u64).unwrap();
+        e.update(Message::CodeChanged(code));
+        let key = e.confirm(now).expect("current code confirms");
+        assert_eq!(key.secret, e.secret());
+        assert_eq!(key.used_step, Some(now as u64 / 30));
+    }
+
+    #[test]
+    fn uri_names_keyholder_and_the_account() {
+        let e = Enrolment::new("r.okafor@larkfield.example");
+        assert!(
+            e.uri()
+                .starts_with("otpauth://totp/Keyholder:r.okafor%40larkfield.example?")
+        );
+    }
+}

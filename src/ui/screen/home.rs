@@ -1,0 +1,515 @@
+//! The main window after sign-in: the admin navigation and each tab's content. The header bar
+//! around it is drawn by the app (see `ui::widget::header`).
+
+use super::Action;
+use crate::clock::format_local;
+use crate::model::category::tree_order;
+use crate::model::{Category, GroupType, KeyState, PupilGroup, SystemPermission, User, UserGroup};
+use crate::service::{Me, Overview, Session};
+use crate::ui::theme;
+use crate::ui::widget::form::{self, BOLD};
+use crate::vault::AuditEntry;
+use iced::widget::{button, column, container, pick_list, row, scrollable, text, text_input};
+use iced::{Element, Fill, Length};
+
+pub const AUDIT_SEARCH: &str = "audit-search";
+const AUDIT_ROWS: usize = 200;
+const IDLE_CHOICES: [u32; 7] = [2, 5, 10, 15, 20, 30, 60];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Overview,
+    Groups,
+    Users,
+    Categories,
+    Audits,
+}
+
+impl Tab {
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Overview => "Overview",
+            Tab::Groups => "Groups",
+            Tab::Users => "Users",
+            Tab::Categories => "Categories",
+            Tab::Audits => "Audits",
+        }
+    }
+
+    /// The permission a tab needs, if any.
+    fn needs(self) -> Option<SystemPermission> {
+        match self {
+            Tab::Overview => None,
+            Tab::Groups | Tab::Users | Tab::Categories => Some(SystemPermission::ManageSystem),
+            Tab::Audits => Some(SystemPermission::ViewAudits),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    Tab(Tab),
+    AuditSearch(String),
+    IdleLock(u32),
+}
+
+pub struct Home {
+    pub tab: Tab,
+    overview: Option<Overview>,
+    groups: Vec<(PupilGroup, usize, bool)>,
+    users: Vec<(User, KeyState)>,
+    user_groups: Vec<UserGroup>,
+    categories: Vec<Category>,
+    audit: Vec<AuditEntry>,
+    audit_search: String,
+    pub idle_minutes: u32,
+    pub error: Option<String>,
+}
+
+impl Home {
+    pub fn new(session: &Session) -> Home {
+        let mut home = Home {
+            tab: Tab::Overview,
+            overview: None,
+            groups: Vec::new(),
+            users: Vec::new(),
+            user_groups: Vec::new(),
+            categories: Vec::new(),
+            audit: Vec::new(),
+            audit_search: String::new(),
+            idle_minutes: 10,
+            error: None,
+        };
+        home.load(session);
+        home
+    }
+
+    /// The tabs this user may open, in order.
+    pub fn tabs(me: &Me) -> Vec<Tab> {
+        [
+            Tab::Overview,
+            Tab::Groups,
+            Tab::Users,
+            Tab::Categories,
+            Tab::Audits,
+        ]
+        .into_iter()
+        .filter(|t| t.needs().is_none_or(|p| me.permissions.has(p)))
+        .collect()
+    }
+
+    /// Reads what the current tab shows. Errors are shown on the page, never hidden.
+    fn load(&mut self, session: &Session) {
+        self.error = None;
+        if let Ok(info) = session.school() {
+            self.idle_minutes = info.idle_lock_minutes;
+        }
+        let result = match self.tab {
+            Tab::Overview => session.overview().map(|o| self.overview = Some(o)),
+            Tab::Groups => session.pupil_groups().map(|g| self.groups = g),
+            Tab::Users => session.users().and_then(|u| {
+                self.users = u;
+                session.user_groups().map(|g| self.user_groups = g)
+            }),
+            Tab::Categories => session.categories().map(|c| self.categories = c),
+            Tab::Audits => session
+                .recent_audit(&self.audit_search, AUDIT_ROWS)
+                .and_then(|a| {
+                    self.audit = a;
+                    session.overview().map(|o| self.overview = Some(o))
+                }),
+        };
+        if let Err(e) = result {
+            self.error = Some(e.to_string());
+        }
+    }
+
+    pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
+        match message {
+            Message::Tab(tab) => {
+                self.tab = tab;
+                self.load(session);
+                if tab == Tab::Audits {
+                    return Action::Focus(AUDIT_SEARCH);
+                }
+            }
+            Message::AuditSearch(s) => {
+                self.audit_search = s;
+                self.load(session);
+            }
+            Message::IdleLock(m) => match session.set_idle_lock_minutes(m) {
+                Ok(()) => {
+                    self.idle_minutes = m;
+                    self.load(session);
+                }
+                Err(e) => self.error = Some(e.to_string()),
+            },
+        }
+        Action::None
+    }
+
+    pub fn view<'a>(&'a self, me: &'a Me) -> Element<'a, Message> {
+        let nav = Home::tabs(me)
+            .into_iter()
+            .fold(row![].spacing(theme::SPACE_XS), |r, t| {
+                r.push(
+                    button(text(t.label()).size(theme::TEXT_BODY))
+                        .padding([theme::SPACE_S, theme::SPACE_M])
+                        .style(theme::tab_button(t == self.tab))
+                        .on_press(Message::Tab(t)),
+                )
+            });
+        let mut body = column![].spacing(theme::SPACE_M);
+        if me.permissions.capped_for_no_key || !me.signed_in_with_key {
+            body = body.push(form::warning(
+                "You are signed in without a soft key, so you have the basic permissions only: you can record concerns and use the library, but you cannot see pupils' records or change settings. Ask your Keyholder administrator to set up a key for you.",
+            ));
+        }
+        if let Some(e) = &self.error {
+            body = body.push(form::error(e.as_str()));
+        }
+        let content: Element<'a, Message> = match self.tab {
+            Tab::Overview => self.overview_view(me),
+            Tab::Groups => self.groups_view(),
+            Tab::Users => self.users_view(),
+            Tab::Categories => self.categories_view(),
+            Tab::Audits => self.audit_view(),
+        };
+        body = body.push(content);
+        column![
+            container(nav).padding([theme::SPACE_S, theme::SPACE_L]),
+            scrollable(
+                container(body)
+                    .padding([theme::SPACE_S, theme::SPACE_L])
+                    .width(Fill)
+            )
+            .height(Fill),
+        ]
+        .into()
+    }
+
+    fn overview_view<'a>(&'a self, me: &'a Me) -> Element<'a, Message> {
+        let mut c = column![form::section_title("Overview")].spacing(theme::SPACE_M);
+        let Some(o) = &self.overview else {
+            return c.into();
+        };
+        if !me.permissions.has(SystemPermission::ManageSystem) {
+            let granted: Vec<&str> = me.permissions.system.iter().map(|p| p.label()).collect();
+            return c
+                .push(
+                    text(format!(
+                        "Signed in as {} ({}).",
+                        me.user.full_name(),
+                        me.group.name
+                    ))
+                    .size(theme::TEXT_BODY),
+                )
+                .push(
+                    text(format!(
+                        "You may: {}.",
+                        if granted.is_empty() {
+                            "nothing yet".to_string()
+                        } else {
+                            granted.join(", ")
+                        }
+                    ))
+                    .size(theme::TEXT_BODY),
+                )
+                .into();
+        }
+        let stat = |label: &'static str, value: String, note: String| {
+            container(
+                column![
+                    text(label).size(theme::TEXT_SMALL).color(theme::MUTED),
+                    text(value).size(theme::TEXT_TITLE).font(BOLD),
+                    text(note).size(theme::TEXT_SMALL).color(theme::MUTED),
+                ]
+                .spacing(theme::SPACE_XS),
+            )
+            .padding(theme::SPACE_M)
+            .width(Fill)
+            .style(theme::card)
+        };
+        c = c.push(
+            row![
+                stat(
+                    "Pupils",
+                    o.pupils.to_string(),
+                    format!("{} archived", o.archived_pupils)
+                ),
+                stat(
+                    "Staff users",
+                    o.users.to_string(),
+                    format!("{} with an active soft key", o.active_keys)
+                ),
+                stat(
+                    "User groups",
+                    o.user_groups.to_string(),
+                    format!("{} incident categories", o.categories)
+                ),
+                stat(
+                    "Incidents",
+                    o.incidents.to_string(),
+                    "recorded in total".into()
+                ),
+            ]
+            .spacing(theme::SPACE_M),
+        );
+        let restrictions = o.group_types.iter().fold(
+            column![text("Class restrictions").font(BOLD).size(theme::TEXT_BODY)]
+                .spacing(theme::SPACE_XS),
+            |col, (t, n, restricted)| {
+                col.push(
+                    text(format!(
+                        "{}: {n} groups — {}",
+                        t.plural(),
+                        if *restricted {
+                            "access restricted"
+                        } else {
+                            "not restricted"
+                        }
+                    ))
+                    .size(theme::TEXT_BODY),
+                )
+            },
+        );
+        c = c.push(
+            container(restrictions)
+                .padding(theme::SPACE_M)
+                .width(Fill)
+                .style(theme::card),
+        );
+        c = c.push(if o.audit.is_intact() {
+            form::success(o.audit.describe())
+        } else {
+            form::error(o.audit.describe())
+        });
+        c = c.push(
+            container(
+                row![
+                    text("Lock the window after").size(theme::TEXT_BODY),
+                    pick_list(IDLE_CHOICES, Some(self.idle_minutes), Message::IdleLock)
+                        .padding(theme::SPACE_XS + 2.0),
+                    text("minutes without use.").size(theme::TEXT_BODY),
+                ]
+                .spacing(theme::SPACE_S)
+                .align_y(iced::Center),
+            )
+            .padding(theme::SPACE_M)
+            .width(Fill)
+            .style(theme::card),
+        );
+        c.into()
+    }
+
+    fn groups_view(&self) -> Element<'_, Message> {
+        let mut c = column![form::section_title("Groups")].spacing(theme::SPACE_M);
+        for t in GroupType::ALL {
+            let of_type: Vec<&(PupilGroup, usize, bool)> = self
+                .groups
+                .iter()
+                .filter(|(g, _, _)| g.group_type == t)
+                .collect();
+            let restricted = of_type.first().is_some_and(|(_, _, r)| *r);
+            let mut table = column![table_row(
+                ["Name", "Type", "New", "MIS ID", "Pupils"].map(String::from),
+                true
+            )]
+            .spacing(0);
+            for (g, n, _) in &of_type {
+                table = table.push(table_row(
+                    [
+                        g.name.clone(),
+                        t.label().to_string(),
+                        if g.is_new { "Yes" } else { "No" }.to_string(),
+                        g.mis_id.clone().unwrap_or_default(),
+                        n.to_string(),
+                    ],
+                    false,
+                ));
+            }
+            if of_type.is_empty() {
+                table = table.push(
+                    text("No groups of this type yet.")
+                        .size(theme::TEXT_BODY)
+                        .color(theme::MUTED),
+                );
+            }
+            c = c.push(
+                container(
+                    column![
+                        text(format!(
+                            "{} — {}",
+                            t.plural(),
+                            if restricted {
+                                "access restricted"
+                            } else {
+                                "not restricted"
+                            }
+                        ))
+                        .font(BOLD)
+                        .size(theme::TEXT_LARGE),
+                        table
+                    ]
+                    .spacing(theme::SPACE_S),
+                )
+                .padding(theme::SPACE_M)
+                .width(Fill)
+                .style(theme::card),
+            );
+        }
+        c.into()
+    }
+
+    fn users_view(&self) -> Element<'_, Message> {
+        let group_name = |u: &User| {
+            self.user_groups
+                .iter()
+                .find(|g| g.id == u.user_group)
+                .map(|g| g.name.clone())
+                .unwrap_or_default()
+        };
+        let mut table = column![table_row(
+            ["Name", "Job Title", "User Groups", "Key", "Last Login"].map(String::from),
+            true
+        )];
+        for (u, key) in &self.users {
+            table = table.push(table_row(
+                [
+                    u.full_name(),
+                    u.job_title.clone(),
+                    group_name(u),
+                    key.label().to_string(),
+                    u.last_login_at
+                        .map(format_local)
+                        .unwrap_or_else(|| "never".into()),
+                ],
+                false,
+            ));
+        }
+        column![
+            form::section_title(format!("Users ({})", self.users.len())),
+            container(table)
+                .padding(theme::SPACE_M)
+                .width(Fill)
+                .style(theme::card),
+        ]
+        .spacing(theme::SPACE_M)
+        .into()
+    }
+
+    fn categories_view(&self) -> Element<'_, Message> {
+        let list = tree_order(&self.categories).into_iter().fold(
+            column![].spacing(theme::SPACE_XS),
+            |c, cat| {
+                let label = if cat.parent.is_some() {
+                    format!("    — {}", cat.name)
+                } else {
+                    cat.name.clone()
+                };
+                let label = if cat.archived {
+                    format!("{label} (archived)")
+                } else {
+                    label
+                };
+                c.push(
+                    text(label)
+                        .size(theme::TEXT_BODY)
+                        .font(if cat.parent.is_none() {
+                            BOLD
+                        } else {
+                            iced::Font::DEFAULT
+                        }),
+                )
+            },
+        );
+        column![
+            form::section_title("Categories"),
+            container(list)
+                .padding(theme::SPACE_M)
+                .width(Fill)
+                .style(theme::card),
+        ]
+        .spacing(theme::SPACE_M)
+        .into()
+    }
+
+    fn audit_view(&self) -> Element<'_, Message> {
+        let mut c = column![form::section_title("Audits")].spacing(theme::SPACE_M);
+        if let Some(o) = &self.overview {
+            c = c.push(if o.audit.is_intact() {
+                form::success(o.audit.describe())
+            } else {
+                form::error(o.audit.describe())
+            });
+        }
+        c = c.push(
+            text_input("Search who, what or details", &self.audit_search)
+                .id(AUDIT_SEARCH)
+                .on_input(Message::AuditSearch)
+                .padding(theme::SPACE_S + 2.0)
+                .style(theme::input),
+        );
+        let mut table = column![table_row(
+            ["When", "Who", "What", "Details"].map(String::from),
+            true
+        )];
+        for e in &self.audit {
+            let details = if e.before.is_empty() && e.after.is_empty() {
+                e.summary.clone()
+            } else {
+                format!("{} (was: {}; now: {})", e.summary, e.before, e.after)
+            };
+            table = table.push(table_row(
+                [
+                    format_local(e.at),
+                    e.actor_name.clone(),
+                    e.action.clone(),
+                    details,
+                ],
+                false,
+            ));
+        }
+        if self.audit.len() == AUDIT_ROWS {
+            table = table.push(
+                text(format!(
+                    "Showing the newest {AUDIT_ROWS}; search to find older entries."
+                ))
+                .size(theme::TEXT_SMALL)
+                .color(theme::MUTED),
+            );
+        }
+        c.push(
+            container(table)
+                .padding(theme::SPACE_M)
+                .width(Fill)
+                .style(theme::card),
+        )
+        .into()
+    }
+}
+
+/// One row of a simple table; columns share the width equally, long text wraps.
+fn table_row<'a, M: 'a, const N: usize>(cells: [String; N], header: bool) -> Element<'a, M> {
+    let r = cells
+        .into_iter()
+        .fold(row![].spacing(theme::SPACE_M), |r, cell| {
+            r.push(
+                container(
+                    text(cell)
+                        .size(if header {
+                            theme::TEXT_SMALL
+                        } else {
+                            theme::TEXT_BODY
+                        })
+                        .font(if header { BOLD } else { iced::Font::DEFAULT })
+                        .color(if header { theme::MUTED } else { theme::TEXT }),
+                )
+                .width(Length::FillPortion(1)),
+            )
+        });
+    container(r)
+        .padding([theme::SPACE_XS + 2.0, 0.0])
+        .width(Fill)
+        .into()
+}

@@ -1,0 +1,45 @@
+//! One module per screen. Each has its own state, `Message`, `update` returning an [`Action`] for
+//! the app to carry out, and `view`.
+
+pub mod enrol;
+pub mod home;
+pub mod recover;
+pub mod recovery_code;
+pub mod setup;
+pub mod sign_in;
+pub mod welcome;
+
+use super::jobs::Job;
+use crate::service::Session;
+
+/// What a screen asks the app to do after handling a message.
+pub enum Action {
+    None,
+    Run(Job),
+    Focus(&'static str),
+    ShowWelcome,
+    StartSetup,
+    OpenDemo,
+    ShowSignIn {
+        email: Option<String>,
+        notice: Option<String>,
+    },
+    StartRecovery,
+    SignedIn(Session),
+}
+
+impl std::fmt::Debug for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Action::None => write!(f, "None"),
+            Action::Run(j) => write!(f, "Run({j:?})"),
+            Action::Focus(id) => write!(f, "Focus({id})"),
+            Action::ShowWelcome => write!(f, "ShowWelcome"),
+            Action::StartSetup => write!(f, "StartSetup"),
+            Action::OpenDemo => write!(f, "OpenDemo"),
+            Action::ShowSignIn { email, notice } => write!(f, "ShowSignIn({email:?}, {notice:?})"),
+            Action::StartRecovery => write!(f, "StartRecovery"),
+            Action::SignedIn(s) => write!(f, "SignedIn({s:?})"),
+        }
+    }
+}

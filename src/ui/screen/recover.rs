@@ -1,0 +1,362 @@
+//! Getting back in with the recovery code: pick the administrator, choose a new password, enrol a
+//! new soft key if the phone is lost too, then note the replacement recovery code.
+
+use super::Action;
+use super::enrol::{self, Enrolment};
+use super::recovery_code::RecoveryCodeView;
+use crate::auth::password;
+use crate::model::User;
+use crate::service::recovery::RecoveryUnlock;
+use crate::service::{self, setup::ConfirmedKey};
+use crate::ui::handoff::Handoff;
+use crate::ui::jobs::Job;
+use crate::ui::theme;
+use crate::ui::widget::form::{self, BOLD, Field};
+use crate::vault::{KdfCost, Location};
+use iced::widget::{checkbox, column, pick_list, text};
+use iced::{Element, Fill};
+
+pub const CODE: &str = "recover-code";
+pub const PASSWORD: &str = "recover-password";
+pub const PASSWORD_AGAIN: &str = "recover-password-again";
+
+/// An administrator as offered in the drop-down.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminChoice {
+    pub email: String,
+    pub name: String,
+}
+
+impl std::fmt::Display for AdminChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.name, self.email)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Code(String),
+    Unlock,
+    Unlocked(Result<(Handoff<RecoveryUnlock>, Vec<User>), service::Error>),
+    Admin(AdminChoice),
+    Password(String),
+    PasswordAgain(String),
+    LostPhone(bool),
+    Next,
+    Enrol(enrol::Message),
+    ConfirmKey,
+    ResetDone(Result<String, service::Error>),
+    Stored(bool),
+    Continue,
+    Cancel,
+}
+
+enum Step {
+    Code,
+    Choose,
+    Key(Box<Enrolment>),
+    Working,
+    NewCode { code: String, stored: bool },
+}
+
+pub struct Recover {
+    location: Location,
+    kdf: KdfCost,
+    pub code: String,
+    unlock: Option<RecoveryUnlock>,
+    admins: Vec<AdminChoice>,
+    pub admin: Option<AdminChoice>,
+    pub password: String,
+    pub password_again: String,
+    pub lost_phone: bool,
+    step: Step,
+    pub error: Option<String>,
+}
+
+impl Recover {
+    pub fn new(location: Location, kdf: KdfCost) -> Recover {
+        Recover {
+            location,
+            kdf,
+            code: String::new(),
+            unlock: None,
+            admins: Vec::new(),
+            admin: None,
+            password: String::new(),
+            password_again: String::new(),
+            lost_phone: false,
+            step: Step::Code,
+            error: None,
+        }
+    }
+
+    pub fn step_name(&self) -> &'static str {
+        match self.step {
+            Step::Code => "code",
+            Step::Choose => "choose",
+            Step::Key(_) => "key",
+            Step::Working => "working",
+            Step::NewCode { .. } => "new-code",
+        }
+    }
+
+    pub fn enrolment(&self) -> Option<&Enrolment> {
+        match &self.step {
+            Step::Key(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn new_code(&self) -> Option<&str> {
+        match &self.step {
+            Step::NewCode { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    fn reset(&mut self, key: Option<ConfirmedKey>) -> Action {
+        let (Some(unlock), Some(admin)) = (self.unlock.take(), self.admin.clone()) else {
+            self.error = Some("Start again with the recovery code.".into());
+            self.step = Step::Code;
+            return Action::Focus(CODE);
+        };
+        self.step = Step::Working;
+        Action::Run(Job::ResetPassword {
+            unlock,
+            email: admin.email,
+            password: self.password.clone(),
+            again: self.password_again.clone(),
+            key,
+            kdf: self.kdf,
+        })
+    }
+
+    pub fn update(&mut self, message: Message) -> Action {
+        match message {
+            Message::Code(v) => {
+                self.code = v;
+                self.error = None;
+                Action::None
+            }
+            Message::Unlock => {
+                if self.code.trim().is_empty() {
+                    self.error = Some("Type the recovery code from your printed copy.".into());
+                    return Action::Focus(CODE);
+                }
+                self.step = Step::Working;
+                self.error = None;
+                Action::Run(Job::UnlockRecovery {
+                    location: self.location.clone(),
+                    code: self.code.clone(),
+                })
+            }
+            Message::Unlocked(Ok((unlock, admins))) => {
+                self.unlock = unlock.take();
+                self.admins = admins
+                    .iter()
+                    .map(|u| AdminChoice {
+                        email: u.email.clone(),
+                        name: u.full_name(),
+                    })
+                    .collect();
+                self.admin = self.admins.first().cloned();
+                if self.admins.is_empty() {
+                    self.error = Some(
+                        "This school has no active administrator whose password could be reset."
+                            .into(),
+                    );
+                    self.step = Step::Code;
+                    return Action::None;
+                }
+                self.step = Step::Choose;
+                Action::Focus(PASSWORD)
+            }
+            Message::Unlocked(Err(e)) => {
+                self.error = Some(e.to_string());
+                self.step = Step::Code;
+                Action::Focus(CODE)
+            }
+            Message::Admin(a) => {
+                self.admin = Some(a);
+                Action::None
+            }
+            Message::Password(v) => {
+                self.password = v;
+                self.error = None;
+                Action::None
+            }
+            Message::PasswordAgain(v) => {
+                self.password_again = v;
+                self.error = None;
+                Action::None
+            }
+            Message::LostPhone(v) => {
+                self.lost_phone = v;
+                Action::None
+            }
+            Message::Next => {
+                let Some(admin) = &self.admin else {
+                    self.error = Some("Choose the administrator whose password to reset.".into());
+                    return Action::None;
+                };
+                let words = [admin.name.as_str(), admin.email.as_str()];
+                if let Err(p) = password::check_new(&self.password, &self.password_again, &words) {
+                    self.error = Some(p.to_string());
+                    return Action::Focus(PASSWORD);
+                }
+                self.error = None;
+                if self.lost_phone {
+                    self.step = Step::Key(Box::new(Enrolment::new(&admin.email)));
+                    Action::Focus(enrol::CODE_FIELD)
+                } else {
+                    self.reset(None)
+                }
+            }
+            Message::Enrol(m) => {
+                if let Step::Key(e) = &mut self.step {
+                    e.update(m);
+                }
+                Action::None
+            }
+            Message::ConfirmKey => {
+                let Step::Key(e) = &mut self.step else {
+                    return Action::None;
+                };
+                match e.confirm(crate::clock::now()) {
+                    Some(key) => self.reset(Some(key)),
+                    None => Action::Focus(enrol::CODE_FIELD),
+                }
+            }
+            Message::ResetDone(Ok(code)) => {
+                self.password.clear();
+                self.password_again.clear();
+                self.step = Step::NewCode {
+                    code,
+                    stored: false,
+                };
+                Action::None
+            }
+            Message::ResetDone(Err(e)) => {
+                // The unlocked vault was used up by the attempt; the recovery code still works.
+                self.error = Some(format!(
+                    "{e} Nothing was changed; enter the recovery code again."
+                ));
+                self.step = Step::Code;
+                Action::Focus(CODE)
+            }
+            Message::Stored(on) => {
+                if let Step::NewCode { stored, .. } = &mut self.step {
+                    *stored = on;
+                }
+                Action::None
+            }
+            Message::Continue => match &self.step {
+                Step::NewCode { stored: true, .. } => Action::ShowSignIn {
+                    email: self.admin.as_ref().map(|a| a.email.clone()),
+                    notice: Some(
+                        "The password has been changed. Sign in with the new password.".into(),
+                    ),
+                },
+                _ => Action::None,
+            },
+            Message::Cancel => match self.step {
+                Step::NewCode { .. } | Step::Working => Action::None,
+                _ => Action::ShowSignIn {
+                    email: None,
+                    notice: None,
+                },
+            },
+        }
+    }
+
+    pub fn escape(&mut self) -> Action {
+        self.update(Message::Cancel)
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let error: Element<'_, Message> = match &self.error {
+            Some(e) => form::error(e.as_str()),
+            None => iced::widget::space().into(),
+        };
+        let content: Element<'_, Message> = match &self.step {
+            Step::Code => column![
+                form::heading(
+                    "Use the recovery code",
+                    Some("The recovery code was shown once when the school was set up, to be printed and locked away."),
+                ),
+                Field::new("Recovery code", CODE, &self.code, Message::Code)
+                    .placeholder("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
+                    .on_submit(Message::Unlock)
+                    .view(),
+                error,
+                form::actions(
+                    vec![form::secondary("Back to sign in", Some(Message::Cancel))],
+                    form::primary("Continue", Some(Message::Unlock)),
+                ),
+            ]
+            .spacing(theme::SPACE_M)
+            .into(),
+            Step::Choose => {
+                let words: Vec<&str> = self
+                    .admin
+                    .iter()
+                    .flat_map(|a| [a.name.as_str(), a.email.as_str()])
+                    .collect();
+                column![
+                    form::heading("Choose a new password", Some("The recovery code is accepted. Choose whose password to reset.")),
+                    text("Administrator").size(theme::TEXT_SMALL).font(BOLD),
+                    pick_list(self.admins.clone(), self.admin.clone(), Message::Admin)
+                        .width(Fill)
+                        .padding(theme::SPACE_S + 2.0),
+                    Field::new("New password", PASSWORD, &self.password, Message::Password)
+                        .secure()
+                        .hint(password::hint(&self.password, &words))
+                        .on_submit(Message::Next)
+                        .view(),
+                    Field::new("New password again", PASSWORD_AGAIN, &self.password_again, Message::PasswordAgain)
+                        .secure()
+                        .on_submit(Message::Next)
+                        .view(),
+                    checkbox(self.lost_phone)
+                        .label("The authenticator app is lost too: set up a new soft key")
+                        .on_toggle(Message::LostPhone)
+                        .size(20)
+                        .text_size(theme::TEXT_BODY),
+                    error,
+                    form::actions(
+                        vec![form::secondary("Cancel", Some(Message::Cancel))],
+                        form::primary("Continue", Some(Message::Next)),
+                    ),
+                ]
+                .spacing(theme::SPACE_M)
+                .into()
+            }
+            Step::Key(e) => column![
+                form::heading("A new soft key", Some("Set up the authenticator app on the new phone.")),
+                e.view(Message::Enrol, Message::ConfirmKey),
+                error,
+                form::actions(
+                    vec![form::secondary("Cancel", Some(Message::Cancel))],
+                    form::primary("Confirm", Some(Message::ConfirmKey)),
+                ),
+            ]
+            .spacing(theme::SPACE_M)
+            .into(),
+            Step::Working => column![
+                form::heading("Working…", None),
+                text("Checking the code and protecting the new password. This takes a few seconds.")
+                    .size(theme::TEXT_BODY)
+                    .color(theme::MUTED),
+            ]
+            .spacing(theme::SPACE_M)
+            .into(),
+            Step::NewCode { code, stored } => column![
+                form::success("Done. The old recovery code no longer works: here is its replacement."),
+                RecoveryCodeView { code, stored: *stored }.view(Message::Stored, Message::Continue),
+            ]
+            .spacing(theme::SPACE_M)
+            .into(),
+        };
+        form::page(content, 700.0)
+    }
+}

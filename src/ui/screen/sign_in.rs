@@ -1,0 +1,342 @@
+//! Signing in: e-mail and password, then the code from the authenticator app.
+
+use super::Action;
+use crate::service::{self, PendingCode, Session, SignInStep};
+use crate::ui::handoff::Handoff;
+use crate::ui::jobs::Job;
+use crate::ui::theme;
+use crate::ui::widget::form::{self, BOLD, Field, MONO};
+use crate::vault::{DemoAccess, Location};
+use iced::widget::{column, container, row, text};
+use iced::{Element, Fill};
+
+pub const EMAIL: &str = "sign-in-email";
+pub const PASSWORD: &str = "sign-in-password";
+pub const CODE: &str = "sign-in-code";
+
+type CodeResult = Result<Handoff<Session>, (Option<Handoff<PendingCode>>, service::Error)>;
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Email(String),
+    Password(String),
+    Submit,
+    SignInDone(Result<Handoff<SignInStep>, service::Error>),
+    Code(String),
+    SubmitCode,
+    CodeDone(CodeResult),
+    UseDifferentAccount,
+    LostPassword,
+    FillDemo,
+    /// The clock moved on (for the demo's live code).
+    Tick(i64),
+}
+
+enum Stage {
+    Credentials,
+    /// Password accepted; `None` while the code is being checked.
+    Code(Option<Box<PendingCode>>),
+}
+
+pub struct SignIn {
+    location: Location,
+    pub email: String,
+    pub password: String,
+    pub code: String,
+    stage: Stage,
+    busy: bool,
+    pub error: Option<String>,
+    pub notice: Option<String>,
+    /// Why this school cannot be opened at all (missing key file…), shown instead of the form.
+    pub file_problem: Option<String>,
+    demo: Option<DemoAccess>,
+    now: i64,
+}
+
+impl SignIn {
+    pub fn new(location: Location, email: Option<String>, notice: Option<String>) -> SignIn {
+        let (demo, file_problem) = match crate::ui::jobs::peek_key_file(&location) {
+            Ok(demo) => (demo, None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        SignIn {
+            location,
+            email: email.unwrap_or_default(),
+            password: String::new(),
+            code: String::new(),
+            stage: Stage::Credentials,
+            busy: false,
+            error: None,
+            notice,
+            file_problem,
+            demo,
+            now: crate::clock::now(),
+        }
+    }
+
+    pub fn is_demo(&self) -> bool {
+        self.demo.is_some()
+    }
+
+    pub fn wants_code(&self) -> bool {
+        matches!(self.stage, Stage::Code(_))
+    }
+
+    /// The field that should have the keyboard when the screen opens.
+    pub fn first_field(&self) -> &'static str {
+        if self.wants_code() {
+            CODE
+        } else if self.email.is_empty() {
+            EMAIL
+        } else {
+            PASSWORD
+        }
+    }
+
+    pub fn update(&mut self, message: Message) -> Action {
+        match message {
+            Message::Email(v) => {
+                self.email = v;
+                self.error = None;
+                Action::None
+            }
+            Message::Password(v) => {
+                self.password = v;
+                self.error = None;
+                Action::None
+            }
+            Message::Code(v) => {
+                self.code = v
+                    .chars()
+                    .filter(|c| c.is_ascii_digit() || *c == ' ')
+                    .take(7)
+                    .collect();
+                self.error = None;
+                Action::None
+            }
+            Message::Submit => {
+                if self.busy || self.file_problem.is_some() {
+                    return Action::None;
+                }
+                if self.email.trim().is_empty() {
+                    self.error = Some("Please enter your e-mail address.".into());
+                    return Action::Focus(EMAIL);
+                }
+                if self.password.is_empty() {
+                    self.error = Some("Please enter your password.".into());
+                    return Action::Focus(PASSWORD);
+                }
+                self.busy = true;
+                self.error = None;
+                self.notice = None;
+                Action::Run(Job::SignIn {
+                    location: self.location.clone(),
+                    email: self.email.trim().to_string(),
+                    password: self.password.clone(),
+                })
+            }
+            Message::SignInDone(result) => {
+                self.busy = false;
+                self.password.clear();
+                match result.map(|h| h.take()) {
+                    Ok(Some(SignInStep::SignedIn(session))) => Action::SignedIn(session),
+                    Ok(Some(SignInStep::NeedsCode(pending))) => {
+                        self.stage = Stage::Code(Some(Box::new(pending)));
+                        self.code.clear();
+                        Action::Focus(CODE)
+                    }
+                    Ok(None) => Action::None,
+                    Err(e) => {
+                        self.error = Some(e.to_string());
+                        Action::Focus(PASSWORD)
+                    }
+                }
+            }
+            Message::SubmitCode => {
+                if self.busy {
+                    return Action::None;
+                }
+                let Stage::Code(pending) = &mut self.stage else {
+                    return Action::None;
+                };
+                if self.code.chars().filter(char::is_ascii_digit).count() != 6 {
+                    self.error = Some("Type the 6 digits your authenticator app shows.".into());
+                    return Action::Focus(CODE);
+                }
+                let Some(pending) = pending.take() else {
+                    return Action::None;
+                };
+                self.busy = true;
+                self.error = None;
+                Action::Run(Job::ConfirmCode {
+                    pending: *pending,
+                    code: self.code.clone(),
+                })
+            }
+            Message::CodeDone(result) => {
+                self.busy = false;
+                self.code.clear();
+                match result {
+                    Ok(session) => match session.take() {
+                        Some(s) => Action::SignedIn(s),
+                        None => Action::None,
+                    },
+                    Err((pending, e)) => {
+                        self.error = Some(e.to_string());
+                        match pending.and_then(|p| p.take()) {
+                            Some(p) => {
+                                self.stage = Stage::Code(Some(Box::new(p)));
+                                Action::Focus(CODE)
+                            }
+                            None => {
+                                self.stage = Stage::Credentials;
+                                Action::Focus(PASSWORD)
+                            }
+                        }
+                    }
+                }
+            }
+            Message::UseDifferentAccount => {
+                self.stage = Stage::Credentials;
+                self.code.clear();
+                self.error = None;
+                Action::Focus(EMAIL)
+            }
+            Message::LostPassword => Action::StartRecovery,
+            Message::FillDemo => {
+                if let Some(d) = &self.demo {
+                    self.email = d.admin_email.clone();
+                    self.password = d.password.clone();
+                    self.error = None;
+                }
+                Action::Focus(PASSWORD)
+            }
+            Message::Tick(now) => {
+                self.now = now;
+                Action::None
+            }
+        }
+    }
+
+    pub fn escape(&mut self) -> Action {
+        if self.wants_code() && !self.busy {
+            self.update(Message::UseDifferentAccount)
+        } else {
+            Action::None
+        }
+    }
+
+    fn demo_panel(&self) -> Option<Element<'_, Message>> {
+        let d = self.demo.as_ref()?;
+        let who = if self.email.trim().is_empty() {
+            d.admin_email.as_str()
+        } else {
+            self.email.trim()
+        };
+        let code = crate::demo::current_code(d, who, self.now).unwrap_or_default();
+        let seconds_left = 30 - self.now.rem_euclid(30);
+        Some(
+            container(
+                column![
+                    text("This is the demo school").font(BOLD).size(theme::TEXT_BODY),
+                    text(format!(
+                        "Sign in as the demo headteacher, {}, or as any member of staff listed in the demo. Every demo account uses the password \"{}\".",
+                        d.admin_email, d.password
+                    ))
+                    .size(theme::TEXT_SMALL),
+                    text(format!("Current code for {who}:")).size(theme::TEXT_SMALL),
+                    row![
+                        text(format!("{} {}", &code.get(..3).unwrap_or(""), &code.get(3..).unwrap_or("")))
+                            .font(MONO)
+                            .size(theme::TEXT_LARGE),
+                        text(format!("changes in {seconds_left} s"))
+                            .size(theme::TEXT_SMALL)
+                            .color(theme::MUTED),
+                    ]
+                    .spacing(theme::SPACE_M)
+                    .align_y(iced::Center),
+                    form::secondary("Fill in the demo headteacher", Some(Message::FillDemo)),
+                ]
+                .spacing(theme::SPACE_S),
+            )
+            .padding(theme::SPACE_M)
+            .width(Fill)
+            .style(theme::info_banner)
+            .into(),
+        )
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let mut c = column![].spacing(theme::SPACE_M);
+        if let Some(problem) = &self.file_problem {
+            c = c
+                .push(form::heading("This school cannot be opened", None))
+                .push(form::error(problem.as_str()))
+                .push(
+                    text(format!("School file: {}", self.location.db.display()))
+                        .size(theme::TEXT_SMALL)
+                        .color(theme::MUTED),
+                );
+            return form::page(c, theme::FORM_WIDTH);
+        }
+        if let Some(n) = &self.notice {
+            c = c.push(form::info(n.as_str()));
+        }
+        match &self.stage {
+            Stage::Credentials => {
+                c = c
+                    .push(form::heading(
+                        "Sign in to Keyholder",
+                        Some("Use your school e-mail address and your Keyholder password."),
+                    ))
+                    .push(
+                        Field::new("E-mail address", EMAIL, &self.email, Message::Email)
+                            .on_submit(Message::Submit)
+                            .view(),
+                    )
+                    .push(
+                        Field::new("Password", PASSWORD, &self.password, Message::Password)
+                            .secure()
+                            .on_submit(Message::Submit)
+                            .view(),
+                    );
+                if let Some(e) = &self.error {
+                    c = c.push(form::error(e.as_str()));
+                }
+                c = c.push(form::actions(
+                    vec![form::link(
+                        "Lost your password? Use the recovery code",
+                        Message::LostPassword,
+                    )],
+                    form::primary(
+                        if self.busy { "Checking…" } else { "Sign in" },
+                        (!self.busy).then_some(Message::Submit),
+                    ),
+                ));
+            }
+            Stage::Code(_) => {
+                c = c
+                    .push(form::heading("Enter your code", Some("Open your authenticator app and type the 6-digit code shown for Keyholder.")))
+                    .push(text(format!("Signing in as {}", self.email.trim())).size(theme::TEXT_SMALL).color(theme::MUTED))
+                    .push(Field::new("Code", CODE, &self.code, Message::Code).placeholder("123 456").on_submit(Message::SubmitCode).view());
+                if let Some(e) = &self.error {
+                    c = c.push(form::error(e.as_str()));
+                }
+                c = c.push(form::actions(
+                    vec![form::secondary(
+                        "Use a different account",
+                        (!self.busy).then_some(Message::UseDifferentAccount),
+                    )],
+                    form::primary(
+                        if self.busy { "Checking…" } else { "Confirm" },
+                        (!self.busy).then_some(Message::SubmitCode),
+                    ),
+                ));
+            }
+        }
+        if let Some(panel) = self.demo_panel() {
+            c = c.push(panel);
+        }
+        form::page(c, theme::FORM_WIDTH)
+    }
+}

@@ -1,0 +1,76 @@
+//! The first screen when this computer has no school yet.
+
+use super::Action;
+use crate::ui::theme;
+use crate::ui::widget::form::{self, BOLD};
+use iced::widget::{column, container, row, text};
+use iced::{Element, Fill, Length};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    SetUp,
+    Demo,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Welcome {
+    /// Where a new school would be created, shown so IT staff know what to back up.
+    pub school_file: String,
+    pub error: Option<String>,
+}
+
+impl Welcome {
+    pub fn update(&mut self, message: Message) -> Action {
+        match message {
+            Message::SetUp => Action::StartSetup,
+            Message::Demo => Action::OpenDemo,
+        }
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let choice =
+            |title: &'static str, body: &'static str, button: Element<'static, Message>| {
+                container(
+                    column![
+                        text(title).size(theme::TEXT_LARGE).font(BOLD),
+                        text(body).size(theme::TEXT_BODY).color(theme::MUTED),
+                        iced::widget::space().height(Fill),
+                        button,
+                    ]
+                    .spacing(theme::SPACE_S),
+                )
+                .padding(theme::SPACE_L)
+                .width(Fill)
+                .height(Length::Fixed(230.0))
+                .style(theme::card)
+            };
+        let mut content = column![].spacing(theme::SPACE_L);
+        if let Some(e) = &self.error {
+            content = content.push(form::error(e.as_str()));
+        }
+        let content = content.push(column![
+            form::heading(
+                "Welcome to Keyholder",
+                Some("Keyholder keeps your school's safeguarding access records on this computer, in one encrypted file. It never needs the internet."),
+            ),
+            row![
+                choice(
+                    "Set up a new school",
+                    "Create your school's encrypted file and its first administrator. Have an authenticator app (Microsoft Authenticator, Google Authenticator or similar) ready on your phone.",
+                    form::primary("Set up a new school", Some(Message::SetUp)),
+                ),
+                choice(
+                    "Explore the demo school",
+                    "Try Keyholder on Millbrook Primary, a made-up school with pupils, staff and class groups. Nothing you do there touches a real school's records.",
+                    form::secondary("Explore the demo school", Some(Message::Demo)),
+                ),
+            ]
+            .spacing(theme::SPACE_M),
+            text(format!("A new school will be saved in {}", self.school_file))
+                .size(theme::TEXT_SMALL)
+                .color(theme::MUTED),
+        ]
+        .spacing(theme::SPACE_L));
+        form::page(content, 760.0)
+    }
+}

@@ -1,0 +1,171 @@
+//! Labelled fields, messages and buttons.
+
+use crate::ui::theme;
+use iced::widget::{button, column, container, row, text, text_input};
+use iced::{Element, Fill, Length, font};
+
+pub const BOLD: iced::Font = iced::Font {
+    weight: font::Weight::Bold,
+    ..iced::Font::DEFAULT
+};
+
+pub const MONO: iced::Font = iced::Font::MONOSPACE;
+
+/// A page title with an optional line of explanation under it.
+pub fn heading<'a, M: 'a>(title: &'a str, subtitle: Option<&'a str>) -> Element<'a, M> {
+    let mut c = column![text(title).size(theme::TEXT_TITLE).font(BOLD)].spacing(theme::SPACE_XS);
+    if let Some(s) = subtitle {
+        c = c.push(text(s).size(theme::TEXT_BODY).color(theme::MUTED));
+    }
+    c.into()
+}
+
+pub fn section_title<'a, M: 'a>(title: impl text::IntoFragment<'a>) -> Element<'a, M> {
+    text(title).size(theme::TEXT_HEADING).font(BOLD).into()
+}
+
+/// A text field with its label above and an optional hint below. `id` lets tests and the
+/// keyboard find it; `on_submit` is what Enter does.
+pub struct Field<'a, M> {
+    pub label: &'a str,
+    pub value: &'a str,
+    pub id: &'static str,
+    pub placeholder: &'a str,
+    pub secure: bool,
+    pub hint: Option<String>,
+    pub on_input: Box<dyn Fn(String) -> M + 'a>,
+    pub on_submit: Option<M>,
+}
+
+impl<'a, M: Clone + 'a> Field<'a, M> {
+    pub fn new(
+        label: &'a str,
+        id: &'static str,
+        value: &'a str,
+        on_input: impl Fn(String) -> M + 'a,
+    ) -> Self {
+        Field {
+            label,
+            value,
+            id,
+            placeholder: "",
+            secure: false,
+            hint: None,
+            on_input: Box::new(on_input),
+            on_submit: None,
+        }
+    }
+
+    pub fn secure(mut self) -> Self {
+        self.secure = true;
+        self
+    }
+
+    pub fn placeholder(mut self, p: &'a str) -> Self {
+        self.placeholder = p;
+        self
+    }
+
+    pub fn hint(mut self, h: impl Into<String>) -> Self {
+        self.hint = Some(h.into());
+        self
+    }
+
+    pub fn on_submit(mut self, m: M) -> Self {
+        self.on_submit = Some(m);
+        self
+    }
+
+    pub fn view(self) -> Element<'a, M> {
+        let input = text_input(self.placeholder, self.value)
+            .id(self.id)
+            .secure(self.secure)
+            .on_input(self.on_input)
+            .on_submit_maybe(self.on_submit)
+            .padding(theme::SPACE_S + 2.0)
+            .size(theme::TEXT_BODY)
+            .style(theme::input);
+        let mut c = column![text(self.label).size(theme::TEXT_SMALL).font(BOLD), input]
+            .spacing(theme::SPACE_XS);
+        if let Some(h) = self.hint {
+            c = c.push(text(h).size(theme::TEXT_SMALL).color(theme::MUTED));
+        }
+        c.width(Fill).into()
+    }
+}
+
+fn banner<'a, M: 'a>(
+    message: impl text::IntoFragment<'a>,
+    style: fn(&iced::Theme) -> container::Style,
+) -> Element<'a, M> {
+    container(text(message).size(theme::TEXT_BODY))
+        .padding(theme::SPACE_S + 4.0)
+        .width(Fill)
+        .style(style)
+        .into()
+}
+
+pub fn error<'a, M: 'a>(message: impl text::IntoFragment<'a>) -> Element<'a, M> {
+    banner(message, theme::error_banner)
+}
+
+pub fn warning<'a, M: 'a>(message: impl text::IntoFragment<'a>) -> Element<'a, M> {
+    banner(message, theme::warning_banner)
+}
+
+pub fn info<'a, M: 'a>(message: impl text::IntoFragment<'a>) -> Element<'a, M> {
+    banner(message, theme::info_banner)
+}
+
+pub fn success<'a, M: 'a>(message: impl text::IntoFragment<'a>) -> Element<'a, M> {
+    banner(message, theme::success_banner)
+}
+
+/// The main action of a screen. `None` disables it.
+pub fn primary<'a, M: Clone + 'a>(label: &'a str, on_press: Option<M>) -> Element<'a, M> {
+    button(text(label).size(theme::TEXT_BODY))
+        .padding([theme::SPACE_S + 2.0, theme::SPACE_M + 4.0])
+        .style(theme::primary_button)
+        .on_press_maybe(on_press)
+        .into()
+}
+
+pub fn secondary<'a, M: Clone + 'a>(label: &'a str, on_press: Option<M>) -> Element<'a, M> {
+    button(text(label).size(theme::TEXT_BODY))
+        .padding([theme::SPACE_S + 2.0, theme::SPACE_M + 4.0])
+        .style(theme::secondary_button)
+        .on_press_maybe(on_press)
+        .into()
+}
+
+pub fn link<'a, M: Clone + 'a>(label: &'a str, on_press: M) -> Element<'a, M> {
+    button(text(label).size(theme::TEXT_BODY))
+        .padding(0)
+        .style(theme::link_button)
+        .on_press(on_press)
+        .into()
+}
+
+/// A row of buttons: secondary ones on the left, the primary on the right.
+pub fn actions<'a, M: 'a>(left: Vec<Element<'a, M>>, right: Element<'a, M>) -> Element<'a, M> {
+    let mut r = row![].spacing(theme::SPACE_S).align_y(iced::Center);
+    for l in left {
+        r = r.push(l);
+    }
+    r.push(iced::widget::space().width(Fill)).push(right).into()
+}
+
+/// A form-width white card centred on the page, scrolling if the window is short.
+pub fn page<'a, M: 'a>(content: impl Into<Element<'a, M>>, width: f32) -> Element<'a, M> {
+    let card = container(content)
+        .padding(theme::SPACE_L + 4.0)
+        .width(Length::Fixed(width))
+        .style(theme::card);
+    iced::widget::scrollable(
+        container(card)
+            .center_x(Fill)
+            .padding([theme::SPACE_XL, theme::SPACE_M]),
+    )
+    .height(Fill)
+    .into()
+}

@@ -1,0 +1,5 @@
+//! Building blocks shared by every screen, so forms, messages and buttons look and behave the
+//! same everywhere.
+
+pub mod form;
+pub mod header;

@@ -1,0 +1,123 @@
+//! Everything that can go wrong opening or writing the school's vault, in words for the school
+//! admin. Each variant says what happened and, where there is one, what to do about it.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Error {
+    #[error("There is no school file at {0}.")]
+    NotFound(PathBuf),
+
+    #[error("A school file already exists at {0}; it has been left as it is.")]
+    AlreadyExists(PathBuf),
+
+    #[error(
+        "The key file {0} is missing. It sits next to the school file and is needed to open it; \
+         restore both files from your latest backup."
+    )]
+    KeyFileMissing(PathBuf),
+
+    #[error("The key file {path} is damaged ({detail}). Restore it from your latest backup.")]
+    KeyFileDamaged { path: PathBuf, detail: String },
+
+    #[error(
+        "The key file {path} was written by a newer version of Keyholder (format {found}; this \
+         version reads up to {supported}). Install the newer version to open it."
+    )]
+    KeyFileTooNew {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+
+    #[error("That e-mail address and password do not match. Check them and try again.")]
+    WrongPassword,
+
+    #[error("That recovery code is not right. Check it against your printed copy and try again.")]
+    WrongRecoveryCode,
+
+    #[error(
+        "{0} is not a Keyholder school file, or it does not belong with its key file. \
+         Nothing has been changed."
+    )]
+    NotAVault(PathBuf),
+
+    #[error(
+        "This school file was written by a newer version of Keyholder (version {found}; this \
+         version understands up to {supported}). Install the newer version to open it; \
+         nothing has been changed."
+    )]
+    TooNew { found: u32, supported: u32 },
+
+    #[error("The school file is damaged: {0}. Restore it from your latest backup.")]
+    Damaged(String),
+
+    #[error(
+        "Keyholder cannot write to {0}. Check that the folder is not read-only and that you \
+         have permission to change files there."
+    )]
+    ReadOnly(PathBuf),
+
+    #[error("The disk is full, so the change was not saved. Free some space and try again.")]
+    DiskFull,
+
+    #[error("The school file is busy in another Keyholder window. Close it and try again.")]
+    Busy,
+
+    #[error("Could not {action} {path}: {detail}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        detail: String,
+    },
+
+    #[error("The change could not be saved: {0}")]
+    Rejected(String),
+
+    #[error("The school file could not be read or written: {0}")]
+    Database(Arc<rusqlite::Error>),
+}
+
+impl Error {
+    /// Turns an I/O failure on `path` into the most specific message we have for it.
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, err: std::io::Error) -> Error {
+        let path = path.into();
+        match err.kind() {
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+                Error::ReadOnly(path)
+            }
+            std::io::ErrorKind::StorageFull => Error::DiskFull,
+            std::io::ErrorKind::NotFound if action == "read" => Error::NotFound(path),
+            _ => Error::Io {
+                action,
+                path,
+                detail: err.to_string(),
+            },
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(err: rusqlite::Error) -> Error {
+        use rusqlite::ErrorCode;
+        if let rusqlite::Error::SqliteFailure(e, ref msg) = err {
+            match e.code {
+                ErrorCode::DiskFull => return Error::DiskFull,
+                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => return Error::Busy,
+                ErrorCode::DatabaseCorrupt => {
+                    return Error::Damaged(msg.clone().unwrap_or_else(|| e.to_string()));
+                }
+                ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied => {
+                    return Error::ReadOnly(PathBuf::from(
+                        msg.clone().unwrap_or_else(|| "the school file".into()),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Error::Database(Arc::new(err))
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,318 @@
+//! The key file (`keyholder.keys`) next to the school file: one wrapped copy of the data key per
+//! person who can open the vault, plus one for the recovery code. It holds no names or e-mail
+//! addresses; a person's slot is found by a salted hash of their e-mail address.
+
+use super::error::{Error, Result};
+use super::files::write_atomic;
+use super::slots::{DataKey, KdfCost, WrappedKey};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+pub const KEY_FILE_FORMAT: u32 = 1;
+
+/// What the demo school's sign-in screen shows so anyone can explore it. Only ever present in a
+/// demo school's key file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoAccess {
+    pub password: String,
+    pub admin_email: String,
+    /// Seed from which every demo user's soft-key secret is derived (see `demo::totp_secret`).
+    pub totp_seed: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SlotOwner {
+    Person { lookup: String },
+    Recovery,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slot {
+    pub owner: SlotOwner,
+    #[serde(flatten)]
+    pub wrapped: WrappedKey,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyFile {
+    pub format_version: u32,
+    pub vault_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demo: Option<DemoAccess>,
+    pub slots: Vec<Slot>,
+}
+
+/// E-mail addresses are matched ignoring case and surrounding spaces.
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// Recovery codes are matched ignoring case, spaces and dashes, so a code typed from paper in
+/// any grouping works.
+pub fn normalise_recovery_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+impl KeyFile {
+    pub fn new(demo: Option<DemoAccess>) -> KeyFile {
+        let mut id = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut id);
+        KeyFile {
+            format_version: KEY_FILE_FORMAT,
+            vault_id: hex::encode(id),
+            demo,
+            slots: Vec::new(),
+        }
+    }
+
+    pub fn read(path: &Path) -> Result<KeyFile> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::KeyFileMissing(path.to_path_buf()));
+            }
+            Err(e) => return Err(Error::io("read", path, e)),
+        };
+        let damaged = |detail: String| Error::KeyFileDamaged {
+            path: path.to_path_buf(),
+            detail,
+        };
+        let value: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| damaged(format!("not readable: {e}")))?;
+        let found = value
+            .get("format_version")
+            .and_then(|v| v.as_u64())
+            .ok_or_else(|| damaged("no format version".into()))?;
+        if found > u64::from(KEY_FILE_FORMAT) {
+            return Err(Error::KeyFileTooNew {
+                path: path.to_path_buf(),
+                found: u32::try_from(found).unwrap_or(u32::MAX),
+                supported: KEY_FILE_FORMAT,
+            });
+        }
+        let file: KeyFile = serde_json::from_value(value).map_err(|e| damaged(e.to_string()))?;
+        if file.slots.is_empty() {
+            return Err(damaged("it holds no keys".into()));
+        }
+        Ok(file)
+    }
+
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let json = serde_json::to_vec_pretty(self)
+            .map_err(|e| Error::Rejected(format!("the key file could not be written ({e})")))?;
+        write_atomic(path, &json)
+    }
+
+    fn person_lookup(&self, email: &str) -> String {
+        let mut h = Sha256::new();
+        h.update(b"keyholder person slot\0");
+        h.update(self.vault_id.as_bytes());
+        h.update(b"\0");
+        h.update(normalise_email(email).as_bytes());
+        hex::encode(h.finalize())
+    }
+
+    /// What each slot's encryption is bound to: this vault and this owner.
+    fn context(&self, owner: &SlotOwner) -> Vec<u8> {
+        let who = match owner {
+            SlotOwner::Person { lookup } => format!("person:{lookup}"),
+            SlotOwner::Recovery => "recovery".to_string(),
+        };
+        format!("keyholder-slot-v1\0{}\0{who}", self.vault_id).into_bytes()
+    }
+
+    fn find(&self, owner: &SlotOwner) -> Option<&Slot> {
+        self.slots.iter().find(|s| &s.owner == owner)
+    }
+
+    fn put(&mut self, owner: SlotOwner, secret: &[u8], key: &DataKey, cost: KdfCost) -> Result<()> {
+        let wrapped = WrappedKey::wrap(key, secret, &self.context(&owner), cost)?;
+        self.slots.retain(|s| s.owner != owner);
+        self.slots.push(Slot { owner, wrapped });
+        Ok(())
+    }
+
+    pub fn has_person(&self, email: &str) -> bool {
+        let owner = SlotOwner::Person {
+            lookup: self.person_lookup(email),
+        };
+        self.find(&owner).is_some()
+    }
+
+    /// Adds or replaces the slot of the person with this e-mail address.
+    pub fn set_person(
+        &mut self,
+        email: &str,
+        password: &str,
+        key: &DataKey,
+        cost: KdfCost,
+    ) -> Result<()> {
+        let owner = SlotOwner::Person {
+            lookup: self.person_lookup(email),
+        };
+        self.put(owner, password.as_bytes(), key, cost)
+    }
+
+    pub fn remove_person(&mut self, email: &str) -> bool {
+        let owner = SlotOwner::Person {
+            lookup: self.person_lookup(email),
+        };
+        let before = self.slots.len();
+        self.slots.retain(|s| s.owner != owner);
+        before != self.slots.len()
+    }
+
+    pub fn set_recovery(&mut self, code: &str, key: &DataKey, cost: KdfCost) -> Result<()> {
+        let code = normalise_recovery_code(code);
+        self.put(SlotOwner::Recovery, code.as_bytes(), key, cost)
+    }
+
+    /// The data key for this person, or `WrongPassword` whether the address is unknown or the
+    /// password wrong (both take the same time).
+    pub fn unlock_person(&self, email: &str, password: &str) -> Result<DataKey> {
+        let owner = SlotOwner::Person {
+            lookup: self.person_lookup(email),
+        };
+        match self.find(&owner) {
+            Some(slot) => slot
+                .wrapped
+                .unwrap_key(password.as_bytes(), &self.context(&owner))?
+                .ok_or(Error::WrongPassword),
+            None => {
+                let cost = self
+                    .slots
+                    .iter()
+                    .find(|s| matches!(s.owner, SlotOwner::Person { .. }))
+                    .map(|s| s.wrapped.kdf)
+                    .unwrap_or(KdfCost::STANDARD);
+                WrappedKey::waste_equal_time(password.as_bytes(), cost);
+                Err(Error::WrongPassword)
+            }
+        }
+    }
+
+    pub fn unlock_recovery(&self, code: &str) -> Result<DataKey> {
+        let owner = SlotOwner::Recovery;
+        let slot = self.find(&owner).ok_or(Error::WrongRecoveryCode)?;
+        let code = normalise_recovery_code(code);
+        slot.wrapped
+            .unwrap_key(code.as_bytes(), &self.context(&owner))?
+            .ok_or(Error::WrongRecoveryCode)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COST: KdfCost = KdfCost::insecure_for_tests();
+
+    fn file_with_two_people() -> (KeyFile, DataKey) {
+        let key = DataKey::generate();
+        let mut file = KeyFile::new(None);
+        file.set_person("Head@School.example", "first password!", &key, COST)
+            .unwrap();
+        file.set_person("deputy@school.example", "second password", &key, COST)
+            .unwrap();
+        file.set_recovery("ABCD-EFGH-JKMN", &key, COST).unwrap();
+        (file, key)
+    }
+
+    #[test]
+    fn each_person_unlocks_with_their_own_password() {
+        let (file, key) = file_with_two_people();
+        let a = file
+            .unlock_person(" head@school.example ", "first password!")
+            .unwrap();
+        let b = file
+            .unlock_person("deputy@school.example", "second password")
+            .unwrap();
+        assert_eq!(a.sqlcipher_literal(), key.sqlcipher_literal());
+        assert_eq!(b.sqlcipher_literal(), key.sqlcipher_literal());
+        assert!(matches!(
+            file.unlock_person("deputy@school.example", "first password!"),
+            Err(Error::WrongPassword)
+        ));
+        assert!(matches!(
+            file.unlock_person("nobody@school.example", "first password!"),
+            Err(Error::WrongPassword)
+        ));
+    }
+
+    #[test]
+    fn recovery_code_ignores_case_and_grouping() {
+        let (file, key) = file_with_two_people();
+        let k = file.unlock_recovery("abcd efgh jkmn").unwrap();
+        assert_eq!(k.sqlcipher_literal(), key.sqlcipher_literal());
+        assert!(matches!(
+            file.unlock_recovery("ABCD-EFGH-JKMP"),
+            Err(Error::WrongRecoveryCode)
+        ));
+    }
+
+    #[test]
+    fn file_holds_no_email_addresses() {
+        let (file, _) = file_with_two_people();
+        let json = serde_json::to_string(&file).unwrap().to_lowercase();
+        assert!(!json.contains("head@"));
+        assert!(!json.contains("school.example"));
+    }
+
+    #[test]
+    fn slot_copied_to_another_vault_does_not_open() {
+        let (file, _) = file_with_two_people();
+        let mut other = KeyFile::new(None);
+        other.slots = file.slots.clone();
+        assert!(other.unlock_recovery("ABCD-EFGH-JKMN").is_err());
+    }
+
+    #[test]
+    fn replacing_a_password_removes_the_old_one() {
+        let (mut file, key) = file_with_two_people();
+        file.set_person("head@school.example", "a new password", &key, COST)
+            .unwrap();
+        assert!(
+            file.unlock_person("head@school.example", "first password!")
+                .is_err()
+        );
+        assert!(
+            file.unlock_person("head@school.example", "a new password")
+                .is_ok()
+        );
+        assert!(file.remove_person("HEAD@school.example"));
+        assert!(!file.has_person("head@school.example"));
+    }
+
+    #[test]
+    fn read_round_trip_and_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keyholder.keys");
+        assert!(matches!(
+            KeyFile::read(&path),
+            Err(Error::KeyFileMissing(_))
+        ));
+        let (file, _) = file_with_two_people();
+        file.write(&path).unwrap();
+        assert_eq!(KeyFile::read(&path).unwrap(), file);
+
+        std::fs::write(&path, b"{ not json").unwrap();
+        assert!(matches!(
+            KeyFile::read(&path),
+            Err(Error::KeyFileDamaged { .. })
+        ));
+
+        let mut newer = serde_json::to_value(&file).unwrap();
+        newer["format_version"] = 99.into();
+        std::fs::write(&path, serde_json::to_vec(&newer).unwrap()).unwrap();
+        assert!(matches!(
+            KeyFile::read(&path),
+            Err(Error::KeyFileTooNew { found: 99, .. })
+        ));
+    }
+}

@@ -1,0 +1,40 @@
+use crate::model::{Category, CategoryId};
+use crate::vault::Result;
+use rusqlite::{Connection, params};
+
+pub fn insert(
+    conn: &Connection,
+    parent: Option<CategoryId>,
+    name: &str,
+    sort_order: i64,
+) -> Result<CategoryId> {
+    conn.execute(
+        "INSERT INTO categories (parent_id, name, sort_order) VALUES (?1, ?2, ?3)",
+        params![parent.map(|p| p.0), name.trim(), sort_order],
+    )?;
+    Ok(CategoryId(conn.last_insert_rowid()))
+}
+
+pub fn set_archived(conn: &Connection, id: CategoryId, archived: bool) -> Result<()> {
+    conn.execute(
+        "UPDATE categories SET archived = ?2 WHERE id = ?1",
+        params![id.0, super::flag(archived)],
+    )?;
+    Ok(())
+}
+
+/// All categories, archived ones included; use `model::category::tree_order` to arrange them.
+pub fn list(conn: &Connection) -> Result<Vec<Category>> {
+    let mut stmt = conn
+        .prepare("SELECT id, parent_id, name, sort_order, archived FROM categories ORDER BY id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Category {
+            id: CategoryId(r.get(0)?),
+            parent: r.get::<_, Option<i64>>(1)?.map(CategoryId),
+            name: r.get(2)?,
+            sort_order: r.get(3)?,
+            archived: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}

@@ -1,0 +1,85 @@
+use crate::model::{CategoryId, IncidentId, PupilId, UserId};
+use crate::vault::Result;
+use rusqlite::{Connection, params};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incident {
+    pub id: IncidentId,
+    pub pupil: PupilId,
+    pub category: CategoryId,
+    pub occurred_at: i64,
+    pub description: String,
+    pub recorded_by: Option<UserId>,
+    pub recorded_at: i64,
+    pub linked_pupils: Vec<PupilId>,
+}
+
+pub struct NewIncident<'a> {
+    pub pupil: PupilId,
+    pub category: CategoryId,
+    pub occurred_at: i64,
+    pub description: &'a str,
+    pub recorded_by: Option<UserId>,
+    pub recorded_at: i64,
+    pub linked_pupils: &'a [PupilId],
+}
+
+pub fn insert(conn: &Connection, i: &NewIncident<'_>) -> Result<IncidentId> {
+    conn.execute(
+        "INSERT INTO incidents (pupil_id, category_id, occurred_at, description, recorded_by, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            i.pupil.0,
+            i.category.0,
+            i.occurred_at,
+            i.description,
+            i.recorded_by.map(|u| u.0),
+            i.recorded_at
+        ],
+    )?;
+    let id = IncidentId(conn.last_insert_rowid());
+    for linked in i.linked_pupils {
+        conn.execute(
+            "INSERT OR IGNORE INTO incident_linked_pupils (incident_id, pupil_id) VALUES (?1, ?2)",
+            params![id.0, linked.0],
+        )?;
+    }
+    Ok(id)
+}
+
+/// Every incident, oldest first, with its linked pupils.
+pub fn list(conn: &Connection) -> Result<Vec<Incident>> {
+    let mut links: std::collections::BTreeMap<i64, Vec<PupilId>> = Default::default();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT incident_id, pupil_id FROM incident_linked_pupils ORDER BY incident_id, pupil_id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, PupilId(r.get(1)?))))?;
+        for row in rows {
+            let (i, p) = row?;
+            links.entry(i).or_default().push(p);
+        }
+    }
+    let mut stmt = conn.prepare(
+        "SELECT id, pupil_id, category_id, occurred_at, description, recorded_by, recorded_at
+         FROM incidents ORDER BY occurred_at, id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let id: i64 = r.get(0)?;
+        Ok(Incident {
+            id: IncidentId(id),
+            pupil: PupilId(r.get(1)?),
+            category: CategoryId(r.get(2)?),
+            occurred_at: r.get(3)?,
+            description: r.get(4)?,
+            recorded_by: r.get::<_, Option<i64>>(5)?.map(UserId),
+            recorded_at: r.get(6)?,
+            linked_pupils: Vec::new(),
+        })
+    })?;
+    let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    for incident in &mut out {
+        incident.linked_pupils = links.remove(&incident.id.0).unwrap_or_default();
+    }
+    Ok(out)
+}

@@ -1,0 +1,14 @@
+//! SQL for each part of the school, as plain functions over a connection (or a transaction, which
+//! derefs to one). Writes are only called from inside [`super::Vault::write`].
+
+pub mod categories;
+pub mod groups;
+pub mod incidents;
+pub mod people;
+pub mod pupils;
+pub mod school;
+
+/// SQLite stores booleans as integers.
+pub(crate) fn flag(b: bool) -> i64 {
+    i64::from(b)
+}

@@ -1,0 +1,101 @@
+//! Pupils, their group memberships and the categories they are monitored for.
+
+use crate::model::{CategoryId, Pupil, PupilGroupId, PupilId};
+use crate::vault::{Error, Result};
+use rusqlite::{Connection, params};
+use std::collections::BTreeMap;
+
+pub struct NewPupil<'a> {
+    pub mis_id: Option<&'a str>,
+    pub upn: Option<&'a str>,
+    pub forename: &'a str,
+    pub surname: &'a str,
+    pub date_of_birth: Option<&'a str>,
+    pub archived: bool,
+}
+
+pub fn insert(conn: &Connection, p: &NewPupil<'_>) -> Result<PupilId> {
+    conn.execute(
+        "INSERT INTO pupils (mis_id, upn, forename, surname, date_of_birth, archived)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            p.mis_id,
+            p.upn,
+            p.forename.trim(),
+            p.surname.trim(),
+            p.date_of_birth,
+            super::flag(p.archived)
+        ],
+    )
+    .map_err(|e| match &e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Error::Rejected(format!("a pupil with MIS ID {:?} already exists", p.mis_id))
+        }
+        _ => e.into(),
+    })?;
+    Ok(PupilId(conn.last_insert_rowid()))
+}
+
+pub fn list(conn: &Connection) -> Result<Vec<Pupil>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, mis_id, upn, forename, surname, date_of_birth, archived FROM pupils
+         ORDER BY surname COLLATE NOCASE, forename COLLATE NOCASE, id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Pupil {
+            id: PupilId(r.get(0)?),
+            mis_id: r.get(1)?,
+            upn: r.get(2)?,
+            forename: r.get(3)?,
+            surname: r.get(4)?,
+            date_of_birth: r.get(5)?,
+            archived: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+pub fn add_membership(conn: &Connection, pupil: PupilId, group: PupilGroupId) -> Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO pupil_membership (pupil_id, group_id) VALUES (?1, ?2)",
+        params![pupil.0, group.0],
+    )?;
+    Ok(())
+}
+
+/// pupil → the groups they belong to.
+pub fn memberships(conn: &Connection) -> Result<BTreeMap<PupilId, Vec<PupilGroupId>>> {
+    let mut stmt = conn
+        .prepare("SELECT pupil_id, group_id FROM pupil_membership ORDER BY pupil_id, group_id")?;
+    let rows = stmt.query_map([], |r| Ok((PupilId(r.get(0)?), PupilGroupId(r.get(1)?))))?;
+    let mut out: BTreeMap<PupilId, Vec<PupilGroupId>> = BTreeMap::new();
+    for row in rows {
+        let (p, g) = row?;
+        out.entry(p).or_default().push(g);
+    }
+    Ok(out)
+}
+
+pub fn add_monitoring(conn: &Connection, pupil: PupilId, category: CategoryId) -> Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO pupil_monitoring (pupil_id, category_id) VALUES (?1, ?2)",
+        params![pupil.0, category.0],
+    )?;
+    Ok(())
+}
+
+/// pupil → the categories they are monitored for.
+pub fn monitoring(conn: &Connection) -> Result<BTreeMap<PupilId, Vec<CategoryId>>> {
+    let mut stmt = conn.prepare(
+        "SELECT pupil_id, category_id FROM pupil_monitoring ORDER BY pupil_id, category_id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((PupilId(r.get(0)?), CategoryId(r.get(1)?))))?;
+    let mut out: BTreeMap<PupilId, Vec<CategoryId>> = BTreeMap::new();
+    for row in rows {
+        let (p, c) = row?;
+        out.entry(p).or_default().push(c);
+    }
+    Ok(out)
+}
