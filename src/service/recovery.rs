@@ -15,6 +15,14 @@ pub struct RecoveryUnlock {
     data_key: DataKey,
 }
 
+impl std::fmt::Debug for RecoveryUnlock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecoveryUnlock")
+            .field("location", self.vault.location())
+            .finish_non_exhaustive()
+    }
+}
+
 pub fn unlock_with_recovery_code(location: &Location, code: &str) -> Result<RecoveryUnlock> {
     if !location.db.exists() {
         return Err(crate::vault::Error::NotFound(location.db.clone()).into());

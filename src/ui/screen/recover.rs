@@ -13,8 +13,8 @@ use crate::ui::jobs::Job;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field};
 use crate::vault::{KdfCost, Location};
-use iced::widget::{checkbox, column, pick_list, text};
-use iced::{Element, Fill};
+use iced::Element;
+use iced::widget::{checkbox, column, text};
 
 pub const CODE: &str = "recover-code";
 pub const PASSWORD: &str = "recover-password";
@@ -38,7 +38,8 @@ pub enum Message {
     Code(String),
     Unlock,
     Unlocked(Result<(Handoff<RecoveryUnlock>, Vec<User>), service::Error>),
-    Admin(AdminChoice),
+    /// Position in the list of administrators.
+    Admin(usize),
     Password(String),
     PasswordAgain(String),
     LostPhone(bool),
@@ -176,8 +177,10 @@ impl Recover {
                 self.step = Step::Code;
                 Action::Focus(CODE)
             }
-            Message::Admin(a) => {
-                self.admin = Some(a);
+            Message::Admin(i) => {
+                if let Some(a) = self.admins.get(i) {
+                    self.admin = Some(a.clone());
+                }
                 Action::None
             }
             Message::Password(v) => {
@@ -305,9 +308,12 @@ impl Recover {
                 column![
                     form::heading("Choose a new password", Some("The recovery code is accepted. Choose whose password to reset.")),
                     text("Administrator").size(theme::TEXT_SMALL).font(BOLD),
-                    pick_list(self.admins.clone(), self.admin.clone(), Message::Admin)
-                        .width(Fill)
-                        .padding(theme::SPACE_S + 2.0),
+                    form::choice_list(
+                        self.admins
+                            .iter()
+                            .map(|a| (a.to_string(), Some(a) == self.admin.as_ref())),
+                        |i| Message::Admin(i),
+                    ),
                     Field::new("New password", PASSWORD, &self.password, Message::Password)
                         .secure()
                         .hint(password::hint(&self.password, &words))

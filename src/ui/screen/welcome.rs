@@ -55,12 +55,12 @@ impl Welcome {
             ),
             row![
                 choice(
-                    "Set up a new school",
+                    "Starting with Keyholder",
                     "Create your school's encrypted file and its first administrator. Have an authenticator app (Microsoft Authenticator, Google Authenticator or similar) ready on your phone.",
                     form::primary("Set up a new school", Some(Message::SetUp)),
                 ),
                 choice(
-                    "Explore the demo school",
+                    "Just looking?",
                     "Try Keyholder on Millbrook Primary, a made-up school with pupils, staff and class groups. Nothing you do there touches a real school's records.",
                     form::secondary("Explore the demo school", Some(Message::Demo)),
                 ),

@@ -169,3 +169,31 @@ pub fn page<'a, M: 'a>(content: impl Into<Element<'a, M>>, width: f32) -> Elemen
     .height(Fill)
     .into()
 }
+
+/// A short list of mutually exclusive options shown as rows, the chosen one highlighted. Better
+/// than a drop-down when there are only a few options: all of them are visible at once.
+pub fn choice_list<'a, M: Clone + 'a>(
+    options: impl IntoIterator<Item = (String, bool)>,
+    on_select: impl Fn(usize) -> M,
+) -> Element<'a, M> {
+    options
+        .into_iter()
+        .enumerate()
+        .fold(
+            column![].spacing(theme::SPACE_XS),
+            |c, (i, (label, chosen))| {
+                c.push(
+                    button(text(label).size(theme::TEXT_BODY).font(if chosen {
+                        BOLD
+                    } else {
+                        iced::Font::DEFAULT
+                    }))
+                    .width(Fill)
+                    .padding([theme::SPACE_S, theme::SPACE_M])
+                    .style(theme::tab_button(chosen))
+                    .on_press(on_select(i)),
+                )
+            },
+        )
+        .into()
+}

@@ -1,0 +1,429 @@
+//! The headless commands, run as a separate process the way IT staff and scripts run them.
+
+mod common;
+
+use keyholder::auth::soft_key;
+use keyholder::service::SchoolData;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn keyholder(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_keyholder"))
+        .args(args)
+        .output()
+        .expect("keyholder runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+struct Printed {
+    email: String,
+    secret: Vec<u8>,
+    recovery: String,
+}
+
+fn parse_credentials(out: &str) -> Printed {
+    let field = |name: &str| {
+        out.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+            .unwrap_or_else(|| panic!("no {name} line in {out:?}"))
+            .to_string()
+    };
+    Printed {
+        email: field("email"),
+        secret: soft_key::from_base32(&field("totp-secret")).expect("base32 secret"),
+        recovery: field("recovery-code"),
+    }
+}
+
+fn write_password(dir: &Path, name: &str, password: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, format!("{password}\n")).unwrap();
+    p.display().to_string()
+}
+
+/// Codes for successive commands: each time step may be used once, so take them in order from the
+/// previous step onwards (the window accepts one step either side of now).
+struct Codes {
+    secret: Vec<u8>,
+    next: i64,
+}
+
+impl Codes {
+    fn new(secret: Vec<u8>) -> Codes {
+        Codes { secret, next: -1 }
+    }
+
+    fn take(&mut self) -> String {
+        let c = common::code(&self.secret, common::now(), self.next);
+        self.next += 1;
+        assert!(self.next <= 2, "a test may use at most three codes");
+        c
+    }
+}
+
+fn demo(dir: &Path) -> (String, String, Printed) {
+    let vault = dir.join("demo.db").display().to_string();
+    let pw = write_password(dir, "pw", "cli demo password");
+    let out = keyholder(&[
+        "demo",
+        "--vault",
+        &vault,
+        "--password-file",
+        &pw,
+        "--pupils",
+        "30",
+        "--staff",
+        "8",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    (vault, pw, parse_credentials(&stdout(&out)))
+}
+
+#[test]
+fn demo_prints_working_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, pw, creds) = demo(dir.path());
+    assert_eq!(creds.email, keyholder::demo::ADMIN_EMAIL);
+    assert_eq!(creds.recovery.len(), 29);
+    let mut codes = Codes::new(creds.secret);
+    let out = keyholder(&[
+        "audit",
+        "verify",
+        "--vault",
+        &vault,
+        "--user",
+        &creds.email,
+        "--password-file",
+        &pw,
+        "--code",
+        &codes.take(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("intact"));
+}
+
+#[test]
+fn demo_scales_to_two_thousand_pupils() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("big.db").display().to_string();
+    let pw = write_password(dir.path(), "pw", "cli demo password");
+    let out = keyholder(&[
+        "demo",
+        "--vault",
+        &vault,
+        "--password-file",
+        &pw,
+        "--pupils",
+        "2000",
+        "--staff",
+        "300",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let creds = parse_credentials(&stdout(&out));
+    let mut codes = Codes::new(creds.secret);
+    let json = dir.path().join("big.json");
+    let out = keyholder(&[
+        "export",
+        "--vault",
+        &vault,
+        "--user",
+        &creds.email,
+        "--password-file",
+        &pw,
+        "--code",
+        &codes.take(),
+        "--out",
+        &json.display().to_string(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let data = SchoolData::from_json(&std::fs::read_to_string(json).unwrap()).unwrap();
+    assert_eq!(data.pupils.len(), 2000);
+    assert_eq!(data.users.len(), 300);
+}
+
+#[test]
+fn export_load_export_round_trip_is_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, pw, creds) = demo(dir.path());
+    let first = dir.path().join("first.json");
+    let out = keyholder(&[
+        "export",
+        "--vault",
+        &vault,
+        "--user",
+        &creds.email,
+        "--password-file",
+        &pw,
+        "--code",
+        &Codes::new(creds.secret.clone()).take(),
+        "--out",
+        &first.display().to_string(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let loaded = dir.path().join("loaded.db").display().to_string();
+    let new_pw = write_password(dir.path(), "new-pw", "loaded school passphrase 9");
+    let out = keyholder(&[
+        "load",
+        "--vault",
+        &loaded,
+        "--json",
+        &first.display().to_string(),
+        "--password-file",
+        &new_pw,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let admin = parse_credentials(&stdout(&out));
+    let a = SchoolData::from_json(&std::fs::read_to_string(&first).unwrap()).unwrap();
+    let expected = a
+        .users
+        .iter()
+        .find(|u| a.is_administrator(&u.email))
+        .unwrap();
+    assert_eq!(
+        admin.email, expected.email,
+        "the first administrator in the file"
+    );
+
+    let out = keyholder(&[
+        "export",
+        "--vault",
+        &loaded,
+        "--user",
+        &admin.email,
+        "--password-file",
+        &new_pw,
+        "--code",
+        &Codes::new(admin.secret).take(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let b = SchoolData::from_json(&stdout(&out)).unwrap();
+    assert!(!a.pupils.is_empty() && !a.incidents.is_empty() && !a.groups[4].access.is_empty());
+    assert_eq!(a.without_timestamps(), b.without_timestamps());
+}
+
+#[test]
+fn wrong_password_is_refused_with_one_line_and_status_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, _pw, creds) = demo(dir.path());
+    let bad = write_password(dir.path(), "bad", "not the password");
+    let out_file = dir.path().join("out.json");
+    let out = keyholder(&[
+        "export",
+        "--vault",
+        &vault,
+        "--user",
+        &creds.email,
+        "--password-file",
+        &bad,
+        "--code",
+        "123456",
+        "--out",
+        &out_file.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("do not match"), "{err}");
+    assert!(!out_file.exists(), "nothing written");
+}
+
+#[test]
+fn wrong_code_is_refused_and_nothing_is_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, pw, creds) = demo(dir.path());
+    let good = common::code(&creds.secret, common::now(), 0);
+    let wrong = if good == "000000" { "111111" } else { "000000" };
+    let out_file = dir.path().join("out.json");
+    let out = keyholder(&[
+        "export",
+        "--vault",
+        &vault,
+        "--user",
+        &creds.email,
+        "--password-file",
+        &pw,
+        "--code",
+        wrong,
+        "--out",
+        &out_file.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("code is not right"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!out_file.exists());
+}
+
+#[test]
+fn missing_password_file_and_bad_arguments_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, _pw, creds) = demo(dir.path());
+    let out = keyholder(&[
+        "export",
+        "--vault",
+        &vault,
+        "--user",
+        &creds.email,
+        "--password-file",
+        "/nonexistent/pw",
+        "--code",
+        "123456",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("Could not read the password file"));
+    let out = keyholder(&["export", "--vault", &vault, "--no-such-flag"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn demo_and_load_never_overwrite_a_school() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, pw, _creds) = demo(dir.path());
+    let before = std::fs::read(&vault).unwrap();
+    let out = keyholder(&["demo", "--vault", &vault, "--password-file", &pw]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("already exists"));
+    assert_eq!(std::fs::read(&vault).unwrap(), before);
+}
+
+#[test]
+fn load_refuses_a_file_from_a_newer_version_or_with_broken_references() {
+    let dir = tempfile::tempdir().unwrap();
+    let pw = write_password(dir.path(), "pw", "loaded school passphrase 9");
+    let json = dir.path().join("x.json");
+    std::fs::write(&json, r#"{"format_version": 99}"#).unwrap();
+    let target = dir.path().join("new.db");
+    let out = keyholder(&[
+        "load",
+        "--vault",
+        &target.display().to_string(),
+        "--json",
+        &json.display().to_string(),
+        "--password-file",
+        &pw,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("newer Keyholder"), "{}", stderr(&out));
+    assert!(!target.exists());
+
+    // A user in a group the file does not define.
+    let data = keyholder::demo::generate(
+        keyholder::demo::DemoSize {
+            pupils: 5,
+            staff: 5,
+        },
+        1,
+        common::now(),
+    )
+    .data;
+    let mut broken = data.clone();
+    broken.users[1].user_group = "Governors".into();
+    std::fs::write(&json, broken.to_json()).unwrap();
+    let out = keyholder(&[
+        "load",
+        "--vault",
+        &target.display().to_string(),
+        "--json",
+        &json.display().to_string(),
+        "--password-file",
+        &pw,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("Governors"), "{}", stderr(&out));
+    assert!(!target.exists(), "nothing is left behind");
+    assert!(!dir.path().join("new.keys").exists());
+}
+
+#[test]
+fn audit_verify_exits_1_naming_the_tampered_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, pw, creds) = demo(dir.path());
+    let mut codes = Codes::new(creds.secret.clone());
+    // Sign in once (an audited change), then tamper with the first entry behind Keyholder's back.
+    let out = keyholder(&[
+        "audit",
+        "verify",
+        "--vault",
+        &vault,
+        "--user",
+        &creds.email,
+        "--password-file",
+        &pw,
+        "--code",
+        &codes.take(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    {
+        use keyholder::vault::{KeyFile, Location, Vault};
+        let location = Location::new(&vault);
+        let key = KeyFile::read(&location.keys)
+            .unwrap()
+            .unlock_person(&creds.email, "cli demo password")
+            .unwrap();
+        let v = Vault::open(&location, &key).unwrap();
+        v.conn()
+            .execute(
+                "UPDATE audit SET summary = 'nothing to see' WHERE id = 1",
+                [],
+            )
+            .unwrap();
+    }
+    let out = keyholder(&[
+        "audit",
+        "verify",
+        "--vault",
+        &vault,
+        "--user",
+        &creds.email,
+        "--password-file",
+        &pw,
+        "--code",
+        &codes.take(),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(report["intact"], false);
+    assert_eq!(report["first_bad_entry"], 1);
+    assert_eq!(report["format_version"], 1);
+    assert!(stderr(&out).contains("entry 1"));
+}
+
+#[test]
+fn codes_from_an_independent_generator_are_accepted() {
+    if !common::tool_available("oathtool") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, pw, creds) = demo(dir.path());
+    let base32 = soft_key::base32(&creds.secret);
+    let code = Command::new("oathtool")
+        .args(["--totp", "-b", &base32])
+        .output()
+        .unwrap();
+    let code = String::from_utf8_lossy(&code.stdout).trim().to_string();
+    assert_eq!(code.len(), 6);
+    let out = keyholder(&[
+        "audit",
+        "verify",
+        "--vault",
+        &vault,
+        "--user",
+        &creds.email,
+        "--password-file",
+        &pw,
+        "--code",
+        &code,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}

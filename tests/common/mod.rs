@@ -1,0 +1,71 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use keyholder::auth::soft_key;
+use keyholder::demo::{self, DemoCredentials, DemoSize};
+use keyholder::service::{self, Session, SignInStep};
+use keyholder::vault::{KdfCost, Location};
+use std::path::Path;
+
+pub const PASSWORD: &str = "test password for the demo";
+
+pub fn now() -> i64 {
+    keyholder::clock::now()
+}
+
+/// A small demo school in `dir`, with cheap key derivation so tests stay quick.
+pub fn demo_school(dir: &Path, size: DemoSize) -> (Location, DemoCredentials) {
+    let location = Location::new(dir.join("school.db"));
+    let creds = demo::create(&location, size, PASSWORD, KdfCost::insecure_for_tests())
+        .expect("demo school is created");
+    (location, creds)
+}
+
+pub fn small() -> DemoSize {
+    DemoSize {
+        pupils: 42,
+        staff: 12,
+    }
+}
+
+/// The code an authenticator app would show `steps` time steps from `at`.
+pub fn code(secret: &[u8], at: i64, steps: i64) -> String {
+    soft_key::code_at(secret, (at + steps * 30) as u64).expect("code")
+}
+
+/// Signs in with password and code at the (possibly simulated) time `at`.
+pub fn sign_in_at(
+    location: &Location,
+    email: &str,
+    password: &str,
+    secret: &[u8],
+    at: i64,
+) -> Session {
+    match service::sign_in(location, email, password).expect("password accepted") {
+        SignInStep::NeedsCode(mut pending) => {
+            pending
+                .confirm(&code(secret, at, 0), at)
+                .expect("code accepted");
+            pending.into_session().expect("session starts")
+        }
+        SignInStep::SignedIn(s) => s,
+    }
+}
+
+/// Whether an external tool is installed. In CI (KEYHOLDER_REQUIRE_TOOLS=1) a missing tool is a
+/// failure, so tests that depend on it always run there.
+pub fn tool_available(name: &str) -> bool {
+    let found = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {name}"))
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("KEYHOLDER_REQUIRE_TOOLS").is_none(),
+            "{name} is required in CI but is not installed"
+        );
+        eprintln!("skipping: {name} is not installed");
+    }
+    found
+}

@@ -1,0 +1,344 @@
+//! The encrypted vault as a whole: creating, unlocking, refusing, and what is on disk.
+
+mod common;
+
+use common::*;
+use keyholder::service::{self, SignInStep, recovery};
+use keyholder::vault::{self, DataKey, KeyFile, Location, Vault};
+
+#[test]
+fn password_then_code_opens_the_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, creds) = demo_school(dir.path(), small());
+    drop(creds.session);
+    let session = sign_in_at(&location, &creds.email, PASSWORD, &creds.totp_secret, now());
+    assert_eq!(session.me().user.email, creds.email);
+    assert!(session.me().signed_in_with_key);
+    assert_eq!(session.school().unwrap().name, "Millbrook Primary School");
+}
+
+#[test]
+fn wrong_password_and_unknown_address_get_the_same_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, creds) = demo_school(dir.path(), small());
+    let wrong_pw = service::sign_in(&location, &creds.email, "not the password").unwrap_err();
+    let unknown = service::sign_in(&location, "nobody@millbrook.example", PASSWORD).unwrap_err();
+    assert_eq!(wrong_pw.to_string(), unknown.to_string());
+    assert!(wrong_pw.to_string().contains("do not match"));
+}
+
+#[test]
+fn wrong_code_is_refused_and_the_sign_in_can_be_retried() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, creds) = demo_school(dir.path(), small());
+    let t = now();
+    let SignInStep::NeedsCode(mut pending) =
+        service::sign_in(&location, &creds.email, PASSWORD).unwrap()
+    else {
+        panic!("the demo administrator holds a key");
+    };
+    let wrong = if code(&creds.totp_secret, t, 0) == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let e = pending.confirm(wrong, t).unwrap_err();
+    assert!(
+        matches!(e, service::Error::WrongCode { attempts_left: 4 }),
+        "{e:?}"
+    );
+    pending.confirm(&code(&creds.totp_secret, t, 0), t).unwrap();
+    assert!(pending.into_session().is_ok());
+}
+
+#[test]
+fn a_code_is_accepted_only_once_across_sign_ins() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, creds) = demo_school(dir.path(), small());
+    let t = now();
+    drop(sign_in_at(
+        &location,
+        &creds.email,
+        PASSWORD,
+        &creds.totp_secret,
+        t,
+    ));
+    let SignInStep::NeedsCode(mut pending) =
+        service::sign_in(&location, &creds.email, PASSWORD).unwrap()
+    else {
+        panic!("needs a code");
+    };
+    let e = pending
+        .confirm(&code(&creds.totp_secret, t, 0), t + 1)
+        .unwrap_err();
+    assert!(matches!(e, service::Error::CodeAlreadyUsed { .. }), "{e:?}");
+}
+
+#[test]
+fn five_wrong_codes_lock_the_account_across_sign_ins() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, creds) = demo_school(dir.path(), small());
+    let t = now();
+    let good = code(&creds.totp_secret, t, 0);
+    let wrong = if good == "000000" { "111111" } else { "000000" };
+    for _ in 0..5 {
+        let SignInStep::NeedsCode(mut p) =
+            service::sign_in(&location, &creds.email, PASSWORD).unwrap()
+        else {
+            panic!("needs a code");
+        };
+        let _ = p.confirm(wrong, t);
+    }
+    let SignInStep::NeedsCode(mut p) = service::sign_in(&location, &creds.email, PASSWORD).unwrap()
+    else {
+        panic!("needs a code");
+    };
+    let e = p.confirm(&good, t).unwrap_err();
+    assert!(matches!(e, service::Error::Locked { .. }), "{e:?}");
+    // Fifteen minutes later the lock has expired.
+    let later = t + 15 * 60;
+    p.confirm(&code(&creds.totp_secret, later, 0), later)
+        .unwrap();
+}
+
+#[test]
+fn recovery_code_resets_the_password_and_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, creds) = demo_school(dir.path(), small());
+    drop(creds.session);
+    let unlock =
+        recovery::unlock_with_recovery_code(&location, &creds.recovery_code.to_lowercase())
+            .unwrap();
+    let admins = unlock.administrators().unwrap();
+    assert!(admins.iter().any(|u| u.email == creds.email));
+    let new_pw = "a brand new passphrase 7";
+    let new_code = unlock
+        .reset(
+            &creds.email,
+            new_pw,
+            new_pw,
+            None,
+            vault::KdfCost::insecure_for_tests(),
+        )
+        .unwrap();
+    assert_ne!(new_code, creds.recovery_code);
+    assert!(service::sign_in(&location, &creds.email, PASSWORD).is_err());
+    drop(sign_in_at(
+        &location,
+        &creds.email,
+        new_pw,
+        &creds.totp_secret,
+        now(),
+    ));
+    // The old recovery code no longer works; the new one does.
+    assert!(recovery::unlock_with_recovery_code(&location, &creds.recovery_code).is_err());
+    assert!(recovery::unlock_with_recovery_code(&location, &new_code).is_ok());
+}
+
+#[test]
+fn wrong_recovery_code_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, _creds) = demo_school(dir.path(), small());
+    let e = recovery::unlock_with_recovery_code(&location, "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF")
+        .unwrap_err();
+    assert!(e.to_string().contains("recovery code is not right"), "{e}");
+}
+
+#[test]
+fn the_raw_files_give_nothing_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, creds) = demo_school(dir.path(), small());
+    let data = creds.session.export().unwrap();
+    drop(creds.session);
+    let raw = std::fs::read(&location.db).unwrap();
+    assert!(!raw.starts_with(b"SQLite format 3"), "no SQLite header");
+    let keys = std::fs::read(&location.keys).unwrap();
+    let mut names: Vec<String> = vec![data.school.name.clone(), "Millbrook".into()];
+    names.extend(
+        data.users
+            .iter()
+            .flat_map(|u| [u.surname.clone(), u.email.clone()]),
+    );
+    names.extend(data.pupils.iter().map(|p| p.surname.clone()));
+    for name in names.iter().filter(|n| n.len() >= 4) {
+        let needle = name.as_bytes();
+        assert!(
+            !raw.windows(needle.len()).any(|w| w == needle),
+            "{name} appears in the school file"
+        );
+        assert!(
+            !keys.windows(needle.len()).any(|w| w == needle),
+            "{name} appears in the key file"
+        );
+    }
+}
+
+#[test]
+fn an_ordinary_sqlite_connection_cannot_read_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, creds) = demo_school(dir.path(), small());
+    drop(creds.session);
+    let conn = rusqlite::Connection::open(&location.db).unwrap();
+    let e = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap_err();
+    assert!(e.to_string().contains("not a database"), "{e}");
+}
+
+#[test]
+fn missing_or_damaged_key_file_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, creds) = demo_school(dir.path(), small());
+    drop(creds.session);
+    let keys = std::fs::read(&location.keys).unwrap();
+    std::fs::remove_file(&location.keys).unwrap();
+    let e = service::sign_in(&location, &creds.email, PASSWORD).unwrap_err();
+    assert!(
+        e.to_string().contains("key file") && e.to_string().contains("missing"),
+        "{e}"
+    );
+    std::fs::write(&location.keys, &keys[..keys.len() / 2]).unwrap();
+    let e = service::sign_in(&location, &creds.email, PASSWORD).unwrap_err();
+    assert!(e.to_string().contains("damaged"), "{e}");
+}
+
+#[test]
+fn a_file_that_is_not_a_vault_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, creds) = demo_school(dir.path(), small());
+    drop(creds.session);
+    // Someone copied another file over the school file.
+    let junk: Vec<u8> = (0..8192u32).map(|i| (i * 7 + 3) as u8).collect();
+    std::fs::write(&location.db, &junk).unwrap();
+    let e = service::sign_in(&location, &creds.email, PASSWORD).unwrap_err();
+    assert!(e.to_string().contains("not a Keyholder school file"), "{e}");
+    assert_eq!(std::fs::read(&location.db).unwrap(), junk);
+}
+
+#[test]
+fn a_vault_from_a_newer_version_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, creds) = demo_school(dir.path(), small());
+    drop(creds.session);
+    let keyfile = KeyFile::read(&location.keys).unwrap();
+    let key = keyfile.unlock_person(&creds.email, PASSWORD).unwrap();
+    {
+        let vault = Vault::open(&location, &key).unwrap();
+        vault
+            .conn()
+            .pragma_update(None, "user_version", 999)
+            .unwrap();
+    }
+    let before = std::fs::read(&location.db).unwrap();
+    let e = service::sign_in(&location, &creds.email, PASSWORD).unwrap_err();
+    assert!(e.to_string().contains("newer version of Keyholder"), "{e}");
+    assert_eq!(std::fs::read(&location.db).unwrap(), before);
+}
+
+#[test]
+fn a_new_vault_is_migrated_to_the_latest_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let location = Location::new(dir.path().join("empty.db"));
+    let key = DataKey::generate();
+    let vault = Vault::create(&location, &key).unwrap();
+    let v: u32 = vault
+        .conn()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, vault::migrate::LATEST);
+    assert_eq!(vault.integrity_check().unwrap(), "ok");
+    drop(vault);
+    // Reopening with the same key works; with another key it does not.
+    assert!(Vault::open(&location, &key).is_ok());
+    let e = Vault::open(&location, &DataKey::generate()).unwrap_err();
+    assert!(matches!(e, vault::Error::NotAVault(_)), "{e:?}");
+    // And an existing file is never overwritten by create.
+    assert!(matches!(
+        Vault::create(&location, &key),
+        Err(vault::Error::AlreadyExists(_))
+    ));
+}
+
+#[test]
+fn the_audit_chain_finds_an_edited_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, creds) = demo_school(dir.path(), small());
+    let mut session = creds.session;
+    session.set_idle_lock_minutes(15).unwrap();
+    session.set_idle_lock_minutes(20).unwrap();
+    assert!(session.verify_audit().unwrap().is_intact());
+    drop(session);
+    let key = KeyFile::read(&location.keys)
+        .unwrap()
+        .unlock_person(&creds.email, PASSWORD)
+        .unwrap();
+    let vault = Vault::open(&location, &key).unwrap();
+    vault
+        .conn()
+        .execute("UPDATE audit SET after = '5 minutes' WHERE id = 2", [])
+        .unwrap();
+    let report = vault.verify_audit().unwrap();
+    assert_eq!(
+        report.first_bad.as_ref().map(|b| b.0),
+        Some(2),
+        "{report:?}"
+    );
+}
+
+#[test]
+fn every_change_is_audited_with_before_and_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_location, creds) = demo_school(dir.path(), small());
+    let mut session = creds.session;
+    session.set_idle_lock_minutes(25).unwrap();
+    let entries = session.recent_audit("Idle lock", 10).unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].before, "10 minutes");
+    assert_eq!(entries[0].after, "25 minutes");
+    assert_eq!(entries[0].actor_name, "Harriet Quinlan");
+    assert!(
+        session.set_idle_lock_minutes(0).is_err(),
+        "out of range is refused"
+    );
+    assert_eq!(
+        session.recent_audit("Idle lock", 10).unwrap().len(),
+        1,
+        "a refused change leaves no entry"
+    );
+}
+
+#[test]
+fn a_member_without_a_key_is_capped_and_cannot_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, creds) = demo_school(dir.path(), small());
+    let data = creds.session.export().unwrap();
+    // Office staff in the demo have no soft key.
+    let office = data
+        .users
+        .iter()
+        .find(|u| u.user_group == "Office")
+        .unwrap();
+    let SignInStep::SignedIn(session) =
+        service::sign_in(&location, &office.email, PASSWORD).unwrap()
+    else {
+        panic!("no code is asked of someone without a key");
+    };
+    assert!(!session.me().signed_in_with_key);
+    let e = session.export().unwrap_err();
+    assert!(e.to_string().contains("Manage system"), "{e}");
+}
+
+#[test]
+fn storage_errors_are_explained_in_plain_words() {
+    use rusqlite::ffi;
+    let full = rusqlite::Error::SqliteFailure(ffi::Error::new(ffi::SQLITE_FULL), None);
+    assert!(
+        vault::Error::from(full)
+            .to_string()
+            .contains("disk is full")
+    );
+    let busy = rusqlite::Error::SqliteFailure(ffi::Error::new(ffi::SQLITE_BUSY), None);
+    assert!(vault::Error::from(busy).to_string().contains("busy"));
+}
