@@ -312,7 +312,7 @@ impl Recover {
                         self.admins
                             .iter()
                             .map(|a| (a.to_string(), Some(a) == self.admin.as_ref())),
-                        |i| Message::Admin(i),
+                        Message::Admin,
                     ),
                     Field::new("New password", PASSWORD, &self.password, Message::Password)
                         .secure()
