@@ -101,6 +101,19 @@ impl Session {
         self.vault.location()
     }
 
+    pub(crate) fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    /// Makes a change as the signed-in user, with its audit entry, in one transaction.
+    pub(crate) fn write<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> crate::vault::Result<(T, Change)>,
+    ) -> Result<T> {
+        let actor = self.actor();
+        Ok(self.vault.write(&actor, f)?)
+    }
+
     pub(crate) fn actor(&self) -> Actor {
         Actor::user(self.me.user.id, self.me.user.full_name())
     }
@@ -246,8 +259,7 @@ impl Session {
                 "The idle lock must be between 1 and 240 minutes.".into(),
             ));
         }
-        let actor = self.actor();
-        self.vault.write(&actor, |tx| {
+        self.write(|tx| {
             let before = school::get(tx)?.idle_lock_minutes;
             school::set_idle_lock_minutes(tx, minutes)?;
             Ok((
@@ -255,8 +267,7 @@ impl Session {
                 Change::new("Settings changed", "Idle lock time changed")
                     .before_after(format!("{before} minutes"), format!("{minutes} minutes")),
             ))
-        })?;
-        Ok(())
+        })
     }
 
     /// Ends the session; the vault is closed and its key dropped from memory.

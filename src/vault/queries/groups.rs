@@ -92,3 +92,47 @@ pub fn add_access(conn: &Connection, group: PupilGroupId, user: UserId) -> Resul
     )?;
     Ok(())
 }
+
+pub fn get(conn: &Connection, id: PupilGroupId) -> Result<Option<PupilGroup>> {
+    Ok(list(conn)?.into_iter().find(|g| g.id == id))
+}
+
+pub fn rename(conn: &Connection, id: PupilGroupId, name: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE pupil_groups SET name = ?2 WHERE id = ?1",
+        params![id.0, name.trim()],
+    )?;
+    Ok(())
+}
+
+pub fn set_mis_id(conn: &Connection, id: PupilGroupId, mis_id: Option<&str>) -> Result<()> {
+    conn.execute(
+        "UPDATE pupil_groups SET mis_id = ?2 WHERE id = ?1",
+        params![id.0, mis_id.map(str::trim).filter(|m| !m.is_empty())],
+    )?;
+    Ok(())
+}
+
+pub fn set_is_new(conn: &Connection, id: PupilGroupId, is_new: bool) -> Result<()> {
+    conn.execute(
+        "UPDATE pupil_groups SET is_new = ?2 WHERE id = ?1",
+        params![id.0, super::flag(is_new)],
+    )?;
+    Ok(())
+}
+
+/// Removes a group and its access list. Callers check first that no pupil belongs to it.
+pub fn delete(conn: &Connection, id: PupilGroupId) -> Result<()> {
+    conn.execute("DELETE FROM group_access WHERE group_id = ?1", [id.0])?;
+    conn.execute("DELETE FROM pupil_groups WHERE id = ?1", [id.0])?;
+    Ok(())
+}
+
+/// Replaces a group's access list with exactly these users.
+pub fn set_access_list(conn: &Connection, group: PupilGroupId, users: &[UserId]) -> Result<()> {
+    conn.execute("DELETE FROM group_access WHERE group_id = ?1", [group.0])?;
+    for u in users {
+        add_access(conn, group, *u)?;
+    }
+    Ok(())
+}

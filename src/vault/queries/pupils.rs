@@ -99,3 +99,12 @@ pub fn monitoring(conn: &Connection) -> Result<BTreeMap<PupilId, Vec<CategoryId>
     }
     Ok(out)
 }
+
+/// Archives every current pupil of the group; returns how many were archived.
+pub fn archive_members_of(conn: &Connection, group: PupilGroupId) -> Result<usize> {
+    Ok(conn.execute(
+        "UPDATE pupils SET archived = 1
+         WHERE archived = 0 AND id IN (SELECT pupil_id FROM pupil_membership WHERE group_id = ?1)",
+        [group.0],
+    )?)
+}
