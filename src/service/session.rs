@@ -3,12 +3,11 @@
 use super::error::{Error, Result};
 use super::school_data::SchoolData;
 use crate::model::{
-    Category, EffectivePermissions, GroupType, KeyState, Pupil, PupilGroup, SystemPermission, User,
-    UserGroup, UserId,
+    Category, EffectivePermissions, GroupType, KeyState, Pupil, SystemPermission, User, UserGroup,
+    UserId,
 };
 use crate::vault::queries::{categories, groups, incidents, people, pupils, school};
 use crate::vault::{Actor, AuditEntry, ChainReport, Change, Location, Vault};
-use std::collections::BTreeMap;
 
 /// The signed-in user, their group, and what they may actually do right now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,27 +194,6 @@ impl Session {
             search,
             limit,
         )?)
-    }
-
-    /// Pupil groups with how many pupils each has, for the admin tabs. Needs Manage system.
-    pub fn pupil_groups(&self) -> Result<Vec<(PupilGroup, usize, bool)>> {
-        self.require(SystemPermission::ManageSystem)?;
-        let conn = self.vault.conn();
-        let restricted = groups::restricted_types(conn)?;
-        let mut counts: BTreeMap<_, usize> = BTreeMap::new();
-        for gs in pupils::memberships(conn)?.values() {
-            for g in gs {
-                *counts.entry(*g).or_default() += 1;
-            }
-        }
-        Ok(groups::list(conn)?
-            .into_iter()
-            .map(|g| {
-                let n = counts.get(&g.id).copied().unwrap_or(0);
-                let r = restricted.get(&g.group_type).copied().unwrap_or(false);
-                (g, n, r)
-            })
-            .collect())
     }
 
     /// Users with their key state, for the admin tabs. Needs Manage system.

@@ -326,6 +326,10 @@ impl App {
                             Screen::Setup(s) => s.escape(),
                             Screen::SignIn(s) => s.escape(),
                             Screen::Recover(r) => r.escape(),
+                            Screen::Home(h) => {
+                                h.escape();
+                                Action::None
+                            }
                             _ => Action::None,
                         };
                         self.act(a)
@@ -391,7 +395,7 @@ impl App {
                         hide_names: self.hide_names,
                     }
                     .view(Message::ToggleHideNames, Message::BlankScreen, Message::Lock),
-                    h.view(me).map(Message::Home),
+                    h.view(me, self.hide_names).map(Message::Home),
                 ]
                 .into()
             }

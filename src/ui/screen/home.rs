@@ -2,9 +2,10 @@
 //! around it is drawn by the app (see `ui::widget::header`).
 
 use super::Action;
+use super::groups::{self, GroupsTab};
 use crate::clock::format_local;
 use crate::model::category::tree_order;
-use crate::model::{Category, GroupType, KeyState, PupilGroup, SystemPermission, User, UserGroup};
+use crate::model::{Category, KeyState, SystemPermission, User, UserGroup};
 use crate::service::{Me, Overview, Session};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD};
@@ -49,6 +50,7 @@ impl Tab {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
     Tab(Tab),
+    Groups(groups::Message),
     AuditSearch(String),
     IdleLock(u32),
 }
@@ -56,7 +58,7 @@ pub enum Message {
 pub struct Home {
     pub tab: Tab,
     overview: Option<Overview>,
-    groups: Vec<(PupilGroup, usize, bool)>,
+    groups: Option<GroupsTab>,
     users: Vec<(User, KeyState)>,
     user_groups: Vec<UserGroup>,
     categories: Vec<Category>,
@@ -71,7 +73,7 @@ impl Home {
         let mut home = Home {
             tab: Tab::Overview,
             overview: None,
-            groups: Vec::new(),
+            groups: None,
             users: Vec::new(),
             user_groups: Vec::new(),
             categories: Vec::new(),
@@ -106,7 +108,13 @@ impl Home {
         }
         let result = match self.tab {
             Tab::Overview => session.overview().map(|o| self.overview = Some(o)),
-            Tab::Groups => session.pupil_groups().map(|g| self.groups = g),
+            Tab::Groups => {
+                match &mut self.groups {
+                    Some(g) => g.reload(session),
+                    None => self.groups = Some(GroupsTab::new(session)),
+                }
+                Ok(())
+            }
             Tab::Users => session.users().and_then(|u| {
                 self.users = u;
                 session.user_groups().map(|g| self.user_groups = g)
@@ -133,6 +141,15 @@ impl Home {
                     return Action::Focus(AUDIT_SEARCH);
                 }
             }
+            Message::Groups(m) => {
+                if let Some(g) = &mut self.groups {
+                    match g.update(m, session) {
+                        groups::Outcome::None => {}
+                        groups::Outcome::Focus(id) => return Action::Focus(id),
+                        groups::Outcome::OpenEditor(_id) => {}
+                    }
+                }
+            }
             Message::AuditSearch(s) => {
                 self.audit_search = s;
                 self.load(session);
@@ -148,7 +165,15 @@ impl Home {
         Action::None
     }
 
-    pub fn view<'a>(&'a self, me: &'a Me) -> Element<'a, Message> {
+    /// Escape closes an open form or question on the current tab.
+    pub fn escape(&mut self) -> bool {
+        match (self.tab, &mut self.groups) {
+            (Tab::Groups, Some(g)) => g.escape(),
+            _ => false,
+        }
+    }
+
+    pub fn view<'a>(&'a self, me: &'a Me, hide_names: bool) -> Element<'a, Message> {
         let nav = Home::tabs(me)
             .into_iter()
             .fold(row![].spacing(theme::SPACE_XS), |r, t| {
@@ -170,7 +195,10 @@ impl Home {
         }
         let content: Element<'a, Message> = match self.tab {
             Tab::Overview => self.overview_view(me),
-            Tab::Groups => self.groups_view(),
+            Tab::Groups => match &self.groups {
+                Some(g) => g.view(hide_names).map(Message::Groups),
+                None => text("").into(),
+            },
             Tab::Users => self.users_view(),
             Tab::Categories => self.categories_view(),
             Tab::Audits => self.audit_view(),
@@ -299,65 +327,6 @@ impl Home {
             .width(Fill)
             .style(theme::card),
         );
-        c.into()
-    }
-
-    fn groups_view(&self) -> Element<'_, Message> {
-        let mut c = column![form::section_title("Groups")].spacing(theme::SPACE_M);
-        for t in GroupType::ALL {
-            let of_type: Vec<&(PupilGroup, usize, bool)> = self
-                .groups
-                .iter()
-                .filter(|(g, _, _)| g.group_type == t)
-                .collect();
-            let restricted = of_type.first().is_some_and(|(_, _, r)| *r);
-            let mut table = column![table_row(
-                ["Name", "Type", "New", "MIS ID", "Pupils"].map(String::from),
-                true
-            )]
-            .spacing(0);
-            for (g, n, _) in &of_type {
-                table = table.push(table_row(
-                    [
-                        g.name.clone(),
-                        t.label().to_string(),
-                        if g.is_new { "Yes" } else { "No" }.to_string(),
-                        g.mis_id.clone().unwrap_or_default(),
-                        n.to_string(),
-                    ],
-                    false,
-                ));
-            }
-            if of_type.is_empty() {
-                table = table.push(
-                    text("No groups of this type yet.")
-                        .size(theme::TEXT_BODY)
-                        .color(theme::MUTED),
-                );
-            }
-            c = c.push(
-                container(
-                    column![
-                        text(format!(
-                            "{} — {}",
-                            t.plural(),
-                            if restricted {
-                                "access restricted"
-                            } else {
-                                "not restricted"
-                            }
-                        ))
-                        .font(BOLD)
-                        .size(theme::TEXT_LARGE),
-                        table
-                    ]
-                    .spacing(theme::SPACE_S),
-                )
-                .padding(theme::SPACE_M)
-                .width(Fill)
-                .style(theme::card),
-            );
-        }
         c.into()
     }
 

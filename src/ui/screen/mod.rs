@@ -2,6 +2,7 @@
 //! the app to carry out, and `view`.
 
 pub mod enrol;
+pub mod groups;
 pub mod home;
 pub mod recover;
 pub mod recovery_code;
