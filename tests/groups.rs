@@ -67,7 +67,8 @@ fn new_groups_need_a_unique_name_and_mis_id_within_their_type() {
     assert!(e.to_string().contains("give the group a name"));
     let e = s.create_group(GroupType::House, "ash", "").unwrap_err();
     assert!(
-        e.to_string().contains("already a House called \"Ash\""),
+        e.to_string()
+            .contains("already a group called \"Ash\" among the Houses"),
         "{e}"
     );
     let e = s

@@ -3,125 +3,12 @@
 
 mod common;
 
+use common::ui::*;
 use iced::keyboard;
-use iced_test::selector::Candidate;
-use iced_test::simulator::Simulator;
 use keyholder::auth::soft_key;
-use keyholder::ui::app::{App, Effect, Message, Options, Screen};
+use keyholder::ui::app::{App, Screen};
 use keyholder::ui::screen::{recover, setup, sign_in};
-use keyholder::vault::{KdfCost, Location};
-
-fn options(location: Location) -> Options {
-    Options {
-        location,
-        demo: false,
-        demo_location: None,
-        kdf: KdfCost::insecure_for_tests(),
-    }
-}
-
-fn start(location: Location) -> App {
-    let (mut app, effect) = App::new(options(location));
-    apply(&mut app, effect);
-    app
-}
-
-/// Carries out effects the way the runtime would; background jobs run right here.
-fn apply(app: &mut App, mut effect: Effect) {
-    while let Effect::Run(job) = effect {
-        effect = app.update(job.run());
-    }
-}
-
-fn send(app: &mut App, messages: impl IntoIterator<Item = Message>) {
-    for m in messages {
-        let e = app.update(m);
-        apply(app, e);
-    }
-}
-
-fn ui(app: &App) -> Simulator<'_, Message> {
-    Simulator::with_size(iced::Settings::default(), (1280.0, 800.0), app.view())
-}
-
-fn click(app: &mut App, label: &str) {
-    let messages: Vec<Message> = {
-        let mut ui = ui(app);
-        ui.click(label)
-            .unwrap_or_else(|e| panic!("cannot click {label:?}: {e}"));
-        ui.into_messages().collect()
-    };
-    send(app, messages);
-}
-
-fn type_into(app: &mut App, field: &'static str, text: &str) {
-    let messages: Vec<Message> = {
-        let mut ui = ui(app);
-        ui.click(iced_test::selector::id(field))
-            .unwrap_or_else(|e| panic!("no field {field}: {e}"));
-        ui.typewrite(text);
-        ui.into_messages().collect()
-    };
-    send(app, messages);
-}
-
-/// Selects everything in the field (Ctrl+A), deletes it, and types `text`.
-fn replace_in(app: &mut App, field: &'static str, text: &str) {
-    use iced::keyboard::{Event as Key, Location as KeyLocation, key};
-    let ctrl_a = iced::Event::Keyboard(Key::KeyPressed {
-        key: keyboard::Key::Character("a".into()),
-        modified_key: keyboard::Key::Character("a".into()),
-        physical_key: key::Physical::Code(key::Code::KeyA),
-        location: KeyLocation::Standard,
-        modifiers: keyboard::Modifiers::CTRL,
-        repeat: false,
-        text: None,
-    });
-    let messages: Vec<Message> = {
-        let mut ui = ui(app);
-        ui.click(iced_test::selector::id(field)).unwrap();
-        ui.simulate([
-            iced::Event::Keyboard(Key::ModifiersChanged(keyboard::Modifiers::CTRL)),
-            ctrl_a,
-            iced::Event::Keyboard(Key::ModifiersChanged(keyboard::Modifiers::default())),
-        ]);
-        ui.tap_key(key::Named::Backspace);
-        ui.typewrite(text);
-        ui.into_messages().collect()
-    };
-    send(app, messages);
-}
-
-fn press_enter_in(app: &mut App, field: &'static str) {
-    let messages: Vec<Message> = {
-        let mut ui = ui(app);
-        ui.click(iced_test::selector::id(field)).unwrap();
-        ui.tap_key(keyboard::key::Named::Enter);
-        ui.into_messages().collect()
-    };
-    send(app, messages);
-}
-
-fn press(app: &mut App, key: keyboard::key::Named) {
-    send(
-        app,
-        [Message::KeyPressed(
-            keyboard::Key::Named(key),
-            keyboard::Modifiers::default(),
-        )],
-    );
-}
-
-/// Whether any text on screen contains `needle`.
-fn shows(app: &App, needle: &str) -> bool {
-    let needle = needle.to_string();
-    ui(app)
-        .find(move |c: Candidate<'_>| match c {
-            Candidate::Text { content, .. } if content.contains(&needle) => Some(()),
-            _ => None,
-        })
-        .is_ok()
-}
+use keyholder::vault::Location;
 
 fn setup_screen(app: &App) -> &setup::Setup {
     match &app.screen {
@@ -218,11 +105,6 @@ fn leaving_set_up_with_typed_details_asks_first() {
     click(&mut app, "Cancel");
     click(&mut app, "Discard and leave");
     assert!(shows(&app, "Welcome to Keyholder"));
-}
-
-fn demo_app(dir: &std::path::Path) -> (App, Location, keyholder::demo::DemoCredentials) {
-    let (location, creds) = common::demo_school(dir, common::small());
-    (start(location.clone()), location, creds)
 }
 
 #[test]

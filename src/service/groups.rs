@@ -94,9 +94,9 @@ impl Session {
                 && g.name.to_lowercase() == n.to_lowercase()
             {
                 return Err(Error::Invalid(format!(
-                    "There is already a {} called \"{}\".",
-                    t.label(),
-                    g.name
+                    "There is already a group called \"{}\" among the {}.",
+                    g.name,
+                    t.plural()
                 )));
             }
             if let (Some(m), Some(existing)) = (mis_id, g.mis_id.as_deref())

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod ui;
+
 use keyholder::auth::soft_key;
 use keyholder::demo::{self, DemoCredentials, DemoSize};
 use keyholder::service::{self, Session, SignInStep};
