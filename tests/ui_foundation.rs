@@ -288,3 +288,71 @@ fn a_school_whose_key_file_is_missing_says_so() {
     assert!(shows(&app, "This school cannot be opened"));
     assert!(shows(&app, "is missing"));
 }
+
+#[test]
+fn the_window_locks_itself_after_the_idle_time_and_not_before() {
+    use keyholder::ui::app::Message;
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, _location, creds) = demo_app(dir.path());
+    drop(creds.session);
+    sign_in_through_screens(&mut app, &creds.email, &creds.totp_secret);
+    // The demo's idle time is 10 minutes.
+    send(
+        &mut app,
+        [Message::Tick(Instant::now() + Duration::from_secs(9 * 60))],
+    );
+    assert!(app.session.is_some(), "still signed in after 9 minutes");
+    send(&mut app, [Message::Activity]);
+    send(
+        &mut app,
+        [Message::Tick(Instant::now() + Duration::from_secs(9 * 60))],
+    );
+    assert!(app.session.is_some(), "activity restarts the count");
+    send(
+        &mut app,
+        [Message::Tick(
+            Instant::now() + Duration::from_secs(10 * 60 + 1),
+        )],
+    );
+    assert!(app.session.is_none(), "locked after 10 minutes without use");
+    assert!(shows(&app, "locked itself after 10 minutes"));
+}
+
+#[test]
+fn a_shorter_idle_time_chosen_on_the_overview_applies() {
+    use keyholder::ui::app::Message;
+    use keyholder::ui::screen::home;
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, _location, creds) = demo_app(dir.path());
+    drop(creds.session);
+    sign_in_through_screens(&mut app, &creds.email, &creds.totp_secret);
+    send(&mut app, [Message::Home(home::Message::IdleLock(2))]);
+    send(
+        &mut app,
+        [Message::Tick(
+            Instant::now() + Duration::from_secs(2 * 60 + 1),
+        )],
+    );
+    assert!(app.session.is_none());
+}
+
+#[test]
+fn the_demo_says_so_in_the_window_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, _location, creds) = demo_app(dir.path());
+    assert!(app.title().contains("DEMO"), "{}", app.title());
+    drop(creds.session);
+    sign_in_through_screens(&mut app, &creds.email, &creds.totp_secret);
+    assert!(
+        app.title().contains("DEMO") && app.title().contains("Millbrook"),
+        "{}",
+        app.title()
+    );
+
+    // A real school's title does not.
+    let dir = tempfile::tempdir().unwrap();
+    let real = start(Location::new(dir.path().join("school.db")));
+    assert!(!real.title().contains("DEMO"));
+}

@@ -53,8 +53,8 @@ pub enum Message {
     BlankScreen,
     Unblank,
     Lock,
-    /// Once a second: the idle lock and the demo's live code.
-    Tick,
+    /// Once a second, with the time: the idle lock and the demo's live code.
+    Tick(Instant),
     /// A click, scroll or key press: the person is using the window.
     Activity,
     KeyPressed(keyboard::Key, keyboard::Modifiers),
@@ -294,8 +294,10 @@ impl App {
                 Effect::None
             }
             Message::Lock => self.lock(None),
-            Message::Tick => {
-                if self.session.is_some() && self.last_activity.elapsed() >= self.idle_limit {
+            Message::Tick(now) => {
+                if self.session.is_some()
+                    && now.saturating_duration_since(self.last_activity) >= self.idle_limit
+                {
                     let minutes = self.idle_limit.as_secs() / 60;
                     return self.lock(Some(format!(
                         "Keyholder locked itself after {minutes} minutes without use. Sign in to carry on."
@@ -416,7 +418,7 @@ impl App {
         if ticking {
             Subscription::batch([
                 events,
-                iced::time::every(Duration::from_secs(1)).map(|_| Message::Tick),
+                iced::time::every(Duration::from_secs(1)).map(Message::Tick),
             ])
         } else {
             events
