@@ -144,32 +144,84 @@ fn wrong_recovery_code_is_refused() {
     assert!(e.to_string().contains("recovery code is not right"), "{e}");
 }
 
-#[test]
-fn the_raw_files_give_nothing_away() {
-    let dir = tempfile::tempdir().unwrap();
-    let (location, creds) = demo_school(dir.path(), small());
-    let data = creds.session.export().unwrap();
-    drop(creds.session);
-    let raw = std::fs::read(&location.db).unwrap();
-    assert!(!raw.starts_with(b"SQLite format 3"), "no SQLite header");
-    let keys = std::fs::read(&location.keys).unwrap();
-    let mut names: Vec<String> = vec![data.school.name.clone(), "Millbrook".into()];
+/// A real (not demo) school with the demo's people in it: its files must name nobody.
+fn real_school(dir: &std::path::Path) -> (Location, keyholder::service::SchoolData) {
+    use keyholder::service::setup::{ConfirmedKey, NewVault, PersonAccess, create_vault};
+    let mut data = keyholder::demo::generate(small(), 3, now()).data;
+    data.school.is_demo = false;
+    data.school.name = "Larkfield Primary School".into();
+    let location = Location::new(dir.join("school.db"));
+    let admin = keyholder::demo::ADMIN_EMAIL.to_string();
+    drop(
+        create_vault(NewVault {
+            location: &location,
+            data: &data,
+            admin: PersonAccess {
+                email: admin,
+                password: PASSWORD.into(),
+                soft_key: Some(ConfirmedKey {
+                    secret: keyholder::auth::soft_key::new_secret(),
+                    used_step: None,
+                }),
+            },
+            others: Vec::new(),
+            recovery_code: "TEST-CODE",
+            kdf: vault::KdfCost::insecure_for_tests(),
+            demo: None,
+            origin: "Test",
+        })
+        .unwrap(),
+    );
+    (location, data)
+}
+
+fn names_in(data: &keyholder::service::SchoolData) -> Vec<String> {
+    let mut names: Vec<String> = vec![data.school.name.clone()];
     names.extend(
         data.users
             .iter()
             .flat_map(|u| [u.surname.clone(), u.email.clone()]),
     );
     names.extend(data.pupils.iter().map(|p| p.surname.clone()));
-    for name in names.iter().filter(|n| n.len() >= 4) {
-        let needle = name.as_bytes();
-        assert!(
-            !raw.windows(needle.len()).any(|w| w == needle),
-            "{name} appears in the school file"
-        );
-        assert!(
-            !keys.windows(needle.len()).any(|w| w == needle),
-            "{name} appears in the key file"
-        );
+    names.retain(|n| n.len() >= 4);
+    names
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    let n = needle.as_bytes();
+    haystack.windows(n.len()).any(|w| w == n)
+}
+
+#[test]
+fn the_raw_files_give_nothing_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, data) = real_school(dir.path());
+    let raw = std::fs::read(&location.db).unwrap();
+    assert!(!raw.starts_with(b"SQLite format 3"), "no SQLite header");
+    let keys = std::fs::read(&location.keys).unwrap();
+    for name in names_in(&data) {
+        assert!(!contains(&raw, &name), "{name} appears in the school file");
+        assert!(!contains(&keys, &name), "{name} appears in the key file");
+    }
+}
+
+#[test]
+fn the_demo_key_file_reveals_only_the_published_demo_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, creds) = demo_school(dir.path(), small());
+    let data = creds.session.export().unwrap();
+    drop(creds.session);
+    let raw = std::fs::read(&location.db).unwrap();
+    let keys = std::fs::read(&location.keys).unwrap();
+    for name in names_in(&data) {
+        assert!(!contains(&raw, &name), "{name} appears in the school file");
+        // The demo's sign-in screen shows the headteacher's address; nothing else is readable.
+        if name != creds.email && name != "Millbrook Primary School" {
+            assert!(
+                !contains(&keys, &name),
+                "{name} appears in the demo key file"
+            );
+        }
     }
 }
 
