@@ -4,7 +4,7 @@
 //! locked, missing permission, bad arguments, unreadable file), with one line on stderr and
 //! nothing written.
 
-use crate::auth::{password, recovery, soft_key};
+use crate::auth::{codes, password, soft_key};
 use crate::service::setup::{self, ConfirmedKey, NewVault, PersonAccess};
 use crate::service::{self, SchoolData, Session, SignInStep};
 use crate::vault::{KdfCost, Location};
@@ -259,7 +259,7 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
             password::check_new(&password, &password, &[&admin])
                 .map_err(|p| Failure::refused(p.to_string()))?;
             let secret = soft_key::new_secret();
-            let recovery_code = recovery::generate();
+            let recovery_code = codes::recovery_code();
             setup::create_vault(NewVault {
                 location: &location,
                 data: &data,

@@ -1,7 +1,7 @@
 //! The demo school: a primary school with invented pupils and staff, for exploring Keyholder and
 //! for tests and benchmarks (its size can be scaled). Nothing here is a real person.
 
-use crate::auth::{recovery, soft_key};
+use crate::auth::{codes, soft_key};
 use crate::model::{GroupType, SystemPermission};
 use crate::service::school_data::{
     CategoryGrantData, CategoryRef, GroupData, GroupRef, GroupTypeData, IncidentData, PupilData,
@@ -586,7 +586,7 @@ pub fn create(
         .filter(|u| !u.email.eq_ignore_ascii_case(ADMIN_EMAIL))
         .map(|u| access(&u.email))
         .collect();
-    let recovery_code = recovery::generate();
+    let recovery_code = codes::recovery_code();
     let session = setup::create_vault(NewVault {
         location,
         data: &school.data,

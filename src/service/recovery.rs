@@ -4,7 +4,7 @@
 
 use super::error::{Error, Result};
 use super::setup::ConfirmedKey;
-use crate::auth::{password, recovery};
+use crate::auth::{codes, password};
 use crate::model::{SystemPermission, User};
 use crate::vault::queries::people::{self, StoredSoftKey};
 use crate::vault::{Actor, Change, DataKey, KdfCost, KeyFile, Location, Vault};
@@ -81,7 +81,7 @@ impl RecoveryUnlock {
         password::check_new(new_password, new_password_again, &words)
             .map_err(|p| Error::Invalid(p.to_string()))?;
 
-        let new_code = recovery::generate();
+        let new_code = codes::recovery_code();
         let mut keys = self.keys.clone();
         keys.set_person(&admin.email, new_password, &self.data_key, kdf)?;
         keys.set_recovery(&new_code, &self.data_key, kdf)?;

@@ -7,7 +7,7 @@ use crate::model::{
     UserId,
 };
 use crate::vault::queries::{categories, groups, incidents, people, pupils, school};
-use crate::vault::{Actor, AuditEntry, ChainReport, Change, Location, Vault};
+use crate::vault::{Actor, AuditEntry, ChainReport, Change, DataKey, KeyFile, Location, Vault};
 
 /// The signed-in user, their group, and what they may actually do right now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +75,10 @@ pub struct Overview {
 
 pub struct Session {
     vault: Vault,
+    /// The key file as read at sign-in; re-read before every change so nothing is overwritten.
+    keys_path: std::path::PathBuf,
+    /// Needed to give new people (set-up codes) a slot. Wiped from memory with the session.
+    data_key: DataKey,
     me: Me,
 }
 
@@ -87,9 +91,42 @@ impl std::fmt::Debug for Session {
 }
 
 impl Session {
-    pub(crate) fn start(vault: Vault, user: UserId, with_key: bool) -> Result<Session> {
+    pub(crate) fn start(
+        vault: Vault,
+        data_key: DataKey,
+        user: UserId,
+        with_key: bool,
+    ) -> Result<Session> {
         let me = Me::load(vault.conn(), user, with_key, crate::clock::now())?;
-        Ok(Session { vault, me })
+        let keys_path = vault.location().keys.clone();
+        Ok(Session {
+            vault,
+            keys_path,
+            data_key,
+            me,
+        })
+    }
+
+    /// Reloads who the signed-in user is (after an admin changed their own group, say).
+    pub(crate) fn refresh_me(&mut self) -> Result<()> {
+        self.me = Me::load(
+            self.vault.conn(),
+            self.me.user.id,
+            self.me.signed_in_with_key,
+            crate::clock::now(),
+        )?;
+        Ok(())
+    }
+
+    /// Changes the key file: read fresh from disk, changed, written back atomically.
+    pub(crate) fn change_keys(
+        &self,
+        f: impl FnOnce(&mut KeyFile, &DataKey) -> crate::vault::Result<()>,
+    ) -> Result<()> {
+        let mut keys = KeyFile::read(&self.keys_path)?;
+        f(&mut keys, &self.data_key)?;
+        keys.write(&self.keys_path)?;
+        Ok(())
     }
 
     pub fn me(&self) -> &Me {

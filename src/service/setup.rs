@@ -298,7 +298,7 @@ pub fn create_vault(spec: NewVault<'_>) -> Result<Session> {
     let vault = Vault::open(location, &data_key)?;
     let admin = people::user_by_email(vault.conn(), &spec.admin.email)?
         .ok_or_else(|| Error::Invalid("The administrator was not saved.".into()))?;
-    Session::start(vault, admin.id, spec.admin.soft_key.is_some())
+    Session::start(vault, data_key, admin.id, spec.admin.soft_key.is_some())
 }
 
 fn build(at: &Location, data_key: &DataKey, spec: &NewVault<'_>) -> Result<()> {

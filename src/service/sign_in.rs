@@ -6,7 +6,7 @@ use super::session::Session;
 use crate::auth::soft_key::{self, CodeOutcome, KeyCounters};
 use crate::model::User;
 use crate::vault::queries::people;
-use crate::vault::{Actor, Change, KeyFile, Location, Vault};
+use crate::vault::{Actor, Change, DataKey, KeyFile, Location, Vault};
 
 pub enum SignInStep {
     /// Password accepted; the person holds a soft key, so a code is needed.
@@ -48,7 +48,11 @@ pub fn sign_in(location: &Location, email: &str, password: &str) -> Result<SignI
     }
     let has_key = people::soft_key(vault.conn(), user.id)?.is_some_and(|k| k.confirmed);
     if has_key {
-        return Ok(SignInStep::NeedsCode(PendingCode { vault, user }));
+        return Ok(SignInStep::NeedsCode(PendingCode {
+            vault,
+            data_key,
+            user,
+        }));
     }
     let now = crate::clock::now();
     let actor = Actor::user(user.id, user.full_name());
@@ -62,12 +66,15 @@ pub fn sign_in(location: &Location, email: &str, password: &str) -> Result<SignI
             ),
         ))
     })?;
-    Ok(SignInStep::SignedIn(Session::start(vault, user.id, false)?))
+    Ok(SignInStep::SignedIn(Session::start(
+        vault, data_key, user.id, false,
+    )?))
 }
 
 /// Password accepted, code still to come.
 pub struct PendingCode {
     vault: Vault,
+    data_key: DataKey,
     user: User,
 }
 
@@ -95,7 +102,7 @@ impl PendingCode {
 
     /// Only call after [`PendingCode::confirm`] succeeded.
     pub fn into_session(self) -> Result<Session> {
-        Session::start(self.vault, self.user.id, true)
+        Session::start(self.vault, self.data_key, self.user.id, true)
     }
 }
 
@@ -137,5 +144,131 @@ pub(crate) fn check_code(vault: &mut Vault, user: &User, code: &str, now: i64) -
         CodeOutcome::Wrong { attempts_left } => Err(Error::WrongCode { attempts_left }),
         CodeOutcome::AlreadyUsed { attempts_left } => Err(Error::CodeAlreadyUsed { attempts_left }),
         CodeOutcome::Locked { until } => Err(Error::locked(until)),
+    }
+}
+
+/// A set-up code accepted: the person chooses a password (and enrols a soft key) to finish.
+pub struct SetupRedemption {
+    vault: Vault,
+    data_key: DataKey,
+    user: User,
+    group_needs_key: bool,
+}
+
+impl std::fmt::Debug for SetupRedemption {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SetupRedemption({})", self.user.email)
+    }
+}
+
+/// Checks an e-mail address and set-up code. Unknown addresses, wrong codes and used codes all
+/// get the same answer; only someone holding the right code learns that it has expired.
+pub fn redeem_setup_code(location: &Location, email: &str, code: &str) -> Result<SetupRedemption> {
+    if !location.db.exists() {
+        return Err(crate::vault::Error::NotFound(location.db.clone()).into());
+    }
+    let keys = KeyFile::read(&location.keys)?;
+    let data_key = keys.unlock_setup_code(email, code)?;
+    let vault = Vault::open(location, &data_key)?;
+    let wrong = || Error::Vault(crate::vault::Error::WrongSetupCode);
+    let user = people::user_by_email(vault.conn(), email)?.ok_or_else(wrong)?;
+    let record = people::pending_setup_code(vault.conn(), user.id)?.ok_or_else(wrong)?;
+    if record.code_hash != super::users::setup_code_hash(code) {
+        return Err(wrong());
+    }
+    if record.expires_at <= crate::clock::now() {
+        return Err(Error::Invalid(
+            "This set-up code has expired (codes last 7 days). Ask your Keyholder administrator for a new one.".into(),
+        ));
+    }
+    if !user.active {
+        return Err(Error::AccountInactive);
+    }
+    let group = people::user_groups(vault.conn())?
+        .into_iter()
+        .find(|g| g.id == user.user_group)
+        .ok_or(Error::AccountInactive)?;
+    if !group.active {
+        return Err(Error::GroupInactive(group.name));
+    }
+    Ok(SetupRedemption {
+        group_needs_key: group.system.has_higher_level(),
+        vault,
+        data_key,
+        user,
+    })
+}
+
+impl SetupRedemption {
+    pub fn email(&self) -> &str {
+        &self.user.email
+    }
+
+    pub fn user_name(&self) -> String {
+        self.user.full_name()
+    }
+
+    /// Whether the person's user group grants anything a soft key is needed for.
+    pub fn group_needs_key(&self) -> bool {
+        self.group_needs_key
+    }
+
+    /// Sets the password (and the soft key, if enrolled), uses up the code, and signs in.
+    pub fn finish(
+        mut self,
+        password: &str,
+        again: &str,
+        key: Option<super::setup::ConfirmedKey>,
+    ) -> Result<Session> {
+        let u = &self.user;
+        crate::auth::password::check_new(password, again, &[&u.forename, &u.surname, &u.email])
+            .map_err(|p| Error::Invalid(p.to_string()))?;
+        let keys_path = self.vault.location().keys.clone();
+        let before = KeyFile::read(&keys_path)?;
+        let mut keys = before.clone();
+        let cost = keys.person_cost();
+        keys.set_person(&u.email, password, &self.data_key, cost)?;
+        keys.remove_setup_code(&u.email);
+        keys.write(&keys_path)?;
+        let now = crate::clock::now();
+        let uid = u.id;
+        let with_key = key.is_some();
+        let summary = if with_key {
+            format!(
+                "{} chose a password and enrolled a soft key with their set-up code",
+                u.full_name()
+            )
+        } else {
+            format!(
+                "{} chose a password with their set-up code (no soft key yet)",
+                u.full_name()
+            )
+        };
+        let actor = Actor::user(uid, u.full_name());
+        let result = self.vault.write(&actor, |tx| {
+            people::close_setup_codes(tx, uid, now)?;
+            if let Some(k) = &key {
+                people::put_soft_key(
+                    tx,
+                    &people::StoredSoftKey {
+                        user: uid,
+                        secret: k.secret.clone(),
+                        confirmed: true,
+                        enrolled_at: now,
+                        last_used_step: k.used_step,
+                        failed_attempts: 0,
+                        locked_until: None,
+                    },
+                )?;
+            }
+            people::set_last_login(tx, uid, now)?;
+            Ok(((), Change::new("Set-up code used", summary)))
+        });
+        if let Err(e) = result {
+            // Put the key file back so the code still works and no password was set.
+            let _ = before.write(&keys_path);
+            return Err(e.into());
+        }
+        Session::start(self.vault, self.data_key, uid, with_key)
     }
 }

@@ -34,6 +34,11 @@ pub enum Error {
     #[error("That e-mail address and password do not match. Check them and try again.")]
     WrongPassword,
 
+    #[error(
+        "That e-mail address and set-up code do not match, or the code has been used already. Check them, or ask your Keyholder administrator for a new code."
+    )]
+    WrongSetupCode,
+
     #[error("That recovery code is not right. Check it against your printed copy and try again.")]
     WrongRecoveryCode,
 

@@ -25,7 +25,13 @@ pub struct DemoAccess {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SlotOwner {
-    Person { lookup: String },
+    Person {
+        lookup: String,
+    },
+    /// A one-time set-up code handed to a person, removed once used or expired.
+    SetupCode {
+        lookup: String,
+    },
     Recovery,
 }
 
@@ -50,8 +56,8 @@ pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-/// Recovery codes are matched ignoring case, spaces and dashes, so a code typed from paper in
-/// any grouping works.
+/// Recovery and set-up codes are matched ignoring case, spaces and dashes, so a code typed from
+/// paper in any grouping works.
 pub fn normalise_recovery_code(code: &str) -> String {
     code.chars()
         .filter(|c| c.is_ascii_alphanumeric())
@@ -110,8 +116,16 @@ impl KeyFile {
     }
 
     fn person_lookup(&self, email: &str) -> String {
+        self.lookup(b"keyholder person slot\0", email)
+    }
+
+    fn setup_lookup(&self, email: &str) -> String {
+        self.lookup(b"keyholder setup slot\0", email)
+    }
+
+    fn lookup(&self, domain: &[u8], email: &str) -> String {
         let mut h = Sha256::new();
-        h.update(b"keyholder person slot\0");
+        h.update(domain);
         h.update(self.vault_id.as_bytes());
         h.update(b"\0");
         h.update(normalise_email(email).as_bytes());
@@ -122,6 +136,7 @@ impl KeyFile {
     fn context(&self, owner: &SlotOwner) -> Vec<u8> {
         let who = match owner {
             SlotOwner::Person { lookup } => format!("person:{lookup}"),
+            SlotOwner::SetupCode { lookup } => format!("setup:{lookup}"),
             SlotOwner::Recovery => "recovery".to_string(),
         };
         format!("keyholder-slot-v1\0{}\0{who}", self.vault_id).into_bytes()
@@ -133,9 +148,23 @@ impl KeyFile {
 
     fn put(&mut self, owner: SlotOwner, secret: &[u8], key: &DataKey, cost: KdfCost) -> Result<()> {
         let wrapped = WrappedKey::wrap(key, secret, &self.context(&owner), cost)?;
-        self.slots.retain(|s| s.owner != owner);
-        self.slots.push(Slot { owner, wrapped });
+        // Replaced in place, so the file changes only where the slot changed.
+        match self.slots.iter_mut().find(|s| s.owner == owner) {
+            Some(slot) => slot.wrapped = wrapped,
+            None => self.slots.push(Slot { owner, wrapped }),
+        }
         Ok(())
+    }
+
+    /// The key-derivation cost this school uses for people's slots, so new slots match the
+    /// existing ones (the demo and tests use cheaper settings than a real school).
+    pub fn person_cost(&self) -> KdfCost {
+        self.slots
+            .iter()
+            .filter(|s| matches!(s.owner, SlotOwner::Person { .. }))
+            .map(|s| s.wrapped.kdf)
+            .max_by_key(|k| (u64::from(k.memory_kib) * u64::from(k.passes), k.lanes))
+            .unwrap_or(KdfCost::STANDARD)
     }
 
     pub fn has_person(&self, email: &str) -> bool {
@@ -166,6 +195,56 @@ impl KeyFile {
         let before = self.slots.len();
         self.slots.retain(|s| s.owner != owner);
         before != self.slots.len()
+    }
+
+    /// Adds or replaces this person's set-up code.
+    pub fn set_setup_code(
+        &mut self,
+        email: &str,
+        code: &str,
+        key: &DataKey,
+        cost: KdfCost,
+    ) -> Result<()> {
+        let owner = SlotOwner::SetupCode {
+            lookup: self.setup_lookup(email),
+        };
+        let code = normalise_recovery_code(code);
+        self.put(owner, code.as_bytes(), key, cost)
+    }
+
+    pub fn remove_setup_code(&mut self, email: &str) -> bool {
+        let owner = SlotOwner::SetupCode {
+            lookup: self.setup_lookup(email),
+        };
+        let before = self.slots.len();
+        self.slots.retain(|s| s.owner != owner);
+        before != self.slots.len()
+    }
+
+    pub fn has_setup_code(&self, email: &str) -> bool {
+        let owner = SlotOwner::SetupCode {
+            lookup: self.setup_lookup(email),
+        };
+        self.find(&owner).is_some()
+    }
+
+    /// The data key for a person's set-up code; an unknown address and a wrong code give the
+    /// same answer.
+    pub fn unlock_setup_code(&self, email: &str, code: &str) -> Result<DataKey> {
+        let owner = SlotOwner::SetupCode {
+            lookup: self.setup_lookup(email),
+        };
+        let code = normalise_recovery_code(code);
+        match self.find(&owner) {
+            Some(slot) => slot
+                .wrapped
+                .unwrap_key(code.as_bytes(), &self.context(&owner))?
+                .ok_or(Error::WrongSetupCode),
+            None => {
+                WrappedKey::waste_equal_time(code.as_bytes(), KdfCost::STANDARD);
+                Err(Error::WrongSetupCode)
+            }
+        }
     }
 
     pub fn set_recovery(&mut self, code: &str, key: &DataKey, cost: KdfCost) -> Result<()> {
@@ -287,6 +366,32 @@ mod tests {
         );
         assert!(file.remove_person("HEAD@school.example"));
         assert!(!file.has_person("head@school.example"));
+    }
+
+    #[test]
+    fn set_up_codes_are_separate_from_passwords() {
+        let (mut file, key) = file_with_two_people();
+        file.set_setup_code("new@school.example", "abcd-efgh-jkmn", &key, COST)
+            .unwrap();
+        assert!(file.has_setup_code("NEW@school.example"));
+        assert!(
+            file.unlock_setup_code("new@school.example", "ABCDEFGHJKMN")
+                .is_ok()
+        );
+        // The code does not work as a password, nor a password as a code.
+        assert!(
+            file.unlock_person("new@school.example", "abcd-efgh-jkmn")
+                .is_err()
+        );
+        assert!(matches!(
+            file.unlock_setup_code("head@school.example", "first password!"),
+            Err(Error::WrongSetupCode)
+        ));
+        assert!(file.remove_setup_code("new@school.example"));
+        assert!(
+            file.unlock_setup_code("new@school.example", "ABCDEFGHJKMN")
+                .is_err()
+        );
     }
 
     #[test]

@@ -4,7 +4,10 @@ use super::error::{Error, Result};
 use rusqlite::Connection;
 
 /// Every migration ever shipped, in order. Never edit or reorder one that has landed.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_staff.sql"),
+];
 
 /// The schema version this build of Keyholder writes.
 pub const LATEST: u32 = MIGRATIONS.len() as u32;

@@ -5,7 +5,7 @@
 use super::Action;
 use super::enrol::{self, Enrolment};
 use super::recovery_code::RecoveryCodeView;
-use crate::auth::{password, recovery};
+use crate::auth::{codes, password};
 use crate::service::setup::NewSchoolDetails;
 use crate::service::{self, Session};
 use crate::ui::handoff::Handoff;
@@ -76,7 +76,7 @@ impl Setup {
             kdf,
             details: NewSchoolDetails::default(),
             step: Step::Details,
-            recovery_code: recovery::generate(),
+            recovery_code: codes::recovery_code(),
             enrolment: None,
             error: None,
             confirming_cancel: false,

@@ -7,6 +7,7 @@ pub mod incidents;
 pub mod people;
 pub mod pupils;
 pub mod school;
+pub mod staff;
 
 /// SQLite stores booleans as integers.
 pub(crate) fn flag(b: bool) -> i64 {

@@ -292,3 +292,105 @@ pub fn update_soft_key_state(
     )?;
     Ok(())
 }
+
+pub fn set_user_group(conn: &Connection, user: UserId, group: UserGroupId) -> Result<()> {
+    conn.execute(
+        "UPDATE users SET user_group_id = ?2 WHERE id = ?1",
+        params![user.0, group.0],
+    )?;
+    Ok(())
+}
+
+pub fn set_user_active(conn: &Connection, user: UserId, active: bool) -> Result<()> {
+    conn.execute(
+        "UPDATE users SET active = ?2 WHERE id = ?1",
+        params![user.0, super::flag(active)],
+    )?;
+    Ok(())
+}
+
+pub fn update_user_details(
+    conn: &Connection,
+    user: UserId,
+    title: &str,
+    forename: &str,
+    surname: &str,
+    job_title: &str,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE users SET title = ?2, forename = ?3, surname = ?4, job_title = ?5 WHERE id = ?1",
+        params![
+            user.0,
+            title.trim(),
+            forename.trim(),
+            surname.trim(),
+            job_title.trim()
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn delete_soft_key(conn: &Connection, user: UserId) -> Result<()> {
+    conn.execute("DELETE FROM soft_keys WHERE user_id = ?1", [user.0])?;
+    Ok(())
+}
+
+/// A set-up code as recorded (the code itself is never stored, only its hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetupCodeRecord {
+    pub id: i64,
+    pub user: UserId,
+    pub code_hash: String,
+    pub issued_at: i64,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+}
+
+/// Records a newly issued code and retires any earlier unused one for the same user.
+pub fn insert_setup_code(
+    conn: &Connection,
+    user: UserId,
+    code_hash: &str,
+    issued_at: i64,
+    expires_at: i64,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE setup_codes SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL",
+        params![user.0, issued_at],
+    )?;
+    conn.execute(
+        "INSERT INTO setup_codes (user_id, code_hash, issued_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        params![user.0, code_hash, issued_at, expires_at],
+    )?;
+    Ok(())
+}
+
+/// The user's newest code that has not been used or retired.
+pub fn pending_setup_code(conn: &Connection, user: UserId) -> Result<Option<SetupCodeRecord>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, user_id, code_hash, issued_at, expires_at, used_at FROM setup_codes
+             WHERE user_id = ?1 AND used_at IS NULL ORDER BY id DESC LIMIT 1",
+            [user.0],
+            |r| {
+                Ok(SetupCodeRecord {
+                    id: r.get(0)?,
+                    user: UserId(r.get(1)?),
+                    code_hash: r.get(2)?,
+                    issued_at: r.get(3)?,
+                    expires_at: r.get(4)?,
+                    used_at: r.get(5)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Marks every unused code of the user as finished with (used, or withdrawn).
+pub fn close_setup_codes(conn: &Connection, user: UserId, at: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE setup_codes SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL",
+        params![user.0, at],
+    )?;
+    Ok(())
+}
