@@ -49,11 +49,11 @@ pub enum Message {
 
 enum Step {
     Details,
-    Key(Enrolment),
+    Key(Box<Enrolment>),
     Creating,
     Recovery {
         stored: bool,
-        session: Option<Session>,
+        session: Option<Box<Session>>,
     },
 }
 
@@ -139,12 +139,12 @@ impl Setup {
                     Some(e) if e.email == self.details.email.trim() => e,
                     _ => Enrolment::new(&self.details.email),
                 };
-                self.step = Step::Key(enrolment);
+                self.step = Step::Key(Box::new(enrolment));
                 Action::Focus(enrol::CODE_FIELD)
             }
             Message::Back => match std::mem::replace(&mut self.step, Step::Details) {
                 Step::Key(e) => {
-                    self.enrolment = Some(e);
+                    self.enrolment = Some(*e);
                     self.error = None;
                     Action::Focus(SCHOOL_NAME)
                 }
@@ -183,7 +183,7 @@ impl Setup {
                     return Action::Focus(enrol::CODE_FIELD);
                 };
                 if let Step::Key(e) = std::mem::replace(&mut self.step, Step::Creating) {
-                    self.enrolment = Some(e);
+                    self.enrolment = Some(*e);
                 }
                 Action::Run(Job::CreateSchool {
                     location: self.location.clone(),
@@ -196,7 +196,7 @@ impl Setup {
             Message::Created(Ok(session)) => {
                 self.step = Step::Recovery {
                     stored: false,
-                    session: session.take(),
+                    session: session.take().map(Box::new),
                 };
                 Action::None
             }
@@ -209,7 +209,7 @@ impl Setup {
                     .take()
                     .unwrap_or_else(|| Enrolment::new(&self.details.email));
                 enrolment.code.clear();
-                self.step = Step::Key(enrolment);
+                self.step = Step::Key(Box::new(enrolment));
                 Action::Focus(enrol::CODE_FIELD)
             }
             Message::Stored(on) => {
@@ -223,7 +223,7 @@ impl Setup {
                     stored: true,
                     session,
                 } => match session.take() {
-                    Some(s) => Action::SignedIn(s),
+                    Some(s) => Action::SignedIn(*s),
                     None => Action::ShowSignIn {
                         email: Some(self.details.email.trim().to_string()),
                         notice: Some("Your school is ready. Sign in to continue.".into()),
