@@ -234,7 +234,10 @@ fn the_recovery_code_sets_a_new_password_from_the_sign_in_screen() {
     let dir = tempfile::tempdir().unwrap();
     let (mut app, location, creds) = demo_app(dir.path());
     drop(creds.session);
-    click(&mut app, "Lost your password? Use the recovery code");
+    click(
+        &mut app,
+        "Lost every administrator password? Use the recovery code",
+    );
     type_into(&mut app, recover::CODE, "WRONG-CODE");
     click(&mut app, "Continue");
     assert!(shows(&app, "recovery code is not right"));

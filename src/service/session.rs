@@ -233,20 +233,6 @@ impl Session {
         )?)
     }
 
-    /// Users with their key state, for the admin tabs. Needs Manage system.
-    pub fn users(&self) -> Result<Vec<(User, KeyState)>> {
-        self.require(SystemPermission::ManageSystem)?;
-        let conn = self.vault.conn();
-        let now = crate::clock::now();
-        people::users(conn)?
-            .into_iter()
-            .map(|u| {
-                let k = key_state(conn, u.id, now)?;
-                Ok((u, k))
-            })
-            .collect()
-    }
-
     pub fn user_groups(&self) -> Result<Vec<UserGroup>> {
         self.require(SystemPermission::ManageSystem)?;
         Ok(people::user_groups(self.vault.conn())?)

@@ -5,6 +5,7 @@ use super::jobs::{self, Job};
 use super::screen::Action;
 use super::screen::home::{self, Home};
 use super::screen::recover::{self, Recover};
+use super::screen::redeem::{self, Redeem};
 use super::screen::setup::{self, Setup};
 use super::screen::sign_in::{self, SignIn};
 use super::screen::welcome::{self, Welcome};
@@ -38,6 +39,7 @@ pub enum Screen {
     Setup(Setup),
     SignIn(SignIn),
     Recover(Recover),
+    Redeem(Redeem),
     Home(Home),
 }
 
@@ -47,6 +49,7 @@ pub enum Message {
     Setup(setup::Message),
     SignIn(sign_in::Message),
     Recover(recover::Message),
+    Redeem(redeem::Message),
     Home(home::Message),
     DemoReady(Location, Result<(), service::Error>),
     ToggleHideNames,
@@ -206,6 +209,12 @@ impl App {
                     Screen::Recover(Recover::new(self.location.clone(), self.options.kdf));
                 Effect::Focus(recover::CODE)
             }
+            Action::StartSetupCode(email) => {
+                let r = Redeem::new(self.location.clone(), email);
+                let first = r.first_field();
+                self.screen = Screen::Redeem(r);
+                Effect::Focus(first)
+            }
             Action::SignedIn(session) => {
                 let home = Home::new(&session);
                 self.idle_limit = Duration::from_secs(u64::from(home.idle_minutes.max(1)) * 60);
@@ -253,6 +262,13 @@ impl App {
             },
             Message::Recover(m) => match &mut self.screen {
                 Screen::Recover(r) => {
+                    let a = r.update(m);
+                    self.act(a)
+                }
+                _ => Effect::None,
+            },
+            Message::Redeem(m) => match &mut self.screen {
+                Screen::Redeem(r) => {
                     let a = r.update(m);
                     self.act(a)
                 }
@@ -328,8 +344,11 @@ impl App {
                             Screen::Setup(s) => s.escape(),
                             Screen::SignIn(s) => s.escape(),
                             Screen::Recover(r) => r.escape(),
+                            Screen::Redeem(r) => r.escape(),
                             Screen::Home(h) => {
-                                h.escape();
+                                if let Some(session) = &mut self.session {
+                                    h.escape(session);
+                                }
                                 Action::None
                             }
                             _ => Action::None,
@@ -379,6 +398,7 @@ impl App {
             Screen::Setup(s) => s.view().map(Message::Setup),
             Screen::SignIn(s) => s.view().map(Message::SignIn),
             Screen::Recover(r) => r.view().map(Message::Recover),
+            Screen::Redeem(r) => r.view().map(Message::Redeem),
             Screen::Home(h) => {
                 let Some(session) = &self.session else {
                     return text("Signed out").into();

@@ -4,9 +4,10 @@
 
 use super::app::Message;
 use super::handoff::Handoff;
-use super::screen::{recover, setup, sign_in};
+use super::screen::{recover, redeem, setup, sign_in};
 use crate::service::recovery::{self, RecoveryUnlock};
 use crate::service::setup::{ConfirmedKey, NewSchoolDetails, NewVault, PersonAccess};
+use crate::service::sign_in::{SetupRedemption, redeem_setup_code};
 use crate::service::{self, PendingCode};
 use crate::vault::{KdfCost, KeyFile, Location};
 
@@ -36,6 +37,17 @@ pub enum Job {
         location: Location,
         code: String,
     },
+    RedeemSetupCode {
+        location: Location,
+        email: String,
+        code: String,
+    },
+    FinishSetupCode {
+        redemption: SetupRedemption,
+        password: String,
+        again: String,
+        key: Option<ConfirmedKey>,
+    },
     ResetPassword {
         unlock: RecoveryUnlock,
         email: String,
@@ -54,6 +66,8 @@ impl std::fmt::Debug for Job {
             Job::CreateSchool { .. } => "CreateSchool",
             Job::PrepareDemo { .. } => "PrepareDemo",
             Job::UnlockRecovery { .. } => "UnlockRecovery",
+            Job::RedeemSetupCode { .. } => "RedeemSetupCode",
+            Job::FinishSetupCode { .. } => "FinishSetupCode",
             Job::ResetPassword { .. } => "ResetPassword",
         };
         write!(f, "Job::{name}")
@@ -127,6 +141,23 @@ impl Job {
                     Ok((Handoff::new(u), admins))
                 });
                 Message::Recover(recover::Message::Unlocked(result))
+            }
+            Job::RedeemSetupCode {
+                location,
+                email,
+                code,
+            } => {
+                let result = redeem_setup_code(&location, &email, &code).map(Handoff::new);
+                Message::Redeem(redeem::Message::Checked(result))
+            }
+            Job::FinishSetupCode {
+                redemption,
+                password,
+                again,
+                key,
+            } => {
+                let result = redemption.finish(&password, &again, key).map(Handoff::new);
+                Message::Redeem(redeem::Message::Finished(result))
             }
             Job::ResetPassword {
                 unlock,

@@ -224,3 +224,21 @@ pub fn input(theme: &Theme, status: text_input::Status) -> text_input::Style {
     }
     s
 }
+
+/// A whole table row that opens something when clicked: plain until hovered.
+pub fn link_row(_: &Theme, status: button::Status) -> button::Style {
+    button::Style {
+        background: match status {
+            button::Status::Hovered | button::Status::Pressed => {
+                Some(Background::Color(color!(0xEEF3F9)))
+            }
+            _ => None,
+        },
+        text_color: TEXT,
+        border: Border {
+            radius: RADIUS.into(),
+            ..Border::default()
+        },
+        ..button::Style::default()
+    }
+}

@@ -3,9 +3,10 @@
 
 use super::Action;
 use super::groups::{self, GroupsTab};
+use super::users::{self, UsersTab};
 use crate::clock::format_local;
 use crate::model::category::tree_order;
-use crate::model::{Category, KeyState, SystemPermission, User, UserGroup};
+use crate::model::{Category, SystemPermission};
 use crate::service::{Me, Overview, Session};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD};
@@ -47,10 +48,11 @@ impl Tab {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Message {
     Tab(Tab),
     Groups(groups::Message),
+    Users(users::Message),
     AuditSearch(String),
     IdleLock(u32),
 }
@@ -59,8 +61,7 @@ pub struct Home {
     pub tab: Tab,
     overview: Option<Overview>,
     groups: Option<GroupsTab>,
-    users: Vec<(User, KeyState)>,
-    user_groups: Vec<UserGroup>,
+    users: Option<UsersTab>,
     categories: Vec<Category>,
     audit: Vec<AuditEntry>,
     audit_search: String,
@@ -74,8 +75,7 @@ impl Home {
             tab: Tab::Overview,
             overview: None,
             groups: None,
-            users: Vec::new(),
-            user_groups: Vec::new(),
+            users: None,
             categories: Vec::new(),
             audit: Vec::new(),
             audit_search: String::new(),
@@ -84,6 +84,11 @@ impl Home {
         };
         home.load(session);
         home
+    }
+
+    /// The Users tab, once it has been opened.
+    pub fn users_tab(&self) -> Option<&UsersTab> {
+        self.users.as_ref()
     }
 
     /// The tabs this user may open, in order.
@@ -115,10 +120,13 @@ impl Home {
                 }
                 Ok(())
             }
-            Tab::Users => session.users().and_then(|u| {
-                self.users = u;
-                session.user_groups().map(|g| self.user_groups = g)
-            }),
+            Tab::Users => {
+                match &mut self.users {
+                    Some(u) => u.reload(session),
+                    None => self.users = Some(UsersTab::new(session)),
+                }
+                Ok(())
+            }
             Tab::Categories => session.categories().map(|c| self.categories = c),
             Tab::Audits => session
                 .recent_audit(&self.audit_search, AUDIT_ROWS)
@@ -150,6 +158,13 @@ impl Home {
                     }
                 }
             }
+            Message::Users(m) => {
+                if let Some(u) = &mut self.users
+                    && let users::Outcome::Focus(id) = u.update(m, session)
+                {
+                    return Action::Focus(id);
+                }
+            }
             Message::AuditSearch(s) => {
                 self.audit_search = s;
                 self.load(session);
@@ -166,9 +181,10 @@ impl Home {
     }
 
     /// Escape closes an open form or question on the current tab.
-    pub fn escape(&mut self) -> bool {
-        match (self.tab, &mut self.groups) {
-            (Tab::Groups, Some(g)) => g.escape(),
+    pub fn escape(&mut self, session: &mut Session) -> bool {
+        match self.tab {
+            Tab::Groups => self.groups.as_mut().is_some_and(GroupsTab::escape),
+            Tab::Users => self.users.as_mut().is_some_and(|u| u.escape(session)),
             _ => false,
         }
     }
@@ -199,7 +215,10 @@ impl Home {
                 Some(g) => g.view(hide_names).map(Message::Groups),
                 None => text("").into(),
             },
-            Tab::Users => self.users_view(),
+            Tab::Users => match &self.users {
+                Some(u) => u.view().map(Message::Users),
+                None => text("").into(),
+            },
             Tab::Categories => self.categories_view(),
             Tab::Audits => self.audit_view(),
         };
@@ -328,43 +347,6 @@ impl Home {
             .style(theme::card),
         );
         c.into()
-    }
-
-    fn users_view(&self) -> Element<'_, Message> {
-        let group_name = |u: &User| {
-            self.user_groups
-                .iter()
-                .find(|g| g.id == u.user_group)
-                .map(|g| g.name.clone())
-                .unwrap_or_default()
-        };
-        let mut table = column![table_row(
-            ["Name", "Job Title", "User Groups", "Key", "Last Login"].map(String::from),
-            true
-        )];
-        for (u, key) in &self.users {
-            table = table.push(table_row(
-                [
-                    u.full_name(),
-                    u.job_title.clone(),
-                    group_name(u),
-                    key.label().to_string(),
-                    u.last_login_at
-                        .map(format_local)
-                        .unwrap_or_else(|| "never".into()),
-                ],
-                false,
-            ));
-        }
-        column![
-            form::section_title(format!("Users ({})", self.users.len())),
-            container(table)
-                .padding(theme::SPACE_M)
-                .width(Fill)
-                .style(theme::card),
-        ]
-        .spacing(theme::SPACE_M)
-        .into()
     }
 
     fn categories_view(&self) -> Element<'_, Message> {

@@ -6,8 +6,10 @@ pub mod groups;
 pub mod home;
 pub mod recover;
 pub mod recovery_code;
+pub mod redeem;
 pub mod setup;
 pub mod sign_in;
+pub mod users;
 pub mod welcome;
 
 use super::jobs::Job;
@@ -26,6 +28,8 @@ pub enum Action {
         notice: Option<String>,
     },
     StartRecovery,
+    /// First sign-in with a set-up code, for this e-mail address if known.
+    StartSetupCode(String),
     SignedIn(Session),
 }
 
@@ -40,6 +44,7 @@ impl std::fmt::Debug for Action {
             Action::OpenDemo => write!(f, "OpenDemo"),
             Action::ShowSignIn { email, notice } => write!(f, "ShowSignIn({email:?}, {notice:?})"),
             Action::StartRecovery => write!(f, "StartRecovery"),
+            Action::StartSetupCode(e) => write!(f, "StartSetupCode({e})"),
             Action::SignedIn(s) => write!(f, "SignedIn({s:?})"),
         }
     }

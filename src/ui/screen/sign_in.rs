@@ -27,6 +27,7 @@ pub enum Message {
     CodeDone(CodeResult),
     UseDifferentAccount,
     LostPassword,
+    FirstTime,
     FillDemo,
     /// The clock moved on (for the demo's live code).
     Tick(i64),
@@ -203,6 +204,7 @@ impl SignIn {
                 Action::Focus(EMAIL)
             }
             Message::LostPassword => Action::StartRecovery,
+            Message::FirstTime => Action::StartSetupCode(self.email.trim().to_string()),
             Message::FillDemo => {
                 if let Some(d) = &self.demo {
                     self.email = d.admin_email.clone();
@@ -304,15 +306,25 @@ impl SignIn {
                     c = c.push(form::error(e.as_str()));
                 }
                 c = c.push(form::actions(
-                    vec![form::link(
-                        "Lost your password? Use the recovery code",
-                        Message::LostPassword,
-                    )],
+                    vec![],
                     form::primary(
                         if self.busy { "Checking…" } else { "Sign in" },
                         (!self.busy).then_some(Message::Submit),
                     ),
                 ));
+                c = c.push(
+                    column![
+                        form::link("First time here? Use your set-up code", Message::FirstTime),
+                        text("Forgotten your password? Ask your Keyholder administrator for a new set-up code.")
+                            .size(theme::TEXT_SMALL)
+                            .color(theme::MUTED),
+                        form::link(
+                            "Lost every administrator password? Use the recovery code",
+                            Message::LostPassword,
+                        ),
+                    ]
+                    .spacing(theme::SPACE_S),
+                );
             }
             Stage::Code(_) => {
                 c = c

@@ -3,3 +3,4 @@
 
 pub mod form;
 pub mod header;
+pub mod virtual_list;

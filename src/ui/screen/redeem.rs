@@ -1,0 +1,271 @@
+//! First sign-in with a set-up code: the e-mail address and the code from the administrator,
+//! then a password, then the soft key (which may be skipped, with basic permissions only).
+
+use super::Action;
+use super::enrol::{self, Enrolment};
+use crate::auth::password;
+use crate::service::sign_in::SetupRedemption;
+use crate::service::{self, Session};
+use crate::ui::handoff::Handoff;
+use crate::ui::jobs::Job;
+use crate::ui::theme;
+use crate::ui::widget::form::{self, Field};
+use crate::vault::Location;
+use iced::Element;
+use iced::widget::{column, text};
+
+pub const EMAIL: &str = "redeem-email";
+pub const CODE: &str = "redeem-code";
+pub const PASSWORD: &str = "redeem-password";
+pub const PASSWORD_AGAIN: &str = "redeem-password-again";
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Email(String),
+    Code(String),
+    Check,
+    Checked(Result<Handoff<SetupRedemption>, service::Error>),
+    Password(String),
+    PasswordAgain(String),
+    Next,
+    Enrol(enrol::Message),
+    ConfirmKey,
+    SkipKey,
+    Finished(Result<Handoff<Session>, service::Error>),
+    Cancel,
+}
+
+enum Step {
+    Code,
+    Password,
+    Key(Box<Enrolment>),
+    Working,
+}
+
+pub struct Redeem {
+    location: Location,
+    pub email: String,
+    pub code: String,
+    pub password: String,
+    pub password_again: String,
+    redemption: Option<SetupRedemption>,
+    needs_key: bool,
+    name: String,
+    step: Step,
+    pub error: Option<String>,
+}
+
+impl Redeem {
+    pub fn new(location: Location, email: String) -> Redeem {
+        Redeem {
+            location,
+            email,
+            code: String::new(),
+            password: String::new(),
+            password_again: String::new(),
+            redemption: None,
+            needs_key: true,
+            name: String::new(),
+            step: Step::Code,
+            error: None,
+        }
+    }
+
+    pub fn first_field(&self) -> &'static str {
+        if self.email.is_empty() { EMAIL } else { CODE }
+    }
+
+    pub fn enrolment(&self) -> Option<&Enrolment> {
+        match &self.step {
+            Step::Key(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn finish(&mut self, key: Option<crate::service::setup::ConfirmedKey>) -> Action {
+        let Some(redemption) = self.redemption.take() else {
+            self.step = Step::Code;
+            self.error = Some("Please start again with your set-up code.".into());
+            return Action::Focus(CODE);
+        };
+        self.step = Step::Working;
+        Action::Run(Job::FinishSetupCode {
+            redemption,
+            password: self.password.clone(),
+            again: self.password_again.clone(),
+            key,
+        })
+    }
+
+    pub fn update(&mut self, message: Message) -> Action {
+        match message {
+            Message::Email(v) => self.email = v,
+            Message::Code(v) => self.code = v,
+            Message::Password(v) => self.password = v,
+            Message::PasswordAgain(v) => self.password_again = v,
+            Message::Check => {
+                if self.email.trim().is_empty() || self.code.trim().is_empty() {
+                    self.error =
+                        Some("Type your e-mail address and the set-up code you were given.".into());
+                    return Action::Focus(if self.email.trim().is_empty() {
+                        EMAIL
+                    } else {
+                        CODE
+                    });
+                }
+                self.step = Step::Working;
+                self.error = None;
+                return Action::Run(Job::RedeemSetupCode {
+                    location: self.location.clone(),
+                    email: self.email.trim().to_string(),
+                    code: self.code.clone(),
+                });
+            }
+            Message::Checked(Ok(r)) => {
+                if let Some(r) = r.take() {
+                    self.needs_key = r.group_needs_key();
+                    self.name = r.user_name();
+                    self.email = r.email().to_string();
+                    self.redemption = Some(r);
+                    self.step = Step::Password;
+                    return Action::Focus(PASSWORD);
+                }
+            }
+            Message::Checked(Err(e)) => {
+                self.error = Some(e.to_string());
+                self.step = Step::Code;
+                return Action::Focus(CODE);
+            }
+            Message::Next => {
+                let words = [self.name.as_str(), self.email.as_str()];
+                if let Err(p) = password::check_new(&self.password, &self.password_again, &words) {
+                    self.error = Some(p.to_string());
+                    return Action::Focus(PASSWORD);
+                }
+                self.error = None;
+                self.step = Step::Key(Box::new(Enrolment::new(&self.email)));
+                return Action::Focus(enrol::CODE_FIELD);
+            }
+            Message::Enrol(m) => {
+                if let Step::Key(e) = &mut self.step {
+                    e.update(m);
+                }
+            }
+            Message::ConfirmKey => {
+                let Step::Key(e) = &mut self.step else {
+                    return Action::None;
+                };
+                return match e.confirm(crate::clock::now()) {
+                    Some(key) => self.finish(Some(key)),
+                    None => Action::Focus(enrol::CODE_FIELD),
+                };
+            }
+            Message::SkipKey => return self.finish(None),
+            Message::Finished(Ok(s)) => {
+                if let Some(s) = s.take() {
+                    return Action::SignedIn(s);
+                }
+            }
+            Message::Finished(Err(e)) => {
+                // The code is still good (nothing was saved), but the redemption was used up.
+                self.error = Some(format!(
+                    "{e} Nothing was saved; enter your set-up code again."
+                ));
+                self.step = Step::Code;
+                return Action::Focus(CODE);
+            }
+            Message::Cancel => {
+                if matches!(self.step, Step::Working) {
+                    return Action::None;
+                }
+                return Action::ShowSignIn {
+                    email: Some(self.email.trim().to_string()).filter(|e| !e.is_empty()),
+                    notice: None,
+                };
+            }
+        }
+        Action::None
+    }
+
+    pub fn escape(&mut self) -> Action {
+        self.update(Message::Cancel)
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let error: Element<'_, Message> = match &self.error {
+            Some(e) => form::error(e.as_str()),
+            None => iced::widget::space().into(),
+        };
+        let content: Element<'_, Message> = match &self.step {
+            Step::Code => column![
+                form::heading(
+                    "Your first sign-in",
+                    Some("Your Keyholder administrator gave you a set-up code. With it you choose your password and set up your soft key."),
+                ),
+                Field::new("E-mail address", EMAIL, &self.email, Message::Email).on_submit(Message::Check).view(),
+                Field::new("Set-up code", CODE, &self.code, Message::Code)
+                    .placeholder("XXXX-XXXX-XXXX")
+                    .on_submit(Message::Check)
+                    .view(),
+                error,
+                form::actions(
+                    vec![form::secondary("Back to sign in", Some(Message::Cancel))],
+                    form::primary("Continue", Some(Message::Check)),
+                ),
+            ]
+            .spacing(theme::SPACE_M)
+            .into(),
+            Step::Password => {
+                let words = [self.name.as_str(), self.email.as_str()];
+                column![
+                    form::heading("Choose your password", Some("At least 12 characters. A few unrelated words are easy to remember and hard to guess.")),
+                    text(format!("Welcome, {}.", self.name)).size(theme::TEXT_BODY),
+                    Field::new("Password", PASSWORD, &self.password, Message::Password)
+                        .secure()
+                        .hint(password::hint(&self.password, &words))
+                        .on_submit(Message::Next)
+                        .view(),
+                    Field::new("Password again", PASSWORD_AGAIN, &self.password_again, Message::PasswordAgain)
+                        .secure()
+                        .on_submit(Message::Next)
+                        .view(),
+                    error,
+                    form::actions(
+                        vec![form::secondary("Cancel", Some(Message::Cancel))],
+                        form::primary("Next: soft key", Some(Message::Next)),
+                    ),
+                ]
+                .spacing(theme::SPACE_M)
+                .into()
+            }
+            Step::Key(e) => {
+                let skip_note = if self.needs_key {
+                    "Without a soft key you can only record concerns and use the library; you will not see pupils' records until you set one up (ask your administrator for a new set-up code then)."
+                } else {
+                    "Your user group only has the basic permissions, so a soft key is not needed. You can skip this step."
+                };
+                column![
+                    form::heading("Set up your soft key", Some("The soft key is a 6-digit code from an authenticator app on your phone, asked for each time you sign in.")),
+                    e.view(Message::Enrol, Message::ConfirmKey),
+                    error,
+                    text(skip_note).size(theme::TEXT_SMALL).color(theme::MUTED),
+                    form::actions(
+                        vec![form::secondary("Skip: basic permissions only", Some(Message::SkipKey))],
+                        form::primary("Confirm and sign in", Some(Message::ConfirmKey)),
+                    ),
+                ]
+                .spacing(theme::SPACE_M)
+                .into()
+            }
+            Step::Working => column![
+                form::heading("Working…", None),
+                text("Checking the code and protecting your password. This takes a few seconds.")
+                    .size(theme::TEXT_BODY)
+                    .color(theme::MUTED),
+            ]
+            .spacing(theme::SPACE_M)
+            .into(),
+        };
+        form::page(content, 700.0)
+    }
+}

@@ -1,0 +1,1009 @@
+//! Admin > Users: the list of users (sortable, filterable), New User, and each user's profile
+//! with their permissions and key actions. A set-up code is shown once, here, to hand over.
+
+use crate::clock::format_local;
+use crate::model::{KeyState, PermissionSection, UserGroupId, UserId, names};
+use crate::service::Session;
+use crate::service::users::{IssuedCode, NewUserDetails, UserProfile, UserRow};
+use crate::ui::theme;
+use crate::ui::widget::form::{self, BOLD, Field, MONO};
+use crate::ui::widget::virtual_list::{self, Scroll};
+use crate::vault::queries::staff::StaffRecord;
+use iced::widget::{button, column, container, pick_list, row, scrollable, text, text_input};
+use iced::{Element, Fill, Length};
+
+pub const FILTER: &str = "users-filter";
+pub const LIST: &str = "users-list";
+pub const STAFF_FILTER: &str = "users-staff-filter";
+pub const STAFF_LIST: &str = "users-staff-list";
+pub const TITLE: &str = "user-title";
+pub const FORENAME: &str = "user-forename";
+pub const SURNAME: &str = "user-surname";
+pub const EMAIL: &str = "user-email";
+pub const JOB_TITLE: &str = "user-job-title";
+const ROW_HEIGHT: f32 = 36.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortBy {
+    Name,
+    JobTitle,
+    UserGroup,
+    Key,
+    LastLogin,
+}
+
+/// A user group as the drop-down shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupChoice {
+    pub id: UserGroupId,
+    pub name: String,
+}
+
+impl std::fmt::Display for GroupChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DetailField {
+    Title,
+    Forename,
+    Surname,
+    Email,
+    JobTitle,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileTab {
+    Details,
+    Permissions,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Filter(String),
+    Sort(SortBy),
+    Scrolled(Scroll),
+    Open(UserId),
+    BackToList,
+    NewUser,
+    StaffFilter(String),
+    StaffScrolled(Scroll),
+    PickStaff(i64),
+    NotInList,
+    Field(DetailField, String),
+    Group(GroupChoice),
+    Create,
+    ProfileTab(ProfileTab),
+    SaveDetails,
+    SaveGroup,
+    IssueCode,
+    ResetKey,
+    ClearLock,
+    Deactivate,
+    Confirm,
+    CancelConfirm,
+    DismissCode,
+}
+
+/// What the tab asks of the home screen.
+pub enum Outcome {
+    None,
+    Focus(&'static str),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Pending {
+    ResetKey,
+    Deactivate,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Draft {
+    staff: Option<i64>,
+    title: String,
+    forename: String,
+    surname: String,
+    email: String,
+    job_title: String,
+    group: Option<GroupChoice>,
+}
+
+enum View {
+    List,
+    /// Choosing a member of staff from the MIS list.
+    PickStaff,
+    NewUser,
+    Profile(Box<UserProfile>),
+}
+
+pub struct UsersTab {
+    rows: Vec<UserRow>,
+    staff: Vec<StaffRecord>,
+    groups: Vec<GroupChoice>,
+    filter: String,
+    sort: SortBy,
+    descending: bool,
+    /// Indexes into `rows` in the order shown, after filter and sort.
+    shown: Vec<usize>,
+    scroll: Scroll,
+    staff_filter: String,
+    staff_scroll: Scroll,
+    view: View,
+    draft: Draft,
+    profile_tab: ProfileTab,
+    pending: Option<Pending>,
+    pub issued: Option<IssuedCode>,
+    pub error: Option<String>,
+    pub notice: Option<String>,
+}
+
+fn key_label(k: KeyState) -> &'static str {
+    match k {
+        KeyState::Active => "Active",
+        KeyState::NotEnrolled => "Not enrolled",
+        KeyState::Locked { .. } => "Locked",
+    }
+}
+
+impl UsersTab {
+    pub fn new(session: &Session) -> UsersTab {
+        let mut tab = UsersTab {
+            rows: Vec::new(),
+            staff: Vec::new(),
+            groups: Vec::new(),
+            filter: String::new(),
+            sort: SortBy::Name,
+            descending: false,
+            shown: Vec::new(),
+            scroll: Scroll::default(),
+            staff_filter: String::new(),
+            staff_scroll: Scroll::default(),
+            view: View::List,
+            draft: Draft::default(),
+            profile_tab: ProfileTab::Details,
+            pending: None,
+            issued: None,
+            error: None,
+            notice: None,
+        };
+        tab.reload(session);
+        tab
+    }
+
+    pub fn reload(&mut self, session: &Session) {
+        let result = session.users_list().and_then(|rows| {
+            self.rows = rows;
+            self.staff = session.staff_available()?;
+            self.groups = session
+                .user_groups()?
+                .into_iter()
+                .map(|g| GroupChoice {
+                    id: g.id,
+                    name: g.name,
+                })
+                .collect();
+            Ok(())
+        });
+        if let Err(e) = result {
+            self.error = Some(e.to_string());
+        }
+        if let View::Profile(p) = &self.view {
+            let id = p.user.id;
+            match session.user_profile(id) {
+                Ok(p) => self.view = View::Profile(Box::new(p)),
+                Err(e) => self.error = Some(e.to_string()),
+            }
+        }
+        self.refresh_shown();
+    }
+
+    /// The rows in the order shown: filtered by name, job title or group, then sorted.
+    fn refresh_shown(&mut self) {
+        let needle = self.filter.trim().to_lowercase();
+        let mut shown: Vec<usize> = (0..self.rows.len())
+            .filter(|&i| {
+                let r = &self.rows[i];
+                needle.is_empty()
+                    || r.user.full_name().to_lowercase().contains(&needle)
+                    || r.user.job_title.to_lowercase().contains(&needle)
+                    || r.group_name.to_lowercase().contains(&needle)
+                    || r.user.email.to_lowercase().contains(&needle)
+            })
+            .collect();
+        let name =
+            |i: usize| names::sort_key(&self.rows[i].user.forename, &self.rows[i].user.surname);
+        shown.sort_by(|&a, &b| {
+            let (ra, rb) = (&self.rows[a], &self.rows[b]);
+            let primary = match self.sort {
+                SortBy::Name => std::cmp::Ordering::Equal,
+                SortBy::JobTitle => ra
+                    .user
+                    .job_title
+                    .to_lowercase()
+                    .cmp(&rb.user.job_title.to_lowercase()),
+                SortBy::UserGroup => ra
+                    .group_name
+                    .to_lowercase()
+                    .cmp(&rb.group_name.to_lowercase()),
+                SortBy::Key => key_label(ra.key).cmp(key_label(rb.key)),
+                // Most recent first reads naturally; never-signed-in last.
+                SortBy::LastLogin => rb.user.last_login_at.cmp(&ra.user.last_login_at),
+            };
+            let ord = primary.then_with(|| name(a).cmp(&name(b)));
+            if self.descending { ord.reverse() } else { ord }
+        });
+        self.shown = shown;
+    }
+
+    /// Names in the order shown, for tests and for reading the screen.
+    pub fn shown_names(&self) -> Vec<String> {
+        self.shown
+            .iter()
+            .map(|&i| self.rows[i].user.full_name())
+            .collect()
+    }
+
+    fn staff_shown(&self) -> Vec<&StaffRecord> {
+        let needle = self.staff_filter.trim().to_lowercase();
+        self.staff
+            .iter()
+            .filter(|s| {
+                needle.is_empty()
+                    || format!("{} {} {}", s.forename, s.surname, s.job_title)
+                        .to_lowercase()
+                        .contains(&needle)
+            })
+            .collect()
+    }
+
+    fn done(&mut self, session: &Session, result: crate::service::Result<String>) {
+        match result {
+            Ok(n) => {
+                self.notice = Some(n);
+                self.error = None;
+            }
+            Err(e) => {
+                self.error = Some(e.to_string());
+                self.notice = None;
+            }
+        }
+        self.reload(session);
+    }
+
+    fn profile_id(&self) -> Option<UserId> {
+        match &self.view {
+            View::Profile(p) => Some(p.user.id),
+            _ => None,
+        }
+    }
+
+    pub fn update(&mut self, message: Message, session: &mut Session) -> Outcome {
+        match message {
+            Message::Filter(f) => {
+                self.filter = f;
+                self.refresh_shown();
+            }
+            Message::Sort(by) => {
+                if self.sort == by {
+                    self.descending = !self.descending;
+                } else {
+                    self.sort = by;
+                    self.descending = false;
+                }
+                self.refresh_shown();
+            }
+            Message::Scrolled(s) => self.scroll = s,
+            Message::StaffScrolled(s) => self.staff_scroll = s,
+            Message::Open(id) => match session.user_profile(id) {
+                Ok(p) => {
+                    self.draft = Draft {
+                        staff: None,
+                        title: p.user.title.clone(),
+                        forename: p.user.forename.clone(),
+                        surname: p.user.surname.clone(),
+                        email: p.user.email.clone(),
+                        job_title: p.user.job_title.clone(),
+                        group: self
+                            .groups
+                            .iter()
+                            .find(|g| g.id == p.user.user_group)
+                            .cloned(),
+                    };
+                    self.view = View::Profile(Box::new(p));
+                    self.profile_tab = ProfileTab::Details;
+                    self.pending = None;
+                    self.error = None;
+                    self.notice = None;
+                }
+                Err(e) => self.error = Some(e.to_string()),
+            },
+            Message::BackToList => {
+                self.view = View::List;
+                self.pending = None;
+                self.issued = None;
+                self.error = None;
+                self.notice = None;
+                return Outcome::Focus(FILTER);
+            }
+            Message::NewUser => {
+                self.draft = Draft::default();
+                self.issued = None;
+                self.error = None;
+                self.notice = None;
+                if self.staff.is_empty() {
+                    self.view = View::NewUser;
+                    return Outcome::Focus(TITLE);
+                }
+                self.view = View::PickStaff;
+                return Outcome::Focus(STAFF_FILTER);
+            }
+            Message::StaffFilter(f) => self.staff_filter = f,
+            Message::PickStaff(id) => {
+                if let Some(s) = self.staff.iter().find(|s| s.id == id) {
+                    self.draft = Draft {
+                        staff: Some(s.id),
+                        title: s.title.clone(),
+                        forename: s.forename.clone(),
+                        surname: s.surname.clone(),
+                        email: s.email.clone(),
+                        job_title: s.job_title.clone(),
+                        group: None,
+                    };
+                    self.view = View::NewUser;
+                    return Outcome::Focus(EMAIL);
+                }
+            }
+            Message::NotInList => {
+                self.draft = Draft::default();
+                self.view = View::NewUser;
+                return Outcome::Focus(TITLE);
+            }
+            Message::Field(f, v) => {
+                let d = &mut self.draft;
+                match f {
+                    DetailField::Title => d.title = v,
+                    DetailField::Forename => d.forename = v,
+                    DetailField::Surname => d.surname = v,
+                    DetailField::Email => d.email = v,
+                    DetailField::JobTitle => d.job_title = v,
+                }
+                self.error = None;
+            }
+            Message::Group(g) => self.draft.group = Some(g),
+            Message::Create => {
+                let d = &self.draft;
+                let details = NewUserDetails {
+                    staff: d.staff,
+                    title: d.title.clone(),
+                    forename: d.forename.clone(),
+                    surname: d.surname.clone(),
+                    email: d.email.clone(),
+                    job_title: d.job_title.clone(),
+                    user_group: d.group.as_ref().map(|g| g.id),
+                };
+                match session.create_user(&details) {
+                    Ok(issued) => {
+                        let id = issued.user;
+                        self.issued = Some(issued);
+                        self.reload(session);
+                        self.update(Message::Open(id), session);
+                        self.notice = Some("User created. Give them the set-up code below.".into());
+                    }
+                    Err(e) => self.error = Some(e.to_string()),
+                }
+            }
+            Message::ProfileTab(t) => self.profile_tab = t,
+            Message::SaveDetails => {
+                if let Some(id) = self.profile_id() {
+                    let d = self.draft.clone();
+                    let r = session
+                        .update_user_details(id, &d.title, &d.forename, &d.surname, &d.job_title)
+                        .map(|()| "Details saved.".to_string());
+                    self.done(session, r);
+                }
+            }
+            Message::SaveGroup => {
+                if let (Some(id), Some(g)) = (self.profile_id(), self.draft.group.clone()) {
+                    let r = session.set_user_group(id, g.id).map(|()| {
+                        format!(
+                            "Now in {}. Their permissions have changed accordingly.",
+                            g.name
+                        )
+                    });
+                    self.done(session, r);
+                }
+            }
+            Message::IssueCode => {
+                if let Some(id) = self.profile_id() {
+                    match session.issue_setup_code(id) {
+                        Ok(code) => {
+                            self.issued = Some(code);
+                            self.done(
+                                session,
+                                Ok("New set-up code issued; any earlier code no longer works."
+                                    .into()),
+                            );
+                        }
+                        Err(e) => self.done(session, Err(e)),
+                    }
+                }
+            }
+            Message::ResetKey => self.pending = Some(Pending::ResetKey),
+            Message::Deactivate => self.pending = Some(Pending::Deactivate),
+            Message::ClearLock => {
+                if let Some(id) = self.profile_id() {
+                    let r = session
+                        .clear_lockout(id)
+                        .map(|()| "Lock-out cleared.".to_string());
+                    self.done(session, r);
+                }
+            }
+            Message::Confirm => {
+                let (Some(id), Some(p)) = (self.profile_id(), self.pending.take()) else {
+                    return Outcome::None;
+                };
+                match p {
+                    Pending::ResetKey => match session.reset_soft_key(id) {
+                        Ok(code) => {
+                            self.issued = Some(code);
+                            self.done(session, Ok("Soft key removed. They can sign in with basic permissions only until they enrol a new key with this set-up code.".into()));
+                        }
+                        Err(e) => self.done(session, Err(e)),
+                    },
+                    Pending::Deactivate => {
+                        let r = session.deactivate_user(id).map(|()| {
+                            "Deactivated. They can no longer sign in; their history is kept."
+                                .to_string()
+                        });
+                        self.done(session, r);
+                    }
+                }
+            }
+            Message::CancelConfirm => self.pending = None,
+            Message::DismissCode => self.issued = None,
+        }
+        Outcome::None
+    }
+
+    /// Escape steps back: closes a question, then leaves a form or profile for the list.
+    pub fn escape(&mut self, session: &mut Session) -> bool {
+        if self.pending.take().is_some() {
+            return true;
+        }
+        if matches!(self.view, View::List) {
+            return false;
+        }
+        self.update(Message::BackToList, session);
+        true
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let mut c = column![].spacing(theme::SPACE_M);
+        if let Some(n) = &self.notice {
+            c = c.push(form::success(n.as_str()));
+        }
+        if let Some(e) = &self.error {
+            c = c.push(form::error(e.as_str()));
+        }
+        if let Some(code) = &self.issued {
+            c = c.push(code_panel(code));
+        }
+        let body = match &self.view {
+            View::List => self.list_view(),
+            View::PickStaff => self.pick_staff_view(),
+            View::NewUser => self.new_user_view(),
+            View::Profile(p) => self.profile_view(p),
+        };
+        c.push(body).into()
+    }
+
+    fn list_view(&self) -> Element<'_, Message> {
+        let count = if self.filter.trim().is_empty() {
+            format!("Showing all {}", self.rows.len())
+        } else {
+            format!("Showing {} of {}", self.shown.len(), self.rows.len())
+        };
+        let arrow = |by: SortBy| {
+            if self.sort == by {
+                if self.descending { " ▲" } else { " ▼" }
+            } else {
+                ""
+            }
+        };
+        let head = |label: &str, by: SortBy, portion: u16| {
+            button(
+                text(format!("{label}{}", arrow(by)))
+                    .size(theme::TEXT_SMALL)
+                    .font(BOLD),
+            )
+            .padding([theme::SPACE_XS, 0.0])
+            .style(theme::link_button)
+            .on_press(Message::Sort(by))
+            .width(Length::FillPortion(portion))
+        };
+        let header = row![
+            head("Name", SortBy::Name, 3),
+            head("Job Title", SortBy::JobTitle, 3),
+            head("User Groups", SortBy::UserGroup, 2),
+            head("Key", SortBy::Key, 2),
+            head("Last Login", SortBy::LastLogin, 2),
+        ]
+        .spacing(theme::SPACE_S);
+        let list = virtual_list::view(
+            LIST,
+            self.shown.len(),
+            ROW_HEIGHT,
+            self.scroll,
+            |i| {
+                let r = &self.rows[self.shown[i]];
+                user_row(r)
+            },
+            |v| Message::Scrolled(Scroll::from_viewport(&v)),
+        );
+        column![
+            row![
+                form::section_title("Users"),
+                iced::widget::space().width(Fill),
+                form::primary("New User", Some(Message::NewUser)),
+            ]
+            .align_y(iced::Center),
+            row![
+                text_input("Filter by name, job title or user group", &self.filter)
+                    .id(FILTER)
+                    .on_input(Message::Filter)
+                    .padding(theme::SPACE_S + 2.0)
+                    .style(theme::input),
+                text(count).size(theme::TEXT_SMALL).color(theme::MUTED),
+            ]
+            .spacing(theme::SPACE_M)
+            .align_y(iced::Center),
+            container(
+                column![header, container(list).height(Length::Fixed(ROW_HEIGHT * 12.0))]
+                    .spacing(theme::SPACE_XS)
+            )
+            .padding(theme::SPACE_M)
+            .width(Fill)
+            .style(theme::card),
+            text("Click a column title to sort by it (again to reverse). Click a name to open the profile.")
+                .size(theme::TEXT_SMALL)
+                .color(theme::MUTED),
+        ]
+        .spacing(theme::SPACE_M)
+        .into()
+    }
+
+    fn pick_staff_view(&self) -> Element<'_, Message> {
+        let shown = self.staff_shown();
+        let n = shown.len();
+        let list = virtual_list::view(
+            STAFF_LIST,
+            n,
+            ROW_HEIGHT,
+            self.staff_scroll,
+            move |i| {
+                let s = shown[i];
+                button(
+                    row![
+                        text(
+                            format!("{} {} {}", s.title, s.forename, s.surname)
+                                .trim()
+                                .to_string()
+                        )
+                        .size(theme::TEXT_BODY)
+                        .width(Length::FillPortion(3)),
+                        text(s.job_title.as_str())
+                            .size(theme::TEXT_BODY)
+                            .color(theme::MUTED)
+                            .width(Length::FillPortion(3)),
+                    ]
+                    .spacing(theme::SPACE_S),
+                )
+                .width(Fill)
+                .padding([theme::SPACE_XS + 2.0, theme::SPACE_S])
+                .style(theme::tab_button(false))
+                .on_press(Message::PickStaff(s.id))
+                .into()
+            },
+            |v| Message::StaffScrolled(Scroll::from_viewport(&v)),
+        );
+        column![
+            form::heading("New User", Some("Choose the member of staff from your MIS list. Only staff who are not users yet are listed.")),
+            text_input("Filter by name or job title", &self.staff_filter)
+                .id(STAFF_FILTER)
+                .on_input(Message::StaffFilter)
+                .padding(theme::SPACE_S + 2.0)
+                .style(theme::input),
+            container(container(list).height(Length::Fixed(ROW_HEIGHT * 10.0)))
+                .padding(theme::SPACE_S)
+                .width(Fill)
+                .style(theme::card),
+            row![
+                form::secondary("Back to users", Some(Message::BackToList)),
+                form::secondary("Not in the list", Some(Message::NotInList)),
+            ]
+            .spacing(theme::SPACE_S),
+        ]
+        .spacing(theme::SPACE_M)
+        .into()
+    }
+
+    fn detail_fields(&self, email_editable: bool) -> Element<'_, Message> {
+        let d = &self.draft;
+        let email: Element<'_, Message> = if email_editable {
+            Field::new("E-mail", EMAIL, &d.email, |v| {
+                Message::Field(DetailField::Email, v)
+            })
+            .placeholder("name@school.org.uk")
+            .hint("They sign in with it; the authenticator app shows it too.")
+            .view()
+        } else {
+            column![
+                text("E-mail").size(theme::TEXT_SMALL).font(BOLD),
+                text(d.email.as_str()).size(theme::TEXT_BODY),
+                text("Sign-in is tied to the e-mail address, so it cannot be changed. To use another address, deactivate this user and add them again.")
+                    .size(theme::TEXT_SMALL)
+                    .color(theme::MUTED),
+            ]
+            .spacing(theme::SPACE_XS)
+            .into()
+        };
+        column![
+            row![
+                container(
+                    Field::new("Title", TITLE, &d.title, |v| Message::Field(
+                        DetailField::Title,
+                        v
+                    ))
+                    .view()
+                )
+                .width(Length::Fixed(100.0)),
+                Field::new("Forename", FORENAME, &d.forename, |v| Message::Field(
+                    DetailField::Forename,
+                    v
+                ))
+                .view(),
+                Field::new("Surname", SURNAME, &d.surname, |v| Message::Field(
+                    DetailField::Surname,
+                    v
+                ))
+                .view(),
+            ]
+            .spacing(theme::SPACE_S),
+            email,
+            Field::new("Job Title", JOB_TITLE, &d.job_title, |v| Message::Field(
+                DetailField::JobTitle,
+                v
+            ))
+            .view(),
+        ]
+        .spacing(theme::SPACE_M)
+        .into()
+    }
+
+    fn new_user_view(&self) -> Element<'_, Message> {
+        let from_staff = self.draft.staff.is_some();
+        container(
+            column![
+                form::heading(
+                    "New User",
+                    Some(if from_staff {
+                        "Check the details from the MIS, add an e-mail address if it is missing, and choose a user group."
+                    } else {
+                        "Type in the member of staff and choose their user group."
+                    }),
+                ),
+                self.detail_fields(true),
+                text("User Groups").size(theme::TEXT_SMALL).font(BOLD),
+                pick_list(self.groups.clone(), self.draft.group.clone(), Message::Group)
+                    .placeholder("Choose a user group")
+                    .padding(theme::SPACE_S + 2.0)
+                    .width(Fill),
+                text("Keyholder is offline, so it cannot e-mail a password link. Creating the user shows a one-time set-up code for you to hand over; with it they choose their password and set up their soft key on this computer.")
+                    .size(theme::TEXT_SMALL)
+                    .color(theme::MUTED),
+                form::actions(
+                    vec![form::secondary("Cancel", Some(Message::BackToList))],
+                    form::primary("Create user", Some(Message::Create)),
+                ),
+            ]
+            .spacing(theme::SPACE_M),
+        )
+        .padding(theme::SPACE_L)
+        .max_width(760)
+        .style(theme::card)
+        .into()
+    }
+
+    fn profile_view<'a>(&'a self, p: &'a UserProfile) -> Element<'a, Message> {
+        let tab = |label: &'static str, t: ProfileTab| {
+            button(text(label).size(theme::TEXT_BODY))
+                .padding([theme::SPACE_XS + 2.0, theme::SPACE_M])
+                .style(theme::tab_button(self.profile_tab == t))
+                .on_press(Message::ProfileTab(t))
+        };
+        let status = if !p.user.active {
+            "Deactivated: cannot sign in".to_string()
+        } else {
+            match p.key {
+                KeyState::Active => "Soft key: active".into(),
+                KeyState::NotEnrolled => match p.setup_code_expires {
+                    Some(t) => format!(
+                        "Soft key: not enrolled (set-up code valid until {})",
+                        format_local(t)
+                    ),
+                    None => "Soft key: not enrolled".into(),
+                },
+                KeyState::Locked { until } => format!(
+                    "Soft key: locked after wrong codes until {}",
+                    format_local(until)
+                ),
+            }
+        };
+        let mut c = column![
+            row![
+                form::secondary("Back to users", Some(Message::BackToList)),
+                column![
+                    text(p.user.full_name()).size(theme::TEXT_TITLE).font(BOLD),
+                    text(format!(
+                        "{} · {} · {}",
+                        p.group.name,
+                        if p.user.job_title.is_empty() {
+                            "no job title"
+                        } else {
+                            &p.user.job_title
+                        },
+                        status
+                    ))
+                    .size(theme::TEXT_BODY)
+                    .color(theme::MUTED),
+                ]
+                .spacing(theme::SPACE_XS),
+            ]
+            .spacing(theme::SPACE_L)
+            .align_y(iced::Center),
+            row![
+                tab("Details", ProfileTab::Details),
+                tab("Permissions", ProfileTab::Permissions)
+            ]
+            .spacing(theme::SPACE_XS),
+        ]
+        .spacing(theme::SPACE_M);
+        if let Some(pending) = &self.pending {
+            let (question, confirm) = match pending {
+                Pending::ResetKey => (
+                    format!(
+                        "Reset the soft key of {}? Their authenticator app stops working for Keyholder; until they enrol a new key with the set-up code you will be given, they have basic permissions only.",
+                        p.user.full_name()
+                    ),
+                    "Reset soft key",
+                ),
+                Pending::Deactivate => (
+                    format!(
+                        "Deactivate {}? They will not be able to sign in. Their history stays in the audit and on the records they made.",
+                        p.user.full_name()
+                    ),
+                    "Deactivate",
+                ),
+            };
+            c = c.push(
+                container(
+                    column![
+                        text(question).size(theme::TEXT_BODY),
+                        row![
+                            form::secondary("Cancel", Some(Message::CancelConfirm)),
+                            button(text(confirm).size(theme::TEXT_BODY))
+                                .padding([theme::SPACE_S + 2.0, theme::SPACE_M + 4.0])
+                                .style(theme::danger_button)
+                                .on_press(Message::Confirm),
+                        ]
+                        .spacing(theme::SPACE_S),
+                    ]
+                    .spacing(theme::SPACE_M),
+                )
+                .padding(theme::SPACE_M)
+                .width(Fill)
+                .style(theme::warning_banner),
+            );
+        }
+        let body: Element<'a, Message> = match self.profile_tab {
+            ProfileTab::Details => column![
+                self.detail_fields(false),
+                form::actions(
+                    vec![],
+                    form::primary(
+                        "Save details",
+                        p.user.active.then_some(Message::SaveDetails)
+                    )
+                ),
+            ]
+            .spacing(theme::SPACE_M)
+            .into(),
+            ProfileTab::Permissions => self.permissions_view(p),
+        };
+        c = c.push(
+            container(body)
+                .padding(theme::SPACE_L)
+                .width(Fill)
+                .style(theme::card),
+        );
+        if p.user.active && !p.is_me {
+            let mut actions = row![form::secondary(
+                "Issue new set-up code",
+                Some(Message::IssueCode)
+            )]
+            .spacing(theme::SPACE_S);
+            if p.key != KeyState::NotEnrolled {
+                actions = actions.push(form::secondary("Reset soft key", Some(Message::ResetKey)));
+            }
+            if matches!(p.key, KeyState::Locked { .. }) {
+                actions = actions.push(form::secondary("Clear lock-out", Some(Message::ClearLock)));
+            }
+            actions = actions.push(
+                button(text("Deactivate").size(theme::TEXT_BODY))
+                    .padding([theme::SPACE_S + 2.0, theme::SPACE_M + 4.0])
+                    .style(theme::danger_button)
+                    .on_press(Message::Deactivate),
+            );
+            c = c.push(actions);
+        }
+        scrollable(c).into()
+    }
+
+    fn permissions_view<'a>(&'a self, p: &'a UserProfile) -> Element<'a, Message> {
+        let granted = |perms: &crate::model::EffectivePermissions| {
+            PermissionSection::ALL
+                .iter()
+                .filter_map(|s| {
+                    let names: Vec<&str> = s
+                        .permissions()
+                        .filter(|x| perms.has(*x))
+                        .map(|x| x.label())
+                        .collect();
+                    (!names.is_empty()).then(|| format!("{}: {}", s.label(), names.join(", ")))
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut perms = column![text("What they may do").font(BOLD).size(theme::TEXT_BODY)]
+            .spacing(theme::SPACE_XS);
+        let with_key = granted(&p.with_key);
+        if with_key.is_empty() {
+            perms = perms.push(
+                text("Nothing: their user group grants no permissions.").size(theme::TEXT_BODY),
+            );
+        }
+        for line in with_key {
+            perms = perms.push(text(line).size(theme::TEXT_BODY));
+        }
+        if p.with_key != p.without_key {
+            let basic = granted(&p.without_key);
+            perms = perms.push(
+                text(format!(
+                    "Without an active soft key they keep only the basic permissions{}: {}.",
+                    if p.key == KeyState::Active {
+                        ""
+                    } else {
+                        " (which is how they sign in now)"
+                    },
+                    if basic.is_empty() {
+                        "none".to_string()
+                    } else {
+                        basic.join("; ")
+                    }
+                ))
+                .size(theme::TEXT_SMALL)
+                .color(theme::WARNING),
+            );
+        }
+        let mut sees = column![
+            text("Pupils they can see")
+                .font(BOLD)
+                .size(theme::TEXT_BODY)
+        ]
+        .spacing(theme::SPACE_XS);
+        for t in crate::model::GroupType::ALL {
+            let line = if p.restricted_types.contains(&t) {
+                let on: Vec<&str> = p
+                    .on_lists
+                    .iter()
+                    .filter(|g| g.group_type == t)
+                    .map(|g| g.name.as_str())
+                    .collect();
+                if on.is_empty() {
+                    format!("{}: none (restricted, and they are on no list)", t.plural())
+                } else {
+                    format!("{}: {} (restricted)", t.plural(), on.join(", "))
+                }
+            } else {
+                format!("{}: all (not restricted)", t.plural())
+            };
+            sees = sees.push(text(line).size(theme::TEXT_BODY));
+        }
+        column![
+            text("User Groups").size(theme::TEXT_SMALL).font(BOLD),
+            row![
+                pick_list(self.groups.clone(), self.draft.group.clone(), Message::Group)
+                    .padding(theme::SPACE_S + 2.0)
+                    .width(Length::Fixed(320.0)),
+                form::primary("Save details", p.user.active.then_some(Message::SaveGroup)),
+            ]
+            .spacing(theme::SPACE_M)
+            .align_y(iced::Center),
+            text("A user's permissions come from their user group. Choosing another group changes what they may do.")
+                .size(theme::TEXT_SMALL)
+                .color(theme::MUTED),
+            perms,
+            sees,
+        ]
+        .spacing(theme::SPACE_M)
+        .into()
+    }
+}
+
+fn user_row(r: &UserRow) -> Element<'_, Message> {
+    let muted = !r.user.active;
+    let cell = |s: String, portion: u16| {
+        text(s)
+            .size(theme::TEXT_BODY)
+            .color(if muted { theme::MUTED } else { theme::TEXT })
+            .width(Length::FillPortion(portion))
+    };
+    let name = if r.user.active {
+        r.user.full_name()
+    } else {
+        format!("{} (deactivated)", r.user.full_name())
+    };
+    let key = match r.key {
+        KeyState::NotEnrolled if r.setup_code_expires.is_some() => {
+            "Not enrolled (code issued)".to_string()
+        }
+        k => key_label(k).to_string(),
+    };
+    button(
+        row![
+            cell(name, 3),
+            cell(r.user.job_title.clone(), 3),
+            cell(r.group_name.clone(), 2),
+            cell(key, 2),
+            cell(
+                r.user
+                    .last_login_at
+                    .map(format_local)
+                    .unwrap_or_else(|| "Never".into()),
+                2
+            ),
+        ]
+        .spacing(theme::SPACE_S)
+        .align_y(iced::Center),
+    )
+    .width(Fill)
+    .height(Fill)
+    .padding([0.0, 0.0])
+    .style(theme::link_row)
+    .on_press(Message::Open(r.user.id))
+    .into()
+}
+
+/// The one-time code, big enough to read out, with what to do with it.
+fn code_panel(code: &IssuedCode) -> Element<'_, Message> {
+    container(
+        column![
+            text(format!("Set-up code for {}", code.name)).font(BOLD).size(theme::TEXT_LARGE),
+            text(code.code.as_str()).font(MONO).size(theme::TEXT_TITLE),
+            text(format!(
+                "Give this code to {} in person. On this computer they choose \"First time here? Use your set-up code\" on the sign-in screen, type {} and the code, choose a password and set up their soft key. The code works once and expires on {}. It is not shown again.",
+                code.name,
+                code.email,
+                format_local(code.expires_at)
+            ))
+            .size(theme::TEXT_BODY),
+            form::secondary("I have handed it over", Some(Message::DismissCode)),
+        ]
+        .spacing(theme::SPACE_S),
+    )
+    .padding(theme::SPACE_M)
+    .width(Fill)
+    .style(theme::info_banner)
+    .into()
+}
