@@ -8,6 +8,7 @@ pub mod ids;
 pub mod names;
 pub mod permission;
 pub mod pupil;
+pub mod transfer;
 pub mod user;
 
 pub use category::Category;
