@@ -141,9 +141,9 @@ fn the_users_list_sorts_by_user_groups_then_surname() {
         panic!()
     };
     assert_eq!(h.users_tab().unwrap().shown_names(), expected);
-    assert!(shows(&app, "User Groups ▼"));
+    assert!(shows(&app, "User Groups ↓"));
     // Clicking again reverses.
-    click(&mut app, "User Groups ▼");
+    click(&mut app, "User Groups ↓");
     let Screen::Home(h) = &app.screen else {
         panic!()
     };

@@ -60,7 +60,10 @@ pub enum Message {
     Tick(Instant),
     /// A click, scroll or key press: the person is using the window.
     Activity,
-    KeyPressed(keyboard::Key, keyboard::Modifiers),
+    /// A key press; `captured` when a text field already used it (typing, cursor keys).
+    KeyPressed(keyboard::Key, keyboard::Modifiers, bool),
+    /// Shift, Ctrl, Alt or Cmd went down or up; clicks read them (Ctrl-click, Shift-click).
+    Modifiers(keyboard::Modifiers),
     /// A background job's thread ended without reporting (it panicked).
     JobLost,
 }
@@ -70,6 +73,7 @@ pub enum Effect {
     None,
     Run(Box<Job>),
     Focus(&'static str),
+    ScrollTo(&'static str, f32),
     FocusNext,
     FocusPrevious,
 }
@@ -80,6 +84,7 @@ impl std::fmt::Debug for Effect {
             Effect::None => write!(f, "None"),
             Effect::Run(j) => write!(f, "Run({j:?})"),
             Effect::Focus(id) => write!(f, "Focus({id})"),
+            Effect::ScrollTo(id, y) => write!(f, "ScrollTo({id}, {y})"),
             Effect::FocusNext => write!(f, "FocusNext"),
             Effect::FocusPrevious => write!(f, "FocusPrevious"),
         }
@@ -92,6 +97,10 @@ impl Effect {
             Effect::None => Task::none(),
             Effect::Run(job) => jobs::spawn(*job),
             Effect::Focus(id) => iced::widget::operation::focus(id),
+            Effect::ScrollTo(id, y) => iced::widget::operation::scroll_to(
+                id,
+                iced::widget::scrollable::AbsoluteOffset { x: 0.0, y },
+            ),
             Effect::FocusNext => iced::widget::operation::focus_next(),
             Effect::FocusPrevious => iced::widget::operation::focus_previous(),
         }
@@ -105,6 +114,7 @@ pub struct App {
     pub session: Option<Session>,
     pub hide_names: bool,
     pub blank: bool,
+    modifiers: keyboard::Modifiers,
     last_activity: Instant,
     idle_limit: Duration,
     /// A problem to show on the welcome screen (for example, the demo could not be created).
@@ -121,6 +131,7 @@ impl App {
             session: None,
             hide_names: false,
             blank: false,
+            modifiers: keyboard::Modifiers::default(),
             last_activity: Instant::now(),
             idle_limit: Duration::from_secs(600),
             welcome_error: None,
@@ -180,6 +191,7 @@ impl App {
             Action::None => Effect::None,
             Action::Run(job) => Effect::Run(Box::new(job)),
             Action::Focus(id) => Effect::Focus(id),
+            Action::ScrollTo(id, y) => Effect::ScrollTo(id, y),
             Action::ShowWelcome => {
                 self.show_welcome();
                 Effect::None
@@ -276,7 +288,7 @@ impl App {
             },
             Message::Home(m) => match (&mut self.screen, &mut self.session) {
                 (Screen::Home(h), Some(session)) => {
-                    let a = h.update(m, session);
+                    let a = h.update(m, session, self.modifiers);
                     self.idle_limit = Duration::from_secs(u64::from(h.idle_minutes.max(1)) * 60);
                     self.act(a)
                 }
@@ -328,7 +340,11 @@ impl App {
                 self.last_activity = Instant::now();
                 Effect::None
             }
-            Message::KeyPressed(key, modifiers) => {
+            Message::Modifiers(m) => {
+                self.modifiers = m;
+                Effect::None
+            }
+            Message::KeyPressed(key, modifiers, captured) => {
                 self.last_activity = Instant::now();
                 if self.blank {
                     self.blank = false;
@@ -355,7 +371,14 @@ impl App {
                         };
                         self.act(a)
                     }
-                    _ => Effect::None,
+                    _ if captured => Effect::None,
+                    _ => {
+                        let a = match (&mut self.screen, &self.session) {
+                            (Screen::Home(h), Some(session)) => h.key(&key, modifiers, session),
+                            _ => Action::None,
+                        };
+                        self.act(a)
+                    }
                 }
             }
             Message::JobLost => {
@@ -425,10 +448,11 @@ impl App {
     }
 
     pub fn subscription(&self) -> Subscription<Message> {
-        let events = iced::event::listen_with(|event, _status, _window| match event {
-            Event::Keyboard(keyboard::Event::KeyPressed { key, modifiers, .. }) => {
-                Some(Message::KeyPressed(key, modifiers))
-            }
+        let events = iced::event::listen_with(|event, status, _window| match event {
+            Event::Keyboard(keyboard::Event::KeyPressed { key, modifiers, .. }) => Some(
+                Message::KeyPressed(key, modifiers, status == iced::event::Status::Captured),
+            ),
+            Event::Keyboard(keyboard::Event::ModifiersChanged(m)) => Some(Message::Modifiers(m)),
             Event::Mouse(mouse::Event::ButtonPressed(_) | mouse::Event::WheelScrolled { .. }) => {
                 Some(Message::Activity)
             }

@@ -104,6 +104,7 @@ pub fn press(app: &mut App, key: keyboard::key::Named) {
         [Message::KeyPressed(
             keyboard::Key::Named(key),
             keyboard::Modifiers::default(),
+            false,
         )],
     );
 }

@@ -1,6 +1,7 @@
 //! Admin > Groups: a sub-tab per group type with its Restrict access? box and its table of groups,
 //! new groups, renames and MIS IDs in place, Archive all and Remove. Edit opens the class editor.
 
+use super::class_editor::{self, ClassEditor};
 use crate::model::{GroupType, PupilGroupId};
 use crate::service::Session;
 use crate::service::groups::{GroupRow, GroupTypeSummary};
@@ -14,7 +15,7 @@ pub const NEW_MIS: &str = "groups-new-mis";
 pub const EDIT_NAME: &str = "groups-edit-name";
 pub const EDIT_MIS: &str = "groups-edit-mis";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Message {
     SubTab(GroupType),
     Restrict(bool),
@@ -35,13 +36,14 @@ pub enum Message {
     MarkReviewed(PupilGroupId),
     OpenEditor(PupilGroupId),
     ShowWithoutGroup(bool),
+    Editor(class_editor::Message),
 }
 
 /// What the tab asks of the home screen.
 pub enum Outcome {
     None,
     Focus(&'static str),
-    OpenEditor(PupilGroupId),
+    ScrollTo(&'static str, f32),
 }
 
 /// A question that must be answered before something changes.
@@ -76,6 +78,8 @@ pub struct GroupsTab {
     new_group: Option<Draft>,
     editing: Option<Draft>,
     show_without_group: bool,
+    /// The class editor, when a group's Edit was clicked.
+    pub editor: Option<ClassEditor>,
     pub error: Option<String>,
     pub notice: Option<String>,
 }
@@ -89,6 +93,7 @@ impl GroupsTab {
             new_group: None,
             editing: None,
             show_without_group: false,
+            editor: None,
             error: None,
             notice: None,
         };
@@ -175,8 +180,53 @@ impl GroupsTab {
         (!parts.is_empty()).then(|| parts.join("\n\n"))
     }
 
-    pub fn update(&mut self, message: Message, session: &mut Session) -> Outcome {
+    /// Whether leaving now would lose changes.
+    pub fn has_unsaved_changes(&self) -> bool {
+        self.editor.as_ref().is_some_and(ClassEditor::is_dirty)
+    }
+
+    fn after_editor(&mut self, outcome: class_editor::Outcome, session: &Session) -> Outcome {
+        match outcome {
+            class_editor::Outcome::None => Outcome::None,
+            class_editor::Outcome::Focus(id) => Outcome::Focus(id),
+            class_editor::Outcome::ScrollTo(id, y) => Outcome::ScrollTo(id, y),
+            class_editor::Outcome::Close => {
+                self.editor = None;
+                self.reload(session);
+                Outcome::None
+            }
+        }
+    }
+
+    /// Keys for the class editor's lists, when it is open.
+    pub fn key(
+        &mut self,
+        key: &iced::keyboard::Key,
+        modifiers: iced::keyboard::Modifiers,
+        session: &Session,
+    ) -> Outcome {
+        match &mut self.editor {
+            Some(e) => {
+                let o = e.key(key, modifiers);
+                self.after_editor(o, session)
+            }
+            None => Outcome::None,
+        }
+    }
+
+    pub fn update(
+        &mut self,
+        message: Message,
+        session: &mut Session,
+        modifiers: iced::keyboard::Modifiers,
+    ) -> Outcome {
         match message {
+            Message::Editor(m) => {
+                if let Some(e) = &mut self.editor {
+                    let o = e.update(m, session, modifiers);
+                    return self.after_editor(o, session);
+                }
+            }
             Message::SubTab(t) => {
                 self.current = t;
                 self.pending = None;
@@ -339,14 +389,27 @@ impl GroupsTab {
                     .map(|()| "Marked as reviewed.".to_string());
                 self.done(session, r);
             }
-            Message::OpenEditor(id) => return Outcome::OpenEditor(id),
+            Message::OpenEditor(id) => match ClassEditor::open(session, id) {
+                Ok(e) => {
+                    self.editor = Some(e);
+                    self.notice = None;
+                    self.error = None;
+                    return Outcome::Focus(crate::ui::widget::dual_list::LEFT_FILTER);
+                }
+                Err(e) => self.error = Some(e.to_string()),
+            },
             Message::ShowWithoutGroup(on) => self.show_without_group = on,
         }
         Outcome::None
     }
 
-    /// Escape closes whatever small form or question is open.
-    pub fn escape(&mut self) -> bool {
+    /// Escape closes whatever small form or question is open, or steps out of the editor.
+    pub fn escape(&mut self, session: &mut Session) -> bool {
+        if let Some(e) = &mut self.editor {
+            let o = e.escape(session);
+            self.after_editor(o, session);
+            return true;
+        }
         let open = self.pending.is_some() || self.new_group.is_some() || self.editing.is_some();
         self.pending = None;
         self.new_group = None;
@@ -355,6 +418,9 @@ impl GroupsTab {
     }
 
     pub fn view(&self, hide_names: bool) -> Element<'_, Message> {
+        if let Some(e) = &self.editor {
+            return e.view().map(Message::Editor);
+        }
         let sub_tabs = GroupType::ALL
             .into_iter()
             .fold(row![].spacing(theme::SPACE_XS), |r, t| {

@@ -86,6 +86,11 @@ impl Home {
         home
     }
 
+    /// The Groups tab, once it has been opened.
+    pub fn groups_tab(&self) -> Option<&GroupsTab> {
+        self.groups.as_ref()
+    }
+
     /// The Users tab, once it has been opened.
     pub fn users_tab(&self) -> Option<&UsersTab> {
         self.users.as_ref()
@@ -140,8 +145,44 @@ impl Home {
         }
     }
 
-    pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
+    /// Whether leaving the current tab now would lose changes.
+    pub fn has_unsaved_changes(&self) -> bool {
+        self.groups
+            .as_ref()
+            .is_some_and(GroupsTab::has_unsaved_changes)
+    }
+
+    fn from_groups(outcome: groups::Outcome) -> Action {
+        match outcome {
+            groups::Outcome::None => Action::None,
+            groups::Outcome::Focus(id) => Action::Focus(id),
+            groups::Outcome::ScrollTo(id, y) => Action::ScrollTo(id, y),
+        }
+    }
+
+    /// Keys not taken by a text field: the class editor's list navigation.
+    pub fn key(
+        &mut self,
+        key: &iced::keyboard::Key,
+        modifiers: iced::keyboard::Modifiers,
+        session: &Session,
+    ) -> Action {
+        match (self.tab, &mut self.groups) {
+            (Tab::Groups, Some(g)) => Home::from_groups(g.key(key, modifiers, session)),
+            _ => Action::None,
+        }
+    }
+
+    pub fn update(
+        &mut self,
+        message: Message,
+        session: &mut Session,
+        modifiers: iced::keyboard::Modifiers,
+    ) -> Action {
         match message {
+            Message::Tab(tab) if tab != self.tab && self.has_unsaved_changes() => {
+                self.error = Some("Save or discard your changes to the access list before leaving it (Back to groups).".into());
+            }
             Message::Tab(tab) => {
                 self.tab = tab;
                 self.load(session);
@@ -150,12 +191,9 @@ impl Home {
                 }
             }
             Message::Groups(m) => {
+                self.error = None;
                 if let Some(g) = &mut self.groups {
-                    match g.update(m, session) {
-                        groups::Outcome::None => {}
-                        groups::Outcome::Focus(id) => return Action::Focus(id),
-                        groups::Outcome::OpenEditor(_id) => {}
-                    }
+                    return Home::from_groups(g.update(m, session, modifiers));
                 }
             }
             Message::Users(m) => {
@@ -183,7 +221,7 @@ impl Home {
     /// Escape closes an open form or question on the current tab.
     pub fn escape(&mut self, session: &mut Session) -> bool {
         match self.tab {
-            Tab::Groups => self.groups.as_mut().is_some_and(GroupsTab::escape),
+            Tab::Groups => self.groups.as_mut().is_some_and(|g| g.escape(session)),
             Tab::Users => self.users.as_mut().is_some_and(|u| u.escape(session)),
             _ => false,
         }

@@ -1,6 +1,7 @@
 //! One module per screen. Each has its own state, `Message`, `update` returning an [`Action`] for
 //! the app to carry out, and `view`.
 
+pub mod class_editor;
 pub mod enrol;
 pub mod groups;
 pub mod home;
@@ -20,6 +21,8 @@ pub enum Action {
     None,
     Run(Job),
     Focus(&'static str),
+    /// Scroll the scrollable with this id so the given offset is at the top.
+    ScrollTo(&'static str, f32),
     ShowWelcome,
     StartSetup,
     OpenDemo,
@@ -39,6 +42,7 @@ impl std::fmt::Debug for Action {
             Action::None => write!(f, "None"),
             Action::Run(j) => write!(f, "Run({j:?})"),
             Action::Focus(id) => write!(f, "Focus({id})"),
+            Action::ScrollTo(id, y) => write!(f, "ScrollTo({id}, {y})"),
             Action::ShowWelcome => write!(f, "ShowWelcome"),
             Action::StartSetup => write!(f, "StartSetup"),
             Action::OpenDemo => write!(f, "OpenDemo"),

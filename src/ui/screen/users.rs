@@ -507,7 +507,7 @@ impl UsersTab {
         };
         let arrow = |by: SortBy| {
             if self.sort == by {
-                if self.descending { " ▲" } else { " ▼" }
+                if self.descending { " ↑" } else { " ↓" }
             } else {
                 ""
             }

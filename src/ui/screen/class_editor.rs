@@ -1,0 +1,312 @@
+//! Edit, from the Groups tab: who can see the pupils of one group. Nothing is saved until Save
+//! Group; leaving with changes asks first.
+
+use crate::model::transfer::{FocusMove, Item, Modifiers, Side, Transfer};
+use crate::model::{PupilGroupId, UserId};
+use crate::service::Session;
+use crate::service::groups::AccessEditorData;
+use crate::ui::theme;
+use crate::ui::widget::dual_list::{self, Scrolls};
+use crate::ui::widget::form::{self, BOLD};
+use iced::keyboard;
+use iced::widget::{button, column, container, row, text};
+use iced::{Element, Fill};
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    List(dual_list::Message<UserId>),
+    Save,
+    Back,
+    Discard,
+    KeepEditing,
+}
+
+pub enum Outcome {
+    None,
+    Focus(&'static str),
+    ScrollTo(&'static str, f32),
+    /// Saved or discarded: back to the table.
+    Close,
+}
+
+pub struct ClassEditor {
+    pub group_id: PupilGroupId,
+    title: String,
+    restricted: bool,
+    pub transfer: Transfer<UserId>,
+    seniors: BTreeSet<UserId>,
+    scrolls: Scrolls,
+    /// The list the keyboard works on: the last one clicked or filtered.
+    active: Side,
+    confirming_leave: bool,
+    pub error: Option<String>,
+    pub notice: Option<String>,
+}
+
+impl ClassEditor {
+    pub fn open(session: &Session, group: PupilGroupId) -> crate::service::Result<ClassEditor> {
+        let data = session.access_editor(group)?;
+        Ok(ClassEditor::from_data(data))
+    }
+
+    fn from_data(data: AccessEditorData) -> ClassEditor {
+        let seniors = data
+            .users
+            .iter()
+            .filter(|u| u.senior_key_holder)
+            .map(|u| u.user.id)
+            .collect();
+        let items = data
+            .users
+            .iter()
+            .map(|u| Item {
+                key: u.user.id,
+                forename: u.user.forename.clone(),
+                surname: u.user.surname.clone(),
+                group: u.group_name.clone(),
+            })
+            .collect();
+        ClassEditor {
+            group_id: data.group.id,
+            title: data.group.title(),
+            restricted: data.restricted,
+            transfer: Transfer::new(items, data.on_list.iter().copied()),
+            seniors,
+            scrolls: Scrolls::default(),
+            active: Side::Left,
+            confirming_leave: false,
+            error: None,
+            notice: None,
+        }
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.transfer.is_dirty()
+    }
+
+    /// Brings the focused row of the active list into view after a keyboard move.
+    fn follow_focus(&self) -> Outcome {
+        let side = self.active;
+        let Some(key) = self.transfer.focused(side) else {
+            return Outcome::None;
+        };
+        let Some(row) = self.transfer.visible(side).iter().position(|k| *k == key) else {
+            return Outcome::None;
+        };
+        match self.scrolls.get(side).reveal(row, dual_list::ROW_HEIGHT) {
+            Some(y) => Outcome::ScrollTo(dual_list::list_id(side), y),
+            None => Outcome::None,
+        }
+    }
+
+    pub fn update(
+        &mut self,
+        message: Message,
+        session: &mut Session,
+        modifiers: keyboard::Modifiers,
+    ) -> Outcome {
+        use dual_list::Message as L;
+        match message {
+            Message::List(m) => {
+                self.notice = None;
+                match m {
+                    L::Filter(side, f) => {
+                        self.active = side;
+                        self.transfer.set_filter(side, &f);
+                    }
+                    L::Submit(side) => {
+                        self.active = side;
+                        if self.transfer.can_move_selected(side) {
+                            self.transfer.move_selected(side);
+                        } else {
+                            self.transfer.move_focused(side);
+                        }
+                        self.active = side.other();
+                        return self.follow_focus();
+                    }
+                    L::Click(side, key) => {
+                        self.active = side;
+                        let m = Modifiers {
+                            ctrl: modifiers.command(),
+                            shift: modifiers.shift(),
+                        };
+                        self.transfer.click(side, key, m);
+                    }
+                    L::DoubleClick(side, key) => {
+                        self.transfer.move_one(side, key);
+                        self.active = side.other();
+                        return self.follow_focus();
+                    }
+                    L::MoveSelected(side) => {
+                        self.transfer.move_selected(side);
+                        self.active = side.other();
+                        return self.follow_focus();
+                    }
+                    L::MoveVisible(side) => {
+                        self.transfer.move_visible(side);
+                        self.active = side.other();
+                        return self.follow_focus();
+                    }
+                    L::Scrolled(side, s) => self.scrolls.set(side, s),
+                }
+            }
+            Message::Save => {
+                let list = self.transfer.right_keys();
+                match session.save_access_list(self.group_id, &list) {
+                    Ok(change) => {
+                        self.transfer.mark_saved();
+                        self.error = None;
+                        self.notice =
+                            Some(if change.added.is_empty() && change.removed.is_empty() {
+                                "Nothing had changed.".to_string()
+                            } else {
+                                let mut parts = Vec::new();
+                                if !change.added.is_empty() {
+                                    parts.push(format!("added {}", change.added.join(", ")));
+                                }
+                                if !change.removed.is_empty() {
+                                    parts.push(format!("removed {}", change.removed.join(", ")));
+                                }
+                                format!("Saved: {}.", parts.join("; "))
+                            });
+                    }
+                    Err(e) => self.error = Some(e.to_string()),
+                }
+            }
+            Message::Back => {
+                if self.is_dirty() {
+                    self.confirming_leave = true;
+                } else {
+                    return Outcome::Close;
+                }
+            }
+            Message::Discard => return Outcome::Close,
+            Message::KeepEditing => self.confirming_leave = false,
+        }
+        Outcome::None
+    }
+
+    /// Arrow keys, Home/End, Enter and Ctrl+A work on the list last used.
+    pub fn key(&mut self, key: &keyboard::Key, modifiers: keyboard::Modifiers) -> Outcome {
+        use keyboard::key::Named;
+        let side = self.active;
+        let step = match key {
+            keyboard::Key::Named(Named::ArrowUp) => Some(FocusMove::Up),
+            keyboard::Key::Named(Named::ArrowDown) => Some(FocusMove::Down),
+            keyboard::Key::Named(Named::Home) => Some(FocusMove::Home),
+            keyboard::Key::Named(Named::End) => Some(FocusMove::End),
+            _ => None,
+        };
+        if let Some(step) = step {
+            self.transfer.focus_step(side, step, modifiers.shift());
+            return self.follow_focus();
+        }
+        match key {
+            keyboard::Key::Named(Named::Enter) => {
+                if self.transfer.can_move_selected(side) {
+                    self.transfer.move_selected(side);
+                } else {
+                    self.transfer.move_focused(side);
+                }
+                self.active = side.other();
+                self.follow_focus()
+            }
+            keyboard::Key::Named(Named::ArrowRight) if modifiers.is_empty() => {
+                self.active = Side::Right;
+                Outcome::None
+            }
+            keyboard::Key::Named(Named::ArrowLeft) if modifiers.is_empty() => {
+                self.active = Side::Left;
+                Outcome::None
+            }
+            keyboard::Key::Character(c) if c.as_str() == "a" && modifiers.command() => {
+                self.transfer.select_all_visible(side);
+                Outcome::None
+            }
+            _ => Outcome::None,
+        }
+    }
+
+    /// Escape: back to the table, asking first if there are unsaved changes.
+    pub fn escape(&mut self, session: &mut Session) -> Outcome {
+        if self.confirming_leave {
+            self.confirming_leave = false;
+            return Outcome::None;
+        }
+        self.update(Message::Back, session, keyboard::Modifiers::default())
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let mut c = column![
+            row![
+                form::secondary("Back to groups", Some(Message::Back)),
+                column![
+                    text(self.title.as_str()).size(theme::TEXT_TITLE).font(BOLD),
+                    text("Users").size(theme::TEXT_BODY).color(theme::MUTED),
+                ],
+                iced::widget::space().width(Fill),
+                form::primary("Save Group", Some(Message::Save)),
+            ]
+            .spacing(theme::SPACE_L)
+            .align_y(iced::Center),
+        ]
+        .spacing(theme::SPACE_M);
+        if !self.restricted {
+            c = c.push(form::info(
+                "Access is not restricted by this type at the moment, so this list does not limit anyone yet. It takes effect when you tick Restrict access?",
+            ));
+        }
+        if let Some(n) = &self.notice {
+            c = c.push(form::success(n.as_str()));
+        }
+        if let Some(e) = &self.error {
+            c = c.push(form::error(e.as_str()));
+        }
+        if self.confirming_leave {
+            c = c.push(
+                container(
+                    column![
+                        text("You have changed who can see this group and not saved it. Discard the changes?").size(theme::TEXT_BODY),
+                        row![
+                            form::secondary("Keep editing", Some(Message::KeepEditing)),
+                            button(text("Discard changes").size(theme::TEXT_BODY))
+                                .padding([theme::SPACE_S + 2.0, theme::SPACE_M + 4.0])
+                                .style(theme::danger_button)
+                                .on_press(Message::Discard),
+                        ]
+                        .spacing(theme::SPACE_S),
+                    ]
+                    .spacing(theme::SPACE_M),
+                )
+                .padding(theme::SPACE_M)
+                .width(Fill)
+                .style(theme::warning_banner),
+            );
+        }
+        let left: BTreeSet<UserId> = self
+            .seniors
+            .iter()
+            .copied()
+            .filter(|id| self.transfer.side_of(*id) == Some(Side::Left))
+            .collect();
+        if !left.is_empty() {
+            let names: Vec<String> = left
+                .iter()
+                .filter_map(|id| self.transfer.item(*id).map(|i| i.label()))
+                .collect();
+            c = c.push(form::warning(format!(
+                "Remember your key holders: {} {} still on the left, so cannot see this group's pupils.",
+                names.join(", "),
+                if names.len() == 1 { "is" } else { "are" },
+            )));
+        }
+        c = c.push(dual_list::view(&self.transfer, self.scrolls, 360.0).map(Message::List));
+        c = c.push(
+            text("Click selects; Ctrl-click adds to the selection; Shift-click selects a range; double-click moves at once. The double arrows move everyone the filter shows. Arrow keys move through the list last used, Enter moves the selection.")
+                .size(theme::TEXT_SMALL)
+                .color(theme::MUTED),
+        );
+        c.into()
+    }
+}
