@@ -427,3 +427,168 @@ fn codes_from_an_independent_generator_are_accepted() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+fn signed(vault: &str, pw: &str, email: &str, code: &str) -> Vec<String> {
+    [
+        "--vault",
+        vault,
+        "--user",
+        email,
+        "--password-file",
+        pw,
+        "--code",
+        code,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+fn run(prefix: &[&str], signed_in: &[String], rest: &[&str]) -> Output {
+    let mut args: Vec<&str> = prefix.to_vec();
+    args.extend(signed_in.iter().map(String::as_str));
+    args.extend(rest);
+    keyholder(&args)
+}
+
+#[test]
+fn groups_commands_restrict_and_change_access_lists_in_one_sign_in_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, pw, creds) = demo(dir.path());
+    let mut codes = Codes::new(creds.secret.clone());
+    let out = run(
+        &["groups"],
+        &signed(&vault, &pw, &creds.email, &codes.take()),
+        &["restrict", "house", "on"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Houses: restricted"));
+
+    // A file of changes: a bad line refuses the whole file and changes nothing.
+    let ops = dir.path().join("ops.txt");
+    std::fs::write(
+        &ops,
+        format!(
+            "# new year\nadd house \"Ash\" {}\nadd house \"Nowhere\" {}\n",
+            creds.email, creds.email
+        ),
+    )
+    .unwrap();
+    let out = run(
+        &["groups"],
+        &signed(&vault, &pw, &creds.email, &codes.take()),
+        &["apply", &ops.display().to_string()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("Line 3: There is no House called \"Nowhere\""),
+        "{}",
+        stderr(&out)
+    );
+
+    std::fs::write(
+        &ops,
+        format!(
+            "add house \"Ash\" {}\nadd house Beech {}\nrestrict registration-form off\n",
+            creds.email, creds.email
+        ),
+    )
+    .unwrap();
+    let out = run(
+        &["groups"],
+        &signed(&vault, &pw, &creds.email, &codes.take()),
+        &["apply", &ops.display().to_string()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Ash (House): 1 added, 0 removed"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("Beech (House): 1 added, 0 removed"));
+}
+
+#[test]
+fn groups_list_as_json_has_a_format_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, pw, creds) = demo(dir.path());
+    let out = run(
+        &["groups"],
+        &signed(&vault, &pw, &creds.email, &Codes::new(creds.secret).take()),
+        &["list", "--json"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(v["format_version"], 1);
+    let year1 = v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "Year 1")
+        .unwrap();
+    assert_eq!(year1["mis_id"], "102-42");
+    assert_eq!(year1["restricted"], true);
+}
+
+#[test]
+fn users_commands_add_show_and_deactivate() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, pw, creds) = demo(dir.path());
+    let mut codes = Codes::new(creds.secret.clone());
+    let out = run(
+        &["users"],
+        &signed(&vault, &pw, &creds.email, &codes.take()),
+        &[
+            "add",
+            "--forename",
+            "Rosa",
+            "--surname",
+            "Lefèvre",
+            "--email",
+            "r.lefevre@millbrook.example",
+            "--group",
+            "teachers",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let code = stdout(&out)
+        .lines()
+        .find_map(|l| l.strip_prefix("setup-code: "))
+        .expect("the code is printed")
+        .to_string();
+    assert_eq!(code.len(), 14);
+    assert!(
+        keyholder::service::sign_in::redeem_setup_code(
+            &keyholder::vault::Location::new(&vault),
+            "r.lefevre@millbrook.example",
+            &code
+        )
+        .is_ok()
+    );
+
+    let out = run(
+        &["users"],
+        &signed(&vault, &pw, &creds.email, &codes.take()),
+        &["show", "r.lefevre@millbrook.example"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("user group: Teachers"));
+    assert!(stdout(&out).contains("key: not enrolled"));
+
+    let out = run(
+        &["users"],
+        &signed(&vault, &pw, &creds.email, &codes.take()),
+        &["deactivate", "r.lefevre@millbrook.example"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let e = keyholder::service::sign_in::redeem_setup_code(
+        &keyholder::vault::Location::new(&vault),
+        "r.lefevre@millbrook.example",
+        &code,
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("do not match"),
+        "the code went with the deactivation: {e}"
+    );
+}

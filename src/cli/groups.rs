@@ -1,0 +1,334 @@
+//! `keyholder groups …`: list pupil groups, switch restriction by a type, and change access
+//! lists, so an IT admin can script a new school year. Every change in one invocation is checked
+//! before the first is made.
+
+use super::Failure;
+use crate::model::{GroupType, PupilGroupId, UserId};
+use crate::service::Session;
+use crate::service::groups::GroupTypeSummary;
+use clap::Subcommand;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+#[derive(Debug, Subcommand)]
+pub enum GroupsCommand {
+    /// List every group with its type, MIS ID, pupils and access list size.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Switch restriction by a group type on or off (house, academic-level, registration-form).
+    Restrict { group_type: String, on_off: String },
+    /// Add users to, or remove them from, one group's access list.
+    Access {
+        /// The group's name.
+        group: String,
+        /// Its type: house, academic-level or registration-form.
+        #[arg(long = "type", value_name = "TYPE")]
+        group_type: String,
+        #[arg(long, value_name = "EMAIL")]
+        add: Vec<String>,
+        #[arg(long, value_name = "EMAIL")]
+        remove: Vec<String>,
+    },
+    /// Apply a file of changes, one per line: `restrict TYPE on|off`, `add TYPE "GROUP" EMAIL`,
+    /// `remove TYPE "GROUP" EMAIL`. Lines starting with # are ignored.
+    Apply { file: PathBuf },
+}
+
+/// Accepts the forms people type: "academic-level", "Academic Levels", "academic_level", "year".
+pub fn parse_type(text: &str) -> Result<GroupType, Failure> {
+    let t: String = text
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphabetic())
+        .collect();
+    match t.as_str() {
+        "house" | "houses" => Ok(GroupType::House),
+        "academiclevel" | "academiclevels" | "year" | "years" | "yeargroup" => {
+            Ok(GroupType::AcademicLevel)
+        }
+        "registrationform" | "registrationforms" | "form" | "forms" | "reggroup" | "tutorgroup" => {
+            Ok(GroupType::RegistrationForm)
+        }
+        _ => Err(Failure::refused(format!(
+            "\"{text}\" is not a group type; use house, academic-level or registration-form."
+        ))),
+    }
+}
+
+fn parse_on_off(text: &str) -> Result<bool, Failure> {
+    match text.to_lowercase().as_str() {
+        "on" | "yes" | "true" => Ok(true),
+        "off" | "no" | "false" => Ok(false),
+        _ => Err(Failure::refused(format!("\"{text}\" should be on or off."))),
+    }
+}
+
+/// One checked change.
+enum Op {
+    Restrict(GroupType, bool),
+    Add(PupilGroupId, UserId),
+    Remove(PupilGroupId, UserId),
+}
+
+struct Resolver {
+    groups: Vec<GroupTypeSummary>,
+    users: BTreeMap<String, UserId>,
+}
+
+impl Resolver {
+    fn new(session: &Session) -> Result<Resolver, Failure> {
+        let groups = session.groups_tab()?;
+        let users = session
+            .users_list()?
+            .into_iter()
+            .map(|r| (r.user.email.to_lowercase(), r.user.id))
+            .collect();
+        Ok(Resolver { groups, users })
+    }
+
+    fn group(&self, t: GroupType, name: &str) -> Result<PupilGroupId, Failure> {
+        self.groups
+            .iter()
+            .filter(|s| s.group_type == t)
+            .flat_map(|s| &s.groups)
+            .find(|g| g.group.name.eq_ignore_ascii_case(name.trim()))
+            .map(|g| g.group.id)
+            .ok_or_else(|| {
+                Failure::refused(format!("There is no {} called \"{name}\".", t.label()))
+            })
+    }
+
+    fn user(&self, email: &str) -> Result<UserId, Failure> {
+        self.users
+            .get(&email.trim().to_lowercase())
+            .copied()
+            .ok_or_else(|| {
+                Failure::refused(format!("There is no user with the e-mail address {email}."))
+            })
+    }
+}
+
+/// Splits a line into words, keeping "quoted group names" together.
+fn words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => {
+                if !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+            }
+            c => current.push(c),
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+fn parse_file(text: &str, r: &Resolver) -> Result<Vec<Op>, Failure> {
+    let mut ops = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let at = |f: Failure| Failure::refused(format!("Line {}: {}", n + 1, f.message));
+        let w = words(line);
+        let op = match w.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+            ["restrict", t, on] => {
+                Op::Restrict(parse_type(t).map_err(at)?, parse_on_off(on).map_err(at)?)
+            }
+            ["add", t, g, e] => {
+                let t = parse_type(t).map_err(at)?;
+                Op::Add(r.group(t, g).map_err(at)?, r.user(e).map_err(at)?)
+            }
+            ["remove", t, g, e] => {
+                let t = parse_type(t).map_err(at)?;
+                Op::Remove(r.group(t, g).map_err(at)?, r.user(e).map_err(at)?)
+            }
+            _ => {
+                return Err(Failure::refused(format!(
+                    "Line {}: expected `restrict TYPE on|off`, `add TYPE \"GROUP\" EMAIL` or `remove TYPE \"GROUP\" EMAIL`.",
+                    n + 1
+                )));
+            }
+        };
+        ops.push(op);
+    }
+    Ok(ops)
+}
+
+fn apply(session: &mut Session, ops: Vec<Op>) -> Result<String, Failure> {
+    let mut restricts = Vec::new();
+    let mut lists: BTreeMap<PupilGroupId, (BTreeSet<UserId>, BTreeSet<UserId>)> = BTreeMap::new();
+    for op in ops {
+        match op {
+            Op::Restrict(t, on) => restricts.push((t, on)),
+            Op::Add(g, u) => {
+                lists.entry(g).or_default().0.insert(u);
+            }
+            Op::Remove(g, u) => {
+                lists.entry(g).or_default().1.insert(u);
+            }
+        }
+    }
+    let mut report = Vec::new();
+    for (t, on) in restricts {
+        session.set_restricted(t, on)?;
+        report.push(format!(
+            "{}: {}",
+            t.plural(),
+            if on { "restricted" } else { "not restricted" }
+        ));
+    }
+    for (group, (add, remove)) in lists {
+        let current = session.access_editor(group)?;
+        let mut list = current.on_list.clone();
+        list.extend(add);
+        for u in &remove {
+            list.remove(u);
+        }
+        let change = session.save_access_list(group, &list)?;
+        report.push(format!(
+            "{}: {} added, {} removed",
+            current.group.title(),
+            change.added.len(),
+            change.removed.len()
+        ));
+    }
+    Ok(report.join("\n"))
+}
+
+pub fn run(session: &mut Session, command: GroupsCommand) -> Result<(), Failure> {
+    match command {
+        GroupsCommand::List { json } => {
+            let tab = session.groups_tab()?;
+            if json {
+                let groups: Vec<_> = tab
+                    .iter()
+                    .flat_map(|s| {
+                        s.groups.iter().map(move |g| {
+                            serde_json::json!({
+                                "type": s.group_type.key(),
+                                "restricted": s.restricted,
+                                "name": g.group.name,
+                                "mis_id": g.group.mis_id,
+                                "new": g.group.is_new,
+                                "pupils": g.pupils,
+                                "archived_pupils": g.archived_pupils,
+                                "can_see": g.can_see,
+                            })
+                        })
+                    })
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::json!({ "format_version": 1, "groups": groups })
+                );
+            } else {
+                for s in &tab {
+                    println!(
+                        "{} ({})",
+                        s.group_type.plural(),
+                        if s.restricted {
+                            "access restricted"
+                        } else {
+                            "not restricted"
+                        }
+                    );
+                    for g in &s.groups {
+                        println!(
+                            "  {:<30} MIS ID {:<10} {:>4} pupils  {}",
+                            g.group.name,
+                            g.group.mis_id.as_deref().unwrap_or("-"),
+                            g.pupils,
+                            g.can_see
+                                .map_or(String::new(), |n| format!("{n} users can see")),
+                        );
+                    }
+                    if !s.pupils_without_group.is_empty() {
+                        println!(
+                            "  {} pupils have no {}",
+                            s.pupils_without_group.len(),
+                            s.group_type.label()
+                        );
+                    }
+                }
+            }
+            Ok(())
+        }
+        GroupsCommand::Restrict { group_type, on_off } => {
+            let ops = vec![Op::Restrict(
+                parse_type(&group_type)?,
+                parse_on_off(&on_off)?,
+            )];
+            println!("{}", apply(session, ops)?);
+            Ok(())
+        }
+        GroupsCommand::Access {
+            group,
+            group_type,
+            add,
+            remove,
+        } => {
+            let r = Resolver::new(session)?;
+            let g = r.group(parse_type(&group_type)?, &group)?;
+            let mut ops = Vec::new();
+            for e in &add {
+                ops.push(Op::Add(g, r.user(e)?));
+            }
+            for e in &remove {
+                ops.push(Op::Remove(g, r.user(e)?));
+            }
+            println!("{}", apply(session, ops)?);
+            Ok(())
+        }
+        GroupsCommand::Apply { file } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                Failure::refused(format!("Could not read {}: {e}.", file.display()))
+            })?;
+            let r = Resolver::new(session)?;
+            let ops = parse_file(&text, &r)?;
+            println!("{}", apply(session, ops)?);
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_are_understood_in_the_forms_people_type() {
+        assert_eq!(
+            parse_type("academic-level").unwrap(),
+            GroupType::AcademicLevel
+        );
+        assert_eq!(
+            parse_type("Academic Levels").unwrap(),
+            GroupType::AcademicLevel
+        );
+        assert_eq!(
+            parse_type("registration_form").unwrap(),
+            GroupType::RegistrationForm
+        );
+        assert_eq!(parse_type("House").unwrap(), GroupType::House);
+        assert!(parse_type("class").is_err());
+    }
+
+    #[test]
+    fn quoted_names_stay_together() {
+        assert_eq!(
+            words(r#"add academic-level "Year 3" a@b.example"#),
+            ["add", "academic-level", "Year 3", "a@b.example"]
+        );
+    }
+}

@@ -1,0 +1,367 @@
+//! The command line: starts the window, or runs a headless command for IT staff and scripts.
+//!
+//! Exit status: 0 done; 1 the command ran and found problems; 2 refused (wrong password or code,
+//! locked, missing permission, bad arguments, unreadable file), with one line on stderr and
+//! nothing written.
+
+mod groups;
+mod users;
+
+use crate::auth::{codes, password, soft_key};
+use crate::service::setup::{self, ConfirmedKey, NewVault, PersonAccess};
+use crate::service::{self, SchoolData, Session, SignInStep};
+use crate::vault::{KdfCost, Location};
+use clap::{Args, Parser, Subcommand};
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "keyholder",
+    version,
+    about = "Safeguarding access records for a school office PC, kept in one encrypted file.",
+    long_about = "Run with no command to open the Keyholder window. The commands below are for IT \
+                  staff and scripts; each one signs in once, does its work and exits."
+)]
+pub struct Cli {
+    /// The school file to use (default: the Keyholder folder of this computer's user).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub vault: Option<PathBuf>,
+
+    /// Open the demo school in the window (created on first use).
+    #[arg(long)]
+    pub demo: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a demo school and print its administrator's e-mail, soft-key secret and recovery code.
+    Demo {
+        /// File whose first line is the password every demo user will have.
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        /// How many pupils to generate.
+        #[arg(long, default_value_t = 210)]
+        pupils: usize,
+        /// How many members of staff to generate.
+        #[arg(long, default_value_t = 37)]
+        staff: usize,
+    },
+    /// Write the whole school (without secrets) as JSON. Needs Manage system.
+    Export {
+        #[command(flatten)]
+        sign_in: SignInArgs,
+        /// Write to this file instead of the screen.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Create a new school file from an export, with its first administrator given a new password
+    /// and a new soft key.
+    Load {
+        /// The export file to read.
+        #[arg(long, value_name = "FILE")]
+        json: PathBuf,
+        /// File whose first line is the administrator's new password.
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+    },
+    /// Pupil groups, restriction by type, and access lists. Needs Manage system.
+    Groups {
+        #[command(flatten)]
+        sign_in: SignInArgs,
+        #[command(subcommand)]
+        command: groups::GroupsCommand,
+    },
+    /// Users, set-up codes and soft keys. Needs Manage system.
+    Users {
+        #[command(flatten)]
+        sign_in: SignInArgs,
+        #[command(subcommand)]
+        command: users::UsersCommand,
+    },
+    /// Check the audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check that no audit entry has been altered, removed or reordered. Needs View audits.
+    Verify {
+        #[command(flatten)]
+        sign_in: SignInArgs,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SignInArgs {
+    /// Your e-mail address.
+    #[arg(long, value_name = "EMAIL")]
+    pub user: String,
+    /// File whose first line is your password (otherwise you are asked for it).
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// The 6-digit code from your authenticator app (otherwise you are asked for it).
+    #[arg(long, value_name = "CODE")]
+    pub code: Option<String>,
+}
+
+/// A command's outcome other than success: the exit status and one line for stderr.
+#[derive(Debug)]
+pub struct Failure {
+    pub status: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub(crate) fn refused(message: impl Into<String>) -> Failure {
+        Failure {
+            status: 2,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<service::Error> for Failure {
+    fn from(e: service::Error) -> Failure {
+        Failure::refused(e.to_string())
+    }
+}
+
+impl From<crate::vault::Error> for Failure {
+    fn from(e: crate::vault::Error) -> Failure {
+        Failure::refused(e.to_string())
+    }
+}
+
+pub fn location(vault: Option<&Path>) -> Result<Location, Failure> {
+    match vault {
+        Some(p) => Ok(Location::new(p)),
+        None => Location::default_for_this_computer().ok_or_else(|| {
+            Failure::refused("Could not find this computer's Keyholder folder; give --vault PATH.")
+        }),
+    }
+}
+
+fn read_password(file: Option<&Path>, prompt: &str) -> Result<String, Failure> {
+    let text = match file {
+        Some(path) => {
+            let content = std::fs::read_to_string(path).map_err(|e| {
+                Failure::refused(format!(
+                    "Could not read the password file {}: {e}.",
+                    path.display()
+                ))
+            })?;
+            content.lines().next().unwrap_or("").to_string()
+        }
+        None => rpassword::prompt_password(prompt).map_err(|_| {
+            Failure::refused(
+                "No password given: use --password-file FILE, or run this in a terminal.",
+            )
+        })?,
+    };
+    if text.is_empty() {
+        return Err(Failure::refused("The password is empty."));
+    }
+    Ok(text)
+}
+
+fn read_code(code: Option<&str>) -> Result<String, Failure> {
+    if let Some(c) = code {
+        return Ok(c.to_string());
+    }
+    eprint!("Code from your authenticator app: ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|_| Failure::refused("No code given: use --code CODE."))?;
+    let line = line.trim().to_string();
+    if line.is_empty() {
+        return Err(Failure::refused("No code given: use --code CODE."));
+    }
+    Ok(line)
+}
+
+/// One sign-in for the whole command.
+pub fn sign_in(location: &Location, args: &SignInArgs) -> Result<Session, Failure> {
+    let password = read_password(args.password_file.as_deref(), "Password: ")?;
+    match service::sign_in(location, &args.user, &password)? {
+        SignInStep::SignedIn(s) => Ok(s),
+        SignInStep::NeedsCode(mut pending) => {
+            let code = read_code(args.code.as_deref())?;
+            pending.confirm(&code, crate::clock::now())?;
+            Ok(pending.into_session()?)
+        }
+    }
+}
+
+fn print_credentials(email: &str, secret: &[u8], recovery_code: &str) {
+    println!("email: {email}");
+    println!("totp-secret: {}", soft_key::base32(secret));
+    println!("recovery-code: {recovery_code}");
+}
+
+fn refuse_existing(location: &Location) -> Result<(), Failure> {
+    if location.db.exists() {
+        return Err(Failure::refused(format!(
+            "A school file already exists at {}; choose another --vault path.",
+            location.db.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Runs a headless command.
+pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
+    let location = location(vault)?;
+    match command {
+        Command::Demo {
+            password_file,
+            pupils,
+            staff,
+        } => {
+            refuse_existing(&location)?;
+            let password =
+                read_password(password_file.as_deref(), "Password for the demo users: ")?;
+            let size = crate::demo::DemoSize { pupils, staff };
+            let creds = crate::demo::create(&location, size, &password, KdfCost::DEMO)?;
+            print_credentials(&creds.email, &creds.totp_secret, &creds.recovery_code);
+            Ok(())
+        }
+        Command::Export { sign_in: args, out } => {
+            let session = sign_in(&location, &args)?;
+            let json = session.export()?.to_json();
+            match out {
+                Some(path) => crate::vault::files::write_atomic(&path, json.as_bytes())?,
+                None => println!("{json}"),
+            }
+            Ok(())
+        }
+        Command::Load {
+            json,
+            password_file,
+        } => {
+            refuse_existing(&location)?;
+            let text = std::fs::read_to_string(&json).map_err(|e| {
+                Failure::refused(format!("Could not read {}: {e}.", json.display()))
+            })?;
+            let data = SchoolData::from_json(&text)?;
+            let admin = data
+                .users
+                .iter()
+                .find(|u| data.is_administrator(&u.email))
+                .ok_or_else(|| {
+                    Failure::refused(
+                        "The file has no active user in an active group with Manage system, so \
+                         nobody could administer the new school.",
+                    )
+                })?
+                .email
+                .clone();
+            let password = read_password(
+                password_file.as_deref(),
+                "New password for the administrator: ",
+            )?;
+            password::check_new(&password, &password, &[&admin])
+                .map_err(|p| Failure::refused(p.to_string()))?;
+            let secret = soft_key::new_secret();
+            let recovery_code = codes::recovery_code();
+            setup::create_vault(NewVault {
+                location: &location,
+                data: &data,
+                admin: PersonAccess {
+                    email: admin.clone(),
+                    password,
+                    soft_key: Some(ConfirmedKey {
+                        secret: secret.clone(),
+                        used_step: None,
+                    }),
+                },
+                others: Vec::new(),
+                recovery_code: &recovery_code,
+                kdf: KdfCost::STANDARD,
+                demo: None,
+                origin: &format!("Loaded from {}", json.display()),
+            })?;
+            print_credentials(&admin, &secret, &recovery_code);
+            Ok(())
+        }
+        Command::Groups {
+            sign_in: args,
+            command,
+        } => {
+            let mut session = sign_in(&location, &args)?;
+            groups::run(&mut session, command)
+        }
+        Command::Users {
+            sign_in: args,
+            command,
+        } => {
+            let mut session = sign_in(&location, &args)?;
+            users::run(&mut session, command)
+        }
+        Command::Audit {
+            command:
+                AuditCommand::Verify {
+                    sign_in: args,
+                    json,
+                },
+        } => {
+            let session = sign_in(&location, &args)?;
+            let report = session.verify_audit()?;
+            if json {
+                let (id, reason) = report.first_bad.clone().unzip();
+                let out = serde_json::json!({
+                    "format_version": 1,
+                    "entries": report.entries,
+                    "intact": report.is_intact(),
+                    "first_bad_entry": id,
+                    "reason": reason,
+                });
+                println!("{out}");
+            } else {
+                println!("{}", report.describe());
+            }
+            if report.is_intact() {
+                Ok(())
+            } else {
+                Err(Failure {
+                    status: 1,
+                    message: report.describe(),
+                })
+            }
+        }
+    }
+}
+
+/// Parses the command line and runs the window or a headless command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(command) => match run(cli.vault.as_deref(), command) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(f) => {
+                eprintln!("keyholder: {}", f.message);
+                ExitCode::from(f.status)
+            }
+        },
+        None => match crate::ui::run(cli.vault, cli.demo) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("keyholder: the window could not be opened: {e}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
