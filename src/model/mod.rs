@@ -3,6 +3,7 @@
 //! be tested without a vault or a window.
 
 pub mod category;
+pub mod grid;
 pub mod group;
 pub mod ids;
 pub mod names;

@@ -8,6 +8,7 @@ pub mod school_data;
 pub mod session;
 pub mod setup;
 pub mod sign_in;
+pub mod user_groups;
 pub mod users;
 
 pub use error::{Error, Result};

@@ -4,4 +4,5 @@
 pub mod dual_list;
 pub mod form;
 pub mod header;
+pub mod tri_state;
 pub mod virtual_list;

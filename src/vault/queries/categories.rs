@@ -38,3 +38,19 @@ pub fn list(conn: &Connection) -> Result<Vec<Category>> {
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
+
+pub fn rename(conn: &Connection, id: CategoryId, name: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE categories SET name = ?2 WHERE id = ?1",
+        params![id.0, name.trim()],
+    )?;
+    Ok(())
+}
+
+pub fn set_sort_order(conn: &Connection, id: CategoryId, order: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE categories SET sort_order = ?2 WHERE id = ?1",
+        params![id.0, order],
+    )?;
+    Ok(())
+}

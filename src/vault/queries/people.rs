@@ -394,3 +394,26 @@ pub fn close_setup_codes(conn: &Connection, user: UserId, at: i64) -> Result<()>
     )?;
     Ok(())
 }
+
+pub fn update_user_group(
+    conn: &Connection,
+    id: UserGroupId,
+    name: &str,
+    active: bool,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE user_groups SET name = ?2, active = ?3 WHERE id = ?1",
+        params![id.0, name.trim(), super::flag(active)],
+    )
+    .map_err(|e| {
+        constraint(e, || {
+            format!("there is already a user group called {name:?}")
+        })
+    })?;
+    Ok(())
+}
+
+pub fn delete_user_group(conn: &Connection, id: UserGroupId) -> Result<()> {
+    conn.execute("DELETE FROM user_groups WHERE id = ?1", [id.0])?;
+    Ok(())
+}
