@@ -76,6 +76,7 @@ pub enum Effect {
     ScrollTo(&'static str, f32),
     FocusNext,
     FocusPrevious,
+    Both(Box<Effect>, Box<Effect>),
 }
 
 impl std::fmt::Debug for Effect {
@@ -87,6 +88,7 @@ impl std::fmt::Debug for Effect {
             Effect::ScrollTo(id, y) => write!(f, "ScrollTo({id}, {y})"),
             Effect::FocusNext => write!(f, "FocusNext"),
             Effect::FocusPrevious => write!(f, "FocusPrevious"),
+            Effect::Both(a, b) => write!(f, "Both({a:?}, {b:?})"),
         }
     }
 }
@@ -103,6 +105,7 @@ impl Effect {
             ),
             Effect::FocusNext => iced::widget::operation::focus_next(),
             Effect::FocusPrevious => iced::widget::operation::focus_previous(),
+            Effect::Both(a, b) => Task::batch([a.into_task(), b.into_task()]),
         }
     }
 }
@@ -288,9 +291,19 @@ impl App {
             },
             Message::Home(m) => match (&mut self.screen, &mut self.session) {
                 (Screen::Home(h), Some(session)) => {
+                    let page = h.page_key();
                     let a = h.update(m, session, self.modifiers);
                     self.idle_limit = Duration::from_secs(u64::from(h.idle_minutes.max(1)) * 60);
-                    self.act(a)
+                    let moved = h.page_key() != page;
+                    let effect = self.act(a);
+                    if moved {
+                        Effect::Both(
+                            Box::new(Effect::ScrollTo(home::PAGE, 0.0)),
+                            Box::new(effect),
+                        )
+                    } else {
+                        effect
+                    }
                 }
                 _ => Effect::None,
             },

@@ -23,9 +23,17 @@ pub fn start(location: Location) -> App {
 }
 
 /// Carries out effects the way the runtime would; background jobs run right here.
-pub fn apply(app: &mut App, mut effect: Effect) {
-    while let Effect::Run(job) = effect {
-        effect = app.update(job.run());
+pub fn apply(app: &mut App, effect: Effect) {
+    match effect {
+        Effect::Run(job) => {
+            let next = app.update(job.run());
+            apply(app, next);
+        }
+        Effect::Both(a, b) => {
+            apply(app, *a);
+            apply(app, *b);
+        }
+        _ => {}
     }
 }
 
@@ -36,8 +44,10 @@ pub fn send(app: &mut App, messages: impl IntoIterator<Item = Message>) {
     }
 }
 
+/// The window is as wide as the real one (1280), and tall enough to show a whole page: the
+/// simulator keeps no scroll position between steps, where a person would simply scroll.
 pub fn ui(app: &App) -> Simulator<'_, Message> {
-    Simulator::with_size(iced::Settings::default(), (1280.0, 800.0), app.view())
+    Simulator::with_size(iced::Settings::default(), (1280.0, 2400.0), app.view())
 }
 
 pub fn click(app: &mut App, label: &str) {
@@ -206,4 +216,39 @@ impl iced_test::selector::Selector for NthText {
     fn description(&self) -> String {
         format!("text == {:?} number {}", self.label, self.wanted)
     }
+}
+
+/// Clicks the last text on the page that is exactly `label`, in a window tall enough to show the
+/// whole page (as a person would after scrolling down to it).
+pub fn click_last(app: &mut App, label: &str) {
+    let count = {
+        let mut ui = ui(app);
+        let mut n = 0;
+        while ui
+            .find(NthText {
+                label: label.to_string(),
+                wanted: n,
+                seen: 0,
+            })
+            .is_ok()
+        {
+            n += 1;
+        }
+        n
+    };
+    assert!(count > 0, "no {label:?} on the page");
+    let messages: Vec<Message> = {
+        let mut ui = ui(app);
+        let target = ui
+            .find(NthText {
+                label: label.to_string(),
+                wanted: count - 1,
+                seen: 0,
+            })
+            .unwrap();
+        ui.point_at(target.center());
+        ui.simulate(iced_test::simulator::click());
+        ui.into_messages().collect()
+    };
+    send(app, messages);
 }

@@ -180,6 +180,11 @@ impl GroupsTab {
         (!parts.is_empty()).then(|| parts.join("\n\n"))
     }
 
+    /// 0 for the table, 1 for the class editor.
+    pub fn page_kind(&self) -> u8 {
+        u8::from(self.editor.is_some())
+    }
+
     /// Whether leaving now would lose changes.
     pub fn has_unsaved_changes(&self) -> bool {
         self.editor.as_ref().is_some_and(ClassEditor::is_dirty)

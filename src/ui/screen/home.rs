@@ -15,6 +15,8 @@ use iced::widget::{button, column, container, pick_list, row, scrollable, text, 
 use iced::{Element, Fill, Length};
 
 pub const AUDIT_SEARCH: &str = "audit-search";
+/// The scrollable holding the current page; a newly opened page is scrolled to its top.
+pub const PAGE: &str = "home-page";
 const AUDIT_ROWS: usize = 200;
 const IDLE_CHOICES: [u32; 7] = [2, 5, 10, 15, 20, 30, 60];
 
@@ -84,6 +86,16 @@ impl Home {
         };
         home.load(session);
         home
+    }
+
+    /// Which page is showing: the tab and, within it, the list or the open editor/profile.
+    pub fn page_key(&self) -> (u8, u8) {
+        let sub = match self.tab {
+            Tab::Groups => self.groups.as_ref().map_or(0, GroupsTab::page_kind),
+            Tab::Users => self.users.as_ref().map_or(0, UsersTab::page_kind),
+            _ => 0,
+        };
+        (self.tab as u8, sub)
     }
 
     /// The Groups tab, once it has been opened.
@@ -181,7 +193,7 @@ impl Home {
     ) -> Action {
         match message {
             Message::Tab(tab) if tab != self.tab && self.has_unsaved_changes() => {
-                self.error = Some("Save or discard your changes to the access list before leaving it (Back to groups).".into());
+                self.error = Some("Save or discard your changes before leaving this page.".into());
             }
             Message::Tab(tab) => {
                 self.tab = tab;
@@ -261,14 +273,16 @@ impl Home {
             Tab::Audits => self.audit_view(),
         };
         body = body.push(content);
+        let page = scrollable(
+            container(body)
+                .padding([theme::SPACE_S, theme::SPACE_L])
+                .width(Fill),
+        )
+        .id(PAGE)
+        .height(Fill);
         column![
             container(nav).padding([theme::SPACE_S, theme::SPACE_L]),
-            scrollable(
-                container(body)
-                    .padding([theme::SPACE_S, theme::SPACE_L])
-                    .width(Fill)
-            )
-            .height(Fill),
+            page
         ]
         .into()
     }

@@ -10,6 +10,7 @@ pub mod recovery_code;
 pub mod redeem;
 pub mod setup;
 pub mod sign_in;
+pub mod user_group;
 pub mod users;
 pub mod welcome;
 

@@ -1,15 +1,17 @@
 //! Admin > Users: the list of users (sortable, filterable), New User, and each user's profile
 //! with their permissions and key actions. A set-up code is shown once, here, to hand over.
 
+use super::user_group::{self, UserGroupEditor};
 use crate::clock::format_local;
 use crate::model::{KeyState, PermissionSection, UserGroupId, UserId, names};
 use crate::service::Session;
+use crate::service::user_groups::UserGroupRow;
 use crate::service::users::{IssuedCode, NewUserDetails, UserProfile, UserRow};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field, MONO};
 use crate::ui::widget::virtual_list::{self, Scroll};
 use crate::vault::queries::staff::StaffRecord;
-use iced::widget::{button, column, container, pick_list, row, scrollable, text, text_input};
+use iced::widget::{button, column, container, pick_list, row, text, text_input};
 use iced::{Element, Fill, Length};
 
 pub const FILTER: &str = "users-filter";
@@ -21,6 +23,7 @@ pub const FORENAME: &str = "user-forename";
 pub const SURNAME: &str = "user-surname";
 pub const EMAIL: &str = "user-email";
 pub const JOB_TITLE: &str = "user-job-title";
+pub const NEW_GROUP: &str = "users-new-group";
 const ROW_HEIGHT: f32 = 36.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +88,12 @@ pub enum Message {
     Confirm,
     CancelConfirm,
     DismissCode,
+    OpenGroup(UserGroupId),
+    NewGroup,
+    NewGroupName(String),
+    CreateGroup,
+    CancelNewGroup,
+    GroupEditor(user_group::Message),
 }
 
 /// What the tab asks of the home screen.
@@ -116,10 +125,13 @@ enum View {
     PickStaff,
     NewUser,
     Profile(Box<UserProfile>),
+    Group(Box<UserGroupEditor>),
 }
 
 pub struct UsersTab {
     rows: Vec<UserRow>,
+    group_rows: Vec<UserGroupRow>,
+    new_group: Option<String>,
     staff: Vec<StaffRecord>,
     groups: Vec<GroupChoice>,
     filter: String,
@@ -151,6 +163,8 @@ impl UsersTab {
     pub fn new(session: &Session) -> UsersTab {
         let mut tab = UsersTab {
             rows: Vec::new(),
+            group_rows: Vec::new(),
+            new_group: None,
             staff: Vec::new(),
             groups: Vec::new(),
             filter: String::new(),
@@ -175,6 +189,7 @@ impl UsersTab {
     pub fn reload(&mut self, session: &Session) {
         let result = session.users_list().and_then(|rows| {
             self.rows = rows;
+            self.group_rows = session.user_group_rows()?;
             self.staff = session.staff_available()?;
             self.groups = session
                 .user_groups()?
@@ -279,8 +294,75 @@ impl UsersTab {
         }
     }
 
+    /// Which page of the tab is showing, so each opens at the top.
+    pub fn page_kind(&self) -> u8 {
+        match self.view {
+            View::List => 0,
+            View::PickStaff => 1,
+            View::NewUser => 2,
+            View::Profile(_) => 3,
+            View::Group(_) => 4,
+        }
+    }
+
+    /// Whether leaving now would lose changes (an edited user group).
+    pub fn has_unsaved_changes(&self) -> bool {
+        matches!(&self.view, View::Group(g) if g.is_dirty())
+    }
+
+    pub fn group_editor(&self) -> Option<&UserGroupEditor> {
+        match &self.view {
+            View::Group(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    fn after_group(&mut self, o: user_group::Outcome, session: &Session) -> Outcome {
+        match o {
+            user_group::Outcome::None => {}
+            user_group::Outcome::Changed => self.reload(session),
+            user_group::Outcome::Close => {
+                self.view = View::List;
+                self.reload(session);
+            }
+        }
+        Outcome::None
+    }
+
     pub fn update(&mut self, message: Message, session: &mut Session) -> Outcome {
         match message {
+            Message::GroupEditor(m) => {
+                if let View::Group(g) = &mut self.view {
+                    let o = g.update(m, session);
+                    return self.after_group(o, session);
+                }
+            }
+            Message::OpenGroup(id) => match UserGroupEditor::open(session, id) {
+                Ok(e) => {
+                    self.view = View::Group(Box::new(e));
+                    self.error = None;
+                    self.notice = None;
+                    return Outcome::Focus(user_group::NAME);
+                }
+                Err(e) => self.error = Some(e.to_string()),
+            },
+            Message::NewGroup => {
+                self.new_group = Some(String::new());
+                return Outcome::Focus(NEW_GROUP);
+            }
+            Message::NewGroupName(n) => self.new_group = Some(n),
+            Message::CancelNewGroup => self.new_group = None,
+            Message::CreateGroup => {
+                let name = self.new_group.clone().unwrap_or_default();
+                match session.create_user_group(&name) {
+                    Ok(id) => {
+                        self.new_group = None;
+                        self.reload(session);
+                        return self.update(Message::OpenGroup(id), session);
+                    }
+                    Err(e) => self.error = Some(e.to_string()),
+                }
+            }
             Message::Filter(f) => {
                 self.filter = f;
                 self.refresh_shown();
@@ -472,6 +554,11 @@ impl UsersTab {
         if self.pending.take().is_some() {
             return true;
         }
+        if let View::Group(g) = &mut self.view {
+            let o = g.escape(session);
+            self.after_group(o, session);
+            return true;
+        }
         if matches!(self.view, View::List) {
             return false;
         }
@@ -495,6 +582,7 @@ impl UsersTab {
             View::PickStaff => self.pick_staff_view(),
             View::NewUser => self.new_user_view(),
             View::Profile(p) => self.profile_view(p),
+            View::Group(g) => return g.view().map(Message::GroupEditor),
         };
         c.push(body).into()
     }
@@ -569,6 +657,82 @@ impl UsersTab {
             text("Click a column title to sort by it (again to reverse). Click a name to open the profile.")
                 .size(theme::TEXT_SMALL)
                 .color(theme::MUTED),
+            self.groups_view(),
+        ]
+        .spacing(theme::SPACE_M)
+        .into()
+    }
+
+    fn groups_view(&self) -> Element<'_, Message> {
+        let head = |label: &'static str, portion: u16| {
+            text(label)
+                .size(theme::TEXT_SMALL)
+                .font(BOLD)
+                .color(theme::MUTED)
+                .width(Length::FillPortion(portion))
+        };
+        let mut rows = column![
+            row![
+                head("User Group", 3),
+                head("Status", 2),
+                head("Members", 2),
+                head("Without a key", 2),
+                head("Administration", 2)
+            ]
+            .spacing(theme::SPACE_S)
+        ]
+        .spacing(theme::SPACE_XS);
+        for g in &self.group_rows {
+            let cell = |s: String, portion: u16| {
+                text(s)
+                    .size(theme::TEXT_BODY)
+                    .width(Length::FillPortion(portion))
+            };
+            rows = rows.push(
+                button(
+                    row![
+                        cell(g.group.name.clone(), 3),
+                        cell(if g.group.active { "Active" } else { "Inactive" }.into(), 2),
+                        cell(g.members.to_string(), 2),
+                        cell(g.members_without_key.to_string(), 2),
+                        cell(user_group::admin_label(&g.group.system).into(), 2),
+                    ]
+                    .spacing(theme::SPACE_S),
+                )
+                .width(Fill)
+                .padding([theme::SPACE_XS + 2.0, 0.0])
+                .style(theme::link_row)
+                .on_press(Message::OpenGroup(g.group.id)),
+            );
+        }
+        let new_group: Element<'_, Message> = match &self.new_group {
+            Some(name) => row![
+                container(
+                    Field::new(
+                        "New user group's name",
+                        NEW_GROUP,
+                        name,
+                        Message::NewGroupName
+                    )
+                    .on_submit(Message::CreateGroup)
+                    .view()
+                )
+                .width(Length::Fixed(360.0)),
+                form::secondary("Cancel", Some(Message::CancelNewGroup)),
+                form::primary("Create group", Some(Message::CreateGroup)),
+            ]
+            .spacing(theme::SPACE_S)
+            .align_y(iced::Bottom)
+            .into(),
+            None => form::secondary("New Group", Some(Message::NewGroup)),
+        };
+        column![
+            form::section_title("User Groups"),
+            text("A user's permissions come from their user group. Click a group to see and change its permissions.")
+                .size(theme::TEXT_SMALL)
+                .color(theme::MUTED),
+            container(rows).padding(theme::SPACE_M).width(Fill).style(theme::card),
+            new_group,
         ]
         .spacing(theme::SPACE_M)
         .into()
@@ -848,7 +1012,7 @@ impl UsersTab {
             );
             c = c.push(actions);
         }
-        scrollable(c).into()
+        c.into()
     }
 
     fn permissions_view<'a>(&'a self, p: &'a UserProfile) -> Element<'a, Message> {

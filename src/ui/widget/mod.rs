@@ -4,5 +4,6 @@
 pub mod dual_list;
 pub mod form;
 pub mod header;
+pub mod permission_grid;
 pub mod tri_state;
 pub mod virtual_list;

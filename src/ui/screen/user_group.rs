@@ -1,0 +1,385 @@
+//! One user group: its name, status, category permissions and system permissions. Nothing is
+//! saved until Save User Group; leaving with changes asks first; Administration permissions ask
+//! before they are ticked.
+
+use crate::model::grid::{self, GridRow, Preset};
+use crate::model::{CategoryPermissions, PermissionSection, SystemPermissions, UserGroupId};
+use crate::service::Session;
+use crate::service::user_groups::UserGroupRow;
+use crate::ui::theme;
+use crate::ui::widget::form::{self, BOLD, Field};
+use crate::ui::widget::permission_grid::{self as pg};
+use crate::ui::widget::virtual_list::Scroll;
+use iced::widget::{button, column, container, row, text};
+use iced::{Element, Fill};
+
+pub const NAME: &str = "user-group-name";
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Name(String),
+    Active(bool),
+    Grid(pg::Message),
+    Preset(Preset),
+    ConfirmAdmin,
+    CancelAdmin,
+    Save,
+    Back,
+    Discard,
+    KeepEditing,
+    Delete,
+}
+
+pub enum Outcome {
+    None,
+    Close,
+    /// Saved or deleted; the lists behind need reloading.
+    Changed,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Settings {
+    name: String,
+    active: bool,
+    system: SystemPermissions,
+    grid: CategoryPermissions,
+}
+
+pub struct UserGroupEditor {
+    pub id: UserGroupId,
+    saved: Settings,
+    now: Settings,
+    rows: Vec<GridRow>,
+    members: usize,
+    members_without_key: usize,
+    scroll: Scroll,
+    /// A change that would add Administration permissions, waiting for confirmation.
+    pending_admin: Option<pg::Message>,
+    confirming_leave: bool,
+    pub error: Option<String>,
+    pub notice: Option<String>,
+}
+
+impl UserGroupEditor {
+    pub fn open(session: &Session, id: UserGroupId) -> crate::service::Result<UserGroupEditor> {
+        let row = session
+            .user_group_rows()?
+            .into_iter()
+            .find(|g| g.group.id == id)
+            .ok_or_else(|| {
+                crate::service::Error::Invalid("That user group no longer exists.".into())
+            })?;
+        let rows = grid::rows(&session.categories()?);
+        Ok(UserGroupEditor::new(row, rows))
+    }
+
+    fn new(row: UserGroupRow, rows: Vec<GridRow>) -> UserGroupEditor {
+        let settings = Settings {
+            name: row.group.name.clone(),
+            active: row.group.active,
+            system: row.group.system,
+            grid: row.group.categories.clone(),
+        };
+        UserGroupEditor {
+            id: row.group.id,
+            saved: settings.clone(),
+            now: settings,
+            rows,
+            members: row.members,
+            members_without_key: row.members_without_key,
+            scroll: Scroll::default(),
+            pending_admin: None,
+            confirming_leave: false,
+            error: None,
+            notice: None,
+        }
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.now != self.saved
+    }
+
+    pub fn system(&self) -> SystemPermissions {
+        self.now.system
+    }
+
+    pub fn grid(&self) -> &CategoryPermissions {
+        &self.now.grid
+    }
+
+    /// Whether applying this click would add an Administration permission.
+    fn adds_administration(&self, m: &pg::Message) -> bool {
+        let mut after = self.now.system;
+        match m {
+            pg::Message::System(p) => after.set(*p, !after.contains(*p)),
+            pg::Message::Section(s) => grid::toggle_section(&mut after, *s),
+            _ => return false,
+        }
+        !after
+            .minus(&self.now.system)
+            .iter()
+            .all(|p| !p.is_administration())
+    }
+
+    fn apply(&mut self, m: pg::Message) {
+        match m {
+            pg::Message::Row(id, p) => {
+                if let Some(r) = self.rows.iter().find(|r| r.id == id) {
+                    grid::toggle_row(&mut self.now.grid, r, p);
+                }
+            }
+            pg::Message::Column(p) => grid::toggle_column(&mut self.now.grid, &self.rows, p),
+            pg::Message::Section(s) => grid::toggle_section(&mut self.now.system, s),
+            pg::Message::System(p) => {
+                let on = !self.now.system.contains(p);
+                self.now.system.set(p, on);
+            }
+            pg::Message::Scrolled(s) => self.scroll = s,
+        }
+    }
+
+    pub fn update(&mut self, message: Message, session: &mut Session) -> Outcome {
+        match message {
+            Message::Name(n) => self.now.name = n,
+            Message::Active(a) => self.now.active = a,
+            Message::Grid(m) => {
+                if self.adds_administration(&m) {
+                    self.pending_admin = Some(m);
+                } else {
+                    self.apply(m);
+                }
+                self.notice = None;
+            }
+            Message::ConfirmAdmin => {
+                if let Some(m) = self.pending_admin.take() {
+                    self.apply(m);
+                }
+            }
+            Message::CancelAdmin => self.pending_admin = None,
+            Message::Preset(p) => {
+                // Presets set the system permissions only; Administration is never part of one.
+                self.now.system = p.permissions();
+                self.notice = Some(format!(
+                    "Applied \"{}\". Adjust it if you need to, then Save User Group.",
+                    p.label()
+                ));
+            }
+            Message::Save => {
+                let s = self.now.clone();
+                match session.save_user_group(self.id, &s.name, s.active, s.system, &s.grid) {
+                    Ok(()) => {
+                        self.now.name = s.name.trim().to_string();
+                        self.saved = self.now.clone();
+                        self.error = None;
+                        self.notice = Some("User group saved.".into());
+                        return Outcome::Changed;
+                    }
+                    Err(e) => {
+                        self.error = Some(e.to_string());
+                        self.notice = None;
+                    }
+                }
+            }
+            Message::Back => {
+                if self.is_dirty() {
+                    self.confirming_leave = true;
+                } else {
+                    return Outcome::Close;
+                }
+            }
+            Message::Discard => return Outcome::Close,
+            Message::KeepEditing => self.confirming_leave = false,
+            Message::Delete => match session.delete_user_group(self.id) {
+                Ok(()) => return Outcome::Close,
+                Err(e) => self.error = Some(e.to_string()),
+            },
+        }
+        Outcome::None
+    }
+
+    pub fn escape(&mut self, session: &mut Session) -> Outcome {
+        if self.pending_admin.take().is_some() {
+            return Outcome::None;
+        }
+        if self.confirming_leave {
+            self.confirming_leave = false;
+            return Outcome::None;
+        }
+        self.update(Message::Back, session)
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let status_button = |label: &'static str, active: bool| {
+            button(text(label).size(theme::TEXT_BODY))
+                .padding([theme::SPACE_XS + 2.0, theme::SPACE_M])
+                .style(theme::tab_button(self.now.active == active))
+                .on_press(Message::Active(active))
+        };
+        let mut c = column![
+            row![
+                form::secondary("Back to users", Some(Message::Back)),
+                text("User Group Information")
+                    .size(theme::TEXT_TITLE)
+                    .font(BOLD),
+                iced::widget::space().width(Fill),
+                form::primary("Save User Group", Some(Message::Save)),
+            ]
+            .spacing(theme::SPACE_L)
+            .align_y(iced::Center),
+        ]
+        .spacing(theme::SPACE_M);
+        if let Some(n) = &self.notice {
+            c = c.push(form::success(n.as_str()));
+        }
+        if let Some(e) = &self.error {
+            c = c.push(form::error(e.as_str()));
+        }
+        if self.confirming_leave {
+            c = c.push(
+                container(
+                    column![
+                        text("This user group has changes that are not saved. Discard them?")
+                            .size(theme::TEXT_BODY),
+                        row![
+                            form::secondary("Keep editing", Some(Message::KeepEditing)),
+                            button(text("Discard changes").size(theme::TEXT_BODY))
+                                .padding([theme::SPACE_S + 2.0, theme::SPACE_M + 4.0])
+                                .style(theme::danger_button)
+                                .on_press(Message::Discard),
+                        ]
+                        .spacing(theme::SPACE_S),
+                    ]
+                    .spacing(theme::SPACE_M),
+                )
+                .padding(theme::SPACE_M)
+                .width(Fill)
+                .style(theme::warning_banner),
+            );
+        }
+        c = c.push(
+            row![
+                container(Field::new("Name", NAME, &self.now.name, Message::Name).view())
+                    .width(iced::Length::Fixed(360.0)),
+                column![
+                    text("Statuses").size(theme::TEXT_SMALL).font(BOLD),
+                    row![
+                        status_button("Active", true),
+                        status_button("Inactive", false)
+                    ]
+                    .spacing(theme::SPACE_XS),
+                ]
+                .spacing(theme::SPACE_XS),
+                text(if self.now.active {
+                    "Members can sign in."
+                } else {
+                    "Members of an inactive group cannot sign in at all."
+                })
+                .size(theme::TEXT_SMALL)
+                .color(if self.now.active {
+                    theme::MUTED
+                } else {
+                    theme::WARNING
+                }),
+            ]
+            .spacing(theme::SPACE_L)
+            .align_y(iced::Bottom),
+        );
+        let capped = if self.members_without_key > 0 && self.now.system.has_higher_level() {
+            form::warning(format!(
+                "{} of the {} members have no active soft key, so they only get the basic permissions (Add new incident/action, View files, Add files) whatever is ticked here.",
+                self.members_without_key, self.members
+            ))
+        } else {
+            text(format!("{} members.", self.members))
+                .size(theme::TEXT_SMALL)
+                .color(theme::MUTED)
+                .into()
+        };
+        c = c.push(capped);
+        c = c.push(form::section_title("Category Permissions"));
+        c = c.push(text("Tick what members may do for each category. Ticking a category sets all its sub-categories; a dash means its sub-categories differ.").size(theme::TEXT_SMALL).color(theme::MUTED));
+        c = c.push(
+            pg::category_grid(&self.rows, &self.now.grid, self.scroll, 420.0, true)
+                .map(Message::Grid),
+        );
+        c = c.push(form::section_title("System Permissions"));
+        c = c.push(self.guidance());
+        if let Some(m) = &self.pending_admin {
+            let what = match m {
+                pg::Message::System(p) => format!("\"{}\"", p.label()),
+                _ => "the Administration permissions".to_string(),
+            };
+            c = c.push(
+                container(
+                    column![
+                        text(format!("Give this group {what}? Administration permissions let members change who can see what, and are meant only for senior staff. Saving will record exactly what was added.")).size(theme::TEXT_BODY),
+                        row![
+                            form::secondary("Cancel", Some(Message::CancelAdmin)),
+                            button(text("Yes, they are senior staff").size(theme::TEXT_BODY))
+                                .padding([theme::SPACE_S + 2.0, theme::SPACE_M + 4.0])
+                                .style(theme::danger_button)
+                                .on_press(Message::ConfirmAdmin),
+                        ]
+                        .spacing(theme::SPACE_S),
+                    ]
+                    .spacing(theme::SPACE_M),
+                )
+                .padding(theme::SPACE_M)
+                .width(Fill)
+                .style(theme::warning_banner),
+            );
+        }
+        c = c.push(pg::system_grid(&self.now.system, true).map(Message::Grid));
+        c = c.push(
+            row![
+                button(text("Delete this user group").size(theme::TEXT_SMALL))
+                    .padding([theme::SPACE_XS, theme::SPACE_S])
+                    .style(theme::secondary_button)
+                    .on_press(Message::Delete),
+                text("Only a group with no members can be deleted.")
+                    .size(theme::TEXT_SMALL)
+                    .color(theme::MUTED),
+            ]
+            .spacing(theme::SPACE_S)
+            .align_y(iced::Center),
+        );
+        c.into()
+    }
+
+    fn guidance(&self) -> Element<'_, Message> {
+        let preset = |p: Preset| form::secondary(p.label(), Some(Message::Preset(p)));
+        container(
+            column![
+                text("Our advice").font(BOLD).size(theme::TEXT_BODY),
+                text("If members will hold a soft key: tick View students list (to browse the classes), View student details (to open a pupil's record) and Add new incident/action. Run reports, the Planner and the Library are often useful too.").size(theme::TEXT_SMALL),
+                text("If members will not hold a key: Add new incident/action is all they need, perhaps with the Library. Anything more would not apply without a key anyway.").size(theme::TEXT_SMALL),
+                text("Administration permissions are for senior staff only.").size(theme::TEXT_SMALL).color(theme::WARNING),
+                row![
+                    preset(Preset::KeyHolder),
+                    preset(Preset::KeyHolderPlus),
+                    preset(Preset::NoKey),
+                    preset(Preset::NoKeyPlusLibrary),
+                ]
+                .spacing(theme::SPACE_S)
+                .wrap(),
+            ]
+            .spacing(theme::SPACE_S),
+        )
+        .padding(theme::SPACE_M)
+        .width(Fill)
+        .style(theme::info_banner)
+        .into()
+    }
+}
+
+/// Permissions are shown grouped by section in the list; used by the Users tab too.
+pub fn admin_label(system: &SystemPermissions) -> &'static str {
+    if PermissionSection::Administration
+        .permissions()
+        .any(|p| system.contains(p))
+    {
+        "Yes"
+    } else {
+        "No"
+    }
+}
