@@ -592,3 +592,26 @@ fn users_commands_add_show_and_deactivate() {
         "the code went with the deactivation: {e}"
     );
 }
+
+#[test]
+fn user_groups_show_prints_the_grids() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, pw, creds) = demo(dir.path());
+    let out = run(
+        &["user-groups"],
+        &signed(&vault, &pw, &creds.email, &Codes::new(creds.secret).take()),
+        &["show", "teachers"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("Teachers (Active)"), "{text}");
+    let behaviour = text.lines().find(|l| l.starts_with("Behaviour ")).unwrap();
+    assert_eq!(behaviour.matches("[x]").count(), 3, "{behaviour}");
+    let attendance = text.lines().find(|l| l.starts_with("Attendance ")).unwrap();
+    assert_eq!(attendance.matches("[ ]").count(), 2, "{attendance}");
+    assert!(
+        text.contains("[-] General"),
+        "General is partly set for teachers"
+    );
+    assert!(text.contains("    [x] View student details"));
+}

@@ -5,6 +5,7 @@
 //! nothing written.
 
 mod groups;
+mod user_groups;
 mod users;
 
 use crate::auth::{codes, password, soft_key};
@@ -82,6 +83,13 @@ pub enum Command {
         sign_in: SignInArgs,
         #[command(subcommand)]
         command: users::UsersCommand,
+    },
+    /// User groups and their permission grids. Needs Manage system.
+    UserGroups {
+        #[command(flatten)]
+        sign_in: SignInArgs,
+        #[command(subcommand)]
+        command: user_groups::UserGroupsCommand,
     },
     /// Check the audit trail.
     Audit {
@@ -310,6 +318,13 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
         } => {
             let mut session = sign_in(&location, &args)?;
             users::run(&mut session, command)
+        }
+        Command::UserGroups {
+            sign_in: args,
+            command,
+        } => {
+            let session = sign_in(&location, &args)?;
+            user_groups::run(&session, command)
         }
         Command::Audit {
             command:

@@ -2,11 +2,11 @@
 //! around it is drawn by the app (see `ui::widget::header`).
 
 use super::Action;
+use super::categories::{self, CategoriesTab};
 use super::groups::{self, GroupsTab};
 use super::users::{self, UsersTab};
 use crate::clock::format_local;
-use crate::model::category::tree_order;
-use crate::model::{Category, SystemPermission};
+use crate::model::SystemPermission;
 use crate::service::{Me, Overview, Session};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD};
@@ -55,6 +55,7 @@ pub enum Message {
     Tab(Tab),
     Groups(groups::Message),
     Users(users::Message),
+    Categories(categories::Message),
     AuditSearch(String),
     IdleLock(u32),
 }
@@ -64,7 +65,7 @@ pub struct Home {
     overview: Option<Overview>,
     groups: Option<GroupsTab>,
     users: Option<UsersTab>,
-    categories: Vec<Category>,
+    categories: Option<CategoriesTab>,
     audit: Vec<AuditEntry>,
     audit_search: String,
     pub idle_minutes: u32,
@@ -78,7 +79,7 @@ impl Home {
             overview: None,
             groups: None,
             users: None,
-            categories: Vec::new(),
+            categories: None,
             audit: Vec::new(),
             audit_search: String::new(),
             idle_minutes: 10,
@@ -144,7 +145,13 @@ impl Home {
                 }
                 Ok(())
             }
-            Tab::Categories => session.categories().map(|c| self.categories = c),
+            Tab::Categories => {
+                match &mut self.categories {
+                    Some(c) => c.reload(session),
+                    None => self.categories = Some(CategoriesTab::new(session)),
+                }
+                Ok(())
+            }
             Tab::Audits => session
                 .recent_audit(&self.audit_search, AUDIT_ROWS)
                 .and_then(|a| {
@@ -215,6 +222,13 @@ impl Home {
                     return Action::Focus(id);
                 }
             }
+            Message::Categories(m) => {
+                if let Some(c) = &mut self.categories
+                    && let categories::Outcome::Focus(id) = c.update(m, session)
+                {
+                    return Action::Focus(id);
+                }
+            }
             Message::AuditSearch(s) => {
                 self.audit_search = s;
                 self.load(session);
@@ -235,6 +249,7 @@ impl Home {
         match self.tab {
             Tab::Groups => self.groups.as_mut().is_some_and(|g| g.escape(session)),
             Tab::Users => self.users.as_mut().is_some_and(|u| u.escape(session)),
+            Tab::Categories => self.categories.as_mut().is_some_and(CategoriesTab::escape),
             _ => false,
         }
     }
@@ -269,7 +284,10 @@ impl Home {
                 Some(u) => u.view().map(Message::Users),
                 None => text("").into(),
             },
-            Tab::Categories => self.categories_view(),
+            Tab::Categories => match &self.categories {
+                Some(c) => c.view().map(Message::Categories),
+                None => text("").into(),
+            },
             Tab::Audits => self.audit_view(),
         };
         body = body.push(content);
@@ -399,42 +417,6 @@ impl Home {
             .style(theme::card),
         );
         c.into()
-    }
-
-    fn categories_view(&self) -> Element<'_, Message> {
-        let list = tree_order(&self.categories).into_iter().fold(
-            column![].spacing(theme::SPACE_XS),
-            |c, cat| {
-                let label = if cat.parent.is_some() {
-                    format!("    — {}", cat.name)
-                } else {
-                    cat.name.clone()
-                };
-                let label = if cat.archived {
-                    format!("{label} (archived)")
-                } else {
-                    label
-                };
-                c.push(
-                    text(label)
-                        .size(theme::TEXT_BODY)
-                        .font(if cat.parent.is_none() {
-                            BOLD
-                        } else {
-                            iced::Font::DEFAULT
-                        }),
-                )
-            },
-        );
-        column![
-            form::section_title("Categories"),
-            container(list)
-                .padding(theme::SPACE_M)
-                .width(Fill)
-                .style(theme::card),
-        ]
-        .spacing(theme::SPACE_M)
-        .into()
     }
 
     fn audit_view(&self) -> Element<'_, Message> {
