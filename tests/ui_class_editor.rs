@@ -275,3 +275,38 @@ fn the_reminder_names_key_holders_left_out() {
     assert!(shows(&app, "Remember your key holders"));
     assert!(shows(&app, &slt[0].1));
 }
+
+#[test]
+fn unsaved_changes_survive_the_idle_lock_for_the_same_person() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let Setup { mut app, slt, .. } = open_year1(dir.path());
+    click(&mut app, &slt[0].1);
+    click(&mut app, "→");
+    send(
+        &mut app,
+        [Message::Tick(Instant::now() + Duration::from_secs(11 * 60))],
+    );
+    assert!(app.session.is_none(), "locked");
+    // The same person signs back in: the editor and its unsaved change are still there.
+    let creds_email = "h.quinlan@millbrook.example";
+    let secret = {
+        let keys = keyholder::vault::KeyFile::read(&dir.path().join("school.keys")).unwrap();
+        keyholder::demo::totp_secret(&keys.demo.unwrap().totp_seed, creds_email)
+    };
+    type_into(
+        &mut app,
+        keyholder::ui::screen::sign_in::PASSWORD,
+        common::PASSWORD,
+    );
+    click(&mut app, "Sign in");
+    let code = keyholder::auth::soft_key::code_at(&secret, (common::now() + 30) as u64).unwrap();
+    type_into(&mut app, keyholder::ui::screen::sign_in::CODE, &code);
+    click(&mut app, "Confirm");
+    assert!(shows(
+        &app,
+        "Your unsaved changes from before the lock are still here."
+    ));
+    assert!(editor(&app).is_dirty());
+    assert_eq!(editor(&app).transfer.side_of(slt[0].0), Some(Side::Right));
+}

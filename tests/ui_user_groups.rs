@@ -40,6 +40,22 @@ fn parents_children_columns_presets_and_saving() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = open_teachers(dir.path());
     use CategoryPermission::*;
+    // Behaviour: clear it, then tick the parent and see its three sub-categories ticked.
+    click(&mut app, "Behaviour: View Students");
+    for c in [
+        "Behaviour",
+        "Against Peers",
+        "Against Staff",
+        "Positive Behaviour",
+    ] {
+        assert_eq!(state(&app, c, ViewStudents), TriState::Off, "{c}");
+    }
+    click(&mut app, "Behaviour: View Students");
+    for c in ["Against Peers", "Against Staff", "Positive Behaviour"] {
+        assert_eq!(state(&app, c, ViewStudents), TriState::On, "{c}");
+    }
+    click(&mut app, "Against Staff: View Students");
+    assert_eq!(state(&app, "Behaviour", ViewStudents), TriState::Mixed);
     // Cause for Concern: Teachers may only add. Ticking the parent's View Incidents ticks its two
     // sub-categories.
     assert_eq!(

@@ -122,6 +122,8 @@ pub struct App {
     idle_limit: Duration,
     /// A problem to show on the welcome screen (for example, the demo could not be created).
     welcome_error: Option<String>,
+    /// Unsaved work of the user who was signed in when the window locked, kept for them.
+    suspended: Option<(String, Box<Home>)>,
 }
 
 impl App {
@@ -138,6 +140,7 @@ impl App {
             last_activity: Instant::now(),
             idle_limit: Duration::from_secs(600),
             welcome_error: None,
+            suspended: None,
         };
         let effect = if app.options.demo {
             Effect::Run(Box::new(Job::PrepareDemo {
@@ -231,7 +234,21 @@ impl App {
                 Effect::Focus(first)
             }
             Action::SignedIn(session) => {
-                let home = Home::new(&session);
+                let kept = match self.suspended.take() {
+                    Some((email, home)) if email.eq_ignore_ascii_case(&session.me().user.email) => {
+                        Some(home)
+                    }
+                    _ => None,
+                };
+                let home = match kept {
+                    Some(mut home) => {
+                        home.notice = Some(
+                            "Your unsaved changes from before the lock are still here.".into(),
+                        );
+                        *home
+                    }
+                    None => Home::new(&session),
+                };
                 self.idle_limit = Duration::from_secs(u64::from(home.idle_minutes.max(1)) * 60);
                 self.session = Some(session);
                 self.screen = Screen::Home(home);
@@ -248,6 +265,13 @@ impl App {
             drop(s.lock());
             email
         });
+        // Half-finished edits wait for the same person to sign back in.
+        let screen = std::mem::replace(&mut self.screen, Screen::Preparing);
+        if let (Screen::Home(home), Some(email)) = (screen, &email)
+            && home.has_unsaved_changes()
+        {
+            self.suspended = Some((email.clone(), Box::new(home)));
+        }
         self.blank = false;
         self.show_sign_in(email, notice)
     }

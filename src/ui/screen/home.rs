@@ -70,6 +70,7 @@ pub struct Home {
     audit_search: String,
     pub idle_minutes: u32,
     pub error: Option<String>,
+    pub notice: Option<String>,
 }
 
 impl Home {
@@ -84,6 +85,7 @@ impl Home {
             audit_search: String::new(),
             idle_minutes: 10,
             error: None,
+            notice: None,
         };
         home.load(session);
         home
@@ -198,6 +200,7 @@ impl Home {
         session: &mut Session,
         modifiers: iced::keyboard::Modifiers,
     ) -> Action {
+        self.notice = None;
         match message {
             Message::Tab(tab) if tab != self.tab && self.has_unsaved_changes() => {
                 self.error = Some("Save or discard your changes before leaving this page.".into());
@@ -270,6 +273,9 @@ impl Home {
             body = body.push(form::warning(
                 "You are signed in without a soft key, so you have the basic permissions only: you can record concerns and use the library, but you cannot see pupils' records or change settings. Ask your Keyholder administrator to set up a key for you.",
             ));
+        }
+        if let Some(n) = &self.notice {
+            body = body.push(form::info(n.as_str()));
         }
         if let Some(e) = &self.error {
             body = body.push(form::error(e.as_str()));
