@@ -2,6 +2,7 @@
 //! categories and permissions. Everything here is plain data and pure functions so the rules can
 //! be tested without a vault or a window.
 
+pub mod access;
 pub mod category;
 pub mod grid;
 pub mod group;

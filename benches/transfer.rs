@@ -1,0 +1,157 @@
+//! The class editor's dual list at 5,000 users a side: typing in a filter and moving what it
+//! shows must each take well under a frame (16 ms).
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use keyholder::model::transfer::{Item, Side, Transfer};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use std::hint::black_box;
+
+const PER_SIDE: usize = 5_000;
+
+const FORENAMES: &[&str] = &[
+    "Edith", "Aisha", "Amir", "Anna", "Colin", "Dominic", "Élodie", "Emma", "Imran", "Hillary",
+    "Imogen", "Kim", "Lorna", "Martin", "Myra", "Nisha", "Rebecca", "Roger", "Sam", "Samantha",
+    "Simon", "Sophia", "Sophie", "Suzanne", "Tobias",
+];
+const SURNAMES: &[&str] = &[
+    "Abbey",
+    "Alwin",
+    "Alwinson",
+    "Barker",
+    "Bristow",
+    "Christophorou",
+    "Cairns",
+    "Cohen",
+    "Fernie",
+    "Forrest",
+    "Gooderham",
+    "Gornall",
+    "Greening",
+    "Hartley",
+    "Howarth",
+    "Hussain",
+    "Johnson",
+    "Maxfield",
+    "Mortimer",
+    "Rowntree",
+    "Sawyer",
+    "Smith",
+    "Wilkes",
+    "Wilkinson",
+];
+const GROUPS: &[&str] = &[
+    "SLT",
+    "Teachers",
+    "Teaching Assistants",
+    "Attendance Officer",
+    "Office",
+    "Lunchtime Staff",
+];
+
+fn editor() -> Transfer<u32> {
+    let mut rng = StdRng::seed_from_u64(11);
+    let items: Vec<Item<u32>> = (0..2 * PER_SIDE as u32)
+        .map(|key| Item {
+            key,
+            forename: FORENAMES
+                .choose(&mut rng)
+                .copied()
+                .unwrap_or("Sam")
+                .to_string(),
+            surname: format!(
+                "{}{}",
+                SURNAMES.choose(&mut rng).copied().unwrap_or("Smith"),
+                if rng.gen_bool(0.5) { "-Jones" } else { "" }
+            ),
+            group: GROUPS
+                .choose(&mut rng)
+                .copied()
+                .unwrap_or("Teachers")
+                .to_string(),
+        })
+        .collect();
+    let on_right: Vec<u32> = (0..2 * PER_SIDE as u32).filter(|k| k % 2 == 0).collect();
+    Transfer::new(items, on_right)
+}
+
+fn transfer(c: &mut Criterion) {
+    let items_editor = editor();
+
+    c.bench_function("transfer/new (10,000 users)", |b| {
+        let items: Vec<Item<u32>> = items_editor
+            .visible_items(Side::Left)
+            .chain(items_editor.visible_items(Side::Right))
+            .cloned()
+            .collect();
+        b.iter_batched(
+            || items.clone(),
+            |items| Transfer::new(items, (0..PER_SIDE as u32).map(|k| 2 * k)),
+            BatchSize::LargeInput,
+        )
+    });
+
+    // A filter typed from nothing and then cleared: each step rebuilds the shown list.
+    c.bench_function(
+        "transfer/type \"smith\" letter by letter, then clear",
+        |b| {
+            let mut t = items_editor.clone();
+            b.iter(|| {
+                for filter in ["s", "sm", "smi", "smit", "smith", ""] {
+                    t.set_filter(Side::Left, black_box(filter));
+                }
+                black_box(t.visible(Side::Left).len())
+            })
+        },
+    );
+
+    // The worst single keystroke: a filter that was narrow is deleted at once and every user on
+    // the side is checked again.
+    c.bench_function("transfer/one filter change, all 5,000 rechecked", |b| {
+        let mut t = items_editor.clone();
+        let mut wide = false;
+        b.iter(|| {
+            wide = !wide;
+            t.set_filter(Side::Left, if wide { "a" } else { "teach" });
+            black_box(t.visible(Side::Left).len())
+        })
+    });
+
+    c.bench_function(
+        "transfer/move_visible of a filtered subset (\"teach\")",
+        |b| {
+            let mut filtered = items_editor.clone();
+            filtered.set_filter(Side::Left, "teach");
+            filtered.set_filter(Side::Right, "a");
+            b.iter_batched(
+                || filtered.clone(),
+                |mut t| {
+                    black_box(t.move_visible(Side::Left));
+                    t
+                },
+                BatchSize::LargeInput,
+            )
+        },
+    );
+
+    c.bench_function(
+        "transfer/select all shown and move selected (\"slt\")",
+        |b| {
+            let mut filtered = items_editor.clone();
+            filtered.set_filter(Side::Right, "slt");
+            b.iter_batched(
+                || filtered.clone(),
+                |mut t| {
+                    t.select_all_visible(Side::Right);
+                    black_box(t.move_selected(Side::Right));
+                    t
+                },
+                BatchSize::LargeInput,
+            )
+        },
+    );
+}
+
+criterion_group!(benches, transfer);
+criterion_main!(benches);
