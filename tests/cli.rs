@@ -615,3 +615,55 @@ fn user_groups_show_prints_the_grids() {
     );
     assert!(text.contains("    [x] View student details"));
 }
+
+#[test]
+fn access_reports_every_pupil_for_yourself_or_as_another_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, pw, creds) = demo(dir.path());
+    let mut codes = Codes::new(creds.secret.clone());
+    let out = run(
+        &["access"],
+        &signed(&vault, &pw, &creds.email, &codes.take()),
+        &["--json"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let me: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(me["format_version"], 1);
+    assert_eq!(me["user"], creds.email.as_str());
+    let pupils = me["pupils"].as_array().unwrap();
+    assert_eq!(pupils.len(), 30);
+    assert!(pupils.iter().all(|p| p["profile"] == true));
+
+    let out = run(
+        &["users"],
+        &signed(&vault, &pw, &creds.email, &codes.take()),
+        &["list", "--json"],
+    );
+    let users: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let teacher = users["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["user_group"] == "Teachers")
+        .unwrap()["email"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = run(
+        &["access"],
+        &signed(&vault, &pw, &creds.email, &codes.take()),
+        &["--as", &teacher],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("(Teachers), soft key"), "{text}");
+    let hidden: Vec<&str> = text.lines().filter(|l| l.starts_with("hidden")).collect();
+    assert!(!hidden.is_empty(), "{text}");
+    assert!(
+        hidden
+            .iter()
+            .all(|l| l.contains("not on the access list of") && l.ends_with("(Academic Level)")),
+        "{text}"
+    );
+    assert!(text.lines().any(|l| l.starts_with("profile")), "{text}");
+}

@@ -3,7 +3,7 @@
 //! before the first is made.
 
 use super::Failure;
-use crate::model::{GroupType, PupilGroupId, UserId};
+use crate::model::{GroupType, PupilGroupId, UserId, names};
 use crate::service::Session;
 use crate::service::groups::GroupTypeSummary;
 use clap::Subcommand;
@@ -255,8 +255,8 @@ pub fn run(session: &mut Session, command: GroupsCommand) -> Result<(), Failure>
                     }
                     if !s.pupils_without_group.is_empty() {
                         println!(
-                            "  {} pupils have no {}",
-                            s.pupils_without_group.len(),
+                            "  {} no {}",
+                            names::count(s.pupils_without_group.len(), "pupil has", "pupils have"),
                             s.group_type.label()
                         );
                     }

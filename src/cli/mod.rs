@@ -4,6 +4,7 @@
 //! locked, missing permission, bad arguments, unreadable file), with one line on stderr and
 //! nothing written.
 
+mod access;
 mod groups;
 mod user_groups;
 mod users;
@@ -90,6 +91,18 @@ pub enum Command {
         sign_in: SignInArgs,
         #[command(subcommand)]
         command: user_groups::UserGroupsCommand,
+    },
+    /// Every pupil with whether you (or, with Manage system, another user) can see them, and why
+    /// not.
+    Access {
+        #[command(flatten)]
+        sign_in: SignInArgs,
+        /// Report on this user instead of yourself (needs Manage system).
+        #[arg(long = "as", value_name = "EMAIL")]
+        other: Option<String>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Check the audit trail.
     Audit {
@@ -325,6 +338,14 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
         } => {
             let session = sign_in(&location, &args)?;
             user_groups::run(&session, command)
+        }
+        Command::Access {
+            sign_in: args,
+            other,
+            json,
+        } => {
+            let session = sign_in(&location, &args)?;
+            access::run(&session, other.as_deref(), json)
         }
         Command::Audit {
             command:

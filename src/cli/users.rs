@@ -43,7 +43,7 @@ pub enum UsersCommand {
     Deactivate { email: String },
 }
 
-fn find(session: &Session, email: &str) -> Result<UserId, Failure> {
+pub(super) fn find(session: &Session, email: &str) -> Result<UserId, Failure> {
     session
         .users_list()?
         .into_iter()

@@ -32,6 +32,15 @@ pub fn sort_key(forename: &str, surname: &str) -> (String, String) {
     )
 }
 
+/// "1 pupil", "3 pupils": a count with its noun in the right number.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +66,12 @@ mod tests {
             people,
             [("Ben", "adams"), ("Zoe", "Adams"), ("Amy", "Brooks")]
         );
+    }
+
+    #[test]
+    fn counts_take_the_right_number() {
+        assert_eq!(count(1, "pupil has", "pupils have"), "1 pupil has");
+        assert_eq!(count(0, "pupil", "pupils"), "0 pupils");
+        assert_eq!(count(12, "pupil", "pupils"), "12 pupils");
     }
 }

@@ -1,6 +1,7 @@
 //! What a signed-in person can do. Every operation checks their permissions, writes through the
 //! vault and leaves an audit entry; no screen or command touches the vault directly.
 
+pub mod access;
 pub mod error;
 pub mod groups;
 pub mod recovery;

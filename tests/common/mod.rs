@@ -71,3 +71,20 @@ pub fn tool_available(name: &str) -> bool {
     }
     found
 }
+
+/// The soft-key secret of any user of a demo school (they all derive from the demo's seed).
+pub fn demo_secret(location: &Location, email: &str) -> Vec<u8> {
+    let keys = keyholder::vault::KeyFile::read(&location.keys).expect("key file reads");
+    keyholder::demo::totp_secret(&keys.demo.expect("a demo school").totp_seed, email)
+}
+
+/// Signs in as a user of a demo school: with their code when they hold a key, else password only.
+pub fn sign_in_demo_user(location: &Location, email: &str) -> Session {
+    sign_in_at(
+        location,
+        email,
+        PASSWORD,
+        &demo_secret(location, email),
+        now(),
+    )
+}

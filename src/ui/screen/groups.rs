@@ -1,8 +1,9 @@
 //! Admin > Groups: a sub-tab per group type with its Restrict access? box and its table of groups,
 //! new groups, renames and MIS IDs in place, Archive all and Remove. Edit opens the class editor.
 
+use super::access_report::{self, AccessReport};
 use super::class_editor::{self, ClassEditor};
-use crate::model::{GroupType, PupilGroupId};
+use crate::model::{GroupType, Pupil, PupilGroupId, PupilId, names};
 use crate::service::Session;
 use crate::service::groups::{GroupRow, GroupTypeSummary};
 use crate::ui::theme;
@@ -36,6 +37,9 @@ pub enum Message {
     MarkReviewed(PupilGroupId),
     OpenEditor(PupilGroupId),
     ShowWithoutGroup(bool),
+    /// "Who can see this pupil?" for a pupil in the list of those without a group.
+    WhoCanSee(PupilId),
+    Report(access_report::Message),
     Editor(class_editor::Message),
 }
 
@@ -80,6 +84,8 @@ pub struct GroupsTab {
     show_without_group: bool,
     /// The class editor, when a group's Edit was clicked.
     pub editor: Option<ClassEditor>,
+    /// "Who can see this pupil?", opened from the pupils without a group.
+    pub report: Option<AccessReport>,
     pub error: Option<String>,
     pub notice: Option<String>,
 }
@@ -94,6 +100,7 @@ impl GroupsTab {
             editing: None,
             show_without_group: false,
             editor: None,
+            report: None,
             error: None,
             notice: None,
         };
@@ -165,7 +172,8 @@ impl GroupsTab {
         let missing = s.pupils_without_group.len();
         if missing > 0 {
             parts.push(format!(
-                "{missing} pupils have no {}. While {} are restricted, they will be visible only to staff on the list of every {}.",
+                "{} no {}. While {} are restricted, only staff on the list of every {} will see them.",
+                names::count(missing, "pupil has", "pupils have"),
                 t.label(),
                 t.plural(),
                 t.label()
@@ -182,7 +190,13 @@ impl GroupsTab {
 
     /// 0 for the table, 1 for the class editor.
     pub fn page_kind(&self) -> u8 {
-        u8::from(self.editor.is_some())
+        if self.editor.is_some() {
+            1
+        } else if self.report.is_some() {
+            2
+        } else {
+            0
+        }
     }
 
     /// Whether leaving now would lose changes.
@@ -226,6 +240,23 @@ impl GroupsTab {
         modifiers: iced::keyboard::Modifiers,
     ) -> Outcome {
         match message {
+            Message::WhoCanSee(p) => {
+                match AccessReport::for_pupil(session, p, "← Back to the groups") {
+                    Ok(r) => {
+                        self.report = Some(r);
+                        self.error = None;
+                        return Outcome::Focus(access_report::FILTER);
+                    }
+                    Err(e) => self.error = Some(e.to_string()),
+                }
+            }
+            Message::Report(m) => {
+                if let Some(r) = &mut self.report
+                    && let access_report::Outcome::Close = r.update(m, session)
+                {
+                    self.report = None;
+                }
+            }
             Message::Editor(m) => {
                 if let Some(e) = &mut self.editor {
                     let o = e.update(m, session, modifiers);
@@ -410,6 +441,14 @@ impl GroupsTab {
 
     /// Escape closes whatever small form or question is open, or steps out of the editor.
     pub fn escape(&mut self, session: &mut Session) -> bool {
+        if self.report.is_some() {
+            self.update(
+                Message::Report(access_report::Message::Back),
+                session,
+                iced::keyboard::Modifiers::default(),
+            );
+            return true;
+        }
         if let Some(e) = &mut self.editor {
             let o = e.escape(session);
             self.after_editor(o, session);
@@ -425,6 +464,9 @@ impl GroupsTab {
     pub fn view(&self, hide_names: bool) -> Element<'_, Message> {
         if let Some(e) = &self.editor {
             return e.view().map(Message::Editor);
+        }
+        if let Some(r) = &self.report {
+            return r.view(hide_names).map(Message::Report);
         }
         let sub_tabs = GroupType::ALL
             .into_iter()
@@ -470,15 +512,16 @@ impl GroupsTab {
         }
         let missing = s.pupils_without_group.len();
         if missing > 0 {
+            let pupils = names::count(missing, "pupil has", "pupils have");
             let message = if s.restricted {
                 format!(
-                    "{missing} pupils have no {}. While {} are restricted they are visible only to staff on every {}'s list.",
+                    "{pupils} no {}. While {} are restricted, only staff on every {}'s list can see them.",
                     s.group_type.label(),
                     s.group_type.plural(),
                     s.group_type.label()
                 )
             } else {
-                format!("{missing} pupils have no {}.", s.group_type.label())
+                format!("{pupils} no {}.", s.group_type.label())
             };
             c = c.push(
                 container(
@@ -505,18 +548,7 @@ impl GroupsTab {
                 }),
             );
             if self.show_without_group {
-                let names = s
-                    .pupils_without_group
-                    .iter()
-                    .map(|p| p.display_name(hide_names))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                c = c.push(
-                    container(text(names).size(theme::TEXT_BODY))
-                        .padding(theme::SPACE_M)
-                        .width(Fill)
-                        .style(theme::card),
-                );
+                c = c.push(without_group_list(&s.pupils_without_group, hide_names));
             }
         }
         if let Some(d) = &self.new_group {
@@ -722,4 +754,45 @@ impl GroupsTab {
         .align_y(iced::Center)
         .into()
     }
+}
+
+/// The most pupils listed by name under "without a group"; the count above says how many in all.
+const WITHOUT_GROUP_SHOWN: usize = 300;
+
+/// The pupils without a group of the type, each a link to who can see them.
+fn without_group_list(pupils: &[Pupil], hide_names: bool) -> Element<'_, Message> {
+    let links = pupils
+        .iter()
+        .take(WITHOUT_GROUP_SHOWN)
+        .fold(row![].spacing(theme::SPACE_S), |r, p| {
+            r.push(
+                button(text(p.display_name(hide_names)).size(theme::TEXT_BODY))
+                    .padding([theme::SPACE_XS, 0.0])
+                    .style(theme::link_button)
+                    .on_press(Message::WhoCanSee(p.id)),
+            )
+        })
+        .wrap();
+    let mut c = column![
+        text("Click a pupil to see who can see them, and why not.")
+            .size(theme::TEXT_SMALL)
+            .color(theme::MUTED),
+        links
+    ]
+    .spacing(theme::SPACE_S);
+    if pupils.len() > WITHOUT_GROUP_SHOWN {
+        c = c.push(
+            text(format!(
+                "and {} more (see What can this user see? on a user's profile for every pupil).",
+                pupils.len() - WITHOUT_GROUP_SHOWN
+            ))
+            .size(theme::TEXT_SMALL)
+            .color(theme::MUTED),
+        );
+    }
+    container(c)
+        .padding(theme::SPACE_M)
+        .width(Fill)
+        .style(theme::card)
+        .into()
 }

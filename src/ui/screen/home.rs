@@ -287,7 +287,7 @@ impl Home {
                 None => text("").into(),
             },
             Tab::Users => match &self.users {
-                Some(u) => u.view().map(Message::Users),
+                Some(u) => u.view(hide_names).map(Message::Users),
                 None => text("").into(),
             },
             Tab::Categories => match &self.categories {

@@ -1,6 +1,7 @@
 //! One module per screen. Each has its own state, `Message`, `update` returning an [`Action`] for
 //! the app to carry out, and `view`.
 
+pub mod access_report;
 pub mod categories;
 pub mod class_editor;
 pub mod enrol;

@@ -1,6 +1,7 @@
 //! Admin > Users: the list of users (sortable, filterable), New User, and each user's profile
 //! with their permissions and key actions. A set-up code is shown once, here, to hand over.
 
+use super::access_report::{self, AccessReport};
 use super::user_group::{self, UserGroupEditor};
 use crate::clock::format_local;
 use crate::model::{KeyState, PermissionSection, UserGroupId, UserId, names};
@@ -94,6 +95,9 @@ pub enum Message {
     CreateGroup,
     CancelNewGroup,
     GroupEditor(user_group::Message),
+    /// "What can this user see?" for the open profile.
+    ShowAccess,
+    Access(access_report::Message),
 }
 
 /// What the tab asks of the home screen.
@@ -126,6 +130,8 @@ enum View {
     NewUser,
     Profile(Box<UserProfile>),
     Group(Box<UserGroupEditor>),
+    /// An access report opened from this user's profile.
+    Access(Box<AccessReport>, UserId),
 }
 
 pub struct UsersTab {
@@ -302,6 +308,7 @@ impl UsersTab {
             View::NewUser => 2,
             View::Profile(_) => 3,
             View::Group(_) => 4,
+            View::Access(..) => 5,
         }
     }
 
@@ -313,6 +320,14 @@ impl UsersTab {
     pub fn group_editor(&self) -> Option<&UserGroupEditor> {
         match &self.view {
             View::Group(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    /// The access report on screen, if one is open.
+    pub fn access_report(&self) -> Option<&AccessReport> {
+        match &self.view {
+            View::Access(r, _) => Some(r),
             _ => None,
         }
     }
@@ -331,6 +346,30 @@ impl UsersTab {
 
     pub fn update(&mut self, message: Message, session: &mut Session) -> Outcome {
         match message {
+            Message::ShowAccess => {
+                if let Some(id) = self.profile_id() {
+                    match AccessReport::for_user(session, id, "← Back to the profile") {
+                        Ok(r) => {
+                            self.view = View::Access(Box::new(r), id);
+                            self.pending = None;
+                            self.issued = None;
+                            self.error = None;
+                            self.notice = None;
+                            return Outcome::Focus(access_report::FILTER);
+                        }
+                        Err(e) => self.error = Some(e.to_string()),
+                    }
+                }
+            }
+            Message::Access(m) => {
+                if let View::Access(r, from) = &mut self.view
+                    && let access_report::Outcome::Close = r.update(m, session)
+                {
+                    let from = *from;
+                    self.update(Message::Open(from), session);
+                    self.profile_tab = ProfileTab::Permissions;
+                }
+            }
             Message::GroupEditor(m) => {
                 if let View::Group(g) = &mut self.view {
                     let o = g.update(m, session);
@@ -559,6 +598,10 @@ impl UsersTab {
             self.after_group(o, session);
             return true;
         }
+        if matches!(self.view, View::Access(..)) {
+            self.update(Message::Access(access_report::Message::Back), session);
+            return true;
+        }
         if matches!(self.view, View::List) {
             return false;
         }
@@ -566,7 +609,7 @@ impl UsersTab {
         true
     }
 
-    pub fn view(&self) -> Element<'_, Message> {
+    pub fn view(&self, hide_names: bool) -> Element<'_, Message> {
         let mut c = column![].spacing(theme::SPACE_M);
         if let Some(n) = &self.notice {
             c = c.push(form::success(n.as_str()));
@@ -583,6 +626,7 @@ impl UsersTab {
             View::NewUser => self.new_user_view(),
             View::Profile(p) => self.profile_view(p),
             View::Group(g) => return g.view().map(Message::GroupEditor),
+            View::Access(r, _) => return r.view(hide_names).map(Message::Access),
         };
         c.push(body).into()
     }
@@ -992,12 +1036,16 @@ impl UsersTab {
                 .width(Fill)
                 .style(theme::card),
         );
+        let mut actions = row![form::secondary(
+            "What can this user see?",
+            Some(Message::ShowAccess)
+        )]
+        .spacing(theme::SPACE_S);
         if p.user.active && !p.is_me {
-            let mut actions = row![form::secondary(
+            actions = actions.push(form::secondary(
                 "Issue new set-up code",
-                Some(Message::IssueCode)
-            )]
-            .spacing(theme::SPACE_S);
+                Some(Message::IssueCode),
+            ));
             if p.key != KeyState::NotEnrolled {
                 actions = actions.push(form::secondary("Reset soft key", Some(Message::ResetKey)));
             }
@@ -1010,9 +1058,8 @@ impl UsersTab {
                     .style(theme::danger_button)
                     .on_press(Message::Deactivate),
             );
-            c = c.push(actions);
         }
-        c.into()
+        c.push(actions).into()
     }
 
     fn permissions_view<'a>(&'a self, p: &'a UserProfile) -> Element<'a, Message> {

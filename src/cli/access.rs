@@ -1,0 +1,70 @@
+//! `keyholder access`: every pupil on roll with whether a user can see them, and why not.
+
+use super::Failure;
+use crate::service::Session;
+use crate::service::access::{Reach, UserAccessReport};
+
+/// Prints the report for the signed-in user, or for `other` (which needs Manage system).
+pub fn run(session: &Session, other: Option<&str>, json: bool) -> Result<(), Failure> {
+    let user = match other {
+        Some(email) => super::users::find(session, email)?,
+        None => session.me().user.id,
+    };
+    let report = session.what_user_can_see(user)?;
+    if json {
+        println!("{}", to_json(&report));
+    } else {
+        print_text(&report);
+    }
+    Ok(())
+}
+
+fn to_json(r: &UserAccessReport) -> serde_json::Value {
+    serde_json::json!({
+        "format_version": 1,
+        "user": r.email,
+        "name": r.name,
+        "user_group": r.group,
+        "soft_key": r.key.label(),
+        "can_record_concerns": r.can_record,
+        "record_reasons": r.record_reasons,
+        "pupils": r.pupils.iter().map(|p| serde_json::json!({
+            "forename": p.forename,
+            "surname": p.surname,
+            "groups": p.class,
+            "in_lists": p.in_lists,
+            "profile": p.profile,
+            "reasons": p.reasons,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn print_text(r: &UserAccessReport) {
+    println!(
+        "{} ({}), soft key {}: {} of {} pupils in lists, {} profiles.",
+        r.name,
+        r.group,
+        r.key.label(),
+        r.pupils.iter().filter(|p| p.in_lists).count(),
+        r.pupils.len(),
+        r.pupils.iter().filter(|p| p.profile).count(),
+    );
+    if r.can_record {
+        println!("Can record a concern about any pupil.");
+    } else {
+        println!("Cannot record concerns: {}.", r.record_reasons.join("; "));
+    }
+    for p in &r.pupils {
+        let mark = match p.reach {
+            Reach::Profile => "profile",
+            Reach::ListOnly => "lists  ",
+            Reach::Hidden => "hidden ",
+        };
+        let name = p.display_name(false);
+        if p.reasons.is_empty() {
+            println!("{mark}  {name} ({})", p.class);
+        } else {
+            println!("{mark}  {name} ({}): {}", p.class, p.reasons.join("; "));
+        }
+    }
+}

@@ -1,0 +1,305 @@
+//! The access rule applied to the school in the vault: "Who can see this pupil?", "What can this
+//! user see?", and the whole-school picture the health check and staff screens use.
+
+use super::error::{Error, Result};
+use super::session::{Session, key_state};
+use crate::model::access::{Decision, Purpose, Refusal, SchoolAccess, SchoolAccessInput, Viewer};
+use crate::model::{
+    KeyState, Pupil, PupilGroup, PupilGroupId, PupilId, SystemPermission, UserId, names,
+};
+use crate::vault::queries::{groups, people, pupils};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How far a user gets with one pupil.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reach {
+    /// Neither in lists nor the profile.
+    Hidden,
+    /// In the class lists, but the profile stays closed.
+    ListOnly,
+    /// The profile too (which implies nothing about lists on its own).
+    Profile,
+}
+
+impl Reach {
+    fn of(list: bool, profile: bool) -> Reach {
+        match (list, profile) {
+            (_, true) => Reach::Profile,
+            (true, false) => Reach::ListOnly,
+            (false, false) => Reach::Hidden,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Reach::Hidden => "Cannot see",
+            Reach::ListOnly => "Lists only",
+            Reach::Profile => "Can open profile",
+        }
+    }
+}
+
+/// One user's answer for the pupil in "Who can see this pupil?".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserLine {
+    pub user: UserId,
+    pub name: String,
+    pub email: String,
+    pub group: String,
+    pub reach: Reach,
+    pub in_lists: bool,
+    pub profile: bool,
+    /// Every reason for whatever is refused, in the admin's words.
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PupilAccessReport {
+    pub pupil: Pupil,
+    /// The pupil's groups, e.g. "Year 3 (Academic Level)".
+    pub groups: Vec<String>,
+    /// Active users first, then by surname and forename.
+    pub users: Vec<UserLine>,
+}
+
+impl PupilAccessReport {
+    pub fn profile_count(&self) -> usize {
+        self.users.iter().filter(|u| u.profile).count()
+    }
+}
+
+/// One pupil's answer in "What can this user see?".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PupilLine {
+    pub pupil: PupilId,
+    pub forename: String,
+    pub surname: String,
+    /// The pupil's groups, e.g. "Year 3, Red House, 3B".
+    pub class: String,
+    pub reach: Reach,
+    pub in_lists: bool,
+    pub profile: bool,
+    pub reasons: Vec<String>,
+}
+
+impl PupilLine {
+    pub fn display_name(&self, hide_names: bool) -> String {
+        if hide_names {
+            names::initials(&self.forename, &self.surname)
+        } else {
+            names::full_name(&self.forename, &self.surname)
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserAccessReport {
+    pub user: UserId,
+    pub name: String,
+    pub email: String,
+    pub group: String,
+    pub key: KeyState,
+    /// Whether they may find any pupil by name to record a concern; reasons when not.
+    pub can_record: bool,
+    pub record_reasons: Vec<String>,
+    /// Every pupil on roll, by surname and forename.
+    pub pupils: Vec<PupilLine>,
+}
+
+impl UserAccessReport {
+    pub fn count(&self, reach: Reach) -> usize {
+        self.pupils.iter().filter(|p| p.reach == reach).count()
+    }
+}
+
+/// The reasons of both purposes without repeats: those about the user first (fixed on the Users
+/// tab), then the class restrictions (fixed on the Groups tab).
+fn reasons(school: &SchoolAccess, list: &Decision, profile: &Decision) -> Vec<String> {
+    let mut seen: BTreeSet<Refusal> = BTreeSet::new();
+    let mut all: Vec<&Refusal> = list
+        .refusals()
+        .iter()
+        .chain(profile.refusals())
+        .filter(|r| seen.insert(**r))
+        .collect();
+    all.sort_by_key(|r| r.is_class_restriction());
+    all.into_iter().map(|r| school.explain(r)).collect()
+}
+
+/// "Year 3, Red House, 3B": the pupil's groups by type, named without their type.
+fn class_of(groups_by_id: &BTreeMap<PupilGroupId, &PupilGroup>, ids: &[PupilGroupId]) -> String {
+    let mut mine: Vec<&PupilGroup> = ids
+        .iter()
+        .filter_map(|id| groups_by_id.get(id).copied())
+        .collect();
+    mine.sort_by_key(|g| (g.group_type, g.name.to_lowercase()));
+    mine.iter()
+        .map(|g| g.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Session {
+    /// The rule for the whole school as the vault holds it now: pupils on roll (archived pupils
+    /// are nobody's concern), every user, and a user counted as a key holder when their key is
+    /// enrolled, since that is how they would sign in.
+    pub(crate) fn school_access(&self) -> Result<SchoolAccess> {
+        let conn = self.vault().conn();
+        let restricted = groups::restricted_types(conn)?
+            .into_iter()
+            .filter(|(_, on)| *on)
+            .map(|(t, _)| t)
+            .collect();
+        let user_groups: BTreeMap<_, _> = people::user_groups(conn)?
+            .into_iter()
+            .map(|g| (g.id, g))
+            .collect();
+        let now = crate::clock::now();
+        let mut viewers = Vec::new();
+        for u in people::users(conn)? {
+            let group = user_groups.get(&u.user_group);
+            viewers.push(Viewer {
+                user: u.id,
+                active: u.active,
+                group_active: group.is_some_and(|g| g.active),
+                group_name: group.map(|g| g.name.clone()).unwrap_or_default(),
+                group_permissions: group.map(|g| g.system).unwrap_or_default(),
+                has_active_key: key_state(conn, u.id, now)? != KeyState::NotEnrolled,
+            });
+        }
+        let on_roll: BTreeSet<PupilId> = pupils::list(conn)?
+            .into_iter()
+            .filter(|p| !p.archived)
+            .map(|p| p.id)
+            .collect();
+        let mut memberships = pupils::memberships(conn)?;
+        memberships.retain(|p, _| on_roll.contains(p));
+        let mut pupils: BTreeMap<PupilId, Vec<_>> =
+            on_roll.iter().map(|p| (*p, Vec::new())).collect();
+        pupils.extend(memberships);
+        Ok(SchoolAccess::new(SchoolAccessInput {
+            restricted,
+            groups: groups::list(conn)?,
+            access_lists: groups::access_lists(conn)?
+                .into_iter()
+                .map(|(g, users)| (g, users.into_iter().collect()))
+                .collect(),
+            pupils,
+            viewers,
+        }))
+    }
+
+    /// Everyone's answer for one pupil, with the reasons. Needs Manage system.
+    pub fn who_can_see(&self, pupil: PupilId) -> Result<PupilAccessReport> {
+        self.require(SystemPermission::ManageSystem)?;
+        let conn = self.vault().conn();
+        let record = pupils::list(conn)?
+            .into_iter()
+            .find(|p| p.id == pupil)
+            .ok_or_else(|| Error::Invalid("That pupil is no longer in the school.".into()))?;
+        if record.archived {
+            return Err(Error::Invalid(format!(
+                "{} is archived, so nobody sees them in lists or profiles.",
+                record.full_name()
+            )));
+        }
+        let school = self.school_access()?;
+        let all_groups = groups::list(conn)?;
+        let mut titles: Vec<&PupilGroup> = all_groups.iter().collect();
+        let theirs = pupils::memberships(conn)?
+            .remove(&pupil)
+            .unwrap_or_default();
+        titles.retain(|g| theirs.contains(&g.id));
+        titles.sort_by_key(|g| (g.group_type, g.name.to_lowercase()));
+        let list = school.who_can_see(pupil, Purpose::List);
+        let profile = school.who_can_see(pupil, Purpose::Profile);
+        let users: BTreeMap<UserId, _> = people::users(conn)?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
+        let mut lines: Vec<UserLine> = list
+            .iter()
+            .zip(&profile)
+            .filter_map(|((id, l), (_, p))| {
+                let u = users.get(id)?;
+                let group = school.viewer(*id).map(|v| v.group_name.clone());
+                Some(UserLine {
+                    user: *id,
+                    name: u.full_name(),
+                    email: u.email.clone(),
+                    group: group.unwrap_or_default(),
+                    reach: Reach::of(l.is_allowed(), p.is_allowed()),
+                    in_lists: l.is_allowed(),
+                    profile: p.is_allowed(),
+                    reasons: reasons(&school, l, p),
+                })
+            })
+            .collect();
+        lines.sort_by_key(|l| {
+            let u = &users[&l.user];
+            (!u.active, names::sort_key(&u.forename, &u.surname), u.id)
+        });
+        Ok(PupilAccessReport {
+            pupil: record,
+            groups: titles.iter().map(|g| g.title()).collect(),
+            users: lines,
+        })
+    }
+
+    /// Every pupil on roll with whether `user` can see them and why not. Anyone may ask about
+    /// themselves; asking about someone else needs Manage system.
+    pub fn what_user_can_see(&self, user: UserId) -> Result<UserAccessReport> {
+        if user != self.me().user.id {
+            self.require(SystemPermission::ManageSystem)?;
+        }
+        let conn = self.vault().conn();
+        let person = people::user_by_id(conn, user)?
+            .ok_or_else(|| Error::Invalid("That user no longer exists.".into()))?;
+        let school = self.school_access()?;
+        let viewer = school
+            .viewer(user)
+            .cloned()
+            .ok_or_else(|| Error::Invalid("That user no longer exists.".into()))?;
+        let all_groups = groups::list(conn)?;
+        let by_id: BTreeMap<_, _> = all_groups.iter().map(|g| (g.id, g)).collect();
+        let memberships = pupils::memberships(conn)?;
+        let mut on_roll: Vec<Pupil> = pupils::list(conn)?
+            .into_iter()
+            .filter(|p| !p.archived)
+            .collect();
+        on_roll.sort_by_key(|p| (names::sort_key(&p.forename, &p.surname), p.id));
+        let lines = on_roll
+            .into_iter()
+            .map(|p| {
+                let list = school
+                    .decide(user, p.id, Purpose::List)
+                    .unwrap_or(Decision::Refused(vec![Refusal::AccountInactive]));
+                let profile = school
+                    .decide(user, p.id, Purpose::Profile)
+                    .unwrap_or(Decision::Refused(vec![Refusal::AccountInactive]));
+                let ids = memberships.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
+                PupilLine {
+                    pupil: p.id,
+                    class: class_of(&by_id, ids),
+                    reach: Reach::of(list.is_allowed(), profile.is_allowed()),
+                    in_lists: list.is_allowed(),
+                    profile: profile.is_allowed(),
+                    reasons: reasons(&school, &list, &profile),
+                    forename: p.forename,
+                    surname: p.surname,
+                }
+            })
+            .collect();
+        let record = viewer.find_to_record();
+        Ok(UserAccessReport {
+            user,
+            name: person.full_name(),
+            email: person.email.clone(),
+            group: viewer.group_name.clone(),
+            key: key_state(conn, user, crate::clock::now())?,
+            can_record: record.is_allowed(),
+            record_reasons: school.explain_all(&record),
+            pupils: lines,
+        })
+    }
+}
