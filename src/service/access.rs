@@ -144,6 +144,18 @@ impl Session {
     /// are nobody's concern), every user, and a user counted as a key holder when their key is
     /// enrolled, since that is how they would sign in.
     pub(crate) fn school_access(&self) -> Result<SchoolAccess> {
+        self.school_access_with(None)
+    }
+
+    /// The rule as it applies to the signed-in user right now: judged by whether they signed in
+    /// with their key, not by whether they have one.
+    pub(crate) fn my_access(&self) -> Result<SchoolAccess> {
+        let me = self.me();
+        self.school_access_with(Some((me.user.id, me.signed_in_with_key)))
+    }
+
+    /// `signed_in`: a user whose key counts as this session's sign-in instead of their enrolment.
+    fn school_access_with(&self, signed_in: Option<(UserId, bool)>) -> Result<SchoolAccess> {
         let conn = self.vault().conn();
         let restricted = groups::restricted_types(conn)?
             .into_iter()
@@ -164,7 +176,10 @@ impl Session {
                 group_active: group.is_some_and(|g| g.active),
                 group_name: group.map(|g| g.name.clone()).unwrap_or_default(),
                 group_permissions: group.map(|g| g.system).unwrap_or_default(),
-                has_active_key: key_state(conn, u.id, now)? != KeyState::NotEnrolled,
+                has_active_key: match signed_in {
+                    Some((id, with_key)) if id == u.id => with_key,
+                    _ => key_state(conn, u.id, now)? != KeyState::NotEnrolled,
+                },
             });
         }
         let on_roll: BTreeSet<PupilId> = pupils::list(conn)?

@@ -49,6 +49,27 @@ pub fn insert(conn: &Connection, i: &NewIncident<'_>) -> Result<IncidentId> {
 
 /// Every incident, oldest first, with its linked pupils.
 pub fn list(conn: &Connection) -> Result<Vec<Incident>> {
+    select(conn, "", [])
+}
+
+/// The incidents about one pupil, oldest first.
+pub fn for_pupil(conn: &Connection, pupil: PupilId) -> Result<Vec<Incident>> {
+    select(conn, "WHERE pupil_id = ?1", [pupil.0])
+}
+
+pub fn get(conn: &Connection, id: IncidentId) -> Result<Option<Incident>> {
+    Ok(select(conn, "WHERE id = ?1", [id.0])?.into_iter().next())
+}
+
+pub fn set_description(conn: &Connection, id: IncidentId, description: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE incidents SET description = ?2 WHERE id = ?1",
+        params![id.0, description],
+    )?;
+    Ok(())
+}
+
+fn select<P: rusqlite::Params>(conn: &Connection, filter: &str, args: P) -> Result<Vec<Incident>> {
     let mut links: std::collections::BTreeMap<i64, Vec<PupilId>> = Default::default();
     {
         let mut stmt = conn.prepare(
@@ -60,11 +81,11 @@ pub fn list(conn: &Connection) -> Result<Vec<Incident>> {
             links.entry(i).or_default().push(p);
         }
     }
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare(&format!(
         "SELECT id, pupil_id, category_id, occurred_at, description, recorded_by, recorded_at
-         FROM incidents ORDER BY occurred_at, id",
-    )?;
-    let rows = stmt.query_map([], |r| {
+         FROM incidents {filter} ORDER BY occurred_at, id"
+    ))?;
+    let rows = stmt.query_map(args, |r| {
         let id: i64 = r.get(0)?;
         Ok(Incident {
             id: IncidentId(id),

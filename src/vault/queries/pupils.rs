@@ -57,6 +57,21 @@ pub fn list(conn: &Connection) -> Result<Vec<Pupil>> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// Changes a pupil's name and date of birth (YYYY-MM-DD or none).
+pub fn update_details(
+    conn: &Connection,
+    id: PupilId,
+    forename: &str,
+    surname: &str,
+    date_of_birth: Option<&str>,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE pupils SET forename = ?2, surname = ?3, date_of_birth = ?4 WHERE id = ?1",
+        params![id.0, forename.trim(), surname.trim(), date_of_birth],
+    )?;
+    Ok(())
+}
+
 pub fn add_membership(conn: &Connection, pupil: PupilId, group: PupilGroupId) -> Result<()> {
     conn.execute(
         "INSERT OR IGNORE INTO pupil_membership (pupil_id, group_id) VALUES (?1, ?2)",

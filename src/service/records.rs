@@ -1,0 +1,580 @@
+//! What a signed-in member of staff does with pupils' records: the pupils they may see, a
+//! pupil's profile, recording a concern, and editing. Every answer goes through the access rule
+//! with the user's own sign-in (a user signed in without their key is judged without it), and
+//! every view of a profile and every change is in the audit.
+//!
+//! The audit names pupils by their MIS ID (or record number), never by name: people who may read
+//! the audit need not be allowed to see every pupil.
+
+use super::error::{Error, Result};
+use super::session::Session;
+use crate::model::access::{Purpose, SchoolAccess};
+use crate::model::{
+    Category, CategoryId, CategoryPermission, GroupType, IncidentId, Pupil, PupilGroup,
+    PupilGroupId, PupilId, SystemPermission, UserId, category, names,
+};
+use crate::vault::Change;
+use crate::vault::queries::{categories, groups, incidents, people, pupils};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The longest description kept; longer text is refused rather than cut, so nothing is lost.
+pub const MAX_DESCRIPTION: usize = 20_000;
+/// How many matches a name search returns at most.
+pub const SEARCH_LIMIT: usize = 50;
+
+/// A pupil as lists show them: name and class only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PupilSummary {
+    pub id: PupilId,
+    pub forename: String,
+    pub surname: String,
+    /// "Year 3 · 3B": the pupil's Academic Level and Registration Form.
+    pub class: String,
+}
+
+impl PupilSummary {
+    pub fn display_name(&self, hide_names: bool) -> String {
+        if hide_names {
+            names::initials(&self.forename, &self.surname)
+        } else {
+            names::full_name(&self.forename, &self.surname)
+        }
+    }
+}
+
+/// One group of the class structure with the pupils in it the user may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassGroup {
+    pub group: PupilGroup,
+    pub pupils: Vec<PupilSummary>,
+}
+
+/// A category one may record under: "Behaviour" or "Behaviour — Against Peers".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryChoice {
+    pub id: CategoryId,
+    pub label: String,
+}
+
+impl std::fmt::Display for CategoryChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+/// A concern to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewConcern {
+    pub pupil: PupilId,
+    pub category: CategoryId,
+    pub occurred_at: i64,
+    pub description: String,
+    pub linked: Vec<PupilId>,
+}
+
+/// What happened after recording.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub id: IncidentId,
+    /// Whether the user may read it back (View Incidents for its category and the profile).
+    pub readable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncidentView {
+    pub id: IncidentId,
+    pub category: CategoryId,
+    pub category_label: String,
+    pub occurred_at: i64,
+    pub description: String,
+    pub recorded_by: String,
+    pub recorded_at: i64,
+    /// Linked pupils the user may see in lists; others are counted, not named.
+    pub linked: Vec<PupilSummary>,
+    pub linked_hidden: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PupilProfile {
+    pub pupil: Pupil,
+    /// "Year 3 (Academic Level)", ...
+    pub groups: Vec<String>,
+    /// The categories the pupil is monitored for, among those the user may see (View Students).
+    pub monitored: Vec<String>,
+    /// Newest first, only in categories where the user has View Incidents.
+    pub incidents: Vec<IncidentView>,
+    pub can_edit_details: bool,
+    pub can_edit_incidents: bool,
+    pub can_record: bool,
+}
+
+/// A pupil's details that may be edited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PupilDetails {
+    pub forename: String,
+    pub surname: String,
+    /// YYYY-MM-DD or empty.
+    pub date_of_birth: String,
+}
+
+/// How the audit names a pupil.
+fn pupil_ref(p: &Pupil) -> String {
+    match &p.mis_id {
+        Some(m) if !m.trim().is_empty() => format!("pupil {}", m.trim()),
+        _ => format!("pupil record {}", p.id.0),
+    }
+}
+
+fn not_yours() -> Error {
+    Error::Invalid(
+        "You do not have access to this pupil's record. If you need it, ask your Keyholder administrator."
+            .into(),
+    )
+}
+
+/// "Year 3 · 3B": the groups that place a pupil in the school, without their types.
+fn class_of(ids: &[PupilGroupId], by_id: &BTreeMap<PupilGroupId, PupilGroup>) -> String {
+    let mut mine: Vec<&PupilGroup> = ids.iter().filter_map(|id| by_id.get(id)).collect();
+    mine.retain(|g| g.group_type != GroupType::House);
+    mine.sort_by_key(|g| (std::cmp::Reverse(g.group_type), g.name.to_lowercase()));
+    mine.iter()
+        .map(|g| g.name.as_str())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// Everything the staff screens read, loaded once per request.
+struct School {
+    access: SchoolAccess,
+    pupils: BTreeMap<PupilId, Pupil>,
+    memberships: BTreeMap<PupilId, Vec<PupilGroupId>>,
+    groups: BTreeMap<PupilGroupId, PupilGroup>,
+    /// Each group's place in the school's own order (Reception before Year 1, and so on).
+    order: BTreeMap<PupilGroupId, usize>,
+}
+
+impl School {
+    fn summary(&self, p: &Pupil) -> PupilSummary {
+        let ids = self
+            .memberships
+            .get(&p.id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        PupilSummary {
+            id: p.id,
+            forename: p.forename.clone(),
+            surname: p.surname.clone(),
+            class: class_of(ids, &self.groups),
+        }
+    }
+
+    fn on_roll(&self, id: PupilId) -> Result<&Pupil> {
+        self.pupils
+            .get(&id)
+            .filter(|p| !p.archived)
+            .ok_or_else(|| Error::Invalid("That pupil is no longer on roll.".into()))
+    }
+}
+
+/// Whether `haystack` contains every word of `query`, ignoring case.
+fn matches_words(query: &str, haystack: &str) -> bool {
+    let haystack = haystack.to_lowercase();
+    query
+        .split_whitespace()
+        .all(|w| haystack.contains(&w.to_lowercase()))
+}
+
+impl Session {
+    fn load_school(&self) -> Result<School> {
+        let conn = self.vault().conn();
+        let all_groups = groups::list(conn)?;
+        Ok(School {
+            access: self.my_access()?,
+            pupils: pupils::list(conn)?.into_iter().map(|p| (p.id, p)).collect(),
+            memberships: pupils::memberships(conn)?,
+            order: all_groups
+                .iter()
+                .enumerate()
+                .map(|(i, g)| (g.id, i))
+                .collect(),
+            groups: all_groups.into_iter().map(|g| (g.id, g)).collect(),
+        })
+    }
+
+    fn me_id(&self) -> UserId {
+        self.me().user.id
+    }
+
+    /// The pupils the user may see in lists, by surname and forename, whose name matches every
+    /// word of `search` (all of them when it is empty). Needs View students list.
+    pub fn my_pupils(&self, search: &str) -> Result<Vec<PupilSummary>> {
+        self.require(SystemPermission::ViewStudentsList)?;
+        let school = self.load_school()?;
+        let mut out: Vec<PupilSummary> = school
+            .access
+            .visible_pupils(self.me_id(), Purpose::List)
+            .into_iter()
+            .filter_map(|id| school.pupils.get(&id))
+            .filter(|p| matches_words(search, &p.full_name()))
+            .map(|p| school.summary(p))
+            .collect();
+        out.sort_by_key(|p| (names::sort_key(&p.forename, &p.surname), p.id));
+        Ok(out)
+    }
+
+    /// The class structure of one group type, holding only pupils the user may see; groups with
+    /// none of them are left out, so nothing hints at pupils the user may not see.
+    pub fn class_structure(&self, t: GroupType) -> Result<Vec<ClassGroup>> {
+        self.require(SystemPermission::ViewStudentsList)?;
+        let school = self.load_school()?;
+        let visible: BTreeSet<PupilId> = school
+            .access
+            .visible_pupils(self.me_id(), Purpose::List)
+            .into_iter()
+            .collect();
+        let mut by_group: BTreeMap<PupilGroupId, Vec<PupilSummary>> = BTreeMap::new();
+        for id in &visible {
+            let Some(p) = school.pupils.get(id) else {
+                continue;
+            };
+            for g in school.memberships.get(id).into_iter().flatten() {
+                if school.groups.get(g).is_some_and(|g| g.group_type == t) {
+                    by_group.entry(*g).or_default().push(school.summary(p));
+                }
+            }
+        }
+        let mut out: Vec<ClassGroup> = by_group
+            .into_iter()
+            .filter_map(|(g, mut pupils)| {
+                pupils.sort_by_key(|p| (names::sort_key(&p.forename, &p.surname), p.id));
+                Some(ClassGroup {
+                    group: school.groups.get(&g)?.clone(),
+                    pupils,
+                })
+            })
+            .collect();
+        out.sort_by_key(|c| school.order.get(&c.group.id).copied());
+        Ok(out)
+    }
+
+    /// Any pupil on roll whose name matches, to record a concern about: class restrictions never
+    /// block this, and only name and class are shown. Needs Add new incident/action.
+    pub fn find_pupil_to_record(&self, search: &str) -> Result<Vec<PupilSummary>> {
+        self.require(SystemPermission::AddNewIncident)?;
+        if search.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        let conn = self.vault().conn();
+        let by_id: BTreeMap<PupilGroupId, PupilGroup> =
+            groups::list(conn)?.into_iter().map(|g| (g.id, g)).collect();
+        let memberships = pupils::memberships(conn)?;
+        let mut out: Vec<PupilSummary> = pupils::list(conn)?
+            .into_iter()
+            .filter(|p| !p.archived && matches_words(search, &p.full_name()))
+            .map(|p| {
+                let ids = memberships.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
+                PupilSummary {
+                    id: p.id,
+                    class: class_of(ids, &by_id),
+                    forename: p.forename,
+                    surname: p.surname,
+                }
+            })
+            .collect();
+        out.sort_by_key(|p| (names::sort_key(&p.forename, &p.surname), p.id));
+        out.truncate(SEARCH_LIMIT);
+        Ok(out)
+    }
+
+    /// The categories the user may record under (Add Incidents), in the grid's order.
+    pub fn categories_to_record(&self) -> Result<Vec<CategoryChoice>> {
+        self.require(SystemPermission::AddNewIncident)?;
+        let all = categories::list(self.vault().conn())?;
+        Ok(self.category_choices(&all, CategoryPermission::AddIncidents))
+    }
+
+    fn category_choices(&self, all: &[Category], p: CategoryPermission) -> Vec<CategoryChoice> {
+        let names: BTreeMap<CategoryId, &str> =
+            all.iter().map(|c| (c.id, c.name.as_str())).collect();
+        category::tree_order(all)
+            .into_iter()
+            .filter(|c| !c.archived && self.me().permissions.categories.allows(c.id, p))
+            .map(|c| CategoryChoice {
+                id: c.id,
+                label: c.path(c.parent.and_then(|id| names.get(&id).copied())),
+            })
+            .collect()
+    }
+
+    /// Records a concern. Any pupil on roll; the category must allow the user Add Incidents.
+    pub fn record_concern(&mut self, c: &NewConcern) -> Result<Recorded> {
+        self.require(SystemPermission::AddNewIncident)?;
+        let description = c.description.trim();
+        if description.is_empty() {
+            return Err(Error::Invalid("Please describe what happened.".into()));
+        }
+        if description.chars().count() > MAX_DESCRIPTION {
+            return Err(Error::Invalid(format!(
+                "The description is too long: at most {MAX_DESCRIPTION} characters. Please shorten it; nothing has been saved."
+            )));
+        }
+        let now = crate::clock::now();
+        if c.occurred_at > now + 300 {
+            return Err(Error::Invalid(
+                "The date and time are in the future. Please check them.".into(),
+            ));
+        }
+        let conn = self.vault().conn();
+        let all_categories = categories::list(conn)?;
+        let allowed = self.category_choices(&all_categories, CategoryPermission::AddIncidents);
+        let Some(choice) = allowed.iter().find(|a| a.id == c.category) else {
+            return Err(Error::Invalid(
+                "You cannot record under that category. Choose one from the list.".into(),
+            ));
+        };
+        let all_pupils: BTreeMap<PupilId, Pupil> =
+            pupils::list(conn)?.into_iter().map(|p| (p.id, p)).collect();
+        let pupil = all_pupils
+            .get(&c.pupil)
+            .filter(|p| !p.archived)
+            .ok_or_else(|| Error::Invalid("That pupil is no longer on roll.".into()))?
+            .clone();
+        let mut linked: Vec<PupilId> = c.linked.iter().copied().filter(|l| *l != c.pupil).collect();
+        linked.sort();
+        linked.dedup();
+        let mut linked_refs = Vec::new();
+        for l in &linked {
+            let p = all_pupils
+                .get(l)
+                .filter(|p| !p.archived)
+                .ok_or_else(|| Error::Invalid("A linked pupil is no longer on roll.".into()))?;
+            linked_refs.push(pupil_ref(p));
+        }
+        let me = self.me_id();
+        let label = choice.label.clone();
+        let id = self.write(|tx| {
+            let id = incidents::insert(
+                tx,
+                &incidents::NewIncident {
+                    pupil: c.pupil,
+                    category: c.category,
+                    occurred_at: c.occurred_at,
+                    description,
+                    recorded_by: Some(me),
+                    recorded_at: now,
+                    linked_pupils: &linked,
+                },
+            )?;
+            let mut summary = format!("{label} incident recorded about {}", pupil_ref(&pupil));
+            if !linked_refs.is_empty() {
+                summary.push_str(&format!(", linked to {}", linked_refs.join(", ")));
+            }
+            Ok((id, Change::new("Incident recorded", summary)))
+        })?;
+        let readable = self
+            .me()
+            .permissions
+            .categories
+            .allows(c.category, CategoryPermission::ViewIncidents)
+            && self.my_access()?.can(me, c.pupil, Purpose::Profile);
+        Ok(Recorded { id, readable })
+    }
+
+    /// Opens a pupil's profile: needs View student details and the class rule. The view is
+    /// recorded in the audit.
+    pub fn open_pupil_profile(&mut self, id: PupilId) -> Result<PupilProfile> {
+        let profile = self.pupil_profile(id)?;
+        let reference = pupil_ref(&profile.pupil);
+        self.write(|_| {
+            Ok((
+                (),
+                Change::new("Pupil profile viewed", format!("Viewed {reference}")),
+            ))
+        })?;
+        Ok(profile)
+    }
+
+    /// The profile without recording a view, for refreshing the screen after an edit.
+    fn pupil_profile(&self, id: PupilId) -> Result<PupilProfile> {
+        self.require(SystemPermission::ViewStudentDetails)?;
+        let school = self.load_school()?;
+        let pupil = school.on_roll(id)?.clone();
+        if !school.access.can(self.me_id(), id, Purpose::Profile) {
+            return Err(not_yours());
+        }
+        let conn = self.vault().conn();
+        let perms = &self.me().permissions;
+        let all_categories = categories::list(conn)?;
+        let names_by_id: BTreeMap<CategoryId, &Category> =
+            all_categories.iter().map(|c| (c.id, c)).collect();
+        let label = |c: CategoryId| {
+            names_by_id.get(&c).map_or_else(
+                || "Unknown category".to_string(),
+                |cat| {
+                    cat.path(
+                        cat.parent
+                            .and_then(|p| names_by_id.get(&p))
+                            .map(|p| p.name.as_str()),
+                    )
+                },
+            )
+        };
+        let mut group_titles: Vec<&PupilGroup> = school
+            .memberships
+            .get(&id)
+            .into_iter()
+            .flatten()
+            .filter_map(|g| school.groups.get(g))
+            .collect();
+        group_titles.sort_by_key(|g| (g.group_type, g.name.to_lowercase()));
+        let monitored = pupils::monitoring(conn)?
+            .remove(&id)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| {
+                perms
+                    .categories
+                    .allows(*c, CategoryPermission::ViewStudents)
+            })
+            .map(label)
+            .collect();
+        let users: BTreeMap<UserId, String> = people::users(conn)?
+            .into_iter()
+            .map(|u| (u.id, u.full_name()))
+            .collect();
+        let mut incident_views: Vec<IncidentView> = incidents::for_pupil(conn, id)?
+            .into_iter()
+            .filter(|i| {
+                perms
+                    .categories
+                    .allows(i.category, CategoryPermission::ViewIncidents)
+            })
+            .map(|i| {
+                let (shown, hidden): (Vec<PupilId>, Vec<PupilId>) = i
+                    .linked_pupils
+                    .iter()
+                    .partition(|l| school.access.can(self.me_id(), **l, Purpose::List));
+                IncidentView {
+                    id: i.id,
+                    category: i.category,
+                    category_label: label(i.category),
+                    occurred_at: i.occurred_at,
+                    description: i.description,
+                    recorded_by: i
+                        .recorded_by
+                        .and_then(|u| users.get(&u).cloned())
+                        .unwrap_or_else(|| "Imported".into()),
+                    recorded_at: i.recorded_at,
+                    linked: shown
+                        .iter()
+                        .filter_map(|l| school.pupils.get(l))
+                        .map(|p| school.summary(p))
+                        .collect(),
+                    linked_hidden: hidden.len(),
+                }
+            })
+            .collect();
+        incident_views.sort_by_key(|i| std::cmp::Reverse((i.occurred_at, i.id)));
+        Ok(PupilProfile {
+            groups: group_titles.iter().map(|g| g.title()).collect(),
+            monitored,
+            incidents: incident_views,
+            can_edit_details: perms.has(SystemPermission::EditStudentInformation),
+            can_edit_incidents: perms.has(SystemPermission::EditIncidents),
+            can_record: perms.has(SystemPermission::AddNewIncident),
+            pupil,
+        })
+    }
+
+    /// Changes a pupil's name or date of birth. Needs Edit student information and the profile.
+    pub fn update_pupil_details(&mut self, id: PupilId, d: &PupilDetails) -> Result<PupilProfile> {
+        self.require(SystemPermission::EditStudentInformation)?;
+        let before = self.pupil_profile(id)?.pupil;
+        let forename = d.forename.trim();
+        let surname = d.surname.trim();
+        if forename.is_empty() || surname.is_empty() {
+            return Err(Error::Invalid(
+                "A pupil needs both a forename and a surname.".into(),
+            ));
+        }
+        let dob = d.date_of_birth.trim();
+        let dob = if dob.is_empty() {
+            None
+        } else {
+            Some(parse_date(dob)?)
+        };
+        let reference = pupil_ref(&before);
+        let mut changed = Vec::new();
+        if before.forename != forename || before.surname != surname {
+            changed.push("name");
+        }
+        if before.date_of_birth != dob {
+            changed.push("date of birth");
+        }
+        if changed.is_empty() {
+            return self.pupil_profile(id);
+        }
+        self.write(|tx| {
+            pupils::update_details(tx, id, forename, surname, dob.as_deref())?;
+            Ok((
+                (),
+                Change::new(
+                    "Pupil details changed",
+                    format!("Changed the {} of {reference}", changed.join(" and ")),
+                ),
+            ))
+        })?;
+        self.pupil_profile(id)
+    }
+
+    /// Changes an incident's description. Needs Edit incidents, the profile, and View Incidents
+    /// for its category (one cannot edit what one cannot read).
+    pub fn edit_incident(&mut self, id: IncidentId, description: &str) -> Result<PupilProfile> {
+        self.require(SystemPermission::EditIncidents)?;
+        let conn = self.vault().conn();
+        let incident = incidents::get(conn, id)?
+            .ok_or_else(|| Error::Invalid("That incident no longer exists.".into()))?;
+        let profile = self.pupil_profile(incident.pupil)?;
+        if !profile.incidents.iter().any(|i| i.id == id) {
+            return Err(not_yours());
+        }
+        let description = description.trim();
+        if description.is_empty() {
+            return Err(Error::Invalid("An incident needs a description.".into()));
+        }
+        if description.chars().count() > MAX_DESCRIPTION {
+            return Err(Error::Invalid(format!(
+                "The description is too long: at most {MAX_DESCRIPTION} characters. Nothing has been saved."
+            )));
+        }
+        if description == incident.description {
+            return Ok(profile);
+        }
+        let reference = pupil_ref(&profile.pupil);
+        self.write(|tx| {
+            incidents::set_description(tx, id, description)?;
+            Ok((
+                (),
+                Change::new(
+                    "Incident edited",
+                    format!("Edited incident {} about {reference}", id.0),
+                ),
+            ))
+        })?;
+        self.pupil_profile(incident.pupil)
+    }
+}
+
+/// Accepts 2014-03-07, 07/03/2014 and 7/3/2014 (day first, as in UK schools).
+pub fn parse_date(s: &str) -> Result<String> {
+    use chrono::NaiveDate;
+    let s = s.trim();
+    let parsed = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"));
+    match parsed {
+        Ok(d) => Ok(d.format("%Y-%m-%d").to_string()),
+        Err(_) => Err(Error::Invalid(format!(
+            "\"{s}\" is not a date Keyholder understands. Type it as day/month/year, for example 07/03/2015."
+        ))),
+    }
+}

@@ -1,0 +1,384 @@
+//! What signed-in staff see of pupils' records, through the service layer, for demo users of
+//! different groups. Expectations are worked out here from the school's export (group
+//! memberships, access lists, permission grids), not from `model::access`.
+
+mod common;
+
+use common::*;
+use keyholder::model::{GroupType, PupilId};
+use keyholder::service::records::{NewConcern, PupilDetails};
+use keyholder::service::{SchoolData, Session};
+use keyholder::vault::Location;
+use std::collections::BTreeSet;
+
+fn name(p: &keyholder::service::school_data::PupilData) -> String {
+    format!("{} {}", p.forename, p.surname)
+}
+
+fn level_of(p: &keyholder::service::school_data::PupilData) -> &str {
+    p.groups
+        .iter()
+        .find(|g| g.group_type == "academic_level")
+        .map(|g| g.name.as_str())
+        .unwrap()
+}
+
+/// A teacher on exactly one Academic Level's list, with that level's name.
+fn teacher_of_one_year(data: &SchoolData) -> (String, String) {
+    data.users
+        .iter()
+        .filter(|u| u.user_group == "Teachers" && u.active)
+        .find_map(|u| {
+            let lists: Vec<&str> = data
+                .groups
+                .iter()
+                .filter(|g| g.group_type == "academic_level" && g.access.contains(&u.email))
+                .map(|g| g.name.as_str())
+                .collect();
+            (lists.len() == 1).then(|| (u.email.clone(), lists[0].to_string()))
+        })
+        .expect("the demo has a teacher of one year")
+}
+
+fn pupil_id(s: &Session, full_name: &str) -> PupilId {
+    s.find_pupil_to_record(full_name)
+        .unwrap()
+        .into_iter()
+        .find(|p| p.display_name(false) == full_name)
+        .unwrap()
+        .id
+}
+
+fn school(dir: &std::path::Path) -> (Location, Session, SchoolData) {
+    let (location, creds) = demo_school(dir, small());
+    let data = creds.session.export().unwrap();
+    (location, creds.session, data)
+}
+
+#[test]
+fn a_teacher_of_one_year_sees_that_year_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, mut admin, data) = school(dir.path());
+    let (email, year) = teacher_of_one_year(&data);
+    // One concern a teacher may read (Behaviour) and one they may not (Attendance).
+    let first = data.pupils.iter().find(|p| level_of(p) == year).unwrap();
+    let first_id = pupil_id(&admin, &name(first));
+    for (category, text) in [
+        ("Behaviour", "Pushed in the lunch queue."),
+        ("Attendance", "Late three days running."),
+    ] {
+        let choice = admin
+            .categories_to_record()
+            .unwrap()
+            .into_iter()
+            .find(|c| c.label == category)
+            .unwrap();
+        admin
+            .record_concern(&NewConcern {
+                pupil: first_id,
+                category: choice.id,
+                occurred_at: now() - 7200,
+                description: text.into(),
+                linked: vec![],
+            })
+            .unwrap();
+    }
+    let data = admin.export().unwrap();
+    drop(admin);
+    let mut t = sign_in_demo_user(&location, &email);
+
+    let expected: BTreeSet<String> = data
+        .pupils
+        .iter()
+        .filter(|p| level_of(p) == year)
+        .map(name)
+        .collect();
+    assert!(!expected.is_empty());
+    let seen: BTreeSet<String> = t
+        .my_pupils("")
+        .unwrap()
+        .iter()
+        .map(|p| p.display_name(false))
+        .collect();
+    assert_eq!(seen, expected);
+
+    // The class structure shows that year only, and no other group's pupils.
+    let levels = t.class_structure(GroupType::AcademicLevel).unwrap();
+    assert_eq!(
+        levels
+            .iter()
+            .map(|c| c.group.name.as_str())
+            .collect::<Vec<_>>(),
+        [year.as_str()]
+    );
+    for c in t.class_structure(GroupType::RegistrationForm).unwrap() {
+        for p in c.pupils {
+            assert!(expected.contains(&p.display_name(false)));
+        }
+    }
+
+    // A profile in that year opens, with monitored flags and incidents filtered to the
+    // categories the Teachers grid lets them see.
+    let grid = &data
+        .user_groups
+        .iter()
+        .find(|g| g.name == "Teachers")
+        .unwrap()
+        .category_permissions;
+    let may = |c: &keyholder::service::school_data::CategoryRef, view_incidents: bool| {
+        grid.iter().any(|g| {
+            g.category == *c
+                && if view_incidents {
+                    g.view_incidents
+                } else {
+                    g.view_students
+                }
+        })
+    };
+    for (index, p) in data.pupils.iter().enumerate() {
+        let id = pupil_id(&t, &name(p));
+        let opened = t.open_pupil_profile(id);
+        if level_of(p) != year {
+            let e = opened.unwrap_err().to_string();
+            assert!(e.contains("You do not have access"), "{e}");
+            continue;
+        }
+        let profile = opened.unwrap();
+        let want_monitored = p.monitored.iter().filter(|c| may(c, false)).count();
+        assert_eq!(profile.monitored.len(), want_monitored, "{}", name(p));
+        let want_incidents = data
+            .incidents
+            .iter()
+            .filter(|i| i.pupil == index && may(&i.category, true))
+            .count();
+        assert_eq!(profile.incidents.len(), want_incidents, "{}", name(p));
+        if id == first_id {
+            let texts: Vec<&str> = profile
+                .incidents
+                .iter()
+                .map(|i| i.description.as_str())
+                .collect();
+            assert!(texts.contains(&"Pushed in the lunch queue."));
+            assert!(!texts.contains(&"Late three days running."));
+        }
+        assert!(!profile.can_edit_details && !profile.can_edit_incidents);
+    }
+    // Each opened profile is in the audit, named by MIS ID, never by name.
+    let admin = sign_in_demo_user(&location, "h.quinlan@millbrook.example");
+    let views = admin.recent_audit("Pupil profile viewed", 1000).unwrap();
+    assert_eq!(views.len(), expected.len());
+    for v in &views {
+        assert!(v.summary.starts_with("Viewed pupil P"), "{}", v.summary);
+        assert!(data.pupils.iter().all(|p| !v.summary.contains(&p.surname)));
+    }
+}
+
+#[test]
+fn without_a_key_no_profiles_but_a_concern_about_any_pupil() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, admin, data) = school(dir.path());
+    drop(admin);
+    let office = data
+        .users
+        .iter()
+        .find(|u| u.user_group == "Office" && u.active)
+        .unwrap();
+    let mut o = sign_in_demo_user(&location, &office.email);
+    assert!(!o.me().signed_in_with_key);
+    assert!(o.my_pupils("").is_err(), "no pupil list");
+    let some_pupil = &data.pupils[data.pupils.len() - 1];
+    let found = o.find_pupil_to_record(&some_pupil.surname).unwrap();
+    let target = found
+        .iter()
+        .find(|p| p.display_name(false) == name(some_pupil))
+        .expect("any pupil can be found by name");
+    assert!(target.class.contains(level_of(some_pupil)));
+    assert!(o.open_pupil_profile(target.id).is_err());
+    let categories = o.categories_to_record().unwrap();
+    assert!(!categories.is_empty());
+    let recorded = o
+        .record_concern(&NewConcern {
+            pupil: target.id,
+            category: categories[0].id,
+            occurred_at: now() - 3600,
+            description: "Came to the office upset at lunchtime.".into(),
+            linked: vec![],
+        })
+        .unwrap();
+    assert!(!recorded.readable, "cannot read it back without a key");
+    // It is there for someone who may read it.
+    let admin = sign_in_demo_user(&location, "h.quinlan@millbrook.example");
+    let mut admin = admin;
+    let profile = admin.open_pupil_profile(target.id).unwrap();
+    assert!(profile.incidents.iter().any(|i| i.description
+        == "Came to the office upset at lunchtime."
+        && i.recorded_by == names_of(&office.forename, &office.surname)));
+}
+
+fn names_of(f: &str, s: &str) -> String {
+    format!("{f} {s}")
+}
+
+#[test]
+fn bad_concerns_are_refused_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_location, mut s, data) = school(dir.path());
+    let before = s.export().unwrap().incidents.len();
+    let id = pupil_id(&s, &name(&data.pupils[0]));
+    let category = s.categories_to_record().unwrap()[0].id;
+    let base = NewConcern {
+        pupil: id,
+        category,
+        occurred_at: now() - 60,
+        description: "Something".into(),
+        linked: vec![],
+    };
+    let blank = NewConcern {
+        description: "   ".into(),
+        ..base.clone()
+    };
+    let future = NewConcern {
+        occurred_at: now() + 86_400,
+        ..base.clone()
+    };
+    let too_long = NewConcern {
+        description: "x".repeat(keyholder::service::records::MAX_DESCRIPTION + 1),
+        ..base.clone()
+    };
+    for bad in [blank, future, too_long] {
+        assert!(s.record_concern(&bad).is_err());
+    }
+    assert_eq!(s.export().unwrap().incidents.len(), before);
+    s.record_concern(&base).unwrap();
+    assert_eq!(s.export().unwrap().incidents.len(), before + 1);
+}
+
+#[test]
+fn an_inactive_groups_member_cannot_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, mut admin, data) = school(dir.path());
+    let teachers = admin
+        .user_groups()
+        .unwrap()
+        .into_iter()
+        .find(|g| g.name == "Teachers")
+        .unwrap();
+    admin
+        .save_user_group(
+            teachers.id,
+            &teachers.name,
+            false,
+            teachers.system,
+            &teachers.categories,
+        )
+        .unwrap();
+    let teacher = data
+        .users
+        .iter()
+        .find(|u| u.user_group == "Teachers")
+        .unwrap();
+    let Err(e) = keyholder::service::sign_in(&location, &teacher.email, PASSWORD) else {
+        panic!("a member of an inactive group signed in")
+    };
+    assert!(e.to_string().contains("inactive"), "{e}");
+}
+
+#[test]
+fn a_pupil_in_two_restricted_groups_needs_both_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, mut admin, data) = school(dir.path());
+    let (email, year) = teacher_of_one_year(&data);
+    admin.set_restricted(GroupType::House, true).unwrap();
+    let houses = admin
+        .groups_tab()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.group_type == GroupType::House)
+        .unwrap();
+    let house = houses.groups[0].group.clone();
+    let teacher_id = admin
+        .users_list()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.user.email == email)
+        .unwrap()
+        .user
+        .id;
+    admin
+        .save_access_list(house.id, &BTreeSet::from([teacher_id]))
+        .unwrap();
+    drop(admin);
+    let t = sign_in_demo_user(&location, &email);
+    let expected: BTreeSet<String> = data
+        .pupils
+        .iter()
+        .filter(|p| {
+            level_of(p) == year
+                && p.groups
+                    .iter()
+                    .any(|g| g.group_type == "house" && g.name == house.name)
+        })
+        .map(name)
+        .collect();
+    let seen: BTreeSet<String> = t
+        .my_pupils("")
+        .unwrap()
+        .iter()
+        .map(|p| p.display_name(false))
+        .collect();
+    assert_eq!(seen, expected);
+    assert!(!seen.is_empty());
+}
+
+#[test]
+fn editing_needs_its_permission_and_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, mut admin, data) = school(dir.path());
+    let (email, year) = teacher_of_one_year(&data);
+    let pupil = data.pupils.iter().find(|p| level_of(p) == year).unwrap();
+    let id = pupil_id(&admin, &name(pupil));
+    let details = PupilDetails {
+        forename: "Renée".into(),
+        surname: "O'Donnell-Price".into(),
+        date_of_birth: "07/03/2019".into(),
+    };
+    // A teacher may see the pupil but not edit.
+    let mut t = sign_in_demo_user(&location, &email);
+    assert!(t.update_pupil_details(id, &details).is_err());
+    drop(t);
+    let bad = PupilDetails {
+        date_of_birth: "31/02/2019".into(),
+        ..details.clone()
+    };
+    assert!(admin.update_pupil_details(id, &bad).is_err());
+    let p = admin.update_pupil_details(id, &details).unwrap();
+    assert_eq!(p.pupil.forename, "Renée");
+    assert_eq!(p.pupil.surname, "O'Donnell-Price");
+    assert_eq!(p.pupil.date_of_birth.as_deref(), Some("2019-03-07"));
+    let entry = &admin.recent_audit("Pupil details changed", 1).unwrap()[0];
+    assert!(
+        entry.summary.contains("name and date of birth"),
+        "{}",
+        entry.summary
+    );
+    assert!(!entry.summary.contains("Renée"));
+
+    let category = admin.categories_to_record().unwrap()[0].id;
+    let recorded = admin
+        .record_concern(&NewConcern {
+            pupil: id,
+            category,
+            occurred_at: now() - 600,
+            description: "First version".into(),
+            linked: vec![],
+        })
+        .unwrap();
+    assert!(recorded.readable);
+    let p = admin.edit_incident(recorded.id, "Second version").unwrap();
+    assert!(
+        p.incidents
+            .iter()
+            .any(|i| i.description == "Second version")
+    );
+    assert_eq!(admin.recent_audit("Incident edited", 5).unwrap().len(), 1);
+}
