@@ -136,7 +136,7 @@ fn not_yours() -> Error {
 fn class_of(ids: &[PupilGroupId], by_id: &BTreeMap<PupilGroupId, PupilGroup>) -> String {
     let mut mine: Vec<&PupilGroup> = ids.iter().filter_map(|id| by_id.get(id)).collect();
     mine.retain(|g| g.group_type != GroupType::House);
-    mine.sort_by_key(|g| (std::cmp::Reverse(g.group_type), g.name.to_lowercase()));
+    mine.sort_by_key(|g| (g.group_type, g.name.to_lowercase()));
     mine.iter()
         .map(|g| g.name.as_str())
         .collect::<Vec<_>>()
@@ -567,14 +567,60 @@ impl Session {
 
 /// Accepts 2014-03-07, 07/03/2014 and 7/3/2014 (day first, as in UK schools).
 pub fn parse_date(s: &str) -> Result<String> {
+    Ok(date(s)?.format("%Y-%m-%d").to_string())
+}
+
+fn date(s: &str) -> Result<chrono::NaiveDate> {
     use chrono::NaiveDate;
     let s = s.trim();
-    let parsed = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"));
-    match parsed {
-        Ok(d) => Ok(d.format("%Y-%m-%d").to_string()),
-        Err(_) => Err(Error::Invalid(format!(
-            "\"{s}\" is not a date Keyholder understands. Type it as day/month/year, for example 07/03/2015."
-        ))),
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
+        .map_err(|_| {
+            Error::Invalid(format!(
+                "\"{s}\" is not a date Keyholder understands. Type it as day/month/year, for example 07/03/2015."
+            ))
+        })
+}
+
+/// A date as [`parse_date`] reads it and a time of day ("14:05") on this computer's clock, as
+/// unix seconds.
+pub fn parse_date_time(day: &str, time: &str) -> Result<i64> {
+    use chrono::{Local, NaiveTime, TimeZone};
+    let day = date(day)?;
+    let t = time.trim();
+    let t = NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| {
+        Error::Invalid(format!(
+            "\"{t}\" is not a time Keyholder understands. Type it as hours:minutes, for example 14:05."
+        ))
+    })?;
+    Local
+        .from_local_datetime(&day.and_time(t))
+        .earliest()
+        .map(|dt| dt.timestamp())
+        .ok_or_else(|| {
+            Error::Invalid("That time does not exist on this computer's clock (the clocks changed). Please check it.".into())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_read_day_first_and_checked() {
+        assert_eq!(parse_date("07/03/2015").unwrap(), "2015-03-07");
+        assert_eq!(parse_date("7/3/2015").unwrap(), "2015-03-07");
+        assert_eq!(parse_date(" 2015-03-07 ").unwrap(), "2015-03-07");
+        assert!(parse_date("31/02/2015").is_err());
+        assert!(parse_date("March 7th").is_err());
+    }
+
+    #[test]
+    fn date_and_time_make_one_moment() {
+        let a = parse_date_time("07/03/2015", "14:05").unwrap();
+        let b = parse_date_time("07/03/2015", "14:06").unwrap();
+        assert_eq!(b - a, 60);
+        assert!(parse_date_time("07/03/2015", "25:00").is_err());
+        assert!(parse_date_time("07/03/2015", "").is_err());
     }
 }

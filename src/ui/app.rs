@@ -476,7 +476,14 @@ impl App {
                         group: &me.group.name,
                         hide_names: self.hide_names,
                     }
-                    .view(Message::ToggleHideNames, Message::BlankScreen, Message::Lock),
+                    .view(
+                        me.permissions
+                            .has(crate::model::SystemPermission::AddNewIncident)
+                            .then_some(Message::Home(home::Message::AddIncident)),
+                        Message::ToggleHideNames,
+                        Message::BlankScreen,
+                        Message::Lock,
+                    ),
                     h.view(me, self.hide_names).map(Message::Home),
                 ]
                 .into()

@@ -2,8 +2,10 @@
 //! around it is drawn by the app (see `ui::widget::header`).
 
 use super::Action;
+use super::add_incident::{self, AddIncident};
 use super::categories::{self, CategoriesTab};
 use super::groups::{self, GroupsTab};
+use super::pupils::{self, PupilsTab};
 use super::users::{self, UsersTab};
 use crate::clock::format_local;
 use crate::model::SystemPermission;
@@ -23,6 +25,7 @@ const IDLE_CHOICES: [u32; 7] = [2, 5, 10, 15, 20, 30, 60];
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     Overview,
+    Pupils,
     Groups,
     Users,
     Categories,
@@ -33,6 +36,7 @@ impl Tab {
     pub fn label(self) -> &'static str {
         match self {
             Tab::Overview => "Overview",
+            Tab::Pupils => "Pupils",
             Tab::Groups => "Groups",
             Tab::Users => "Users",
             Tab::Categories => "Categories",
@@ -44,6 +48,7 @@ impl Tab {
     fn needs(self) -> Option<SystemPermission> {
         match self {
             Tab::Overview => None,
+            Tab::Pupils => Some(SystemPermission::ViewStudentsList),
             Tab::Groups | Tab::Users | Tab::Categories => Some(SystemPermission::ManageSystem),
             Tab::Audits => Some(SystemPermission::ViewAudits),
         }
@@ -56,6 +61,10 @@ pub enum Message {
     Groups(groups::Message),
     Users(users::Message),
     Categories(categories::Message),
+    Pupils(pupils::Message),
+    /// + Add Incident in the header bar.
+    AddIncident,
+    Concern(add_incident::Message),
     AuditSearch(String),
     IdleLock(u32),
 }
@@ -66,6 +75,9 @@ pub struct Home {
     groups: Option<GroupsTab>,
     users: Option<UsersTab>,
     categories: Option<CategoriesTab>,
+    pupils: Option<PupilsTab>,
+    /// + Add Incident, open over whichever tab is showing.
+    pub concern: Option<AddIncident>,
     audit: Vec<AuditEntry>,
     audit_search: String,
     pub idle_minutes: u32,
@@ -81,6 +93,8 @@ impl Home {
             groups: None,
             users: None,
             categories: None,
+            pupils: None,
+            concern: None,
             audit: Vec::new(),
             audit_search: String::new(),
             idle_minutes: 10,
@@ -93,9 +107,13 @@ impl Home {
 
     /// Which page is showing: the tab and, within it, the list or the open editor/profile.
     pub fn page_key(&self) -> (u8, u8) {
+        if self.concern.is_some() {
+            return (u8::MAX, 0);
+        }
         let sub = match self.tab {
             Tab::Groups => self.groups.as_ref().map_or(0, GroupsTab::page_kind),
             Tab::Users => self.users.as_ref().map_or(0, UsersTab::page_kind),
+            Tab::Pupils => self.pupils.as_ref().map_or(0, PupilsTab::page_kind),
             _ => 0,
         };
         (self.tab as u8, sub)
@@ -115,6 +133,7 @@ impl Home {
     pub fn tabs(me: &Me) -> Vec<Tab> {
         [
             Tab::Overview,
+            Tab::Pupils,
             Tab::Groups,
             Tab::Users,
             Tab::Categories,
@@ -147,6 +166,17 @@ impl Home {
                 }
                 Ok(())
             }
+            Tab::Pupils => {
+                match &mut self.pupils {
+                    Some(p) => {
+                        if p.profile.is_none() {
+                            p.reload(session);
+                        }
+                    }
+                    None => self.pupils = Some(PupilsTab::new(session)),
+                }
+                Ok(())
+            }
             Tab::Categories => {
                 match &mut self.categories {
                     Some(c) => c.reload(session),
@@ -171,6 +201,40 @@ impl Home {
         self.groups
             .as_ref()
             .is_some_and(GroupsTab::has_unsaved_changes)
+            || self
+                .pupils
+                .as_ref()
+                .is_some_and(PupilsTab::has_unsaved_changes)
+            || self
+                .concern
+                .as_ref()
+                .is_some_and(AddIncident::has_unsaved_changes)
+    }
+
+    /// The Pupils tab, once it has been opened.
+    pub fn pupils_tab(&self) -> Option<&PupilsTab> {
+        self.pupils.as_ref()
+    }
+
+    fn open_concern(
+        &mut self,
+        session: &Session,
+        pupil: Option<crate::service::records::PupilSummary>,
+    ) -> Action {
+        if self
+            .concern
+            .as_ref()
+            .is_some_and(AddIncident::has_unsaved_changes)
+        {
+            return Action::None;
+        }
+        let about_someone = pupil.is_some();
+        self.concern = Some(AddIncident::new(session, pupil));
+        if about_someone {
+            Action::Focus(add_incident::DATE)
+        } else {
+            Action::Focus(add_incident::SEARCH)
+        }
     }
 
     fn from_groups(outcome: groups::Outcome) -> Action {
@@ -225,6 +289,31 @@ impl Home {
                     return Action::Focus(id);
                 }
             }
+            Message::AddIncident => return self.open_concern(session, None),
+            Message::Concern(m) => {
+                if let Some(c) = &mut self.concern {
+                    match c.update(m, session) {
+                        add_incident::Outcome::None => {}
+                        add_incident::Outcome::Focus(id) => return Action::Focus(id),
+                        add_incident::Outcome::Closed(notice) => {
+                            self.concern = None;
+                            self.notice = notice;
+                            self.load(session);
+                        }
+                    }
+                }
+            }
+            Message::Pupils(m) => {
+                if let Some(p) = &mut self.pupils {
+                    match p.update(m, session) {
+                        pupils::Outcome::None => {}
+                        pupils::Outcome::Focus(id) => return Action::Focus(id),
+                        pupils::Outcome::AddIncident(pupil) => {
+                            return self.open_concern(session, Some(pupil));
+                        }
+                    }
+                }
+            }
             Message::Categories(m) => {
                 if let Some(c) = &mut self.categories
                     && let categories::Outcome::Focus(id) = c.update(m, session)
@@ -249,7 +338,16 @@ impl Home {
 
     /// Escape closes an open form or question on the current tab.
     pub fn escape(&mut self, session: &mut Session) -> bool {
+        if let Some(c) = &mut self.concern {
+            if let add_incident::Outcome::Closed(_) =
+                c.update(add_incident::Message::Cancel, session)
+            {
+                self.concern = None;
+            }
+            return true;
+        }
         match self.tab {
+            Tab::Pupils => self.pupils.as_mut().is_some_and(|p| p.escape(session)),
             Tab::Groups => self.groups.as_mut().is_some_and(|g| g.escape(session)),
             Tab::Users => self.users.as_mut().is_some_and(|u| u.escape(session)),
             Tab::Categories => self.categories.as_mut().is_some_and(CategoriesTab::escape),
@@ -264,7 +362,7 @@ impl Home {
                 r.push(
                     button(text(t.label()).size(theme::TEXT_BODY))
                         .padding([theme::SPACE_S, theme::SPACE_M])
-                        .style(theme::tab_button(t == self.tab))
+                        .style(theme::tab_button(t == self.tab && self.concern.is_none()))
                         .on_press(Message::Tab(t)),
                 )
             });
@@ -280,21 +378,9 @@ impl Home {
         if let Some(e) = &self.error {
             body = body.push(form::error(e.as_str()));
         }
-        let content: Element<'a, Message> = match self.tab {
-            Tab::Overview => self.overview_view(me),
-            Tab::Groups => match &self.groups {
-                Some(g) => g.view(hide_names).map(Message::Groups),
-                None => text("").into(),
-            },
-            Tab::Users => match &self.users {
-                Some(u) => u.view(hide_names).map(Message::Users),
-                None => text("").into(),
-            },
-            Tab::Categories => match &self.categories {
-                Some(c) => c.view().map(Message::Categories),
-                None => text("").into(),
-            },
-            Tab::Audits => self.audit_view(),
+        let content: Element<'a, Message> = match (&self.concern, self.tab) {
+            (Some(c), _) => c.view(hide_names).map(Message::Concern),
+            (None, tab) => self.tab_view(tab, me, hide_names),
         };
         body = body.push(content);
         let page = scrollable(
@@ -309,6 +395,29 @@ impl Home {
             page
         ]
         .into()
+    }
+
+    fn tab_view<'a>(&'a self, tab: Tab, me: &'a Me, hide_names: bool) -> Element<'a, Message> {
+        match tab {
+            Tab::Overview => self.overview_view(me),
+            Tab::Pupils => match &self.pupils {
+                Some(p) => p.view(me, hide_names).map(Message::Pupils),
+                None => text("").into(),
+            },
+            Tab::Groups => match &self.groups {
+                Some(g) => g.view(hide_names).map(Message::Groups),
+                None => text("").into(),
+            },
+            Tab::Users => match &self.users {
+                Some(u) => u.view(hide_names).map(Message::Users),
+                None => text("").into(),
+            },
+            Tab::Categories => match &self.categories {
+                Some(c) => c.view().map(Message::Categories),
+                None => text("").into(),
+            },
+            Tab::Audits => self.audit_view(),
+        }
     }
 
     fn overview_view<'a>(&'a self, me: &'a Me) -> Element<'a, Message> {

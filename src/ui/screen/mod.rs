@@ -2,11 +2,14 @@
 //! the app to carry out, and `view`.
 
 pub mod access_report;
+pub mod add_incident;
 pub mod categories;
 pub mod class_editor;
 pub mod enrol;
 pub mod groups;
 pub mod home;
+pub mod pupil_profile;
+pub mod pupils;
 pub mod recover;
 pub mod recovery_code;
 pub mod redeem;

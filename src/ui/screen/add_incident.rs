@@ -1,0 +1,376 @@
+//! Add Incident (the "+ Add Incident" button in the header): record a concern about any pupil.
+//! Finding the pupil is never blocked by class restrictions, and shows only name and class. What
+//! was typed is never thrown away silently: leaving with unsaved text asks first.
+
+use crate::model::PupilId;
+use crate::service::Session;
+use crate::service::records::{CategoryChoice, NewConcern, PupilSummary, parse_date_time};
+use crate::ui::theme;
+use crate::ui::widget::form::{self, BOLD, Field};
+use iced::widget::{button, column, container, pick_list, row, text, text_editor};
+use iced::{Element, Fill, Length};
+
+pub const SEARCH: &str = "concern-search";
+pub const LINK_SEARCH: &str = "concern-link-search";
+pub const DATE: &str = "concern-date";
+pub const TIME: &str = "concern-time";
+/// How many matches are listed under a search box.
+const SHOWN_MATCHES: usize = 8;
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Search(String),
+    Choose(PupilId),
+    /// Enter in the search box: the only match, if there is exactly one.
+    ChooseFirst,
+    ChangePupil,
+    Category(CategoryChoice),
+    Date(String),
+    Time(String),
+    Description(text_editor::Action),
+    LinkSearch(String),
+    Link(PupilId),
+    Unlink(PupilId),
+    Save,
+    Cancel,
+    /// Answer to "Discard this concern?".
+    Discard(bool),
+}
+
+pub enum Outcome {
+    None,
+    Focus(&'static str),
+    /// Closed: saved (with what to tell the user) or cancelled.
+    Closed(Option<String>),
+}
+
+pub struct AddIncident {
+    search: String,
+    matches: Vec<PupilSummary>,
+    pub pupil: Option<PupilSummary>,
+    categories: Vec<CategoryChoice>,
+    category: Option<CategoryChoice>,
+    date: String,
+    time: String,
+    description: text_editor::Content,
+    link_search: String,
+    link_matches: Vec<PupilSummary>,
+    linked: Vec<PupilSummary>,
+    asking_to_discard: bool,
+    pub error: Option<String>,
+}
+
+impl AddIncident {
+    /// A blank form, or one about `pupil` (from a profile), dated now.
+    pub fn new(session: &Session, pupil: Option<PupilSummary>) -> AddIncident {
+        let now = chrono::Local::now();
+        let (categories, error) = match session.categories_to_record() {
+            Ok(c) if c.is_empty() => (
+                c,
+                Some("Your user group cannot record under any category yet. Ask your Keyholder administrator.".into()),
+            ),
+            Ok(c) => (c, None),
+            Err(e) => (Vec::new(), Some(e.to_string())),
+        };
+        AddIncident {
+            search: String::new(),
+            matches: Vec::new(),
+            pupil,
+            category: (categories.len() == 1).then(|| categories[0].clone()),
+            categories,
+            date: now.format("%d/%m/%Y").to_string(),
+            time: now.format("%H:%M").to_string(),
+            description: text_editor::Content::new(),
+            link_search: String::new(),
+            link_matches: Vec::new(),
+            linked: Vec::new(),
+            asking_to_discard: false,
+            error,
+        }
+    }
+
+    /// Whether closing now would lose something the user typed or chose.
+    pub fn has_unsaved_changes(&self) -> bool {
+        !self.description.text().trim().is_empty()
+            || !self.linked.is_empty()
+            || !self.search.trim().is_empty()
+    }
+
+    pub fn update(&mut self, message: Message, session: &mut Session) -> Outcome {
+        match message {
+            Message::Search(s) => {
+                self.matches = self.find(session, &s);
+                self.search = s;
+            }
+            Message::Choose(id) => {
+                if let Some(p) = self.matches.iter().find(|p| p.id == id) {
+                    self.pupil = Some(p.clone());
+                    self.linked.retain(|l| l.id != id);
+                    self.error = None;
+                }
+            }
+            Message::ChooseFirst => {
+                if let [only] = self.matches.as_slice() {
+                    let id = only.id;
+                    return self.update(Message::Choose(id), session);
+                }
+            }
+            Message::ChangePupil => {
+                self.pupil = None;
+                return Outcome::Focus(SEARCH);
+            }
+            Message::Category(c) => self.category = Some(c),
+            Message::Date(d) => self.date = d,
+            Message::Time(t) => self.time = t,
+            Message::Description(action) => self.description.perform(action),
+            Message::LinkSearch(s) => {
+                self.link_matches = self.find(session, &s);
+                self.link_search = s;
+            }
+            Message::Link(id) => {
+                if let Some(p) = self.link_matches.iter().find(|p| p.id == id)
+                    && !self.linked.iter().any(|l| l.id == id)
+                    && self.pupil.as_ref().is_none_or(|main| main.id != id)
+                {
+                    self.linked.push(p.clone());
+                }
+                self.link_search.clear();
+                self.link_matches.clear();
+            }
+            Message::Unlink(id) => self.linked.retain(|l| l.id != id),
+            Message::Save => return self.save(session),
+            Message::Cancel => {
+                if self.has_unsaved_changes() {
+                    self.asking_to_discard = true;
+                } else {
+                    return Outcome::Closed(None);
+                }
+            }
+            Message::Discard(true) => return Outcome::Closed(None),
+            Message::Discard(false) => self.asking_to_discard = false,
+        }
+        Outcome::None
+    }
+
+    fn find(&mut self, session: &Session, search: &str) -> Vec<PupilSummary> {
+        match session.find_pupil_to_record(search) {
+            Ok(found) => found,
+            Err(e) => {
+                self.error = Some(e.to_string());
+                Vec::new()
+            }
+        }
+    }
+
+    fn save(&mut self, session: &mut Session) -> Outcome {
+        let Some(pupil) = &self.pupil else {
+            self.error = Some("Choose the pupil the concern is about.".into());
+            return Outcome::Focus(SEARCH);
+        };
+        let Some(category) = &self.category else {
+            self.error = Some("Choose a category.".into());
+            return Outcome::None;
+        };
+        let occurred_at = match parse_date_time(&self.date, &self.time) {
+            Ok(t) => t,
+            Err(e) => {
+                self.error = Some(e.to_string());
+                return Outcome::Focus(DATE);
+            }
+        };
+        let concern = NewConcern {
+            pupil: pupil.id,
+            category: category.id,
+            occurred_at,
+            description: self.description.text(),
+            linked: self.linked.iter().map(|l| l.id).collect(),
+        };
+        match session.record_concern(&concern) {
+            Ok(r) if r.readable => Outcome::Closed(Some(format!(
+                "Your concern about {} has been recorded.",
+                pupil.display_name(false)
+            ))),
+            Ok(_) => Outcome::Closed(Some(format!(
+                "Thank you: your concern about {} has been recorded and is with the staff who look after {} records. Your user group cannot read incidents in this category, so you will not see it on the pupil's profile; that is expected.",
+                pupil.display_name(false),
+                category.label
+            ))),
+            Err(e) => {
+                self.error = Some(e.to_string());
+                Outcome::None
+            }
+        }
+    }
+
+    pub fn view(&self, hide_names: bool) -> Element<'_, Message> {
+        let mut c = column![
+            form::section_title("Add Incident"),
+            text("Record a concern about any pupil. You will see only their name and class here, whatever your access to their records.")
+                .size(theme::TEXT_BODY)
+                .color(theme::MUTED),
+        ]
+        .spacing(theme::SPACE_M);
+        if let Some(e) = &self.error {
+            c = c.push(form::error(e.as_str()));
+        }
+        if self.asking_to_discard {
+            c = c.push(
+                container(
+                    column![
+                        text("Discard this concern? What you have typed will be lost.")
+                            .size(theme::TEXT_BODY),
+                        row![
+                            form::secondary("Keep writing", Some(Message::Discard(false))),
+                            button(text("Discard").size(theme::TEXT_BODY))
+                                .padding([theme::SPACE_S + 2.0, theme::SPACE_M + 4.0])
+                                .style(theme::danger_button)
+                                .on_press(Message::Discard(true)),
+                        ]
+                        .spacing(theme::SPACE_S),
+                    ]
+                    .spacing(theme::SPACE_M),
+                )
+                .padding(theme::SPACE_M)
+                .width(Fill)
+                .style(theme::warning_banner),
+            );
+        }
+        let pupil: Element<'_, Message> = match &self.pupil {
+            Some(p) => row![
+                text(format!("{} ({})", p.display_name(hide_names), p.class))
+                    .size(theme::TEXT_BODY)
+                    .font(BOLD)
+                    .width(Fill),
+                form::link("Change pupil", Message::ChangePupil),
+            ]
+            .align_y(iced::Center)
+            .into(),
+            None => column![
+                Field::new("Pupil", SEARCH, &self.search, Message::Search)
+                    .placeholder("Type part of the pupil's name, then click them")
+                    .on_submit(Message::ChooseFirst)
+                    .view(),
+                matches(&self.matches, &self.search, hide_names, Message::Choose),
+            ]
+            .spacing(theme::SPACE_XS)
+            .into(),
+        };
+        let category = column![
+            text("Category").size(theme::TEXT_SMALL).font(BOLD),
+            pick_list(
+                self.categories.clone(),
+                self.category.clone(),
+                Message::Category
+            )
+            .placeholder("Choose a category")
+            .padding(theme::SPACE_S + 2.0)
+            .width(Fill),
+        ]
+        .spacing(theme::SPACE_XS);
+        let when = row![
+            Field::new("Date", DATE, &self.date, Message::Date)
+                .placeholder("dd/mm/yyyy")
+                .on_submit(Message::Save)
+                .view(),
+            Field::new("Time", TIME, &self.time, Message::Time)
+                .placeholder("hh:mm")
+                .on_submit(Message::Save)
+                .view(),
+        ]
+        .spacing(theme::SPACE_M);
+        let description = column![
+            text("What happened").size(theme::TEXT_SMALL).font(BOLD),
+            text_editor(&self.description)
+                .placeholder("Describe what you saw or were told, in the words used where you can.")
+                .on_action(Message::Description)
+                .height(Length::Fixed(180.0))
+                .padding(theme::SPACE_S + 2.0),
+        ]
+        .spacing(theme::SPACE_XS);
+        let mut linked = column![
+            text("Other pupils involved (optional)")
+                .size(theme::TEXT_SMALL)
+                .font(BOLD)
+        ]
+        .spacing(theme::SPACE_XS);
+        for l in &self.linked {
+            linked = linked.push(
+                row![
+                    text(format!("{} ({})", l.display_name(hide_names), l.class))
+                        .size(theme::TEXT_BODY)
+                        .width(Fill),
+                    form::link("Remove", Message::Unlink(l.id)),
+                ]
+                .align_y(iced::Center),
+            );
+        }
+        linked = linked.push(
+            iced::widget::text_input("Type part of a name to add a pupil", &self.link_search)
+                .id(LINK_SEARCH)
+                .on_input(Message::LinkSearch)
+                .padding(theme::SPACE_S + 2.0)
+                .style(theme::input),
+        );
+        linked = linked.push(matches(
+            &self.link_matches,
+            &self.link_search,
+            hide_names,
+            Message::Link,
+        ));
+        c = c.push(
+            container(column![pupil, category, when, description, linked].spacing(theme::SPACE_L))
+                .padding(theme::SPACE_L)
+                .width(Fill)
+                .style(theme::card),
+        );
+        c.push(form::actions(
+            vec![form::secondary("Cancel", Some(Message::Cancel))],
+            form::primary("Save incident", Some(Message::Save)),
+        ))
+        .into()
+    }
+}
+
+/// The first matches of a name search, each a button choosing that pupil.
+fn matches<'a>(
+    found: &'a [PupilSummary],
+    search: &str,
+    hide_names: bool,
+    on_choose: fn(PupilId) -> Message,
+) -> Element<'a, Message> {
+    if search.trim().is_empty() {
+        return column![].into();
+    }
+    if found.is_empty() {
+        return text("No pupil on roll has a name like that.")
+            .size(theme::TEXT_SMALL)
+            .color(theme::MUTED)
+            .into();
+    }
+    let mut c = found
+        .iter()
+        .take(SHOWN_MATCHES)
+        .fold(column![].spacing(2.0), |c, p| {
+            c.push(
+                button(
+                    text(format!("{} ({})", p.display_name(hide_names), p.class))
+                        .size(theme::TEXT_BODY),
+                )
+                .width(Fill)
+                .padding([theme::SPACE_XS, theme::SPACE_S])
+                .style(theme::link_row)
+                .on_press(on_choose(p.id)),
+            )
+        });
+    if found.len() > SHOWN_MATCHES {
+        c = c.push(
+            text(format!(
+                "{} more: type more of the name.",
+                found.len() - SHOWN_MATCHES
+            ))
+            .size(theme::TEXT_SMALL)
+            .color(theme::MUTED),
+        );
+    }
+    c.into()
+}

@@ -1,0 +1,409 @@
+//! A pupil's profile: details, groups, what they are monitored for and the incidents the user may
+//! read, newest first. Editing details and incidents appears only for those allowed to.
+
+use super::access_report::{self, AccessReport};
+use crate::clock::format_local;
+use crate::model::{IncidentId, PupilId, SystemPermission};
+use crate::service::records::{PupilDetails, PupilProfile, PupilSummary};
+use crate::service::{Me, Session};
+use crate::ui::theme;
+use crate::ui::widget::form::{self, BOLD, Field};
+use iced::widget::{column, container, row, text, text_editor};
+use iced::{Element, Fill, Length};
+
+pub const FORENAME: &str = "pupil-forename";
+pub const SURNAME: &str = "pupil-surname";
+pub const DOB: &str = "pupil-dob";
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Back,
+    EditDetails,
+    Forename(String),
+    Surname(String),
+    DateOfBirth(String),
+    SaveDetails,
+    EditIncident(IncidentId),
+    IncidentText(text_editor::Action),
+    SaveIncident,
+    CancelEdit,
+    AddIncident,
+    WhoCanSee,
+    Report(access_report::Message),
+}
+
+pub enum Outcome {
+    None,
+    Focus(&'static str),
+    Close,
+    /// Open + Add Incident about this pupil.
+    AddIncident(PupilSummary),
+}
+
+pub struct ProfilePage {
+    pub profile: PupilProfile,
+    class: String,
+    details: Option<PupilDetails>,
+    incident: Option<(IncidentId, text_editor::Content)>,
+    report: Option<AccessReport>,
+    pub error: Option<String>,
+    pub notice: Option<String>,
+}
+
+impl ProfilePage {
+    /// Opens the profile (which records the view in the audit).
+    pub fn open(
+        session: &mut Session,
+        pupil: &PupilSummary,
+    ) -> crate::service::Result<ProfilePage> {
+        let profile = session.open_pupil_profile(pupil.id)?;
+        Ok(ProfilePage {
+            profile,
+            class: pupil.class.clone(),
+            details: None,
+            incident: None,
+            report: None,
+            error: None,
+            notice: None,
+        })
+    }
+
+    pub fn id(&self) -> PupilId {
+        self.profile.pupil.id
+    }
+
+    /// Whether leaving would lose an edit in progress.
+    pub fn has_unsaved_changes(&self) -> bool {
+        let p = &self.profile.pupil;
+        self.details.as_ref().is_some_and(|d| {
+            d.forename != p.forename
+                || d.surname != p.surname
+                || d.date_of_birth != p.date_of_birth.clone().unwrap_or_default()
+        }) || self.incident.as_ref().is_some_and(|(id, content)| {
+            self.profile
+                .incidents
+                .iter()
+                .find(|i| i.id == *id)
+                .is_none_or(|i| i.description != content.text().trim_end())
+        })
+    }
+
+    pub fn update(&mut self, message: Message, session: &mut Session) -> Outcome {
+        self.notice = None;
+        match message {
+            Message::Report(m) => {
+                if let Some(r) = &mut self.report
+                    && let access_report::Outcome::Close = r.update(m, session)
+                {
+                    self.report = None;
+                }
+            }
+            Message::WhoCanSee => {
+                match AccessReport::for_pupil(session, self.id(), "← Back to the profile") {
+                    Ok(r) => self.report = Some(r),
+                    Err(e) => self.error = Some(e.to_string()),
+                }
+            }
+            Message::Back => {
+                if self.has_unsaved_changes() {
+                    self.error = Some("Save or cancel your changes first.".into());
+                } else {
+                    return Outcome::Close;
+                }
+            }
+            Message::AddIncident => {
+                return Outcome::AddIncident(PupilSummary {
+                    id: self.id(),
+                    forename: self.profile.pupil.forename.clone(),
+                    surname: self.profile.pupil.surname.clone(),
+                    class: self.class.clone(),
+                });
+            }
+            Message::EditDetails => {
+                let p = &self.profile.pupil;
+                self.details = Some(PupilDetails {
+                    forename: p.forename.clone(),
+                    surname: p.surname.clone(),
+                    date_of_birth: p.date_of_birth.clone().unwrap_or_default(),
+                });
+                return Outcome::Focus(FORENAME);
+            }
+            Message::Forename(v) => {
+                if let Some(d) = &mut self.details {
+                    d.forename = v;
+                }
+            }
+            Message::Surname(v) => {
+                if let Some(d) = &mut self.details {
+                    d.surname = v;
+                }
+            }
+            Message::DateOfBirth(v) => {
+                if let Some(d) = &mut self.details {
+                    d.date_of_birth = v;
+                }
+            }
+            Message::SaveDetails => {
+                if let Some(d) = &self.details {
+                    match session.update_pupil_details(self.id(), d) {
+                        Ok(p) => {
+                            self.profile = p;
+                            self.details = None;
+                            self.error = None;
+                            self.notice = Some("Details saved.".into());
+                        }
+                        Err(e) => self.error = Some(e.to_string()),
+                    }
+                }
+            }
+            Message::EditIncident(id) => {
+                if let Some(i) = self.profile.incidents.iter().find(|i| i.id == id) {
+                    self.incident = Some((id, text_editor::Content::with_text(&i.description)));
+                }
+            }
+            Message::IncidentText(action) => {
+                if let Some((_, content)) = &mut self.incident {
+                    content.perform(action);
+                }
+            }
+            Message::SaveIncident => {
+                if let Some((id, content)) = &self.incident {
+                    match session.edit_incident(*id, &content.text()) {
+                        Ok(p) => {
+                            self.profile = p;
+                            self.incident = None;
+                            self.error = None;
+                            self.notice = Some("Incident saved.".into());
+                        }
+                        Err(e) => self.error = Some(e.to_string()),
+                    }
+                }
+            }
+            Message::CancelEdit => {
+                self.details = None;
+                self.incident = None;
+                self.error = None;
+            }
+        }
+        Outcome::None
+    }
+
+    /// Escape: closes the report, then an edit, then the profile.
+    pub fn escape(&mut self, session: &mut Session) -> Outcome {
+        if self.report.is_some() {
+            return self.update(Message::Report(access_report::Message::Back), session);
+        }
+        if self.details.is_some() || self.incident.is_some() {
+            return self.update(Message::CancelEdit, session);
+        }
+        self.update(Message::Back, session)
+    }
+
+    pub fn view<'a>(&'a self, me: &Me, hide_names: bool) -> Element<'a, Message> {
+        if let Some(r) = &self.report {
+            return r.view(hide_names).map(Message::Report);
+        }
+        let p = &self.profile;
+        let name = p.pupil.display_name(hide_names);
+        let mut actions =
+            row![form::secondary("Back to pupils", Some(Message::Back))].spacing(theme::SPACE_S);
+        if p.can_record {
+            actions = actions.push(form::secondary(
+                "+ Add Incident for this pupil",
+                Some(Message::AddIncident),
+            ));
+        }
+        if me.permissions.has(SystemPermission::ManageSystem) {
+            actions = actions.push(form::secondary(
+                "Who can see this pupil?",
+                Some(Message::WhoCanSee),
+            ));
+        }
+        let mut c = column![
+            actions,
+            column![
+                text(name).size(theme::TEXT_TITLE).font(BOLD),
+                text(self.class.as_str())
+                    .size(theme::TEXT_BODY)
+                    .color(theme::MUTED),
+            ]
+            .spacing(theme::SPACE_XS),
+        ]
+        .spacing(theme::SPACE_M);
+        if let Some(n) = &self.notice {
+            c = c.push(form::success(n.as_str()));
+        }
+        if let Some(e) = &self.error {
+            c = c.push(form::error(e.as_str()));
+        }
+        c = c.push(self.details_card(hide_names));
+        c = c.push(self.incidents_card(hide_names));
+        c.into()
+    }
+
+    fn details_card(&self, hide_names: bool) -> Element<'_, Message> {
+        let p = &self.profile;
+        let line = |label: &'static str, value: String| {
+            row![
+                text(label)
+                    .size(theme::TEXT_SMALL)
+                    .font(BOLD)
+                    .color(theme::MUTED)
+                    .width(Length::Fixed(160.0)),
+                text(value).size(theme::TEXT_BODY).width(Fill),
+            ]
+            .spacing(theme::SPACE_M)
+        };
+        let mut c =
+            column![text("Details").size(theme::TEXT_HEADING).font(BOLD)].spacing(theme::SPACE_S);
+        match &self.details {
+            Some(d) => {
+                c = c.push(
+                    row![
+                        Field::new("Forename", FORENAME, &d.forename, Message::Forename).view(),
+                        Field::new("Surname", SURNAME, &d.surname, Message::Surname).view(),
+                        Field::new("Date of birth", DOB, &d.date_of_birth, Message::DateOfBirth)
+                            .placeholder("dd/mm/yyyy")
+                            .on_submit(Message::SaveDetails)
+                            .view(),
+                    ]
+                    .spacing(theme::SPACE_M),
+                );
+                c = c.push(form::actions(
+                    vec![form::secondary("Cancel", Some(Message::CancelEdit))],
+                    form::primary("Save details", Some(Message::SaveDetails)),
+                ));
+            }
+            None => {
+                let dob = match (&p.pupil.date_of_birth, hide_names) {
+                    (_, true) => "hidden".to_string(),
+                    (Some(d), false) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                        .map_or_else(|_| d.clone(), |d| d.format("%-d %B %Y").to_string()),
+                    (None, false) => "not recorded".to_string(),
+                };
+                c = c
+                    .push(line("Date of birth", dob))
+                    .push(line(
+                        "MIS ID",
+                        p.pupil.mis_id.clone().unwrap_or_else(|| "none".into()),
+                    ))
+                    .push(line(
+                        "UPN",
+                        p.pupil.upn.clone().unwrap_or_else(|| "none".into()),
+                    ))
+                    .push(line(
+                        "Groups",
+                        if p.groups.is_empty() {
+                            "none".into()
+                        } else {
+                            p.groups.join(", ")
+                        },
+                    ))
+                    .push(line(
+                        "Monitored for",
+                        if p.monitored.is_empty() {
+                            "no category you can see".into()
+                        } else {
+                            p.monitored.join(", ")
+                        },
+                    ));
+                if p.can_edit_details {
+                    c = c.push(form::link("Edit details", Message::EditDetails));
+                }
+            }
+        }
+        container(c)
+            .padding(theme::SPACE_L)
+            .width(Fill)
+            .style(theme::card)
+            .into()
+    }
+
+    fn incidents_card(&self, hide_names: bool) -> Element<'_, Message> {
+        let p = &self.profile;
+        let mut c = column![
+            text("Incidents").size(theme::TEXT_HEADING).font(BOLD),
+            text("Newest first. Only the categories your user group may read are shown.")
+                .size(theme::TEXT_SMALL)
+                .color(theme::MUTED),
+        ]
+        .spacing(theme::SPACE_S);
+        if p.incidents.is_empty() {
+            c = c.push(text("None to show.").size(theme::TEXT_BODY));
+        }
+        for i in &p.incidents {
+            let mut entry = column![
+                row![
+                    text(i.category_label.as_str())
+                        .size(theme::TEXT_BODY)
+                        .font(BOLD)
+                        .width(Fill),
+                    text(format_local(i.occurred_at))
+                        .size(theme::TEXT_SMALL)
+                        .color(theme::MUTED),
+                ]
+                .align_y(iced::Center),
+            ]
+            .spacing(theme::SPACE_XS);
+            match &self.incident {
+                Some((id, content)) if *id == i.id => {
+                    entry = entry.push(
+                        text_editor(content)
+                            .on_action(Message::IncidentText)
+                            .height(Length::Fixed(140.0))
+                            .padding(theme::SPACE_S),
+                    );
+                    entry = entry.push(form::actions(
+                        vec![form::secondary("Cancel", Some(Message::CancelEdit))],
+                        form::primary("Save incident", Some(Message::SaveIncident)),
+                    ));
+                }
+                _ => {
+                    entry = entry.push(text(i.description.as_str()).size(theme::TEXT_BODY));
+                }
+            }
+            let mut footer = format!(
+                "Recorded by {} on {}",
+                i.recorded_by,
+                format_local(i.recorded_at)
+            );
+            if !i.linked.is_empty() || i.linked_hidden > 0 {
+                let mut names: Vec<String> = i
+                    .linked
+                    .iter()
+                    .map(|l| l.display_name(hide_names))
+                    .collect();
+                if i.linked_hidden > 0 {
+                    names.push(crate::model::names::count(
+                        i.linked_hidden,
+                        "pupil you cannot see",
+                        "pupils you cannot see",
+                    ));
+                }
+                footer.push_str(&format!(". Also involved: {}", names.join(", ")));
+            }
+            let mut foot = row![
+                text(footer)
+                    .size(theme::TEXT_SMALL)
+                    .color(theme::MUTED)
+                    .width(Fill)
+            ]
+            .align_y(iced::Center);
+            if p.can_edit_incidents && self.incident.is_none() {
+                foot = foot.push(form::link("Edit", Message::EditIncident(i.id)));
+            }
+            entry = entry.push(foot);
+            c = c.push(
+                container(entry)
+                    .padding(theme::SPACE_M)
+                    .width(Fill)
+                    .style(theme::card),
+            );
+        }
+        container(c)
+            .padding(theme::SPACE_L)
+            .width(Fill)
+            .style(theme::card)
+            .into()
+    }
+}

@@ -1,0 +1,295 @@
+//! Pupils: the pupils the signed-in user may see, reached through the class structure (Academic
+//! Levels, Registration Forms, Houses) or by name. Pupils they may not see are not shown and not
+//! counted. Clicking a pupil opens their profile.
+
+use super::pupil_profile::{self, ProfilePage};
+use crate::model::{GroupType, PupilGroupId};
+use crate::service::records::{ClassGroup, PupilSummary};
+use crate::service::{Me, Session};
+use crate::ui::theme;
+use crate::ui::widget::form::{self, BOLD};
+use crate::ui::widget::virtual_list::{self, Scroll};
+use iced::widget::{button, column, container, row, scrollable, text, text_input};
+use iced::{Element, Fill, Length};
+
+pub const SEARCH: &str = "pupils-search";
+const LIST: &str = "pupils-list";
+const ROW_HEIGHT: f32 = 36.0;
+/// The class structure in the order staff think of it.
+const TYPES: [GroupType; 3] = [
+    GroupType::AcademicLevel,
+    GroupType::RegistrationForm,
+    GroupType::House,
+];
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Search(String),
+    Type(GroupType),
+    Group(PupilGroupId),
+    Scrolled(Scroll),
+    Open(usize),
+    Profile(pupil_profile::Message),
+}
+
+pub enum Outcome {
+    None,
+    Focus(&'static str),
+    AddIncident(PupilSummary),
+}
+
+pub struct PupilsTab {
+    search: String,
+    group_type: GroupType,
+    groups: Vec<ClassGroup>,
+    group: Option<PupilGroupId>,
+    /// What the list shows: search results, or the chosen group's pupils.
+    shown: Vec<PupilSummary>,
+    scroll: Scroll,
+    pub profile: Option<ProfilePage>,
+    pub error: Option<String>,
+}
+
+impl PupilsTab {
+    pub fn new(session: &Session) -> PupilsTab {
+        let mut t = PupilsTab {
+            search: String::new(),
+            group_type: GroupType::AcademicLevel,
+            groups: Vec::new(),
+            group: None,
+            shown: Vec::new(),
+            scroll: Scroll::default(),
+            profile: None,
+            error: None,
+        };
+        t.reload(session);
+        t
+    }
+
+    pub fn reload(&mut self, session: &Session) {
+        self.error = None;
+        match session.class_structure(self.group_type) {
+            Ok(g) => self.groups = g,
+            Err(e) => {
+                self.groups.clear();
+                self.error = Some(e.to_string());
+            }
+        }
+        if self
+            .group
+            .is_none_or(|id| !self.groups.iter().any(|g| g.group.id == id))
+        {
+            self.group = self.groups.first().map(|g| g.group.id);
+        }
+        self.refresh_shown(session);
+    }
+
+    fn refresh_shown(&mut self, session: &Session) {
+        self.scroll = Scroll::default();
+        if self.search.trim().is_empty() {
+            self.shown = self
+                .groups
+                .iter()
+                .find(|g| Some(g.group.id) == self.group)
+                .map(|g| g.pupils.clone())
+                .unwrap_or_default();
+        } else {
+            match session.my_pupils(&self.search) {
+                Ok(found) => self.shown = found,
+                Err(e) => self.error = Some(e.to_string()),
+            }
+        }
+    }
+
+    pub fn page_kind(&self) -> u8 {
+        u8::from(self.profile.is_some())
+    }
+
+    pub fn has_unsaved_changes(&self) -> bool {
+        self.profile
+            .as_ref()
+            .is_some_and(ProfilePage::has_unsaved_changes)
+    }
+
+    fn after_profile(&mut self, o: pupil_profile::Outcome, session: &Session) -> Outcome {
+        match o {
+            pupil_profile::Outcome::None => Outcome::None,
+            pupil_profile::Outcome::Focus(id) => Outcome::Focus(id),
+            pupil_profile::Outcome::Close => {
+                self.profile = None;
+                self.reload(session);
+                Outcome::Focus(SEARCH)
+            }
+            pupil_profile::Outcome::AddIncident(p) => Outcome::AddIncident(p),
+        }
+    }
+
+    pub fn update(&mut self, message: Message, session: &mut Session) -> Outcome {
+        match message {
+            Message::Profile(m) => {
+                if let Some(p) = &mut self.profile {
+                    let o = p.update(m, session);
+                    return self.after_profile(o, session);
+                }
+            }
+            Message::Search(s) => {
+                self.search = s;
+                self.refresh_shown(session);
+            }
+            Message::Type(t) => {
+                self.group_type = t;
+                self.group = None;
+                self.search.clear();
+                self.reload(session);
+            }
+            Message::Group(id) => {
+                self.group = Some(id);
+                self.search.clear();
+                self.refresh_shown(session);
+            }
+            Message::Scrolled(s) => self.scroll = s,
+            Message::Open(i) => {
+                if let Some(p) = self.shown.get(i).cloned() {
+                    match ProfilePage::open(session, &p) {
+                        Ok(page) => {
+                            self.profile = Some(page);
+                            self.error = None;
+                        }
+                        Err(e) => self.error = Some(e.to_string()),
+                    }
+                }
+            }
+        }
+        Outcome::None
+    }
+
+    pub fn escape(&mut self, session: &mut Session) -> bool {
+        match &mut self.profile {
+            Some(p) => {
+                let o = p.escape(session);
+                self.after_profile(o, session);
+                true
+            }
+            None if !self.search.is_empty() => {
+                self.search.clear();
+                self.refresh_shown(session);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The names in the list, for tests.
+    pub fn shown_names(&self) -> Vec<String> {
+        self.shown.iter().map(|p| p.display_name(false)).collect()
+    }
+
+    pub fn view<'a>(&'a self, me: &Me, hide_names: bool) -> Element<'a, Message> {
+        if let Some(p) = &self.profile {
+            return p.view(me, hide_names).map(Message::Profile);
+        }
+        let mut c = column![
+            form::section_title("Pupils"),
+            text("The pupils you may see. Click a name to open the profile.")
+                .size(theme::TEXT_BODY)
+                .color(theme::MUTED),
+            text_input("Search by name", &self.search)
+                .id(SEARCH)
+                .on_input(Message::Search)
+                .padding(theme::SPACE_S + 2.0)
+                .style(theme::input),
+        ]
+        .spacing(theme::SPACE_M);
+        if let Some(e) = &self.error {
+            c = c.push(form::error(e.as_str()));
+        }
+        let types = TYPES.iter().fold(row![].spacing(theme::SPACE_XS), |r, t| {
+            r.push(
+                button(text(t.plural()).size(theme::TEXT_BODY))
+                    .padding([theme::SPACE_XS + 2.0, theme::SPACE_M])
+                    .style(theme::tab_button(
+                        *t == self.group_type && self.search.is_empty(),
+                    ))
+                    .on_press(Message::Type(*t)),
+            )
+        });
+        c = c.push(types);
+        let groups = self.groups.iter().fold(column![].spacing(2.0), |col, g| {
+            let chosen = Some(g.group.id) == self.group && self.search.is_empty();
+            col.push(
+                button(
+                    row![
+                        text(g.group.name.as_str())
+                            .size(theme::TEXT_BODY)
+                            .width(Fill),
+                        text(g.pupils.len().to_string())
+                            .size(theme::TEXT_SMALL)
+                            .color(theme::MUTED),
+                    ]
+                    .spacing(theme::SPACE_S),
+                )
+                .width(Fill)
+                .padding([theme::SPACE_S, theme::SPACE_M])
+                .style(theme::tab_button(chosen))
+                .on_press(Message::Group(g.group.id)),
+            )
+        });
+        let heading = if !self.search.trim().is_empty() {
+            format!("{} matching \"{}\"", self.shown.len(), self.search.trim())
+        } else {
+            match self.groups.iter().find(|g| Some(g.group.id) == self.group) {
+                Some(g) => format!("{} ({})", g.group.name, g.pupils.len()),
+                None => format!("You cannot see any pupils by {}.", self.group_type.label()),
+            }
+        };
+        let list = virtual_list::view(
+            LIST,
+            self.shown.len(),
+            ROW_HEIGHT,
+            self.scroll,
+            |i| {
+                let p = &self.shown[i];
+                button(
+                    row![
+                        text(p.display_name(hide_names))
+                            .size(theme::TEXT_BODY)
+                            .width(Length::FillPortion(3)),
+                        text(p.class.as_str())
+                            .size(theme::TEXT_SMALL)
+                            .color(theme::MUTED)
+                            .width(Length::FillPortion(2)),
+                    ]
+                    .height(Fill)
+                    .align_y(iced::Center),
+                )
+                .width(Fill)
+                .height(Fill)
+                .padding([0.0, theme::SPACE_S])
+                .style(theme::link_row)
+                .on_press(Message::Open(i))
+                .into()
+            },
+            |v| Message::Scrolled(Scroll::from_viewport(&v)),
+        );
+        c.push(
+            row![
+                container(scrollable(groups).height(Length::Fixed(ROW_HEIGHT * 14.0)))
+                    .padding(theme::SPACE_S)
+                    .width(Length::Fixed(280.0))
+                    .style(theme::card),
+                container(
+                    column![
+                        text(heading).size(theme::TEXT_BODY).font(BOLD),
+                        container(list).height(Length::Fixed(ROW_HEIGHT * 13.0)),
+                    ]
+                    .spacing(theme::SPACE_S)
+                )
+                .padding(theme::SPACE_M)
+                .width(Fill)
+                .style(theme::card),
+            ]
+            .spacing(theme::SPACE_M),
+        )
+        .into()
+    }
+}
