@@ -4,6 +4,7 @@
 pub mod access;
 pub mod error;
 pub mod groups;
+pub mod health;
 pub mod records;
 pub mod recovery;
 pub mod school_data;

@@ -1,8 +1,10 @@
 //! SQL for each part of the school, as plain functions over a connection (or a transaction, which
 //! derefs to one). Writes are only called from inside [`super::Vault::write`].
 
+pub mod backups;
 pub mod categories;
 pub mod groups;
+pub mod health;
 pub mod incidents;
 pub mod people;
 pub mod pupils;
