@@ -7,6 +7,7 @@ pub mod category;
 pub mod grid;
 pub mod group;
 pub mod ids;
+pub mod import;
 pub mod names;
 pub mod permission;
 pub mod pupil;

@@ -5,6 +5,7 @@ pub mod backups;
 pub mod categories;
 pub mod groups;
 pub mod health;
+pub mod import_mappings;
 pub mod incidents;
 pub mod people;
 pub mod pupils;

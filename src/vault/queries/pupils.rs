@@ -123,3 +123,46 @@ pub fn archive_members_of(conn: &Connection, group: PupilGroupId) -> Result<usiz
         [group.0],
     )?)
 }
+
+/// Changes a pupil's details (an MIS import updating the pupil it matched).
+pub fn update(conn: &Connection, id: PupilId, p: &NewPupil<'_>) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE pupils SET mis_id = ?2, upn = ?3, forename = ?4, surname = ?5, date_of_birth = ?6,
+             archived = ?7
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        id.0,
+        p.mis_id,
+        p.upn,
+        p.forename.trim(),
+        p.surname.trim(),
+        p.date_of_birth,
+        super::flag(p.archived)
+    ])?;
+    Ok(())
+}
+
+pub fn set_archived(conn: &Connection, id: PupilId, archived: bool) -> Result<()> {
+    conn.prepare_cached("UPDATE pupils SET archived = ?2 WHERE id = ?1")?
+        .execute(params![id.0, super::flag(archived)])?;
+    Ok(())
+}
+
+/// Makes `group` the pupil's only group of type `t` (`None`: no group of that type).
+pub fn set_group_of_type(
+    conn: &Connection,
+    pupil: PupilId,
+    t: crate::model::GroupType,
+    group: Option<PupilGroupId>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "DELETE FROM pupil_membership
+         WHERE pupil_id = ?1 AND group_id IN (SELECT id FROM pupil_groups WHERE type = ?2)",
+    )?
+    .execute(params![pupil.0, t.key()])?;
+    if let Some(g) = group {
+        add_membership(conn, pupil, g)?;
+    }
+    Ok(())
+}

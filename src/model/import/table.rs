@@ -1,0 +1,238 @@
+//! The rows and cells of a CSV file, with the separator worked out from the file itself: Excel
+//! saves with commas in the UK, with semicolons where the comma is the decimal mark, and its
+//! "Unicode text" with tabs.
+
+use super::FileProblem;
+use super::decode::{self, Encoding};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delimiter {
+    Comma,
+    Semicolon,
+    Tab,
+}
+
+impl Delimiter {
+    const ALL: [Delimiter; 3] = [Delimiter::Comma, Delimiter::Semicolon, Delimiter::Tab];
+
+    pub fn byte(self) -> u8 {
+        match self {
+            Delimiter::Comma => b',',
+            Delimiter::Semicolon => b';',
+            Delimiter::Tab => b'\t',
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Delimiter::Comma => "comma-separated",
+            Delimiter::Semicolon => "semicolon-separated",
+            Delimiter::Tab => "tab-separated",
+        }
+    }
+}
+
+/// One row of the file. `number` is the row a spreadsheet shows it on (counting blank rows, and
+/// a cell with line breaks as one row), so a rejected row can be found in Excel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub number: usize,
+    /// Each cell with the spaces around it removed; nothing else about a name is changed.
+    pub cells: Vec<String>,
+}
+
+impl Row {
+    pub fn cell(&self, column: usize) -> &str {
+        self.cells.get(column).map_or("", String::as_str)
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(String::is_empty)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub encoding: Encoding,
+    pub delimiter: Delimiter,
+    pub rows: Vec<Row>,
+}
+
+impl Table {
+    /// Reads a file's bytes: decodes them, picks the separator and splits rows and cells.
+    pub fn read(bytes: &[u8]) -> Result<Table, FileProblem> {
+        let (text, encoding) = decode::decode(bytes)?;
+        let delimiter = sniff(&text);
+        let rows = parse(&text, delimiter, usize::MAX)?;
+        if rows.iter().all(Row::is_blank) {
+            return Err(FileProblem::Empty);
+        }
+        Ok(Table {
+            encoding,
+            delimiter,
+            rows,
+        })
+    }
+
+    /// The number of columns of the widest row.
+    pub fn width(&self) -> usize {
+        self.rows.iter().map(|r| r.cells.len()).max().unwrap_or(0)
+    }
+}
+
+fn parse(text: &str, delimiter: Delimiter, limit: usize) -> Result<Vec<Row>, FileProblem> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter.byte())
+        .from_reader(text.as_bytes());
+    let numbers = row_numbers(text, delimiter.byte());
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().take(limit).enumerate() {
+        let record = record.map_err(|e| FileProblem::Unreadable(describe(&e)))?;
+        rows.push(Row {
+            number: numbers.get(i).copied().unwrap_or(i + 1),
+            cells: record.iter().map(|c| c.trim().to_string()).collect(),
+        });
+    }
+    Ok(rows)
+}
+
+/// The spreadsheet row of each record. The csv reader skips blank lines, which a spreadsheet
+/// shows as rows, and a quoted cell may span lines, which it shows as one row; so the lines are
+/// walked here with the same quoting rule (a quote opens only at the start of a cell).
+fn row_numbers(text: &str, delimiter: u8) -> Vec<usize> {
+    let mut numbers = Vec::new();
+    let (mut row, mut line_has_content) = (1, false);
+    let (mut quoted, mut cell_start) = (false, true);
+    let mut bytes = text.bytes().peekable();
+    while let Some(b) = bytes.next() {
+        if quoted {
+            if b == b'"' {
+                if bytes.peek() == Some(&b'"') {
+                    bytes.next();
+                } else {
+                    quoted = false;
+                }
+            }
+            continue;
+        }
+        match b {
+            b'\n' => {
+                if line_has_content {
+                    numbers.push(row);
+                }
+                row += 1;
+                line_has_content = false;
+                cell_start = true;
+            }
+            b'\r' => {}
+            b'"' if cell_start => {
+                quoted = true;
+                line_has_content = true;
+                cell_start = false;
+            }
+            _ => {
+                line_has_content = true;
+                cell_start = b == delimiter;
+            }
+        }
+    }
+    if line_has_content {
+        numbers.push(row);
+    }
+    numbers
+}
+
+fn describe(e: &csv::Error) -> String {
+    match e.position() {
+        Some(p) => format!(
+            "the file could not be split into rows near line {}",
+            p.line()
+        ),
+        None => "the file could not be split into rows".to_string(),
+    }
+}
+
+/// The separator that gives the first rows the most consistent number of cells (more than one).
+fn sniff(text: &str) -> Delimiter {
+    let mut best = (Delimiter::Comma, 0usize);
+    for d in Delimiter::ALL {
+        let Ok(rows) = parse(text, d, 30) else {
+            continue;
+        };
+        let rows: Vec<&Row> = rows.iter().filter(|r| !r.is_blank()).collect();
+        let mut counts = std::collections::BTreeMap::<usize, usize>::new();
+        for r in &rows {
+            *counts.entry(r.cells.len()).or_default() += 1;
+        }
+        // The most common width wins; among equally common widths, the wider.
+        let Some((&width, &agreeing)) = counts.iter().max_by_key(|&(w, n)| (*n, *w)) else {
+            continue;
+        };
+        if width < 2 {
+            continue;
+        }
+        let score = agreeing * 1000 + width;
+        if score > best.1 {
+            best = (d, score);
+        }
+    }
+    best.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells(t: &Table) -> Vec<Vec<&str>> {
+        t.rows
+            .iter()
+            .map(|r| r.cells.iter().map(String::as_str).collect())
+            .collect()
+    }
+
+    #[test]
+    fn finds_the_separator() {
+        let t = Table::read(b"Surname;Forename;DOB\nAkande;Tolu;01/02/2015\n").unwrap();
+        assert_eq!(t.delimiter, Delimiter::Semicolon);
+        assert_eq!(cells(&t)[1], ["Akande", "Tolu", "01/02/2015"]);
+        let t = Table::read(b"Surname\tForename\nAkande\tTolu\n").unwrap();
+        assert_eq!(t.delimiter, Delimiter::Tab);
+        let t = Table::read(b"Surname,Forename\n\"Akande, Jr\",Tolu\n").unwrap();
+        assert_eq!(t.delimiter, Delimiter::Comma);
+        assert_eq!(cells(&t)[1], ["Akande, Jr", "Tolu"]);
+    }
+
+    #[test]
+    fn semicolon_file_with_commas_in_names_is_still_semicolons() {
+        let t = Table::read(b"Name;Year\nSmith, Jo;7\nLee, Al;8\nKhan, Mo;9\n").unwrap();
+        assert_eq!(t.delimiter, Delimiter::Semicolon);
+        assert_eq!(cells(&t)[2], ["Lee, Al", "8"]);
+    }
+
+    #[test]
+    fn quoted_cells_keep_line_breaks_and_rows_are_numbered_as_a_spreadsheet_would() {
+        let t = Table::read(
+            b"Adno,Note,Surname\r\n1,\"two\r\nlines\",Okoro\r\n\r\n2,plain,Baptiste\r\n",
+        )
+        .unwrap();
+        assert_eq!(cells(&t)[1], ["1", "two\r\nlines", "Okoro"]);
+        let numbers: Vec<usize> = t.rows.iter().map(|r| r.number).collect();
+        // Row 3 is the blank line, as Excel would show it.
+        assert_eq!(numbers, [1, 2, 4]);
+    }
+
+    #[test]
+    fn cells_are_trimmed_but_otherwise_kept() {
+        let t = Table::read("a,b\n  Zoë-Anne , O'Connor \n".as_bytes()).unwrap();
+        assert_eq!(cells(&t)[1], ["Zoë-Anne", "O'Connor"]);
+    }
+
+    #[test]
+    fn a_file_of_one_column_is_read_as_commas() {
+        let t = Table::read(b"Names\nOne\nTwo\n").unwrap();
+        assert_eq!(t.delimiter, Delimiter::Comma);
+        assert_eq!(t.width(), 1);
+    }
+}
