@@ -189,3 +189,40 @@ fn a_profile_with_hide_names_shows_initials_only() {
             .all(|n| n.to_lowercase().contains(&surname.to_lowercase()))
     );
 }
+
+#[test]
+fn audits_are_searchable_and_a_broken_chain_raises_the_alarm() {
+    use keyholder::vault::{KeyFile, Vault};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, location, creds) = demo_app(dir.path());
+    drop(creds.session);
+    {
+        let key = KeyFile::read(&location.keys)
+            .unwrap()
+            .unlock_person(&creds.email, common::PASSWORD)
+            .unwrap();
+        let v = Vault::open(&location, &key).unwrap();
+        v.conn()
+            .execute(
+                "UPDATE audit SET summary = 'nothing happened' WHERE id = 1",
+                [],
+            )
+            .unwrap();
+    }
+    sign_in_through_screens(&mut app, &creds.email, &creds.totp_secret);
+    click(&mut app, "Audits");
+    assert!(shows(
+        &app,
+        "The audit trail has been tampered with or damaged: entry 1"
+    ));
+    assert!(
+        shows(&app, "nothing happened"),
+        "the altered entry is listed"
+    );
+    type_into(&mut app, home::AUDIT_SEARCH, "Signed in");
+    assert!(shows(&app, "Signed in with a soft key"));
+    assert!(
+        !shows(&app, "nothing happened"),
+        "the search narrows the list"
+    );
+}
