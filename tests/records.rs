@@ -23,21 +23,25 @@ fn level_of(p: &keyholder::service::school_data::PupilData) -> &str {
         .unwrap()
 }
 
-/// A teacher on exactly one Academic Level's list, with that level's name.
-fn teacher_of_one_year(data: &SchoolData) -> (String, String) {
-    data.users
+/// A teacher on the access list of `year` and of no other Academic Level.
+fn teacher_of(data: &SchoolData, year: &str) -> (String, String) {
+    let email = data
+        .users
         .iter()
         .filter(|u| u.user_group == "Teachers" && u.active)
-        .find_map(|u| {
+        .find(|u| {
             let lists: Vec<&str> = data
                 .groups
                 .iter()
                 .filter(|g| g.group_type == "academic_level" && g.access.contains(&u.email))
                 .map(|g| g.name.as_str())
                 .collect();
-            (lists.len() == 1).then(|| (u.email.clone(), lists[0].to_string()))
+            lists == [year]
         })
-        .expect("the demo has a teacher of one year")
+        .expect("the demo has a teacher restricted to that year")
+        .email
+        .clone();
+    (email, year.to_string())
 }
 
 fn pupil_id(s: &Session, full_name: &str) -> PupilId {
@@ -56,10 +60,10 @@ fn school(dir: &std::path::Path) -> (Location, Session, SchoolData) {
 }
 
 #[test]
-fn a_teacher_of_one_year_sees_that_year_only() {
+fn a_teacher_restricted_to_year_1_sees_year_1_only() {
     let dir = tempfile::tempdir().unwrap();
     let (location, mut admin, data) = school(dir.path());
-    let (email, year) = teacher_of_one_year(&data);
+    let (email, year) = teacher_of(&data, "Year 1");
     // One concern a teacher may read (Behaviour) and one they may not (Attendance).
     let first = data.pupils.iter().find(|p| level_of(p) == year).unwrap();
     let first_id = pupil_id(&admin, &name(first));
@@ -287,7 +291,7 @@ fn an_inactive_groups_member_cannot_sign_in() {
 fn a_pupil_in_two_restricted_groups_needs_both_lists() {
     let dir = tempfile::tempdir().unwrap();
     let (location, mut admin, data) = school(dir.path());
-    let (email, year) = teacher_of_one_year(&data);
+    let (email, year) = teacher_of(&data, "Year 1");
     admin.set_restricted(GroupType::House, true).unwrap();
     let houses = admin
         .groups_tab()
@@ -334,7 +338,7 @@ fn a_pupil_in_two_restricted_groups_needs_both_lists() {
 fn editing_needs_its_permission_and_is_audited() {
     let dir = tempfile::tempdir().unwrap();
     let (location, mut admin, data) = school(dir.path());
-    let (email, year) = teacher_of_one_year(&data);
+    let (email, year) = teacher_of(&data, "Year 1");
     let pupil = data.pupils.iter().find(|p| level_of(p) == year).unwrap();
     let id = pupil_id(&admin, &name(pupil));
     let details = PupilDetails {
