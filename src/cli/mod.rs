@@ -5,6 +5,8 @@
 //! nothing written.
 
 mod access;
+mod backup;
+mod check;
 mod groups;
 mod user_groups;
 mod users;
@@ -103,6 +105,38 @@ pub enum Command {
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// The Overview's health check: exit status 0 with no warnings, 1 with warnings. Needs
+    /// Manage system.
+    Check {
+        #[command(flatten)]
+        sign_in: SignInArgs,
+        /// Print the findings as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a checked backup (.khbackup) of the school file and its key file. Needs Manage
+    /// system.
+    Backup {
+        #[command(flatten)]
+        sign_in: SignInArgs,
+        /// The backup file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Replace the school file (--vault) with a backup; the replaced files are kept beside it.
+    Restore {
+        /// The .khbackup file.
+        file: PathBuf,
+        /// An administrator's e-mail address at the time of the backup (with --password-file).
+        #[arg(long, value_name = "EMAIL")]
+        user: Option<String>,
+        /// File whose first line is that administrator's password at the time of the backup.
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        /// File whose first line is the school's recovery code at the time of the backup.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["user", "password_file"])]
+        recovery_code_file: Option<PathBuf>,
     },
     /// Check the audit trail.
     Audit {
@@ -347,6 +381,29 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
             let session = sign_in(&location, &args)?;
             access::run(&session, other.as_deref(), json)
         }
+        Command::Check {
+            sign_in: args,
+            json,
+        } => {
+            let session = sign_in(&location, &args)?;
+            check::run(&session, json)
+        }
+        Command::Backup { sign_in: args, out } => {
+            let mut session = sign_in(&location, &args)?;
+            backup::back_up(&mut session, out)
+        }
+        Command::Restore {
+            file,
+            user,
+            password_file,
+            recovery_code_file,
+        } => backup::restore(
+            &location,
+            &file,
+            user.as_deref(),
+            password_file.as_deref(),
+            recovery_code_file.as_deref(),
+        ),
         Command::Audit {
             command:
                 AuditCommand::Verify {

@@ -17,8 +17,8 @@ use super::error::Result;
 use super::session::{Session, key_state};
 use crate::model::access::Purpose;
 use crate::model::{
-    EffectivePermissions, GroupType, KeyState, PupilGroupId, PupilId, SystemPermission, UserGroupId,
-    UserId, names,
+    EffectivePermissions, GroupType, KeyState, PupilGroupId, PupilId, SystemPermission,
+    UserGroupId, UserId, names,
 };
 use crate::vault::queries::{backups, groups, health, people, pupils};
 use std::collections::{BTreeMap, BTreeSet};
@@ -196,10 +196,11 @@ impl Session {
         let all_pupils = pupils::list(conn)?;
         let memberships = pupils::memberships(conn)?;
         let users = people::users(conn)?;
-        let user_groups: BTreeMap<UserGroupId, crate::model::UserGroup> = people::user_groups(conn)?
-            .into_iter()
-            .map(|g| (g.id, g))
-            .collect();
+        let user_groups: BTreeMap<UserGroupId, crate::model::UserGroup> =
+            people::user_groups(conn)?
+                .into_iter()
+                .map(|g| (g.id, g))
+                .collect();
         let mut keys = BTreeMap::new();
         for u in &users {
             keys.insert(u.id, key_state(conn, u.id, now)?);
@@ -360,7 +361,9 @@ impl Session {
 
         let admins: Vec<Item> = people_sorted
             .iter()
-            .filter(|u| u.active && group_of(u).is_some_and(|g| g.active && g.system.has_administration()))
+            .filter(|u| {
+                u.active && group_of(u).is_some_and(|g| g.active && g.system.has_administration())
+            })
             .map(|u| person(u))
             .collect();
         if !admins.is_empty() {
@@ -439,7 +442,11 @@ impl Session {
             .map(|u| {
                 let mut item = person(u);
                 item.name = match u.last_login_at {
-                    Some(t) => format!("{}, last signed in {}", item.name, crate::clock::format_local(t)),
+                    Some(t) => format!(
+                        "{}, last signed in {}",
+                        item.name,
+                        crate::clock::format_local(t)
+                    ),
                     None => format!("{}, never signed in", item.name),
                 };
                 item.hidden_name = item.name.clone();
@@ -516,7 +523,11 @@ impl Session {
                     (
                         (g.group_type, g.name.to_lowercase()),
                         Item::plain(
-                            format!("{}: {}", g.title(), count(*n, "archived pupil", "archived pupils")),
+                            format!(
+                                "{}: {}",
+                                g.title(),
+                                count(*n, "archived pupil", "archived pupils")
+                            ),
                             Some(Place::Groups(g.group_type)),
                         ),
                     )

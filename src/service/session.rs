@@ -141,6 +141,11 @@ impl Session {
         &self.vault
     }
 
+    /// For a backup taken on another thread, which opens its own connection with this key.
+    pub(crate) fn data_key(&self) -> &DataKey {
+        &self.data_key
+    }
+
     /// Makes a change as the signed-in user, with its audit entry, in one transaction.
     pub(crate) fn write<T>(
         &mut self,

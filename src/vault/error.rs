@@ -58,6 +58,26 @@ pub enum Error {
     #[error("The school file is damaged: {0}. Restore it from your latest backup.")]
     Damaged(String),
 
+    #[error("{0} is not a Keyholder backup file. Nothing has been changed.")]
+    NotABackup(PathBuf),
+
+    #[error(
+        "The backup {path} is damaged or incomplete ({detail}), so it cannot be used. Nothing \
+         has been changed; try another backup."
+    )]
+    BackupDamaged { path: PathBuf, detail: String },
+
+    #[error(
+        "The backup {path} was made by a newer version of Keyholder (backup format {found}; this \
+         version reads up to {supported}). Install the newer version to restore it; nothing has \
+         been changed."
+    )]
+    BackupTooNew {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+
     #[error(
         "Keyholder cannot write to {0}. Check that the folder is not read-only and that you \
          have permission to change files there."

@@ -40,7 +40,7 @@ pub fn sibling(path: &Path, suffix: &str) -> PathBuf {
 }
 
 /// Makes a rename durable. Only possible (and only needed) where folders can be opened as files.
-fn sync_folder(path: &Path) {
+pub(crate) fn sync_folder(path: &Path) {
     #[cfg(unix)]
     if let Some(dir) = path.parent() {
         let dir = if dir.as_os_str().is_empty() {

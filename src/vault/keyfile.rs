@@ -85,12 +85,17 @@ impl KeyFile {
             }
             Err(e) => return Err(Error::io("read", path, e)),
         };
+        KeyFile::parse(&bytes, path)
+    }
+
+    /// A key file's content; `path` names it in messages (it may be inside a backup).
+    pub fn parse(bytes: &[u8], path: &Path) -> Result<KeyFile> {
         let damaged = |detail: String| Error::KeyFileDamaged {
             path: path.to_path_buf(),
             detail,
         };
         let value: serde_json::Value =
-            serde_json::from_slice(&bytes).map_err(|e| damaged(format!("not readable: {e}")))?;
+            serde_json::from_slice(bytes).map_err(|e| damaged(format!("not readable: {e}")))?;
         let found = value
             .get("format_version")
             .and_then(|v| v.as_u64())

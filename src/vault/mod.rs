@@ -2,6 +2,7 @@
 //! a random data key that is stored only wrapped, in the key file beside it.
 
 pub mod audit;
+pub mod backup;
 pub mod error;
 pub mod files;
 pub mod keyfile;

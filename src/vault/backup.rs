@@ -1,0 +1,596 @@
+//! `.khbackup` files: one file holding a consistent copy of the school file (taken with SQLite's
+//! online backup, so Keyholder may stay open and keep writing), the key file, and a manifest that
+//! says what is inside. The layout is described in `docs/backup-format.md`.
+//!
+//! The copy of the school file stays encrypted with the school's data key; the key file inside
+//! holds that key only in wrapped form, so a backup is exactly as safe as the two files on the PC.
+//! The manifest is readable without a password so the admin can see what a backup holds (school
+//! name, date, counts) before unlocking it.
+
+use super::error::{Error, Result};
+use super::files::{sibling, sync_folder, write_atomic};
+use super::keyfile::KeyFile;
+use super::slots::DataKey;
+use super::{Location, apply_key_and_check, migrate};
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::{Connection, OpenFlags};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const EXTENSION: &str = "khbackup";
+/// The container layout this build writes; files with a higher number are refused.
+pub const FORMAT_VERSION: u32 = 1;
+const MAGIC: &[u8; 8] = b"KHBACKUP";
+const TRAILER: &[u8; 8] = b"KHBKEND\0";
+const HEADER_LEN: usize = MAGIC.len() + 4;
+const TRAILER_LEN: usize = TRAILER.len() + 32;
+const MANIFEST: &str = "manifest.json";
+const DATABASE: &str = "keyholder.db";
+const KEYS: &str = "keyholder.keys";
+/// Far beyond any school's file; protects against reading a wrong, huge file into memory.
+const MAX_BYTES: u64 = 4 << 30;
+/// Pages copied per step of the online backup: small enough to report progress and to let the
+/// app's own writes through between steps.
+const PAGES_PER_STEP: i32 = 256;
+
+/// What a backup says about itself, readable before it is unlocked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format_version: u32,
+    pub app_version: String,
+    pub schema_version: u32,
+    /// Unix seconds.
+    pub created_at: i64,
+    pub school_name: String,
+    pub is_demo: bool,
+    pub counts: Counts,
+    pub files: Vec<FileEntry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Counts {
+    pub pupils: u64,
+    pub archived_pupils: u64,
+    pub pupil_groups: u64,
+    pub users: u64,
+    pub user_groups: u64,
+    pub incidents: u64,
+    pub audit_entries: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    pub name: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// A backup read from disk and checked against its checksums; not yet unlocked.
+#[derive(Debug, Clone)]
+pub struct Contents {
+    pub path: PathBuf,
+    pub manifest: Manifest,
+    pub database: Vec<u8>,
+    pub keys: KeyFile,
+    keys_bytes: Vec<u8>,
+    /// SHA-256 of the whole file, as recorded in the school's list of backups.
+    pub file_sha256: String,
+    pub file_bytes: u64,
+}
+
+/// A backup that has been written and checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub path: PathBuf,
+    pub manifest: Manifest,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// A copy of a school file in a private temporary folder, open with its data key. The folder and
+/// the copy are removed when this is dropped.
+pub struct OpenCopy {
+    conn: Connection,
+    _dir: tempfile::TempDir,
+}
+
+impl OpenCopy {
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The facts the manifest records, read from this copy.
+    pub fn counts(&self) -> Result<Counts> {
+        counts(&self.conn)
+    }
+}
+
+fn count(conn: &Connection, sql: &str) -> Result<u64> {
+    let n: i64 = conn.query_row(sql, [], |r| r.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+fn counts(conn: &Connection) -> Result<Counts> {
+    Ok(Counts {
+        pupils: count(conn, "SELECT count(*) FROM pupils WHERE archived = 0")?,
+        archived_pupils: count(conn, "SELECT count(*) FROM pupils WHERE archived = 1")?,
+        pupil_groups: count(conn, "SELECT count(*) FROM pupil_groups")?,
+        users: count(conn, "SELECT count(*) FROM users WHERE active = 1")?,
+        user_groups: count(conn, "SELECT count(*) FROM user_groups")?,
+        incidents: count(conn, "SELECT count(*) FROM incidents")?,
+        audit_entries: count(conn, "SELECT count(*) FROM audit")?,
+    })
+}
+
+fn temp_dir() -> Result<tempfile::TempDir> {
+    tempfile::tempdir()
+        .map_err(|e| Error::io("create a temporary folder in", std::env::temp_dir(), e))
+}
+
+/// Writes a backup of the school at `location` to `out`, then reads it back and opens the copy to
+/// check it. `progress` is told how far it has got, from 0.0 to 1.0. Another connection (the open
+/// window) may keep writing meanwhile: SQLite restarts the copy if the file changes under it, so
+/// the copy is always of one moment.
+pub fn write(
+    location: &Location,
+    key: &DataKey,
+    out: &Path,
+    now: i64,
+    progress: &dyn Fn(f32),
+) -> Result<Written> {
+    progress(0.0);
+    let dir = temp_dir()?;
+    let copy_path = dir.path().join(DATABASE);
+    {
+        if !location.db.exists() {
+            return Err(Error::NotFound(location.db.clone()));
+        }
+        let source = Connection::open_with_flags(&location.db, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        apply_key_and_check(&source, key, &location.db)?;
+        source.busy_timeout(Duration::from_secs(5))?;
+        let mut copy = Connection::open(&copy_path)?;
+        apply_key_and_check(&copy, key, &copy_path)?;
+        {
+            let backup = Backup::new(&source, &mut copy)?;
+            let mut waits = 0;
+            loop {
+                match backup.step(PAGES_PER_STEP)? {
+                    StepResult::Done => break,
+                    StepResult::More => {
+                        let p = backup.progress();
+                        if p.pagecount > 0 {
+                            let done = (p.pagecount - p.remaining) as f32 / p.pagecount as f32;
+                            progress(0.6 * done.clamp(0.0, 1.0));
+                        }
+                    }
+                    StepResult::Busy | StepResult::Locked => {
+                        waits += 1;
+                        if waits > 200 {
+                            return Err(Error::Busy);
+                        }
+                        std::thread::sleep(Duration::from_millis(50));
+                    }
+                    // A future rusqlite may report more outcomes; treat them as "try again".
+                    #[allow(unreachable_patterns)]
+                    _ => std::thread::sleep(Duration::from_millis(50)),
+                }
+            }
+        }
+        // One self-contained file: no write-ahead log beside it. (Restoring switches WAL back on.)
+        copy.pragma_update(None, "journal_mode", "DELETE")?;
+    }
+    progress(0.6);
+    let database = std::fs::read(&copy_path).map_err(|e| Error::io("read", &copy_path, e))?;
+    let copy = open_copy(&database, key, out)?;
+    let schema_version = migrate::current_version(copy.conn())?;
+    let school = super::queries::school::get(copy.conn())?;
+    let counts = copy.counts()?;
+    drop(copy);
+    drop(dir);
+
+    let keys_bytes = std::fs::read(&location.keys).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::KeyFileMissing(location.keys.clone()),
+        _ => Error::io("read", &location.keys, e),
+    })?;
+    KeyFile::parse(&keys_bytes, &location.keys)?;
+
+    let manifest = Manifest {
+        format_version: FORMAT_VERSION,
+        app_version: env!("CARGO_PKG_VERSION").to_string(),
+        schema_version,
+        created_at: now,
+        school_name: school.name,
+        is_demo: school.is_demo,
+        counts,
+        files: vec![
+            FileEntry {
+                name: DATABASE.into(),
+                bytes: database.len() as u64,
+                sha256: sha256_hex(&database),
+            },
+            FileEntry {
+                name: KEYS.into(),
+                bytes: keys_bytes.len() as u64,
+                sha256: sha256_hex(&keys_bytes),
+            },
+        ],
+    };
+    let manifest_json = serde_json::to_vec_pretty(&manifest).map_err(|e| {
+        Error::Rejected(format!("the backup's manifest could not be written ({e})"))
+    })?;
+    let archive = assemble(&[
+        (MANIFEST, &manifest_json),
+        (DATABASE, &database),
+        (KEYS, &keys_bytes),
+    ]);
+    progress(0.7);
+    if let Some(folder) = out.parent().filter(|d| !d.as_os_str().is_empty())
+        && !folder.is_dir()
+    {
+        return Err(Error::NotFound(folder.to_path_buf()));
+    }
+    write_atomic(out, &archive)?;
+    progress(0.8);
+
+    // Read back what reached the disk, and open the copy inside it.
+    let written = read(out)?;
+    if written.database != database || written.manifest != manifest {
+        return Err(Error::BackupDamaged {
+            path: out.to_path_buf(),
+            detail: "what was read back differs from what was written".into(),
+        });
+    }
+    let check = open_copy(&written.database, key, out)?;
+    if check.counts()? != manifest.counts {
+        return Err(Error::BackupDamaged {
+            path: out.to_path_buf(),
+            detail: "the copy inside does not hold what the manifest says".into(),
+        });
+    }
+    progress(1.0);
+    Ok(Written {
+        path: out.to_path_buf(),
+        manifest,
+        bytes: written.file_bytes,
+        sha256: written.file_sha256,
+    })
+}
+
+/// Magic, version, the named sections, then the trailer with a checksum of everything before it.
+fn assemble(sections: &[(&str, &[u8])]) -> Vec<u8> {
+    let total: usize = sections
+        .iter()
+        .map(|(n, d)| 2 + n.len() + 8 + d.len())
+        .sum();
+    let mut out = Vec::with_capacity(HEADER_LEN + total + TRAILER_LEN);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    for (name, data) in sections {
+        out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(&(data.len() as u64).to_le_bytes());
+        out.extend_from_slice(data);
+    }
+    out.extend_from_slice(TRAILER);
+    let checksum = Sha256::digest(&out);
+    out.extend_from_slice(&checksum);
+    out
+}
+
+/// Reads a backup and checks it is whole: a foreign, truncated, edited or newer file is refused
+/// here, before anything is unlocked or changed.
+pub fn read(path: &Path) -> Result<Contents> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| Error::io("read", path, e))?
+        .len();
+    if size > MAX_BYTES {
+        return Err(Error::NotABackup(path.to_path_buf()));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    parse(path, &bytes)
+}
+
+fn parse(path: &Path, bytes: &[u8]) -> Result<Contents> {
+    let damaged = |detail: &str| Error::BackupDamaged {
+        path: path.to_path_buf(),
+        detail: detail.to_string(),
+    };
+    if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+        return Err(Error::NotABackup(path.to_path_buf()));
+    }
+    let Some(version) = bytes
+        .get(MAGIC.len()..HEADER_LEN)
+        .and_then(|b| <[u8; 4]>::try_from(b).ok())
+        .map(u32::from_le_bytes)
+    else {
+        return Err(damaged("the file ends too early"));
+    };
+    if version > FORMAT_VERSION {
+        return Err(Error::BackupTooNew {
+            path: path.to_path_buf(),
+            found: version,
+            supported: FORMAT_VERSION,
+        });
+    }
+    if version == 0 || bytes.len() < HEADER_LEN + TRAILER_LEN {
+        return Err(damaged("the file ends too early"));
+    }
+    let body_end = bytes.len() - TRAILER_LEN;
+    if &bytes[body_end..body_end + TRAILER.len()] != TRAILER {
+        return Err(damaged("the end of the file is missing"));
+    }
+    let checked = &bytes[..body_end + TRAILER.len()];
+    if Sha256::digest(checked).as_slice() != &bytes[body_end + TRAILER.len()..] {
+        return Err(damaged(
+            "its checksum does not match, so it has been changed since it was written",
+        ));
+    }
+
+    let mut sections: Vec<(String, &[u8])> = Vec::new();
+    let mut at = HEADER_LEN;
+    let body = &bytes[..body_end];
+    let take = |at: &mut usize, n: usize| -> Result<&[u8]> {
+        let end = at.checked_add(n).filter(|e| *e <= body.len());
+        let Some(end) = end else {
+            return Err(damaged("a part of it is cut short"));
+        };
+        let slice = &body[*at..end];
+        *at = end;
+        Ok(slice)
+    };
+    while at < body.len() {
+        let name_len = <[u8; 2]>::try_from(take(&mut at, 2)?)
+            .map(u16::from_le_bytes)
+            .map_err(|_| damaged("a part is cut short"))? as usize;
+        let name = String::from_utf8(take(&mut at, name_len)?.to_vec())
+            .map_err(|_| damaged("a part has an unreadable name"))?;
+        let len_bytes =
+            <[u8; 8]>::try_from(take(&mut at, 8)?).map_err(|_| damaged("a part is cut short"))?;
+        let len = usize::try_from(u64::from_le_bytes(len_bytes))
+            .map_err(|_| damaged("a part is too large"))?;
+        sections.push((name, take(&mut at, len)?));
+    }
+    let section = |name: &str| {
+        sections
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, d)| *d)
+            .ok_or_else(|| damaged(&format!("it has no {name}")))
+    };
+    let manifest: Manifest = serde_json::from_slice(section(MANIFEST)?)
+        .map_err(|e| damaged(&format!("its manifest is unreadable: {e}")))?;
+    let database = section(DATABASE)?;
+    let keys_bytes = section(KEYS)?;
+    for (name, data) in [(DATABASE, database), (KEYS, keys_bytes)] {
+        let entry = manifest
+            .files
+            .iter()
+            .find(|f| f.name == name)
+            .ok_or_else(|| damaged(&format!("its manifest does not list {name}")))?;
+        if entry.bytes != data.len() as u64 || entry.sha256 != sha256_hex(data) {
+            return Err(damaged(&format!("{name} does not match its checksum")));
+        }
+    }
+    if manifest.schema_version > migrate::LATEST {
+        return Err(Error::TooNew {
+            found: manifest.schema_version,
+            supported: migrate::LATEST,
+        });
+    }
+    let keys = KeyFile::parse(keys_bytes, path)?;
+    Ok(Contents {
+        path: path.to_path_buf(),
+        manifest,
+        database: database.to_vec(),
+        keys,
+        keys_bytes: keys_bytes.to_vec(),
+        file_sha256: sha256_hex(bytes),
+        file_bytes: bytes.len() as u64,
+    })
+}
+
+/// Opens a copy of a school file (from a backup) with `key` in a private temporary folder and
+/// checks it: it must decrypt, pass SQLite's integrity check and be of a version this build reads.
+/// `named` is the backup, for messages.
+pub fn open_copy(database: &[u8], key: &DataKey, named: &Path) -> Result<OpenCopy> {
+    let dir = temp_dir()?;
+    let path = dir.path().join(DATABASE);
+    std::fs::write(&path, database).map_err(|e| Error::io("write", &path, e))?;
+    let conn = Connection::open(&path)?;
+    let damaged = |detail: String| Error::BackupDamaged {
+        path: named.to_path_buf(),
+        detail,
+    };
+    match apply_key_and_check(&conn, key, &path) {
+        Ok(()) => {}
+        Err(Error::NotAVault(_)) => {
+            return Err(damaged(
+                "the school file inside does not open with its own key".into(),
+            ));
+        }
+        Err(e) => return Err(e),
+    }
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| damaged(format!("the school file inside is unreadable: {e}")))?;
+    if integrity != "ok" {
+        return Err(damaged(format!(
+            "the school file inside fails its integrity check: {integrity}"
+        )));
+    }
+    let found = migrate::current_version(&conn)?;
+    if found > migrate::LATEST {
+        return Err(Error::TooNew {
+            found,
+            supported: migrate::LATEST,
+        });
+    }
+    Ok(OpenCopy { conn, _dir: dir })
+}
+
+/// `…/keyholder.db` → `…/keyholder.replaced-20260124-140502.db` (its key file likewise), so the
+/// kept pair still opens with `--vault`.
+pub fn kept_location(location: &Location, now: i64) -> Location {
+    use chrono::{Local, TimeZone};
+    let stamp = Local
+        .timestamp_opt(now, 0)
+        .single()
+        .map(|t| t.format("%Y%m%d-%H%M%S").to_string())
+        .unwrap_or_else(|| now.to_string());
+    let stem = location
+        .db
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "keyholder".into());
+    let mut n = 0;
+    loop {
+        let suffix = if n == 0 {
+            String::new()
+        } else {
+            format!("-{n}")
+        };
+        let candidate = Location::new(
+            location
+                .db
+                .with_file_name(format!("{stem}.replaced-{stamp}{suffix}.db")),
+        );
+        if !candidate.db.exists() && !candidate.keys.exists() {
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+/// SQLite's companions of a school file, which belong to it and must move with it.
+fn companions(db: &Path) -> [PathBuf; 2] {
+    [sibling_dash(db, "wal"), sibling_dash(db, "shm")]
+}
+
+fn sibling_dash(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push("-");
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+fn rename(from: &Path, to: &Path) -> Result<()> {
+    std::fs::rename(from, to).map_err(|e| Error::io("rename", from, e))
+}
+
+/// Puts a backup's school file and key file at `location`. Whatever was there is kept beside it,
+/// renamed with the time (see [`kept_location`]), and returned. If any step fails, what was
+/// there is put back.
+pub fn replace(location: &Location, contents: &Contents, now: i64) -> Result<Option<Location>> {
+    if let Some(dir) = location.db.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
+    }
+    let new_db = sibling(&location.db, "restoring");
+    let new_keys = sibling(&location.keys, "restoring");
+    let staged = write_atomic(&new_db, &contents.database)
+        .and_then(|()| write_atomic(&new_keys, &contents.keys_bytes));
+    if let Err(e) = staged {
+        let _ = std::fs::remove_file(&new_db);
+        let _ = std::fs::remove_file(&new_keys);
+        return Err(e);
+    }
+
+    let had_files = location.db.exists() || location.keys.exists();
+    let kept = had_files.then(|| kept_location(location, now));
+    // Every rename done so far, undone in reverse if a later one fails.
+    let mut done: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut moves: Vec<(PathBuf, PathBuf)> = Vec::new();
+    if let Some(k) = &kept {
+        moves.push((location.db.clone(), k.db.clone()));
+        for (from, to) in companions(&location.db).into_iter().zip(companions(&k.db)) {
+            moves.push((from, to));
+        }
+        moves.push((location.keys.clone(), k.keys.clone()));
+    }
+    moves.push((new_db.clone(), location.db.clone()));
+    moves.push((new_keys.clone(), location.keys.clone()));
+    for (from, to) in moves {
+        if !from.exists() {
+            continue;
+        }
+        if let Err(e) = rename(&from, &to) {
+            for (f, t) in done.iter().rev() {
+                let _ = std::fs::rename(t, f);
+            }
+            let _ = std::fs::remove_file(&new_db);
+            let _ = std::fs::remove_file(&new_keys);
+            return Err(e);
+        }
+        done.push((from, to));
+    }
+    sync_folder(&location.db);
+    Ok(kept)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_round_trip_and_any_changed_byte_is_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.khbackup");
+        let manifest = Manifest {
+            format_version: FORMAT_VERSION,
+            app_version: "0".into(),
+            schema_version: 1,
+            created_at: 0,
+            school_name: "Test".into(),
+            is_demo: false,
+            counts: Counts::default(),
+            files: vec![
+                FileEntry {
+                    name: DATABASE.into(),
+                    bytes: 3,
+                    sha256: sha256_hex(b"abc"),
+                },
+                FileEntry {
+                    name: KEYS.into(),
+                    bytes: 0,
+                    sha256: sha256_hex(b""),
+                },
+            ],
+        };
+        let json = serde_json::to_vec(&manifest).unwrap();
+        let bytes = assemble(&[(MANIFEST, &json), (DATABASE, b"abc"), (KEYS, b"")]);
+        // The key file is empty, so parsing reaches the key file and stops there.
+        assert!(matches!(
+            parse(&path, &bytes),
+            Err(Error::KeyFileDamaged { .. })
+        ));
+        for i in [0, 9, 20, bytes.len() / 2, bytes.len() - 1] {
+            let mut changed = bytes.clone();
+            changed[i] ^= 0x20;
+            let result = parse(&path, &changed);
+            assert!(
+                matches!(
+                    result,
+                    Err(Error::NotABackup(_)
+                        | Error::BackupDamaged { .. }
+                        | Error::BackupTooNew { .. })
+                ),
+                "byte {i}: {result:?}"
+            );
+        }
+        for len in [0, 5, 12, 30, bytes.len() - 1] {
+            let result = parse(&path, &bytes[..len]);
+            assert!(
+                matches!(
+                    result,
+                    Err(Error::NotABackup(_) | Error::BackupDamaged { .. })
+                ),
+                "length {len}: {result:?}"
+            );
+        }
+    }
+}
