@@ -33,7 +33,7 @@ const KEYS: &str = "keyholder.keys";
 const MAX_BYTES: u64 = 4 << 30;
 /// Pages copied per step of the online backup: small enough to report progress and to let the
 /// app's own writes through between steps.
-const PAGES_PER_STEP: i32 = 256;
+const PAGES_PER_STEP: i32 = 64;
 
 /// What a backup says about itself, readable before it is unlocked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -568,6 +568,13 @@ mod tests {
             parse(&path, &bytes),
             Err(Error::KeyFileDamaged { .. })
         ));
+        // A backup from a newer schema is refused before anything is unlocked.
+        let mut newer = manifest.clone();
+        newer.schema_version = migrate::LATEST + 1;
+        let json = serde_json::to_vec(&newer).unwrap();
+        let newer = assemble(&[(MANIFEST, &json), (DATABASE, b"abc"), (KEYS, b"")]);
+        assert!(matches!(parse(&path, &newer), Err(Error::TooNew { .. })));
+
         for i in [0, 9, 20, bytes.len() / 2, bytes.len() - 1] {
             let mut changed = bytes.clone();
             changed[i] ^= 0x20;

@@ -1,0 +1,352 @@
+//! Backing up and restoring through the service: a round trip gives back the school as it was, a
+//! bad file is refused with nothing changed, and a backup taken while another connection writes
+//! is of one moment.
+
+mod common;
+
+use common::{PASSWORD, demo_school, small};
+use keyholder::demo::DemoSize;
+use keyholder::model::GroupType;
+use keyholder::service::backup::{Unlock, open_backup};
+use keyholder::service::{self, Session};
+use keyholder::vault::{self, Location};
+use std::path::Path;
+
+fn admin_password(email: &str) -> Unlock {
+    Unlock::Password {
+        email: email.to_string(),
+        password: PASSWORD.to_string(),
+    }
+}
+
+/// Both files' bytes, to show that nothing changed.
+fn snapshot(location: &Location) -> (Vec<u8>, Vec<u8>) {
+    (
+        std::fs::read(&location.db).unwrap(),
+        std::fs::read(&location.keys).unwrap(),
+    )
+}
+
+/// The export without what changes by itself: when it was exported and when people signed in.
+fn comparable(s: &Session) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(&s.export().unwrap().to_json()).unwrap();
+    v["exported_at"] = serde_json::Value::Null;
+    for u in v["users"].as_array_mut().unwrap() {
+        u["last_login_at"] = serde_json::Value::Null;
+    }
+    v
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn round_trip_gives_back_the_school_as_it_was_and_keeps_the_replaced_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, creds) = demo_school(dir.path(), small());
+    let email = creds.email.clone();
+    let mut s = creds.session;
+    let before = comparable(&s);
+    let out = dir.path().join("backups").join("monday.khbackup");
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    let steps = std::cell::RefCell::new(Vec::new());
+    let written = s.back_up(&out, &|p| steps.borrow_mut().push(p)).unwrap();
+    assert_eq!(written.manifest.counts.pupils, 42);
+    assert_eq!(written.manifest.school_name, keyholder::demo::SCHOOL_NAME);
+    let steps = steps.into_inner();
+    assert_eq!(steps.first(), Some(&0.0));
+    assert_eq!(steps.last(), Some(&1.0));
+    assert!(steps.windows(2).all(|w| w[0] <= w[1]), "{steps:?}");
+
+    // Changes after the backup.
+    s.create_group(GroupType::House, "Kestrel", "").unwrap();
+    s.set_restricted(GroupType::House, true).unwrap();
+    let changed = comparable(&s);
+    assert_ne!(changed, before);
+    drop(s);
+
+    let preview = open_backup(&out).unwrap();
+    assert_eq!(
+        preview.manifest().counts.users,
+        written.manifest.counts.users
+    );
+    let restored = preview
+        .unlock(&admin_password(&email))
+        .unwrap()
+        .restore(&location)
+        .unwrap();
+    let kept = restored.kept.expect("the replaced files are kept");
+    assert!(kept.db.exists() && kept.keys.exists());
+
+    let s = common::sign_in_demo_user(&location, &email);
+    assert_eq!(comparable(&s), before);
+    // The restore is in the restored school's audit trail, and the chain is intact.
+    let audit = s.recent_audit("Restored from backup", 5).unwrap();
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    assert!(s.verify_audit().unwrap().is_intact());
+    // The backup it came from counts as this school's last backup.
+    assert_eq!(
+        s.last_backup().unwrap().map(|b| b.taken_at),
+        Some(written.manifest.created_at)
+    );
+    drop(s);
+
+    // The kept pair still opens, and holds the changes made after the backup.
+    let old = common::sign_in_demo_user(&kept, &email);
+    assert_eq!(comparable(&old), changed);
+}
+
+#[test]
+fn restore_with_the_recovery_code_onto_a_fresh_computer() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, creds) = demo_school(dir.path(), small());
+    let email = creds.email.clone();
+    let recovery = creds.recovery_code.clone();
+    let mut s = creds.session;
+    let before = comparable(&s);
+    let out = dir.path().join("b.khbackup");
+    s.back_up(&out, &|_| {}).unwrap();
+    drop(s);
+
+    let fresh = tempfile::tempdir().unwrap();
+    let target = Location::new(fresh.path().join("new install").join("keyholder.db"));
+    let wrong = open_backup(&out)
+        .unwrap()
+        .unlock(&Unlock::RecoveryCode("AAAA-BBBB-CCCC-DDDD".into()));
+    assert!(matches!(
+        wrong,
+        Err(service::Error::Vault(vault::Error::WrongRecoveryCode))
+    ));
+    let restored = open_backup(&out)
+        .unwrap()
+        .unlock(&Unlock::RecoveryCode(recovery.to_lowercase()))
+        .unwrap()
+        .restore(&target)
+        .unwrap();
+    assert_eq!(restored.kept, None, "nothing was there to keep");
+    let s = common::sign_in_demo_user(&target, &email);
+    assert_eq!(comparable(&s), before);
+}
+
+#[test]
+fn wrong_password_or_a_member_without_manage_system_is_refused_and_nothing_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, creds) = demo_school(dir.path(), small());
+    let email = creds.email.clone();
+    let mut s = creds.session;
+    let teacher = s
+        .users_list()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.group_name == "Teachers")
+        .unwrap()
+        .user
+        .email;
+    let out = dir.path().join("b.khbackup");
+    s.back_up(&out, &|_| {}).unwrap();
+    drop(s);
+    let files = files_in(dir.path());
+    let bytes = snapshot(&location);
+
+    let wrong = open_backup(&out).unwrap().unlock(&Unlock::Password {
+        email: email.clone(),
+        password: "not the password".into(),
+    });
+    assert!(matches!(
+        wrong,
+        Err(service::Error::Vault(vault::Error::WrongPassword))
+    ));
+    let teacher = open_backup(&out).unwrap().unlock(&admin_password(&teacher));
+    let Err(service::Error::Invalid(message)) = teacher else {
+        panic!("a teacher may not restore: {teacher:?}");
+    };
+    assert!(message.contains("Manage system"), "{message}");
+    assert_eq!(files_in(dir.path()), files);
+    assert_eq!(snapshot(&location), bytes);
+}
+
+#[test]
+fn damaged_cut_short_foreign_and_newer_files_are_refused_and_nothing_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, creds) = demo_school(dir.path(), small());
+    let mut s = creds.session;
+    let out = dir.path().join("good.khbackup");
+    s.back_up(&out, &|_| {}).unwrap();
+    drop(s);
+    let good = std::fs::read(&out).unwrap();
+    let bad = dir.path().join("bad.khbackup");
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("damaged", {
+            let mut b = good.clone();
+            let middle = b.len() / 2;
+            b[middle] ^= 0x01;
+            b
+        }),
+        ("cut short", good[..good.len() * 2 / 3].to_vec()),
+        ("last byte missing", good[..good.len() - 1].to_vec()),
+        (
+            "foreign",
+            b"PK\x03\x04 this is a zip file, not a backup".to_vec(),
+        ),
+        ("empty", Vec::new()),
+        ("newer", {
+            let mut b = good.clone();
+            b[8..12].copy_from_slice(&2u32.to_le_bytes());
+            b
+        }),
+        (
+            "the school file itself",
+            std::fs::read(&location.db).unwrap(),
+        ),
+    ];
+    let bytes = snapshot(&location);
+    for (what, content) in cases {
+        std::fs::write(&bad, &content).unwrap();
+        let files = files_in(dir.path());
+        let result = open_backup(&bad);
+        let err = result.expect_err(what);
+        let message = err.to_string();
+        match what {
+            "foreign" | "empty" | "the school file itself" => assert!(
+                matches!(err, service::Error::Vault(vault::Error::NotABackup(_))),
+                "{what}: {err:?}"
+            ),
+            "newer" => assert!(
+                matches!(
+                    err,
+                    service::Error::Vault(vault::Error::BackupTooNew { .. })
+                ),
+                "{what}: {err:?}"
+            ),
+            _ => assert!(
+                matches!(
+                    err,
+                    service::Error::Vault(vault::Error::BackupDamaged { .. })
+                ),
+                "{what}: {err:?}"
+            ),
+        }
+        assert!(
+            message.contains("Nothing has been changed")
+                || message.contains("nothing has been changed"),
+            "{what}: {message}"
+        );
+        assert_eq!(files_in(dir.path()), files, "{what}");
+        assert_eq!(snapshot(&location), bytes, "{what}");
+    }
+}
+
+#[test]
+fn the_backup_holds_no_readable_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, creds) = demo_school(dir.path(), small());
+    let mut s = creds.session;
+    let data = s.export().unwrap();
+    let out = dir.path().join("b.khbackup");
+    s.back_up(&out, &|_| {}).unwrap();
+    let bytes = std::fs::read(&out).unwrap();
+    let text = String::from_utf8_lossy(&bytes).to_lowercase();
+    for p in data.pupils.iter().take(10) {
+        assert!(
+            !text.contains(&p.surname.to_lowercase()) || p.surname.len() < 4,
+            "{}",
+            p.surname
+        );
+    }
+    // The demo's key file publishes its administrator's sign-in (shown on its sign-in screen);
+    // nobody else's address may appear.
+    for u in data
+        .users
+        .iter()
+        .filter(|u| u.email != keyholder::demo::ADMIN_EMAIL)
+    {
+        assert!(!text.contains(&u.email.to_lowercase()), "{}", u.email);
+    }
+}
+
+#[test]
+fn writing_over_an_existing_folder_that_is_missing_fails_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, creds) = demo_school(dir.path(), small());
+    let mut s = creds.session;
+    let out = dir.path().join("no such folder").join("b.khbackup");
+    assert!(s.back_up(&out, &|_| {}).is_err());
+    assert!(
+        s.last_backup().unwrap().is_none(),
+        "a failed backup is not recorded"
+    );
+}
+
+#[test]
+fn a_backup_taken_while_another_connection_writes_is_of_one_moment() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, creds) = demo_school(
+        dir.path(),
+        DemoSize {
+            pupils: 1500,
+            staff: 60,
+        },
+    );
+    let email = creds.email.clone();
+    let mut writer: Session = creds.session;
+    let job = writer.prepare_backup().unwrap();
+    let out = dir.path().join("busy.khbackup");
+    let out_for_thread = out.clone();
+    let backup = std::thread::spawn(move || {
+        // Slowed down between steps so the writes below land in the middle of the copy.
+        job.run(&out_for_thread, &|_| {
+            std::thread::sleep(std::time::Duration::from_millis(3))
+        })
+    });
+    let mut made = 0;
+    while !backup.is_finished() && made < 40 {
+        writer
+            .create_group(GroupType::RegistrationForm, &format!("Busy {made}"), "")
+            .unwrap();
+        made += 1;
+    }
+    let written = backup.join().unwrap().unwrap();
+    drop(writer);
+
+    let fresh = tempfile::tempdir().unwrap();
+    let target = Location::new(fresh.path().join("copy.db"));
+    open_backup(&out)
+        .unwrap()
+        .unlock(&admin_password(&email))
+        .unwrap()
+        .restore(&target)
+        .unwrap();
+    let s = common::sign_in_demo_user(&target, &email);
+    assert!(s.verify_audit().unwrap().is_intact());
+    // Every group in the copy has its audit entry and no entry lacks its group: one moment.
+    let busy_groups = s
+        .groups_tab()
+        .unwrap()
+        .into_iter()
+        .flat_map(|t| t.groups)
+        .filter(|r| r.group.name.starts_with("Busy "))
+        .count();
+    let busy_entries = s
+        .recent_audit("Busy ", 1000)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.summary.contains("Busy "))
+        .count();
+    assert_eq!(busy_groups, busy_entries);
+    eprintln!("made {made} during the backup, {busy_groups} in the copy");
+    assert!(busy_groups <= made);
+    assert_eq!(
+        written.manifest.counts.pupil_groups as usize,
+        s.groups_tab()
+            .unwrap()
+            .iter()
+            .map(|t| t.groups.len())
+            .sum::<usize>()
+    );
+}
