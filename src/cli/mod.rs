@@ -8,6 +8,7 @@ mod access;
 mod backup;
 mod check;
 mod groups;
+mod import;
 mod user_groups;
 mod users;
 
@@ -138,6 +139,9 @@ pub enum Command {
         #[arg(long, value_name = "FILE", conflicts_with_all = ["user", "password_file"])]
         recovery_code_file: Option<PathBuf>,
     },
+    /// Import pupils (with their groups), staff or groups from a CSV file exported from the MIS.
+    /// Prints what it would change; exits 1 if some rows were rejected. Needs Manage system.
+    Import(import::ImportArgs),
     /// Check the audit trail.
     Audit {
         #[command(subcommand)]
@@ -404,6 +408,10 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
             password_file.as_deref(),
             recovery_code_file.as_deref(),
         ),
+        Command::Import(args) => {
+            let mut session = sign_in(&location, &args.sign_in)?;
+            import::run(&mut session, args)
+        }
         Command::Audit {
             command:
                 AuditCommand::Verify {

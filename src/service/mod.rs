@@ -6,6 +6,7 @@ pub mod backup;
 pub mod error;
 pub mod groups;
 pub mod health;
+pub mod import;
 pub mod records;
 pub mod recovery;
 pub mod school_data;

@@ -42,6 +42,13 @@ pub struct Rejection {
     pub reason: String,
 }
 
+impl std::fmt::Display for Rejection {
+    /// "Row 42, DOB: "31/02/2016" is not a real date"
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Row {}, {}: {}", self.row, self.column, self.reason)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Add,
