@@ -125,7 +125,7 @@ fn restricted_groups_with_an_empty_list_or_no_key_holder_on_it() {
     let found = s.health_check().unwrap();
     let f = find(&found, Check::EmptyAccessList).unwrap();
     assert_eq!(names(f), vec!["Nursery (Academic Level), no pupils yet"]);
-    assert_eq!(f.fix, Place::AccessList(nursery));
+    assert_eq!(f.fix, Place::AccessList(GroupType::AcademicLevel, nursery));
 
     // Only an office worker (no key, no View student details) on the list.
     let office = s

@@ -91,8 +91,8 @@ pub enum Place {
     Groups(GroupType),
     /// Admin > Groups, this type's sub-tab with its pupils without a group listed.
     PupilsWithoutGroup(GroupType),
-    /// The class editor of one group (its access list).
-    AccessList(PupilGroupId),
+    /// The class editor of one group (its access list), on its type's sub-tab.
+    AccessList(GroupType, PupilGroupId),
     /// Admin > Users, the list.
     Users,
     /// One user's profile.
@@ -299,7 +299,7 @@ impl Session {
                 explanation: "Nobody can see the pupils of these groups. Open each one and move the staff who should see them (remember your safeguarding team) to \"can see\".".into(),
                 items: empty
                     .iter()
-                    .map(|g| Item::plain(group_label(*g), Some(Place::AccessList(*g))))
+                    .map(|g| Item::plain(group_label(*g), group_names.get(g).map(|x| Place::AccessList(x.group_type, *g))))
                     .collect(),
                 fix: fix_for_groups(&empty, &group_names),
             });
@@ -341,7 +341,7 @@ impl Session {
                 explanation: "Everyone on these access lists is inactive, lacks View student details, or has no active soft key, so nobody can open these pupils' profiles. Add a key holder to each list.".into(),
                 items: unseen
                     .iter()
-                    .map(|g| Item::plain(group_label(*g), Some(Place::AccessList(*g))))
+                    .map(|g| Item::plain(group_label(*g), group_names.get(g).map(|x| Place::AccessList(x.group_type, *g))))
                     .collect(),
                 fix: fix_for_groups(&unseen, &group_names),
             });
@@ -625,7 +625,10 @@ fn fix_for_groups(
     groups: &BTreeMap<PupilGroupId, &crate::model::PupilGroup>,
 ) -> Place {
     match ids {
-        [one] => Place::AccessList(*one),
+        [one] => groups
+            .get(one)
+            .map(|g| Place::AccessList(g.group_type, *one))
+            .unwrap_or(Place::Users),
         _ => ids
             .first()
             .and_then(|g| groups.get(g))

@@ -6,6 +6,7 @@ use super::screen::Action;
 use super::screen::home::{self, Home};
 use super::screen::recover::{self, Recover};
 use super::screen::redeem::{self, Redeem};
+use super::screen::restore::{self, Restore};
 use super::screen::setup::{self, Setup};
 use super::screen::sign_in::{self, SignIn};
 use super::screen::welcome::{self, Welcome};
@@ -40,6 +41,7 @@ pub enum Screen {
     SignIn(SignIn),
     Recover(Recover),
     Redeem(Redeem),
+    Restore(Restore),
     Home(Home),
 }
 
@@ -50,6 +52,7 @@ pub enum Message {
     SignIn(sign_in::Message),
     Recover(recover::Message),
     Redeem(redeem::Message),
+    Restore(restore::Message),
     Home(home::Message),
     DemoReady(Location, Result<(), service::Error>),
     ToggleHideNames,
@@ -77,6 +80,8 @@ pub enum Effect {
     FocusNext,
     FocusPrevious,
     Both(Box<Effect>, Box<Effect>),
+    /// A file dialog of the operating system.
+    Dialog(super::dialogs::Dialog),
 }
 
 impl std::fmt::Debug for Effect {
@@ -89,6 +94,7 @@ impl std::fmt::Debug for Effect {
             Effect::FocusNext => write!(f, "FocusNext"),
             Effect::FocusPrevious => write!(f, "FocusPrevious"),
             Effect::Both(a, b) => write!(f, "Both({a:?}, {b:?})"),
+            Effect::Dialog(d) => write!(f, "Dialog({d:?})"),
         }
     }
 }
@@ -106,6 +112,7 @@ impl Effect {
             Effect::FocusNext => iced::widget::operation::focus_next(),
             Effect::FocusPrevious => iced::widget::operation::focus_previous(),
             Effect::Both(a, b) => Task::batch([a.into_task(), b.into_task()]),
+            Effect::Dialog(d) => d.into_task(),
         }
     }
 }
@@ -233,6 +240,17 @@ impl App {
                 self.screen = Screen::Redeem(r);
                 Effect::Focus(first)
             }
+            Action::Dialog(d) => Effect::Dialog(d),
+            Action::StartRestore => {
+                // The school's files are about to be replaced: nobody may have them open.
+                if let Some(s) = self.session.take() {
+                    drop(s.lock());
+                }
+                self.suspended = None;
+                self.blank = false;
+                self.screen = Screen::Restore(Restore::new(self.location.clone()));
+                Effect::None
+            }
             Action::SignedIn(session) => {
                 let kept = match self.suspended.take() {
                     Some((email, home)) if email.eq_ignore_ascii_case(&session.me().user.email) => {
@@ -308,6 +326,13 @@ impl App {
             },
             Message::Redeem(m) => match &mut self.screen {
                 Screen::Redeem(r) => {
+                    let a = r.update(m);
+                    self.act(a)
+                }
+                _ => Effect::None,
+            },
+            Message::Restore(m) => match &mut self.screen {
+                Screen::Restore(r) => {
                     let a = r.update(m);
                     self.act(a)
                 }
@@ -398,6 +423,7 @@ impl App {
                             Screen::SignIn(s) => s.escape(),
                             Screen::Recover(r) => r.escape(),
                             Screen::Redeem(r) => r.escape(),
+                            Screen::Restore(r) => r.escape(),
                             Screen::Home(h) => {
                                 if let Some(session) = &mut self.session {
                                     h.escape(session);
@@ -459,6 +485,7 @@ impl App {
             Screen::SignIn(s) => s.view().map(Message::SignIn),
             Screen::Recover(r) => r.view().map(Message::Recover),
             Screen::Redeem(r) => r.view().map(Message::Redeem),
+            Screen::Restore(r) => r.view().map(Message::Restore),
             Screen::Home(h) => {
                 let Some(session) = &self.session else {
                     return text("Signed out").into();

@@ -4,7 +4,8 @@
 
 use super::app::Message;
 use super::handoff::Handoff;
-use super::screen::{recover, redeem, setup, sign_in};
+use super::screen::{home, overview, recover, redeem, restore, setup, sign_in};
+use crate::service::backup::{BackupJob, BackupPreview, Unlock, UnlockedBackup};
 use crate::service::recovery::{self, RecoveryUnlock};
 use crate::service::setup::{ConfirmedKey, NewSchoolDetails, NewVault, PersonAccess};
 use crate::service::sign_in::{SetupRedemption, redeem_setup_code};
@@ -56,6 +57,23 @@ pub enum Job {
         key: Option<ConfirmedKey>,
         kdf: KdfCost,
     },
+    /// Writes and checks a backup; `progress` is kept up to date in thousandths for the screen.
+    Backup {
+        job: BackupJob,
+        out: std::path::PathBuf,
+        progress: std::sync::Arc<std::sync::atomic::AtomicU32>,
+    },
+    OpenBackup {
+        path: std::path::PathBuf,
+    },
+    UnlockBackup {
+        preview: BackupPreview,
+        how: Unlock,
+    },
+    RestoreBackup {
+        unlocked: UnlockedBackup,
+        location: Location,
+    },
 }
 
 impl std::fmt::Debug for Job {
@@ -69,6 +87,10 @@ impl std::fmt::Debug for Job {
             Job::RedeemSetupCode { .. } => "RedeemSetupCode",
             Job::FinishSetupCode { .. } => "FinishSetupCode",
             Job::ResetPassword { .. } => "ResetPassword",
+            Job::Backup { .. } => "Backup",
+            Job::OpenBackup { .. } => "OpenBackup",
+            Job::UnlockBackup { .. } => "UnlockBackup",
+            Job::RestoreBackup { .. } => "RestoreBackup",
         };
         write!(f, "Job::{name}")
     }
@@ -169,6 +191,27 @@ impl Job {
             } => {
                 let result = unlock.reset(&email, &password, &again, key, kdf);
                 Message::Recover(recover::Message::ResetDone(result))
+            }
+            Job::Backup { job, out, progress } => {
+                let result = job.run(&out, &|p| {
+                    progress.store(
+                        (p.clamp(0.0, 1.0) * 1000.0) as u32,
+                        std::sync::atomic::Ordering::Relaxed,
+                    )
+                });
+                Message::Home(home::Message::Overview(overview::Message::BackupDone(
+                    result,
+                )))
+            }
+            Job::OpenBackup { path } => Message::Restore(restore::Message::Opened(
+                service::backup::open_backup(&path),
+            )),
+            Job::UnlockBackup { preview, how } => {
+                let result = preview.unlock(&how).map(Handoff::new);
+                Message::Restore(restore::Message::Unlocked(result))
+            }
+            Job::RestoreBackup { unlocked, location } => {
+                Message::Restore(restore::Message::Restored(unlocked.restore(&location)))
             }
         }
     }

@@ -2,6 +2,7 @@
 //! slow runs as a background job.
 
 pub mod app;
+pub mod dialogs;
 pub mod handoff;
 pub mod jobs;
 pub mod screen;

@@ -5,6 +5,7 @@ use super::Action;
 use super::add_incident::{self, AddIncident};
 use super::categories::{self, CategoriesTab};
 use super::groups::{self, GroupsTab};
+use super::overview::{self, OverviewTab};
 use super::pupils::{self, PupilsTab};
 use super::users::{self, UsersTab};
 use crate::clock::format_local;
@@ -13,14 +14,13 @@ use crate::service::{Me, Overview, Session};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD};
 use crate::vault::AuditEntry;
-use iced::widget::{button, column, container, pick_list, row, scrollable, text, text_input};
+use iced::widget::{button, column, container, row, scrollable, text, text_input};
 use iced::{Element, Fill, Length};
 
 pub const AUDIT_SEARCH: &str = "audit-search";
 /// The scrollable holding the current page; a newly opened page is scrolled to its top.
 pub const PAGE: &str = "home-page";
 const AUDIT_ROWS: usize = 200;
-const IDLE_CHOICES: [u32; 7] = [2, 5, 10, 15, 20, 30, 60];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -67,11 +67,14 @@ pub enum Message {
     Concern(add_incident::Message),
     AuditSearch(String),
     IdleLock(u32),
+    Overview(overview::Message),
 }
 
 pub struct Home {
     pub tab: Tab,
     overview: Option<Overview>,
+    /// The Overview tab: the health check and backups.
+    health: Option<OverviewTab>,
     groups: Option<GroupsTab>,
     users: Option<UsersTab>,
     categories: Option<CategoriesTab>,
@@ -90,6 +93,7 @@ impl Home {
         let mut home = Home {
             tab: Tab::Overview,
             overview: None,
+            health: None,
             groups: None,
             users: None,
             categories: None,
@@ -151,7 +155,13 @@ impl Home {
             self.idle_minutes = info.idle_lock_minutes;
         }
         let result = match self.tab {
-            Tab::Overview => session.overview().map(|o| self.overview = Some(o)),
+            Tab::Overview => {
+                match &mut self.health {
+                    Some(h) => h.reload(session),
+                    None => self.health = Some(OverviewTab::new(session)),
+                }
+                Ok(())
+            }
             Tab::Groups => {
                 match &mut self.groups {
                     Some(g) => g.reload(session),
@@ -325,6 +335,23 @@ impl Home {
                 self.audit_search = s;
                 self.load(session);
             }
+            Message::Overview(m) => {
+                let Some(h) = &mut self.health else {
+                    return Action::None;
+                };
+                return match h.update(m, session) {
+                    overview::Outcome::None => Action::None,
+                    overview::Outcome::Go(place) => self.go(place, session, modifiers),
+                    overview::Outcome::Run(job) => Action::Run(*job),
+                    overview::Outcome::ChooseBackupFile(file_name) => {
+                        Action::Dialog(crate::ui::dialogs::Dialog::SaveBackup { file_name })
+                    }
+                    overview::Outcome::StartRestore => Action::StartRestore,
+                    overview::Outcome::IdleLock(m) => {
+                        self.update(Message::IdleLock(m), session, modifiers)
+                    }
+                };
+            }
             Message::IdleLock(m) => match session.set_idle_lock_minutes(m) {
                 Ok(()) => {
                     self.idle_minutes = m;
@@ -334,6 +361,56 @@ impl Home {
             },
         }
         Action::None
+    }
+
+    /// Opens the place where a health-check finding is fixed.
+    fn go(
+        &mut self,
+        place: crate::service::health::Place,
+        session: &mut Session,
+        modifiers: iced::keyboard::Modifiers,
+    ) -> Action {
+        use crate::service::health::Place;
+        let (tab, then) = match place {
+            Place::Groups(t) => (Tab::Groups, vec![groups::Message::SubTab(t)]),
+            Place::PupilsWithoutGroup(t) => (
+                Tab::Groups,
+                vec![
+                    groups::Message::SubTab(t),
+                    groups::Message::ShowWithoutGroup(true),
+                ],
+            ),
+            Place::AccessList(t, g) => (
+                Tab::Groups,
+                vec![groups::Message::SubTab(t), groups::Message::OpenEditor(g)],
+            ),
+            Place::Users | Place::User(_) | Place::UserGroup(_) => (Tab::Users, Vec::new()),
+            Place::Audits => (Tab::Audits, Vec::new()),
+            Place::Backup => return Action::None,
+        };
+        let mut action = self.update(Message::Tab(tab), session, modifiers);
+        if self.tab != tab {
+            return action;
+        }
+        for m in then {
+            action = self.update(Message::Groups(m), session, modifiers);
+        }
+        match place {
+            Place::User(id) => {
+                self.update(Message::Users(users::Message::Open(id)), session, modifiers)
+            }
+            Place::UserGroup(id) => self.update(
+                Message::Users(users::Message::OpenGroup(id)),
+                session,
+                modifiers,
+            ),
+            _ => action,
+        }
+    }
+
+    /// The Overview tab, once it has been shown.
+    pub fn overview_tab(&self) -> Option<&OverviewTab> {
+        self.health.as_ref()
     }
 
     /// Escape closes an open form or question on the current tab.
@@ -399,7 +476,12 @@ impl Home {
 
     fn tab_view<'a>(&'a self, tab: Tab, me: &'a Me, hide_names: bool) -> Element<'a, Message> {
         match tab {
-            Tab::Overview => self.overview_view(me),
+            Tab::Overview => match &self.health {
+                Some(h) => h
+                    .view(me, hide_names, self.idle_minutes)
+                    .map(Message::Overview),
+                None => text("").into(),
+            },
             Tab::Pupils => match &self.pupils {
                 Some(p) => p.view(me, hide_names).map(Message::Pupils),
                 None => text("").into(),
@@ -418,120 +500,6 @@ impl Home {
             },
             Tab::Audits => self.audit_view(),
         }
-    }
-
-    fn overview_view<'a>(&'a self, me: &'a Me) -> Element<'a, Message> {
-        let mut c = column![form::section_title("Overview")].spacing(theme::SPACE_M);
-        let Some(o) = &self.overview else {
-            return c.into();
-        };
-        if !me.permissions.has(SystemPermission::ManageSystem) {
-            let granted: Vec<&str> = me.permissions.system.iter().map(|p| p.label()).collect();
-            return c
-                .push(
-                    text(format!(
-                        "Signed in as {} ({}).",
-                        me.user.full_name(),
-                        me.group.name
-                    ))
-                    .size(theme::TEXT_BODY),
-                )
-                .push(
-                    text(format!(
-                        "You may: {}.",
-                        if granted.is_empty() {
-                            "nothing yet".to_string()
-                        } else {
-                            granted.join(", ")
-                        }
-                    ))
-                    .size(theme::TEXT_BODY),
-                )
-                .into();
-        }
-        let stat = |label: &'static str, value: String, note: String| {
-            container(
-                column![
-                    text(label).size(theme::TEXT_SMALL).color(theme::MUTED),
-                    text(value).size(theme::TEXT_TITLE).font(BOLD),
-                    text(note).size(theme::TEXT_SMALL).color(theme::MUTED),
-                ]
-                .spacing(theme::SPACE_XS),
-            )
-            .padding(theme::SPACE_M)
-            .width(Fill)
-            .style(theme::card)
-        };
-        c = c.push(
-            row![
-                stat(
-                    "Pupils",
-                    o.pupils.to_string(),
-                    format!("{} archived", o.archived_pupils)
-                ),
-                stat(
-                    "Staff users",
-                    o.users.to_string(),
-                    format!("{} with an active soft key", o.active_keys)
-                ),
-                stat(
-                    "User groups",
-                    o.user_groups.to_string(),
-                    format!("{} incident categories", o.categories)
-                ),
-                stat(
-                    "Incidents",
-                    o.incidents.to_string(),
-                    "recorded in total".into()
-                ),
-            ]
-            .spacing(theme::SPACE_M),
-        );
-        let restrictions = o.group_types.iter().fold(
-            column![text("Class restrictions").font(BOLD).size(theme::TEXT_BODY)]
-                .spacing(theme::SPACE_XS),
-            |col, (t, n, restricted)| {
-                col.push(
-                    text(format!(
-                        "{}: {n} groups — {}",
-                        t.plural(),
-                        if *restricted {
-                            "access restricted"
-                        } else {
-                            "not restricted"
-                        }
-                    ))
-                    .size(theme::TEXT_BODY),
-                )
-            },
-        );
-        c = c.push(
-            container(restrictions)
-                .padding(theme::SPACE_M)
-                .width(Fill)
-                .style(theme::card),
-        );
-        c = c.push(if o.audit.is_intact() {
-            form::success(o.audit.describe())
-        } else {
-            form::error(o.audit.describe())
-        });
-        c = c.push(
-            container(
-                row![
-                    text("Lock the window after").size(theme::TEXT_BODY),
-                    pick_list(IDLE_CHOICES, Some(self.idle_minutes), Message::IdleLock)
-                        .padding(theme::SPACE_XS + 2.0),
-                    text("minutes without use.").size(theme::TEXT_BODY),
-                ]
-                .spacing(theme::SPACE_S)
-                .align_y(iced::Center),
-            )
-            .padding(theme::SPACE_M)
-            .width(Fill)
-            .style(theme::card),
-        );
-        c.into()
     }
 
     fn audit_view(&self) -> Element<'_, Message> {

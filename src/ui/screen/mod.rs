@@ -8,11 +8,13 @@ pub mod class_editor;
 pub mod enrol;
 pub mod groups;
 pub mod home;
+pub mod overview;
 pub mod pupil_profile;
 pub mod pupils;
 pub mod recover;
 pub mod recovery_code;
 pub mod redeem;
+pub mod restore;
 pub mod setup;
 pub mod sign_in;
 pub mod user_group;
@@ -40,6 +42,10 @@ pub enum Action {
     /// First sign-in with a set-up code, for this e-mail address if known.
     StartSetupCode(String),
     SignedIn(Session),
+    /// Open a file dialog; its answer comes back as a message.
+    Dialog(crate::ui::dialogs::Dialog),
+    /// Restore from a backup (signing out first if someone is signed in).
+    StartRestore,
 }
 
 impl std::fmt::Debug for Action {
@@ -56,6 +62,8 @@ impl std::fmt::Debug for Action {
             Action::StartRecovery => write!(f, "StartRecovery"),
             Action::StartSetupCode(e) => write!(f, "StartSetupCode({e})"),
             Action::SignedIn(s) => write!(f, "SignedIn({s:?})"),
+            Action::Dialog(d) => write!(f, "Dialog({d:?})"),
+            Action::StartRestore => write!(f, "StartRestore"),
         }
     }
 }

@@ -27,6 +27,8 @@ pub enum Message {
     CodeDone(CodeResult),
     UseDifferentAccount,
     LostPassword,
+    /// The school file is lost or damaged: bring it back from a backup.
+    Restore,
     FirstTime,
     FillDemo,
     /// The clock moved on (for the demo's live code).
@@ -204,6 +206,7 @@ impl SignIn {
                 Action::Focus(EMAIL)
             }
             Message::LostPassword => Action::StartRecovery,
+            Message::Restore => Action::StartRestore,
             Message::FirstTime => Action::StartSetupCode(self.email.trim().to_string()),
             Message::FillDemo => {
                 if let Some(d) = &self.demo {
@@ -322,6 +325,7 @@ impl SignIn {
                             "Lost every administrator password? Use the recovery code",
                             Message::LostPassword,
                         ),
+                        form::link("School file lost or damaged? Restore from a backup", Message::Restore),
                     ]
                     .spacing(theme::SPACE_S),
                 );

@@ -10,6 +10,7 @@ use iced::{Element, Fill, Length};
 pub enum Message {
     SetUp,
     Demo,
+    Restore,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +25,7 @@ impl Welcome {
         match message {
             Message::SetUp => Action::StartSetup,
             Message::Demo => Action::OpenDemo,
+            Message::Restore => Action::StartRestore,
         }
     }
 
@@ -64,6 +66,11 @@ impl Welcome {
                     "Try Keyholder on Millbrook Primary, a made-up school with pupils, staff and class groups. Nothing you do there touches a real school's records.",
                     form::secondary("Explore the demo school", Some(Message::Demo)),
                 ),
+                choice(
+                    "Moving to this computer?",
+                    "Bring your school back from a Keyholder backup (.khbackup), with an administrator's password or the recovery code.",
+                    form::secondary("Restore from a backup", Some(Message::Restore)),
+                ),
             ]
             .spacing(theme::SPACE_M),
             text(format!("A new school will be saved in {}", self.school_file))
@@ -71,6 +78,6 @@ impl Welcome {
                 .color(theme::MUTED),
         ]
         .spacing(theme::SPACE_L));
-        form::page(content, 760.0)
+        form::page(content, 960.0)
     }
 }

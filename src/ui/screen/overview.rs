@@ -1,0 +1,417 @@
+//! Admin > Overview: the school at a glance and its health check. Every finding says what is
+//! wrong in plain words and has a button to the place to fix it; the backup card takes a checked
+//! backup in the background. Staff without Manage system see a simple summary instead.
+
+use crate::clock::format_local;
+use crate::model::SystemPermission;
+use crate::service::backup::suggested_file_name;
+use crate::service::health::{Finding, Place, Severity};
+use crate::service::{Me, Overview, Session};
+use crate::ui::jobs::Job;
+use crate::ui::theme;
+use crate::ui::widget::form::{self, BOLD};
+use crate::vault::backup::Written;
+use iced::widget::{button, column, container, pick_list, progress_bar, row, text};
+use iced::{Element, Fill};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+const IDLE_CHOICES: [u32; 7] = [2, 5, 10, 15, 20, 30, 60];
+/// Names shown under a finding before "and N more".
+const ITEMS_SHOWN: usize = 8;
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    /// A finding's button, or one of its names.
+    Go(Place),
+    BackUpNow,
+    /// The folder dialog's answer: where to write, or nothing if it was cancelled.
+    BackupChosen(Option<PathBuf>),
+    BackupDone(Result<Written, crate::service::Error>),
+    Restore,
+    IdleLock(u32),
+}
+
+/// What the Overview asks of the home screen.
+pub enum Outcome {
+    None,
+    Go(Place),
+    Run(Box<Job>),
+    ChooseBackupFile(String),
+    StartRestore,
+    IdleLock(u32),
+}
+
+enum BackupState {
+    Idle,
+    /// Written so far, in thousandths, updated by the background job.
+    Running(Arc<AtomicU32>),
+    Done(String),
+    Failed(String),
+}
+
+pub struct OverviewTab {
+    counts: Option<Overview>,
+    findings: Vec<Finding>,
+    error: Option<String>,
+    backup: BackupState,
+}
+
+impl OverviewTab {
+    pub fn new(session: &Session) -> OverviewTab {
+        let mut tab = OverviewTab {
+            counts: None,
+            findings: Vec::new(),
+            error: None,
+            backup: BackupState::Idle,
+        };
+        tab.reload(session);
+        tab
+    }
+
+    /// Recomputes everything: called whenever the Overview is shown and after every change.
+    pub fn reload(&mut self, session: &Session) {
+        self.error = None;
+        match session.overview() {
+            Ok(o) => self.counts = Some(o),
+            Err(e) => self.error = Some(e.to_string()),
+        }
+        self.findings.clear();
+        if session.me().permissions.has(SystemPermission::ManageSystem) {
+            match session.health_check() {
+                Ok(f) => self.findings = f,
+                Err(e) => self.error = Some(e.to_string()),
+            }
+        }
+    }
+
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    pub fn is_backing_up(&self) -> bool {
+        matches!(self.backup, BackupState::Running(_))
+    }
+
+    pub fn update(&mut self, message: Message, session: &mut Session) -> Outcome {
+        match message {
+            Message::Go(Place::Backup) | Message::BackUpNow => {
+                if self.is_backing_up() {
+                    return Outcome::None;
+                }
+                let school = session.school().map(|s| s.name).unwrap_or_default();
+                Outcome::ChooseBackupFile(suggested_file_name(&school, crate::clock::now()))
+            }
+            Message::Go(place) => Outcome::Go(place),
+            Message::BackupChosen(None) => Outcome::None,
+            Message::BackupChosen(Some(path)) => {
+                let path = crate::service::backup::with_extension(path);
+                match session.prepare_backup() {
+                    Ok(job) => {
+                        let progress = Arc::new(AtomicU32::new(0));
+                        self.backup = BackupState::Running(Arc::clone(&progress));
+                        Outcome::Run(Box::new(Job::Backup {
+                            job,
+                            out: path,
+                            progress,
+                        }))
+                    }
+                    Err(e) => {
+                        self.backup = BackupState::Failed(e.to_string());
+                        Outcome::None
+                    }
+                }
+            }
+            Message::BackupDone(Ok(written)) => {
+                self.backup = match session.record_backup(&written) {
+                    Ok(()) => BackupState::Done(format!(
+                        "Backed up to {} and checked: the copy opens and holds {} pupils and {} users.",
+                        written.path.display(),
+                        written.manifest.counts.pupils,
+                        written.manifest.counts.users
+                    )),
+                    Err(e) => BackupState::Failed(format!(
+                        "The backup {} was written and checked, but could not be noted in the school file: {e}",
+                        written.path.display()
+                    )),
+                };
+                self.reload(session);
+                Outcome::None
+            }
+            Message::BackupDone(Err(e)) => {
+                self.backup = BackupState::Failed(format!(
+                    "The backup was not made: {e} Nothing in the school has changed."
+                ));
+                Outcome::None
+            }
+            Message::Restore => Outcome::StartRestore,
+            Message::IdleLock(m) => Outcome::IdleLock(m),
+        }
+    }
+
+    pub fn view<'a>(
+        &'a self,
+        me: &'a Me,
+        hide_names: bool,
+        idle_minutes: u32,
+    ) -> Element<'a, Message> {
+        let mut c = column![form::section_title("Overview")].spacing(theme::SPACE_M);
+        if let Some(e) = &self.error {
+            c = c.push(form::error(e.as_str()));
+        }
+        let Some(o) = &self.counts else {
+            return c.into();
+        };
+        if !me.permissions.has(SystemPermission::ManageSystem) {
+            return c.push(simple_summary(me)).into();
+        }
+        c = c.push(stats(o));
+        c = c.push(self.backup_card());
+        let warnings = self.findings.iter().filter(|f| f.is_warning()).count();
+        let notes = self.findings.len() - warnings;
+        c = c.push(
+            column![
+                text("Health check").size(theme::TEXT_LARGE).font(BOLD),
+                text(match warnings {
+                    0 => format!("Nothing needs fixing. {}", plural(notes, "note", "notes")),
+                    _ => format!(
+                        "{} to fix, then {}. Checked again after every change.",
+                        plural(warnings, "warning", "warnings"),
+                        plural(notes, "note", "notes")
+                    ),
+                })
+                .size(theme::TEXT_BODY)
+                .color(theme::MUTED),
+            ]
+            .spacing(theme::SPACE_XS),
+        );
+        for f in &self.findings {
+            c = c.push(finding_card(f, hide_names));
+        }
+        c = c.push(
+            container(
+                row![
+                    text("Lock the window after").size(theme::TEXT_BODY),
+                    pick_list(IDLE_CHOICES, Some(idle_minutes), Message::IdleLock)
+                        .padding(theme::SPACE_XS + 2.0),
+                    text("minutes without use.").size(theme::TEXT_BODY),
+                ]
+                .spacing(theme::SPACE_S)
+                .align_y(iced::Center),
+            )
+            .padding(theme::SPACE_M)
+            .width(Fill)
+            .style(theme::card),
+        );
+        c.into()
+    }
+
+    fn backup_card(&self) -> Element<'_, Message> {
+        let last = self
+            .findings
+            .iter()
+            .find(|f| f.check == crate::service::health::Check::LastBackup);
+        let due = last.is_some_and(Finding::is_warning);
+        let mut c =
+            column![text("Backups").size(theme::TEXT_LARGE).font(BOLD)].spacing(theme::SPACE_S);
+        if let Some(f) = last {
+            c = c.push(if due {
+                form::warning(format!("A backup is due. {}", f.title))
+            } else {
+                form::success(f.title.as_str())
+            });
+        }
+        c = c.push(
+            text("A backup is one .khbackup file holding the school file and its key file, checked after writing by opening it. Save it to a USB stick or network share and keep it somewhere safe; it opens only with a password or the recovery code.")
+                .size(theme::TEXT_BODY)
+                .color(theme::MUTED),
+        );
+        match &self.backup {
+            BackupState::Running(progress) => {
+                let done = progress.load(Ordering::Relaxed) as f32 / 1000.0;
+                c = c.push(progress_bar(0.0..=1.0, done));
+                c = c.push(
+                    text(format!(
+                        "Backing up… {}%. You can carry on working meanwhile.",
+                        (done * 100.0).round()
+                    ))
+                    .size(theme::TEXT_SMALL)
+                    .color(theme::MUTED),
+                );
+            }
+            BackupState::Done(m) => c = c.push(form::success(m.as_str())),
+            BackupState::Failed(m) => c = c.push(form::error(m.as_str())),
+            BackupState::Idle => {}
+        }
+        let running = self.is_backing_up();
+        c = c.push(
+            row![
+                form::primary("Back up now", (!running).then_some(Message::BackUpNow)),
+                form::secondary(
+                    "Restore from a backup…",
+                    (!running).then_some(Message::Restore)
+                ),
+            ]
+            .spacing(theme::SPACE_S),
+        );
+        container(c)
+            .padding(theme::SPACE_M)
+            .width(Fill)
+            .style(theme::card)
+            .into()
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    crate::service::health::count(n, one, many)
+}
+
+fn finding_card(f: &Finding, hide_names: bool) -> Element<'_, Message> {
+    let (badge, colour) = match f.severity {
+        Severity::Warning => ("Warning", theme::WARNING),
+        Severity::Information => ("Information", theme::PRIMARY),
+    };
+    let mut body = column![
+        row![
+            text(badge).size(theme::TEXT_SMALL).font(BOLD).color(colour),
+            text(f.title.as_str()).size(theme::TEXT_BODY).font(BOLD),
+        ]
+        .spacing(theme::SPACE_S)
+        .align_y(iced::Center),
+        text(f.explanation.as_str())
+            .size(theme::TEXT_BODY)
+            .color(theme::MUTED),
+    ]
+    .spacing(theme::SPACE_XS)
+    .width(Fill);
+    if !f.items.is_empty() {
+        let mut names = column![].spacing(2);
+        for item in f.items.iter().take(ITEMS_SHOWN) {
+            let label = if hide_names {
+                item.hidden_name.as_str()
+            } else {
+                item.name.as_str()
+            };
+            names = names.push(match item.place {
+                Some(place) if place != f.fix || f.items.len() > 1 => {
+                    button(text(label).size(theme::TEXT_SMALL))
+                        .padding(0)
+                        .style(theme::link_button)
+                        .on_press(Message::Go(place))
+                        .into()
+                }
+                _ => Element::from(text(label).size(theme::TEXT_SMALL)),
+            });
+        }
+        if f.items.len() > ITEMS_SHOWN {
+            names = names.push(
+                text(format!("and {} more", f.items.len() - ITEMS_SHOWN))
+                    .size(theme::TEXT_SMALL)
+                    .color(theme::MUTED),
+            );
+        }
+        body = body.push(names);
+    }
+    let action = if f.severity == Severity::Warning {
+        form::primary(f.button_label(), Some(Message::Go(f.fix)))
+    } else {
+        form::secondary(f.button_label(), Some(Message::Go(f.fix)))
+    };
+    container(
+        row![body, action]
+            .spacing(theme::SPACE_M)
+            .align_y(iced::Alignment::Start),
+    )
+    .padding(theme::SPACE_M)
+    .width(Fill)
+    .style(if f.severity == Severity::Warning {
+        theme::warning_banner
+    } else {
+        theme::card
+    })
+    .into()
+}
+
+fn stats(o: &Overview) -> Element<'_, Message> {
+    let stat = |label: &'static str, value: String, note: String| {
+        container(
+            column![
+                text(label).size(theme::TEXT_SMALL).color(theme::MUTED),
+                text(value).size(theme::TEXT_TITLE).font(BOLD),
+                text(note).size(theme::TEXT_SMALL).color(theme::MUTED),
+            ]
+            .spacing(theme::SPACE_XS),
+        )
+        .padding(theme::SPACE_M)
+        .width(Fill)
+        .style(theme::card)
+    };
+    let restricted: Vec<&str> = o
+        .group_types
+        .iter()
+        .filter(|(_, _, on)| *on)
+        .map(|(t, _, _)| t.plural())
+        .collect();
+    row![
+        stat(
+            "Pupils",
+            o.pupils.to_string(),
+            format!("{} archived", o.archived_pupils)
+        ),
+        stat(
+            "Staff users",
+            o.users.to_string(),
+            format!("{} with an active soft key", o.active_keys)
+        ),
+        stat(
+            "Class restrictions",
+            if restricted.is_empty() {
+                "Off".into()
+            } else {
+                restricted.join(", ")
+            },
+            format!(
+                "{} groups in all",
+                o.group_types.iter().map(|(_, n, _)| n).sum::<usize>()
+            )
+        ),
+        stat(
+            "Incidents",
+            o.incidents.to_string(),
+            format!("{} categories in use", o.categories)
+        ),
+    ]
+    .spacing(theme::SPACE_M)
+    .into()
+}
+
+/// For staff without Manage system: who they are and what they may do.
+fn simple_summary<'a>(me: &'a Me) -> Element<'a, Message> {
+    let granted: Vec<&str> = me.permissions.system.iter().map(|p| p.label()).collect();
+    column![
+        text(format!(
+            "Signed in as {} ({}).",
+            me.user.full_name(),
+            me.group.name
+        ))
+        .size(theme::TEXT_BODY),
+        text(format!(
+            "You may: {}.",
+            if granted.is_empty() {
+                "nothing yet".to_string()
+            } else {
+                granted.join(", ")
+            }
+        ))
+        .size(theme::TEXT_BODY),
+        text(match me.user.last_login_at {
+            Some(t) => format!("Signed in {}.", format_local(t)),
+            None => String::new(),
+        })
+        .size(theme::TEXT_SMALL)
+        .color(theme::MUTED),
+    ]
+    .spacing(theme::SPACE_S)
+    .into()
+}
