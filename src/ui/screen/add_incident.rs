@@ -214,26 +214,11 @@ impl AddIncident {
             c = c.push(form::error(e.as_str()));
         }
         if self.asking_to_discard {
-            c = c.push(
-                container(
-                    column![
-                        text("Discard this concern? What you have typed will be lost.")
-                            .size(theme::TEXT_BODY),
-                        row![
-                            form::secondary("Keep writing", Some(Message::Discard(false))),
-                            button(text("Discard").size(theme::TEXT_BODY))
-                                .padding([theme::SPACE_S + 2.0, theme::SPACE_M + 4.0])
-                                .style(theme::danger_button)
-                                .on_press(Message::Discard(true)),
-                        ]
-                        .spacing(theme::SPACE_S),
-                    ]
-                    .spacing(theme::SPACE_M),
-                )
-                .padding(theme::SPACE_M)
-                .width(Fill)
-                .style(theme::warning_banner),
-            );
+            c = c.push(form::question(
+                "Discard this concern? What you have typed will be lost.",
+                ("Keep writing", Message::Discard(false)),
+                ("Discard", Message::Discard(true)),
+            ));
         }
         let pupil: Element<'_, Message> = match &self.pupil {
             Some(p) => row![

@@ -9,7 +9,7 @@ use crate::ui::theme;
 use crate::ui::widget::dual_list::{self, Scrolls};
 use crate::ui::widget::form::{self, BOLD};
 use iced::keyboard;
-use iced::widget::{button, column, container, row, text};
+use iced::widget::{column, row, text};
 use iced::{Element, Fill};
 use std::collections::BTreeSet;
 
@@ -264,25 +264,11 @@ impl ClassEditor {
             c = c.push(form::error(e.as_str()));
         }
         if self.confirming_leave {
-            c = c.push(
-                container(
-                    column![
-                        text("You have changed who can see this group and not saved it. Discard the changes?").size(theme::TEXT_BODY),
-                        row![
-                            form::secondary("Keep editing", Some(Message::KeepEditing)),
-                            button(text("Discard changes").size(theme::TEXT_BODY))
-                                .padding([theme::SPACE_S + 2.0, theme::SPACE_M + 4.0])
-                                .style(theme::danger_button)
-                                .on_press(Message::Discard),
-                        ]
-                        .spacing(theme::SPACE_S),
-                    ]
-                    .spacing(theme::SPACE_M),
-                )
-                .padding(theme::SPACE_M)
-                .width(Fill)
-                .style(theme::warning_banner),
-            );
+            c = c.push(form::question(
+                "You have changed who can see this group and not saved it. Discard the changes?",
+                ("Keep editing", Message::KeepEditing),
+                ("Discard changes", Message::Discard),
+            ));
         }
         let left: BTreeSet<UserId> = self
             .seniors

@@ -572,24 +572,11 @@ impl GroupsTab {
                 "Remove",
             ),
         };
-        container(
-            column![
-                text(message).size(theme::TEXT_BODY),
-                row![
-                    form::secondary("Cancel", Some(Message::CancelConfirm)),
-                    button(text(confirm).size(theme::TEXT_BODY))
-                        .padding([theme::SPACE_S + 2.0, theme::SPACE_M + 4.0])
-                        .style(theme::danger_button)
-                        .on_press(Message::Confirm),
-                ]
-                .spacing(theme::SPACE_S),
-            ]
-            .spacing(theme::SPACE_M),
+        form::question(
+            message,
+            ("Cancel", Message::CancelConfirm),
+            (confirm, Message::Confirm),
         )
-        .padding(theme::SPACE_M)
-        .width(Fill)
-        .style(theme::warning_banner)
-        .into()
     }
 
     fn new_group_form<'a>(&'a self, d: &'a Draft, t: GroupType) -> Element<'a, Message> {

@@ -235,26 +235,11 @@ impl UserGroupEditor {
             c = c.push(form::error(e.as_str()));
         }
         if self.confirming_leave {
-            c = c.push(
-                container(
-                    column![
-                        text("This user group has changes that are not saved. Discard them?")
-                            .size(theme::TEXT_BODY),
-                        row![
-                            form::secondary("Keep editing", Some(Message::KeepEditing)),
-                            button(text("Discard changes").size(theme::TEXT_BODY))
-                                .padding([theme::SPACE_S + 2.0, theme::SPACE_M + 4.0])
-                                .style(theme::danger_button)
-                                .on_press(Message::Discard),
-                        ]
-                        .spacing(theme::SPACE_S),
-                    ]
-                    .spacing(theme::SPACE_M),
-                )
-                .padding(theme::SPACE_M)
-                .width(Fill)
-                .style(theme::warning_banner),
-            );
+            c = c.push(form::question(
+                "This user group has changes that are not saved. Discard them?",
+                ("Keep editing", Message::KeepEditing),
+                ("Discard changes", Message::Discard),
+            ));
         }
         c = c.push(
             row![
@@ -310,23 +295,11 @@ impl UserGroupEditor {
                 _ => "the Administration permissions".to_string(),
             };
             c = c.push(
-                container(
-                    column![
-                        text(format!("Give this group {what}? Administration permissions let members change who can see what, and are meant only for senior staff. Saving will record exactly what was added.")).size(theme::TEXT_BODY),
-                        row![
-                            form::secondary("Cancel", Some(Message::CancelAdmin)),
-                            button(text("Yes, they are senior staff").size(theme::TEXT_BODY))
-                                .padding([theme::SPACE_S + 2.0, theme::SPACE_M + 4.0])
-                                .style(theme::danger_button)
-                                .on_press(Message::ConfirmAdmin),
-                        ]
-                        .spacing(theme::SPACE_S),
-                    ]
-                    .spacing(theme::SPACE_M),
-                )
-                .padding(theme::SPACE_M)
-                .width(Fill)
-                .style(theme::warning_banner),
+                form::question(
+format!("Give this group {what}? Administration permissions let members change who can see what, and are meant only for senior staff. Saving will record exactly what was added."),
+("Cancel", Message::CancelAdmin),
+("Yes, they are senior staff", Message::ConfirmAdmin),
+),
             );
         }
         c = c.push(pg::system_grid(&self.now.system, true).map(Message::Grid));

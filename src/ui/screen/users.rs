@@ -995,25 +995,11 @@ impl UsersTab {
                     "Deactivate",
                 ),
             };
-            c = c.push(
-                container(
-                    column![
-                        text(question).size(theme::TEXT_BODY),
-                        row![
-                            form::secondary("Cancel", Some(Message::CancelConfirm)),
-                            button(text(confirm).size(theme::TEXT_BODY))
-                                .padding([theme::SPACE_S + 2.0, theme::SPACE_M + 4.0])
-                                .style(theme::danger_button)
-                                .on_press(Message::Confirm),
-                        ]
-                        .spacing(theme::SPACE_S),
-                    ]
-                    .spacing(theme::SPACE_M),
-                )
-                .padding(theme::SPACE_M)
-                .width(Fill)
-                .style(theme::warning_banner),
-            );
+            c = c.push(form::question(
+                question,
+                ("Cancel", Message::CancelConfirm),
+                (confirm, Message::Confirm),
+            ));
         }
         let body: Element<'a, Message> = match self.profile_tab {
             ProfileTab::Details => column![
@@ -1052,12 +1038,7 @@ impl UsersTab {
             if matches!(p.key, KeyState::Locked { .. }) {
                 actions = actions.push(form::secondary("Clear lock-out", Some(Message::ClearLock)));
             }
-            actions = actions.push(
-                button(text("Deactivate").size(theme::TEXT_BODY))
-                    .padding([theme::SPACE_S + 2.0, theme::SPACE_M + 4.0])
-                    .style(theme::danger_button)
-                    .on_press(Message::Deactivate),
-            );
+            actions = actions.push(form::danger("Deactivate", Message::Deactivate));
         }
         c.push(actions).into()
     }

@@ -138,6 +138,39 @@ pub fn secondary<'a, M: Clone + 'a>(label: &'a str, on_press: Option<M>) -> Elem
         .into()
 }
 
+/// A button for a step that removes or overrides something; used where a question asks first.
+pub fn danger<'a, M: Clone + 'a>(label: &'a str, on_press: M) -> Element<'a, M> {
+    button(text(label).size(theme::TEXT_BODY))
+        .padding([theme::SPACE_S + 2.0, theme::SPACE_M + 4.0])
+        .style(theme::danger_button)
+        .on_press(on_press)
+        .into()
+}
+
+/// A question to answer before going on: what will happen, the way back (`back`) and the way
+/// forward (`forward`), each a label and its message.
+pub fn question<'a, M: Clone + 'a>(
+    message: impl text::IntoFragment<'a>,
+    back: (&'a str, M),
+    forward: (&'a str, M),
+) -> Element<'a, M> {
+    container(
+        column![
+            text(message).size(theme::TEXT_BODY),
+            row![
+                secondary(back.0, Some(back.1)),
+                danger(forward.0, forward.1)
+            ]
+            .spacing(theme::SPACE_S),
+        ]
+        .spacing(theme::SPACE_M),
+    )
+    .padding(theme::SPACE_M)
+    .width(Fill)
+    .style(theme::warning_banner)
+    .into()
+}
+
 pub fn link<'a, M: Clone + 'a>(label: &'a str, on_press: M) -> Element<'a, M> {
     button(text(label).size(theme::TEXT_BODY))
         .padding(0)
