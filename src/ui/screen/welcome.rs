@@ -66,18 +66,20 @@ impl Welcome {
                     "Try Keyholder on Millbrook Primary, a made-up school with pupils, staff and class groups. Nothing you do there touches a real school's records.",
                     form::secondary("Explore the demo school", Some(Message::Demo)),
                 ),
-                choice(
-                    "Moving to this computer?",
-                    "Bring your school back from a Keyholder backup (.khbackup), with an administrator's password or the recovery code.",
-                    form::secondary("Restore from a backup", Some(Message::Restore)),
-                ),
             ]
             .spacing(theme::SPACE_M),
+            row![
+                text("Moving to this computer, or replacing a broken one?")
+                    .size(theme::TEXT_BODY)
+                    .color(theme::MUTED),
+                form::link("Restore from a backup", Message::Restore),
+            ]
+            .spacing(theme::SPACE_S),
             text(format!("A new school will be saved in {}", self.school_file))
                 .size(theme::TEXT_SMALL)
                 .color(theme::MUTED),
         ]
         .spacing(theme::SPACE_L));
-        form::page(content, 960.0)
+        form::page(content, 760.0)
     }
 }
