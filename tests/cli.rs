@@ -56,7 +56,13 @@ struct Codes {
 }
 
 impl Codes {
+    /// Near the end of a time step the first code (one step back) could expire while the command
+    /// starts up, so wait for the next step to begin first.
     fn new(secret: Vec<u8>) -> Codes {
+        let into_step = common::now().rem_euclid(30);
+        if into_step >= 24 {
+            std::thread::sleep(std::time::Duration::from_secs((31 - into_step) as u64));
+        }
         Codes { secret, next: -1 }
     }
 
