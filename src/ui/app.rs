@@ -436,7 +436,7 @@ impl App {
                     }
                     _ if captured => Effect::None,
                     _ => {
-                        let a = match (&mut self.screen, &self.session) {
+                        let a = match (&mut self.screen, &mut self.session) {
                             (Screen::Home(h), Some(session)) => h.key(&key, modifiers, session),
                             _ => Action::None,
                         };

@@ -2,7 +2,7 @@
 //! is open. Each answer comes back as the message of the screen that asked.
 
 use super::app::Message;
-use super::screen::{home, overview, restore};
+use super::screen::{home, imports, overview, restore};
 use crate::vault::backup::EXTENSION;
 use iced::Task;
 use std::path::PathBuf;
@@ -13,6 +13,8 @@ pub enum Dialog {
     SaveBackup { file_name: String },
     /// Which backup to restore.
     OpenBackup,
+    /// The CSV file exported from the MIS, for Admin > Imports.
+    OpenImportFile,
 }
 
 impl Dialog {
@@ -44,6 +46,20 @@ impl Dialog {
                         .map(|f| f.path().to_path_buf())
                 },
                 |path: Option<PathBuf>| Message::Restore(restore::Message::Chosen(path)),
+            ),
+            Dialog::OpenImportFile => Task::perform(
+                async {
+                    rfd::AsyncFileDialog::new()
+                        .set_title("Choose the CSV file exported from your MIS")
+                        .add_filter("CSV files", &["csv", "txt", "tsv"])
+                        .add_filter("All files", &["*"])
+                        .pick_file()
+                        .await
+                        .map(|f| f.path().to_path_buf())
+                },
+                |path: Option<PathBuf>| {
+                    Message::Home(home::Message::Imports(imports::Message::FileChosen(path)))
+                },
             ),
         }
     }

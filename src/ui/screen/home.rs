@@ -5,6 +5,7 @@ use super::Action;
 use super::add_incident::{self, AddIncident};
 use super::categories::{self, CategoriesTab};
 use super::groups::{self, GroupsTab};
+use super::imports::{self, ImportsTab};
 use super::overview::{self, OverviewTab};
 use super::pupils::{self, PupilsTab};
 use super::users::{self, UsersTab};
@@ -29,6 +30,7 @@ pub enum Tab {
     Groups,
     Users,
     Categories,
+    Imports,
     Audits,
 }
 
@@ -40,6 +42,7 @@ impl Tab {
             Tab::Groups => "Groups",
             Tab::Users => "Users",
             Tab::Categories => "Categories",
+            Tab::Imports => "Imports",
             Tab::Audits => "Audits",
         }
     }
@@ -49,7 +52,9 @@ impl Tab {
         match self {
             Tab::Overview => None,
             Tab::Pupils => Some(SystemPermission::ViewStudentsList),
-            Tab::Groups | Tab::Users | Tab::Categories => Some(SystemPermission::ManageSystem),
+            Tab::Groups | Tab::Users | Tab::Categories | Tab::Imports => {
+                Some(SystemPermission::ManageSystem)
+            }
             Tab::Audits => Some(SystemPermission::ViewAudits),
         }
     }
@@ -62,6 +67,7 @@ pub enum Message {
     Users(users::Message),
     Categories(categories::Message),
     Pupils(pupils::Message),
+    Imports(imports::Message),
     /// + Add Incident in the header bar.
     AddIncident,
     Concern(add_incident::Message),
@@ -79,6 +85,7 @@ pub struct Home {
     users: Option<UsersTab>,
     categories: Option<CategoriesTab>,
     pupils: Option<PupilsTab>,
+    imports: Option<ImportsTab>,
     /// + Add Incident, open over whichever tab is showing.
     pub concern: Option<AddIncident>,
     audit: Vec<AuditEntry>,
@@ -98,6 +105,7 @@ impl Home {
             users: None,
             categories: None,
             pupils: None,
+            imports: None,
             concern: None,
             audit: Vec::new(),
             audit_search: String::new(),
@@ -141,6 +149,7 @@ impl Home {
             Tab::Groups,
             Tab::Users,
             Tab::Categories,
+            Tab::Imports,
             Tab::Audits,
         ]
         .into_iter()
@@ -192,6 +201,10 @@ impl Home {
                     Some(c) => c.reload(session),
                     None => self.categories = Some(CategoriesTab::new(session)),
                 }
+                Ok(())
+            }
+            Tab::Imports => {
+                self.imports.get_or_insert_with(ImportsTab::new);
                 Ok(())
             }
             Tab::Audits => session
@@ -255,16 +268,38 @@ impl Home {
         }
     }
 
-    /// Keys not taken by a text field: the class editor's list navigation.
+    /// Keys not taken by a text field: the class editor's list navigation, Enter on an import.
     pub fn key(
         &mut self,
         key: &iced::keyboard::Key,
         modifiers: iced::keyboard::Modifiers,
-        session: &Session,
+        session: &mut Session,
     ) -> Action {
-        match (self.tab, &mut self.groups) {
-            (Tab::Groups, Some(g)) => Home::from_groups(g.key(key, modifiers, session)),
+        match (self.tab, &mut self.groups, &mut self.imports) {
+            (Tab::Groups, Some(g), _) => Home::from_groups(g.key(key, modifiers, session)),
+            (Tab::Imports, _, Some(i)) => {
+                let outcome = i.key(key, session);
+                self.after_imports(outcome, session, modifiers)
+            }
             _ => Action::None,
+        }
+    }
+
+    fn after_imports(
+        &mut self,
+        outcome: imports::Outcome,
+        session: &mut Session,
+        modifiers: iced::keyboard::Modifiers,
+    ) -> Action {
+        match outcome {
+            imports::Outcome::None => Action::None,
+            imports::Outcome::Focus(id) => Action::Focus(id),
+            imports::Outcome::ChooseFile => {
+                Action::Dialog(crate::ui::dialogs::Dialog::OpenImportFile)
+            }
+            imports::Outcome::OpenGroups(t) => {
+                self.go(crate::service::health::Place::Groups(t), session, modifiers)
+            }
         }
     }
 
@@ -329,6 +364,12 @@ impl Home {
                     && let categories::Outcome::Focus(id) = c.update(m, session)
                 {
                     return Action::Focus(id);
+                }
+            }
+            Message::Imports(m) => {
+                if let Some(i) = &mut self.imports {
+                    let outcome = i.update(m, session);
+                    return self.after_imports(outcome, session, modifiers);
                 }
             }
             Message::AuditSearch(s) => {
@@ -428,6 +469,7 @@ impl Home {
             Tab::Groups => self.groups.as_mut().is_some_and(|g| g.escape(session)),
             Tab::Users => self.users.as_mut().is_some_and(|u| u.escape(session)),
             Tab::Categories => self.categories.as_mut().is_some_and(CategoriesTab::escape),
+            Tab::Imports => self.imports.as_mut().is_some_and(ImportsTab::escape),
             _ => false,
         }
     }
@@ -496,6 +538,10 @@ impl Home {
             },
             Tab::Categories => match &self.categories {
                 Some(c) => c.view().map(Message::Categories),
+                None => text("").into(),
+            },
+            Tab::Imports => match &self.imports {
+                Some(i) => i.view().map(Message::Imports),
                 None => text("").into(),
             },
             Tab::Audits => self.audit_view(),

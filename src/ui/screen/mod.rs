@@ -8,6 +8,7 @@ pub mod class_editor;
 pub mod enrol;
 pub mod groups;
 pub mod home;
+pub mod imports;
 pub mod overview;
 pub mod pupil_profile;
 pub mod pupils;

@@ -1,0 +1,598 @@
+//! Admin > Imports: choose a CSV file from the MIS, say what it holds, check the preview (the
+//! first rows, the column titles found, the column for each field, what would be added, updated
+//! or rejected), then confirm. Nothing is written before Confirm.
+
+use crate::model::GroupType;
+use crate::model::import::{Field, ImportKind};
+use crate::service::Session;
+use crate::service::import::{self, ImportReport, Preview};
+use crate::ui::theme;
+use crate::ui::widget::form::{self, BOLD};
+use crate::ui::widget::virtual_list::{self, Scroll};
+use iced::widget::{
+    button, checkbox, column, container, pick_list, row, scrollable, text, text_input,
+};
+use iced::{Element, Fill, Length};
+use std::path::PathBuf;
+
+pub const FILE_PATH: &str = "imports-file-path";
+const REJECTED: &str = "imports-rejected";
+const REJECTED_ROW: f32 = 44.0;
+/// Past this many, rejected rows scroll in a list that lays out only the rows in view.
+const REJECTED_SHOWN: usize = 8;
+const FIRST_ROWS: usize = 5;
+const MISSING_NAMED: usize = 10;
+const CELL_WIDTH: f32 = 150.0;
+const CELL_CHARS: usize = 20;
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Kind(ImportKind),
+    Path(String),
+    /// Open the system's file window.
+    Browse,
+    /// What the file window returned (`None`: closed without choosing). Tests send this.
+    FileChosen(Option<PathBuf>),
+    /// Read the file whose path was typed.
+    Load,
+    Header(RowChoice),
+    Column(Field, ColumnChoice),
+    ArchiveMissing(bool),
+    Confirm,
+    Cancel,
+    RejectedScrolled(Scroll),
+    OpenGroups(GroupType),
+    StartAgain,
+}
+
+/// What the tab asks of the home screen.
+pub enum Outcome {
+    None,
+    Focus(&'static str),
+    ChooseFile,
+    OpenGroups(GroupType),
+}
+
+/// An entry of a column drop-down.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnChoice {
+    pub column: Option<usize>,
+    label: String,
+}
+
+impl ColumnChoice {
+    /// "(not imported)": the field is left out.
+    pub fn not_imported() -> ColumnChoice {
+        ColumnChoice {
+            column: None,
+            label: "(not imported)".into(),
+        }
+    }
+}
+
+impl std::fmt::Display for ColumnChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+/// An entry of the "column titles are on" drop-down.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowChoice {
+    pub row: Option<usize>,
+    label: String,
+}
+
+impl std::fmt::Display for RowChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+pub struct ImportsTab {
+    kind: ImportKind,
+    path: String,
+    pub preview: Option<Preview>,
+    archive_missing: bool,
+    rejected_scroll: Scroll,
+    pub report: Option<ImportReport>,
+    pub error: Option<String>,
+}
+
+impl Default for ImportsTab {
+    fn default() -> Self {
+        ImportsTab::new()
+    }
+}
+
+/// "Legal Forename…" for a cell too wide for the preview; line breaks shown as spaces.
+fn short(text: &str) -> String {
+    let flat = text.replace(['\r', '\n'], " ");
+    if flat.chars().count() > CELL_CHARS {
+        let cut: String = flat.chars().take(CELL_CHARS - 1).collect();
+        format!("{cut}…")
+    } else {
+        flat
+    }
+}
+
+impl ImportsTab {
+    pub fn new() -> ImportsTab {
+        ImportsTab {
+            kind: ImportKind::Pupils,
+            path: String::new(),
+            preview: None,
+            archive_missing: false,
+            rejected_scroll: Scroll::default(),
+            report: None,
+            error: None,
+        }
+    }
+
+    /// Escape: drop the preview (nothing has been written).
+    pub fn escape(&mut self) -> bool {
+        let open = self.preview.is_some();
+        self.preview = None;
+        self.archive_missing = false;
+        open
+    }
+
+    /// Enter, when no text field took it, confirms a preview that can be imported.
+    pub fn key(&mut self, key: &iced::keyboard::Key, session: &mut Session) -> Outcome {
+        use iced::keyboard::{Key, key::Named};
+        if matches!(key, Key::Named(Named::Enter))
+            && self.preview.as_ref().is_some_and(|p| p.plan.can_import())
+        {
+            return self.update(Message::Confirm, session);
+        }
+        Outcome::None
+    }
+
+    fn load(&mut self, session: &Session) {
+        self.report = None;
+        self.preview = None;
+        self.archive_missing = false;
+        self.rejected_scroll = Scroll::default();
+        let path = PathBuf::from(self.path.trim());
+        if self.path.trim().is_empty() {
+            self.error = Some("Choose a file first.".into());
+            return;
+        }
+        let result = import::read_file(&path)
+            .and_then(|(name, bytes)| session.preview_import(self.kind, &name, &bytes, None));
+        match result {
+            Ok(p) => {
+                self.preview = Some(p);
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    pub fn update(&mut self, message: Message, session: &mut Session) -> Outcome {
+        match message {
+            Message::Kind(k) => {
+                if k != self.kind {
+                    self.kind = k;
+                    if self.preview.is_some() {
+                        self.load(session);
+                    }
+                }
+            }
+            Message::Path(p) => self.path = p,
+            Message::Browse => return Outcome::ChooseFile,
+            Message::FileChosen(Some(path)) => {
+                self.path = path.display().to_string();
+                self.load(session);
+            }
+            Message::FileChosen(None) => {}
+            Message::Load => self.load(session),
+            Message::Header(choice) => {
+                if let Some(p) = &mut self.preview
+                    && let Err(e) = session.import_set_header(p, choice.row)
+                {
+                    self.error = Some(e.to_string());
+                }
+            }
+            Message::Column(field, choice) => {
+                if let Some(p) = &mut self.preview
+                    && let Err(e) = session.import_set_column(p, field, choice.column)
+                {
+                    self.error = Some(e.to_string());
+                }
+            }
+            Message::ArchiveMissing(on) => self.archive_missing = on,
+            Message::Confirm => {
+                let Some(p) = &self.preview else {
+                    return Outcome::None;
+                };
+                match session.apply_import(p, self.archive_missing) {
+                    Ok(report) => {
+                        self.report = Some(report);
+                        self.preview = None;
+                        self.archive_missing = false;
+                        self.error = None;
+                    }
+                    Err(e) => self.error = Some(e.to_string()),
+                }
+            }
+            Message::Cancel => {
+                self.escape();
+            }
+            Message::RejectedScrolled(s) => self.rejected_scroll = s,
+            Message::OpenGroups(t) => return Outcome::OpenGroups(t),
+            Message::StartAgain => {
+                self.report = None;
+                self.path.clear();
+                return Outcome::Focus(FILE_PATH);
+            }
+        }
+        Outcome::None
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let mut c = column![
+            form::section_title("Imports"),
+            text("Bring in pupils (with their houses, years and forms), staff or groups from a CSV file exported from your MIS, such as SIMS, Arbor or Bromcom. Nothing changes until you confirm.")
+                .size(theme::TEXT_SMALL)
+                .color(theme::MUTED),
+            self.choose_view(),
+        ]
+        .spacing(theme::SPACE_M);
+        if let Some(e) = &self.error {
+            c = c.push(form::error(e.as_str()));
+        }
+        if let Some(r) = &self.report {
+            c = c.push(report_view(r));
+        }
+        if let Some(p) = &self.preview {
+            c = c.push(self.preview_view(p));
+        }
+        c.into()
+    }
+
+    fn choose_view(&self) -> Element<'_, Message> {
+        let kinds = ImportKind::ALL
+            .iter()
+            .fold(row![].spacing(theme::SPACE_XS), |r, &k| {
+                r.push(
+                    button(text(k.label()).size(theme::TEXT_BODY))
+                        .padding([theme::SPACE_S, theme::SPACE_M])
+                        .style(theme::tab_button(k == self.kind))
+                        .on_press(Message::Kind(k)),
+                )
+            });
+        container(
+            column![
+                text("What does the file hold?")
+                    .size(theme::TEXT_SMALL)
+                    .font(BOLD),
+                kinds,
+                text("File").size(theme::TEXT_SMALL).font(BOLD),
+                row![
+                    text_input(
+                        "Choose the file, or type its full path and press Enter",
+                        &self.path
+                    )
+                    .id(FILE_PATH)
+                    .on_input(Message::Path)
+                    .on_submit(Message::Load)
+                    .padding(theme::SPACE_S + 2.0)
+                    .size(theme::TEXT_BODY)
+                    .style(theme::input),
+                    form::secondary("Choose file…", Some(Message::Browse)),
+                ]
+                .spacing(theme::SPACE_S)
+                .align_y(iced::Center),
+            ]
+            .spacing(theme::SPACE_S),
+        )
+        .padding(theme::SPACE_M)
+        .width(Fill)
+        .style(theme::card)
+        .into()
+    }
+
+    fn preview_view<'a>(&'a self, p: &'a Preview) -> Element<'a, Message> {
+        let rows: Vec<RowChoice> = std::iter::once(RowChoice {
+            row: None,
+            label: "No row of titles".into(),
+        })
+        .chain(
+            p.table
+                .rows
+                .iter()
+                .take(10)
+                .enumerate()
+                .map(|(i, r)| RowChoice {
+                    row: Some(i),
+                    label: format!("Row {}", r.number),
+                }),
+        )
+        .collect();
+        let chosen_row = rows.iter().find(|r| r.row == p.header).cloned();
+        let columns: Vec<ColumnChoice> = std::iter::once(ColumnChoice::not_imported())
+            .chain(
+                p.column_names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| ColumnChoice {
+                        column: Some(i),
+                        label: n.clone(),
+                    }),
+            )
+            .collect();
+        let mapping =
+            p.kind
+                .fields()
+                .chunks(2)
+                .fold(column![].spacing(theme::SPACE_S), |col, pair| {
+                    col.push(
+                        pair.iter()
+                            .fold(row![].spacing(theme::SPACE_L), |r, &field| {
+                                let chosen = columns
+                                    .iter()
+                                    .find(|c| c.column == p.mapping.get(field))
+                                    .cloned();
+                                let label = if field.required(p.kind) {
+                                    format!("{} (needed)", field.label(p.kind))
+                                } else {
+                                    field.label(p.kind).to_string()
+                                };
+                                r.push(
+                                    row![
+                                        text(label)
+                                            .size(theme::TEXT_BODY)
+                                            .width(Length::Fixed(190.0)),
+                                        pick_list(columns.clone(), chosen, move |c| {
+                                            Message::Column(field, c)
+                                        })
+                                        .padding(theme::SPACE_XS + 2.0)
+                                        .text_size(theme::TEXT_BODY)
+                                        .width(Fill),
+                                    ]
+                                    .spacing(theme::SPACE_S)
+                                    .align_y(iced::Center)
+                                    .width(Length::FillPortion(1)),
+                                )
+                            }),
+                    )
+                });
+        let file = container(
+            column![
+                text(format!("Preview of {}", p.file_name))
+                    .size(theme::TEXT_HEADING)
+                    .font(BOLD),
+                text(p.file_description())
+                    .size(theme::TEXT_SMALL)
+                    .color(theme::MUTED),
+                row![
+                    text("Column titles are on").size(theme::TEXT_BODY),
+                    pick_list(rows, chosen_row, Message::Header)
+                        .padding(theme::SPACE_XS + 2.0)
+                        .text_size(theme::TEXT_BODY),
+                ]
+                .spacing(theme::SPACE_S)
+                .align_y(iced::Center),
+                first_rows(p),
+                text("Which column holds what")
+                    .size(theme::TEXT_BODY)
+                    .font(BOLD),
+                mapping,
+            ]
+            .spacing(theme::SPACE_M),
+        )
+        .padding(theme::SPACE_M)
+        .width(Fill)
+        .style(theme::card);
+
+        let mut summary = column![
+            text("Before you confirm")
+                .size(theme::TEXT_HEADING)
+                .font(BOLD)
+        ]
+        .spacing(theme::SPACE_S);
+        if p.plan.can_import() {
+            for (i, line) in p.summary().into_iter().enumerate() {
+                summary = summary.push(text(line).size(theme::TEXT_BODY).font(if i == 0 {
+                    BOLD
+                } else {
+                    iced::Font::DEFAULT
+                }));
+            }
+        } else {
+            for problem in &p.plan.problems {
+                summary = summary.push(form::warning(problem.as_str()));
+            }
+        }
+        if !p.plan.rejected.is_empty() {
+            summary = summary.push(self.rejected_view(p));
+        }
+        if !p.plan.missing.is_empty() && p.plan.can_import() {
+            summary = summary.push(missing_view(p, self.archive_missing));
+        }
+        summary = summary
+            .push(form::actions(
+                vec![form::secondary("Cancel", Some(Message::Cancel))],
+                form::primary(
+                    "Confirm import",
+                    p.plan.can_import().then_some(Message::Confirm),
+                ),
+            ))
+            .push(
+                text("Enter confirms; Escape cancels. The import is saved all at once, or not at all.")
+                    .size(theme::TEXT_SMALL)
+                    .color(theme::MUTED),
+            );
+        column![
+            file,
+            container(summary)
+                .padding(theme::SPACE_M)
+                .width(Fill)
+                .style(theme::card)
+        ]
+        .spacing(theme::SPACE_M)
+        .into()
+    }
+
+    fn rejected_view<'a>(&'a self, p: &'a Preview) -> Element<'a, Message> {
+        let rejected = &p.plan.rejected;
+        let line = |i: usize| -> Element<'a, Message> {
+            let r = &rejected[i];
+            row![
+                text(format!("Row {}", r.row))
+                    .size(theme::TEXT_SMALL)
+                    .font(BOLD)
+                    .width(Length::Fixed(70.0)),
+                text(r.column.as_str())
+                    .size(theme::TEXT_SMALL)
+                    .width(Length::FillPortion(2)),
+                text(r.reason.as_str())
+                    .size(theme::TEXT_SMALL)
+                    .width(Length::FillPortion(7)),
+            ]
+            .spacing(theme::SPACE_S)
+            .into()
+        };
+        let list: Element<'a, Message> = if rejected.len() > REJECTED_SHOWN {
+            container(virtual_list::view(
+                REJECTED,
+                rejected.len(),
+                REJECTED_ROW,
+                self.rejected_scroll,
+                line,
+                |v| Message::RejectedScrolled(Scroll::from_viewport(&v)),
+            ))
+            .height(Length::Fixed(REJECTED_ROW * REJECTED_SHOWN as f32))
+            .clip(true)
+            .into()
+        } else {
+            (0..rejected.len())
+                .fold(column![].spacing(theme::SPACE_XS), |c, i| c.push(line(i)))
+                .into()
+        };
+        column![
+            text(format!(
+                "Rejected: {} (they will not be imported; correct them in the MIS and import again)",
+                crate::model::names::count(p.plan.counts().rejected, "row", "rows")
+            ))
+            .size(theme::TEXT_BODY)
+            .font(BOLD)
+            .color(theme::DANGER),
+            list,
+        ]
+        .spacing(theme::SPACE_XS)
+        .into()
+    }
+}
+
+/// The first rows of the file as it was read, each mapped column marked with its field.
+fn first_rows(p: &Preview) -> Element<'_, Message> {
+    let field_of = |col: usize| {
+        p.mapping
+            .iter()
+            .find(|(_, c)| *c == col)
+            .map(|(f, _)| f.label(p.kind))
+    };
+    let cell = |content: String, bold: bool, colour: iced::Color| {
+        container(
+            text(content)
+                .size(theme::TEXT_SMALL)
+                .font(if bold { BOLD } else { iced::Font::DEFAULT })
+                .color(colour)
+                .wrapping(text::Wrapping::None),
+        )
+        .width(Length::Fixed(CELL_WIDTH))
+        .clip(true)
+    };
+    let mut table = column![].spacing(theme::SPACE_XS);
+    let width = p.column_names.len();
+    table = table.push((0..width).fold(row![].spacing(theme::SPACE_S), |r, i| {
+        r.push(cell(short(&p.column_names[i]), true, theme::TEXT))
+    }));
+    table = table.push((0..width).fold(row![].spacing(theme::SPACE_S), |r, i| {
+        r.push(cell(
+            field_of(i).map_or("not imported".into(), |f| format!("→ {f}")),
+            false,
+            if field_of(i).is_some() {
+                theme::PRIMARY
+            } else {
+                theme::MUTED
+            },
+        ))
+    }));
+    let data = p
+        .table
+        .rows
+        .iter()
+        .skip(p.header.map_or(0, |h| h + 1))
+        .filter(|r| !r.is_blank())
+        .take(FIRST_ROWS);
+    for r in data {
+        table = table.push((0..width).fold(row![].spacing(theme::SPACE_S), |row, i| {
+            row.push(cell(short(r.cell(i)), false, theme::TEXT))
+        }));
+    }
+    scrollable(container(table).padding(iced::Padding::ZERO.bottom(theme::SPACE_M)))
+        .direction(scrollable::Direction::Horizontal(
+            scrollable::Scrollbar::default(),
+        ))
+        .width(Fill)
+        .into()
+}
+
+fn missing_view(p: &Preview, archive: bool) -> Element<'_, Message> {
+    let missing = &p.plan.missing;
+    let mut names: Vec<String> = missing
+        .iter()
+        .take(MISSING_NAMED)
+        .map(|m| m.full_name())
+        .collect();
+    if missing.len() > MISSING_NAMED {
+        names.push(format!("and {} more", missing.len() - MISSING_NAMED));
+    }
+    column![
+        checkbox(archive)
+            .label(format!(
+                "Archive the {} not in this file (only if the file lists the whole school; records are kept and can be restored)",
+                crate::model::names::count(missing.len(), "pupil", "pupils")
+            ))
+            .on_toggle(Message::ArchiveMissing)
+            .size(20)
+            .text_size(theme::TEXT_BODY),
+        text(names.join(", "))
+            .size(theme::TEXT_SMALL)
+            .color(theme::MUTED),
+    ]
+    .spacing(theme::SPACE_XS)
+    .into()
+}
+
+fn report_view(r: &ImportReport) -> Element<'_, Message> {
+    let mut c = column![form::success(r.summary.as_str())].spacing(theme::SPACE_S);
+    for line in r.follow_up() {
+        c = c.push(form::warning(line));
+    }
+    let mut types: Vec<GroupType> = r.warnings.iter().map(|(t, _)| *t).collect();
+    types.extend(r.empty_new_groups.iter().map(|(g, _)| g.group_type));
+    if r.kind != crate::model::import::ImportKind::Staff && types.is_empty() {
+        types.push(GroupType::AcademicLevel);
+    }
+    types.sort();
+    types.dedup();
+    let mut buttons: Vec<Element<'_, Message>> = types
+        .into_iter()
+        .map(|t| {
+            button(text(format!("Open {} on the Groups tab", t.plural())).size(theme::TEXT_BODY))
+                .padding([theme::SPACE_S + 2.0, theme::SPACE_M + 4.0])
+                .style(theme::secondary_button)
+                .on_press(Message::OpenGroups(t))
+                .into()
+        })
+        .collect();
+    buttons.push(form::secondary(
+        "Import another file",
+        Some(Message::StartAgain),
+    ));
+    c.push(row(buttons).spacing(theme::SPACE_S).wrap()).into()
+}
