@@ -4,6 +4,7 @@
 pub mod app;
 pub mod dialogs;
 pub mod handoff;
+pub mod icon;
 pub mod jobs;
 pub mod screen;
 pub mod theme;
@@ -47,6 +48,7 @@ pub fn run(vault: Option<PathBuf>, demo: bool) -> anyhow::Result<()> {
     .title(App::title)
     .theme(|_: &App| theme::theme())
     .subscription(App::subscription)
+    .window(icon::window_settings())
     .window_size((1280.0, 800.0))
     .centered()
     .run()?;
