@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Builds the Debian/Ubuntu package keyholder_<version>_<arch>.deb with dpkg-deb alone (no cargo-deb
 # needed). The version comes from Cargo.toml.
 #
@@ -12,7 +13,6 @@
 # Installs: /usr/bin/keyholder, /usr/share/applications/keyholder.desktop,
 # /usr/share/icons/hicolor/<size>x<size>/apps/keyholder.png (+ scalable SVG), the copyright file.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR
 here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
 source "$here/lib.sh"
@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
     --binary) binary="${2:?--binary needs a path}"; shift 2 ;;
     --out) out="${2:?--out needs a folder}"; shift 2 ;;
     --fast) compression=(-Zgzip -z1); shift ;;
-    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h | --help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;;
     *) echo "build-linux.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -87,6 +87,12 @@ done
 install -D -m 0644 "$here/icons/keyholder.svg" \
   "$pkg/usr/share/icons/hicolor/scalable/apps/keyholder.svg"
 install -D -m 0644 "$here/linux/copyright" "$pkg/usr/share/doc/keyholder/copyright"
+# Debian wants a changelog in every package; the release notes themselves are in the repository.
+released="$(date -u -R -d "@${SOURCE_DATE_EPOCH:-$(date +%s)}")"
+printf 'keyholder (%s) stable; urgency=medium\n\n  * Keyholder %s.\n\n -- %s  %s\n' \
+  "$version" "$version" "Keyholder packaging <packaging@keyholder.example>" "$released" \
+  | gzip -9n >"$pkg/usr/share/doc/keyholder/changelog.gz"
+chmod 0644 "$pkg/usr/share/doc/keyholder/changelog.gz"
 
 installed_kib="$(du -sk "$pkg/usr" | cut -f1)"
 mkdir -p "$pkg/DEBIAN"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Builds Keyholder's Windows installers from Linux: keyholder-<version>-setup.exe (NSIS) and
 # keyholder-<version>-x64.msi (WiX, built with wixl). The version comes from Cargo.toml.
 #
@@ -13,7 +14,6 @@
 # x86_64-pc-windows-gnu and gcc-mingw-w64-x86-64. Anything missing is listed with how to install
 # it, and the script stops with status 2 before doing anything.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR
 here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
 source "$here/lib.sh"
@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
     --check) check=1; shift ;;
     --binary) binary="${2:?--binary needs a path}"; shift 2 ;;
     --out) out="${2:?--out needs a folder}"; shift 2 ;;
-    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h | --help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;;
     *) echo "build-windows.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done

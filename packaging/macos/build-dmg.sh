@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Builds Keyholder-<version>.dmg on a Mac: one universal Keyholder.app (Apple silicon and Intel)
 # next to a link to /Applications, so it installs by dragging. The version comes from Cargo.toml.
 #
@@ -12,7 +13,6 @@
 #   KEYHOLDER_NOTARY_PROFILE=<notarytool keychain profile>      then notarise and staple the .dmg
 # Without an identity the app gets an ad-hoc signature: it runs, but Gatekeeper warns on first open.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR
 here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=../lib.sh
 source "$here/../lib.sh"
@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="${2:?--out needs a folder}"; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h | --help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;;
     *) echo "build-dmg.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done

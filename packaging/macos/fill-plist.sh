@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Fills the Info.plist template with a version: fill-plist.sh VERSION OUT
 #   @VERSION@ -> VERSION as it is (CFBundleShortVersionString, shown in Finder and About)
 #   @BUILD@   -> its major.minor.patch numbers (CFBundleVersion; Apple wants only numbers there)
 # Used by build-dmg.sh, and by the tests, which check the result with Python's plistlib.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR
 here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=../lib.sh
 source "$here/../lib.sh"
