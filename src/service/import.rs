@@ -16,6 +16,10 @@ use crate::vault::{self, Change};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
+/// How many new groups the summary names before "and N more" (a file from the wrong school
+/// could name hundreds).
+const NEW_GROUPS_NAMED: usize = 12;
+
 /// A file read and compared with the school: everything the preview shows, and what Confirm
 /// applies (after checking that the school has not changed meanwhile).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,11 +70,20 @@ impl Preview {
             );
         }
         if !plan.new_groups.is_empty() {
-            let titles: Vec<String> = plan.new_groups.iter().map(|g| g.title()).collect();
+            let n = plan.new_groups.len();
+            let mut titles: Vec<String> = plan
+                .new_groups
+                .iter()
+                .take(NEW_GROUPS_NAMED)
+                .map(|g| g.title())
+                .collect();
+            if n > NEW_GROUPS_NAMED {
+                titles.push(format!("and {} more", n - NEW_GROUPS_NAMED));
+            }
             lines.push(format!(
                 "{} will be created, marked New until you review {}: {}.",
-                names::count(titles.len(), "new group", "new groups"),
-                if titles.len() == 1 { "it" } else { "them" },
+                names::count(n, "new group", "new groups"),
+                if n == 1 { "it" } else { "them" },
                 titles.join(", ")
             ));
         }
