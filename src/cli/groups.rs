@@ -38,23 +38,11 @@ pub enum GroupsCommand {
 
 /// Accepts the forms people type: "academic-level", "Academic Levels", "academic_level", "year".
 pub fn parse_type(text: &str) -> Result<GroupType, Failure> {
-    let t: String = text
-        .to_lowercase()
-        .chars()
-        .filter(|c| c.is_ascii_alphabetic())
-        .collect();
-    match t.as_str() {
-        "house" | "houses" => Ok(GroupType::House),
-        "academiclevel" | "academiclevels" | "year" | "years" | "yeargroup" => {
-            Ok(GroupType::AcademicLevel)
-        }
-        "registrationform" | "registrationforms" | "form" | "forms" | "reggroup" | "tutorgroup" => {
-            Ok(GroupType::RegistrationForm)
-        }
-        _ => Err(Failure::refused(format!(
+    GroupType::from_words(text).ok_or_else(|| {
+        Failure::refused(format!(
             "\"{text}\" is not a group type; use house, academic-level or registration-form."
-        ))),
-    }
+        ))
+    })
 }
 
 fn parse_on_off(text: &str) -> Result<bool, Failure> {

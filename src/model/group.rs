@@ -31,6 +31,25 @@ impl GroupType {
         GroupType::ALL.into_iter().find(|t| t.key() == key)
     }
 
+    /// The type people mean by "House", "Year group", "Reg Group", "academic-level", "Forms"…:
+    /// the words of MIS exports, of the help sheets and of the command line. "Class" is not one:
+    /// it could mean a year or a form.
+    pub fn from_words(text: &str) -> Option<GroupType> {
+        let t: String = text
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_ascii_alphabetic())
+            .collect();
+        match t.as_str() {
+            "house" | "houses" | "housegroup" => Some(GroupType::House),
+            "academiclevel" | "academiclevels" | "year" | "years" | "yeargroup" | "yeargroups"
+            | "ncyear" => Some(GroupType::AcademicLevel),
+            "registrationform" | "registrationforms" | "registrationgroup" | "form" | "forms"
+            | "formgroup" | "reggroup" | "tutorgroup" => Some(GroupType::RegistrationForm),
+            _ => None,
+        }
+    }
+
     /// "Academic Level", as shown after a group's name.
     pub fn label(self) -> &'static str {
         match self {
@@ -83,6 +102,25 @@ mod tests {
             assert_eq!(GroupType::from_key(t.key()), Some(t));
         }
         assert_eq!(GroupType::from_key("year"), None);
+    }
+
+    #[test]
+    fn types_in_everyday_words() {
+        assert_eq!(
+            GroupType::from_words("Reg Group"),
+            Some(GroupType::RegistrationForm)
+        );
+        assert_eq!(
+            GroupType::from_words("Year group"),
+            Some(GroupType::AcademicLevel)
+        );
+        assert_eq!(
+            GroupType::from_words("academic-level"),
+            Some(GroupType::AcademicLevel)
+        );
+        assert_eq!(GroupType::from_words("HOUSE"), Some(GroupType::House));
+        assert_eq!(GroupType::from_words("Cohort"), None);
+        assert_eq!(GroupType::from_words("Class"), None, "a year or a form?");
     }
 
     #[test]

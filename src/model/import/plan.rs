@@ -390,23 +390,6 @@ pub fn group_name(t: GroupType, value: &str) -> String {
     }
 }
 
-/// "House", "Year group", "Reg Group", "Academic Levels" … → the group type they mean.
-pub fn group_type_from_words(text: &str) -> Option<GroupType> {
-    let t: String = text
-        .to_lowercase()
-        .chars()
-        .filter(|c| c.is_ascii_alphabetic())
-        .collect();
-    match t.as_str() {
-        "house" | "houses" | "housegroup" => Some(GroupType::House),
-        "academiclevel" | "academiclevels" | "year" | "years" | "yeargroup" | "yeargroups"
-        | "ncyear" => Some(GroupType::AcademicLevel),
-        "registrationform" | "registrationforms" | "registrationgroup" | "form" | "forms"
-        | "formgroup" | "reggroup" | "tutorgroup" | "class" => Some(GroupType::RegistrationForm),
-        _ => None,
-    }
-}
-
 /// Existing groups by type, found by name (any case) or MIS ID, plus those the plan adds.
 struct GroupFinder {
     by_name: HashMap<(GroupType, String), PupilGroupId>,
@@ -757,7 +740,7 @@ fn plan_groups(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
         let group_type = if type_text.is_empty() {
             None
         } else {
-            let t = group_type_from_words(&type_text);
+            let t = GroupType::from_words(&type_text);
             if t.is_none() {
                 reader.reject(
                     row,
@@ -876,20 +859,6 @@ mod tests {
         assert_eq!(group_name(y, "Nursery"), "Nursery");
         assert_eq!(group_name(y, "07"), "07");
         assert_eq!(group_name(GroupType::House, " 7 "), "7");
-    }
-
-    #[test]
-    fn group_types_in_everyday_words() {
-        assert_eq!(
-            group_type_from_words("Reg Group"),
-            Some(GroupType::RegistrationForm)
-        );
-        assert_eq!(
-            group_type_from_words("Year group"),
-            Some(GroupType::AcademicLevel)
-        );
-        assert_eq!(group_type_from_words("HOUSE"), Some(GroupType::House));
-        assert_eq!(group_type_from_words("Cohort"), None);
     }
 
     #[test]
