@@ -82,6 +82,13 @@ impl School {
         keyholder(&all)
     }
 
+    /// Nothing imported: the school is as `before` and no import was audited (signing in is).
+    fn assert_unchanged(&self, before: &keyholder::service::SchoolData) {
+        let s = self.session();
+        assert_eq!(&s.export().unwrap().without_timestamps(), before);
+        assert!(s.recent_audit("MIS import", 5).unwrap().is_empty());
+    }
+
     /// Signs in through the library, on a time step no command has used (so after the commands).
     fn session(&self) -> keyholder::service::Session {
         sign_in_at(
@@ -120,10 +127,7 @@ fn a_dry_run_prints_the_summary_writes_nothing_and_exits_1_for_rejected_rows() {
         "{}",
         text(&out.stderr)
     );
-    // Signing in is audited; nothing else may be.
-    let s = school.session();
-    assert_eq!(s.export().unwrap().without_timestamps(), before);
-    assert!(s.recent_audit("MIS import", 5).unwrap().is_empty());
+    school.assert_unchanged(&before);
 }
 
 #[test]
@@ -213,9 +217,7 @@ fn bad_input_is_refused_with_status_2_and_changes_nothing() {
         "{}",
         text(&out.stderr)
     );
-    let s = school.session();
-    assert_eq!(s.export().unwrap().without_timestamps(), before);
-    assert!(s.recent_audit("MIS import", 5).unwrap().is_empty());
+    school.assert_unchanged(&before);
 }
 
 #[test]
