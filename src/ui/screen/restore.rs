@@ -19,11 +19,15 @@ use std::path::PathBuf;
 pub const EMAIL: &str = "restore-email";
 pub const PASSWORD: &str = "restore-password";
 pub const CODE: &str = "restore-code";
+pub const FILE_PATH: &str = "restore-file-path";
 
 #[derive(Debug, Clone)]
 pub enum Message {
     Choose,
     Chosen(Option<PathBuf>),
+    /// The backup's path typed in, for computers where no file dialog can open.
+    Path(String),
+    OpenTyped,
     Opened(Result<BackupPreview, service::Error>),
     UseRecoveryCode(bool),
     Email(String),
@@ -47,6 +51,7 @@ enum Stage {
 pub struct Restore {
     location: Location,
     stage: Stage,
+    path: String,
     email: String,
     password: String,
     code: String,
@@ -61,6 +66,7 @@ impl Restore {
         Restore {
             location,
             stage: Stage::Choose,
+            path: String::new(),
             email: String::new(),
             password: String::new(),
             code: String::new(),
@@ -77,6 +83,17 @@ impl Restore {
                 return Action::Dialog(Dialog::OpenBackup);
             }
             Message::Chosen(None) => {}
+            Message::Path(p) => self.path = p,
+            Message::OpenTyped => {
+                let typed = self.path.trim();
+                if typed.is_empty() {
+                    self.error =
+                        Some("Type the full path of the backup file, or choose it.".into());
+                    return Action::Focus(FILE_PATH);
+                }
+                let path = PathBuf::from(typed);
+                return self.update(Message::Chosen(Some(path)));
+            }
             Message::Chosen(Some(path)) => {
                 self.error = None;
                 self.busy = Some("Reading and checking the backup…");
@@ -222,6 +239,12 @@ impl Restore {
                     ))
                     .size(theme::TEXT_BODY)
                     .color(theme::MUTED),
+                );
+                c = c.push(
+                    Field::new("Backup file", FILE_PATH, &self.path, Message::Path)
+                        .placeholder("Choose the file, or type its full path and press Enter")
+                        .on_submit(Message::OpenTyped)
+                        .view(),
                 );
                 c = c.push(form::actions(
                     vec![form::secondary("Back", idle.then_some(Message::Back))],
