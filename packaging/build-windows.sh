@@ -4,11 +4,14 @@
 # keyholder-<version>-x64.msi (WiX, built with wixl). The version comes from Cargo.toml.
 #
 #   packaging/build-windows.sh [--binary PATH] [--out DIR]
-#       Cross-builds target/x86_64-pc-windows-gnu/release/keyholder.exe (unless --binary gives a
-#       keyholder.exe built elsewhere), then makes both installers in DIR (default target/packages).
+#       Cross-builds keyholder.exe (the console program, for commands) and keyholder-window.exe
+#       (what the Start menu opens: the window without a console) into
+#       target/x86_64-pc-windows-gnu/release, unless --binary names a keyholder.exe built elsewhere
+#       (keyholder-window.exe must be beside it), then makes both installers in DIR (default
+#       target/packages).
 #   packaging/build-windows.sh --check [--out DIR]
 #       Checks the installer scripts without a Windows build: compiles keyholder.nsi with makensis
-#       and builds keyholder.wxs with wixl around a placeholder keyholder.exe (not installable).
+#       and builds keyholder.wxs with wixl around placeholder programs (not installable).
 #
 # Needs (Debian/Ubuntu names): nsis (makensis), wixl, and for the cross build the Rust target
 # x86_64-pc-windows-gnu and gcc-mingw-w64-x86-64. Anything missing is listed with how to install
@@ -58,8 +61,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "build-windows.sh: cannot build the Windows installers here; missing:"
     printf '  - %s\n' "${missing[@]}"
     if [ "$cross" = 1 ]; then
-      echo "Alternatively build keyholder.exe on Windows (cargo build --release) and pass it with"
-      echo "--binary, or check the installer scripts alone with --check."
+      echo "Alternatively build on Windows (cargo build --release makes keyholder.exe and"
+      echo "keyholder-window.exe), pass keyholder.exe with --binary, or check the installer scripts"
+      echo "alone with --check."
     fi
   } >&2
   exit 2
@@ -76,18 +80,23 @@ trap 'rm -rf "$stage"' EXIT
 if [ "$check" = 1 ]; then
   binary="$stage/keyholder.exe"
   printf 'Placeholder for keyholder.exe, made by build-windows.sh --check. Not a program.\n' >"$binary"
+  printf 'Placeholder for keyholder-window.exe, made by build-windows.sh --check.\n' \
+    >"$stage/keyholder-window.exe"
   setup="$out/keyholder-$version-setup-CHECK-ONLY.exe"
   msi="$out/keyholder-$version-x64-CHECK-ONLY.msi"
 else
   if [ "$cross" = 1 ]; then
     echo "build-windows.sh: cargo build --release --locked --target $target"
-    (cd "$root" && cargo build --release --locked --target "$target" --bin keyholder)
+    (cd "$root" && cargo build --release --locked --target "$target" \
+      --bin keyholder --bin keyholder-window)
     binary="${CARGO_TARGET_DIR:-$root/target}/$target/release/keyholder.exe"
   fi
-  if [ ! -f "$binary" ]; then
-    echo "build-windows.sh: no keyholder.exe at $binary" >&2
-    exit 2
-  fi
+  for exe in "$binary" "$(dirname "$binary")/keyholder-window.exe"; do
+    if [ ! -f "$exe" ]; then
+      echo "build-windows.sh: no $(basename "$exe") at $exe" >&2
+      exit 2
+    fi
+  done
   setup="$out/keyholder-$version-setup.exe"
   msi="$out/keyholder-$version-x64.msi"
 fi
@@ -96,7 +105,8 @@ fi
 echo "build-windows.sh: makensis keyholder.nsi (version $version)"
 makensis -V2 \
   "-DVERSION=$version" "-DNUMERIC_VERSION=$numeric" \
-  "-DBINARY=$binary" "-DOUTFILE=$setup" \
+  "-DBINARY=$binary" "-DWINDOW_BINARY=$(dirname "$binary")/keyholder-window.exe" \
+  "-DOUTFILE=$setup" \
   "$here/windows/keyholder.nsi"
 
 # ---- WiX (wixl reads source files relative to the .wxs, so everything goes in one folder) -----
@@ -104,9 +114,11 @@ echo "build-windows.sh: wixl keyholder.wxs (version $numeric)"
 mkdir -p "$stage/msi"
 cp "$here/windows/keyholder.wxs" "$stage/msi/keyholder.wxs"
 cp "$binary" "$stage/msi/keyholder.exe"
+cp "$(dirname "$binary")/keyholder-window.exe" "$stage/msi/keyholder-window.exe"
 cp "$here/icons/keyholder.ico" "$stage/msi/keyholder.ico"
 wixl --arch x64 \
-  --define "Version=$numeric" --define Binary=keyholder.exe --define Icon=keyholder.ico \
+  --define "Version=$numeric" --define Binary=keyholder.exe \
+  --define WindowBinary=keyholder-window.exe --define Icon=keyholder.ico \
   --output "$msi" "$stage/msi/keyholder.wxs"
 
 echo "build-windows.sh: wrote"

@@ -300,9 +300,16 @@ fn the_windows_installer_scripts_compile_around_a_placeholder() {
     assert!(upgrade.contains("WIX_DOWNGRADE_DETECTED"), "{upgrade}");
     assert!(upgrade.contains(upgrade_code), "{upgrade}");
     assert!(table("InstallExecuteSequence").contains("RemoveExistingProducts"));
+    // Both programs go in; the Start-menu shortcut opens the one without a console window.
+    let files = table("File");
+    for name in ["keyholder.exe", "keyholder-window.exe"] {
+        assert!(files.contains(&format!("\t{name}\t")), "{name}:\n{files}");
+    }
     let shortcut = table("Shortcut");
     assert!(
-        shortcut.contains("ProgramMenuFolder\tKeyholder"),
+        shortcut.contains(
+            "ProgramMenuFolder\tKeyholder\tStartMenuShortcut\t[INSTALLDIR]keyholder-window.exe"
+        ),
         "{shortcut}"
     );
 }

@@ -1,5 +1,7 @@
 ; Keyholder's Windows installer (NSIS 3). Build it with packaging/build-windows.sh, which passes:
-;   /DVERSION=<Cargo.toml version>  /DNUMERIC_VERSION=<x.y.z>  /DBINARY=<keyholder.exe>  /DOUTFILE=<setup.exe>
+;   /DVERSION=<Cargo.toml version>  /DNUMERIC_VERSION=<x.y.z>  /DOUTFILE=<setup.exe>
+;   /DBINARY=<keyholder.exe: the console program, for commands>
+;   /DWINDOW_BINARY=<keyholder-window.exe: the window without a console, for the Start menu>
 ;
 ; - Installs for every user of the PC, into Program Files\Keyholder, with a Start-menu shortcut
 ;   and an entry in Settings > Apps (Add or remove programs). Needs an administrator.
@@ -26,6 +28,9 @@ SetCompressor /SOLID lzma
 !endif
 !ifndef BINARY
   !error "Pass the Windows build of Keyholder: makensis /DBINARY=path/to/keyholder.exe ..."
+!endif
+!ifndef WINDOW_BINARY
+  !error "Pass the window program: makensis /DWINDOW_BINARY=path/to/keyholder-window.exe ..."
 !endif
 !ifndef OUTFILE
   !define OUTFILE "keyholder-${VERSION}-setup.exe"
@@ -91,12 +96,13 @@ Section "${APP}" SecMain
   SectionIn RO
   SetOutPath "$INSTDIR"
   File "/oname=keyholder.exe" "${BINARY}"
+  File "/oname=keyholder-window.exe" "${WINDOW_BINARY}"
   File "/oname=keyholder.ico" "..\icons\keyholder.ico"
   WriteUninstaller "$INSTDIR\Uninstall.exe"
 
   ; Start menu, for every user of the PC.
   SetShellVarContext all
-  CreateShortcut "$SMPROGRAMS\${APP}.lnk" "$INSTDIR\keyholder.exe" "" "$INSTDIR\keyholder.ico" 0
+  CreateShortcut "$SMPROGRAMS\${APP}.lnk" "$INSTDIR\keyholder-window.exe" "" "$INSTDIR\keyholder.ico" 0
 
   WriteRegStr HKLM "${APP_KEY}" "InstallDir" "$INSTDIR"
   WriteRegStr HKLM "${APP_KEY}" "Version" "${NUMERIC_VERSION}"
@@ -165,6 +171,7 @@ Section "Uninstall"
   SetShellVarContext all
   Delete "$SMPROGRAMS\${APP}.lnk"
   Delete "$INSTDIR\keyholder.exe"
+  Delete "$INSTDIR\keyholder-window.exe"
   Delete "$INSTDIR\keyholder.ico"
   Delete "$INSTDIR\Uninstall.exe"
   RMDir "$INSTDIR"

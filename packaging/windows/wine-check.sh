@@ -51,18 +51,25 @@ data="$appdata/Keyholder/data"
 mkdir -p "$work/build"
 for version in 0.1.0 0.2.0; do
   printf 'placeholder %s' "$version" >"$work/build/keyholder-$version.exe"
+  printf 'window placeholder %s' "$version" >"$work/build/keyholder-window-$version.exe"
   makensis -V1 "-XTarget amd64-unicode" "-DVERSION=$version" "-DNUMERIC_VERSION=$version" \
-    "-DBINARY=$work/build/keyholder-$version.exe" "-DOUTFILE=$work/build/setup-$version.exe" \
-    "$here/keyholder.nsi"
+    "-DBINARY=$work/build/keyholder-$version.exe" \
+    "-DWINDOW_BINARY=$work/build/keyholder-window-$version.exe" \
+    "-DOUTFILE=$work/build/setup-$version.exe" "$here/keyholder.nsi"
   mkdir -p "$work/msi-$version"
   cp "$here/keyholder.wxs" "$here/../icons/keyholder.ico" "$work/msi-$version/"
   cp "$work/build/keyholder-$version.exe" "$work/msi-$version/keyholder.exe"
+  cp "$work/build/keyholder-window-$version.exe" "$work/msi-$version/keyholder-window.exe"
   wixl --arch x64 --define "Version=$version" --define Binary=keyholder.exe \
+    --define WindowBinary=keyholder-window.exe \
     --define Icon=keyholder.ico --output "$work/build/keyholder-$version.msi" \
     "$work/msi-$version/keyholder.wxs"
 done
 win_path() { printf 'Z:%s' "${1//\//\\}"; }
-installed() { [ "$(cat "$program_dir/keyholder.exe" 2>/dev/null)" = "placeholder $1" ]; }
+installed() {
+  [ "$(cat "$program_dir/keyholder.exe" 2>/dev/null)" = "placeholder $1" ] \
+    && [ "$(cat "$program_dir/keyholder-window.exe" 2>/dev/null)" = "window placeholder $1" ]
+}
 school_data_kept() { [ "$(cat "$data/keyholder.db" 2>/dev/null)" = "the school's data" ]; }
 uninstall_key='HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\Keyholder'
 
@@ -73,6 +80,8 @@ win "$work/build/setup-0.1.0.exe" /S
 check "installs into Program Files" installed 0.1.0
 check "adds the Start-menu shortcut for all users" \
   test -f "$drive_c/ProgramData/Microsoft/Windows/Start Menu/Programs/Keyholder.lnk"
+check "the shortcut opens the window program (no console)" \
+  grep -qa 'keyholder-window.exe' "$drive_c/ProgramData/Microsoft/Windows/Start Menu/Programs/Keyholder.lnk"
 check "registers in Add/Remove Programs" test "$(reg_value "$uninstall_key" DisplayVersion)" = 0.1.0
 win "$work/build/setup-0.2.0.exe" /S
 check "a newer version installs over an older one" installed 0.2.0
@@ -83,7 +92,7 @@ check "an older version does not install over a newer one (silent)" installed 0.
 win "$program_dir/Uninstall.exe" /S
 sleep 2
 "$wineserver" -w
-check "uninstall removes the program" test ! -e "$program_dir/keyholder.exe"
+check "uninstall removes the program" test ! -e "$program_dir"
 check "and its Add/Remove Programs entry" test -z "$(reg_value "$uninstall_key" DisplayName)"
 check "and keeps the school's data" school_data_kept
 win "$work/build/setup-0.2.0.exe" /S
@@ -102,7 +111,7 @@ check "a newer MSI replaces the older one" installed 0.2.0
 win msiexec /i "$(win_path "$work/build/keyholder-0.1.0.msi")" /qn
 check "an older MSI is refused" installed 0.2.0
 win msiexec /x "$(win_path "$work/build/keyholder-0.2.0.msi")" /qn
-check "removal removes the program" test ! -e "$program_dir/keyholder.exe"
+check "removal removes the program" test ! -e "$program_dir"
 check "and keeps the school's data" school_data_kept
 
 if [ "$failures" -gt 0 ]; then
