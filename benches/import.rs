@@ -26,7 +26,7 @@ fn sign_in(location: &Location, email: &str, secret: &[u8]) -> Session {
 
 /// The school's own pupils as its MIS would export them, with every tenth pupil moved to
 /// another form and a hundred newcomers at the end.
-fn pupil_file(session: &Session) -> Vec<u8> {
+fn pupil_file(session: &mut Session) -> Vec<u8> {
     let data = session.export().expect("export");
     let mut text = String::from("Adno,UPN,Legal Forename,Legal Surname,DOB,Year,Reg Group,House\n");
     let group = |p: &service::school_data::PupilData, t: &str| {
@@ -72,7 +72,7 @@ fn copy_school(from: &Location, dir: &Path) -> Location {
 fn import(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let location = Location::new(dir.path().join("school.db"));
-    let creds = demo::create(
+    let mut creds = demo::create(
         &location,
         DemoSize {
             pupils: PUPILS,
@@ -82,7 +82,7 @@ fn import(c: &mut Criterion) {
         KdfCost::insecure_for_tests(),
     )
     .expect("demo school");
-    let file = pupil_file(&creds.session);
+    let file = pupil_file(&mut creds.session);
     drop(creds.session);
     // Each timed import starts from a copy of the school as it was made (no code used yet).
     let pristine_dir = tempfile::tempdir().expect("temp dir");

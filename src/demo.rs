@@ -4,8 +4,8 @@
 use crate::auth::{codes, soft_key};
 use crate::model::{GroupType, SystemPermission};
 use crate::service::school_data::{
-    CategoryGrantData, CategoryRef, GroupData, GroupRef, GroupTypeData, IncidentData, PupilData,
-    SchoolData, SchoolSection, UserData, UserGroupData,
+    CategoryGrantData, CategoryRef, EarlierWordingData, GroupData, GroupRef, GroupTypeData,
+    IncidentData, PupilData, SchoolData, SchoolSection, UserData, UserGroupData,
 };
 use crate::service::setup::{self, ConfirmedKey, NewVault, PersonAccess};
 use crate::service::{Result, Session};
@@ -516,6 +516,7 @@ pub fn generate(size: DemoSize, seed: u64, now: i64) -> DemoSchool {
             Vec::new()
         };
         incidents.push(IncidentData {
+            earlier: Vec::new(),
             pupil,
             category,
             occurred_at: occurred,
@@ -526,6 +527,16 @@ pub fn generate(size: DemoSize, seed: u64, now: i64) -> DemoSchool {
         });
     }
     incidents.sort_by_key(|i| i.occurred_at);
+    // Some records were first written in a hurry and completed later, so the demo shows how an
+    // edited incident keeps its earlier wording.
+    for i in incidents.iter_mut().step_by(10) {
+        let first = i.description.split(". ").next().unwrap_or_default();
+        i.earlier.push(EarlierWordingData {
+            description: format!("{}. More to follow.", first.trim_end_matches('.')),
+            replaced_by: i.recorded_by.clone(),
+            replaced_at: i.recorded_at + 3 * 3600,
+        });
+    }
 
     DemoSchool {
         data: SchoolData {

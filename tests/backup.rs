@@ -28,7 +28,7 @@ fn snapshot(location: &Location) -> (Vec<u8>, Vec<u8>) {
 }
 
 /// The export without what changes by itself: when it was exported and when people signed in.
-fn comparable(s: &Session) -> serde_json::Value {
+fn comparable(s: &mut Session) -> serde_json::Value {
     let mut v: serde_json::Value = serde_json::from_str(&s.export().unwrap().to_json()).unwrap();
     v["exported_at"] = serde_json::Value::Null;
     for u in v["users"].as_array_mut().unwrap() {
@@ -52,7 +52,7 @@ fn round_trip_gives_back_the_school_as_it_was_and_keeps_the_replaced_files() {
     let (location, creds) = demo_school(dir.path(), small());
     let email = creds.email.clone();
     let mut s = creds.session;
-    let before = comparable(&s);
+    let before = comparable(&mut s);
     let out = dir.path().join("backups").join("monday.khbackup");
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
     let steps = std::cell::RefCell::new(Vec::new());
@@ -67,7 +67,7 @@ fn round_trip_gives_back_the_school_as_it_was_and_keeps_the_replaced_files() {
     // Changes after the backup.
     s.create_group(GroupType::House, "Kestrel", "").unwrap();
     s.set_restricted(GroupType::House, true).unwrap();
-    let changed = comparable(&s);
+    let changed = comparable(&mut s);
     assert_ne!(changed, before);
     drop(s);
 
@@ -84,8 +84,8 @@ fn round_trip_gives_back_the_school_as_it_was_and_keeps_the_replaced_files() {
     let kept = restored.kept.expect("the replaced files are kept");
     assert!(kept.db.exists() && kept.keys.exists());
 
-    let s = common::sign_in_demo_user(&location, &email);
-    assert_eq!(comparable(&s), before);
+    let mut s = common::sign_in_demo_user(&location, &email);
+    assert_eq!(comparable(&mut s), before);
     // The restore is in the restored school's audit trail, and the chain is intact.
     let audit = s.recent_audit("Restored from backup", 5).unwrap();
     assert_eq!(audit.len(), 1, "{audit:?}");
@@ -98,8 +98,8 @@ fn round_trip_gives_back_the_school_as_it_was_and_keeps_the_replaced_files() {
     drop(s);
 
     // The kept pair still opens, and holds the changes made after the backup.
-    let old = common::sign_in_demo_user(&kept, &email);
-    assert_eq!(comparable(&old), changed);
+    let mut old = common::sign_in_demo_user(&kept, &email);
+    assert_eq!(comparable(&mut old), changed);
 }
 
 #[test]
@@ -109,7 +109,7 @@ fn restore_with_the_recovery_code_onto_a_fresh_computer() {
     let email = creds.email.clone();
     let recovery = creds.recovery_code.clone();
     let mut s = creds.session;
-    let before = comparable(&s);
+    let before = comparable(&mut s);
     let out = dir.path().join("b.khbackup");
     s.back_up(&out, &|_| {}).unwrap();
     drop(s);
@@ -130,8 +130,8 @@ fn restore_with_the_recovery_code_onto_a_fresh_computer() {
         .restore(&target)
         .unwrap();
     assert_eq!(restored.kept, None, "nothing was there to keep");
-    let s = common::sign_in_demo_user(&target, &email);
-    assert_eq!(comparable(&s), before);
+    let mut s = common::sign_in_demo_user(&target, &email);
+    assert_eq!(comparable(&mut s), before);
 }
 
 #[test]

@@ -212,6 +212,10 @@ fn export_load_export_round_trip_is_identical() {
     assert!(out.status.success(), "{}", stderr(&out));
     let b = SchoolData::from_json(&stdout(&out)).unwrap();
     assert!(!a.pupils.is_empty() && !a.incidents.is_empty() && !a.groups[4].access.is_empty());
+    assert!(
+        a.incidents.iter().any(|i| !i.earlier.is_empty()),
+        "edited incidents and their earlier wordings travel too"
+    );
     assert_eq!(a.without_timestamps(), b.without_timestamps());
 }
 

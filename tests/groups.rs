@@ -192,7 +192,7 @@ fn saving_an_access_list_records_who_was_added_and_removed() {
 #[test]
 fn only_administrators_manage_groups() {
     let dir = tempfile::tempdir().unwrap();
-    let (location, creds) = demo_school(dir.path(), small());
+    let (location, mut creds) = demo_school(dir.path(), small());
     let data = creds.session.export().unwrap();
     let office = data
         .users

@@ -354,7 +354,7 @@ fn locked_accounts_until_cleared() {
 #[test]
 fn groups_still_marked_new_until_reviewed() {
     let dir = tempfile::tempdir().unwrap();
-    let (_, creds) = demo_school(dir.path(), small());
+    let (_, mut creds) = demo_school(dir.path(), small());
     // A school whose import brought in one new Registration Form.
     let mut data = creds.session.export().unwrap();
     let admin = creds.session.me().user.email.clone();

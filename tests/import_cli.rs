@@ -53,12 +53,12 @@ impl School {
     }
 
     /// The school as it is before any command, through the session it was made with.
-    fn before<T>(&mut self, f: impl FnOnce(&keyholder::service::Session) -> T) -> T {
-        let s = self
+    fn before<T>(&mut self, f: impl FnOnce(&mut keyholder::service::Session) -> T) -> T {
+        let mut s = self
             .first
             .take()
             .expect("looked at once, before the commands");
-        f(&s)
+        f(&mut s)
     }
 
     fn import(&mut self, args: &[&str]) -> Output {
@@ -84,7 +84,7 @@ impl School {
 
     /// Nothing imported: the school is as `before` and no import was audited (signing in is).
     fn assert_unchanged(&self, before: &keyholder::service::SchoolData) {
-        let s = self.session();
+        let mut s = self.session();
         assert_eq!(&s.export().unwrap().without_timestamps(), before);
         assert!(s.recent_audit("MIS import", 5).unwrap().is_empty());
     }

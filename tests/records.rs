@@ -54,7 +54,7 @@ fn pupil_id(s: &Session, full_name: &str) -> PupilId {
 }
 
 fn school(dir: &std::path::Path) -> (Location, Session, SchoolData) {
-    let (location, creds) = demo_school(dir, small());
+    let (location, mut creds) = demo_school(dir, small());
     let data = creds.session.export().unwrap();
     (location, creds.session, data)
 }
@@ -385,4 +385,35 @@ fn editing_needs_its_permission_and_is_audited() {
             .any(|i| i.description == "Second version")
     );
     assert_eq!(admin.recent_audit("Incident edited", 5).unwrap().len(), 1);
+
+    // The record keeps what it said before each edit, and who replaced it.
+    let p = admin.edit_incident(recorded.id, "Third version").unwrap();
+    let shown = p.incidents.iter().find(|i| i.id == recorded.id).unwrap();
+    assert_eq!(shown.description, "Third version");
+    let earlier: Vec<(&str, &str)> = shown
+        .earlier
+        .iter()
+        .map(|e| (e.description.as_str(), e.replaced_by.as_str()))
+        .collect();
+    let me = admin.me().user.full_name();
+    assert_eq!(
+        earlier,
+        [
+            ("First version", me.as_str()),
+            ("Second version", me.as_str())
+        ]
+    );
+    // ... and the export carries them.
+    let exported = admin.export().unwrap();
+    let i = exported
+        .incidents
+        .iter()
+        .find(|i| i.description == "Third version")
+        .unwrap();
+    let wordings: Vec<&str> = i.earlier.iter().map(|e| e.description.as_str()).collect();
+    assert_eq!(wordings, ["First version", "Second version"]);
+    assert_eq!(
+        i.earlier[0].replaced_by.as_deref(),
+        Some(admin.me().user.email.as_str())
+    );
 }

@@ -83,7 +83,7 @@ fn preview_change_a_column_import_and_see_the_pupils_in_the_groups_tab() {
         "Pupils: 60 to add, 0 to update, 0 unchanged, 1 row rejected."
     ));
     assert!(
-        app.session.as_ref().unwrap().export().unwrap().pupils.len() == 42,
+        app.session.as_mut().unwrap().export().unwrap().pupils.len() == 42,
         "nothing written before Confirm"
     );
 
@@ -153,4 +153,24 @@ fn a_typed_path_that_is_wrong_is_explained() {
     type_into(&mut app, imports::FILE_PATH, "/no/such/folder/pupils.csv");
     press_enter_in(&mut app, imports::FILE_PATH);
     assert!(shows(&app, "there is no such file"));
+}
+
+#[test]
+fn hide_names_shows_only_initials_in_the_preview() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = signed_in_on_imports(dir.path());
+    imports(
+        &mut app,
+        imports::Message::FileChosen(Some(sample("pupils-semicolon.csv"))),
+    );
+    assert!(shows(&app, "Preview of pupils-semicolon.csv"));
+    assert!(
+        shows(&app, "Van Houten"),
+        "names show while Hide Names is off"
+    );
+    click(&mut app, "Hide Names");
+    assert!(!shows(&app, "Van Houten"));
+    assert!(!shows(&app, "Mathéo"));
+    assert!(shows(&app, "V."), "the surname's initial stands in");
+    assert!(shows(&app, "M823204200000"), "other columns still show");
 }

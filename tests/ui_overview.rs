@@ -140,6 +140,55 @@ fn back_up_now_then_restore_from_the_overview() {
 }
 
 #[test]
+fn back_up_to_a_typed_folder_when_no_dialog_can_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, _location, creds) = demo_app(dir.path());
+    drop(creds.session);
+    sign_in_through_screens(&mut app, &creds.email, &creds.totp_secret);
+    let backups = |folder: &std::path::Path| -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(folder)
+            .map(|d| d.map(|e| e.unwrap().path()).collect())
+            .unwrap_or_default()
+    };
+
+    press_enter_in(&mut app, overview::BACKUP_PATH);
+    assert!(shows(&app, "Type the folder to save the backup in"));
+
+    let stick = dir.path().join("stick");
+    type_into(
+        &mut app,
+        overview::BACKUP_PATH,
+        &stick.display().to_string(),
+    );
+    press_enter_in(&mut app, overview::BACKUP_PATH);
+    assert!(
+        shows(&app, "There is no folder"),
+        "the stick is not there yet"
+    );
+    assert!(!stick.exists(), "nothing was created");
+
+    std::fs::create_dir(&stick).unwrap();
+    press_enter_in(&mut app, overview::BACKUP_PATH);
+    assert!(shows(&app, "and checked"));
+    let written = backups(&stick);
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert_eq!(written[0].extension().unwrap(), "khbackup");
+    assert!(keyholder::vault::backup::read(&written[0]).is_ok());
+
+    // A file that is already there is never overwritten from a typed path.
+    let before = std::fs::read(&written[0]).unwrap();
+    replace_in(
+        &mut app,
+        overview::BACKUP_PATH,
+        &written[0].display().to_string(),
+    );
+    press_enter_in(&mut app, overview::BACKUP_PATH);
+    assert!(shows(&app, "already exists and is left as it is"));
+    assert_eq!(std::fs::read(&written[0]).unwrap(), before);
+    assert_eq!(backups(&stick).len(), 1);
+}
+
+#[test]
 fn restore_from_the_welcome_screen_with_the_recovery_code() {
     let dir = tempfile::tempdir().unwrap();
     let (_, creds) = common::demo_school(dir.path(), common::small());

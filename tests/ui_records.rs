@@ -118,7 +118,7 @@ fn leaving_a_half_written_concern_asks_first() {
 #[test]
 fn without_a_key_a_concern_is_recorded_and_the_user_is_told_kindly() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut app, _location, creds) = demo_app(dir.path());
+    let (mut app, _location, mut creds) = demo_app(dir.path());
     let data = creds.session.export().unwrap();
     drop(creds.session);
     let office = data

@@ -158,3 +158,42 @@ fn leaving_an_edited_group_asks_first() {
         "nothing was saved"
     );
 }
+
+#[test]
+fn an_edited_user_group_survives_the_lock_for_the_same_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, _location, creds) = demo_app(dir.path());
+    drop(creds.session);
+    sign_in_through_screens(&mut app, &creds.email, &creds.totp_secret);
+    click(&mut app, "Users");
+    click_last(&mut app, "Teachers");
+    let before = editor(&app).system().contains(SystemPermission::RunReports);
+    click(&mut app, "Run reports");
+    assert!(editor(&app).is_dirty());
+    // Another tab is not reachable while the change is unsaved.
+    click(&mut app, "Groups");
+    assert!(shows(&app, "Save or discard your changes"));
+
+    click(&mut app, "Lock");
+    assert!(app.session.is_none(), "locked");
+    type_into(
+        &mut app,
+        keyholder::ui::screen::sign_in::PASSWORD,
+        common::PASSWORD,
+    );
+    click(&mut app, "Sign in");
+    // The step after the one used to sign in the first time.
+    let code = keyholder::auth::soft_key::code_at(&creds.totp_secret, (common::now() + 30) as u64)
+        .unwrap();
+    type_into(&mut app, keyholder::ui::screen::sign_in::CODE, &code);
+    click(&mut app, "Confirm");
+    assert!(shows(
+        &app,
+        "Your unsaved changes from before the lock are still here."
+    ));
+    assert!(editor(&app).is_dirty());
+    assert_ne!(
+        editor(&app).system().contains(SystemPermission::RunReports),
+        before
+    );
+}

@@ -143,6 +143,68 @@ fn an_expired_code_is_refused_and_a_new_one_replaces_the_old() {
     assert!(redeem_setup_code(&location, &second.email, &second.code).is_ok());
 }
 
+/// Moves every set-up code's expiry eight days back, as if they had been issued long ago.
+fn age_setup_codes(location: &keyholder::vault::Location, email: &str) {
+    let key = KeyFile::read(&location.keys)
+        .unwrap()
+        .unlock_person(email, PASSWORD)
+        .unwrap();
+    let v = Vault::open(location, &key).unwrap();
+    v.conn()
+        .execute(
+            "UPDATE setup_codes SET expires_at = expires_at - 8 * 86400",
+            [],
+        )
+        .unwrap();
+}
+
+#[test]
+fn an_expired_code_no_longer_opens_the_key_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, creds) = demo_school(dir.path(), small());
+    let mut admin = creds.session;
+    let first = new_teacher(&mut admin);
+    let second = admin
+        .create_user(&NewUserDetails {
+            staff: None,
+            title: String::new(),
+            forename: "Brannoc".into(),
+            surname: "Teague".into(),
+            email: "b.teague@millbrook.example".into(),
+            job_title: String::new(),
+            user_group: Some(group_id(&admin, "Teachers")),
+        })
+        .unwrap();
+    drop(admin);
+    let slot = |email: &str| KeyFile::read(&location.keys).unwrap().has_setup_code(email);
+    assert!(slot(&first.email) && slot(&second.email));
+    age_setup_codes(&location, &creds.email);
+
+    // Presenting an expired code takes its slot out at once.
+    let e = redeem_setup_code(&location, &first.email, &first.code).unwrap_err();
+    assert!(e.to_string().contains("expired"), "{e}");
+    assert!(!slot(&first.email));
+    assert!(
+        KeyFile::read(&location.keys)
+            .unwrap()
+            .unlock_setup_code(&first.email, &first.code)
+            .is_err(),
+        "the files alone no longer open with it"
+    );
+
+    // A code nobody presents goes at the next sign-in of anyone.
+    assert!(slot(&second.email));
+    let _ = common::sign_in_demo_user(&location, &creds.email);
+    assert!(!slot(&second.email));
+    assert!(
+        KeyFile::read(&location.keys)
+            .unwrap()
+            .unlock_person(&creds.email, PASSWORD)
+            .is_ok(),
+        "people's own slots stay"
+    );
+}
+
 #[test]
 fn new_user_details_are_checked() {
     let dir = tempfile::tempdir().unwrap();

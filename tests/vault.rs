@@ -208,7 +208,7 @@ fn the_raw_files_give_nothing_away() {
 #[test]
 fn the_demo_key_file_reveals_only_the_published_demo_sign_in() {
     let dir = tempfile::tempdir().unwrap();
-    let (location, creds) = demo_school(dir.path(), small());
+    let (location, mut creds) = demo_school(dir.path(), small());
     let data = creds.session.export().unwrap();
     drop(creds.session);
     let raw = std::fs::read(&location.db).unwrap();
@@ -364,7 +364,7 @@ fn every_change_is_audited_with_before_and_after() {
 #[test]
 fn a_member_without_a_key_is_capped_and_cannot_export() {
     let dir = tempfile::tempdir().unwrap();
-    let (location, creds) = demo_school(dir.path(), small());
+    let (location, mut creds) = demo_school(dir.path(), small());
     let data = creds.session.export().unwrap();
     // Office staff in the demo have no soft key.
     let office = data
@@ -372,7 +372,7 @@ fn a_member_without_a_key_is_capped_and_cannot_export() {
         .iter()
         .find(|u| u.user_group == "Office")
         .unwrap();
-    let SignInStep::SignedIn(session) =
+    let SignInStep::SignedIn(mut session) =
         service::sign_in(&location, &office.email, PASSWORD).unwrap()
     else {
         panic!("no code is asked of someone without a key");
@@ -380,6 +380,18 @@ fn a_member_without_a_key_is_capped_and_cannot_export() {
     assert!(!session.me().signed_in_with_key);
     let e = session.export().unwrap_err();
     assert!(e.to_string().contains("Manage system"), "{e}");
+
+    // The administrator's export is in the audit, with what it carried.
+    let exports = creds.session.recent_audit("School exported", 10).unwrap();
+    assert_eq!(exports.len(), 1, "only the export that happened");
+    let summary = &exports[0].summary;
+    for part in [
+        format!("{} pupils", data.pupils.len()),
+        format!("{} incidents", data.incidents.len()),
+        format!("{} users", data.users.len()),
+    ] {
+        assert!(summary.contains(&part), "{summary}");
+    }
 }
 
 #[test]

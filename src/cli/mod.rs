@@ -299,7 +299,7 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Export { sign_in: args, out } => {
-            let session = sign_in(&location, &args)?;
+            let mut session = sign_in(&location, &args)?;
             let json = session.export()?.to_json();
             match out {
                 Some(path) => crate::vault::files::write_atomic(&path, json.as_bytes())?,

@@ -92,6 +92,16 @@ pub struct IncidentView {
     /// Linked pupils the user may see in lists; others are counted, not named.
     pub linked: Vec<PupilSummary>,
     pub linked_hidden: usize,
+    /// The wordings edits replaced, oldest first: a record shows what it said before.
+    pub earlier: Vec<EarlierWording>,
+}
+
+/// A wording of an incident that an edit replaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EarlierWording {
+    pub description: String,
+    pub replaced_by: String,
+    pub replaced_at: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -450,20 +460,29 @@ impl Session {
                     .allows(i.category, CategoryPermission::ViewIncidents)
             })
             .map(|i| {
+                let user_name = |u: Option<UserId>| {
+                    u.and_then(|u| users.get(&u).cloned())
+                        .unwrap_or_else(|| "Imported".into())
+                };
+                let earlier = incidents::revisions(conn, i.id)?
+                    .into_iter()
+                    .map(|r| EarlierWording {
+                        description: r.description,
+                        replaced_by: user_name(r.replaced_by),
+                        replaced_at: r.replaced_at,
+                    })
+                    .collect();
                 let (shown, hidden): (Vec<PupilId>, Vec<PupilId>) = i
                     .linked_pupils
                     .iter()
                     .partition(|l| school.access.can(self.me_id(), **l, Purpose::List));
-                IncidentView {
+                Ok(IncidentView {
                     id: i.id,
                     category: i.category,
                     category_label: label(i.category),
                     occurred_at: i.occurred_at,
                     description: i.description,
-                    recorded_by: i
-                        .recorded_by
-                        .and_then(|u| users.get(&u).cloned())
-                        .unwrap_or_else(|| "Imported".into()),
+                    recorded_by: user_name(i.recorded_by),
                     recorded_at: i.recorded_at,
                     linked: shown
                         .iter()
@@ -471,9 +490,10 @@ impl Session {
                         .map(|p| school.summary(p))
                         .collect(),
                     linked_hidden: hidden.len(),
-                }
+                    earlier,
+                })
             })
-            .collect();
+            .collect::<crate::vault::Result<_>>()?;
         incident_views.sort_by_key(|i| std::cmp::Reverse((i.occurred_at, i.id)));
         Ok(PupilProfile {
             groups: group_titles.iter().map(|g| g.title()).collect(),
@@ -551,8 +571,9 @@ impl Session {
             return Ok(profile);
         }
         let reference = pupil_ref(&profile.pupil);
+        let (by, now) = (self.me_id(), crate::clock::now());
         self.write(|tx| {
-            incidents::set_description(tx, id, description)?;
+            incidents::set_description(tx, id, description, Some(by), now)?;
             Ok((
                 (),
                 Change::new(

@@ -151,6 +151,17 @@ pub struct IncidentData {
     pub recorded_at: i64,
     #[serde(default)]
     pub linked_pupils: Vec<usize>,
+    /// The wordings edits replaced, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier: Vec<EarlierWordingData>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlierWordingData {
+    pub description: String,
+    /// E-mail address of the user whose edit replaced it, or `null`.
+    pub replaced_by: Option<String>,
+    pub replaced_at: i64,
 }
 
 impl SchoolData {
@@ -316,6 +327,20 @@ impl SchoolData {
             })
             .collect();
 
+        let mut earlier_of = std::collections::BTreeMap::new();
+        for i in &all_incidents {
+            let earlier: Vec<EarlierWordingData> = incidents::revisions(conn, i.id)?
+                .into_iter()
+                .map(|r| EarlierWordingData {
+                    description: r.description,
+                    replaced_by: r
+                        .replaced_by
+                        .and_then(|u| email_of.get(&u).map(|e| e.to_string())),
+                    replaced_at: r.replaced_at,
+                })
+                .collect();
+            earlier_of.insert(i.id, earlier);
+        }
         let incidents_out = all_incidents
             .iter()
             .filter_map(|i| {
@@ -333,6 +358,7 @@ impl SchoolData {
                         .iter()
                         .filter_map(|p| index_of.get(p).copied())
                         .collect(),
+                    earlier: earlier_of.remove(&i.id).unwrap_or_default(),
                 })
             })
             .collect();
@@ -534,7 +560,7 @@ impl SchoolData {
                 .iter()
                 .map(|p| pupil(*p))
                 .collect::<Result<Vec<_>>>()?;
-            incidents::insert(
+            let id = incidents::insert(
                 conn,
                 &incidents::NewIncident {
                     pupil: pupil(i.pupil)?,
@@ -546,6 +572,17 @@ impl SchoolData {
                     linked_pupils: &linked,
                 },
             )?;
+            for e in &i.earlier {
+                incidents::insert_revision(
+                    conn,
+                    id,
+                    &incidents::Revision {
+                        description: e.description.clone(),
+                        replaced_by: e.replaced_by.as_deref().map(user).transpose()?,
+                        replaced_at: e.replaced_at,
+                    },
+                )?;
+            }
         }
         Ok(user_ids)
     }

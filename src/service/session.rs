@@ -99,12 +99,16 @@ impl Session {
     ) -> Result<Session> {
         let me = Me::load(vault.conn(), user, with_key, crate::clock::now())?;
         let keys_path = vault.location().keys.clone();
-        Ok(Session {
+        let session = Session {
             vault,
             keys_path,
             data_key,
             me,
-        })
+        };
+        // Tidying only: if the key file cannot be written now, the next sign-in tries again, and
+        // an expired code is refused meanwhile by its record.
+        let _ = session.withdraw_stale_setup_codes();
+        Ok(session)
     }
 
     /// Reloads who the signed-in user is (after an admin changed their own group, say).
@@ -219,9 +223,19 @@ impl Session {
     }
 
     /// The whole school, for `keyholder export`. Needs Manage system.
-    pub fn export(&self) -> Result<SchoolData> {
+    /// The whole school as JSON-ready data, for an administrator only. It carries every pupil and
+    /// incident past the class rule, so taking it is recorded in the audit (with what it holds).
+    pub fn export(&mut self) -> Result<SchoolData> {
         self.require(SystemPermission::ManageSystem)?;
-        SchoolData::read(self.vault.conn())
+        let data = SchoolData::read(self.vault.conn())?;
+        let summary = format!(
+            "Exported the whole school: {} pupils, {} incidents, {} users",
+            data.pupils.len(),
+            data.incidents.len(),
+            data.users.len()
+        );
+        self.write(|_| Ok(((), Change::new("School exported", summary))))?;
+        Ok(data)
     }
 
     pub fn verify_audit(&self) -> Result<ChainReport> {

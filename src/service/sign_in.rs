@@ -177,6 +177,13 @@ pub fn redeem_setup_code(location: &Location, email: &str, code: &str) -> Result
         return Err(wrong());
     }
     if record.expires_at <= crate::clock::now() {
+        // The code was right, so its slot is known: take it out, so the files alone no longer
+        // open with it. Best effort; the message below stands either way.
+        if let Ok(mut keys) = KeyFile::read(&location.keys)
+            && keys.remove_setup_code(email)
+        {
+            let _ = keys.write(&location.keys);
+        }
         return Err(Error::Invalid(
             "This set-up code has expired (codes last 7 days). Ask your Keyholder administrator for a new one.".into(),
         ));

@@ -168,6 +168,35 @@ impl Session {
             .collect())
     }
 
+    /// Takes out of the key file every set-up code that can no longer be used (expired, or the
+    /// user gone), because a slot opens the school to anyone holding the code and the two files,
+    /// whatever the database says about its expiry. Returns how many were removed.
+    pub(crate) fn withdraw_stale_setup_codes(&self) -> Result<usize> {
+        let keys = KeyFile::read(&self.vault().location().keys)?;
+        let now = crate::clock::now();
+        let conn = self.vault().conn();
+        let mut stale = Vec::new();
+        for user in people::users(conn)? {
+            if !keys.has_setup_code(&user.email) {
+                continue;
+            }
+            let usable = user.active
+                && people::pending_setup_code(conn, user.id)?.is_some_and(|c| c.expires_at > now);
+            if !usable {
+                stale.push(user.email);
+            }
+        }
+        if !stale.is_empty() {
+            self.change_keys(|keys, _| {
+                for email in &stale {
+                    keys.remove_setup_code(email);
+                }
+                Ok(())
+            })?;
+        }
+        Ok(stale.len())
+    }
+
     /// Gives the user a new set-up code: a slot in the key file that opens the school once, and
     /// a record of when it expires. The key file is written first, and put back if the record
     /// cannot be saved, so a failure leaves no half-issued code.

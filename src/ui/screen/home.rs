@@ -229,6 +229,10 @@ impl Home {
                 .as_ref()
                 .is_some_and(PupilsTab::has_unsaved_changes)
             || self
+                .users
+                .as_ref()
+                .is_some_and(UsersTab::has_unsaved_changes)
+            || self
                 .concern
                 .as_ref()
                 .is_some_and(AddIncident::has_unsaved_changes)
@@ -541,7 +545,7 @@ impl Home {
                 None => text("").into(),
             },
             Tab::Imports => match &self.imports {
-                Some(i) => i.view().map(Message::Imports),
+                Some(i) => i.view(hide_names).map(Message::Imports),
                 None => text("").into(),
             },
             Tab::Audits => self.audit_view(),

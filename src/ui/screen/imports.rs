@@ -2,8 +2,8 @@
 //! first rows, the column titles found, the column for each field, what would be added, updated
 //! or rejected), then confirm. Nothing is written before Confirm.
 
-use crate::model::GroupType;
 use crate::model::import::{Field, ImportKind};
+use crate::model::{GroupType, names};
 use crate::service::Session;
 use crate::service::import::{self, ImportReport, Preview};
 use crate::ui::theme;
@@ -230,7 +230,7 @@ impl ImportsTab {
         Outcome::None
     }
 
-    pub fn view(&self) -> Element<'_, Message> {
+    pub fn view(&self, hide_names: bool) -> Element<'_, Message> {
         let mut c = column![
             form::section_title("Imports"),
             text("Bring in pupils (with their houses, years and forms), staff or groups from a CSV file exported from your MIS, such as SIMS, Arbor or Bromcom. Nothing changes until you confirm.")
@@ -246,7 +246,7 @@ impl ImportsTab {
             c = c.push(report_view(r));
         }
         if let Some(p) = &self.preview {
-            c = c.push(self.preview_view(p));
+            c = c.push(self.preview_view(p, hide_names));
         }
         c.into()
     }
@@ -293,7 +293,7 @@ impl ImportsTab {
         .into()
     }
 
-    fn preview_view<'a>(&'a self, p: &'a Preview) -> Element<'a, Message> {
+    fn preview_view<'a>(&'a self, p: &'a Preview, hide_names: bool) -> Element<'a, Message> {
         let rows: Vec<RowChoice> = std::iter::once(RowChoice {
             row: None,
             label: "No row of titles".into(),
@@ -374,7 +374,7 @@ impl ImportsTab {
                 ]
                 .spacing(theme::SPACE_S)
                 .align_y(iced::Center),
-                first_rows(p),
+                first_rows(p, hide_names),
                 text("Which column holds what")
                     .size(theme::TEXT_BODY)
                     .font(BOLD),
@@ -409,7 +409,7 @@ impl ImportsTab {
             summary = summary.push(self.rejected_view(p));
         }
         if !p.plan.missing.is_empty() && p.plan.can_import() {
-            summary = summary.push(missing_view(p, self.archive_missing));
+            summary = summary.push(missing_view(p, self.archive_missing, hide_names));
         }
         summary = summary
             .push(form::actions(
@@ -487,13 +487,12 @@ impl ImportsTab {
 }
 
 /// The first rows of the file as it was read, each mapped column marked with its field.
-fn first_rows(p: &Preview) -> Element<'_, Message> {
-    let field_of = |col: usize| {
-        p.mapping
-            .iter()
-            .find(|(_, c)| *c == col)
-            .map(|(f, _)| f.label(p.kind))
-    };
+fn first_rows(p: &Preview, hide_names: bool) -> Element<'_, Message> {
+    let mapped_to = |col: usize| p.mapping.iter().find(|(_, c)| *c == col).map(|(f, _)| f);
+    // With Hide Names on, the name columns show only their first letter, as names do elsewhere.
+    let is_name =
+        |col: usize| hide_names && matches!(mapped_to(col), Some(Field::Forename | Field::Surname));
+    let field_of = |col: usize| mapped_to(col).map(|f| f.label(p.kind));
     let cell = |content: String, bold: bool, colour: iced::Color| {
         container(
             text(content)
@@ -530,7 +529,12 @@ fn first_rows(p: &Preview) -> Element<'_, Message> {
         .take(FIRST_ROWS);
     for r in data {
         table = table.push((0..width).fold(row![].spacing(theme::SPACE_S), |row, i| {
-            row.push(cell(short(r.cell(i)), false, theme::TEXT))
+            let shown = if is_name(i) {
+                names::initials(r.cell(i), "")
+            } else {
+                short(r.cell(i))
+            };
+            row.push(cell(shown, false, theme::TEXT))
         }));
     }
     scrollable(container(table).padding(iced::Padding::ZERO.bottom(theme::SPACE_M)))
@@ -541,15 +545,15 @@ fn first_rows(p: &Preview) -> Element<'_, Message> {
         .into()
 }
 
-fn missing_view(p: &Preview, archive: bool) -> Element<'_, Message> {
+fn missing_view(p: &Preview, archive: bool, hide_names: bool) -> Element<'_, Message> {
     let missing = &p.plan.missing;
-    let mut names: Vec<String> = missing
+    let mut shown: Vec<String> = missing
         .iter()
         .take(MISSING_NAMED)
-        .map(|m| m.full_name())
+        .map(|m| m.display_name(hide_names))
         .collect();
     if missing.len() > MISSING_NAMED {
-        names.push(format!("and {} more", missing.len() - MISSING_NAMED));
+        shown.push(format!("and {} more", missing.len() - MISSING_NAMED));
     }
     column![
         checkbox(archive)
@@ -560,7 +564,7 @@ fn missing_view(p: &Preview, archive: bool) -> Element<'_, Message> {
             .on_toggle(Message::ArchiveMissing)
             .size(20)
             .text_size(theme::TEXT_BODY),
-        text(names.join(", "))
+        text(shown.join(", "))
             .size(theme::TEXT_SMALL)
             .color(theme::MUTED),
     ]

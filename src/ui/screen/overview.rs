@@ -20,12 +20,18 @@ use std::sync::atomic::{AtomicU32, Ordering};
 const IDLE_CHOICES: [u32; 7] = [2, 5, 10, 15, 20, 30, 60];
 /// Names shown under a finding before "and N more".
 const ITEMS_SHOWN: usize = 8;
+/// The box where the backup's folder (or file) can be typed, for computers with no folder dialog.
+pub const BACKUP_PATH: &str = "overview-backup-path";
 
 #[derive(Debug, Clone)]
 pub enum Message {
     /// A finding's button, or one of its names.
     Go(Place),
     BackUpNow,
+    /// The backup's destination typed in: a folder, or a full file path.
+    BackupPath(String),
+    /// Enter in that box: back up to what was typed.
+    BackUpToTyped,
     /// The folder dialog's answer: where to write, or nothing if it was cancelled.
     BackupChosen(Option<PathBuf>),
     BackupDone(Result<Written, crate::service::Error>),
@@ -56,6 +62,7 @@ pub struct OverviewTab {
     findings: Vec<Finding>,
     error: Option<String>,
     backup: BackupState,
+    backup_path: String,
 }
 
 impl OverviewTab {
@@ -65,6 +72,7 @@ impl OverviewTab {
             findings: Vec::new(),
             error: None,
             backup: BackupState::Idle,
+            backup_path: String::new(),
         };
         tab.reload(session);
         tab
@@ -104,6 +112,23 @@ impl OverviewTab {
                 Outcome::ChooseBackupFile(suggested_file_name(&school, crate::clock::now()))
             }
             Message::Go(place) => Outcome::Go(place),
+            Message::BackupPath(p) => {
+                self.backup_path = p;
+                Outcome::None
+            }
+            Message::BackUpToTyped => {
+                if self.is_backing_up() {
+                    return Outcome::None;
+                }
+                let school = session.school().map(|s| s.name).unwrap_or_default();
+                match typed_destination(&self.backup_path, &school) {
+                    Ok(path) => self.update(Message::BackupChosen(Some(path)), session),
+                    Err(m) => {
+                        self.backup = BackupState::Failed(m);
+                        Outcome::None
+                    }
+                }
+            }
             Message::BackupChosen(None) => Outcome::None,
             Message::BackupChosen(Some(path)) => {
                 let path = crate::service::backup::with_extension(path);
@@ -246,6 +271,17 @@ impl OverviewTab {
         }
         let running = self.is_backing_up();
         c = c.push(
+            form::Field::new(
+                "Save the backup in",
+                BACKUP_PATH,
+                &self.backup_path,
+                Message::BackupPath,
+            )
+            .placeholder("Press Back up now to choose a folder, or type its full path (for example E:\\) and press Enter")
+            .on_submit(Message::BackUpToTyped)
+            .view(),
+        );
+        c = c.push(
             row![
                 form::primary("Back up now", (!running).then_some(Message::BackUpNow)),
                 form::secondary(
@@ -261,6 +297,43 @@ impl OverviewTab {
             .style(theme::card)
             .into()
     }
+}
+
+/// Where a typed destination puts the backup: into an existing folder under the suggested name,
+/// or at a new file's path ending in .khbackup. An existing file is never overwritten from here
+/// (the dialog asks first; a typed path cannot).
+fn typed_destination(typed: &str, school: &str) -> Result<PathBuf, String> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Err(
+            "Type the folder to save the backup in (a USB stick or network share), or press Back up now to choose it."
+                .into(),
+        );
+    }
+    let path = PathBuf::from(typed);
+    if path.is_dir() {
+        return Ok(path.join(suggested_file_name(school, crate::clock::now())));
+    }
+    let is_backup_file = path
+        .extension()
+        .is_some_and(|e| e == crate::vault::backup::EXTENSION);
+    let folder = match path.parent() {
+        Some(p) if is_backup_file && !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => path.clone(),
+    };
+    if !folder.is_dir() {
+        return Err(format!(
+            "There is no folder {}. Check the USB stick or network share is connected, and type the folder's full path.",
+            folder.display()
+        ));
+    }
+    if path.exists() {
+        return Err(format!(
+            "{} already exists and is left as it is. Type a folder, or a new file name ending in .khbackup.",
+            path.display()
+        ));
+    }
+    Ok(path)
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

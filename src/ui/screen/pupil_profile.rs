@@ -27,6 +27,8 @@ pub enum Message {
     IncidentText(text_editor::Action),
     SaveIncident,
     CancelEdit,
+    /// Shows or hides the wordings an incident had before its edits.
+    ToggleEarlier(IncidentId),
     AddIncident,
     WhoCanSee,
     Report(access_report::Message),
@@ -45,6 +47,8 @@ pub struct ProfilePage {
     class: String,
     details: Option<PupilDetails>,
     incident: Option<(IncidentId, text_editor::Content)>,
+    /// Incidents whose earlier wordings are open.
+    earlier_open: std::collections::BTreeSet<IncidentId>,
     report: Option<AccessReport>,
     pub error: Option<String>,
     pub notice: Option<String>,
@@ -62,6 +66,7 @@ impl ProfilePage {
             class: pupil.class.clone(),
             details: None,
             incident: None,
+            earlier_open: Default::default(),
             report: None,
             error: None,
             notice: None,
@@ -183,6 +188,11 @@ impl ProfilePage {
                 self.details = None;
                 self.incident = None;
                 self.error = None;
+            }
+            Message::ToggleEarlier(id) => {
+                if !self.earlier_open.remove(&id) {
+                    self.earlier_open.insert(id);
+                }
             }
         }
         Outcome::None
@@ -389,10 +399,43 @@ impl ProfilePage {
                     .width(Fill)
             ]
             .align_y(iced::Center);
+            if !i.earlier.is_empty() {
+                let open = self.earlier_open.contains(&i.id);
+                let label = format!(
+                    "{} {}",
+                    if open { "Hide" } else { "Show" },
+                    crate::model::names::count(
+                        i.earlier.len(),
+                        "earlier wording",
+                        "earlier wordings"
+                    )
+                );
+                foot = foot.push(form::link(label, Message::ToggleEarlier(i.id)));
+            }
             if p.can_edit_incidents && self.incident.is_none() {
                 foot = foot.push(form::link("Edit", Message::EditIncident(i.id)));
             }
             entry = entry.push(foot);
+            if self.earlier_open.contains(&i.id) {
+                for e in i.earlier.iter().rev() {
+                    entry = entry.push(
+                        container(
+                            column![
+                                text(format!(
+                                    "Until {}, when {} edited it:",
+                                    format_local(e.replaced_at),
+                                    e.replaced_by
+                                ))
+                                .size(theme::TEXT_SMALL)
+                                .color(theme::MUTED),
+                                text(e.description.as_str()).size(theme::TEXT_BODY),
+                            ]
+                            .spacing(theme::SPACE_XS),
+                        )
+                        .padding(iced::Padding::ZERO.left(theme::SPACE_M)),
+                    );
+                }
+            }
             c = c.push(
                 container(entry)
                     .padding(theme::SPACE_M)

@@ -312,9 +312,22 @@ impl UsersTab {
         }
     }
 
-    /// Whether leaving now would lose changes (an edited user group).
+    /// Whether leaving now would lose something typed: an edited user group, a new user being
+    /// filled in, or a profile's details changed but not saved.
     pub fn has_unsaved_changes(&self) -> bool {
-        matches!(&self.view, View::Group(g) if g.is_dirty())
+        let d = &self.draft;
+        match &self.view {
+            View::Group(g) => g.is_dirty(),
+            View::NewUser => [&d.title, &d.forename, &d.surname, &d.email, &d.job_title]
+                .iter()
+                .any(|f| !f.trim().is_empty()),
+            View::Profile(p) => {
+                let u = &p.user;
+                (&d.title, &d.forename, &d.surname, &d.job_title)
+                    != (&u.title, &u.forename, &u.surname, &u.job_title)
+            }
+            _ => false,
+        }
     }
 
     pub fn group_editor(&self) -> Option<&UserGroupEditor> {

@@ -171,7 +171,7 @@ pub fn question<'a, M: Clone + 'a>(
     .into()
 }
 
-pub fn link<'a, M: Clone + 'a>(label: &'a str, on_press: M) -> Element<'a, M> {
+pub fn link<'a, M: Clone + 'a>(label: impl text::IntoFragment<'a>, on_press: M) -> Element<'a, M> {
     button(text(label).size(theme::TEXT_BODY))
         .padding(0)
         .style(theme::link_button)

@@ -61,10 +61,61 @@ pub fn get(conn: &Connection, id: IncidentId) -> Result<Option<Incident>> {
     Ok(select(conn, "WHERE id = ?1", [id.0])?.into_iter().next())
 }
 
-pub fn set_description(conn: &Connection, id: IncidentId, description: &str) -> Result<()> {
+/// A wording an edit replaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    pub description: String,
+    pub replaced_by: Option<UserId>,
+    pub replaced_at: i64,
+}
+
+/// Changes an incident's wording, keeping the wording it replaces (see [`revisions`]).
+pub fn set_description(
+    conn: &Connection,
+    id: IncidentId,
+    description: &str,
+    by: Option<UserId>,
+    at: i64,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO incident_revisions (incident_id, description, replaced_by, replaced_at)
+         SELECT id, description, ?2, ?3 FROM incidents WHERE id = ?1",
+        params![id.0, by.map(|u| u.0), at],
+    )?;
     conn.execute(
         "UPDATE incidents SET description = ?2 WHERE id = ?1",
         params![id.0, description],
+    )?;
+    Ok(())
+}
+
+/// The wordings an incident had before its edits, oldest first.
+pub fn revisions(conn: &Connection, id: IncidentId) -> Result<Vec<Revision>> {
+    let mut stmt = conn.prepare(
+        "SELECT description, replaced_by, replaced_at FROM incident_revisions
+         WHERE incident_id = ?1 ORDER BY replaced_at, id",
+    )?;
+    let rows = stmt.query_map([id.0], |r| {
+        Ok(Revision {
+            description: r.get(0)?,
+            replaced_by: r.get::<_, Option<i64>>(1)?.map(UserId),
+            replaced_at: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Puts back a replaced wording (loading an export).
+pub fn insert_revision(conn: &Connection, id: IncidentId, r: &Revision) -> Result<()> {
+    conn.execute(
+        "INSERT INTO incident_revisions (incident_id, description, replaced_by, replaced_at)
+         VALUES (?1, ?2, ?3, ?4)",
+        params![
+            id.0,
+            r.description,
+            r.replaced_by.map(|u| u.0),
+            r.replaced_at
+        ],
     )?;
     Ok(())
 }
