@@ -530,9 +530,9 @@ pub fn generate(size: DemoSize, seed: u64, now: i64) -> DemoSchool {
     // Some records were first written in a hurry and completed later, so the demo shows how an
     // edited incident keeps its earlier wording.
     for i in incidents.iter_mut().step_by(10) {
-        let first = i.description.split(". ").next().unwrap_or_default();
+        let first = i.description.split([';', '.']).next().unwrap_or_default();
         i.earlier.push(EarlierWordingData {
-            description: format!("{}. More to follow.", first.trim_end_matches('.')),
+            description: format!("{}. More to follow.", first.trim()),
             replaced_by: i.recorded_by.clone(),
             replaced_at: i.recorded_at + 3 * 3600,
         });

@@ -191,6 +191,46 @@ fn a_profile_with_hide_names_shows_initials_only() {
 }
 
 #[test]
+fn an_edited_incident_shows_its_earlier_wordings_on_the_profile() {
+    use keyholder::service::records::NewConcern;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, _location, creds) = demo_app(dir.path());
+    sign_in_through_screens(&mut app, &creds.email, &creds.totp_secret);
+    drop(creds.session);
+    let s = app.session.as_mut().unwrap();
+    let pupil = s.my_pupils("").unwrap().remove(0);
+    let category = s.categories_to_record().unwrap()[0].id;
+    let recorded = s
+        .record_concern(&NewConcern {
+            pupil: pupil.id,
+            category,
+            occurred_at: common::now() - 3600,
+            description: "Upset at drop-off.".into(),
+            linked: vec![],
+        })
+        .unwrap();
+    s.edit_incident(recorded.id, "Upset at drop-off; said home was noisy.")
+        .unwrap();
+    s.edit_incident(
+        recorded.id,
+        "Upset at drop-off; said home was noisy and nobody slept.",
+    )
+    .unwrap();
+
+    click(&mut app, "Pupils");
+    type_into(&mut app, pupils::SEARCH, &pupil.surname);
+    click_nth(&mut app, &pupil.display_name(false), 0);
+    assert!(shows(&app, "nobody slept"));
+    assert!(!shows(&app, "said home was noisy."), "folded away at first");
+    click(&mut app, "Show 2 earlier wordings");
+    assert!(shows(&app, "Upset at drop-off."));
+    assert!(shows(&app, "said home was noisy."));
+    assert!(shows(&app, "Edited by"));
+    click(&mut app, "Hide 2 earlier wordings");
+    assert!(!shows(&app, "said home was noisy."));
+}
+
+#[test]
 fn audits_are_searchable_and_a_broken_chain_raises_the_alarm() {
     use keyholder::vault::{KeyFile, Vault};
     let dir = tempfile::tempdir().unwrap();

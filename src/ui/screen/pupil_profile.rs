@@ -377,6 +377,13 @@ impl ProfilePage {
                 i.recorded_by,
                 format_local(i.recorded_at)
             );
+            if let Some(last) = i.earlier.last() {
+                footer.push_str(&format!(
+                    ". Edited by {} on {}",
+                    last.replaced_by,
+                    format_local(last.replaced_at)
+                ));
+            }
             if !i.linked.is_empty() || i.linked_hidden > 0 {
                 let mut names: Vec<String> = i
                     .linked
@@ -398,6 +405,7 @@ impl ProfilePage {
                     .color(theme::MUTED)
                     .width(Fill)
             ]
+            .spacing(theme::SPACE_M)
             .align_y(iced::Center);
             if !i.earlier.is_empty() {
                 let open = self.earlier_open.contains(&i.id);
