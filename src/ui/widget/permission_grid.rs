@@ -15,7 +15,7 @@ use iced::widget::{column, container, row, text};
 use iced::{Element, Fill, Length};
 
 pub const CATEGORY_LIST: &str = "category-grid";
-const ROW_HEIGHT: f32 = 34.0;
+pub const ROW_HEIGHT: f32 = 34.0;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {
