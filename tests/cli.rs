@@ -677,3 +677,162 @@ fn access_reports_every_pupil_for_yourself_or_as_another_user() {
     );
     assert!(text.lines().any(|l| l.starts_with("profile")), "{text}");
 }
+
+/// Reads the demo school directly (no soft-key code used): the e-mail address of an active
+/// Teachers member holding a key, and whether they still hold one.
+fn teacher_with_key(vault: &str, admin: &str) -> (String, impl Fn() -> bool) {
+    use keyholder::vault::{KeyFile, Location, Vault};
+    let location = Location::new(vault);
+    let key = KeyFile::read(&location.keys)
+        .unwrap()
+        .unlock_person(admin, "cli demo password")
+        .unwrap();
+    let open = move || Vault::open(&location, &key).unwrap();
+    let email: String = open()
+        .conn()
+        .query_row(
+            "SELECT u.email FROM users u JOIN user_groups g ON g.id = u.user_group_id
+             JOIN soft_keys k ON k.user_id = u.id
+             WHERE g.name = 'Teachers' AND u.active = 1 AND k.confirmed = 1
+             ORDER BY u.id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let who = email.clone();
+    let has_key = move || {
+        open()
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM soft_keys k JOIN users u ON u.id = k.user_id
+                 WHERE u.email = ?1 AND k.confirmed = 1",
+                [&who],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap()
+            == 1
+    };
+    (email, has_key)
+}
+
+fn printed_code(out: &Output) -> String {
+    stdout(out)
+        .lines()
+        .find_map(|l| l.strip_prefix("setup-code: "))
+        .expect("the code is printed")
+        .to_string()
+}
+
+#[test]
+fn users_reset_key_issue_code_and_clear_lock_and_only_for_administrators() {
+    use keyholder::service::sign_in::redeem_setup_code;
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, pw, creds) = demo(dir.path());
+    let location = keyholder::vault::Location::new(&vault);
+    let (teacher, has_key) = teacher_with_key(&vault, &creds.email);
+    assert!(has_key());
+
+    // A teacher is refused the users commands, with a plain reason, and nothing is printed.
+    let seed = keyholder::vault::KeyFile::read(&location.keys)
+        .unwrap()
+        .demo
+        .unwrap()
+        .totp_seed;
+    let mut teacher_codes = Codes::new(keyholder::demo::totp_secret(&seed, &teacher));
+    let out = run(
+        &["users"],
+        &signed(&vault, &pw, &teacher, &teacher_codes.take()),
+        &["list"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stderr(&out).contains("Manage system"), "{}", stderr(&out));
+    assert!(!stdout(&out).contains(&creds.email));
+
+    // Five wrong codes lock the teacher out.
+    for _ in 0..5 {
+        let out = run(
+            &["users"],
+            &signed(&vault, &pw, &teacher, "000000"),
+            &["list"],
+        );
+        assert_eq!(out.status.code(), Some(2));
+    }
+    let out = run(
+        &["users"],
+        &signed(&vault, &pw, &teacher, &teacher_codes.take()),
+        &["list"],
+    );
+    assert!(
+        stderr(&out).contains("locked"),
+        "a right code is refused while locked: {}",
+        stderr(&out)
+    );
+
+    let mut codes = Codes::new(creds.secret.clone());
+    let out = run(
+        &["users"],
+        &signed(&vault, &pw, &creds.email, &codes.take()),
+        &["clear-lock", &teacher],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(
+        &["users"],
+        &signed(&vault, &pw, &teacher, &teacher_codes.take()),
+        &["list"],
+    );
+    assert!(
+        stderr(&out).contains("Manage system"),
+        "signed in again, refused only for the permission: {}",
+        stderr(&out)
+    );
+
+    // Resetting the key removes it and prints a set-up code to enrol a new one.
+    let out = run(
+        &["users"],
+        &signed(&vault, &pw, &creds.email, &codes.take()),
+        &["reset-key", &teacher],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let first = printed_code(&out);
+    assert!(!has_key(), "the soft key is gone");
+
+    // A new code replaces it.
+    let out = run(
+        &["users"],
+        &signed(&vault, &pw, &creds.email, &codes.take()),
+        &["issue-code", &teacher],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let second = printed_code(&out);
+    assert_ne!(first, second);
+    assert!(redeem_setup_code(&location, &teacher, &first).is_err());
+    assert!(redeem_setup_code(&location, &teacher, &second).is_ok());
+}
+
+#[test]
+fn user_groups_list_names_each_group_and_its_administration_permissions() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, pw, creds) = demo(dir.path());
+    let out = run(
+        &["user-groups"],
+        &signed(&vault, &pw, &creds.email, &Codes::new(creds.secret).take()),
+        &["list"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let line = |name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} in:\n{text}"))
+            .to_string()
+    };
+    for name in ["SLT", "Teachers", "Attendance Officer", "Office"] {
+        line(name);
+    }
+    assert!(line("SLT").ends_with("administration: yes"), "{text}");
+    assert!(line("Teachers").ends_with("administration: no"), "{text}");
+    assert!(
+        line("Office").contains(" 1 member (1 without a key)"),
+        "{text}"
+    );
+}

@@ -28,10 +28,10 @@ pub fn run(session: &Session, command: UserGroupsCommand) -> Result<(), Failure>
         UserGroupsCommand::List => {
             for r in rows {
                 println!(
-                    "{:<24} {:<8} {:>3} members ({} without a key)  administration: {}",
+                    "{:<24} {:<8} {:>11} ({} without a key)  administration: {}",
                     r.group.name,
                     if r.group.active { "Active" } else { "Inactive" },
-                    r.members,
+                    crate::model::names::count(r.members, "member", "members"),
                     r.members_without_key,
                     if r.has_administration() { "yes" } else { "no" }
                 );

@@ -271,14 +271,23 @@ impl UserGroupEditor {
         );
         let capped = if self.members_without_key > 0 && self.now.system.has_higher_level() {
             form::warning(format!(
-                "{} of the {} members have no active soft key, so they only get the basic permissions (Add new incident/action, View files, Add files) whatever is ticked here.",
-                self.members_without_key, self.members
+                "{} of the {} {} no active soft key, so they only get the basic permissions (Add new incident/action, View files, Add files) whatever is ticked here.",
+                self.members_without_key,
+                crate::model::names::count(self.members, "member", "members"),
+                if self.members_without_key == 1 {
+                    "has"
+                } else {
+                    "have"
+                }
             ))
         } else {
-            text(format!("{} members.", self.members))
-                .size(theme::TEXT_SMALL)
-                .color(theme::MUTED)
-                .into()
+            text(format!(
+                "{}.",
+                crate::model::names::count(self.members, "member", "members")
+            ))
+            .size(theme::TEXT_SMALL)
+            .color(theme::MUTED)
+            .into()
         };
         c = c.push(capped);
         c = c.push(form::section_title("Category Permissions"));
