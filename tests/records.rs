@@ -417,3 +417,20 @@ fn editing_needs_its_permission_and_is_audited() {
         Some(admin.me().user.email.as_str())
     );
 }
+
+#[test]
+fn whole_school_counts_are_for_administrators_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, admin, data) = school(dir.path());
+    assert_eq!(admin.overview().unwrap().pupils, data.pupils.len());
+    assert_eq!(admin.pupil_count().unwrap(), data.pupils.len());
+    drop(admin);
+    let (email, _) = teacher_of(&data, "Year 1");
+    let t = sign_in_demo_user(&location, &email);
+    for e in [
+        t.overview().map(|_| ()).unwrap_err(),
+        t.pupil_count().map(|_| ()).unwrap_err(),
+    ] {
+        assert!(e.to_string().contains("Manage system"), "{e}");
+    }
+}

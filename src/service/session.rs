@@ -180,7 +180,10 @@ impl Session {
         Ok(school::get(self.vault.conn())?)
     }
 
+    /// The whole school's counts for the Overview: an administrator's view (Manage system),
+    /// because they count pupils and incidents past the class rules.
     pub fn overview(&self) -> Result<Overview> {
+        self.require(SystemPermission::ManageSystem)?;
         let conn = self.vault.conn();
         let info = school::get(conn)?;
         let all_pupils = pupils::list(conn)?;
@@ -264,7 +267,9 @@ impl Session {
 
     /// Pupils a signed-in user with Manage system may list; the full access rule arrives with the
     /// pupil screens.
+    /// Pupils on roll in the whole school; an administrator's figure, like [`Session::overview`].
     pub fn pupil_count(&self) -> Result<usize> {
+        self.require(SystemPermission::ManageSystem)?;
         Ok(pupils::list(self.vault.conn())?
             .iter()
             .filter(|p: &&Pupil| !p.archived)

@@ -11,10 +11,10 @@ use super::pupils::{self, PupilsTab};
 use super::users::{self, UsersTab};
 use crate::clock::format_local;
 use crate::model::SystemPermission;
-use crate::service::{Me, Overview, Session};
+use crate::service::{Me, Session};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD};
-use crate::vault::AuditEntry;
+use crate::vault::{AuditEntry, ChainReport};
 use iced::widget::{button, column, container, row, scrollable, text, text_input};
 use iced::{Element, Fill, Length};
 
@@ -78,7 +78,8 @@ pub enum Message {
 
 pub struct Home {
     pub tab: Tab,
-    overview: Option<Overview>,
+    /// The audit chain's state, checked each time the Audits tab opens.
+    chain: Option<ChainReport>,
     /// The Overview tab: the health check and backups.
     health: Option<OverviewTab>,
     groups: Option<GroupsTab>,
@@ -99,7 +100,7 @@ impl Home {
     pub fn new(session: &Session) -> Home {
         let mut home = Home {
             tab: Tab::Overview,
-            overview: None,
+            chain: None,
             health: None,
             groups: None,
             users: None,
@@ -211,7 +212,7 @@ impl Home {
                 .recent_audit(&self.audit_search, AUDIT_ROWS)
                 .and_then(|a| {
                     self.audit = a;
-                    session.overview().map(|o| self.overview = Some(o))
+                    session.verify_audit().map(|r| self.chain = Some(r))
                 }),
         };
         if let Err(e) = result {
@@ -554,11 +555,11 @@ impl Home {
 
     fn audit_view(&self) -> Element<'_, Message> {
         let mut c = column![form::section_title("Audits")].spacing(theme::SPACE_M);
-        if let Some(o) = &self.overview {
-            c = c.push(if o.audit.is_intact() {
-                form::success(o.audit.describe())
+        if let Some(chain) = &self.chain {
+            c = c.push(if chain.is_intact() {
+                form::success(chain.describe())
             } else {
-                form::error(o.audit.describe())
+                form::error(chain.describe())
             });
         }
         c = c.push(

@@ -81,12 +81,12 @@ impl OverviewTab {
     /// Recomputes everything: called whenever the Overview is shown and after every change.
     pub fn reload(&mut self, session: &Session) {
         self.error = None;
-        match session.overview() {
-            Ok(o) => self.counts = Some(o),
-            Err(e) => self.error = Some(e.to_string()),
-        }
         self.findings.clear();
         if session.me().permissions.has(SystemPermission::ManageSystem) {
+            match session.overview() {
+                Ok(o) => self.counts = Some(o),
+                Err(e) => self.error = Some(e.to_string()),
+            }
             match session.health_check() {
                 Ok(f) => self.findings = f,
                 Err(e) => self.error = Some(e.to_string()),
@@ -185,12 +185,12 @@ impl OverviewTab {
         if let Some(e) = &self.error {
             c = c.push(form::error(e.as_str()));
         }
-        let Some(o) = &self.counts else {
-            return c.into();
-        };
         if !me.permissions.has(SystemPermission::ManageSystem) {
             return c.push(simple_summary(me)).into();
         }
+        let Some(o) = &self.counts else {
+            return c.into();
+        };
         c = c.push(stats(o));
         c = c.push(self.backup_card());
         let warnings = self.findings.iter().filter(|f| f.is_warning()).count();
