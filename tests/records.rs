@@ -434,3 +434,68 @@ fn whole_school_counts_are_for_administrators_only() {
         assert!(e.to_string().contains("Manage system"), "{e}");
     }
 }
+
+#[test]
+fn an_archived_pupil_is_returned_to_roll_in_the_groups_they_had() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, mut admin, data) = school(dir.path());
+    let (teacher, year) = teacher_of(&data, "Year 1");
+    let year1 = admin
+        .groups_tab()
+        .unwrap()
+        .into_iter()
+        .flat_map(|t| t.groups)
+        .find(|g| g.group.name == year)
+        .unwrap()
+        .group;
+    let in_year1: BTreeSet<String> = data
+        .pupils
+        .iter()
+        .filter(|p| level_of(p) == year && !p.archived)
+        .map(name)
+        .collect();
+    assert!(admin.archived_pupils().unwrap().is_empty());
+    admin.archive_group_pupils(year1.id).unwrap();
+
+    let archived = admin.archived_pupils().unwrap();
+    let names: BTreeSet<String> = archived.iter().map(|p| p.display_name(false)).collect();
+    assert_eq!(names, in_year1, "exactly Year 1's pupils are archived");
+    let back = archived[0].clone();
+    {
+        let t = sign_in_demo_user(&location, &teacher);
+        assert!(t.my_pupils("").unwrap().is_empty(), "Year 1 left the lists");
+        let e = t.archived_pupils().unwrap_err();
+        assert!(e.to_string().contains("Manage system"), "{e}");
+    }
+
+    admin.return_to_roll(back.id).unwrap();
+    let e = admin.return_to_roll(back.id).unwrap_err();
+    assert!(e.to_string().contains("already on roll"), "{e}");
+    assert_eq!(admin.archived_pupils().unwrap().len(), in_year1.len() - 1);
+    let entry = &admin.recent_audit("Pupil returned to roll", 1).unwrap()[0];
+    assert!(
+        entry.summary.starts_with("Returned pupil P"),
+        "{}",
+        entry.summary
+    );
+    assert!(!entry.summary.contains(&back.surname));
+
+    // The teacher of Year 1 sees that pupil again, and only that one, and can open the profile.
+    // (The next time step: the first sign-in used this one.)
+    let mut t = sign_in_at(
+        &location,
+        &teacher,
+        PASSWORD,
+        &demo_secret(&location, &teacher),
+        now() + 30,
+    );
+    let seen: Vec<String> = t
+        .my_pupils("")
+        .unwrap()
+        .iter()
+        .map(|p| p.display_name(false))
+        .collect();
+    assert_eq!(seen, [back.display_name(false)]);
+    let profile = t.open_pupil_profile(back.id).unwrap();
+    assert!(profile.groups.iter().any(|g| g.starts_with(&year)));
+}

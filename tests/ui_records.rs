@@ -231,6 +231,51 @@ fn an_edited_incident_shows_its_earlier_wordings_on_the_profile() {
 }
 
 #[test]
+fn pupils_archived_by_mistake_are_returned_to_roll_from_the_pupils_tab() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, _location, creds) = demo_app(dir.path());
+    sign_in_through_screens(&mut app, &creds.email, &creds.totp_secret);
+    drop(creds.session);
+    click(&mut app, "Pupils");
+    click(&mut app, "Archived");
+    assert!(shows(&app, "No pupils are archived."));
+
+    let s = app.session.as_mut().unwrap();
+    let year1 = s
+        .groups_tab()
+        .unwrap()
+        .into_iter()
+        .flat_map(|t| t.groups)
+        .find(|g| g.group.name == "Year 1")
+        .unwrap();
+    s.archive_group_pupils(year1.group.id).unwrap();
+    let first = s.archived_pupils().unwrap().remove(0);
+
+    click(&mut app, "Academic Levels");
+    click(&mut app, "Archived");
+    assert!(shows(&app, &format!("Archived pupils ({})", year1.pupils)));
+    assert!(shows(&app, &first.display_name(false)));
+    click(&mut app, "Hide Names");
+    assert!(!shows(&app, &first.display_name(false)), "initials only");
+    click(&mut app, "Hide Names: on");
+    click_nth(&mut app, "Return to roll", 0);
+    assert!(shows(&app, "is back on roll"));
+    assert!(shows(
+        &app,
+        &format!("Archived pupils ({})", year1.pupils - 1)
+    ));
+    click(&mut app, "Academic Levels");
+    click(&mut app, "Year 1");
+    assert!(
+        home(&app)
+            .pupils_tab()
+            .unwrap()
+            .shown_names()
+            .contains(&first.display_name(false))
+    );
+}
+
+#[test]
 fn audits_are_searchable_and_a_broken_chain_raises_the_alarm() {
     use keyholder::vault::{KeyFile, Vault};
     let dir = tempfile::tempdir().unwrap();

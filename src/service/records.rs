@@ -549,6 +549,50 @@ impl Session {
 
     /// Changes an incident's description. Needs Edit incidents, the profile, and View Incidents
     /// for its category (one cannot edit what one cannot read).
+    /// Pupils who are archived (left the school, or archived by mistake), by surname, with the
+    /// class they had. An administrator's list (Manage system): archived pupils are outside the
+    /// class rules' lists, so only administrators can find and bring them back.
+    pub fn archived_pupils(&self) -> Result<Vec<PupilSummary>> {
+        self.require(SystemPermission::ManageSystem)?;
+        let school = self.load_school()?;
+        let mut out: Vec<PupilSummary> = school
+            .pupils
+            .values()
+            .filter(|p| p.archived)
+            .map(|p| school.summary(p))
+            .collect();
+        out.sort_by_key(|p| names::sort_key(&p.forename, &p.surname));
+        Ok(out)
+    }
+
+    /// Brings an archived pupil back on roll, in the groups they had, so staff who can see those
+    /// groups see them again. Recorded in the audit (by MIS ID, as every pupil is).
+    pub fn return_to_roll(&mut self, id: PupilId) -> Result<()> {
+        self.require(SystemPermission::ManageSystem)?;
+        let pupil = pupils::list(self.vault().conn())?
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or_else(|| Error::Invalid("That pupil is not in Keyholder.".into()))?;
+        if !pupil.archived {
+            return Err(Error::Invalid(format!(
+                "{} is already on roll.",
+                pupil.full_name()
+            )));
+        }
+        let reference = pupil_ref(&pupil);
+        self.write(|tx| {
+            pupils::set_archived(tx, id, false)?;
+            Ok((
+                (),
+                Change::new(
+                    "Pupil returned to roll",
+                    format!("Returned {reference} to roll"),
+                )
+                .before_after("archived", "on roll"),
+            ))
+        })
+    }
+
     pub fn edit_incident(&mut self, id: IncidentId, description: &str) -> Result<PupilProfile> {
         self.require(SystemPermission::EditIncidents)?;
         let conn = self.vault().conn();

@@ -296,7 +296,7 @@ impl GroupsTab {
                 }
                 Some(Pending::Archive { id, title, .. }) => {
                     let r = session.archive_group_pupils(id).map(|n| {
-                        format!("{n} pupils of {title} were archived. Their records are kept.")
+                        format!("{n} pupils of {title} were archived. Their records are kept; Pupils > Archived brings any of them back.")
                     });
                     self.done(session, r);
                 }
@@ -563,7 +563,7 @@ impl GroupsTab {
             Pending::Restrict { on: false, warning } => (warning.clone(), "Stop restricting"),
             Pending::Archive { title, pupils, .. } => (
                 format!(
-                    "Archive all {pupils} pupils of {title}? They leave the class lists but their records are kept."
+                    "Archive all {pupils} pupils of {title}? They leave the class lists but their records are kept, and Pupils > Archived can bring any of them back."
                 ),
                 "Archive all",
             ),

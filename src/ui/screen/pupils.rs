@@ -3,7 +3,7 @@
 //! counted. Clicking a pupil opens their profile.
 
 use super::pupil_profile::{self, ProfilePage};
-use crate::model::{GroupType, PupilGroupId};
+use crate::model::{GroupType, PupilGroupId, SystemPermission};
 use crate::service::records::{ClassGroup, PupilSummary};
 use crate::service::{Me, Session};
 use crate::ui::theme;
@@ -14,6 +14,7 @@ use iced::{Element, Fill, Length};
 
 pub const SEARCH: &str = "pupils-search";
 const LIST: &str = "pupils-list";
+const ARCHIVED_LIST: &str = "pupils-archived";
 const ROW_HEIGHT: f32 = 36.0;
 /// The class structure in the order staff think of it.
 const TYPES: [GroupType; 3] = [
@@ -30,6 +31,9 @@ pub enum Message {
     Scrolled(Scroll),
     Open(usize),
     Profile(pupil_profile::Message),
+    /// Administrators: the archived pupils, to bring one back on roll.
+    ShowArchived,
+    ReturnToRoll(usize),
 }
 
 pub enum Outcome {
@@ -46,8 +50,11 @@ pub struct PupilsTab {
     /// What the list shows: search results, or the chosen group's pupils.
     shown: Vec<PupilSummary>,
     scroll: Scroll,
+    /// The archived pupils, while that list is showing (administrators only).
+    archived: Option<Vec<PupilSummary>>,
     pub profile: Option<ProfilePage>,
     pub error: Option<String>,
+    pub notice: Option<String>,
 }
 
 impl PupilsTab {
@@ -59,8 +66,10 @@ impl PupilsTab {
             group: None,
             shown: Vec::new(),
             scroll: Scroll::default(),
+            archived: None,
             profile: None,
             error: None,
+            notice: None,
         };
         t.reload(session);
         t
@@ -68,6 +77,12 @@ impl PupilsTab {
 
     pub fn reload(&mut self, session: &Session) {
         self.error = None;
+        if self.archived.is_some() {
+            match session.archived_pupils() {
+                Ok(a) => self.archived = Some(a),
+                Err(e) => self.error = Some(e.to_string()),
+            }
+        }
         match session.class_structure(self.group_type) {
             Ok(g) => self.groups = g,
             Err(e) => {
@@ -125,7 +140,31 @@ impl PupilsTab {
     }
 
     pub fn update(&mut self, message: Message, session: &mut Session) -> Outcome {
+        if !matches!(message, Message::Scrolled(_) | Message::Profile(_)) {
+            self.notice = None;
+        }
         match message {
+            Message::ShowArchived => {
+                self.search.clear();
+                self.scroll = Scroll::default();
+                self.archived = Some(Vec::new());
+                self.reload(session);
+            }
+            Message::ReturnToRoll(i) => {
+                let Some(p) = self.archived.as_ref().and_then(|a| a.get(i)).cloned() else {
+                    return Outcome::None;
+                };
+                match session.return_to_roll(p.id) {
+                    Ok(()) => {
+                        self.notice = Some(format!(
+                            "{} is back on roll, in the groups they had.",
+                            p.display_name(false)
+                        ));
+                        self.reload(session);
+                    }
+                    Err(e) => self.error = Some(e.to_string()),
+                }
+            }
             Message::Profile(m) => {
                 if let Some(p) = &mut self.profile {
                     let o = p.update(m, session);
@@ -133,10 +172,12 @@ impl PupilsTab {
                 }
             }
             Message::Search(s) => {
+                self.archived = None;
                 self.search = s;
                 self.refresh_shown(session);
             }
             Message::Type(t) => {
+                self.archived = None;
                 self.group_type = t;
                 self.group = None;
                 self.search.clear();
@@ -175,6 +216,11 @@ impl PupilsTab {
                 self.refresh_shown(session);
                 true
             }
+            None if self.archived.is_some() => {
+                self.archived = None;
+                self.reload(session);
+                true
+            }
             None => false,
         }
     }
@@ -203,19 +249,38 @@ impl PupilsTab {
         if let Some(e) = &self.error {
             c = c.push(form::error(e.as_str()));
         }
-        let types = TYPES.iter().fold(row![].spacing(theme::SPACE_XS), |r, t| {
-            r.push(
-                button(text(t.plural()).size(theme::TEXT_BODY))
-                    .padding([theme::SPACE_XS + 2.0, theme::SPACE_M])
-                    .style(theme::tab_button(
-                        *t == self.group_type && self.search.is_empty(),
-                    ))
-                    .on_press(Message::Type(*t)),
-            )
+        if let Some(n) = &self.notice {
+            c = c.push(form::success(n.as_str()));
+        }
+        let tab = |label: &'a str, chosen: bool, m: Message| {
+            button(text(label).size(theme::TEXT_BODY))
+                .padding([theme::SPACE_XS + 2.0, theme::SPACE_M])
+                .style(theme::tab_button(chosen))
+                .on_press(m)
+        };
+        let browsing = self.search.is_empty() && self.archived.is_none();
+        let mut types = TYPES.iter().fold(row![].spacing(theme::SPACE_XS), |r, t| {
+            r.push(tab(
+                t.plural(),
+                *t == self.group_type && browsing,
+                Message::Type(*t),
+            ))
         });
+        if me.permissions.has(SystemPermission::ManageSystem) {
+            types = types.push(tab(
+                "Archived",
+                self.archived.is_some(),
+                Message::ShowArchived,
+            ));
+        }
         c = c.push(types);
+        if let Some(archived) = &self.archived {
+            return c
+                .push(archived_view(archived, self.scroll, hide_names))
+                .into();
+        }
         let groups = self.groups.iter().fold(column![].spacing(2.0), |col, g| {
-            let chosen = Some(g.group.id) == self.group && self.search.is_empty();
+            let chosen = Some(g.group.id) == self.group && browsing;
             col.push(
                 button(
                     row![
@@ -292,4 +357,58 @@ impl PupilsTab {
         )
         .into()
     }
+}
+
+/// The archived pupils with a button each to bring them back. Years of leavers add up, so only
+/// the rows in view are laid out.
+fn archived_view(
+    archived: &[PupilSummary],
+    scroll: Scroll,
+    hide_names: bool,
+) -> Element<'_, Message> {
+    let list = virtual_list::view(
+        ARCHIVED_LIST,
+        archived.len(),
+        ROW_HEIGHT,
+        scroll,
+        |i| {
+            let p = &archived[i];
+            row![
+                text(p.display_name(hide_names))
+                    .size(theme::TEXT_BODY)
+                    .width(Length::FillPortion(3)),
+                text(p.class.as_str())
+                    .size(theme::TEXT_SMALL)
+                    .color(theme::MUTED)
+                    .width(Length::FillPortion(2)),
+                form::link("Return to roll", Message::ReturnToRoll(i)),
+            ]
+            .spacing(theme::SPACE_M)
+            // Room on the right for the scroll bar, which sits over the list.
+            .padding(iced::Padding::from([0.0, theme::SPACE_S]).right(theme::SPACE_L))
+            .height(Fill)
+            .align_y(iced::Center)
+            .into()
+        },
+        |v| Message::Scrolled(Scroll::from_viewport(&v)),
+    );
+    let heading = if archived.is_empty() {
+        "No pupils are archived.".to_string()
+    } else {
+        format!("Archived pupils ({})", archived.len())
+    };
+    container(
+        column![
+            text(heading).size(theme::TEXT_BODY).font(BOLD),
+            text("Archived pupils keep their records but appear in nobody's lists, and their profiles cannot be opened. Returning a pupil to roll brings them back in the groups they had, for the staff who can see those groups.")
+                .size(theme::TEXT_SMALL)
+                .color(theme::MUTED),
+            container(list).height(Length::Fixed(ROW_HEIGHT * 13.0)),
+        ]
+        .spacing(theme::SPACE_S),
+    )
+    .padding(theme::SPACE_M)
+    .width(Fill)
+    .style(theme::card)
+    .into()
 }
