@@ -310,3 +310,52 @@ fn unsaved_changes_survive_the_idle_lock_for_the_same_person() {
     assert!(editor(&app).is_dirty());
     assert_eq!(editor(&app).transfer.side_of(slt[0].0), Some(Side::Right));
 }
+
+#[test]
+fn ctrl_enter_moves_everyone_the_filter_shows_and_ctrl_s_saves() {
+    let dir = tempfile::tempdir().unwrap();
+    let Setup {
+        mut app,
+        year1,
+        slt,
+    } = open_year1(dir.path());
+    let ctrl = |key: keyboard::Key| Message::KeyPressed(key, keyboard::Modifiers::CTRL, false);
+    type_into(&mut app, dual_list::filter_id(Side::Left), "SLT");
+    send(
+        &mut app,
+        [ctrl(keyboard::Key::Named(keyboard::key::Named::Enter))],
+    );
+    for (id, _) in &slt {
+        assert_eq!(editor(&app).transfer.side_of(*id), Some(Side::Right));
+    }
+    assert!(editor(&app).is_dirty());
+    assert!(
+        !saved_list(&app, year1).contains(&slt[0].0),
+        "not saved yet"
+    );
+    send(&mut app, [ctrl(keyboard::Key::Character("s".into()))]);
+    let saved = saved_list(&app, year1);
+    assert!(slt.iter().all(|(id, _)| saved.contains(id)));
+    assert!(!editor_open_and_dirty(&app));
+
+    // The same from inside a filter box, which takes the Enter itself.
+    type_into(&mut app, dual_list::filter_id(Side::Right), "SLT");
+    send(&mut app, [Message::Modifiers(keyboard::Modifiers::CTRL)]);
+    press_enter_in(&mut app, dual_list::filter_id(Side::Right));
+    send(
+        &mut app,
+        [Message::Modifiers(keyboard::Modifiers::default())],
+    );
+    for (id, _) in &slt {
+        assert_eq!(editor(&app).transfer.side_of(*id), Some(Side::Left));
+    }
+}
+
+fn editor_open_and_dirty(app: &App) -> bool {
+    let Screen::Home(h) = &app.screen else {
+        panic!("home")
+    };
+    h.groups_tab()
+        .and_then(|g| g.editor.as_ref())
+        .is_some_and(|e| e.is_dirty())
+}

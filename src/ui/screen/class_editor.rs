@@ -117,7 +117,10 @@ impl ClassEditor {
                     }
                     L::Submit(side) => {
                         self.active = side;
-                        if self.transfer.can_move_selected(side) {
+                        if modifiers.command() {
+                            // Ctrl+Enter in a filter: the double arrow.
+                            self.transfer.move_visible(side);
+                        } else if self.transfer.can_move_selected(side) {
                             self.transfer.move_selected(side);
                         } else {
                             self.transfer.move_focused(side);
@@ -203,6 +206,14 @@ impl ClassEditor {
             return self.follow_focus();
         }
         match key {
+            // Ctrl+Enter (Cmd+Enter): the double arrow, everyone the active side's filter shows.
+            keyboard::Key::Named(Named::Enter) if modifiers.command() => {
+                if self.transfer.can_move_visible(side) {
+                    self.transfer.move_visible(side);
+                    self.active = side.other();
+                }
+                self.follow_focus()
+            }
             keyboard::Key::Named(Named::Enter) => {
                 if self.transfer.can_move_selected(side) {
                     self.transfer.move_selected(side);
@@ -289,7 +300,7 @@ impl ClassEditor {
         }
         c = c.push(dual_list::view(&self.transfer, self.scrolls, 360.0).map(Message::List));
         c = c.push(
-            text("Click selects; Ctrl-click adds to the selection; Shift-click selects a range; double-click moves at once. The double arrows move everyone the filter shows. Arrow keys move through the list last used, Enter moves the selection.")
+            text("Click selects; Ctrl-click adds to the selection; Shift-click selects a range; double-click moves at once. The double arrows move everyone the filter shows. Arrow keys move through the list last used, Enter moves the selection, Ctrl+Enter moves everyone the filter shows, Ctrl+S saves.")
                 .size(theme::TEXT_SMALL)
                 .color(theme::MUTED),
         );

@@ -217,14 +217,21 @@ impl GroupsTab {
         }
     }
 
-    /// Keys for the class editor's lists, when it is open.
+    /// Keys for the class editor, when it is open: its lists, and Ctrl+S (Cmd+S) to save.
     pub fn key(
         &mut self,
         key: &iced::keyboard::Key,
         modifiers: iced::keyboard::Modifiers,
-        session: &Session,
+        session: &mut Session,
     ) -> Outcome {
+        let save = matches!(key, iced::keyboard::Key::Character(c) if c.as_str() == "s")
+            && modifiers.command();
         match &mut self.editor {
+            Some(_) if save => self.update(
+                Message::Editor(class_editor::Message::Save),
+                session,
+                modifiers,
+            ),
             Some(e) => {
                 let o = e.key(key, modifiers);
                 self.after_editor(o, session)
