@@ -11,7 +11,7 @@ use super::error::{Error, Result};
 use super::files::{sibling, sync_folder, write_atomic};
 use super::keyfile::KeyFile;
 use super::slots::DataKey;
-use super::{Location, apply_key_and_check, migrate};
+use super::{Location, apply_key_and_check, connect, migrate};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
@@ -151,10 +151,10 @@ pub fn write(
         if !location.db.exists() {
             return Err(Error::NotFound(location.db.clone()));
         }
-        let source = Connection::open_with_flags(&location.db, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let source = connect(&location.db, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         apply_key_and_check(&source, key, &location.db)?;
         source.busy_timeout(Duration::from_secs(5))?;
-        let mut copy = Connection::open(&copy_path)?;
+        let mut copy = connect(&copy_path, OpenFlags::default())?;
         apply_key_and_check(&copy, key, &copy_path)?;
         {
             let backup = Backup::new(&source, &mut copy)?;
@@ -402,7 +402,7 @@ pub fn open_copy(database: &[u8], key: &DataKey, named: &Path) -> Result<OpenCop
     let dir = temp_dir()?;
     let path = dir.path().join(DATABASE);
     std::fs::write(&path, database).map_err(|e| Error::io("write", &path, e))?;
-    let conn = Connection::open(&path)?;
+    let conn = connect(&path, OpenFlags::default())?;
     let damaged = |detail: String| Error::BackupDamaged {
         path: named.to_path_buf(),
         detail,

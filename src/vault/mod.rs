@@ -65,6 +65,21 @@ impl std::fmt::Debug for Vault {
     }
 }
 
+/// Opens a SQLite connection once SQLCipher has finished starting up in this process.
+///
+/// SQLite counts itself initialised before SQLCipher's own start-up (its SQLITE_EXTRA_INIT) has
+/// run, so a second thread opening its first connection at that moment is refused its key
+/// ("PRAGMA key requires a key of one or more characters"). The first connection of the process
+/// is opened behind a `Once`, which makes every other thread wait until the start-up is done.
+pub(crate) fn connect(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connection> {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        // Only the start-up matters here; if it failed, the open below says why.
+        let _ = Connection::open_in_memory();
+    });
+    Connection::open_with_flags(path, flags)
+}
+
 fn apply_key_and_check(conn: &Connection, key: &DataKey, path: &Path) -> Result<()> {
     conn.pragma_update(None, "key", key.sqlcipher_literal().as_str())?;
     // The first read is where a wrong key (or a file that is not ours) shows up.
@@ -110,7 +125,7 @@ impl Vault {
         if let Some(dir) = location.db.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
         }
-        let mut conn = Connection::open_with_flags(
+        let mut conn = connect(
             &location.db,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
         )
@@ -132,11 +147,13 @@ impl Vault {
         if !location.db.exists() {
             return Err(Error::NotFound(location.db.clone()));
         }
-        let mut conn = Connection::open_with_flags(&location.db, OpenFlags::SQLITE_OPEN_READ_WRITE)
-            .map_err(|e| match Error::from(e) {
-                Error::ReadOnly(_) => Error::ReadOnly(location.db.clone()),
-                other => other,
-            })?;
+        let mut conn =
+            connect(&location.db, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(
+                |e| match Error::from(e) {
+                    Error::ReadOnly(_) => Error::ReadOnly(location.db.clone()),
+                    other => other,
+                },
+            )?;
         apply_key_and_check(&conn, key, &location.db)?;
         // Check the version before anything could write to a newer file.
         let found = migrate::current_version(&conn)?;
