@@ -294,15 +294,7 @@ fn unsaved_changes_survive_the_idle_lock_for_the_same_person() {
         let keys = keyholder::vault::KeyFile::read(&dir.path().join("school.keys")).unwrap();
         keyholder::demo::totp_secret(&keys.demo.unwrap().totp_seed, creds_email)
     };
-    type_into(
-        &mut app,
-        keyholder::ui::screen::sign_in::PASSWORD,
-        common::PASSWORD,
-    );
-    click(&mut app, "Sign in");
-    let code = keyholder::auth::soft_key::code_at(&secret, (common::now() + 30) as u64).unwrap();
-    type_into(&mut app, keyholder::ui::screen::sign_in::CODE, &code);
-    click(&mut app, "Confirm");
+    sign_back_in(&mut app, &secret);
     assert!(shows(
         &app,
         "Your unsaved changes from before the lock are still here."

@@ -176,17 +176,7 @@ fn an_edited_user_group_survives_the_lock_for_the_same_person() {
 
     click(&mut app, "Lock");
     assert!(app.session.is_none(), "locked");
-    type_into(
-        &mut app,
-        keyholder::ui::screen::sign_in::PASSWORD,
-        common::PASSWORD,
-    );
-    click(&mut app, "Sign in");
-    // The step after the one used to sign in the first time.
-    let code = keyholder::auth::soft_key::code_at(&creds.totp_secret, (common::now() + 30) as u64)
-        .unwrap();
-    type_into(&mut app, keyholder::ui::screen::sign_in::CODE, &code);
-    click(&mut app, "Confirm");
+    sign_back_in(&mut app, &creds.totp_secret);
     assert!(shows(
         &app,
         "Your unsaved changes from before the lock are still here."

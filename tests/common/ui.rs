@@ -148,6 +148,17 @@ pub fn sign_in_through_screens(app: &mut App, email: &str, secret: &[u8]) {
     assert!(app.session.is_some(), "signed in");
 }
 
+/// After the lock, the same person signs in again on the sign-in screen (e-mail already there),
+/// with a code from the next time step (the first sign-in used this one).
+pub fn sign_back_in(app: &mut App, secret: &[u8]) {
+    use keyholder::ui::screen::sign_in;
+    type_into(app, sign_in::PASSWORD, super::PASSWORD);
+    click(app, "Sign in");
+    let code = keyholder::auth::soft_key::code_at(secret, (super::now() + 30) as u64).unwrap();
+    type_into(app, sign_in::CODE, &code);
+    click(app, "Confirm");
+}
+
 /// How many texts on screen are exactly `label`.
 pub fn find_all(app: &App, label: &str) -> usize {
     let label = label.to_string();

@@ -313,19 +313,10 @@ impl PupilsTab {
             ROW_HEIGHT,
             self.scroll,
             |i| {
-                let p = &self.shown[i];
                 button(
-                    row![
-                        text(p.display_name(hide_names))
-                            .size(theme::TEXT_BODY)
-                            .width(Length::FillPortion(3)),
-                        text(p.class.as_str())
-                            .size(theme::TEXT_SMALL)
-                            .color(theme::MUTED)
-                            .width(Length::FillPortion(2)),
-                    ]
-                    .height(Fill)
-                    .align_y(iced::Center),
+                    name_and_class(&self.shown[i], hide_names)
+                        .height(Fill)
+                        .align_y(iced::Center),
                 )
                 .width(Fill)
                 .height(Fill)
@@ -359,6 +350,19 @@ impl PupilsTab {
     }
 }
 
+/// A row of a pupil list: the name (initials with Hide Names on) and the class.
+fn name_and_class(p: &PupilSummary, hide_names: bool) -> iced::widget::Row<'_, Message> {
+    row![
+        text(p.display_name(hide_names))
+            .size(theme::TEXT_BODY)
+            .width(Length::FillPortion(3)),
+        text(p.class.as_str())
+            .size(theme::TEXT_SMALL)
+            .color(theme::MUTED)
+            .width(Length::FillPortion(2)),
+    ]
+}
+
 /// The archived pupils with a button each to bring them back. Years of leavers add up, so only
 /// the rows in view are laid out.
 fn archived_view(
@@ -372,23 +376,14 @@ fn archived_view(
         ROW_HEIGHT,
         scroll,
         |i| {
-            let p = &archived[i];
-            row![
-                text(p.display_name(hide_names))
-                    .size(theme::TEXT_BODY)
-                    .width(Length::FillPortion(3)),
-                text(p.class.as_str())
-                    .size(theme::TEXT_SMALL)
-                    .color(theme::MUTED)
-                    .width(Length::FillPortion(2)),
-                form::link("Return to roll", Message::ReturnToRoll(i)),
-            ]
-            .spacing(theme::SPACE_M)
-            // Room on the right for the scroll bar, which sits over the list.
-            .padding(iced::Padding::from([0.0, theme::SPACE_S]).right(theme::SPACE_L))
-            .height(Fill)
-            .align_y(iced::Center)
-            .into()
+            name_and_class(&archived[i], hide_names)
+                .push(form::link("Return to roll", Message::ReturnToRoll(i)))
+                .spacing(theme::SPACE_M)
+                // Room on the right for the scroll bar, which sits over the list.
+                .padding(iced::Padding::from([0.0, theme::SPACE_S]).right(theme::SPACE_L))
+                .height(Fill)
+                .align_y(iced::Center)
+                .into()
         },
         |v| Message::Scrolled(Scroll::from_viewport(&v)),
     );
