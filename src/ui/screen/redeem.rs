@@ -218,7 +218,7 @@ impl Redeem {
             Step::Password => {
                 let words = [self.name.as_str(), self.email.as_str()];
                 column![
-                    form::heading("Choose your password", Some("At least 12 characters. A few unrelated words are easy to remember and hard to guess.")),
+                    form::heading("Choose your password", Some("From now on you sign in with your e-mail address and this password. Nobody else, your administrator included, will know it.")),
                     text(format!("Welcome, {}.", self.name)).size(theme::TEXT_BODY),
                     Field::new("Password", PASSWORD, &self.password, Message::Password)
                         .secure()
