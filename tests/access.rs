@@ -252,11 +252,25 @@ fn only_an_administrator_asks_about_someone_else() {
         .find(|u| u.user_group == "Teachers" && u.active)
         .unwrap();
     let pupil = admin.what_user_can_see(admin.me().user.id).unwrap().pupils[0].pupil;
+    let teacher_id = user_id(&admin, &teacher.email);
+    let about_teacher = admin.what_user_can_see(teacher_id).unwrap();
+    assert!(!about_teacher.hidden_left_out);
+    assert_eq!(about_teacher.pupils.len(), data.pupils.len());
+    assert!(about_teacher.pupils.iter().any(|p| !p.in_lists));
     let admin_id = admin.me().user.id;
     drop(admin);
     let t = sign_in_demo_user(&location, &teacher.email);
     let own = t.what_user_can_see(t.me().user.id).unwrap();
     assert_eq!(own.email, teacher.email);
+    // A teacher hears only about the pupils in their own lists: the rest are neither named nor
+    // counted. (The administrator's report on the same teacher lists everyone.)
+    assert!(own.hidden_left_out);
+    assert!(!own.pupils.is_empty());
+    assert!(own.pupils.iter().all(|p| p.in_lists));
+    assert!(
+        own.pupils.len() < data.pupils.len(),
+        "the teacher is restricted"
+    );
     assert!(t.what_user_can_see(admin_id).is_err());
     assert!(t.who_can_see(pupil).is_err());
 }

@@ -1,4 +1,5 @@
-//! `keyholder access`: every pupil on roll with whether a user can see them, and why not.
+//! `keyholder access`: the pupils on roll with whether a user can see them, and why not (every
+//! pupil for an administrator; only those in your own lists for anyone else).
 
 use super::Failure;
 use crate::service::Session;
@@ -28,6 +29,7 @@ fn to_json(r: &UserAccessReport) -> serde_json::Value {
         "soft_key": r.key.label(),
         "can_record_concerns": r.can_record,
         "record_reasons": r.record_reasons,
+        "hidden_pupils_listed": !r.hidden_left_out,
         "pupils": r.pupils.iter().map(|p| serde_json::json!({
             "forename": p.forename,
             "surname": p.surname,
@@ -40,15 +42,24 @@ fn to_json(r: &UserAccessReport) -> serde_json::Value {
 }
 
 fn print_text(r: &UserAccessReport) {
-    println!(
-        "{} ({}), soft key {}: {} of {} pupils in lists, {} profiles.",
-        r.name,
-        r.group,
-        r.key.label(),
-        r.pupils.iter().filter(|p| p.in_lists).count(),
-        r.pupils.len(),
-        r.pupils.iter().filter(|p| p.profile).count(),
-    );
+    let in_lists = r.pupils.iter().filter(|p| p.in_lists).count();
+    let profiles = r.pupils.iter().filter(|p| p.profile).count();
+    if r.hidden_left_out {
+        println!(
+            "{} ({}), soft key {}: {in_lists} pupils in lists, {profiles} profiles. Pupils you cannot see are not listed; an administrator's report shows them.",
+            r.name,
+            r.group,
+            r.key.label(),
+        );
+    } else {
+        println!(
+            "{} ({}), soft key {}: {in_lists} of {} pupils in lists, {profiles} profiles.",
+            r.name,
+            r.group,
+            r.key.label(),
+            r.pupils.len(),
+        );
+    }
     if r.can_record {
         println!("Can record a concern about any pupil.");
     } else {

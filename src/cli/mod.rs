@@ -95,8 +95,8 @@ pub enum Command {
         #[command(subcommand)]
         command: user_groups::UserGroupsCommand,
     },
-    /// Every pupil with whether you (or, with Manage system, another user) can see them, and why
-    /// not.
+    /// The pupils you can see, and why not their profiles; with Manage system, every pupil with
+    /// whether you (or, with --as, another user) can see them, and why not.
     Access {
         #[command(flatten)]
         sign_in: SignInArgs,

@@ -102,8 +102,12 @@ pub struct UserAccessReport {
     /// Whether they may find any pupil by name to record a concern; reasons when not.
     pub can_record: bool,
     pub record_reasons: Vec<String>,
-    /// Every pupil on roll, by surname and forename.
+    /// The pupils on roll, by surname and forename: every one for an administrator; for anyone
+    /// else only those they see in lists (see `hidden_left_out`).
     pub pupils: Vec<PupilLine>,
+    /// Whether pupils the user cannot see were left out. Someone without Manage system asking
+    /// about themselves is not told who else is on roll, nor how many.
+    pub hidden_left_out: bool,
 }
 
 impl UserAccessReport {
@@ -262,8 +266,10 @@ impl Session {
     }
 
     /// Every pupil on roll with whether `user` can see them and why not. Anyone may ask about
-    /// themselves; asking about someone else needs Manage system.
+    /// themselves, but only an administrator (Manage system) hears about pupils hidden from
+    /// them, or asks about someone else.
     pub fn what_user_can_see(&self, user: UserId) -> Result<UserAccessReport> {
+        let administrator = self.me().permissions.has(SystemPermission::ManageSystem);
         if user != self.me().user.id {
             self.require(SystemPermission::ManageSystem)?;
         }
@@ -304,6 +310,7 @@ impl Session {
                     surname: p.surname,
                 }
             })
+            .filter(|line| administrator || line.in_lists)
             .collect();
         let record = viewer.find_to_record();
         Ok(UserAccessReport {
@@ -315,6 +322,7 @@ impl Session {
             can_record: record.is_allowed(),
             record_reasons: school.explain_all(&record),
             pupils: lines,
+            hidden_left_out: !administrator,
         })
     }
 }
