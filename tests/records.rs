@@ -390,17 +390,17 @@ fn editing_needs_its_permission_and_is_audited() {
     let p = admin.edit_incident(recorded.id, "Third version").unwrap();
     let shown = p.incidents.iter().find(|i| i.id == recorded.id).unwrap();
     assert_eq!(shown.description, "Third version");
-    let earlier: Vec<(&str, &str)> = shown
+    let earlier: Vec<(&str, Option<&str>)> = shown
         .earlier
         .iter()
-        .map(|e| (e.description.as_str(), e.replaced_by.as_str()))
+        .map(|e| (e.description.as_str(), e.replaced_by.as_deref()))
         .collect();
     let me = admin.me().user.full_name();
     assert_eq!(
         earlier,
         [
-            ("First version", me.as_str()),
-            ("Second version", me.as_str())
+            ("First version", Some(me.as_str())),
+            ("Second version", Some(me.as_str()))
         ]
     );
     // ... and the export carries them.

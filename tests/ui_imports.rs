@@ -172,5 +172,22 @@ fn hide_names_shows_only_initials_in_the_preview() {
     assert!(!shows(&app, "Van Houten"));
     assert!(!shows(&app, "Mathéo"));
     assert!(shows(&app, "V."), "the surname's initial stands in");
-    assert!(shows(&app, "M823204200000"), "other columns still show");
+    assert!(!shows(&app, "01-Jan-2021"), "nor a date of birth");
+    assert!(
+        shows(&app, "M823204200000"),
+        "the pupil's number still shows"
+    );
+    assert!(shows(&app, "R Robins"), "and the classes");
+
+    // A file with columns Keyholder does not import (a preferred name, an address) shows none of
+    // them while Hide Names is on.
+    imports(
+        &mut app,
+        imports::Message::FileChosen(Some(sample("pupils.csv"))),
+    );
+    assert!(shows(&app, "Preview of pupils.csv"));
+    assert!(!shows(&app, "Mill Lane"));
+    assert!(!shows(&app, "Amélie"));
+    click(&mut app, "Hide Names: on");
+    assert!(shows(&app, "Mill Lane"), "all back with Hide Names off");
 }

@@ -175,8 +175,16 @@ fn back_up_to_a_typed_folder_when_no_dialog_can_open() {
     assert_eq!(written[0].extension().unwrap(), "khbackup");
     assert!(keyholder::vault::backup::read(&written[0]).is_ok());
 
-    // A file that is already there is never overwritten from a typed path.
+    // A second backup to the same folder, within the same minute or not, is a second file: the
+    // first is left as it was (its name would be the same within the minute).
     let before = std::fs::read(&written[0]).unwrap();
+    press_enter_in(&mut app, overview::BACKUP_PATH);
+    let both = backups(&stick);
+    assert_eq!(both.len(), 2, "{both:?}");
+    assert_eq!(std::fs::read(&written[0]).unwrap(), before);
+    std::fs::remove_file(both.iter().find(|p| **p != written[0]).unwrap()).unwrap();
+
+    // A file that is already there is never overwritten from a typed path.
     replace_in(
         &mut app,
         overview::BACKUP_PATH,

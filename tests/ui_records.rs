@@ -257,9 +257,20 @@ fn pupils_archived_by_mistake_are_returned_to_roll_from_the_pupils_tab() {
     assert!(shows(&app, &first.display_name(false)));
     click(&mut app, "Hide Names");
     assert!(!shows(&app, &first.display_name(false)), "initials only");
-    click(&mut app, "Hide Names: on");
     click_nth(&mut app, "Return to roll", 0);
-    assert!(shows(&app, "is back on roll"));
+    assert!(shows(
+        &app,
+        &format!("{} is back on roll", first.display_name(true))
+    ));
+    assert!(
+        !shows(&app, &first.display_name(false)),
+        "not named in the confirmation either"
+    );
+    click(&mut app, "Hide Names: on");
+    assert!(shows(
+        &app,
+        &format!("{} is back on roll", first.display_name(false))
+    ));
     assert!(shows(
         &app,
         &format!("Archived pupils ({})", year1.pupils - 1)

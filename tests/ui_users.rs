@@ -195,3 +195,90 @@ fn a_profile_resets_a_key_and_shows_the_new_code() {
         "Soft key: not enrolled (set-up code valid until"
     ));
 }
+
+fn users_tab(app: &App) -> &users::UsersTab {
+    let Screen::Home(h) = &app.screen else {
+        panic!("home")
+    };
+    h.users_tab().expect("the Users tab")
+}
+
+#[test]
+fn only_real_changes_to_a_user_count_as_unsaved() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, _location, _creds) = signed_in_on_users(dir.path());
+    let s = app.session.as_ref().unwrap();
+    let teacher = s
+        .users_list()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.group_name == "Teachers")
+        .unwrap()
+        .user;
+    let office = s
+        .user_groups()
+        .unwrap()
+        .into_iter()
+        .find(|g| g.name == "Office")
+        .unwrap();
+    click(&mut app, &teacher.full_name());
+    assert!(!users_tab(&app).has_unsaved_changes(), "just opened");
+
+    // A changed surname is unsaved until saved; the spaces typed after it are not kept, so they
+    // do not leave it "unsaved" once it is.
+    replace_in(
+        &mut app,
+        users::SURNAME,
+        &format!("{}-Hale  ", teacher.surname),
+    );
+    assert!(users_tab(&app).has_unsaved_changes());
+    click(&mut app, "Groups");
+    assert!(shows(&app, "Save or discard your changes"));
+    click_nth(&mut app, "Save details", 0);
+    assert!(shows(&app, "Details saved."));
+    assert!(!users_tab(&app).has_unsaved_changes());
+
+    // Another user group chosen but not saved counts too.
+    send(
+        &mut app,
+        [Message::Home(home::Message::Users(users::Message::Group(
+            users::GroupChoice {
+                id: office.id,
+                name: office.name.clone(),
+            },
+        )))],
+    );
+    assert!(users_tab(&app).has_unsaved_changes());
+    click(&mut app, "Back to users");
+    assert!(!users_tab(&app).has_unsaved_changes(), "Back leaves it");
+
+    // Picking a member of staff from the MIS list fills the form; nothing is typed yet.
+    let s = app.session.as_mut().unwrap();
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("resources/samples/staff.csv");
+    let p = s
+        .preview_import(
+            keyholder::model::import::ImportKind::Staff,
+            "staff.csv",
+            &std::fs::read(file).unwrap(),
+            None,
+        )
+        .unwrap();
+    s.apply_import(&p, false).unwrap();
+    let staff = s.staff_available().unwrap();
+    click(&mut app, "Groups");
+    click(&mut app, "Users");
+    click(&mut app, "New User");
+    send(
+        &mut app,
+        [Message::Home(home::Message::Users(
+            users::Message::PickStaff(staff[0].id),
+        ))],
+    );
+    assert!(
+        shows(&app, "Create user"),
+        "the form, filled in from the MIS"
+    );
+    assert!(!users_tab(&app).has_unsaved_changes());
+    type_into(&mut app, users::FORENAME, "Ottilie");
+    assert!(users_tab(&app).has_unsaved_changes());
+}

@@ -100,7 +100,8 @@ pub struct IncidentView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EarlierWording {
     pub description: String,
-    pub replaced_by: String,
+    /// Who made the edit; `None` when they are not in this school file (a loaded export).
+    pub replaced_by: Option<String>,
     pub replaced_at: i64,
 }
 
@@ -468,7 +469,7 @@ impl Session {
                     .into_iter()
                     .map(|r| EarlierWording {
                         description: r.description,
-                        replaced_by: user_name(r.replaced_by),
+                        replaced_by: r.replaced_by.and_then(|u| users.get(&u).cloned()),
                         replaced_at: r.replaced_at,
                     })
                     .collect();
@@ -547,8 +548,6 @@ impl Session {
         self.pupil_profile(id)
     }
 
-    /// Changes an incident's description. Needs Edit incidents, the profile, and View Incidents
-    /// for its category (one cannot edit what one cannot read).
     /// Pupils who are archived (left the school, or archived by mistake), by surname, with the
     /// class they had. An administrator's list (Manage system): archived pupils are outside the
     /// class rules' lists, so only administrators can find and bring them back.
@@ -593,6 +592,8 @@ impl Session {
         })
     }
 
+    /// Changes an incident's description, keeping the wording it replaces. Needs Edit incidents,
+    /// the profile, and View Incidents for its category (one cannot edit what one cannot read).
     pub fn edit_incident(&mut self, id: IncidentId, description: &str) -> Result<PupilProfile> {
         self.require(SystemPermission::EditIncidents)?;
         let conn = self.vault().conn();

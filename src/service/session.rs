@@ -265,8 +265,6 @@ impl Session {
         Ok(categories::list(self.vault.conn())?)
     }
 
-    /// Pupils a signed-in user with Manage system may list; the full access rule arrives with the
-    /// pupil screens.
     /// Pupils on roll in the whole school; an administrator's figure, like [`Session::overview`].
     pub fn pupil_count(&self) -> Result<usize> {
         self.require(SystemPermission::ManageSystem)?;

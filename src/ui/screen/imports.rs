@@ -489,9 +489,30 @@ impl ImportsTab {
 /// The first rows of the file as it was read, each mapped column marked with its field.
 fn first_rows(p: &Preview, hide_names: bool) -> Element<'_, Message> {
     let mapped_to = |col: usize| p.mapping.iter().find(|(_, c)| *c == col).map(|(f, _)| f);
-    // With Hide Names on, the name columns show only their first letter, as names do elsewhere.
-    let is_name =
-        |col: usize| hide_names && matches!(mapped_to(col), Some(Field::Forename | Field::Surname));
+    // With Hide Names on, only columns known to hold no one's personal details show as they are;
+    // name columns show their first letter, as names do elsewhere, and everything else (unmapped
+    // columns such as a preferred name, dates of birth, e-mail addresses) is blanked.
+    let shown = |col: usize, cell: &str| -> String {
+        if !hide_names {
+            return short(cell);
+        }
+        match mapped_to(col) {
+            Some(Field::Forename | Field::Surname) => names::initials(cell, ""),
+            Some(
+                Field::MisId
+                | Field::Upn
+                | Field::Title
+                | Field::AcademicLevel
+                | Field::House
+                | Field::RegistrationForm
+                | Field::JobTitle
+                | Field::GroupType
+                | Field::GroupName,
+            ) => short(cell),
+            _ if cell.trim().is_empty() => String::new(),
+            _ => "•••".to_string(),
+        }
+    };
     let field_of = |col: usize| mapped_to(col).map(|f| f.label(p.kind));
     let cell = |content: String, bold: bool, colour: iced::Color| {
         container(
@@ -529,12 +550,7 @@ fn first_rows(p: &Preview, hide_names: bool) -> Element<'_, Message> {
         .take(FIRST_ROWS);
     for r in data {
         table = table.push((0..width).fold(row![].spacing(theme::SPACE_S), |row, i| {
-            let shown = if is_name(i) {
-                names::initials(r.cell(i), "")
-            } else {
-                short(r.cell(i))
-            };
-            row.push(cell(shown, false, theme::TEXT))
+            row.push(cell(shown(i, r.cell(i)), false, theme::TEXT))
         }));
     }
     scrollable(container(table).padding(iced::Padding::ZERO.bottom(theme::SPACE_M)))

@@ -312,7 +312,18 @@ fn typed_destination(typed: &str, school: &str) -> Result<PathBuf, String> {
     }
     let path = PathBuf::from(typed);
     if path.is_dir() {
-        return Ok(path.join(suggested_file_name(school, crate::clock::now())));
+        // Two backups in the same minute get "(2)", "(3)", ... rather than one replacing the other.
+        let name = suggested_file_name(school, crate::clock::now());
+        let stem = name
+            .strip_suffix(&format!(".{}", crate::vault::backup::EXTENSION))
+            .unwrap_or(&name);
+        let mut file = path.join(&name);
+        let mut n = 2;
+        while file.exists() {
+            file = path.join(format!("{stem} ({n}).{}", crate::vault::backup::EXTENSION));
+            n += 1;
+        }
+        return Ok(file);
     }
     let is_backup_file = path
         .extension()

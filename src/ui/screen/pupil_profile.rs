@@ -378,11 +378,10 @@ impl ProfilePage {
                 format_local(i.recorded_at)
             );
             if let Some(last) = i.earlier.last() {
-                footer.push_str(&format!(
-                    ". Edited by {} on {}",
-                    last.replaced_by,
-                    format_local(last.replaced_at)
-                ));
+                footer.push_str(&match &last.replaced_by {
+                    Some(by) => format!(". Edited by {by} on {}", format_local(last.replaced_at)),
+                    None => format!(". Edited on {}", format_local(last.replaced_at)),
+                });
             }
             if !i.linked.is_empty() || i.linked_hidden > 0 {
                 let mut names: Vec<String> = i
@@ -429,11 +428,16 @@ impl ProfilePage {
                     entry = entry.push(
                         container(
                             column![
-                                text(format!(
-                                    "Until {}, when {} edited it:",
-                                    format_local(e.replaced_at),
-                                    e.replaced_by
-                                ))
+                                text(match &e.replaced_by {
+                                    Some(by) => format!(
+                                        "Until {}, when {by} edited it:",
+                                        format_local(e.replaced_at)
+                                    ),
+                                    None => format!(
+                                        "Until it was edited on {}:",
+                                        format_local(e.replaced_at)
+                                    ),
+                                })
                                 .size(theme::TEXT_SMALL)
                                 .color(theme::MUTED),
                                 text(e.description.as_str()).size(theme::TEXT_BODY),

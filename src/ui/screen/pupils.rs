@@ -54,7 +54,8 @@ pub struct PupilsTab {
     archived: Option<Vec<PupilSummary>>,
     pub profile: Option<ProfilePage>,
     pub error: Option<String>,
-    pub notice: Option<String>,
+    /// The pupil just returned to roll, for the confirmation (named as Hide Names says).
+    returned: Option<PupilSummary>,
 }
 
 impl PupilsTab {
@@ -69,7 +70,7 @@ impl PupilsTab {
             archived: None,
             profile: None,
             error: None,
-            notice: None,
+            returned: None,
         };
         t.reload(session);
         t
@@ -141,7 +142,7 @@ impl PupilsTab {
 
     pub fn update(&mut self, message: Message, session: &mut Session) -> Outcome {
         if !matches!(message, Message::Scrolled(_) | Message::Profile(_)) {
-            self.notice = None;
+            self.returned = None;
         }
         match message {
             Message::ShowArchived => {
@@ -156,10 +157,7 @@ impl PupilsTab {
                 };
                 match session.return_to_roll(p.id) {
                     Ok(()) => {
-                        self.notice = Some(format!(
-                            "{} is back on roll, in the groups they had.",
-                            p.display_name(false)
-                        ));
+                        self.returned = Some(p);
                         self.reload(session);
                     }
                     Err(e) => self.error = Some(e.to_string()),
@@ -249,8 +247,11 @@ impl PupilsTab {
         if let Some(e) = &self.error {
             c = c.push(form::error(e.as_str()));
         }
-        if let Some(n) = &self.notice {
-            c = c.push(form::success(n.as_str()));
+        if let Some(p) = &self.returned {
+            c = c.push(form::success(format!(
+                "{} is back on roll, in the groups they had.",
+                p.display_name(hide_names)
+            )));
         }
         let tab = |label: &'a str, chosen: bool, m: Message| {
             button(text(label).size(theme::TEXT_BODY))

@@ -134,6 +134,19 @@ enum View {
     Access(Box<AccessReport>, UserId),
 }
 
+impl Draft {
+    /// Whether this says something different from `base`. Spaces at the ends do not count: they
+    /// are not saved.
+    fn differs_from(&self, base: &Draft) -> bool {
+        let texts = |d: &Draft| {
+            [&d.title, &d.forename, &d.surname, &d.email, &d.job_title]
+                .map(|t| t.trim().to_string())
+        };
+        texts(self) != texts(base)
+            || self.group.as_ref().map(|g| g.id) != base.group.as_ref().map(|g| g.id)
+    }
+}
+
 pub struct UsersTab {
     rows: Vec<UserRow>,
     group_rows: Vec<UserGroupRow>,
@@ -150,6 +163,8 @@ pub struct UsersTab {
     staff_scroll: Scroll,
     view: View,
     draft: Draft,
+    /// What the draft started as (or was last saved as): typing makes it differ.
+    draft_base: Draft,
     profile_tab: ProfileTab,
     pending: Option<Pending>,
     pub issued: Option<IssuedCode>,
@@ -182,6 +197,7 @@ impl UsersTab {
             staff_scroll: Scroll::default(),
             view: View::List,
             draft: Draft::default(),
+            draft_base: Draft::default(),
             profile_tab: ProfileTab::Details,
             pending: None,
             issued: None,
@@ -312,22 +328,19 @@ impl UsersTab {
         }
     }
 
-    /// Whether leaving now would lose something typed: an edited user group, a new user being
-    /// filled in, or a profile's details changed but not saved.
+    /// Whether leaving now would lose something typed or chosen: an edited user group, a new user
+    /// being filled in, or a profile's details or user group changed but not saved.
     pub fn has_unsaved_changes(&self) -> bool {
-        let d = &self.draft;
         match &self.view {
             View::Group(g) => g.is_dirty(),
-            View::NewUser => [&d.title, &d.forename, &d.surname, &d.email, &d.job_title]
-                .iter()
-                .any(|f| !f.trim().is_empty()),
-            View::Profile(p) => {
-                let u = &p.user;
-                (&d.title, &d.forename, &d.surname, &d.job_title)
-                    != (&u.title, &u.forename, &u.surname, &u.job_title)
-            }
+            View::NewUser | View::Profile(_) => self.draft.differs_from(&self.draft_base),
             _ => false,
         }
+    }
+
+    fn start_draft(&mut self, d: Draft) {
+        self.draft_base = d.clone();
+        self.draft = d;
     }
 
     pub fn group_editor(&self) -> Option<&UserGroupEditor> {
@@ -432,7 +445,7 @@ impl UsersTab {
             Message::StaffScrolled(s) => self.staff_scroll = s,
             Message::Open(id) => match session.user_profile(id) {
                 Ok(p) => {
-                    self.draft = Draft {
+                    self.start_draft(Draft {
                         staff: None,
                         title: p.user.title.clone(),
                         forename: p.user.forename.clone(),
@@ -444,7 +457,7 @@ impl UsersTab {
                             .iter()
                             .find(|g| g.id == p.user.user_group)
                             .cloned(),
-                    };
+                    });
                     self.view = View::Profile(Box::new(p));
                     self.profile_tab = ProfileTab::Details;
                     self.pending = None;
@@ -462,7 +475,7 @@ impl UsersTab {
                 return Outcome::Focus(FILTER);
             }
             Message::NewUser => {
-                self.draft = Draft::default();
+                self.start_draft(Draft::default());
                 self.issued = None;
                 self.error = None;
                 self.notice = None;
@@ -476,7 +489,7 @@ impl UsersTab {
             Message::StaffFilter(f) => self.staff_filter = f,
             Message::PickStaff(id) => {
                 if let Some(s) = self.staff.iter().find(|s| s.id == id) {
-                    self.draft = Draft {
+                    self.start_draft(Draft {
                         staff: Some(s.id),
                         title: s.title.clone(),
                         forename: s.forename.clone(),
@@ -484,13 +497,13 @@ impl UsersTab {
                         email: s.email.clone(),
                         job_title: s.job_title.clone(),
                         group: None,
-                    };
+                    });
                     self.view = View::NewUser;
                     return Outcome::Focus(EMAIL);
                 }
             }
             Message::NotInList => {
-                self.draft = Draft::default();
+                self.start_draft(Draft::default());
                 self.view = View::NewUser;
                 return Outcome::Focus(TITLE);
             }
@@ -535,6 +548,13 @@ impl UsersTab {
                     let r = session
                         .update_user_details(id, &d.title, &d.forename, &d.surname, &d.job_title)
                         .map(|()| "Details saved.".to_string());
+                    if r.is_ok() {
+                        let base = &mut self.draft_base;
+                        base.title = d.title;
+                        base.forename = d.forename;
+                        base.surname = d.surname;
+                        base.job_title = d.job_title;
+                    }
                     self.done(session, r);
                 }
             }
@@ -546,6 +566,9 @@ impl UsersTab {
                             g.name
                         )
                     });
+                    if r.is_ok() {
+                        self.draft_base.group = Some(g);
+                    }
                     self.done(session, r);
                 }
             }
