@@ -169,8 +169,12 @@ impl Session {
     }
 
     /// Takes out of the key file every set-up code that can no longer be used (expired, or the
-    /// user gone), because a slot opens the school to anyone holding the code and the two files,
-    /// whatever the database says about its expiry. Returns how many were removed.
+    /// user deactivated), because a slot opens the school to anyone holding the code and the two
+    /// files, whatever the database says about its expiry. Returns how many were removed.
+    ///
+    /// A slot with no unused code on record is left alone: that is also how a code looks for the
+    /// moment between its slot being written and its record being saved, perhaps by another
+    /// computer using the same school file.
     pub(crate) fn withdraw_stale_setup_codes(&self) -> Result<usize> {
         let keys = KeyFile::read(&self.vault().location().keys)?;
         let now = crate::clock::now();
@@ -180,9 +184,9 @@ impl Session {
             if !keys.has_setup_code(&user.email) {
                 continue;
             }
-            let usable = user.active
-                && people::pending_setup_code(conn, user.id)?.is_some_and(|c| c.expires_at > now);
-            if !usable {
+            let expired =
+                people::pending_setup_code(conn, user.id)?.is_some_and(|c| c.expires_at <= now);
+            if !user.active || expired {
                 stale.push(user.email);
             }
         }
