@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{PASSWORD, demo_school, small};
+use common::{PASSWORD, demo_school, member_of, small};
 use keyholder::demo::DemoSize;
 use keyholder::model::GroupType;
 use keyholder::service::backup::{Unlock, open_backup};
@@ -140,14 +140,7 @@ fn wrong_password_or_a_member_without_manage_system_is_refused_and_nothing_chang
     let (location, creds) = demo_school(dir.path(), small());
     let email = creds.email.clone();
     let mut s = creds.session;
-    let teacher = s
-        .users_list()
-        .unwrap()
-        .into_iter()
-        .find(|r| r.group_name == "Teachers")
-        .unwrap()
-        .user
-        .email;
+    let teacher = member_of(&s, "Teachers").email;
     let out = dir.path().join("b.khbackup");
     s.back_up(&out, &|_| {}).unwrap();
     drop(s);

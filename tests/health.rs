@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{PASSWORD, demo_school, now, small};
+use common::{PASSWORD, demo_school, member_of, now, small};
 use keyholder::model::{
     CategoryPermissions, GroupType, KeyState, SystemPermission, SystemPermissions,
 };
@@ -128,14 +128,7 @@ fn restricted_groups_with_an_empty_list_or_no_key_holder_on_it() {
     assert_eq!(f.fix, Place::AccessList(GroupType::AcademicLevel, nursery));
 
     // Only an office worker (no key, no View student details) on the list.
-    let office = s
-        .users_list()
-        .unwrap()
-        .into_iter()
-        .find(|r| r.group_name == "Office")
-        .unwrap()
-        .user
-        .id;
+    let office = member_of(&s, "Office").id;
     s.save_access_list(nursery, &BTreeSet::from([office]))
         .unwrap();
     let found = s.health_check().unwrap();
@@ -302,21 +295,12 @@ fn users_not_signed_in_for_ninety_days() {
     let f = s.health_check_at(later).unwrap();
     let f = find(&f, Check::NotSignedInRecently).unwrap();
     assert_eq!(f.items.len(), active, "nobody will have signed in by then");
-    let leaver = s
-        .users_list()
-        .unwrap()
-        .into_iter()
-        .find(|r| r.group_name == "Teachers")
-        .unwrap();
-    s.deactivate_user(leaver.user.id).unwrap();
+    let leaver = member_of(&s, "Teachers");
+    s.deactivate_user(leaver.id).unwrap();
     let f = s.health_check_at(later).unwrap();
     let f = find(&f, Check::NotSignedInRecently).unwrap();
     assert_eq!(f.items.len(), active - 1);
-    assert!(
-        !names(f)
-            .iter()
-            .any(|n| n.starts_with(&leaver.user.full_name()))
-    );
+    assert!(!names(f).iter().any(|n| n.starts_with(&leaver.full_name())));
 }
 
 #[test]

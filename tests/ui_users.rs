@@ -208,13 +208,7 @@ fn only_real_changes_to_a_user_count_as_unsaved() {
     let dir = tempfile::tempdir().unwrap();
     let (mut app, _location, _creds) = signed_in_on_users(dir.path());
     let s = app.session.as_ref().unwrap();
-    let teacher = s
-        .users_list()
-        .unwrap()
-        .into_iter()
-        .find(|r| r.group_name == "Teachers")
-        .unwrap()
-        .user;
+    let teacher = common::member_of(s, "Teachers");
     let office = s
         .user_groups()
         .unwrap()

@@ -91,13 +91,7 @@ fn an_inactive_group_stops_its_members_signing_in() {
     let (location, creds) = demo_school(dir.path(), small());
     let mut s = creds.session;
     let office = group(&s, "Office").group;
-    let member = s
-        .users_list()
-        .unwrap()
-        .into_iter()
-        .find(|r| r.group_name == "Office")
-        .unwrap()
-        .user;
+    let member = member_of(&s, "Office");
     s.save_user_group(
         office.id,
         "Office",

@@ -468,13 +468,7 @@ fn a_profile_explains_permissions_and_visible_groups() {
     let dir = tempfile::tempdir().unwrap();
     let (_location, creds) = demo_school(dir.path(), small());
     let admin = creds.session;
-    let teacher = admin
-        .users_list()
-        .unwrap()
-        .into_iter()
-        .find(|r| r.group_name == "Teachers")
-        .unwrap()
-        .user;
+    let teacher = member_of(&admin, "Teachers");
     let p = admin.user_profile(teacher.id).unwrap();
     assert!(p.with_key.has(SystemPermission::ViewStudentDetails));
     assert!(!p.without_key.has(SystemPermission::ViewStudentDetails));

@@ -23,6 +23,16 @@ pub fn demo_school(dir: &Path, size: DemoSize) -> (Location, DemoCredentials) {
     (location, creds)
 }
 
+/// The first user (in the users list's order) whose user group is `group`.
+pub fn member_of(s: &Session, group: &str) -> keyholder::model::User {
+    s.users_list()
+        .expect("users list")
+        .into_iter()
+        .find(|r| r.group_name == group)
+        .unwrap_or_else(|| panic!("someone in {group}"))
+        .user
+}
+
 pub fn small() -> DemoSize {
     DemoSize {
         pupils: 42,
