@@ -461,10 +461,6 @@ impl Session {
                     .allows(i.category, CategoryPermission::ViewIncidents)
             })
             .map(|i| {
-                let user_name = |u: Option<UserId>| {
-                    u.and_then(|u| users.get(&u).cloned())
-                        .unwrap_or_else(|| "Imported".into())
-                };
                 let earlier = incidents::revisions(conn, i.id)?
                     .into_iter()
                     .map(|r| EarlierWording {
@@ -483,7 +479,10 @@ impl Session {
                     category_label: label(i.category),
                     occurred_at: i.occurred_at,
                     description: i.description,
-                    recorded_by: user_name(i.recorded_by),
+                    recorded_by: i
+                        .recorded_by
+                        .and_then(|u| users.get(&u).cloned())
+                        .unwrap_or_else(|| "Imported".into()),
                     recorded_at: i.recorded_at,
                     linked: shown
                         .iter()

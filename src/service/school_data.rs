@@ -327,20 +327,7 @@ impl SchoolData {
             })
             .collect();
 
-        let mut earlier_of = std::collections::BTreeMap::new();
-        for i in &all_incidents {
-            let earlier: Vec<EarlierWordingData> = incidents::revisions(conn, i.id)?
-                .into_iter()
-                .map(|r| EarlierWordingData {
-                    description: r.description,
-                    replaced_by: r
-                        .replaced_by
-                        .and_then(|u| email_of.get(&u).map(|e| e.to_string())),
-                    replaced_at: r.replaced_at,
-                })
-                .collect();
-            earlier_of.insert(i.id, earlier);
-        }
+        let mut revisions = incidents::all_revisions(conn)?;
         let incidents_out = all_incidents
             .iter()
             .filter_map(|i| {
@@ -358,7 +345,18 @@ impl SchoolData {
                         .iter()
                         .filter_map(|p| index_of.get(p).copied())
                         .collect(),
-                    earlier: earlier_of.remove(&i.id).unwrap_or_default(),
+                    earlier: revisions
+                        .remove(&i.id)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|r| EarlierWordingData {
+                            description: r.description,
+                            replaced_by: r
+                                .replaced_by
+                                .and_then(|u| email_of.get(&u).map(|e| e.to_string())),
+                            replaced_at: r.replaced_at,
+                        })
+                        .collect(),
                 })
             })
             .collect();

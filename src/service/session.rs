@@ -225,9 +225,8 @@ impl Session {
         })
     }
 
-    /// The whole school, for `keyholder export`. Needs Manage system.
-    /// The whole school as JSON-ready data, for an administrator only. It carries every pupil and
-    /// incident past the class rule, so taking it is recorded in the audit (with what it holds).
+    /// The whole school for `keyholder export`, for an administrator only. It carries every pupil
+    /// and incident past the class rule, so taking it is recorded in the audit (with its counts).
     pub fn export(&mut self) -> Result<SchoolData> {
         self.require(SystemPermission::ManageSystem)?;
         let data = SchoolData::read(self.vault.conn())?;

@@ -170,12 +170,12 @@ impl Session {
 
     /// Takes out of the key file every set-up code that can no longer be used (expired, or the
     /// user deactivated), because a slot opens the school to anyone holding the code and the two
-    /// files, whatever the database says about its expiry. Returns how many were removed.
+    /// files, whatever the database says about its expiry.
     ///
     /// A slot with no unused code on record is left alone: that is also how a code looks for the
     /// moment between its slot being written and its record being saved, perhaps by another
     /// computer using the same school file.
-    pub(crate) fn withdraw_stale_setup_codes(&self) -> Result<usize> {
+    pub(crate) fn withdraw_stale_setup_codes(&self) -> Result<()> {
         let keys = KeyFile::read(&self.vault().location().keys)?;
         let now = crate::clock::now();
         let conn = self.vault().conn();
@@ -198,7 +198,7 @@ impl Session {
                 Ok(())
             })?;
         }
-        Ok(stale.len())
+        Ok(())
     }
 
     /// Gives the user a new set-up code: a slot in the key file that opens the school once, and

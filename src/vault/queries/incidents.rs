@@ -105,6 +105,32 @@ pub fn revisions(conn: &Connection, id: IncidentId) -> Result<Vec<Revision>> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// Every incident's replaced wordings, oldest first, by incident (for the export).
+pub fn all_revisions(
+    conn: &Connection,
+) -> Result<std::collections::BTreeMap<IncidentId, Vec<Revision>>> {
+    let mut stmt = conn.prepare(
+        "SELECT incident_id, description, replaced_by, replaced_at FROM incident_revisions
+         ORDER BY incident_id, replaced_at, id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            IncidentId(r.get(0)?),
+            Revision {
+                description: r.get(1)?,
+                replaced_by: r.get::<_, Option<i64>>(2)?.map(UserId),
+                replaced_at: r.get(3)?,
+            },
+        ))
+    })?;
+    let mut out: std::collections::BTreeMap<IncidentId, Vec<Revision>> = Default::default();
+    for row in rows {
+        let (id, revision) = row?;
+        out.entry(id).or_default().push(revision);
+    }
+    Ok(out)
+}
+
 /// Puts back a replaced wording (loading an export).
 pub fn insert_revision(conn: &Connection, id: IncidentId, r: &Revision) -> Result<()> {
     conn.execute(
