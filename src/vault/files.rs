@@ -2,7 +2,7 @@
 //! half-written mix.
 
 use super::error::{Error, Result};
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -48,7 +48,7 @@ pub(crate) fn sync_folder(path: &Path) {
         } else {
             dir
         };
-        if let Ok(d) = File::open(dir) {
+        if let Ok(d) = fs::File::open(dir) {
             let _ = d.sync_all();
         }
     }
