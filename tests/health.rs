@@ -413,6 +413,12 @@ fn archived_pupils_still_in_groups_are_information_only() {
         "{}: {archived} archived pupils",
         form.group.title()
     )));
+
+    // Returned to roll, they are ordinary pupils again and the note goes.
+    for p in s.archived_pupils().unwrap() {
+        s.return_to_roll(p.id).unwrap();
+    }
+    assert!(find(&s.health_check().unwrap(), Check::ArchivedPupilsInGroups).is_none());
 }
 
 #[test]
