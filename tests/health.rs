@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{PASSWORD, demo_school, member_of, now, small};
+use common::{PASSWORD, demo_school, member_of, now, small, user_group};
 use keyholder::model::{
     CategoryPermissions, GroupType, KeyState, SystemPermission, SystemPermissions,
 };
@@ -166,13 +166,7 @@ fn administrators_are_listed_for_confirmation() {
         .iter()
         .find(|r| r.group_name == "SLT" && r.user.id != s.me().user.id)
         .unwrap();
-    let teachers = s
-        .user_groups()
-        .unwrap()
-        .into_iter()
-        .find(|g| g.name == "Teachers")
-        .unwrap()
-        .id;
+    let teachers = user_group(&s, "Teachers").id;
     s.set_user_group(deputy.user.id, teachers).unwrap();
     let f = s.health_check().unwrap();
     let listed = names(find(&f, Check::Administrators).unwrap());
@@ -228,12 +222,7 @@ fn active_users_in_an_inactive_group() {
     let dir = tempfile::tempdir().unwrap();
     let (_, creds) = demo_school(dir.path(), small());
     let mut s = creds.session;
-    let office = s
-        .user_groups()
-        .unwrap()
-        .into_iter()
-        .find(|g| g.name == "Office")
-        .unwrap();
+    let office = user_group(&s, "Office");
     assert!(
         find(
             &s.health_check().unwrap(),

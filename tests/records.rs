@@ -261,12 +261,7 @@ fn bad_concerns_are_refused_and_change_nothing() {
 fn an_inactive_groups_member_cannot_sign_in() {
     let dir = tempfile::tempdir().unwrap();
     let (location, mut admin, data) = school(dir.path());
-    let teachers = admin
-        .user_groups()
-        .unwrap()
-        .into_iter()
-        .find(|g| g.name == "Teachers")
-        .unwrap();
+    let teachers = user_group(&admin, "Teachers");
     admin
         .save_user_group(
             teachers.id,

@@ -48,16 +48,7 @@ fn new_user_then_first_sign_in_with_the_set_up_code_then_a_normal_sign_in() {
         "the group is required"
     );
     // Choosing from the drop-down (its menu is an overlay the simulator cannot open).
-    let teachers = app
-        .session
-        .as_ref()
-        .unwrap()
-        .user_groups()
-        .unwrap()
-        .into_iter()
-        .find(|g| g.name == "Teachers")
-        .unwrap()
-        .id;
+    let teachers = common::user_group(app.session.as_ref().unwrap(), "Teachers").id;
     send(
         &mut app,
         [Message::Home(home::Message::Users(users::Message::Group(
@@ -209,12 +200,7 @@ fn only_real_changes_to_a_user_count_as_unsaved() {
     let (mut app, _location, _creds) = signed_in_on_users(dir.path());
     let s = app.session.as_ref().unwrap();
     let teacher = common::member_of(s, "Teachers");
-    let office = s
-        .user_groups()
-        .unwrap()
-        .into_iter()
-        .find(|g| g.name == "Office")
-        .unwrap();
+    let office = common::user_group(s, "Office");
     click(&mut app, &teacher.full_name());
     assert!(!users_tab(&app).has_unsaved_changes(), "just opened");
 

@@ -12,17 +12,8 @@ use keyholder::service::users::NewUserDetails;
 use keyholder::service::{self, Session, SignInStep};
 use keyholder::vault::{KeyFile, Location, Vault};
 
-fn group_id(s: &Session, name: &str) -> keyholder::model::UserGroupId {
-    s.user_groups()
-        .unwrap()
-        .into_iter()
-        .find(|g| g.name == name)
-        .unwrap()
-        .id
-}
-
 fn new_teacher(s: &mut Session) -> keyholder::service::users::IssuedCode {
-    let teachers = group_id(s, "Teachers");
+    let teachers = user_group(s, "Teachers").id;
     s.create_user(&NewUserDetails {
         staff: None,
         title: "Mr".into(),
@@ -172,7 +163,7 @@ fn an_expired_code_no_longer_opens_the_key_file() {
             surname: "Teague".into(),
             email: "b.teague@millbrook.example".into(),
             job_title: String::new(),
-            user_group: Some(group_id(&admin, "Teachers")),
+            user_group: Some(user_group(&admin, "Teachers").id),
         })
         .unwrap();
     drop(admin);
@@ -210,7 +201,7 @@ fn new_user_details_are_checked() {
     let dir = tempfile::tempdir().unwrap();
     let (_location, creds) = demo_school(dir.path(), small());
     let mut admin = creds.session;
-    let teachers = group_id(&admin, "Teachers");
+    let teachers = user_group(&admin, "Teachers").id;
     let base = NewUserDetails {
         staff: None,
         title: String::new(),
@@ -316,7 +307,7 @@ fn administrators_cannot_lock_everyone_out() {
     );
     assert!(admin.reset_soft_key(me).is_err());
     // Move every other SLT member out; the last administrator cannot then be moved or deactivated.
-    let teachers = group_id(&admin, "Teachers");
+    let teachers = user_group(&admin, "Teachers").id;
     for r in admin.users_list().unwrap() {
         if r.group_name == "SLT" && r.user.id != me {
             admin.set_user_group(r.user.id, teachers).unwrap();

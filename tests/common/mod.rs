@@ -23,6 +23,15 @@ pub fn demo_school(dir: &Path, size: DemoSize) -> (Location, DemoCredentials) {
     (location, creds)
 }
 
+/// The user group called `name`.
+pub fn user_group(s: &Session, name: &str) -> keyholder::model::UserGroup {
+    s.user_groups()
+        .expect("user groups")
+        .into_iter()
+        .find(|g| g.name == name)
+        .unwrap_or_else(|| panic!("a user group called {name}"))
+}
+
 /// The first user (in the users list's order) whose user group is `group`.
 pub fn member_of(s: &Session, group: &str) -> keyholder::model::User {
     s.users_list()
