@@ -404,5 +404,9 @@ fn storage_errors_are_explained_in_plain_words() {
             .contains("disk is full")
     );
     let busy = rusqlite::Error::SqliteFailure(ffi::Error::new(ffi::SQLITE_BUSY), None);
-    assert!(vault::Error::from(busy).to_string().contains("busy"));
+    assert!(
+        vault::Error::from(busy)
+            .to_string()
+            .contains("is making a change")
+    );
 }

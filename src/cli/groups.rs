@@ -153,7 +153,13 @@ fn parse_file(text: &str, r: &Resolver) -> Result<Vec<Op>, Failure> {
     Ok(ops)
 }
 
+/// Applies a whole file of changes as one change: all of it is saved, or (killed part-way,
+/// refused, or failing) none of it.
 fn apply(session: &mut Session, ops: Vec<Op>) -> Result<String, Failure> {
+    session.change(|session| apply_all(session, ops))
+}
+
+fn apply_all(session: &mut Session, ops: Vec<Op>) -> Result<String, Failure> {
     let mut restricts = Vec::new();
     let mut lists: BTreeMap<PupilGroupId, (BTreeSet<UserId>, BTreeSet<UserId>)> = BTreeMap::new();
     for op in ops {
@@ -177,16 +183,10 @@ fn apply(session: &mut Session, ops: Vec<Op>) -> Result<String, Failure> {
         ));
     }
     for (group, (add, remove)) in lists {
-        let current = session.access_editor(group)?;
-        let mut list = current.on_list.clone();
-        list.extend(add);
-        for u in &remove {
-            list.remove(u);
-        }
-        let change = session.save_access_list(group, &list)?;
+        let title = session.access_editor(group)?.group.title();
+        let change = session.change_access_list(group, &add, &remove)?;
         report.push(format!(
-            "{}: {} added, {} removed",
-            current.group.title(),
+            "{title}: {} added, {} removed",
             change.added.len(),
             change.removed.len()
         ));

@@ -163,14 +163,14 @@ pub enum AuditCommand {
 
 #[derive(Debug, Args)]
 pub struct SignInArgs {
-    /// Your e-mail address.
-    #[arg(long, value_name = "EMAIL")]
-    pub user: String,
+    /// Your e-mail address. (The sign-in options may come before or after the subcommand.)
+    #[arg(long, value_name = "EMAIL", global = true)]
+    pub user: Option<String>,
     /// File whose first line is your password (otherwise you are asked for it).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", global = true)]
     pub password_file: Option<PathBuf>,
     /// The 6-digit code from your authenticator app (otherwise you are asked for it).
-    #[arg(long, value_name = "CODE")]
+    #[arg(long, value_name = "CODE", global = true)]
     pub code: Option<String>,
 }
 
@@ -254,8 +254,12 @@ fn read_code(code: Option<&str>) -> Result<String, Failure> {
 
 /// One sign-in for the whole command.
 pub fn sign_in(location: &Location, args: &SignInArgs) -> Result<Session, Failure> {
+    let user = args
+        .user
+        .as_deref()
+        .ok_or_else(|| Failure::refused("Give your e-mail address with --user EMAIL."))?;
     let password = read_password(args.password_file.as_deref(), "Password: ")?;
-    match service::sign_in(location, &args.user, &password)? {
+    match service::sign_in(location, user, &password)? {
         SignInStep::SignedIn(s) => Ok(s),
         SignInStep::NeedsCode(mut pending) => {
             let code = read_code(args.code.as_deref())?;

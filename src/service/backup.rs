@@ -77,29 +77,31 @@ impl Session {
 
     /// Notes a checked backup in the school file (for the health check), with its audit entry.
     pub fn record_backup(&mut self, written: &Written) -> Result<()> {
-        self.require(SystemPermission::ManageSystem)?;
-        let me = self.me().user.id;
-        let record = backups::BackupRecord {
-            taken_at: written.manifest.created_at,
-            file_name: file_name(&written.path),
-            bytes: written.bytes,
-            sha256: written.sha256.clone(),
-            taken_by: Some(me),
-        };
-        self.write(|tx| {
-            backups::insert(tx, &record)?;
-            Ok((
-                (),
-                Change::new(
-                    "Backup taken",
-                    format!(
-                        "Backed up to {} and checked ({} pupils, {} users)",
-                        written.path.display(),
-                        written.manifest.counts.pupils,
-                        written.manifest.counts.users
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let me = this.me().user.id;
+            let record = backups::BackupRecord {
+                taken_at: written.manifest.created_at,
+                file_name: file_name(&written.path),
+                bytes: written.bytes,
+                sha256: written.sha256.clone(),
+                taken_by: Some(me),
+            };
+            this.write(|tx| {
+                backups::insert(tx, &record)?;
+                Ok((
+                    (),
+                    Change::new(
+                        "Backup taken",
+                        format!(
+                            "Backed up to {} and checked ({} pupils, {} users)",
+                            written.path.display(),
+                            written.manifest.counts.pupils,
+                            written.manifest.counts.users
+                        ),
                     ),
-                ),
-            ))
+                ))
+            })
         })
     }
 
@@ -230,7 +232,13 @@ impl UnlockedBackup {
     /// on the school first: the session that had it open must be ended before this is called.
     pub fn restore(self, location: &Location) -> Result<Restored> {
         let now = crate::clock::now();
+        // Waits for a change in progress elsewhere (an import, a command) to finish, and keeps
+        // new ones out until the new file is in place; the new generation then stops every
+        // process that still has the old file open from writing into it.
+        let mut exclusive = crate::vault::lock::Exclusive::take(&location.lock_file())?;
         let kept = backup::replace(location, &self.contents, now)?;
+        exclusive.renew()?;
+        drop(exclusive);
         // Brings an older backup's schema up to date, and notes the restore in the restored
         // school's own audit trail (and that this backup exists, for the health check).
         let mut vault = Vault::open(location, &self.key)?;

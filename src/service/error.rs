@@ -9,12 +9,12 @@ pub enum Error {
     Vault(#[from] vault::Error),
 
     #[error(
-        "That code is not right. Type the 6-digit code your authenticator app shows now ({attempts_left} more tries before the account is locked for 15 minutes)."
+        "That code is not right. Type the 6-digit code your authenticator app shows now ({} before the account is locked for 15 minutes).", tries_left(*attempts_left)
     )]
     WrongCode { attempts_left: u32 },
 
     #[error(
-        "That code has already been used. Wait for your app to show a new one (it changes every 30 seconds) and type that. {attempts_left} more tries before the account is locked."
+        "That code has already been used. Wait for your app to show a new one (it changes every 30 seconds) and type that: {} before the account is locked.", tries_left(*attempts_left)
     )]
     CodeAlreadyUsed { attempts_left: u32 },
 
@@ -45,6 +45,15 @@ pub enum Error {
     BadExport(String),
 }
 
+/// "1 more try", "4 more tries".
+fn tries_left(n: u32) -> String {
+    if n == 1 {
+        "1 more try".into()
+    } else {
+        format!("{n} more tries")
+    }
+}
+
 impl Error {
     pub fn locked(until: i64) -> Error {
         Error::Locked {
@@ -63,6 +72,7 @@ impl Error {
                     | vault::Error::Io { .. }
                     | vault::Error::DiskFull
                     | vault::Error::Busy
+                    | vault::Error::Replaced
                     | vault::Error::Damaged(_)
             )
         )

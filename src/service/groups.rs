@@ -187,157 +187,171 @@ impl Session {
 
     /// Switches restriction by a group type on or off.
     pub fn set_restricted(&mut self, t: GroupType, on: bool) -> Result<()> {
-        self.require(SystemPermission::ManageSystem)?;
-        let before = groups::restricted_types(self.vault().conn())?
-            .get(&t)
-            .copied()
-            .unwrap_or(false);
-        if before == on {
-            return Ok(());
-        }
-        let summary = format!(
-            "Access {} by {}",
-            if on {
-                "restricted"
-            } else {
-                "no longer restricted"
-            },
-            t.plural()
-        );
-        self.write(|tx| {
-            groups::set_restricted(tx, t, on)?;
-            Ok((
-                (),
-                Change::new("Class restrictions", summary).before_after(
-                    if before {
-                        "restricted"
-                    } else {
-                        "not restricted"
-                    },
-                    if on { "restricted" } else { "not restricted" },
-                ),
-            ))
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let before = groups::restricted_types(this.vault().conn())?
+                .get(&t)
+                .copied()
+                .unwrap_or(false);
+            if before == on {
+                return Ok(());
+            }
+            let summary = format!(
+                "Access {} by {}",
+                if on {
+                    "restricted"
+                } else {
+                    "no longer restricted"
+                },
+                t.plural()
+            );
+            this.write(|tx| {
+                groups::set_restricted(tx, t, on)?;
+                Ok((
+                    (),
+                    Change::new("Class restrictions", summary).before_after(
+                        if before {
+                            "restricted"
+                        } else {
+                            "not restricted"
+                        },
+                        if on { "restricted" } else { "not restricted" },
+                    ),
+                ))
+            })
         })
     }
 
     pub fn create_group(&mut self, t: GroupType, name: &str, mis_id: &str) -> Result<PupilGroupId> {
-        self.require(SystemPermission::ManageSystem)?;
-        let name = check_name(name)?;
-        let mis = mis_id.trim();
-        self.check_unique(t, None, Some(&name), Some(mis))?;
-        let order = groups::list(self.vault().conn())?
-            .iter()
-            .filter(|g| g.group_type == t)
-            .count() as i64;
-        let summary = format!("New {} \"{name}\"", t.label());
-        self.write(|tx| {
-            let id = groups::insert(tx, t, &name, Some(mis), false, order)?;
-            Ok((
-                id,
-                Change::new("Group created", summary).before_after(
-                    "",
-                    format!("MIS ID {}", if mis.is_empty() { "none" } else { mis }),
-                ),
-            ))
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let name = check_name(name)?;
+            let mis = mis_id.trim();
+            this.check_unique(t, None, Some(&name), Some(mis))?;
+            let order = groups::list(this.vault().conn())?
+                .iter()
+                .filter(|g| g.group_type == t)
+                .count() as i64;
+            let summary = format!("New {} \"{name}\"", t.label());
+            this.write(|tx| {
+                let id = groups::insert(tx, t, &name, Some(mis), false, order)?;
+                Ok((
+                    id,
+                    Change::new("Group created", summary).before_after(
+                        "",
+                        format!("MIS ID {}", if mis.is_empty() { "none" } else { mis }),
+                    ),
+                ))
+            })
         })
     }
 
     pub fn rename_group(&mut self, id: PupilGroupId, name: &str) -> Result<()> {
-        self.require(SystemPermission::ManageSystem)?;
-        let g = self.group(id)?;
-        let name = check_name(name)?;
-        if name == g.name {
-            return Ok(());
-        }
-        self.check_unique(g.group_type, Some(id), Some(&name), None)?;
-        self.write(|tx| {
-            groups::rename(tx, id, &name)?;
-            Ok((
-                (),
-                Change::new("Group renamed", format!("{} renamed", g.title()))
-                    .before_after(g.name.clone(), name.clone()),
-            ))
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let g = this.group(id)?;
+            let name = check_name(name)?;
+            if name == g.name {
+                return Ok(());
+            }
+            this.check_unique(g.group_type, Some(id), Some(&name), None)?;
+            this.write(|tx| {
+                groups::rename(tx, id, &name)?;
+                Ok((
+                    (),
+                    Change::new("Group renamed", format!("{} renamed", g.title()))
+                        .before_after(g.name.clone(), name.clone()),
+                ))
+            })
         })
     }
 
     pub fn set_group_mis_id(&mut self, id: PupilGroupId, mis_id: &str) -> Result<()> {
-        self.require(SystemPermission::ManageSystem)?;
-        let g = self.group(id)?;
-        let mis = mis_id.trim();
-        if Some(mis) == g.mis_id.as_deref() || (mis.is_empty() && g.mis_id.is_none()) {
-            return Ok(());
-        }
-        self.check_unique(g.group_type, Some(id), None, Some(mis))?;
-        self.write(|tx| {
-            groups::set_mis_id(tx, id, Some(mis))?;
-            Ok((
-                (),
-                Change::new("Group MIS ID changed", g.title())
-                    .before_after(g.mis_id.clone().unwrap_or_default(), mis),
-            ))
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let g = this.group(id)?;
+            let mis = mis_id.trim();
+            if Some(mis) == g.mis_id.as_deref() || (mis.is_empty() && g.mis_id.is_none()) {
+                return Ok(());
+            }
+            this.check_unique(g.group_type, Some(id), None, Some(mis))?;
+            this.write(|tx| {
+                groups::set_mis_id(tx, id, Some(mis))?;
+                Ok((
+                    (),
+                    Change::new("Group MIS ID changed", g.title())
+                        .before_after(g.mis_id.clone().unwrap_or_default(), mis),
+                ))
+            })
         })
     }
 
     /// Clears the New flag an import sets, once the admin has looked at the group.
     pub fn mark_group_reviewed(&mut self, id: PupilGroupId) -> Result<()> {
-        self.require(SystemPermission::ManageSystem)?;
-        let g = self.group(id)?;
-        if !g.is_new {
-            return Ok(());
-        }
-        self.write(|tx| {
-            groups::set_is_new(tx, id, false)?;
-            Ok((
-                (),
-                Change::new(
-                    "Group reviewed",
-                    format!("{} is no longer marked New", g.title()),
-                ),
-            ))
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let g = this.group(id)?;
+            if !g.is_new {
+                return Ok(());
+            }
+            this.write(|tx| {
+                groups::set_is_new(tx, id, false)?;
+                Ok((
+                    (),
+                    Change::new(
+                        "Group reviewed",
+                        format!("{} is no longer marked New", g.title()),
+                    ),
+                ))
+            })
         })
     }
 
     /// Archives every current pupil of the group (they are kept, not deleted). Returns how many.
     pub fn archive_group_pupils(&mut self, id: PupilGroupId) -> Result<usize> {
-        self.require(SystemPermission::ManageSystem)?;
-        let g = self.group(id)?;
-        self.write(|tx| {
-            let n = pupils::archive_members_of(tx, id)?;
-            Ok((
-                n,
-                Change::new(
-                    "Pupils archived",
-                    format!("Archived all {n} pupils of {}", g.title()),
-                ),
-            ))
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let g = this.group(id)?;
+            this.write(|tx| {
+                let n = pupils::archive_members_of(tx, id)?;
+                Ok((
+                    n,
+                    Change::new(
+                        "Pupils archived",
+                        format!("Archived all {n} pupils of {}", g.title()),
+                    ),
+                ))
+            })
         })
     }
 
     /// Removes a group that has no pupils at all (archived ones included, so no record loses
     /// its history).
     pub fn remove_group(&mut self, id: PupilGroupId) -> Result<()> {
-        self.require(SystemPermission::ManageSystem)?;
-        let g = self.group(id)?;
-        let members = pupils::memberships(self.vault().conn())?
-            .values()
-            .filter(|gs| gs.contains(&id))
-            .count();
-        if members > 0 {
-            return Err(Error::Invalid(format!(
-                "{} cannot be removed: {members} pupils (current or archived) belong to it. Move them to another group first.",
-                g.title()
-            )));
-        }
-        let on_list = groups::access_lists(self.vault().conn())?
-            .get(&id)
-            .map_or(0, Vec::len);
-        self.write(|tx| {
-            groups::delete(tx, id)?;
-            Ok((
-                (),
-                Change::new("Group removed", g.title())
-                    .before_after(format!("{on_list} users on its access list"), ""),
-            ))
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let g = this.group(id)?;
+            let members = pupils::memberships(this.vault().conn())?
+                .values()
+                .filter(|gs| gs.contains(&id))
+                .count();
+            if members > 0 {
+                return Err(Error::Invalid(format!(
+                    "{} cannot be removed: {members} pupils (current or archived) belong to it. Move them to another group first.",
+                    g.title()
+                )));
+            }
+            let on_list = groups::access_lists(this.vault().conn())?
+                .get(&id)
+                .map_or(0, Vec::len);
+            this.write(|tx| {
+                groups::delete(tx, id)?;
+                Ok((
+                    (),
+                    Change::new("Group removed", g.title())
+                        .before_after(format!("{on_list} users on its access list"), ""),
+                ))
+            })
         })
     }
 
@@ -389,6 +403,29 @@ impl Session {
         })
     }
 
+    /// Adds and removes people on a group's access list, applied to the list as it is now (read
+    /// inside the change), so what someone else saved meanwhile, in another window or command, is
+    /// kept rather than written over with an older copy.
+    pub fn change_access_list(
+        &mut self,
+        id: PupilGroupId,
+        add: &BTreeSet<UserId>,
+        remove: &BTreeSet<UserId>,
+    ) -> Result<AccessListChange> {
+        self.change(|this| {
+            let mut list: BTreeSet<UserId> = groups::access_lists(this.vault().conn())?
+                .remove(&id)
+                .unwrap_or_default()
+                .into_iter()
+                .collect();
+            list.extend(add.iter().copied());
+            for u in remove {
+                list.remove(u);
+            }
+            this.save_access_list(id, &list)
+        })
+    }
+
     /// Saves a group's access list: one transaction, one audit entry naming who was added and
     /// who was removed.
     pub fn save_access_list(
@@ -396,52 +433,54 @@ impl Session {
         id: PupilGroupId,
         users: &BTreeSet<UserId>,
     ) -> Result<AccessListChange> {
-        self.require(SystemPermission::ManageSystem)?;
-        let conn = self.vault().conn();
-        let g = self.group(id)?;
-        let everyone = people::users(conn)?;
-        if let Some(unknown) = users.iter().find(|u| !everyone.iter().any(|e| e.id == **u)) {
-            return Err(Error::Invalid(format!(
-                "User {unknown} no longer exists; reopen the group and try again."
-            )));
-        }
-        let before: BTreeSet<UserId> = groups::access_lists(conn)?
-            .remove(&id)
-            .unwrap_or_default()
-            .into_iter()
-            .collect();
-        let name = |id: &UserId| {
-            everyone
-                .iter()
-                .find(|u| u.id == *id)
-                .map(User::full_name)
-                .unwrap_or_else(|| format!("user {id}"))
-        };
-        let mut change = AccessListChange {
-            added: users.difference(&before).map(name).collect(),
-            removed: before.difference(users).map(name).collect(),
-        };
-        change.added.sort();
-        change.removed.sort();
-        if change.added.is_empty() && change.removed.is_empty() {
-            return Ok(change);
-        }
-        let list: Vec<UserId> = users.iter().copied().collect();
-        let summary = format!(
-            "Access list of {}: {} added, {} removed",
-            g.title(),
-            change.added.len(),
-            change.removed.len()
-        );
-        let (added, removed) = (change.added.join(", "), change.removed.join(", "));
-        self.write(|tx| {
-            groups::set_access_list(tx, id, &list)?;
-            Ok((
-                (),
-                Change::new("Access list saved", summary)
-                    .before_after(format!("removed: {removed}"), format!("added: {added}")),
-            ))
-        })?;
-        Ok(change)
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let conn = this.vault().conn();
+            let g = this.group(id)?;
+            let everyone = people::users(conn)?;
+            if let Some(unknown) = users.iter().find(|u| !everyone.iter().any(|e| e.id == **u)) {
+                return Err(Error::Invalid(format!(
+                    "User {unknown} no longer exists; reopen the group and try again."
+                )));
+            }
+            let before: BTreeSet<UserId> = groups::access_lists(conn)?
+                .remove(&id)
+                .unwrap_or_default()
+                .into_iter()
+                .collect();
+            let name = |id: &UserId| {
+                everyone
+                    .iter()
+                    .find(|u| u.id == *id)
+                    .map(User::full_name)
+                    .unwrap_or_else(|| format!("user {id}"))
+            };
+            let mut change = AccessListChange {
+                added: users.difference(&before).map(name).collect(),
+                removed: before.difference(users).map(name).collect(),
+            };
+            change.added.sort();
+            change.removed.sort();
+            if change.added.is_empty() && change.removed.is_empty() {
+                return Ok(change);
+            }
+            let list: Vec<UserId> = users.iter().copied().collect();
+            let summary = format!(
+                "Access list of {}: {} added, {} removed",
+                g.title(),
+                change.added.len(),
+                change.removed.len()
+            );
+            let (added, removed) = (change.added.join(", "), change.removed.join(", "));
+            this.write(|tx| {
+                groups::set_access_list(tx, id, &list)?;
+                Ok((
+                    (),
+                    Change::new("Access list saved", summary)
+                        .before_after(format!("removed: {removed}"), format!("added: {added}")),
+                ))
+            })?;
+            Ok(change)
+        })
     }
 }

@@ -378,7 +378,7 @@ impl Session {
         preview: &Preview,
         archive_missing: bool,
     ) -> Result<ImportReport> {
-        self.apply_import_inner(preview, archive_missing, None)
+        self.change(|this| this.apply_import_inner(preview, archive_missing, None))
     }
 
     /// For tests of the all-or-nothing promise: fails after `writes` records have been written.
@@ -389,7 +389,7 @@ impl Session {
         archive_missing: bool,
         writes: usize,
     ) -> Result<ImportReport> {
-        self.apply_import_inner(preview, archive_missing, Some(writes))
+        self.change(|this| this.apply_import_inner(preview, archive_missing, Some(writes)))
     }
 
     fn apply_import_inner(

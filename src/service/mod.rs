@@ -16,6 +16,7 @@ pub mod sign_in;
 pub mod user_groups;
 pub mod users;
 
+pub use crate::vault::OutsideChange;
 pub use error::{Error, Result};
 pub use school_data::SchoolData;
 pub use session::{Me, Overview, Session};

@@ -319,90 +319,94 @@ impl Session {
 
     /// Records a concern. Any pupil on roll; the category must allow the user Add Incidents.
     pub fn record_concern(&mut self, c: &NewConcern) -> Result<Recorded> {
-        self.require(SystemPermission::AddNewIncident)?;
-        let description = c.description.trim();
-        if description.is_empty() {
-            return Err(Error::Invalid("Please describe what happened.".into()));
-        }
-        if description.chars().count() > MAX_DESCRIPTION {
-            return Err(Error::Invalid(format!(
-                "The description is too long: at most {MAX_DESCRIPTION} characters. Please shorten it; nothing has been saved."
-            )));
-        }
-        let now = crate::clock::now();
-        if c.occurred_at > now + 300 {
-            return Err(Error::Invalid(
-                "The date and time are in the future. Please check them.".into(),
-            ));
-        }
-        let conn = self.vault().conn();
-        let all_categories = categories::list(conn)?;
-        let allowed = self.category_choices(&all_categories, CategoryPermission::AddIncidents);
-        let Some(choice) = allowed.iter().find(|a| a.id == c.category) else {
-            return Err(Error::Invalid(
-                "You cannot record under that category. Choose one from the list.".into(),
-            ));
-        };
-        let all_pupils: BTreeMap<PupilId, Pupil> =
-            pupils::list(conn)?.into_iter().map(|p| (p.id, p)).collect();
-        let pupil = all_pupils
-            .get(&c.pupil)
-            .filter(|p| !p.archived)
-            .ok_or_else(|| Error::Invalid("That pupil is no longer on roll.".into()))?
-            .clone();
-        let mut linked: Vec<PupilId> = c.linked.iter().copied().filter(|l| *l != c.pupil).collect();
-        linked.sort();
-        linked.dedup();
-        let mut linked_refs = Vec::new();
-        for l in &linked {
-            let p = all_pupils
-                .get(l)
-                .filter(|p| !p.archived)
-                .ok_or_else(|| Error::Invalid("A linked pupil is no longer on roll.".into()))?;
-            linked_refs.push(pupil_ref(p));
-        }
-        let me = self.me_id();
-        let label = choice.label.clone();
-        let id = self.write(|tx| {
-            let id = incidents::insert(
-                tx,
-                &incidents::NewIncident {
-                    pupil: c.pupil,
-                    category: c.category,
-                    occurred_at: c.occurred_at,
-                    description,
-                    recorded_by: Some(me),
-                    recorded_at: now,
-                    linked_pupils: &linked,
-                },
-            )?;
-            let mut summary = format!("{label} incident recorded about {}", pupil_ref(&pupil));
-            if !linked_refs.is_empty() {
-                summary.push_str(&format!(", linked to {}", linked_refs.join(", ")));
+        self.change(|this| {
+            this.require(SystemPermission::AddNewIncident)?;
+            let description = c.description.trim();
+            if description.is_empty() {
+                return Err(Error::Invalid("Please describe what happened.".into()));
             }
-            Ok((id, Change::new("Incident recorded", summary)))
-        })?;
-        let readable = self
-            .me()
-            .permissions
-            .categories
-            .allows(c.category, CategoryPermission::ViewIncidents)
-            && self.my_access()?.can(me, c.pupil, Purpose::Profile);
-        Ok(Recorded { id, readable })
+            if description.chars().count() > MAX_DESCRIPTION {
+                return Err(Error::Invalid(format!(
+                    "The description is too long: at most {MAX_DESCRIPTION} characters. Please shorten it; nothing has been saved."
+                )));
+            }
+            let now = crate::clock::now();
+            if c.occurred_at > now + 300 {
+                return Err(Error::Invalid(
+                    "The date and time are in the future. Please check them.".into(),
+                ));
+            }
+            let conn = this.vault().conn();
+            let all_categories = categories::list(conn)?;
+            let allowed = this.category_choices(&all_categories, CategoryPermission::AddIncidents);
+            let Some(choice) = allowed.iter().find(|a| a.id == c.category) else {
+                return Err(Error::Invalid(
+                    "You cannot record under that category. Choose one from the list.".into(),
+                ));
+            };
+            let all_pupils: BTreeMap<PupilId, Pupil> =
+                pupils::list(conn)?.into_iter().map(|p| (p.id, p)).collect();
+            let pupil = all_pupils
+                .get(&c.pupil)
+                .filter(|p| !p.archived)
+                .ok_or_else(|| Error::Invalid("That pupil is no longer on roll.".into()))?
+                .clone();
+            let mut linked: Vec<PupilId> = c.linked.iter().copied().filter(|l| *l != c.pupil).collect();
+            linked.sort();
+            linked.dedup();
+            let mut linked_refs = Vec::new();
+            for l in &linked {
+                let p = all_pupils
+                    .get(l)
+                    .filter(|p| !p.archived)
+                    .ok_or_else(|| Error::Invalid("A linked pupil is no longer on roll.".into()))?;
+                linked_refs.push(pupil_ref(p));
+            }
+            let me = this.me_id();
+            let label = choice.label.clone();
+            let id = this.write(|tx| {
+                let id = incidents::insert(
+                    tx,
+                    &incidents::NewIncident {
+                        pupil: c.pupil,
+                        category: c.category,
+                        occurred_at: c.occurred_at,
+                        description,
+                        recorded_by: Some(me),
+                        recorded_at: now,
+                        linked_pupils: &linked,
+                    },
+                )?;
+                let mut summary = format!("{label} incident recorded about {}", pupil_ref(&pupil));
+                if !linked_refs.is_empty() {
+                    summary.push_str(&format!(", linked to {}", linked_refs.join(", ")));
+                }
+                Ok((id, Change::new("Incident recorded", summary)))
+            })?;
+            let readable = this
+                .me()
+                .permissions
+                .categories
+                .allows(c.category, CategoryPermission::ViewIncidents)
+                && this.my_access()?.can(me, c.pupil, Purpose::Profile);
+            Ok(Recorded { id, readable })
+        })
     }
 
     /// Opens a pupil's profile: needs View student details and the class rule. The view is
     /// recorded in the audit.
     pub fn open_pupil_profile(&mut self, id: PupilId) -> Result<PupilProfile> {
-        let profile = self.pupil_profile(id)?;
-        let reference = pupil_ref(&profile.pupil);
-        self.write(|_| {
-            Ok((
-                (),
-                Change::new("Pupil profile viewed", format!("Viewed {reference}")),
-            ))
-        })?;
-        Ok(profile)
+        self.change(|this| {
+            let profile = this.pupil_profile(id)?;
+            let reference = pupil_ref(&profile.pupil);
+            this.write(|_| {
+                Ok((
+                    (),
+                    Change::new("Pupil profile viewed", format!("Viewed {reference}")),
+                ))
+            })?;
+            Ok(profile)
+        })
     }
 
     /// The profile without recording a view, for refreshing the screen after an edit.
@@ -508,43 +512,45 @@ impl Session {
 
     /// Changes a pupil's name or date of birth. Needs Edit student information and the profile.
     pub fn update_pupil_details(&mut self, id: PupilId, d: &PupilDetails) -> Result<PupilProfile> {
-        self.require(SystemPermission::EditStudentInformation)?;
-        let before = self.pupil_profile(id)?.pupil;
-        let forename = d.forename.trim();
-        let surname = d.surname.trim();
-        if forename.is_empty() || surname.is_empty() {
-            return Err(Error::Invalid(
-                "A pupil needs both a forename and a surname.".into(),
-            ));
-        }
-        let dob = d.date_of_birth.trim();
-        let dob = if dob.is_empty() {
-            None
-        } else {
-            Some(parse_date(dob)?)
-        };
-        let reference = pupil_ref(&before);
-        let mut changed = Vec::new();
-        if before.forename != forename || before.surname != surname {
-            changed.push("name");
-        }
-        if before.date_of_birth != dob {
-            changed.push("date of birth");
-        }
-        if changed.is_empty() {
-            return self.pupil_profile(id);
-        }
-        self.write(|tx| {
-            pupils::update_details(tx, id, forename, surname, dob.as_deref())?;
-            Ok((
-                (),
-                Change::new(
-                    "Pupil details changed",
-                    format!("Changed the {} of {reference}", changed.join(" and ")),
-                ),
-            ))
-        })?;
-        self.pupil_profile(id)
+        self.change(|this| {
+            this.require(SystemPermission::EditStudentInformation)?;
+            let before = this.pupil_profile(id)?.pupil;
+            let forename = d.forename.trim();
+            let surname = d.surname.trim();
+            if forename.is_empty() || surname.is_empty() {
+                return Err(Error::Invalid(
+                    "A pupil needs both a forename and a surname.".into(),
+                ));
+            }
+            let dob = d.date_of_birth.trim();
+            let dob = if dob.is_empty() {
+                None
+            } else {
+                Some(parse_date(dob)?)
+            };
+            let reference = pupil_ref(&before);
+            let mut changed = Vec::new();
+            if before.forename != forename || before.surname != surname {
+                changed.push("name");
+            }
+            if before.date_of_birth != dob {
+                changed.push("date of birth");
+            }
+            if changed.is_empty() {
+                return this.pupil_profile(id);
+            }
+            this.write(|tx| {
+                pupils::update_details(tx, id, forename, surname, dob.as_deref())?;
+                Ok((
+                    (),
+                    Change::new(
+                        "Pupil details changed",
+                        format!("Changed the {} of {reference}", changed.join(" and ")),
+                    ),
+                ))
+            })?;
+            this.pupil_profile(id)
+        })
     }
 
     /// Pupils who are archived (left the school, or archived by mistake), by surname, with the
@@ -566,67 +572,71 @@ impl Session {
     /// Brings an archived pupil back on roll, in the groups they had, so staff who can see those
     /// groups see them again. Recorded in the audit (by MIS ID, as every pupil is).
     pub fn return_to_roll(&mut self, id: PupilId) -> Result<()> {
-        self.require(SystemPermission::ManageSystem)?;
-        let pupil = pupils::list(self.vault().conn())?
-            .into_iter()
-            .find(|p| p.id == id)
-            .ok_or_else(|| Error::Invalid("That pupil is not in Keyholder.".into()))?;
-        if !pupil.archived {
-            return Err(Error::Invalid(format!(
-                "{} is already on roll.",
-                pupil.full_name()
-            )));
-        }
-        let reference = pupil_ref(&pupil);
-        self.write(|tx| {
-            pupils::set_archived(tx, id, false)?;
-            Ok((
-                (),
-                Change::new(
-                    "Pupil returned to roll",
-                    format!("Returned {reference} to roll"),
-                )
-                .before_after("archived", "on roll"),
-            ))
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let pupil = pupils::list(this.vault().conn())?
+                .into_iter()
+                .find(|p| p.id == id)
+                .ok_or_else(|| Error::Invalid("That pupil is not in Keyholder.".into()))?;
+            if !pupil.archived {
+                return Err(Error::Invalid(format!(
+                    "{} is already on roll.",
+                    pupil.full_name()
+                )));
+            }
+            let reference = pupil_ref(&pupil);
+            this.write(|tx| {
+                pupils::set_archived(tx, id, false)?;
+                Ok((
+                    (),
+                    Change::new(
+                        "Pupil returned to roll",
+                        format!("Returned {reference} to roll"),
+                    )
+                    .before_after("archived", "on roll"),
+                ))
+            })
         })
     }
 
     /// Changes an incident's description, keeping the wording it replaces. Needs Edit incidents,
     /// the profile, and View Incidents for its category (one cannot edit what one cannot read).
     pub fn edit_incident(&mut self, id: IncidentId, description: &str) -> Result<PupilProfile> {
-        self.require(SystemPermission::EditIncidents)?;
-        let conn = self.vault().conn();
-        let incident = incidents::get(conn, id)?
-            .ok_or_else(|| Error::Invalid("That incident no longer exists.".into()))?;
-        let profile = self.pupil_profile(incident.pupil)?;
-        if !profile.incidents.iter().any(|i| i.id == id) {
-            return Err(not_yours());
-        }
-        let description = description.trim();
-        if description.is_empty() {
-            return Err(Error::Invalid("An incident needs a description.".into()));
-        }
-        if description.chars().count() > MAX_DESCRIPTION {
-            return Err(Error::Invalid(format!(
-                "The description is too long: at most {MAX_DESCRIPTION} characters. Nothing has been saved."
-            )));
-        }
-        if description == incident.description {
-            return Ok(profile);
-        }
-        let reference = pupil_ref(&profile.pupil);
-        let (by, now) = (self.me_id(), crate::clock::now());
-        self.write(|tx| {
-            incidents::set_description(tx, id, description, Some(by), now)?;
-            Ok((
-                (),
-                Change::new(
-                    "Incident edited",
-                    format!("Edited incident {} about {reference}", id.0),
-                ),
-            ))
-        })?;
-        self.pupil_profile(incident.pupil)
+        self.change(|this| {
+            this.require(SystemPermission::EditIncidents)?;
+            let conn = this.vault().conn();
+            let incident = incidents::get(conn, id)?
+                .ok_or_else(|| Error::Invalid("That incident no longer exists.".into()))?;
+            let profile = this.pupil_profile(incident.pupil)?;
+            if !profile.incidents.iter().any(|i| i.id == id) {
+                return Err(not_yours());
+            }
+            let description = description.trim();
+            if description.is_empty() {
+                return Err(Error::Invalid("An incident needs a description.".into()));
+            }
+            if description.chars().count() > MAX_DESCRIPTION {
+                return Err(Error::Invalid(format!(
+                    "The description is too long: at most {MAX_DESCRIPTION} characters. Nothing has been saved."
+                )));
+            }
+            if description == incident.description {
+                return Ok(profile);
+            }
+            let reference = pupil_ref(&profile.pupil);
+            let (by, now) = (this.me_id(), crate::clock::now());
+            this.write(|tx| {
+                incidents::set_description(tx, id, description, Some(by), now)?;
+                Ok((
+                    (),
+                    Change::new(
+                        "Incident edited",
+                        format!("Edited incident {} about {reference}", id.0),
+                    ),
+                ))
+            })?;
+            this.pupil_profile(incident.pupil)
+        })
     }
 }
 

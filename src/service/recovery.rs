@@ -24,9 +24,7 @@ impl std::fmt::Debug for RecoveryUnlock {
 }
 
 pub fn unlock_with_recovery_code(location: &Location, code: &str) -> Result<RecoveryUnlock> {
-    if !location.db.exists() {
-        return Err(crate::vault::Error::NotFound(location.db.clone()).into());
-    }
+    crate::vault::check_school_file(location)?;
     let keys = KeyFile::read(&location.keys)?;
     let data_key = keys.unlock_recovery(code)?;
     let vault = Vault::open(location, &data_key)?;

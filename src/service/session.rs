@@ -99,7 +99,7 @@ impl Session {
     ) -> Result<Session> {
         let me = Me::load(vault.conn(), user, with_key, crate::clock::now())?;
         let keys_path = vault.location().keys.clone();
-        let session = Session {
+        let mut session = Session {
             vault,
             keys_path,
             data_key,
@@ -122,15 +122,18 @@ impl Session {
         Ok(())
     }
 
-    /// Changes the key file: read fresh from disk, changed, written back atomically.
+    /// Changes the key file: read fresh from disk, changed, written back atomically, while the
+    /// school is held for writing so two windows or commands cannot overwrite each other's slots.
     pub(crate) fn change_keys(
-        &self,
+        &mut self,
         f: impl FnOnce(&mut KeyFile, &DataKey) -> crate::vault::Result<()>,
     ) -> Result<()> {
-        let mut keys = KeyFile::read(&self.keys_path)?;
-        f(&mut keys, &self.data_key)?;
-        keys.write(&self.keys_path)?;
-        Ok(())
+        self.change(|s| {
+            let mut keys = KeyFile::read(&s.keys_path)?;
+            f(&mut keys, &s.data_key)?;
+            keys.write(&s.keys_path)?;
+            Ok(())
+        })
     }
 
     pub fn me(&self) -> &Me {
@@ -153,10 +156,36 @@ impl Session {
     /// Makes a change as the signed-in user, with its audit entry, in one transaction.
     pub(crate) fn write<T>(
         &mut self,
-        f: impl FnOnce(&rusqlite::Transaction<'_>) -> crate::vault::Result<(T, Change)>,
+        f: impl FnOnce(&rusqlite::Connection) -> crate::vault::Result<(T, Change)>,
     ) -> Result<T> {
         let actor = self.actor();
         Ok(self.vault.write(&actor, f)?)
+    }
+
+    /// Runs `f` as one change: from its first read to its last write the school is held for
+    /// writing (across every window and command), so what `f` checked is still true when it
+    /// writes, and all of `f`'s writes are saved together or not at all.
+    pub fn change<T, E: From<Error>>(
+        &mut self,
+        f: impl FnOnce(&mut Session) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        self.vault.begin_change().map_err(Error::from)?;
+        let result = f(self);
+        let ended = self.vault.end_change(result.is_ok());
+        let value = result?;
+        ended.map_err(Error::from)?;
+        Ok(value)
+    }
+
+    /// What another window, command or restore did to the school since the last look: the
+    /// window reloads what it shows, or signs out after a restore.
+    pub fn outside_change(&mut self) -> Result<crate::vault::OutsideChange> {
+        let seen = self.vault.outside_change()?;
+        if seen == crate::vault::OutsideChange::Changed {
+            // An administrator elsewhere may have changed this person's own group or account.
+            self.refresh_me()?;
+        }
+        Ok(seen)
     }
 
     pub(crate) fn actor(&self) -> Actor {
@@ -228,16 +257,18 @@ impl Session {
     /// The whole school for `keyholder export`, for an administrator only. It carries every pupil
     /// and incident past the class rule, so taking it is recorded in the audit (with its counts).
     pub fn export(&mut self) -> Result<SchoolData> {
-        self.require(SystemPermission::ManageSystem)?;
-        let data = SchoolData::read(self.vault.conn())?;
-        let summary = format!(
-            "Exported the whole school: {} pupils, {} incidents, {} users",
-            data.pupils.len(),
-            data.incidents.len(),
-            data.users.len()
-        );
-        self.write(|_| Ok(((), Change::new("School exported", summary))))?;
-        Ok(data)
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let data = SchoolData::read(this.vault.conn())?;
+            let summary = format!(
+                "Exported the whole school: {} pupils, {} incidents, {} users",
+                data.pupils.len(),
+                data.incidents.len(),
+                data.users.len()
+            );
+            this.write(|_| Ok(((), Change::new("School exported", summary))))?;
+            Ok(data)
+        })
     }
 
     pub fn verify_audit(&self) -> Result<ChainReport> {
@@ -275,20 +306,22 @@ impl Session {
 
     /// How long the window may sit untouched before it locks itself.
     pub fn set_idle_lock_minutes(&mut self, minutes: u32) -> Result<()> {
-        self.require(SystemPermission::ManageSystem)?;
-        if !(1..=240).contains(&minutes) {
-            return Err(Error::Invalid(
-                "The idle lock must be between 1 and 240 minutes.".into(),
-            ));
-        }
-        self.write(|tx| {
-            let before = school::get(tx)?.idle_lock_minutes;
-            school::set_idle_lock_minutes(tx, minutes)?;
-            Ok((
-                (),
-                Change::new("Settings changed", "Idle lock time changed")
-                    .before_after(format!("{before} minutes"), format!("{minutes} minutes")),
-            ))
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            if !(1..=240).contains(&minutes) {
+                return Err(Error::Invalid(
+                    "The idle lock must be between 1 and 240 minutes.".into(),
+                ));
+            }
+            this.write(|tx| {
+                let before = school::get(tx)?.idle_lock_minutes;
+                school::set_idle_lock_minutes(tx, minutes)?;
+                Ok((
+                    (),
+                    Change::new("Settings changed", "Idle lock time changed")
+                        .before_after(format!("{before} minutes"), format!("{minutes} minutes")),
+                ))
+            })
         })
     }
 

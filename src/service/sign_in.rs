@@ -27,9 +27,7 @@ impl std::fmt::Debug for SignInStep {
 /// Checks the e-mail address and password, and whether this person may sign in at all.
 /// A wrong address and a wrong password give the same message and take the same time.
 pub fn sign_in(location: &Location, email: &str, password: &str) -> Result<SignInStep> {
-    if !location.db.exists() {
-        return Err(crate::vault::Error::NotFound(location.db.clone()).into());
-    }
+    crate::vault::check_school_file(location)?;
     let keys = KeyFile::read(&location.keys)?;
     let data_key = keys.unlock_person(email, password)?;
     let mut vault = Vault::open(location, &data_key)?;
@@ -108,37 +106,42 @@ impl PendingCode {
 
 /// Checks a code against the user's key and stores the outcome (used step, failures, lock).
 pub(crate) fn check_code(vault: &mut Vault, user: &User, code: &str, now: i64) -> Result<()> {
-    let key = people::soft_key(vault.conn(), user.id)?
-        .filter(|k| k.confirmed)
-        .ok_or_else(|| {
-            Error::Invalid("This account has no soft key to check a code against.".into())
-        })?;
-    let before = KeyCounters {
-        last_used_step: key.last_used_step,
-        failed_attempts: key.failed_attempts,
-        locked_until: key.locked_until,
-    };
-    let (outcome, after) = soft_key::check(&key.secret, code, now, before);
-    if after != before {
-        let summary = match outcome {
-            CodeOutcome::Accepted => "Soft-key code accepted",
-            CodeOutcome::Wrong { .. } => "Wrong soft-key code",
-            CodeOutcome::AlreadyUsed { .. } => "Soft-key code used a second time (refused)",
-            CodeOutcome::Locked { .. } => "Account locked after too many wrong codes",
+    // Read and stored in one change, so two sign-ins with the same code at the same moment (two
+    // windows, two commands) cannot both be accepted, and a wrong code always counts.
+    let outcome = vault.change(|vault| -> Result<CodeOutcome> {
+        let key = people::soft_key(vault.conn(), user.id)?
+            .filter(|k| k.confirmed)
+            .ok_or_else(|| {
+                Error::Invalid("This account has no soft key to check a code against.".into())
+            })?;
+        let before = KeyCounters {
+            last_used_step: key.last_used_step,
+            failed_attempts: key.failed_attempts,
+            locked_until: key.locked_until,
         };
-        let actor = Actor::user(user.id, user.full_name());
-        let uid = user.id;
-        vault.write(&actor, |tx| {
-            people::update_soft_key_state(
-                tx,
-                uid,
-                after.last_used_step,
-                after.failed_attempts,
-                after.locked_until,
-            )?;
-            Ok(((), Change::new("Soft key", summary)))
-        })?;
-    }
+        let (outcome, after) = soft_key::check(&key.secret, code, now, before);
+        if after != before {
+            let summary = match outcome {
+                CodeOutcome::Accepted => "Soft-key code accepted",
+                CodeOutcome::Wrong { .. } => "Wrong soft-key code",
+                CodeOutcome::AlreadyUsed { .. } => "Soft-key code used a second time (refused)",
+                CodeOutcome::Locked { .. } => "Account locked after too many wrong codes",
+            };
+            let actor = Actor::user(user.id, user.full_name());
+            let uid = user.id;
+            vault.write(&actor, |tx| {
+                people::update_soft_key_state(
+                    tx,
+                    uid,
+                    after.last_used_step,
+                    after.failed_attempts,
+                    after.locked_until,
+                )?;
+                Ok(((), Change::new("Soft key", summary)))
+            })?;
+        }
+        Ok(outcome)
+    })?;
     match outcome {
         CodeOutcome::Accepted => Ok(()),
         CodeOutcome::Wrong { attempts_left } => Err(Error::WrongCode { attempts_left }),
@@ -164,9 +167,7 @@ impl std::fmt::Debug for SetupRedemption {
 /// Checks an e-mail address and set-up code. Unknown addresses, wrong codes and used codes all
 /// get the same answer; only someone holding the right code learns that it has expired.
 pub fn redeem_setup_code(location: &Location, email: &str, code: &str) -> Result<SetupRedemption> {
-    if !location.db.exists() {
-        return Err(crate::vault::Error::NotFound(location.db.clone()).into());
-    }
+    crate::vault::check_school_file(location)?;
     let keys = KeyFile::read(&location.keys)?;
     let data_key = keys.unlock_setup_code(email, code)?;
     let vault = Vault::open(location, &data_key)?;
@@ -230,52 +231,58 @@ impl SetupRedemption {
         let u = &self.user;
         crate::auth::password::check_new(password, again, &[&u.forename, &u.surname, &u.email])
             .map_err(|p| Error::Invalid(p.to_string()))?;
-        let keys_path = self.vault.location().keys.clone();
-        let before = KeyFile::read(&keys_path)?;
-        let mut keys = before.clone();
-        let cost = keys.person_cost();
-        keys.set_person(&u.email, password, &self.data_key, cost)?;
-        keys.remove_setup_code(&u.email);
-        keys.write(&keys_path)?;
-        let now = crate::clock::now();
         let uid = u.id;
         let with_key = key.is_some();
-        let summary = if with_key {
-            format!(
-                "{} chose a password and enrolled a soft key with their set-up code",
-                u.full_name()
-            )
-        } else {
-            format!(
-                "{} chose a password with their set-up code (no soft key yet)",
-                u.full_name()
-            )
-        };
-        let actor = Actor::user(uid, u.full_name());
-        let result = self.vault.write(&actor, |tx| {
-            people::close_setup_codes(tx, uid, now)?;
-            if let Some(k) = &key {
-                people::put_soft_key(
-                    tx,
-                    &people::StoredSoftKey {
-                        user: uid,
-                        secret: k.secret.clone(),
-                        confirmed: true,
-                        enrolled_at: now,
-                        last_used_step: k.used_step,
-                        failed_attempts: 0,
-                        locked_until: None,
-                    },
-                )?;
+        let (vault, data_key) = (&mut self.vault, &self.data_key);
+        // The key file is read, changed and written while the school is held, so a change made
+        // at the same moment elsewhere (another set-up code, a password) is not written over.
+        vault.change(|vault| -> Result<()> {
+            let keys_path = vault.location().keys.clone();
+            let before = KeyFile::read(&keys_path)?;
+            let mut keys = before.clone();
+            let cost = keys.person_cost();
+            keys.set_person(&u.email, password, data_key, cost)?;
+            keys.remove_setup_code(&u.email);
+            keys.write(&keys_path)?;
+            let now = crate::clock::now();
+            let summary = if with_key {
+                format!(
+                    "{} chose a password and enrolled a soft key with their set-up code",
+                    u.full_name()
+                )
+            } else {
+                format!(
+                    "{} chose a password with their set-up code (no soft key yet)",
+                    u.full_name()
+                )
+            };
+            let actor = Actor::user(uid, u.full_name());
+            let result = vault.write(&actor, |tx| {
+                people::close_setup_codes(tx, uid, now)?;
+                if let Some(k) = &key {
+                    people::put_soft_key(
+                        tx,
+                        &people::StoredSoftKey {
+                            user: uid,
+                            secret: k.secret.clone(),
+                            confirmed: true,
+                            enrolled_at: now,
+                            last_used_step: k.used_step,
+                            failed_attempts: 0,
+                            locked_until: None,
+                        },
+                    )?;
+                }
+                people::set_last_login(tx, uid, now)?;
+                Ok(((), Change::new("Set-up code used", summary)))
+            });
+            if let Err(e) = result {
+                // Put the key file back so the code still works and no password was set.
+                let _ = before.write(&keys_path);
+                return Err(e.into());
             }
-            people::set_last_login(tx, uid, now)?;
-            Ok(((), Change::new("Set-up code used", summary)))
-        });
-        if let Err(e) = result {
-            // Put the key file back so the code still works and no password was set.
-            let _ = before.write(&keys_path);
-            return Err(e.into());
-        }
+            Ok(())
+        })?;
         Session::start(self.vault, self.data_key, uid, with_key)
     }
 }

@@ -80,25 +80,27 @@ impl Session {
 
     /// A new group with nothing ticked.
     pub fn create_user_group(&mut self, name: &str) -> Result<UserGroupId> {
-        self.require(SystemPermission::ManageSystem)?;
-        let name = check_name(name, "user group")?;
-        if people::user_groups(self.vault().conn())?
-            .iter()
-            .any(|g| g.name.eq_ignore_ascii_case(&name))
-        {
-            return Err(Error::Invalid(format!(
-                "There is already a user group called \"{name}\"."
-            )));
-        }
-        self.write(|tx| {
-            let id = people::insert_user_group(tx, &name, true)?;
-            Ok((
-                id,
-                Change::new(
-                    "User group created",
-                    format!("User group \"{name}\" created with no permissions"),
-                ),
-            ))
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let name = check_name(name, "user group")?;
+            if people::user_groups(this.vault().conn())?
+                .iter()
+                .any(|g| g.name.eq_ignore_ascii_case(&name))
+            {
+                return Err(Error::Invalid(format!(
+                    "There is already a user group called \"{name}\"."
+                )));
+            }
+            this.write(|tx| {
+                let id = people::insert_user_group(tx, &name, true)?;
+                Ok((
+                    id,
+                    Change::new(
+                        "User group created",
+                        format!("User group \"{name}\" created with no permissions"),
+                    ),
+                ))
+            })
         })
     }
 
@@ -112,77 +114,79 @@ impl Session {
         system: SystemPermissions,
         grid: &CategoryPermissions,
     ) -> Result<()> {
-        self.require(SystemPermission::ManageSystem)?;
-        let name = check_name(name, "user group")?;
-        let conn = self.vault().conn();
-        let groups = people::user_groups(conn)?;
-        let before = groups
-            .iter()
-            .find(|g| g.id == id)
-            .cloned()
-            .ok_or_else(|| Error::Invalid("That user group no longer exists.".into()))?;
-        if groups
-            .iter()
-            .any(|g| g.id != id && g.name.eq_ignore_ascii_case(&name))
-        {
-            return Err(Error::Invalid(format!(
-                "There is already a user group called \"{name}\"."
-            )));
-        }
-        // Never let a save leave nobody able to administer the school.
-        let loses_admin = before.system.contains(SystemPermission::ManageSystem)
-            && (!active || !system.contains(SystemPermission::ManageSystem));
-        if loses_admin && self.administrators_outside(id)? == 0 {
-            return Err(Error::Invalid(format!(
-                "Saving this would leave nobody able to manage Keyholder: every administrator with a soft key is in {}. Keep Manage system and Active, or give another group Manage system first.",
-                before.name
-            )));
-        }
-        let cats = categories::list(conn)?;
-        let (added, removed) =
-            describe_changes((&before.system, &before.categories), (&system, grid), |c| {
-                category_name(&cats, c)
-            });
-        let mut after_lines = Vec::new();
-        let mut before_lines = Vec::new();
-        if before.name != name {
-            before_lines.push(format!("name {}", before.name));
-            after_lines.push(format!("name {name}"));
-        }
-        if before.active != active {
-            before_lines.push(if before.active { "Active" } else { "Inactive" }.to_string());
-            after_lines.push(if active { "Active" } else { "Inactive" }.to_string());
-        }
-        if !added.is_empty() {
-            after_lines.push(format!("added: {}", added.join("; ")));
-        }
-        if !removed.is_empty() {
-            before_lines.push(format!("removed: {}", removed.join("; ")));
-        }
-        if after_lines.is_empty() && before_lines.is_empty() {
-            return Ok(());
-        }
-        let summary = format!(
-            "User group {name} saved: {} permissions added, {} removed{}",
-            added.len(),
-            removed.len(),
-            if system.has_administration() && !before.system.has_administration() {
-                " (now holds Administration permissions)"
-            } else {
-                ""
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let name = check_name(name, "user group")?;
+            let conn = this.vault().conn();
+            let groups = people::user_groups(conn)?;
+            let before = groups
+                .iter()
+                .find(|g| g.id == id)
+                .cloned()
+                .ok_or_else(|| Error::Invalid("That user group no longer exists.".into()))?;
+            if groups
+                .iter()
+                .any(|g| g.id != id && g.name.eq_ignore_ascii_case(&name))
+            {
+                return Err(Error::Invalid(format!(
+                    "There is already a user group called \"{name}\"."
+                )));
             }
-        );
-        let grid = grid.clone();
-        self.write(|tx| {
-            people::update_user_group(tx, id, &name, active)?;
-            people::set_permissions(tx, id, system, &grid)?;
-            Ok((
-                (),
-                Change::new("User group saved", summary)
-                    .before_after(before_lines.join("\n"), after_lines.join("\n")),
-            ))
-        })?;
-        self.refresh_me()
+            // Never let a save leave nobody able to administer the school.
+            let loses_admin = before.system.contains(SystemPermission::ManageSystem)
+                && (!active || !system.contains(SystemPermission::ManageSystem));
+            if loses_admin && this.administrators_outside(id)? == 0 {
+                return Err(Error::Invalid(format!(
+                    "Saving this would leave nobody able to manage Keyholder: every administrator with a soft key is in {}. Keep Manage system and Active, or give another group Manage system first.",
+                    before.name
+                )));
+            }
+            let cats = categories::list(conn)?;
+            let (added, removed) =
+                describe_changes((&before.system, &before.categories), (&system, grid), |c| {
+                    category_name(&cats, c)
+                });
+            let mut after_lines = Vec::new();
+            let mut before_lines = Vec::new();
+            if before.name != name {
+                before_lines.push(format!("name {}", before.name));
+                after_lines.push(format!("name {name}"));
+            }
+            if before.active != active {
+                before_lines.push(if before.active { "Active" } else { "Inactive" }.to_string());
+                after_lines.push(if active { "Active" } else { "Inactive" }.to_string());
+            }
+            if !added.is_empty() {
+                after_lines.push(format!("added: {}", added.join("; ")));
+            }
+            if !removed.is_empty() {
+                before_lines.push(format!("removed: {}", removed.join("; ")));
+            }
+            if after_lines.is_empty() && before_lines.is_empty() {
+                return Ok(());
+            }
+            let summary = format!(
+                "User group {name} saved: {} permissions added, {} removed{}",
+                added.len(),
+                removed.len(),
+                if system.has_administration() && !before.system.has_administration() {
+                    " (now holds Administration permissions)"
+                } else {
+                    ""
+                }
+            );
+            let grid = grid.clone();
+            this.write(|tx| {
+                people::update_user_group(tx, id, &name, active)?;
+                people::set_permissions(tx, id, system, &grid)?;
+                Ok((
+                    (),
+                    Change::new("User group saved", summary)
+                        .before_after(before_lines.join("\n"), after_lines.join("\n")),
+                ))
+            })?;
+            this.refresh_me()
+        })
     }
 
     /// Administrators (active, with a key, in an active group with Manage system) outside `group`.
@@ -209,31 +213,33 @@ impl Session {
 
     /// Only a group with no members can go.
     pub fn delete_user_group(&mut self, id: UserGroupId) -> Result<()> {
-        self.require(SystemPermission::ManageSystem)?;
-        let conn = self.vault().conn();
-        let group = people::user_groups(conn)?
-            .into_iter()
-            .find(|g| g.id == id)
-            .ok_or_else(|| Error::Invalid("That user group no longer exists.".into()))?;
-        let members = people::users(conn)?
-            .iter()
-            .filter(|u| u.user_group == id)
-            .count();
-        if members > 0 {
-            return Err(Error::Invalid(format!(
-                "{} cannot be deleted while {members} users are in it (deactivated users count too). Move them to another group first.",
-                group.name
-            )));
-        }
-        self.write(|tx| {
-            people::delete_user_group(tx, id)?;
-            Ok((
-                (),
-                Change::new(
-                    "User group deleted",
-                    format!("User group \"{}\" deleted", group.name),
-                ),
-            ))
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let conn = this.vault().conn();
+            let group = people::user_groups(conn)?
+                .into_iter()
+                .find(|g| g.id == id)
+                .ok_or_else(|| Error::Invalid("That user group no longer exists.".into()))?;
+            let members = people::users(conn)?
+                .iter()
+                .filter(|u| u.user_group == id)
+                .count();
+            if members > 0 {
+                return Err(Error::Invalid(format!(
+                    "{} cannot be deleted while {members} users are in it (deactivated users count too). Move them to another group first.",
+                    group.name
+                )));
+            }
+            this.write(|tx| {
+                people::delete_user_group(tx, id)?;
+                Ok((
+                    (),
+                    Change::new(
+                        "User group deleted",
+                        format!("User group \"{}\" deleted", group.name),
+                    ),
+                ))
+            })
         })
     }
 
@@ -245,146 +251,154 @@ impl Session {
         parent: Option<CategoryId>,
         name: &str,
     ) -> Result<CategoryId> {
-        self.require(SystemPermission::ManageSystem)?;
-        let name = check_name(name, "category")?;
-        let conn = self.vault().conn();
-        let cats = categories::list(conn)?;
-        if let Some(p) = parent {
-            let pc = cats
-                .iter()
-                .find(|c| c.id == p)
-                .ok_or_else(|| Error::Invalid("That category no longer exists.".into()))?;
-            if pc.parent.is_some() {
-                return Err(Error::Invalid(
-                    "Sub-categories cannot have sub-categories of their own.".into(),
-                ));
-            }
-        }
-        if cats
-            .iter()
-            .any(|c| c.parent == parent && c.name.eq_ignore_ascii_case(&name))
-        {
-            return Err(Error::Invalid(format!(
-                "There is already a category called \"{name}\" there."
-            )));
-        }
-        let order = cats
-            .iter()
-            .filter(|c| c.parent == parent)
-            .map(|c| c.sort_order + 1)
-            .max()
-            .unwrap_or(0);
-        let groups = people::user_groups(conn)?;
-        let what = match parent {
-            Some(p) => format!(
-                "Sub-category \"{name}\" added under {}",
-                category_name(&cats, p)
-            ),
-            None => format!("Category \"{name}\" added"),
-        };
-        self.write(|tx| {
-            let id = categories::insert(tx, parent, &name, order)?;
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let name = check_name(name, "category")?;
+            let conn = this.vault().conn();
+            let cats = categories::list(conn)?;
             if let Some(p) = parent {
-                for g in &groups {
-                    let grant = g.categories.grant(p);
-                    if !grant.is_empty() {
-                        let mut grid = g.categories.clone();
-                        grid.set_grant(id, grant);
-                        people::set_permissions(tx, g.id, g.system, &grid)?;
-                    }
+                let pc = cats
+                    .iter()
+                    .find(|c| c.id == p)
+                    .ok_or_else(|| Error::Invalid("That category no longer exists.".into()))?;
+                if pc.parent.is_some() {
+                    return Err(Error::Invalid(
+                        "Sub-categories cannot have sub-categories of their own.".into(),
+                    ));
                 }
             }
-            Ok((id, Change::new("Category created", what)))
+            if cats
+                .iter()
+                .any(|c| c.parent == parent && c.name.eq_ignore_ascii_case(&name))
+            {
+                return Err(Error::Invalid(format!(
+                    "There is already a category called \"{name}\" there."
+                )));
+            }
+            let order = cats
+                .iter()
+                .filter(|c| c.parent == parent)
+                .map(|c| c.sort_order + 1)
+                .max()
+                .unwrap_or(0);
+            let groups = people::user_groups(conn)?;
+            let what = match parent {
+                Some(p) => format!(
+                    "Sub-category \"{name}\" added under {}",
+                    category_name(&cats, p)
+                ),
+                None => format!("Category \"{name}\" added"),
+            };
+            this.write(|tx| {
+                let id = categories::insert(tx, parent, &name, order)?;
+                if let Some(p) = parent {
+                    for g in &groups {
+                        let grant = g.categories.grant(p);
+                        if !grant.is_empty() {
+                            let mut grid = g.categories.clone();
+                            grid.set_grant(id, grant);
+                            people::set_permissions(tx, g.id, g.system, &grid)?;
+                        }
+                    }
+                }
+                Ok((id, Change::new("Category created", what)))
+            })
         })
     }
 
     pub fn rename_category(&mut self, id: CategoryId, name: &str) -> Result<()> {
-        self.require(SystemPermission::ManageSystem)?;
-        let name = check_name(name, "category")?;
-        let cats = categories::list(self.vault().conn())?;
-        let c = cats
-            .iter()
-            .find(|c| c.id == id)
-            .ok_or_else(|| Error::Invalid("That category no longer exists.".into()))?
-            .clone();
-        if c.name == name {
-            return Ok(());
-        }
-        if cats
-            .iter()
-            .any(|o| o.id != id && o.parent == c.parent && o.name.eq_ignore_ascii_case(&name))
-        {
-            return Err(Error::Invalid(format!(
-                "There is already a category called \"{name}\" there."
-            )));
-        }
-        self.write(|tx| {
-            categories::rename(tx, id, &name)?;
-            Ok((
-                (),
-                Change::new("Category renamed", c.path(None))
-                    .before_after(c.name.clone(), name.clone()),
-            ))
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let name = check_name(name, "category")?;
+            let cats = categories::list(this.vault().conn())?;
+            let c = cats
+                .iter()
+                .find(|c| c.id == id)
+                .ok_or_else(|| Error::Invalid("That category no longer exists.".into()))?
+                .clone();
+            if c.name == name {
+                return Ok(());
+            }
+            if cats
+                .iter()
+                .any(|o| o.id != id && o.parent == c.parent && o.name.eq_ignore_ascii_case(&name))
+            {
+                return Err(Error::Invalid(format!(
+                    "There is already a category called \"{name}\" there."
+                )));
+            }
+            this.write(|tx| {
+                categories::rename(tx, id, &name)?;
+                Ok((
+                    (),
+                    Change::new("Category renamed", c.path(None))
+                        .before_after(c.name.clone(), name.clone()),
+                ))
+            })
         })
     }
 
     /// Moves a category one place up or down among its siblings.
     pub fn move_category(&mut self, id: CategoryId, up: bool) -> Result<()> {
-        self.require(SystemPermission::ManageSystem)?;
-        let cats = categories::list(self.vault().conn())?;
-        let c = cats
-            .iter()
-            .find(|c| c.id == id)
-            .ok_or_else(|| Error::Invalid("That category no longer exists.".into()))?;
-        let siblings: Vec<&Category> = crate::model::category::tree_order(&cats)
-            .into_iter()
-            .filter(|s| s.parent == c.parent)
-            .collect();
-        let Some(pos) = siblings.iter().position(|s| s.id == id) else {
-            return Ok(());
-        };
-        let other = if up {
-            pos.checked_sub(1)
-        } else {
-            Some(pos + 1).filter(|p| *p < siblings.len())
-        };
-        let Some(other) = other else {
-            return Ok(());
-        };
-        let mut order: Vec<CategoryId> = siblings.iter().map(|s| s.id).collect();
-        order.swap(pos, other);
-        let name = c.name.clone();
-        self.write(|tx| {
-            for (i, cid) in order.iter().enumerate() {
-                categories::set_sort_order(tx, *cid, i as i64)?;
-            }
-            Ok((
-                (),
-                Change::new(
-                    "Category moved",
-                    format!("{name} moved {}", if up { "up" } else { "down" }),
-                ),
-            ))
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let cats = categories::list(this.vault().conn())?;
+            let c = cats
+                .iter()
+                .find(|c| c.id == id)
+                .ok_or_else(|| Error::Invalid("That category no longer exists.".into()))?;
+            let siblings: Vec<&Category> = crate::model::category::tree_order(&cats)
+                .into_iter()
+                .filter(|s| s.parent == c.parent)
+                .collect();
+            let Some(pos) = siblings.iter().position(|s| s.id == id) else {
+                return Ok(());
+            };
+            let other = if up {
+                pos.checked_sub(1)
+            } else {
+                Some(pos + 1).filter(|p| *p < siblings.len())
+            };
+            let Some(other) = other else {
+                return Ok(());
+            };
+            let mut order: Vec<CategoryId> = siblings.iter().map(|s| s.id).collect();
+            order.swap(pos, other);
+            let name = c.name.clone();
+            this.write(|tx| {
+                for (i, cid) in order.iter().enumerate() {
+                    categories::set_sort_order(tx, *cid, i as i64)?;
+                }
+                Ok((
+                    (),
+                    Change::new(
+                        "Category moved",
+                        format!("{name} moved {}", if up { "up" } else { "down" }),
+                    ),
+                ))
+            })
         })
     }
 
     /// Archived categories leave the grids and the Add Incident choices; their incidents and
     /// permissions stay.
     pub fn set_category_archived(&mut self, id: CategoryId, archived: bool) -> Result<()> {
-        self.require(SystemPermission::ManageSystem)?;
-        let cats = categories::list(self.vault().conn())?;
-        let name = category_name(&cats, id);
-        if !cats.iter().any(|c| c.id == id) {
-            return Err(Error::Invalid("That category no longer exists.".into()));
-        }
-        self.write(|tx| {
-            categories::set_archived(tx, id, archived)?;
-            let action = if archived {
-                "Category archived"
-            } else {
-                "Category restored"
-            };
-            Ok(((), Change::new(action, name)))
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let cats = categories::list(this.vault().conn())?;
+            let name = category_name(&cats, id);
+            if !cats.iter().any(|c| c.id == id) {
+                return Err(Error::Invalid("That category no longer exists.".into()));
+            }
+            this.write(|tx| {
+                categories::set_archived(tx, id, archived)?;
+                let action = if archived {
+                    "Category archived"
+                } else {
+                    "Category restored"
+                };
+                Ok(((), Change::new(action, name)))
+            })
         })
     }
 }

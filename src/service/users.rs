@@ -175,282 +175,299 @@ impl Session {
     /// A slot with no unused code on record is left alone: that is also how a code looks for the
     /// moment between its slot being written and its record being saved, perhaps by another
     /// computer using the same school file.
-    pub(crate) fn withdraw_stale_setup_codes(&self) -> Result<()> {
-        let keys = KeyFile::read(&self.vault().location().keys)?;
-        let now = crate::clock::now();
-        let conn = self.vault().conn();
-        let mut stale = Vec::new();
-        for user in people::users(conn)? {
-            if !keys.has_setup_code(&user.email) {
-                continue;
-            }
-            let expired =
-                people::pending_setup_code(conn, user.id)?.is_some_and(|c| c.expires_at <= now);
-            if !user.active || expired {
-                stale.push(user.email);
-            }
-        }
-        if !stale.is_empty() {
-            self.change_keys(|keys, _| {
-                for email in &stale {
-                    keys.remove_setup_code(email);
+    pub(crate) fn withdraw_stale_setup_codes(&mut self) -> Result<()> {
+        self.change(|this| {
+            let keys = KeyFile::read(&this.vault().location().keys)?;
+            let now = crate::clock::now();
+            let conn = this.vault().conn();
+            let mut stale = Vec::new();
+            for user in people::users(conn)? {
+                if !keys.has_setup_code(&user.email) {
+                    continue;
                 }
-                Ok(())
-            })?;
-        }
-        Ok(())
+                let expired =
+                    people::pending_setup_code(conn, user.id)?.is_some_and(|c| c.expires_at <= now);
+                if !user.active || expired {
+                    stale.push(user.email);
+                }
+            }
+            if !stale.is_empty() {
+                this.change_keys(|keys, _| {
+                    for email in &stale {
+                        keys.remove_setup_code(email);
+                    }
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        })
     }
 
     /// Gives the user a new set-up code: a slot in the key file that opens the school once, and
     /// a record of when it expires. The key file is written first, and put back if the record
     /// cannot be saved, so a failure leaves no half-issued code.
     fn give_setup_code(&mut self, user: &User, change: Change) -> Result<IssuedCode> {
-        let code = codes::setup_code();
-        let now = crate::clock::now();
-        let expires_at = now + codes::SETUP_CODE_DAYS * 86_400;
-        let before = KeyFile::read(&self.vault().location().keys)?;
-        let email = user.email.clone();
-        self.change_keys(|keys, data_key| {
-            let cost = keys.person_cost();
-            keys.set_setup_code(&email, &code, data_key, cost)
-        })?;
-        let hash = setup_code_hash(&code);
-        let uid = user.id;
-        let result = self.write(|tx| {
-            people::insert_setup_code(tx, uid, &hash, now, expires_at)?;
-            Ok(((), change))
-        });
-        if let Err(e) = result {
-            let _ = before.write(&self.vault().location().keys);
-            return Err(e);
-        }
-        Ok(IssuedCode {
-            user: user.id,
-            name: user.full_name(),
-            email: user.email.clone(),
-            code,
-            expires_at,
+        self.change(|this| {
+            let code = codes::setup_code();
+            let now = crate::clock::now();
+            let expires_at = now + codes::SETUP_CODE_DAYS * 86_400;
+            let before = KeyFile::read(&this.vault().location().keys)?;
+            let email = user.email.clone();
+            this.change_keys(|keys, data_key| {
+                let cost = keys.person_cost();
+                keys.set_setup_code(&email, &code, data_key, cost)
+            })?;
+            let hash = setup_code_hash(&code);
+            let uid = user.id;
+            let result = this.write(|tx| {
+                people::insert_setup_code(tx, uid, &hash, now, expires_at)?;
+                Ok(((), change))
+            });
+            if let Err(e) = result {
+                let _ = before.write(&this.vault().location().keys);
+                return Err(e);
+            }
+            Ok(IssuedCode {
+                user: user.id,
+                name: user.full_name(),
+                email: user.email.clone(),
+                code,
+                expires_at,
+            })
         })
     }
 
     /// Adds a user and issues their set-up code.
     pub fn create_user(&mut self, d: &NewUserDetails) -> Result<IssuedCode> {
-        self.require(SystemPermission::ManageSystem)?;
-        check_text("title", &d.title, false)?;
-        check_text("forename", &d.forename, true)?;
-        check_text("surname", &d.surname, true)?;
-        check_email(&d.email)?;
-        check_text("job title", &d.job_title, false)?;
-        let group_id = d
-            .user_group
-            .ok_or_else(|| Error::Invalid("Please choose a user group.".into()))?;
-        let group = self.user_group(group_id)?;
-        let conn = self.vault().conn();
-        if people::user_by_email(conn, &d.email)?.is_some() {
-            return Err(Error::Invalid(format!(
-                "A user with the e-mail address {} already exists.",
-                d.email.trim()
-            )));
-        }
-        if let Some(staff_id) = d.staff
-            && !staff::list(conn)?
-                .iter()
-                .any(|s| s.id == staff_id && s.user.is_none())
-        {
-            return Err(Error::Invalid(
-                "That member of staff has already been added, or is no longer in the list.".into(),
-            ));
-        }
-        let now = crate::clock::now();
-        let summary = format!(
-            "{} {} added to {}",
-            d.forename.trim(),
-            d.surname.trim(),
-            group.name
-        );
-        let d2 = d.clone();
-        let user_id = self.write(|tx| {
-            let id = people::insert_user(
-                tx,
-                &NewUserRow {
-                    title: &d2.title,
-                    forename: &d2.forename,
-                    surname: &d2.surname,
-                    email: &d2.email,
-                    job_title: &d2.job_title,
-                    user_group: group_id,
-                    active: true,
-                    last_login_at: None,
-                },
-                now,
-            )?;
-            if let Some(staff_id) = d2.staff {
-                staff::link_user(tx, staff_id, id)?;
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            check_text("title", &d.title, false)?;
+            check_text("forename", &d.forename, true)?;
+            check_text("surname", &d.surname, true)?;
+            check_email(&d.email)?;
+            check_text("job title", &d.job_title, false)?;
+            let group_id = d
+                .user_group
+                .ok_or_else(|| Error::Invalid("Please choose a user group.".into()))?;
+            let group = this.user_group(group_id)?;
+            let conn = this.vault().conn();
+            if people::user_by_email(conn, &d.email)?.is_some() {
+                return Err(Error::Invalid(format!(
+                    "A user with the e-mail address {} already exists.",
+                    d.email.trim()
+                )));
             }
-            Ok((
-                id,
-                Change::new("User created", summary).before_after("", d2.email.trim()),
-            ))
-        })?;
-        let user = self.user(user_id)?;
-        let change = Change::new(
-            "Set-up code issued",
-            format!(
-                "Set-up code issued to {} (valid for {} days)",
-                user.full_name(),
-                codes::SETUP_CODE_DAYS
-            ),
-        );
-        self.give_setup_code(&user, change)
+            if let Some(staff_id) = d.staff
+                && !staff::list(conn)?
+                    .iter()
+                    .any(|s| s.id == staff_id && s.user.is_none())
+            {
+                return Err(Error::Invalid(
+                    "That member of staff has already been added, or is no longer in the list."
+                        .into(),
+                ));
+            }
+            let now = crate::clock::now();
+            let summary = format!(
+                "{} {} added to {}",
+                d.forename.trim(),
+                d.surname.trim(),
+                group.name
+            );
+            let d2 = d.clone();
+            let user_id = this.write(|tx| {
+                let id = people::insert_user(
+                    tx,
+                    &NewUserRow {
+                        title: &d2.title,
+                        forename: &d2.forename,
+                        surname: &d2.surname,
+                        email: &d2.email,
+                        job_title: &d2.job_title,
+                        user_group: group_id,
+                        active: true,
+                        last_login_at: None,
+                    },
+                    now,
+                )?;
+                if let Some(staff_id) = d2.staff {
+                    staff::link_user(tx, staff_id, id)?;
+                }
+                Ok((
+                    id,
+                    Change::new("User created", summary).before_after("", d2.email.trim()),
+                ))
+            })?;
+            let user = this.user(user_id)?;
+            let change = Change::new(
+                "Set-up code issued",
+                format!(
+                    "Set-up code issued to {} (valid for {} days)",
+                    user.full_name(),
+                    codes::SETUP_CODE_DAYS
+                ),
+            );
+            this.give_setup_code(&user, change)
+        })
     }
 
     /// A fresh set-up code, replacing any unused one (for a new user who lost theirs, or someone
     /// who forgot their password).
     pub fn issue_setup_code(&mut self, id: UserId) -> Result<IssuedCode> {
-        self.require(SystemPermission::ManageSystem)?;
-        let user = self.user(id)?;
-        if !user.active {
-            return Err(Error::Invalid(format!(
-                "{} is deactivated; a set-up code would not let them in.",
-                user.full_name()
-            )));
-        }
-        let change = Change::new(
-            "Set-up code issued",
-            format!(
-                "New set-up code issued to {} (valid for {} days); any earlier code withdrawn",
-                user.full_name(),
-                codes::SETUP_CODE_DAYS
-            ),
-        );
-        self.give_setup_code(&user, change)
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let user = this.user(id)?;
+            if !user.active {
+                return Err(Error::Invalid(format!(
+                    "{} is deactivated; a set-up code would not let them in.",
+                    user.full_name()
+                )));
+            }
+            let change = Change::new(
+                "Set-up code issued",
+                format!(
+                    "New set-up code issued to {} (valid for {} days); any earlier code withdrawn",
+                    user.full_name(),
+                    codes::SETUP_CODE_DAYS
+                ),
+            );
+            this.give_setup_code(&user, change)
+        })
     }
 
     /// Removes the user's soft key and issues a set-up code with which they enrol a new one.
     pub fn reset_soft_key(&mut self, id: UserId) -> Result<IssuedCode> {
-        self.require(SystemPermission::ManageSystem)?;
-        let user = self.user(id)?;
-        if id == self.me().user.id {
-            return Err(Error::Invalid(
-                "You cannot reset your own soft key while signed in with it. Ask another administrator, or use the recovery code.".into(),
-            ));
-        }
-        if !user.active {
-            return Err(Error::Invalid(format!(
-                "{} is deactivated.",
-                user.full_name()
-            )));
-        }
-        let name = user.full_name();
-        self.write(|tx| {
-            people::delete_soft_key(tx, id)?;
-            Ok((
-                (),
-                Change::new(
-                    "Soft key reset",
-                    format!("Soft key of {name} removed; they must enrol again"),
-                ),
-            ))
-        })?;
-        let change = Change::new(
-            "Set-up code issued",
-            format!("Set-up code issued to {name} to enrol a new soft key"),
-        );
-        self.give_setup_code(&user, change)
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let user = this.user(id)?;
+            if id == this.me().user.id {
+                return Err(Error::Invalid(
+                    "You cannot reset your own soft key while signed in with it. Ask another administrator, or use the recovery code.".into(),
+                ));
+            }
+            if !user.active {
+                return Err(Error::Invalid(format!(
+                    "{} is deactivated.",
+                    user.full_name()
+                )));
+            }
+            let name = user.full_name();
+            this.write(|tx| {
+                people::delete_soft_key(tx, id)?;
+                Ok((
+                    (),
+                    Change::new(
+                        "Soft key reset",
+                        format!("Soft key of {name} removed; they must enrol again"),
+                    ),
+                ))
+            })?;
+            let change = Change::new(
+                "Set-up code issued",
+                format!("Set-up code issued to {name} to enrol a new soft key"),
+            );
+            this.give_setup_code(&user, change)
+        })
     }
 
     pub fn clear_lockout(&mut self, id: UserId) -> Result<()> {
-        self.require(SystemPermission::ManageSystem)?;
-        let user = self.user(id)?;
-        let Some(key) = people::soft_key(self.vault().conn(), id)? else {
-            return Ok(());
-        };
-        if key.locked_until.is_none() && key.failed_attempts == 0 {
-            return Ok(());
-        }
-        let name = user.full_name();
-        self.write(|tx| {
-            people::update_soft_key_state(tx, id, key.last_used_step, 0, None)?;
-            Ok((
-                (),
-                Change::new("Lock-out cleared", format!("Lock-out of {name} cleared")),
-            ))
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let user = this.user(id)?;
+            let Some(key) = people::soft_key(this.vault().conn(), id)? else {
+                return Ok(());
+            };
+            if key.locked_until.is_none() && key.failed_attempts == 0 {
+                return Ok(());
+            }
+            let name = user.full_name();
+            this.write(|tx| {
+                people::update_soft_key_state(tx, id, key.last_used_step, 0, None)?;
+                Ok((
+                    (),
+                    Change::new("Lock-out cleared", format!("Lock-out of {name} cleared")),
+                ))
+            })
         })
     }
 
     /// Stops a user signing in. Their history stays; their key slot, set-up code and soft key go.
     pub fn deactivate_user(&mut self, id: UserId) -> Result<()> {
-        self.require(SystemPermission::ManageSystem)?;
-        let user = self.user(id)?;
-        if id == self.me().user.id {
-            return Err(Error::Invalid("You cannot deactivate yourself.".into()));
-        }
-        if !user.active {
-            return Ok(());
-        }
-        let group = self.user_group(user.user_group)?;
-        if group.system.contains(SystemPermission::ManageSystem)
-            && self.other_administrators(id)? == 0
-        {
-            return Err(Error::Invalid(format!(
-                "{} is the only administrator with a soft key; deactivating them would leave nobody to run Keyholder.",
-                user.full_name()
-            )));
-        }
-        let name = user.full_name();
-        let now = crate::clock::now();
-        self.write(|tx| {
-            people::set_user_active(tx, id, false)?;
-            people::delete_soft_key(tx, id)?;
-            people::close_setup_codes(tx, id, now)?;
-            Ok((
-                (),
-                Change::new(
-                    "User deactivated",
-                    format!("{name} deactivated; key slot and soft key removed"),
-                )
-                .before_after("active", "deactivated"),
-            ))
-        })?;
-        let email = user.email.clone();
-        self.change_keys(|keys, _| {
-            keys.remove_person(&email);
-            keys.remove_setup_code(&email);
-            Ok(())
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let user = this.user(id)?;
+            if id == this.me().user.id {
+                return Err(Error::Invalid("You cannot deactivate yourself.".into()));
+            }
+            if !user.active {
+                return Ok(());
+            }
+            let group = this.user_group(user.user_group)?;
+            if group.system.contains(SystemPermission::ManageSystem)
+                && this.other_administrators(id)? == 0
+            {
+                return Err(Error::Invalid(format!(
+                    "{} is the only administrator with a soft key; deactivating them would leave nobody to run Keyholder.",
+                    user.full_name()
+                )));
+            }
+            let name = user.full_name();
+            let now = crate::clock::now();
+            this.write(|tx| {
+                people::set_user_active(tx, id, false)?;
+                people::delete_soft_key(tx, id)?;
+                people::close_setup_codes(tx, id, now)?;
+                Ok((
+                    (),
+                    Change::new(
+                        "User deactivated",
+                        format!("{name} deactivated; key slot and soft key removed"),
+                    )
+                    .before_after("active", "deactivated"),
+                ))
+            })?;
+            let email = user.email.clone();
+            this.change_keys(|keys, _| {
+                keys.remove_person(&email);
+                keys.remove_setup_code(&email);
+                Ok(())
+            })
         })
     }
 
     /// Moves a user to another user group (Permissions tab, Save details).
     pub fn set_user_group(&mut self, id: UserId, group: UserGroupId) -> Result<()> {
-        self.require(SystemPermission::ManageSystem)?;
-        let user = self.user(id)?;
-        if user.user_group == group {
-            return Ok(());
-        }
-        let from = self.user_group(user.user_group)?;
-        let to = self.user_group(group)?;
-        let loses_admin = from.system.contains(SystemPermission::ManageSystem)
-            && !(to.active && to.system.contains(SystemPermission::ManageSystem));
-        if loses_admin && user.active && self.other_administrators(id)? == 0 {
-            return Err(Error::Invalid(format!(
-                "{} is the only administrator with a soft key; moving them to {} would leave nobody to run Keyholder.",
-                user.full_name(),
-                to.name
-            )));
-        }
-        let name = user.full_name();
-        self.write(|tx| {
-            people::set_user_group(tx, id, group)?;
-            Ok((
-                (),
-                Change::new("User group changed", format!("{name} moved to {}", to.name))
-                    .before_after(from.name.clone(), to.name.clone()),
-            ))
-        })?;
-        if id == self.me().user.id {
-            self.refresh_me()?;
-        }
-        Ok(())
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let user = this.user(id)?;
+            if user.user_group == group {
+                return Ok(());
+            }
+            let from = this.user_group(user.user_group)?;
+            let to = this.user_group(group)?;
+            let loses_admin = from.system.contains(SystemPermission::ManageSystem)
+                && !(to.active && to.system.contains(SystemPermission::ManageSystem));
+            if loses_admin && user.active && this.other_administrators(id)? == 0 {
+                return Err(Error::Invalid(format!(
+                    "{} is the only administrator with a soft key; moving them to {} would leave nobody to run Keyholder.",
+                    user.full_name(),
+                    to.name
+                )));
+            }
+            let name = user.full_name();
+            this.write(|tx| {
+                people::set_user_group(tx, id, group)?;
+                Ok((
+                    (),
+                    Change::new("User group changed", format!("{name} moved to {}", to.name))
+                        .before_after(from.name.clone(), to.name.clone()),
+                ))
+            })?;
+            if id == this.me().user.id {
+                this.refresh_me()?;
+            }
+            Ok(())
+        })
     }
 
     /// Title, names and job title. The e-mail address is fixed: it is what the key file knows
@@ -463,34 +480,37 @@ impl Session {
         surname: &str,
         job_title: &str,
     ) -> Result<()> {
-        self.require(SystemPermission::ManageSystem)?;
-        check_text("title", title, false)?;
-        check_text("forename", forename, true)?;
-        check_text("surname", surname, true)?;
-        check_text("job title", job_title, false)?;
-        let u = self.user(id)?;
-        let before = format!("{} {} {}, {}", u.title, u.forename, u.surname, u.job_title);
-        let after = format!(
-            "{} {} {}, {}",
-            title.trim(),
-            forename.trim(),
-            surname.trim(),
-            job_title.trim()
-        );
-        if before == after {
-            return Ok(());
-        }
-        self.write(|tx| {
-            people::update_user_details(tx, id, title, forename, surname, job_title)?;
-            Ok((
-                (),
-                Change::new("User details changed", u.email.clone()).before_after(before, after),
-            ))
-        })?;
-        if id == self.me().user.id {
-            self.refresh_me()?;
-        }
-        Ok(())
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            check_text("title", title, false)?;
+            check_text("forename", forename, true)?;
+            check_text("surname", surname, true)?;
+            check_text("job title", job_title, false)?;
+            let u = this.user(id)?;
+            let before = format!("{} {} {}, {}", u.title, u.forename, u.surname, u.job_title);
+            let after = format!(
+                "{} {} {}, {}",
+                title.trim(),
+                forename.trim(),
+                surname.trim(),
+                job_title.trim()
+            );
+            if before == after {
+                return Ok(());
+            }
+            this.write(|tx| {
+                people::update_user_details(tx, id, title, forename, surname, job_title)?;
+                Ok((
+                    (),
+                    Change::new("User details changed", u.email.clone())
+                        .before_after(before, after),
+                ))
+            })?;
+            if id == this.me().user.id {
+                this.refresh_me()?;
+            }
+            Ok(())
+        })
     }
 
     pub fn user_profile(&self, id: UserId) -> Result<UserProfile> {
@@ -543,25 +563,27 @@ impl Session {
 
     /// Changes the signed-in user's own password: only their key slot is rewrapped.
     pub fn change_own_password(&mut self, current: &str, new: &str, again: &str) -> Result<()> {
-        let me = self.me().user.clone();
-        let keys = KeyFile::read(&self.vault().location().keys)?;
-        keys.unlock_person(&me.email, current)
-            .map_err(|_| Error::Invalid("Your current password is not right.".into()))?;
-        password::check_new(new, again, &[&me.forename, &me.surname, &me.email])
-            .map_err(|p| Error::Invalid(p.to_string()))?;
-        let email = me.email.clone();
-        self.change_keys(|keys, data_key| {
-            let cost = keys.person_cost();
-            keys.set_person(&email, new, data_key, cost)
-        })?;
-        self.write(|_| {
-            Ok((
-                (),
-                Change::new(
-                    "Password changed",
-                    format!("{} changed their password", me.full_name()),
-                ),
-            ))
+        self.change(|this| {
+            let me = this.me().user.clone();
+            let keys = KeyFile::read(&this.vault().location().keys)?;
+            keys.unlock_person(&me.email, current)
+                .map_err(|_| Error::Invalid("Your current password is not right.".into()))?;
+            password::check_new(new, again, &[&me.forename, &me.surname, &me.email])
+                .map_err(|p| Error::Invalid(p.to_string()))?;
+            let email = me.email.clone();
+            this.change_keys(|keys, data_key| {
+                let cost = keys.person_cost();
+                keys.set_person(&email, new, data_key, cost)
+            })?;
+            this.write(|_| {
+                Ok((
+                    (),
+                    Change::new(
+                        "Password changed",
+                        format!("{} changed their password", me.full_name()),
+                    ),
+                ))
+            })
         })
     }
 }

@@ -385,6 +385,21 @@ impl App {
             }
             Message::Lock => self.lock(None),
             Message::Tick(now) => {
+                if let Some(session) = &mut self.session {
+                    match session.outside_change() {
+                        Ok(service::OutsideChange::Replaced) => {
+                            return self.lock(Some(
+                                "The school file was restored from a backup by another Keyholder window or command. Sign in again to carry on with the restored school.".into(),
+                            ));
+                        }
+                        Ok(service::OutsideChange::Changed) => {
+                            if let Screen::Home(h) = &mut self.screen {
+                                h.outside_change(session);
+                            }
+                        }
+                        Ok(service::OutsideChange::None) | Err(_) => {}
+                    }
+                }
                 if self.session.is_some()
                     && now.saturating_duration_since(self.last_activity) >= self.idle_limit
                 {

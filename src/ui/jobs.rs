@@ -222,9 +222,7 @@ impl Job {
 pub fn peek_key_file(
     location: &Location,
 ) -> Result<Option<crate::vault::DemoAccess>, service::Error> {
-    if !location.db.exists() {
-        return Err(crate::vault::Error::NotFound(location.db.clone()).into());
-    }
+    crate::vault::check_school_file(location)?;
     Ok(KeyFile::read(&location.keys)?.demo)
 }
 

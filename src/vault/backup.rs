@@ -8,7 +8,7 @@
 //! name, date, counts) before unlocking it.
 
 use super::error::{Error, Result};
-use super::files::{sibling, sync_folder, write_atomic};
+use super::files::{self, sibling, sync_folder, write_atomic};
 use super::keyfile::KeyFile;
 use super::slots::DataKey;
 use super::{Location, apply_key_and_check, connect, migrate};
@@ -187,7 +187,15 @@ pub fn write(
     }
     progress(0.6);
     let database = std::fs::read(&copy_path).map_err(|e| Error::io("read", &copy_path, e))?;
-    let copy = open_copy(&database, key, out)?;
+    // The copy was checked as a backup would be; if it fails, it is the school file that is
+    // damaged, not the backup, and the message says so.
+    let copy = open_copy(&database, key, out).map_err(|e| match e {
+        Error::BackupDamaged { .. } | Error::NotAVault(_) => Error::Damaged(format!(
+            "{} does not pass its consistency check, so no backup was written",
+            location.db.display()
+        )),
+        other => other,
+    })?;
     let schema_version = migrate::current_version(copy.conn())?;
     let school = super::queries::school::get(copy.conn())?;
     let counts = copy.counts()?;
@@ -235,6 +243,20 @@ pub fn write(
     {
         return Err(Error::NotFound(folder.to_path_buf()));
     }
+    // A backup killed part-way left its temporary file in this folder; an hour on, it is
+    // nobody's.
+    let folder = out.parent().filter(|d| !d.as_os_str().is_empty());
+    let unfinished: Vec<PathBuf> = std::fs::read_dir(folder.unwrap_or(Path::new(".")))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().ends_with(&format!(".{EXTENSION}.tmp")))
+        })
+        .collect();
+    files::remove_leftovers(&unfinished, Duration::from_secs(3600));
     write_atomic(out, &archive)?;
     progress(0.8);
 

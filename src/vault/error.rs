@@ -87,8 +87,45 @@ pub enum Error {
     #[error("The disk is full, so the change was not saved. Free some space and try again.")]
     DiskFull,
 
-    #[error("The school file is busy in another Keyholder window. Close it and try again.")]
+    #[error(
+        "Another Keyholder window or command is making a change to this school and has not \
+         finished after 30 seconds. Nothing has been changed; try again in a moment."
+    )]
     Busy,
+
+    #[error(
+        "This school file was replaced (restored from a backup) after you signed in, so this \
+         window or command can no longer change it. Nothing has been changed; sign in again to \
+         work on the restored school."
+    )]
+    Replaced,
+
+    #[error(
+        "The school file {0} is empty (0 bytes), though its key file is there: a copy or sync \
+         that did not finish can leave a file like this. Keyholder has left it as it is. Use \
+         Restore from a backup to bring the school back."
+    )]
+    EmptySchoolFile(PathBuf),
+
+    #[error(
+        "The school file {0} is missing, though its key file is still beside it. Keyholder will \
+         not start a new school over it. If the file was moved, put it back; otherwise use \
+         Restore from a backup."
+    )]
+    SchoolFileMissing(PathBuf),
+
+    #[error(
+        "The school file {path} is on a network drive ({kind}). Keyholder does not work on a \
+         school file there, because a network drive can lose or mix up changes when two \
+         computers write at once. Move both files ({file_names}) to a folder on this PC's own \
+         disk (for example with Back up now and Restore), and keep backups on the network drive \
+         instead."
+    )]
+    NetworkDrive {
+        path: PathBuf,
+        kind: String,
+        file_names: String,
+    },
 
     #[error("Could not {action} {path}: {detail}")]
     Io {
@@ -134,9 +171,9 @@ impl From<rusqlite::Error> for Error {
                     return Error::Damaged(msg.clone().unwrap_or_else(|| e.to_string()));
                 }
                 ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied => {
-                    return Error::ReadOnly(PathBuf::from(
-                        msg.clone().unwrap_or_else(|| "the school file".into()),
-                    ));
+                    // SQLite's message ("unable to open database file") names no file; the
+                    // callers that know which file it was replace this path with it.
+                    return Error::ReadOnly(PathBuf::from("the school file"));
                 }
                 _ => {}
             }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// Writes `bytes` to `path` via a temporary file in the same folder, flushed to disk, then renamed
 /// over the old file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = sibling(path, "tmp");
+    let tmp = temporary_of(path);
     let result = (|| {
         let mut file = OpenOptions::new()
             .write(true)
@@ -29,6 +29,26 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// Removes what a killed restore, backup or key-file write left behind. `fresh_for` spares files
+/// younger than that, which may belong to a write still going on in another process.
+pub fn remove_leftovers(paths: &[PathBuf], fresh_for: std::time::Duration) {
+    for path in paths {
+        let old_enough = fs::metadata(path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= fresh_for);
+        if old_enough {
+            let _ = fs::remove_file(path);
+        }
+    }
+}
+
+/// The temporary files a killed write of `path` leaves: `path.tmp`.
+pub fn temporary_of(path: &Path) -> PathBuf {
+    sibling(path, "tmp")
 }
 
 /// `keyholder.keys` → `keyholder.keys.<suffix>`, in the same folder so a rename stays atomic.

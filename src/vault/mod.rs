@@ -6,7 +6,9 @@ pub mod backup;
 pub mod error;
 pub mod files;
 pub mod keyfile;
+pub mod lock;
 pub mod migrate;
+pub mod network;
 pub mod queries;
 pub mod slots;
 
@@ -15,7 +17,8 @@ pub use error::{Error, Result};
 pub use keyfile::{DemoAccess, KeyFile};
 pub use slots::{DataKey, KdfCost};
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use lock::SchoolLock;
+use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 
 /// Where a school's two files live: the encrypted database and the key file next to it.
@@ -50,11 +53,23 @@ impl Location {
     pub fn exists(&self) -> bool {
         self.db.exists()
     }
+
+    /// `…/keyholder.db` → `…/keyholder.lock`, held by every change (see [`lock`]).
+    pub fn lock_file(&self) -> PathBuf {
+        self.db.with_extension("lock")
+    }
 }
 
 pub struct Vault {
     conn: Connection,
     location: Location,
+    lock: SchoolLock,
+    /// How many [`Vault::begin_change`] scopes are open; the outermost one holds the lock and the
+    /// transaction, inner ones run inside it.
+    depth: u32,
+    /// SQLite's `data_version` when this process last looked: it moves when another connection
+    /// (another window or command) commits a change.
+    seen_version: i64,
 }
 
 impl std::fmt::Debug for Vault {
@@ -75,9 +90,44 @@ pub(crate) fn connect(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connect
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
         // Only the start-up matters here; if it failed, the open below says why.
-        let _ = Connection::open_in_memory();
+        if let Ok(conn) = Connection::open_in_memory() {
+            // SQLCipher writes its own "ERROR CORE ..." lines to stderr by default. Every
+            // failure reaches the person as one message in their words instead.
+            let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE");
+        }
     });
     Connection::open_with_flags(path, flags)
+}
+
+fn data_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
+}
+
+/// What another window, command or restore did to the school while this one had it open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutsideChange {
+    None,
+    /// Someone else saved a change: what is on screen may be out of date.
+    Changed,
+    /// The school file was replaced by a restore: this process must sign in again.
+    Replaced,
+}
+
+/// Refuses a school file that is missing or empty while its key file is there: a failed copy or
+/// sync, never a reason to start a new school.
+pub fn check_school_file(location: &Location) -> Result<()> {
+    match std::fs::metadata(&location.db) {
+        Ok(m) if m.len() == 0 => Err(Error::EmptySchoolFile(location.db.clone())),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if location.keys.exists() {
+                Err(Error::SchoolFileMissing(location.db.clone()))
+            } else {
+                Err(Error::NotFound(location.db.clone()))
+            }
+        }
+        Err(e) => Err(Error::io("read", &location.db, e)),
+    }
 }
 
 fn apply_key_and_check(conn: &Connection, key: &DataKey, path: &Path) -> Result<()> {
@@ -122,6 +172,7 @@ impl Vault {
         if location.db.exists() {
             return Err(Error::AlreadyExists(location.db.clone()));
         }
+        network::refuse_network_drive(location)?;
         if let Some(dir) = location.db.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
         }
@@ -135,18 +186,29 @@ impl Vault {
         })?;
         apply_key_and_check(&conn, key, &location.db)?;
         configure(&conn, &location.db)?;
-        migrate::migrate(&mut conn)?;
+        let mut lock = SchoolLock::open(&location.lock_file())?;
+        lock.acquire()?;
+        let migrated = migrate::migrate(&mut conn);
+        lock.release();
+        migrated?;
+        Vault::new(conn, location, lock)
+    }
+
+    fn new(conn: Connection, location: &Location, lock: SchoolLock) -> Result<Vault> {
+        let seen_version = data_version(&conn)?;
         Ok(Vault {
             conn,
             location: location.clone(),
+            lock,
+            depth: 0,
+            seen_version,
         })
     }
 
     /// Opens an existing vault with its data key, bringing its schema up to date.
     pub fn open(location: &Location, key: &DataKey) -> Result<Vault> {
-        if !location.db.exists() {
-            return Err(Error::NotFound(location.db.clone()));
-        }
+        check_school_file(location)?;
+        network::refuse_network_drive(location)?;
         let mut conn =
             connect(&location.db, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(
                 |e| match Error::from(e) {
@@ -163,12 +225,28 @@ impl Vault {
                 supported: migrate::LATEST,
             });
         }
+        if found == 0 {
+            // Every school file Keyholder writes has a schema. One without is not a school to
+            // bring up to date but an empty or foreign file, and it is left as it is.
+            return Err(Error::EmptySchoolFile(location.db.clone()));
+        }
         configure(&conn, &location.db)?;
-        migrate::migrate(&mut conn)?;
-        Ok(Vault {
-            conn,
-            location: location.clone(),
-        })
+        let mut lock = SchoolLock::open(&location.lock_file())?;
+        lock.acquire()?;
+        // A restore stages its files while holding the lock, so any found now are from one that
+        // was killed; a key-file write may be going on elsewhere, so only old ones go.
+        let staged = [&location.db, &location.keys].map(|p| files::sibling(p, "restoring"));
+        let mut leftovers: Vec<PathBuf> = staged.iter().map(|p| files::temporary_of(p)).collect();
+        leftovers.extend(staged);
+        files::remove_leftovers(&leftovers, std::time::Duration::ZERO);
+        files::remove_leftovers(
+            &[files::temporary_of(&location.keys)],
+            std::time::Duration::from_secs(60),
+        );
+        let migrated = migrate::migrate(&mut conn);
+        lock.release();
+        migrated?;
+        Vault::new(conn, location, lock)
     }
 
     pub fn location(&self) -> &Location {
@@ -181,18 +259,100 @@ impl Vault {
     }
 
     /// Makes a change and its audit entry in one transaction: both are saved, or neither.
+    /// Inside a [`Vault::begin_change`] scope it becomes one step of that scope's transaction.
     pub fn write<T>(
         &mut self,
         actor: &Actor,
-        f: impl FnOnce(&Transaction<'_>) -> Result<(T, Change)>,
+        f: impl FnOnce(&Connection) -> Result<(T, Change)>,
     ) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (value, change) = f(&tx)?;
-        audit::append(&tx, actor, &change, crate::clock::now())?;
-        tx.commit()?;
+        self.begin_change()?;
+        let result = f(&self.conn).and_then(|(value, change)| {
+            audit::append(&self.conn, actor, &change, crate::clock::now())?;
+            Ok(value)
+        });
+        let ended = self.end_change(result.is_ok());
+        let value = result?;
+        ended?;
         Ok(value)
+    }
+
+    /// Runs `f` as one change (see [`Vault::begin_change`]): saved whole if it returns `Ok`,
+    /// undone whole otherwise.
+    pub fn change<T, E: From<Error>>(
+        &mut self,
+        f: impl FnOnce(&mut Vault) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        self.begin_change()?;
+        let result = f(self);
+        let ended = self.end_change(result.is_ok());
+        let value = result?;
+        ended?;
+        Ok(value)
+    }
+
+    /// Starts one change: the school is held for writing, across processes, from here to the
+    /// matching [`Vault::end_change`], so whatever is read in between is still true when the
+    /// change is written. Refused when the school file was restored since it was opened. A
+    /// change started inside another is a savepoint of it: it can fail on its own, but is only
+    /// saved when the outermost change is.
+    pub fn begin_change(&mut self) -> Result<()> {
+        if self.depth == 0 {
+            self.lock.acquire()?;
+            if let Err(e) = self.conn.execute_batch("BEGIN IMMEDIATE") {
+                self.lock.release();
+                return Err(e.into());
+            }
+        } else {
+            self.conn
+                .execute_batch(&format!("SAVEPOINT keyholder_{}", self.depth))?;
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// Ends a change started with [`Vault::begin_change`], keeping it (`keep`) or undoing all of
+    /// it. The outermost one commits, then lets other processes change the school again.
+    pub fn end_change(&mut self, keep: bool) -> Result<()> {
+        if self.depth == 0 {
+            return Ok(());
+        }
+        self.depth -= 1;
+        if self.depth > 0 {
+            let name = format!("keyholder_{}", self.depth);
+            if keep {
+                self.conn.execute_batch(&format!("RELEASE {name}"))?;
+            } else {
+                self.conn
+                    .execute_batch(&format!("ROLLBACK TO {name}; RELEASE {name}"))?;
+            }
+            return Ok(());
+        }
+        let result = if keep {
+            self.conn.execute_batch("COMMIT").map_err(Error::from)
+        } else {
+            Ok(())
+        };
+        if !keep || result.is_err() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        self.lock.release();
+        result
+    }
+
+    /// What happened to the school file since this process last asked.
+    pub fn outside_change(&mut self) -> Result<OutsideChange> {
+        if self.depth > 0 {
+            return Ok(OutsideChange::None);
+        }
+        if self.lock.replaced() {
+            return Ok(OutsideChange::Replaced);
+        }
+        let now = data_version(&self.conn)?;
+        if now != self.seen_version {
+            self.seen_version = now;
+            return Ok(OutsideChange::Changed);
+        }
+        Ok(OutsideChange::None)
     }
 
     pub fn verify_audit(&self) -> Result<ChainReport> {

@@ -155,10 +155,18 @@ impl ClassEditor {
                 }
             }
             Message::Save => {
-                let list = self.transfer.right_keys();
-                match session.save_access_list(self.group_id, &list) {
+                let added = self.transfer.added().into_iter().collect();
+                let removed = self.transfer.removed().into_iter().collect();
+                match session.change_access_list(self.group_id, &added, &removed) {
                     Ok(change) => {
                         self.transfer.mark_saved();
+                        // Someone else may have changed the list since it was opened: show it
+                        // as it is now saved, theirs and these moves together.
+                        if let Ok(data) = session.access_editor(self.group_id)
+                            && data.on_list != self.transfer.right_keys()
+                        {
+                            *self = ClassEditor::from_data(data);
+                        }
                         self.error = None;
                         self.notice =
                             Some(if change.added.is_empty() && change.removed.is_empty() {

@@ -220,6 +220,19 @@ impl Home {
         }
     }
 
+    /// Someone else (another window, a command) changed the school: what is showing is brought
+    /// up to date, unless the person is part-way through an edit, which is never thrown away
+    /// (saving it applies only what they changed; see the service).
+    pub fn outside_change(&mut self, session: &Session) {
+        if self.has_unsaved_changes() || self.concern.is_some() {
+            return;
+        }
+        let (error, notice) = (self.error.take(), self.notice.take());
+        self.load(session);
+        self.error = self.error.take().or(error);
+        self.notice = notice;
+    }
+
     /// Whether leaving the current tab now would lose changes.
     pub fn has_unsaved_changes(&self) -> bool {
         self.groups

@@ -1,0 +1,411 @@
+//! Several Keyholder processes on one school at once, and processes killed part-way: every
+//! change that reports success is in the school afterwards, a file of changes is all or nothing,
+//! and a restore never lets a running command write into the file it replaced.
+
+mod common;
+
+use keyholder::demo::DemoSize;
+use keyholder::model::{GroupType, PupilGroupId, UserId};
+use keyholder::service::Session;
+use keyholder::vault::{KeyFile, Location};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn keyholder() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_keyholder"))
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// An administrator who can sign in from a command: e-mail and soft-key secret.
+struct Admin {
+    email: String,
+    secret: Vec<u8>,
+    /// The next time step (relative to now) this admin may use; each step is accepted once.
+    next_step: i64,
+}
+
+impl Admin {
+    fn code(&mut self) -> String {
+        let c = common::code(&self.secret, common::now(), self.next_step);
+        self.next_step += 1;
+        c
+    }
+}
+
+/// A demo school where `extra` teachers have been moved into SLT, so that many administrators
+/// with their own soft keys can each sign in a command with a fresh code.
+struct School {
+    _dir: tempfile::TempDir,
+    location: Location,
+    password_file: PathBuf,
+    admins: Vec<Admin>,
+    recovery_code: String,
+    session: Session,
+}
+
+fn school(extra: usize) -> School {
+    // Codes are taken from the step before now onwards: start early in a step so that none
+    // expires while the test runs.
+    let into_step = common::now().rem_euclid(30);
+    if into_step >= 10 {
+        std::thread::sleep(Duration::from_secs((31 - into_step) as u64));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (location, creds) = common::demo_school(
+        dir.path(),
+        DemoSize {
+            pupils: 60,
+            staff: 60,
+        },
+    );
+    let mut session = creds.session;
+    let seed = KeyFile::read(&location.keys)
+        .unwrap()
+        .demo
+        .expect("a demo key file")
+        .totp_seed;
+    let slt = common::user_group(&session, "SLT");
+    let teachers: Vec<_> = session
+        .users_list()
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.group_name == "Teachers" && r.key == keyholder::model::KeyState::Active)
+        .take(extra)
+        .map(|r| r.user)
+        .collect();
+    assert_eq!(teachers.len(), extra, "enough teachers with keys");
+    for t in &teachers {
+        session.set_user_group(t.id, slt.id).unwrap();
+    }
+    let mut admins = vec![Admin {
+        email: creds.email.clone(),
+        secret: creds.totp_secret.clone(),
+        next_step: -1,
+    }];
+    admins.extend(teachers.iter().map(|t| Admin {
+        email: t.email.clone(),
+        secret: keyholder::demo::totp_secret(&seed, &t.email),
+        next_step: -1,
+    }));
+    let password_file = dir.path().join("pw");
+    std::fs::write(&password_file, format!("{}\n", common::PASSWORD)).unwrap();
+    School {
+        _dir: dir,
+        location,
+        password_file,
+        admins,
+        recovery_code: creds.recovery_code,
+        session,
+    }
+}
+
+impl School {
+    fn signed_in(&mut self, admin: usize, args: &[&str]) -> Command {
+        let code = self.admins[admin].code();
+        let mut c = keyholder();
+        c.args(args)
+            .arg("--vault")
+            .arg(&self.location.db)
+            .arg("--user")
+            .arg(&self.admins[admin].email)
+            .arg("--password-file")
+            .arg(&self.password_file)
+            .arg("--code")
+            .arg(code);
+        c
+    }
+
+    fn dir(&self) -> &Path {
+        self.location.db.parent().unwrap()
+    }
+
+    /// Members of staff who are not administrators, to put on access lists.
+    fn staff(&self) -> Vec<(UserId, String)> {
+        let admins: BTreeSet<_> = self.admins.iter().map(|a| a.email.clone()).collect();
+        self.session
+            .users_list()
+            .unwrap()
+            .into_iter()
+            .filter(|r| !admins.contains(&r.user.email))
+            .map(|r| (r.user.id, r.user.email))
+            .collect()
+    }
+
+    fn groups(&self, t: GroupType) -> Vec<(PupilGroupId, String)> {
+        self.session
+            .groups_tab()
+            .unwrap()
+            .into_iter()
+            .filter(|s| s.group_type == t)
+            .flat_map(|s| s.groups)
+            .map(|r| (r.group.id, r.group.name))
+            .collect()
+    }
+
+    fn on_list(&self, group: PupilGroupId) -> BTreeSet<UserId> {
+        self.session.access_editor(group).unwrap().on_list
+    }
+}
+
+/// A `groups apply` file adding each of `emails` to each of `groups`.
+fn adding(groups: &[(PupilGroupId, String)], kind: &str, emails: &[String]) -> String {
+    let mut lines = String::new();
+    for (_, name) in groups {
+        for e in emails {
+            lines.push_str(&format!("add {kind} \"{name}\" {e}\n"));
+        }
+    }
+    lines
+}
+
+fn wait_with_limit(mut child: Child, limit: Duration) -> Output {
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("a keyholder command took longer than {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn two_commands_adding_to_the_same_groups_at_once_keep_every_addition() {
+    let mut s = school(12);
+    let forms = s.groups(GroupType::RegistrationForm);
+    let staff = s.staff();
+    let (a, b) = staff.split_at(staff.len() / 2);
+    let emails =
+        |half: &[(UserId, String)]| half.iter().map(|(_, e)| e.clone()).collect::<Vec<_>>();
+    let everyone: BTreeSet<UserId> = staff.iter().map(|(id, _)| *id).collect();
+    let files = [("a.txt", emails(a)), ("b.txt", emails(b))].map(|(name, es)| {
+        let path = s.dir().join(name);
+        std::fs::write(&path, adding(&forms, "registration-form", &es)).unwrap();
+        path
+    });
+    for trial in 0..6 {
+        let children: Vec<Child> = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let admin = 2 * trial + i;
+                s.signed_in(admin, &["groups", "apply"])
+                    .arg(f)
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = wait_with_limit(child, Duration::from_secs(60));
+            assert!(out.status.success(), "trial {trial}: {}", text(&out.stderr));
+            assert!(text(&out.stdout).contains("added"), "{}", text(&out.stdout));
+        }
+        for (group, name) in &forms {
+            let list = s.on_list(*group);
+            let missing: Vec<_> = everyone.difference(&list).collect();
+            assert!(
+                missing.is_empty(),
+                "trial {trial}: {name} is missing {} of the additions",
+                missing.len()
+            );
+        }
+        // Empty the lists again for the next trial.
+        for (group, _) in &forms {
+            s.session
+                .change_access_list(*group, &BTreeSet::new(), &everyone)
+                .unwrap();
+        }
+    }
+    assert!(s.session.verify_audit().unwrap().is_intact());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_of_changes_killed_part_way_is_all_or_nothing() {
+    let mut s = school(20);
+    let staff = s.staff();
+    let emails: Vec<String> = staff.iter().map(|(_, e)| e.clone()).collect();
+    let everyone: BTreeSet<UserId> = staff.iter().map(|(id, _)| *id).collect();
+    let mut groups = Vec::new();
+    let mut file = String::new();
+    for (t, kind) in [
+        (GroupType::RegistrationForm, "registration-form"),
+        (GroupType::House, "house"),
+        (GroupType::AcademicLevel, "academic-level"),
+    ] {
+        let of_type = s.groups(t);
+        file.push_str(&adding(&of_type, kind, &emails));
+        groups.extend(of_type.into_iter().map(|(id, _)| id));
+    }
+    let path = s.dir().join("changes.txt");
+    std::fs::write(&path, file).unwrap();
+    // Start from none of them on any list (the demo puts teachers on their classes' lists).
+    for g in &groups {
+        s.session
+            .change_access_list(*g, &BTreeSet::new(), &everyone)
+            .unwrap();
+    }
+
+    // A fixed sequence of kill times, so a failure can be repeated.
+    let mut delay = 7u64;
+    let (mut before, mut after) = (0, 0);
+    for kill in 0..30 {
+        let admin = kill % s.admins.len();
+        let mut child = s
+            .signed_in(admin, &["groups", "apply"])
+            .arg(&path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        delay = (delay * 37 + 11) % 150;
+        std::thread::sleep(Duration::from_millis(delay));
+        let _ = child.kill();
+        child.wait().unwrap();
+
+        let present: Vec<usize> = groups
+            .iter()
+            .map(|g| s.on_list(*g).intersection(&everyone).count())
+            .collect();
+        let all = present.iter().all(|n| *n == everyone.len());
+        let none = present.iter().all(|n| *n == 0);
+        assert!(
+            all || none,
+            "kill {kill} after {delay} ms left the groups half changed: {present:?}"
+        );
+        if all {
+            after += 1;
+            for g in &groups {
+                s.session
+                    .change_access_list(*g, &BTreeSet::new(), &everyone)
+                    .unwrap();
+            }
+        } else {
+            before += 1;
+        }
+    }
+    // Not asserted (it depends on the machine's speed), but useful when reading a failure.
+    eprintln!("{before} kills before the change was saved, {after} after");
+    assert!(s.session.verify_audit().unwrap().is_intact());
+}
+
+/// A pupils file of `n` new pupils.
+fn pupils_csv(n: usize) -> String {
+    let mut csv = String::from("Adno,Legal Surname,Legal Forename,Year,Reg Group,House\n");
+    for i in 0..n {
+        csv.push_str(&format!(
+            "9{i:06},Surname{i},Forename{i},Year {},Form {},House {}\n",
+            1 + i % 6,
+            i % 5,
+            i % 4
+        ));
+    }
+    csv
+}
+
+#[test]
+fn a_restore_waits_for_a_running_import_or_stops_it_writing_into_the_replaced_file() {
+    let mut s = school(2);
+    let backup = s.dir().join("before.khbackup");
+    let out = s
+        .signed_in(0, &["backup"])
+        .arg("--out")
+        .arg(&backup)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let recovery = s.dir().join("recovery");
+    std::fs::write(&recovery, format!("{}\n", s.recovery_code)).unwrap();
+
+    let csv = s.dir().join("pupils.csv");
+    std::fs::write(&csv, pupils_csv(20_000)).unwrap();
+    let import = s
+        .signed_in(1, &["import", "pupils"])
+        .arg(&csv)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Let the import get going before the restore starts.
+    std::thread::sleep(Duration::from_millis(400));
+    let restore = keyholder()
+        .arg("restore")
+        .arg(&backup)
+        .arg("--vault")
+        .arg(&s.location.db)
+        .arg("--recovery-code-file")
+        .arg(&recovery)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let import = wait_with_limit(import, Duration::from_secs(300));
+    let restore = wait_with_limit(restore, Duration::from_secs(300));
+    assert!(restore.status.success(), "{}", text(&restore.stderr));
+
+    // The restored school holds the backup's pupils, not the import's.
+    let at = common::now() + 3600;
+    let live = common::sign_in_at(
+        &s.location,
+        &s.admins[0].email,
+        common::PASSWORD,
+        &s.admins[0].secret,
+        at,
+    );
+    let restored_at = live
+        .recent_audit("Restored from", 10)
+        .unwrap()
+        .first()
+        .expect("the restore is in the restored school's audit")
+        .at;
+    if import.status.success() {
+        // The import finished first: it is in the replaced file, kept beside the school, and the
+        // restore replaced the file only after the import had been saved.
+        let kept = std::fs::read_dir(s.dir())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.to_string_lossy().contains(".replaced-")
+                    && p.extension().is_some_and(|e| e == "db")
+            })
+            .expect("the replaced school file is kept");
+        let kept = Location::new(kept);
+        let old = common::sign_in_at(
+            &kept,
+            &s.admins[0].email,
+            common::PASSWORD,
+            &s.admins[0].secret,
+            at + 60,
+        );
+        let imported = old
+            .recent_audit("MIS import", 10)
+            .unwrap()
+            .into_iter()
+            .find(|e| e.action == "MIS import")
+            .expect("the import is in the file it reported saving to");
+        assert!(
+            imported.at <= restored_at,
+            "the import was saved into the replaced file after the restore"
+        );
+    } else {
+        // The restore came first: the import was refused, in words, and wrote nothing.
+        assert_eq!(import.status.code(), Some(2), "{}", text(&import.stderr));
+        assert!(
+            text(&import.stderr).contains("restored") || text(&import.stderr).contains("replaced"),
+            "{}",
+            text(&import.stderr)
+        );
+    }
+    let pupils = live.pupil_count().unwrap();
+    assert!(pupils < 20_000, "the restored school has {pupils} pupils");
+    live.lock();
+}
