@@ -325,13 +325,19 @@ impl Reader<'_> {
         field: Field,
         what: &str,
     ) -> HashSet<String> {
+        // Counted first, so only the keys on several rows get a list of their rows.
+        let mut count: HashMap<&str, usize> = HashMap::with_capacity(keys.len());
+        for (_, key) in keys {
+            *count.entry(key.as_str()).or_default() += 1;
+        }
         let mut rows_of: HashMap<&str, Vec<usize>> = HashMap::new();
         for (row, key) in keys {
-            rows_of.entry(key.as_str()).or_default().push(row.number);
+            if count[key.as_str()] > 1 {
+                rows_of.entry(key.as_str()).or_default().push(row.number);
+            }
         }
         let listed: HashMap<&str, String> = rows_of
             .iter()
-            .filter(|(_, rows)| rows.len() > 1)
             .map(|(key, rows)| (*key, some_rows(rows)))
             .collect();
         for (row, key) in keys {
@@ -408,6 +414,9 @@ struct GroupFinder {
     by_name: HashMap<(GroupType, String), PupilGroupId>,
     by_mis: HashMap<(GroupType, String), PupilGroupId>,
     new: HashMap<(GroupType, String), usize>,
+    /// Each name as the file writes it, once found: a whole school names a few dozen groups
+    /// thousands of times, and this lookup needs no lower-casing.
+    seen: BTreeMap<GroupType, HashMap<String, GroupChoice>>,
 }
 
 impl GroupFinder {
@@ -416,6 +425,7 @@ impl GroupFinder {
             by_name: HashMap::new(),
             by_mis: HashMap::new(),
             new: HashMap::new(),
+            seen: BTreeMap::new(),
         };
         for g in groups {
             f.by_name
@@ -428,6 +438,18 @@ impl GroupFinder {
     }
 
     fn choose(&mut self, t: GroupType, name: &str, new_groups: &mut Vec<NewGroup>) -> GroupChoice {
+        if let Some(choice) = self.seen.get(&t).and_then(|m| m.get(name)) {
+            return *choice;
+        }
+        let choice = self.find(t, name, new_groups);
+        self.seen
+            .entry(t)
+            .or_default()
+            .insert(name.to_string(), choice);
+        choice
+    }
+
+    fn find(&mut self, t: GroupType, name: &str, new_groups: &mut Vec<NewGroup>) -> GroupChoice {
         let key = (t, name.to_lowercase());
         if let Some(id) = self
             .by_name
@@ -473,22 +495,22 @@ fn plan_pupils(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
     } else {
         "MIS ID"
     };
-    let mut keys: Vec<(&Row, String)> = Vec::new();
-    let mut good: Vec<PupilCells<'_>> = Vec::new();
+    let mut keys: Vec<(&Row, String)> = Vec::with_capacity(rows.len());
+    let mut good: Vec<PupilCells<'_>> = Vec::with_capacity(rows.len());
+    let no_key =
+        format!("the pupil cannot be matched (pupils are matched by {key_name}, never by name)");
     for &row in rows {
         let mut ok = true;
-        let key = reader.required(
-            row,
-            key_field,
-            &format!(
-                "the pupil cannot be matched (pupils are matched by {key_name}, never by name)"
-            ),
-            &mut ok,
-        );
+        let key = reader.required(row, key_field, &no_key, &mut ok);
         if !key.is_empty() {
             keys.push((row, key.clone()));
         }
-        let mis_id = non_empty(reader.text(row, Field::MisId, &mut ok));
+        // The key's column is read once: a second read would reject a bad cell twice.
+        let mis_id = if key_field == Field::MisId {
+            Some((!key.is_empty()).then(|| key.clone()))
+        } else {
+            non_empty(reader.text(row, Field::MisId, &mut ok))
+        };
         let upn = non_empty(reader.text(row, Field::Upn, &mut ok));
         let forename = reader.required(row, Field::Forename, "there is no forename", &mut ok);
         let surname = reader.required(row, Field::Surname, "there is no surname", &mut ok);
@@ -523,7 +545,7 @@ fn plan_pupils(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
         }
     }
     let duplicated = reader.reject_duplicates(&keys, key_field, "a pupil");
-    let in_file: BTreeSet<&str> = keys.iter().map(|(_, k)| k.as_str()).collect();
+    let in_file: HashSet<&str> = keys.iter().map(|(_, k)| k.as_str()).collect();
 
     let key_of = |p: &Pupil| -> Option<String> {
         if key_field == Field::Upn {

@@ -6,6 +6,7 @@
 use super::plan::some_rows;
 use super::rejections::Problem;
 use crate::model::{Pupil, PupilId};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// A row that passed its own checks, as far as UPNs are concerned.
@@ -27,17 +28,24 @@ pub(super) fn clashes(
     let mut out = Vec::new();
     let mut rejected = vec![false; candidates.len()];
 
-    // The same UPN on rows for different pupils: the file cannot say whose it is.
-    let mut rows_of: HashMap<String, Vec<usize>> = HashMap::new();
+    // The same UPN on rows for different pupils: the file cannot say whose it is. Each UPN's
+    // first row and how many rows give it; only those on several rows are listed.
+    let mut in_file: HashMap<Cow<'_, str>, (usize, usize)> =
+        HashMap::with_capacity(candidates.len());
     for (i, c) in candidates.iter().enumerate() {
         if let Some(u) = c.upn {
-            rows_of.entry(same(u)).or_default().push(i);
+            in_file.entry(same(u)).or_insert((i, 0)).1 += 1;
+        }
+    }
+    let mut rows_of: HashMap<Cow<'_, str>, Vec<usize>> = HashMap::new();
+    for (i, c) in candidates.iter().enumerate() {
+        if let Some(u) = c.upn.map(same)
+            && in_file[&u].1 > 1
+        {
+            rows_of.entry(u).or_default().push(i);
         }
     }
     for (upn, indices) in &rows_of {
-        if indices.len() < 2 {
-            continue;
-        }
         let rows: Vec<usize> = indices.iter().map(|&i| candidates[i].row).collect();
         let reason = format!(
             "UPN {upn} is on {} for different pupils; a UPN belongs to one child only, so none of these rows was imported",
@@ -50,7 +58,7 @@ pub(super) fn clashes(
     }
 
     // A UPN another pupil in Keyholder has, unless this import gives that pupil another one.
-    let mut holders: HashMap<String, Vec<&Pupil>> = HashMap::new();
+    let mut holders: HashMap<Cow<'_, str>, Vec<&Pupil>> = HashMap::new();
     for p in existing {
         if let Some(u) = p.upn.as_deref().filter(|u| !u.trim().is_empty()) {
             holders.entry(same(u)).or_default().push(p);
@@ -61,12 +69,8 @@ pub(super) fn clashes(
         .enumerate()
         .filter_map(|(i, c)| c.matched.map(|p| (p.id, i)))
         .collect();
-    let wanted_by: HashMap<String, usize> = candidates
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !rejected[*i])
-        .filter_map(|(i, c)| c.upn.map(|u| (same(u), i)))
-        .collect();
+    // The one row that gives a UPN, if only one does.
+    let wanted_by = |upn: &str| in_file.get(upn).filter(|(_, n)| *n == 1).map(|(i, _)| *i);
     // Whether the import takes `upn` away from pupil `p` (their row gives them another).
     let frees = |p: &Pupil, upn: &str, rejected: &[bool]| {
         row_of
@@ -96,7 +100,7 @@ pub(super) fn clashes(
         out.push((i, Problem::UpnTaken, taken(&upn, holder)));
         if let Some(old) = c.matched.and_then(|m| m.upn.as_deref()).map(same)
             && old != upn
-            && let Some(&j) = wanted_by.get(&old)
+            && let Some(j) = wanted_by(&old)
         {
             to_check.push(j);
         }
@@ -104,9 +108,15 @@ pub(super) fn clashes(
     out
 }
 
-/// UPNs are compared without case or spaces around them: "a123…" is "A123…".
-fn same(upn: &str) -> String {
-    upn.trim().to_uppercase()
+/// UPNs are compared without case or spaces around them: "a123…" is "A123…". Most are
+/// written in capitals already, and are then not copied.
+fn same(upn: &str) -> Cow<'_, str> {
+    let upn = upn.trim();
+    if upn.chars().any(char::is_lowercase) {
+        Cow::Owned(upn.to_uppercase())
+    } else {
+        Cow::Borrowed(upn)
+    }
 }
 
 fn taken(upn: &str, holder: &Pupil) -> String {
