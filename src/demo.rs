@@ -449,9 +449,12 @@ pub fn generate(size: DemoSize, seed: u64, now: i64) -> DemoSchool {
         let dob = format!("{y:04}-{m:02}-{:02}", rng.gen_range(1..=28));
         pupils.push(PupilData {
             mis_id: Some(format!("P{:05}", 10_001 + n)),
+            // A UPN is unique to a child (an import refuses a second pupil with one), so past
+            // 1,000 pupils the school number moves on rather than the serial wrapping round.
             upn: Some(format!(
-                "{}8232041{:02}{:03}",
+                "{}823{:04}{:02}{:03}",
                 (b'A' + rng.gen_range(0..26u8)) as char,
+                2041 + n / 1000,
                 (y % 100),
                 n % 1000
             )),

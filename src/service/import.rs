@@ -11,9 +11,10 @@ use crate::model::import::{
 use crate::model::{GroupType, PupilGroup, PupilGroupId, SystemPermission, names};
 use crate::vault::queries::pupils::NewPupil;
 use crate::vault::queries::staff::StaffRecord;
-use crate::vault::queries::{groups, import_mappings, pupils, staff};
+use crate::vault::queries::{groups, import_mappings, pupils, school, staff};
 use crate::vault::{self, Change};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// How many new groups the summary names before "and N more" (a file from the wrong school
@@ -35,6 +36,9 @@ pub struct Preview {
     pub column_names: Vec<String>,
     pub mapping: Mapping,
     pub plan: Plan,
+    /// The school as the plan saw it (its newest audit entry) and the day it was made: while
+    /// both are the same, Confirm applies this plan without working it out again.
+    seen: (Option<(i64, String)>, chrono::NaiveDate),
 }
 
 impl Preview {
@@ -306,6 +310,8 @@ impl Session {
             spec.apply(kind, &mut mapping, &column_names, true)
                 .map_err(|e| Error::Invalid(format!("The mapping file cannot be used: {e}.")))?;
         }
+        // Read before the school, so a change made in between is taken for a change.
+        let seen = (school::last_change(self.vault().conn())?, today());
         let existing = existing(self.vault().conn())?;
         let plan = plan::plan(&PlanInput {
             kind,
@@ -325,10 +331,12 @@ impl Session {
             column_names,
             mapping,
             plan,
+            seen,
         })
     }
 
     fn replan(&self, preview: &mut Preview) -> Result<()> {
+        preview.seen = (school::last_change(self.vault().conn())?, today());
         let existing = existing(self.vault().conn())?;
         preview.plan = make_plan(preview, &existing);
         Ok(())
@@ -417,8 +425,16 @@ impl Session {
         let expected = shown(&preview.plan);
         let kind = preview.kind;
         let (report_counts, archived, new_groups) = self.write(|tx| {
-            let plan = make_plan(preview, &existing(tx)?);
-            if shown(&plan) != expected {
+            // Nothing changed since the preview: its plan is what the school gives now. Else it
+            // is worked out again, and refused if it differs from what the person saw.
+            let replanned;
+            let plan = if (school::last_change(tx)?, today()) == preview.seen {
+                &preview.plan
+            } else {
+                replanned = make_plan(preview, &existing(tx)?);
+                &replanned
+            };
+            if shown(plan) != expected {
                 return Err(vault::Error::Rejected(
                     "the school's records changed since the preview was made. Look at the preview again before importing".into(),
                 ));
@@ -433,14 +449,14 @@ impl Session {
                     _ => Ok(()),
                 }
             };
-            let mut new_ids: Vec<PupilGroupId> = Vec::new();
-            let all_groups = groups::list(tx)?;
+            let mut new_ids: Vec<PupilGroupId> = Vec::with_capacity(plan.new_groups.len());
+            // New groups go after the existing ones (counted once, not for every new group).
+            let mut of_type: BTreeMap<GroupType, usize> = BTreeMap::new();
+            for g in groups::list(tx)? {
+                *of_type.entry(g.group_type).or_default() += 1;
+            }
             for g in &plan.new_groups {
-                let order = all_groups
-                    .iter()
-                    .filter(|e| e.group_type == g.group_type)
-                    .count()
-                    + new_ids.len();
+                let order = of_type.get(&g.group_type).copied().unwrap_or(0) + new_ids.len();
                 new_ids.push(groups::insert(
                     tx,
                     g.group_type,
@@ -460,20 +476,25 @@ impl Session {
                     date_of_birth: p.date_of_birth.as_deref(),
                     archived: false,
                 };
-                let id = match p.existing {
+                let group_of = |choice: &Option<GroupChoice>| match choice {
+                    Some(GroupChoice::Existing(g)) => Some(*g),
+                    Some(GroupChoice::New(i)) => new_ids.get(*i).copied(),
+                    None => None,
+                };
+                match p.existing {
                     Some(id) => {
                         pupils::update(tx, id, &row)?;
-                        id
+                        for (t, choice) in &p.groups {
+                            pupils::set_group_of_type(tx, id, *t, group_of(choice))?;
+                        }
                     }
-                    None => pupils::insert(tx, &row)?,
-                };
-                for (t, choice) in &p.groups {
-                    let group = match choice {
-                        Some(GroupChoice::Existing(g)) => Some(*g),
-                        Some(GroupChoice::New(i)) => new_ids.get(*i).copied(),
-                        None => None,
-                    };
-                    pupils::set_group_of_type(tx, id, *t, group)?;
+                    // A new pupil is in no group yet: nothing to take them out of.
+                    None => {
+                        let id = pupils::insert(tx, &row)?;
+                        for g in p.groups.values().filter_map(group_of) {
+                            pupils::add_membership(tx, id, g)?;
+                        }
+                    }
                 }
                 wrote()?;
             }
@@ -570,13 +591,17 @@ impl Session {
 
     /// What the help sheet asks an admin to make sure of: every pupil in a group of each
     /// restricted type, and someone on the access list of every group.
+    /// Counted in SQL rather than by building the whole access rule (every user's key, every
+    /// membership), which took a quarter of a 2,000-pupil import.
     fn after_import_checks(&self, report: &mut ImportReport) -> Result<()> {
-        let school = self.school_access()?;
+        let conn = self.vault().conn();
+        let restricted = groups::restricted_types(conn)?;
+        let is_restricted = |t: GroupType| restricted.get(&t).copied().unwrap_or(false);
         for t in GroupType::ALL {
-            if !school.is_restricted(t) {
+            if !is_restricted(t) {
                 continue;
             }
-            let n = school.pupils_without_group_of(t).len();
+            let n = pupils::count_on_roll_without_group_of(conn, t)?;
             if n > 0 {
                 report.warnings.push((
                     t,
@@ -593,12 +618,12 @@ impl Session {
                 ));
             }
         }
-        let lists = groups::access_lists(self.vault().conn())?;
-        report.empty_new_groups = groups::list(self.vault().conn())?
+        let lists = groups::access_lists(conn)?;
+        report.empty_new_groups = groups::list(conn)?
             .into_iter()
             .filter(|g| g.is_new && lists.get(&g.id).is_none_or(Vec::is_empty))
             .map(|g| {
-                let restricted = school.is_restricted(g.group_type);
+                let restricted = is_restricted(g.group_type);
                 (g, restricted)
             })
             .collect();

@@ -2,6 +2,7 @@
 //! the column titles that SIMS, Arbor, Bromcom and Excel users commonly give them.
 
 use super::table::{Row, Table};
+use super::titles::meaning;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -161,88 +162,101 @@ impl Field {
         }
     }
 
-    /// Column titles that mean this field, best first, compared without case, spaces or
-    /// punctuation ("D.O.B." is "dob").
+    /// Column titles that mean this field, best first. They are compared by their
+    /// [`meaning`], so each stands for its abbreviations and variants too: "Admission Number"
+    /// also covers "Adno", "Adm. No." and "AdmNo"; "Date of Birth" covers "DOB" and "D.O.B.".
     fn titles(self, kind: ImportKind) -> &'static [&'static str] {
         match (self, kind) {
             (Field::MisId, ImportKind::Pupils) => &[
-                "misid",
-                "adno",
-                "admissionno",
-                "admissionnumber",
-                "pupilmisid",
-                "pupilid",
-                "studentid",
-                "personid",
-                "externalid",
-                "id",
+                "MIS ID",
+                "Admission Number",
+                "Pupil MIS ID",
+                "Pupil ID",
+                "Student ID",
+                "Person ID",
+                "External ID",
+                "ID",
             ],
             (Field::MisId, ImportKind::Staff) => &[
-                "misstaffid",
-                "staffmisid",
-                "staffid",
-                "misid",
-                "staffcode",
-                "employeeid",
-                "employeenumber",
-                "personid",
-                "externalid",
-                "id",
+                "MIS Staff ID",
+                "Staff MIS ID",
+                "Staff ID",
+                "MIS ID",
+                "Staff Code",
+                "Staff Number",
+                "Employee ID",
+                "Employee Number",
+                "Person ID",
+                "External ID",
+                "ID",
             ],
-            (Field::MisId, ImportKind::Groups) => {
-                &["misid", "groupmisid", "groupid", "externalid", "code", "id"]
-            }
-            (Field::Upn, _) => &["upn", "uniquepupilnumber"],
-            (Field::Title, _) => &["title", "salutation"],
+            (Field::MisId, ImportKind::Groups) => &[
+                "MIS ID",
+                "Group MIS ID",
+                "Group ID",
+                "External ID",
+                "Code",
+                "ID",
+            ],
+            (Field::Upn, _) => &["UPN", "Unique Pupil Number"],
+            (Field::Title, _) => &["Title", "Salutation"],
             (Field::Forename, _) => &[
-                "legalforename",
-                "forename",
-                "firstname",
-                "givenname",
-                "forenames",
-                "legalfirstname",
-                "preferredforename",
+                "Legal Forename",
+                "Forename",
+                "First Name",
+                "Given Name",
+                "Legal First Name",
+                "Preferred Forename",
+                "Preferred First Name",
             ],
             (Field::Surname, _) => &[
-                "legalsurname",
-                "surname",
-                "lastname",
-                "familyname",
-                "legallastname",
-                "preferredsurname",
+                "Legal Surname",
+                "Surname",
+                "Last Name",
+                "Family Name",
+                "Legal Last Name",
+                "Preferred Surname",
+                "Preferred Last Name",
             ],
-            (Field::DateOfBirth, _) => &["dob", "dateofbirth", "birthdate", "birthday"],
+            (Field::DateOfBirth, _) => &["Date of Birth", "Birth Date", "Birthday"],
             (Field::AcademicLevel, _) => &[
-                "yeargroup",
-                "year",
-                "ncyear",
-                "ncyearactual",
-                "curriculumyear",
-                "academiclevel",
-                "yr",
+                "Year Group",
+                "Year",
+                "NC Year",
+                "NC Year Actual",
+                "Curriculum Year",
+                "Academic Level",
             ],
-            (Field::House, _) => &["house", "housegroup", "housename"],
+            (Field::House, _) => &["House", "House Group", "House Name"],
             (Field::RegistrationForm, _) => &[
-                "reggroup",
-                "registrationgroup",
-                "registrationform",
-                "regform",
-                "form",
-                "formgroup",
-                "tutorgroup",
-                "class",
+                "Registration Group",
+                "Registration Form",
+                "Form",
+                "Form Group",
+                "Tutor Group",
+                "Class",
             ],
             (Field::Email, _) => &[
-                "email",
-                "emailaddress",
-                "workemail",
-                "schoolemail",
-                "workemailaddress",
+                "Email",
+                "Email Address",
+                "Work Email",
+                "School Email",
+                "Work Email Address",
             ],
-            (Field::JobTitle, _) => &["jobtitle", "role", "position", "post", "jobrole"],
-            (Field::GroupType, _) => &["grouptype", "type"],
-            (Field::GroupName, _) => &["groupname", "name", "group", "shortname"],
+            (Field::JobTitle, _) => &["Job Title", "Role", "Position", "Post", "Job Role"],
+            (Field::GroupType, _) => &["Group Type", "Type"],
+            (Field::GroupName, _) => &["Group Name", "Name", "Group", "Short Name"],
         }
+    }
+}
+
+/// Words that say whose detail a column holds ("Pupil Surname", "Student UPN", "Staff
+/// Forename"). A title that is not known is tried again without one of them in front.
+fn subject_words(kind: ImportKind) -> &'static [&'static str] {
+    match kind {
+        ImportKind::Pupils => &["pupil", "student", "child", "learner"],
+        ImportKind::Staff => &["staff", "employee"],
+        ImportKind::Groups => &[],
     }
 }
 
@@ -287,30 +301,48 @@ impl Mapping {
     }
 
     /// The best guess from the column titles: each field takes the first title on its list that
-    /// some column has, and no column is used twice.
+    /// some column means (see [`meaning`]), and no column is used twice. Titles with a word such
+    /// as "Pupil" in front are tried without it only after every title has been tried as it is,
+    /// so "Pupil ID" stays the MIS ID.
     pub fn guess(kind: ImportKind, titles: &[String]) -> Mapping {
-        let squashed: Vec<String> = titles.iter().map(|t| squash(t)).collect();
+        let exact: Vec<String> = titles.iter().map(|t| meaning(t)).collect();
+        let without_subject: Vec<Option<String>> = exact
+            .iter()
+            .map(|m| {
+                subject_words(kind)
+                    .iter()
+                    .find_map(|w| m.strip_prefix(w))
+                    .filter(|rest| !rest.is_empty())
+                    .map(str::to_string)
+            })
+            .collect();
         let mut mapping = Mapping::default();
         let mut used = vec![false; titles.len()];
         // Specific titles first, so "Staff ID" is not taken by a vaguer field.
-        let mut wanted: Vec<(usize, Field, &str)> = Vec::new();
+        let mut wanted: Vec<(usize, Field, String)> = Vec::new();
         for &field in kind.fields() {
             for (rank, t) in field.titles(kind).iter().enumerate() {
-                wanted.push((rank, field, t));
+                wanted.push((rank, field, meaning(t)));
             }
         }
         wanted.sort_by_key(|(rank, _, _)| *rank);
-        for (_, field, title) in wanted {
-            if mapping.get(field).is_some() {
-                continue;
-            }
-            if let Some(col) = squashed
-                .iter()
-                .enumerate()
-                .position(|(i, s)| !used[i] && s == title)
-            {
-                used[col] = true;
-                mapping.set(field, Some(col));
+        for pass in [0, 1] {
+            for (_, field, title) in &wanted {
+                if mapping.get(*field).is_some() {
+                    continue;
+                }
+                let found = (0..titles.len()).find(|&i| {
+                    !used[i]
+                        && if pass == 0 {
+                            exact[i] == *title
+                        } else {
+                            without_subject[i].as_ref() == Some(title)
+                        }
+                });
+                if let Some(col) = found {
+                    used[col] = true;
+                    mapping.set(*field, Some(col));
+                }
             }
         }
         mapping
@@ -570,6 +602,107 @@ mod tests {
                 (Field::JobTitle, 5)
             ]
         );
+    }
+
+    #[test]
+    fn short_titles_real_exports_use_are_recognised_without_a_mapping() {
+        let t = titles(&[
+            "Adm No",
+            "UPN",
+            "Surname(s)",
+            "Forename(s)",
+            "D.O.B.",
+            "NC Yr",
+            "Tutor Grp",
+            "House Grp",
+        ]);
+        let m = Mapping::guess(ImportKind::Pupils, &t);
+        assert_eq!(
+            m.iter().collect::<Vec<_>>(),
+            [
+                (Field::MisId, 0),
+                (Field::Upn, 1),
+                (Field::Forename, 3),
+                (Field::Surname, 2),
+                (Field::DateOfBirth, 4),
+                (Field::AcademicLevel, 5),
+                (Field::House, 7),
+                (Field::RegistrationForm, 6),
+            ]
+        );
+        let t = titles(&["Adm. No.", "Legal Surname", "First Names", "Yr", "Reg Grp"]);
+        let m = Mapping::guess(ImportKind::Pupils, &t);
+        assert_eq!(m.get(Field::MisId), Some(0));
+        assert_eq!(m.get(Field::Surname), Some(1));
+        assert_eq!(m.get(Field::Forename), Some(2));
+        assert_eq!(m.get(Field::AcademicLevel), Some(3));
+        assert_eq!(m.get(Field::RegistrationForm), Some(4));
+        let t = titles(&["Year Grp", "Reg. Group", "AdmNo", "DOB"]);
+        let m = Mapping::guess(ImportKind::Pupils, &t);
+        assert_eq!(m.get(Field::AcademicLevel), Some(0));
+        assert_eq!(m.get(Field::RegistrationForm), Some(1));
+        assert_eq!(m.get(Field::MisId), Some(2));
+        assert_eq!(m.get(Field::DateOfBirth), Some(3));
+        let t = titles(&[
+            "Staff No",
+            "Staff Surname",
+            "Staff Forename",
+            "E-mail",
+            "Job",
+        ]);
+        let m = Mapping::guess(ImportKind::Staff, &t);
+        assert_eq!(m.get(Field::MisId), Some(0));
+        assert_eq!(m.get(Field::Surname), Some(1));
+        assert_eq!(m.get(Field::Forename), Some(2));
+        assert_eq!(m.get(Field::Email), Some(3));
+        assert_eq!(
+            m.get(Field::JobTitle),
+            None,
+            "\"Job\" alone is not a known title"
+        );
+    }
+
+    #[test]
+    fn a_word_such_as_pupil_in_front_is_tried_last() {
+        let t = titles(&[
+            "Pupil ID",
+            "Pupil Surname",
+            "Student Forename",
+            "Child's Year",
+        ]);
+        let m = Mapping::guess(ImportKind::Pupils, &t);
+        assert_eq!(
+            m.get(Field::MisId),
+            Some(0),
+            "Pupil ID is a title of its own"
+        );
+        assert_eq!(m.get(Field::Surname), Some(1));
+        assert_eq!(m.get(Field::Forename), Some(2));
+        assert_eq!(m.get(Field::AcademicLevel), Some(3));
+        // Both name a surname: the plain one wins.
+        let t = titles(&["Pupil Surname", "Surname"]);
+        let m = Mapping::guess(ImportKind::Pupils, &t);
+        assert_eq!(m.get(Field::Surname), Some(1));
+    }
+
+    #[test]
+    fn titles_that_only_contain_a_known_word_are_not_taken() {
+        let t = titles(&[
+            "Form Tutor",
+            "Admission Date",
+            "Parent Surname",
+            "Middle Name(s)",
+            "Year of Entry",
+            "Group Tutor",
+            "No. of Siblings",
+            "Gender",
+            "Yr Entered",
+            "Pupil Premium",
+        ]);
+        assert_eq!(Mapping::guess(ImportKind::Pupils, &t), Mapping::default());
+        // "Name" means a group's name in a groups file, but nothing in a pupil file.
+        let t = titles(&["Name", "Title"]);
+        assert_eq!(Mapping::guess(ImportKind::Pupils, &t), Mapping::default());
     }
 
     #[test]

@@ -9,10 +9,14 @@ pub mod columns;
 pub mod dates;
 pub mod decode;
 pub mod plan;
+pub mod rejections;
 pub mod table;
+pub mod titles;
+mod upn;
 
 pub use columns::{ColumnRef, Field, ImportKind, Mapping, MappingSpec};
-pub use plan::{Counts, Existing, Outcome, Plan, PlanInput, Rejection, StaffDetails};
+pub use plan::{Counts, Existing, Outcome, Plan, PlanInput, StaffDetails};
+pub use rejections::{Problem, Rejection};
 pub use table::Table;
 
 /// Why a whole file cannot be read, in words for the person who chose it.

@@ -4,10 +4,12 @@
 
 use super::columns::{Field, ImportKind, Mapping};
 use super::dates::parse_date_of_birth;
+use super::rejections::{Problem, Rejection, thousands};
 use super::table::{Row, Table};
+use super::upn;
 use crate::model::{GroupType, Pupil, PupilGroup, PupilGroupId, PupilId, names};
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// The longest name, ID or title Keyholder keeps (as for names typed on screen).
 pub const MAX_TEXT: usize = 100;
@@ -31,22 +33,6 @@ pub struct StaffDetails {
     pub surname: String,
     pub email: String,
     pub job_title: String,
-}
-
-/// A row that will not be imported, and why, in words for the person who will fix the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejection {
-    pub row: usize,
-    /// The column's title in the file (or the field's name when it has none).
-    pub column: String,
-    pub reason: String,
-}
-
-impl std::fmt::Display for Rejection {
-    /// "Row 42, DOB: "31/02/2016" is not a real date"
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Row {}, {}: {}", self.row, self.column, self.reason)
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,12 +174,8 @@ impl Plan {
             .chain(self.staff.iter().map(|s| s.outcome))
             .chain(self.groups.iter().map(|g| g.outcome));
         let mut c = Counts {
-            rejected: self
-                .rejected
-                .iter()
-                .map(|r| r.row)
-                .collect::<BTreeSet<_>>()
-                .len(),
+            // Rejections are kept in row order, so a row's reasons are next to each other.
+            rejected: self.rejected.chunk_by(|a, b| a.row == b.row).count(),
             ..Counts::default()
         };
         for o in outcomes {
@@ -285,11 +267,12 @@ impl Reader<'_> {
             .unwrap_or_else(|| field.label(self.input.kind).to_string())
     }
 
-    fn reject(&mut self, row: &Row, field: Field, reason: impl Into<String>) {
+    fn reject(&mut self, row: &Row, field: Field, problem: Problem, reason: impl Into<String>) {
         self.rejected.push(Rejection {
             row: row.number,
             column: self.column_name(field),
             reason: reason.into(),
+            problem,
         });
     }
 
@@ -303,12 +286,17 @@ impl Reader<'_> {
             MAX_TEXT
         };
         if value.chars().count() > max {
-            self.reject(row, field, format!("longer than {max} characters"));
+            self.reject(
+                row,
+                field,
+                Problem::TooLong,
+                format!("longer than {max} characters"),
+            );
             *ok = false;
             return None;
         }
         if value.contains(['\r', '\n']) {
-            self.reject(row, field, "has a line break in it");
+            self.reject(row, field, Problem::LineBreak, "has a line break in it");
             *ok = false;
             return None;
         }
@@ -320,7 +308,7 @@ impl Reader<'_> {
         match self.text(row, field, ok) {
             Some(v) if !v.is_empty() => v,
             Some(_) => {
-                self.reject(row, field, format!("is empty, so {what}"));
+                self.reject(row, field, Problem::Empty, format!("is empty, so {what}"));
                 *ok = false;
                 String::new()
             }
@@ -329,33 +317,64 @@ impl Reader<'_> {
     }
 
     /// Rejects every row whose key another row also has: the file cannot say which one is right.
+    /// Each reason names a few of the rows, never all of them: 20,000 rows with one ID would
+    /// otherwise each carry a list of 20,000 numbers.
     fn reject_duplicates(
         &mut self,
         keys: &[(&Row, String)],
         field: Field,
         what: &str,
-    ) -> BTreeSet<String> {
+    ) -> HashSet<String> {
+        // Counted first, so only the keys on several rows get a list of their rows.
+        let mut count: HashMap<&str, usize> = HashMap::with_capacity(keys.len());
+        for (_, key) in keys {
+            *count.entry(key.as_str()).or_default() += 1;
+        }
         let mut rows_of: HashMap<&str, Vec<usize>> = HashMap::new();
         for (row, key) in keys {
-            rows_of.entry(key.as_str()).or_default().push(row.number);
+            if count[key.as_str()] > 1 {
+                rows_of.entry(key.as_str()).or_default().push(row.number);
+            }
         }
-        let mut duplicated = BTreeSet::new();
+        let listed: HashMap<&str, String> = rows_of
+            .iter()
+            .map(|(key, rows)| (*key, some_rows(rows)))
+            .collect();
         for (row, key) in keys {
-            let numbers = &rows_of[key.as_str()];
-            if numbers.len() > 1 {
-                let list: Vec<String> = numbers.iter().map(usize::to_string).collect();
+            if let Some(rows) = listed.get(key.as_str()) {
                 self.reject(
                     row,
                     field,
+                    Problem::Duplicate,
                     format!(
-                        "{key} is on rows {}; {what} can be in the file only once, so none of these rows was imported",
-                        list.join(", ")
+                        "{key} is on {rows}; {what} can be in the file only once, so none of these rows was imported"
                     ),
                 );
-                duplicated.insert(key.clone());
             }
         }
-        duplicated
+        listed.into_keys().map(str::to_string).collect()
+    }
+}
+
+/// How many row numbers a reason names before "and N more".
+const ROWS_NAMED: usize = 5;
+
+/// "rows 2, 4" or "20,000 rows: 2, 4, 6, 8, 10 and 19,995 more".
+pub(super) fn some_rows(rows: &[usize]) -> String {
+    let named: Vec<String> = rows
+        .iter()
+        .take(ROWS_NAMED)
+        .map(|n| thousands(*n))
+        .collect();
+    if rows.len() <= ROWS_NAMED {
+        format!("rows {}", named.join(", "))
+    } else {
+        format!(
+            "{} rows: {} and {} more",
+            thousands(rows.len()),
+            named.join(", "),
+            thousands(rows.len() - ROWS_NAMED)
+        )
     }
 }
 
@@ -395,6 +414,9 @@ struct GroupFinder {
     by_name: HashMap<(GroupType, String), PupilGroupId>,
     by_mis: HashMap<(GroupType, String), PupilGroupId>,
     new: HashMap<(GroupType, String), usize>,
+    /// Each name as the file writes it, once found: a whole school names a few dozen groups
+    /// thousands of times, and this lookup needs no lower-casing.
+    seen: BTreeMap<GroupType, HashMap<String, GroupChoice>>,
 }
 
 impl GroupFinder {
@@ -403,6 +425,7 @@ impl GroupFinder {
             by_name: HashMap::new(),
             by_mis: HashMap::new(),
             new: HashMap::new(),
+            seen: BTreeMap::new(),
         };
         for g in groups {
             f.by_name
@@ -415,6 +438,18 @@ impl GroupFinder {
     }
 
     fn choose(&mut self, t: GroupType, name: &str, new_groups: &mut Vec<NewGroup>) -> GroupChoice {
+        if let Some(choice) = self.seen.get(&t).and_then(|m| m.get(name)) {
+            return *choice;
+        }
+        let choice = self.find(t, name, new_groups);
+        self.seen
+            .entry(t)
+            .or_default()
+            .insert(name.to_string(), choice);
+        choice
+    }
+
+    fn find(&mut self, t: GroupType, name: &str, new_groups: &mut Vec<NewGroup>) -> GroupChoice {
         let key = (t, name.to_lowercase());
         if let Some(id) = self
             .by_name
@@ -460,22 +495,22 @@ fn plan_pupils(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
     } else {
         "MIS ID"
     };
-    let mut keys: Vec<(&Row, String)> = Vec::new();
-    let mut good: Vec<PupilCells<'_>> = Vec::new();
+    let mut keys: Vec<(&Row, String)> = Vec::with_capacity(rows.len());
+    let mut good: Vec<PupilCells<'_>> = Vec::with_capacity(rows.len());
+    let no_key =
+        format!("the pupil cannot be matched (pupils are matched by {key_name}, never by name)");
     for &row in rows {
         let mut ok = true;
-        let key = reader.required(
-            row,
-            key_field,
-            &format!(
-                "the pupil cannot be matched (pupils are matched by {key_name}, never by name)"
-            ),
-            &mut ok,
-        );
+        let key = reader.required(row, key_field, &no_key, &mut ok);
         if !key.is_empty() {
             keys.push((row, key.clone()));
         }
-        let mis_id = non_empty(reader.text(row, Field::MisId, &mut ok));
+        // The key's column is read once: a second read would reject a bad cell twice.
+        let mis_id = if key_field == Field::MisId {
+            Some((!key.is_empty()).then(|| key.clone()))
+        } else {
+            non_empty(reader.text(row, Field::MisId, &mut ok))
+        };
         let upn = non_empty(reader.text(row, Field::Upn, &mut ok));
         let forename = reader.required(row, Field::Forename, "there is no forename", &mut ok);
         let surname = reader.required(row, Field::Surname, "there is no surname", &mut ok);
@@ -483,7 +518,7 @@ fn plan_pupils(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
             Some(Some(text)) => match parse_date_of_birth(&text, input.today) {
                 Ok(d) => Some(Some(d)),
                 Err(reason) => {
-                    reader.reject(row, Field::DateOfBirth, reason);
+                    reader.reject(row, Field::DateOfBirth, Problem::NotADate, reason);
                     ok = false;
                     None
                 }
@@ -510,7 +545,7 @@ fn plan_pupils(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
         }
     }
     let duplicated = reader.reject_duplicates(&keys, key_field, "a pupil");
-    let in_file: BTreeSet<&str> = keys.iter().map(|(_, k)| k.as_str()).collect();
+    let in_file: HashSet<&str> = keys.iter().map(|(_, k)| k.as_str()).collect();
 
     let key_of = |p: &Pupil| -> Option<String> {
         if key_field == Field::Upn {
@@ -531,7 +566,8 @@ fn plan_pupils(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
         .iter()
         .map(|g| (g.id, g.group_type))
         .collect();
-    let mut finder = GroupFinder::new(&input.existing.groups);
+    // Each row that can be matched, with the pupil it updates.
+    let mut matched: Vec<(PupilCells<'_>, Option<&Pupil>)> = Vec::with_capacity(good.len());
     for cells in good {
         if duplicated.contains(&cells.key) {
             continue;
@@ -541,6 +577,7 @@ fn plan_pupils(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
             reader.reject(
                 cells.row,
                 key_field,
+                Problem::Ambiguous,
                 format!(
                     "{} pupils in Keyholder have the {key_name} {}, so the row cannot be matched to one of them",
                     matches.len(),
@@ -549,6 +586,32 @@ fn plan_pupils(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
             );
             continue;
         }
+        let first = matches.first().copied();
+        matched.push((cells, first));
+    }
+    if input.mapping.get(Field::Upn).is_some() {
+        let candidates: Vec<upn::Candidate<'_>> = matched
+            .iter()
+            .map(|(cells, p)| upn::Candidate {
+                row: cells.row.number,
+                upn: cells.upn.as_deref(),
+                matched: *p,
+            })
+            .collect();
+        let clashes = upn::clashes(&candidates, &input.existing.pupils);
+        let mut refused = vec![false; matched.len()];
+        for (i, problem, reason) in clashes {
+            refused[i] = true;
+            reader.reject(matched[i].0.row, Field::Upn, problem, reason);
+        }
+        let mut i = 0;
+        matched.retain(|_| {
+            i += 1;
+            !refused[i - 1]
+        });
+    }
+    let mut finder = GroupFinder::new(&input.existing.groups);
+    for (cells, first) in matched {
         let groups: BTreeMap<GroupType, Option<GroupChoice>> = cells
             .groups
             .iter()
@@ -560,7 +623,7 @@ fn plan_pupils(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
                 )
             })
             .collect();
-        let import = match matches.first() {
+        let import = match first {
             None => PupilImport {
                 row: cells.row.number,
                 outcome: Outcome::Add,
@@ -681,6 +744,7 @@ fn plan_staff(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
             reader.reject(
                 row,
                 Field::Email,
+                Problem::NotAnEmail,
                 format!("\"{e}\" is not an e-mail address"),
             );
             ok = false;
@@ -745,6 +809,7 @@ fn plan_groups(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
                 reader.reject(
                     row,
                     Field::GroupType,
+                    Problem::NotAGroupType,
                     format!("\"{type_text}\" is not a group type; use House, Year (Academic Level) or Form (Registration Form)"),
                 );
                 ok = false;
@@ -791,6 +856,7 @@ fn plan_groups(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
                     reader.reject(
                         row,
                         Field::GroupName,
+                        Problem::NameTaken,
                         format!(
                             "{} {} would be renamed \"{name}\", but another {} already has that name",
                             t.label(),
@@ -812,6 +878,7 @@ fn plan_groups(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
                     reader.reject(
                         row,
                         Field::MisId,
+                        Problem::MisIdDiffers,
                         format!(
                             "there is already a {} called \"{}\" with MIS ID {theirs}, but this row gives {ours}",
                             t.label(),

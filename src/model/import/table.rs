@@ -80,16 +80,30 @@ impl Table {
     }
 }
 
+/// The first `limit` records. Row numbers are worked out only for the whole file (`limit` =
+/// `usize::MAX`); the separator guess reads a few rows and needs none.
 fn parse(text: &str, delimiter: Delimiter, limit: usize) -> Result<Vec<Row>, FileProblem> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter.byte())
         .from_reader(text.as_bytes());
-    let numbers = row_numbers(text, delimiter.byte());
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().take(limit).enumerate() {
-        let record = record.map_err(|e| FileProblem::Unreadable(describe(&e)))?;
+    let numbers = if limit == usize::MAX {
+        row_numbers(text, delimiter.byte())
+    } else {
+        Vec::new()
+    };
+    let mut rows = Vec::with_capacity(numbers.len());
+    // One record read into again and again, rather than a new one for every row.
+    let mut record = csv::StringRecord::new();
+    while rows.len() < limit {
+        let more = reader
+            .read_record(&mut record)
+            .map_err(|e| FileProblem::Unreadable(describe(&e)))?;
+        if !more {
+            break;
+        }
+        let i = rows.len();
         rows.push(Row {
             number: numbers.get(i).copied().unwrap_or(i + 1),
             cells: record.iter().map(|c| c.trim().to_string()).collect(),

@@ -37,10 +37,10 @@ pub fn insert(
     is_new: bool,
     sort_order: i64,
 ) -> Result<PupilGroupId> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO pupil_groups (type, name, mis_id, is_new, sort_order) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![t.key(), name.trim(), mis_id.map(str::trim).filter(|m| !m.is_empty()), super::flag(is_new), sort_order],
-    )
+    )?
+    .execute(params![t.key(), name.trim(), mis_id.map(str::trim).filter(|m| !m.is_empty()), super::flag(is_new), sort_order])
     .map_err(|e| match &e {
         rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
             Error::Rejected(format!(
