@@ -75,8 +75,16 @@ impl Session {
         })
     }
 
-    /// Notes a checked backup in the school file (for the health check), with its audit entry.
+    /// Notes a checked backup in the school file (for the health check), with its audit entry,
+    /// and brings the key file's record of the audit trail up to date.
     pub fn record_backup(&mut self, written: &Written) -> Result<()> {
+        self.record_backup_entry(written)?;
+        // Best effort: the backup is made and noted whether or not the key file can be written.
+        let _ = self.anchor_key_file();
+        Ok(())
+    }
+
+    fn record_backup_entry(&mut self, written: &Written) -> Result<()> {
         self.require(SystemPermission::ManageSystem)?;
         let me = self.me().user.id;
         let record = backups::BackupRecord {

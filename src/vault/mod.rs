@@ -5,12 +5,13 @@ pub mod audit;
 pub mod backup;
 pub mod error;
 pub mod files;
+pub mod integrity;
 pub mod keyfile;
 pub mod migrate;
 pub mod queries;
 pub mod slots;
 
-pub use audit::{Actor, AuditEntry, ChainReport, Change};
+pub use audit::{Actor, AuditAnchor, AuditEntry, ChainReport, Change};
 pub use error::{Error, Result};
 pub use keyfile::{DemoAccess, KeyFile};
 pub use slots::{DataKey, KdfCost};
@@ -74,8 +75,12 @@ impl std::fmt::Debug for Vault {
 pub(crate) fn connect(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connection> {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
-        // Only the start-up matters here; if it failed, the open below says why.
-        let _ = Connection::open_in_memory();
+        // Only the start-up matters here; if it failed, the open below says why. SQLCipher
+        // would otherwise write its own log lines (a damaged page, say) to stderr, past the one
+        // clear line a command prints; the errors themselves still come back to Keyholder.
+        if let Ok(c) = Connection::open_in_memory() {
+            let _ = c.query_row("PRAGMA cipher_log = off", [], |_| Ok(()));
+        }
     });
     Connection::open_with_flags(path, flags)
 }
