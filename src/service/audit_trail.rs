@@ -232,6 +232,13 @@ impl Session {
         Ok(audit::latest(self.vault().conn(), crate::clock::now())?)
     }
 
+    /// The fingerprint of entry `id`, to compare with one noted from the Overview; `None` when
+    /// there is no such entry.
+    pub fn entry_fingerprint(&self, id: i64) -> Result<Option<String>> {
+        self.require_audit_access()?;
+        Ok(audit::hash_of(self.vault().conn(), id)?.map(|h| audit::fingerprint(&h)))
+    }
+
     /// Checks the audit trail: its own chain, the key file's record, and whatever `check` adds.
     /// Needs View audits (or Manage system). A backup that cannot be read, or that belongs to
     /// another school, is refused rather than reported as a finding.
