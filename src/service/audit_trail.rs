@@ -123,6 +123,10 @@ impl AnchorCheck {
                     capitalise(&self.name())
                 )
             }
+            (AnchorSource::Backup { entries: 1, .. }, _) => format!(
+                "The one entry in {} is unchanged in the school file.",
+                self.name()
+            ),
             (AnchorSource::Backup { entries, .. }, _) => format!(
                 "All {entries} entries in {} are unchanged in the school file.",
                 self.name()
@@ -258,7 +262,11 @@ impl Session {
         };
         let keys_path = &self.location().keys;
         let keys = KeyFile::read(keys_path)?;
-        let mut anchors = vec![key_file_check(conn, keys_path, keys.audit_anchor.clone())?];
+        let mut anchors = vec![key_file_check(
+            conn,
+            keys_path,
+            keys.audit_anchor.as_deref().cloned(),
+        )?];
         for path in &check.backups {
             anchors.push(self.backup_check(path, &keys)?);
         }
@@ -345,7 +353,7 @@ impl Session {
         if same || !agrees().unwrap_or(false) {
             return false;
         }
-        keys.audit_anchor = Some(latest);
+        keys.audit_anchor = Some(Box::new(latest));
         true
     }
 

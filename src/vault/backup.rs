@@ -58,9 +58,10 @@ pub struct Manifest {
     pub files: Vec<FileEntry>,
     /// The newest audit entry in the copy (its number and hash), so the school file can be
     /// checked against this backup later without unlocking it. Absent from backups made before
-    /// anchors existed, and when the copy's trail is empty.
+    /// anchors existed, and when the copy's trail is empty. (Boxed so the manifest stays small
+    /// enough to travel in the window's messages.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audit_anchor: Option<AuditAnchor>,
+    pub audit_anchor: Option<Box<AuditAnchor>>,
 }
 
 impl Manifest {
@@ -223,7 +224,7 @@ pub fn write(
     let schema_version = migrate::current_version(copy.conn())?;
     let school = super::queries::school::get(copy.conn())?;
     let counts = copy.counts()?;
-    let audit_anchor = audit::latest(copy.conn(), now)?;
+    let audit_anchor = audit::latest(copy.conn(), now)?.map(Box::new);
     drop(copy);
     drop(dir);
 
@@ -726,11 +727,11 @@ mod tests {
         assert!(detail(parse(path, &bytes)).contains("far more text"));
 
         let mut anchor = test_manifest();
-        anchor.audit_anchor = Some(AuditAnchor {
+        anchor.audit_anchor = Some(Box::new(AuditAnchor {
             entry: 0,
             hash: "0".repeat(64),
             recorded_at: 0,
-        });
+        }));
         let json = serde_json::to_vec(&anchor).unwrap();
         let bytes = assemble(&[(MANIFEST, &json), (DATABASE, b"abc")]);
         assert!(detail(parse(path, &bytes)).contains("audit trail"));

@@ -60,8 +60,9 @@ pub struct KeyFile {
     /// The newest audit entry Keyholder had seen when it last wrote this file, so that a school
     /// file whose audit trail was rewritten afterwards no longer matches it. Absent from files
     /// written before anchors existed, and from a new school's file until its first sign-in.
+    /// (Boxed so a key file stays small enough to travel in the window's messages.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audit_anchor: Option<AuditAnchor>,
+    pub audit_anchor: Option<Box<AuditAnchor>>,
 }
 
 /// E-mail addresses are matched ignoring case and surrounding spaces.
@@ -525,11 +526,11 @@ mod tests {
         assert!(damage_detail(&many).contains("10001 keys"));
 
         let mut anchor = file.clone();
-        anchor.audit_anchor = Some(AuditAnchor {
+        anchor.audit_anchor = Some(Box::new(AuditAnchor {
             entry: 3,
             hash: "not a hash".into(),
             recorded_at: 0,
-        });
+        }));
         assert!(damage_detail(&anchor).contains("audit"));
     }
 

@@ -201,9 +201,6 @@ impl OverviewTab {
         };
         c = c.push(stats(o));
         c = c.push(self.backup_card());
-        if let Some(newest) = &self.newest_entry {
-            c = c.push(fingerprint_card(newest));
-        }
         let warnings = self.findings.iter().filter(|f| f.is_warning()).count();
         let notes = self.findings.len() - warnings;
         c = c.push(
@@ -224,6 +221,9 @@ impl OverviewTab {
         );
         for f in &self.findings {
             c = c.push(finding_card(f, hide_names));
+        }
+        if let Some(newest) = &self.newest_entry {
+            c = c.push(fingerprint_card(newest));
         }
         c = c.push(
             container(
