@@ -221,3 +221,41 @@ fn restore_from_the_welcome_screen_with_the_recovery_code() {
     assert!(matches!(app.screen, Screen::SignIn(_)));
     assert!(target.exists());
 }
+
+#[test]
+fn the_overview_shows_the_newest_entrys_fingerprint_and_the_audits_tab_looks_one_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, _location, creds) = demo_app(dir.path());
+    drop(creds.session);
+    sign_in_through_screens(&mut app, &creds.email, &creds.totp_secret);
+    let newest = app
+        .session
+        .as_ref()
+        .unwrap()
+        .audit_fingerprint()
+        .unwrap()
+        .expect("the sign-in is an entry");
+    assert!(shows(&app, "Audit trail fingerprint"));
+    assert!(shows(&app, &format!("Entry {}", newest.entry)));
+    assert!(shows(&app, &newest.fingerprint()));
+    assert!(shows(
+        &app,
+        "write this entry number and fingerprint on paper"
+    ));
+
+    // An older entry's fingerprint, looked up by its number on the Audits tab, to compare with
+    // a note.
+    let first = app
+        .session
+        .as_ref()
+        .unwrap()
+        .entry_fingerprint(1)
+        .unwrap()
+        .expect("entry 1");
+    assert_ne!(first, newest.fingerprint());
+    click(&mut app, "Audits");
+    type_into(&mut app, home::AUDIT_SEARCH, "1");
+    assert!(shows(&app, &format!("Entry 1 has the fingerprint {first}")));
+    replace_in(&mut app, home::AUDIT_SEARCH, "#99999");
+    assert!(shows(&app, "There is no entry 99999"));
+}

@@ -279,9 +279,7 @@ pub fn run(session: &mut Session, command: GroupsCommand) -> Result<(), Failure>
             Ok(())
         }
         GroupsCommand::Apply { file } => {
-            let text = std::fs::read_to_string(&file).map_err(|e| {
-                Failure::refused(format!("Could not read {}: {e}.", file.display()))
-            })?;
+            let text = super::read_text_file(&file, super::MAX_COMMAND_FILE, "a file of changes")?;
             let r = Resolver::new(session)?;
             let ops = parse_file(&text, &r)?;
             println!("{}", apply(session, ops)?);

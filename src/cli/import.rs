@@ -95,12 +95,7 @@ pub fn run(session: &mut Session, args: ImportArgs) -> Result<(), Failure> {
     let kind = ImportKind::from(args.kind);
     let spec = match &args.mapping {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                Failure::refused(format!(
-                    "Could not read the mapping file {}: {e}.",
-                    path.display()
-                ))
-            })?;
+            let text = super::read_text_file(path, super::MAX_COMMAND_FILE, "the mapping file")?;
             Some(MappingSpec::parse(&text).map_err(|e| {
                 Failure::refused(format!("The mapping file {}, {e}.", path.display()))
             })?)

@@ -13,6 +13,7 @@ mod user_groups;
 mod users;
 
 use crate::auth::{codes, password, soft_key};
+use crate::service::audit_trail::{AnchorSource, NotedFingerprint, TrailCheck, TrailReport};
 use crate::service::setup::{self, ConfirmedKey, NewVault, PersonAccess};
 use crate::service::{self, SchoolData, Session, SignInStep};
 use crate::vault::{KdfCost, Location};
@@ -151,10 +152,20 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Check that no audit entry has been altered, removed or reordered. Needs View audits.
+    /// Check that no audit entry has been altered, removed or reordered: the chain of hashes,
+    /// every page of the school file, and the records of the trail kept in the key file, in
+    /// backups (--against) and on paper (--noted). Needs View audits.
     Verify {
         #[command(flatten)]
         sign_in: SignInArgs,
+        /// Backups to check the trail against: every entry in each must still be in the school
+        /// file unchanged.
+        #[arg(long, value_name = "BACKUP", num_args = 1..)]
+        against: Vec<PathBuf>,
+        /// An entry number and fingerprint noted from the Overview, e.g. "1234=3F2A 9C41 07BE
+        /// D5E2". May be given more than once.
+        #[arg(long, value_name = "ENTRY=FINGERPRINT")]
+        noted: Vec<String>,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -211,15 +222,52 @@ pub fn location(vault: Option<&Path>) -> Result<Location, Failure> {
     }
 }
 
+/// Largest password or recovery-code file read (only its first line is used).
+const MAX_PASSWORD_FILE: u64 = 64 * 1024;
+/// Largest export (`load --json`): a school of 2,000 pupils exports to a few megabytes.
+const MAX_EXPORT_FILE: u64 = 256 * 1024 * 1024;
+/// Largest file of changes (`groups apply`) or mapping file (`import --mapping`).
+pub(crate) const MAX_COMMAND_FILE: u64 = 16 * 1024 * 1024;
+
+/// A text file read whole, refused without being loaded when it is larger than `max` bytes.
+/// `what` names it in messages ("the password file").
+pub(crate) fn read_text_file(path: &Path, max: u64, what: &str) -> Result<String, Failure> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| {
+        Failure::refused(format!("Could not read {what} {}: {e}.", path.display()))
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > max {
+        return Err(Failure::refused(format!(
+            "{} is too large to be {what} (more than {}).",
+            path.display(),
+            size_text(max)
+        )));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        Failure::refused(format!(
+            "Could not read {what} {}: it is not UTF-8 text.",
+            path.display()
+        ))
+    })
+}
+
+fn size_text(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KB", bytes / 1024)
+    }
+}
+
 fn read_password(file: Option<&Path>, prompt: &str) -> Result<String, Failure> {
     let text = match file {
         Some(path) => {
-            let content = std::fs::read_to_string(path).map_err(|e| {
-                Failure::refused(format!(
-                    "Could not read the password file {}: {e}.",
-                    path.display()
-                ))
-            })?;
+            let content = read_text_file(path, MAX_PASSWORD_FILE, "the password file")?;
             content.lines().next().unwrap_or("").to_string()
         }
         None => rpassword::prompt_password(prompt).map_err(|_| {
@@ -316,9 +364,7 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
             password_file,
         } => {
             refuse_existing(&location)?;
-            let text = std::fs::read_to_string(&json).map_err(|e| {
-                Failure::refused(format!("Could not read {}: {e}.", json.display()))
-            })?;
+            let text = read_text_file(&json, MAX_EXPORT_FILE, "an export file")?;
             let data = SchoolData::from_json(&text)?;
             let admin = data
                 .users
@@ -420,25 +466,52 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
             command:
                 AuditCommand::Verify {
                     sign_in: args,
+                    against,
+                    noted,
                     json,
                 },
         } => {
-            let session = sign_in(&location, &args)?;
-            let report = session.verify_audit()?;
-            if json {
-                let (id, reason) = report.first_bad.clone().unzip();
-                let out = serde_json::json!({
-                    "format_version": 1,
-                    "entries": report.entries,
-                    "intact": report.is_intact(),
-                    "first_bad_entry": id,
-                    "reason": reason,
-                });
-                println!("{out}");
-            } else {
-                println!("{}", report.describe());
+            // Everything given is checked before signing in, so a mistyped note is refused
+            // without an audited sign-in.
+            let noted = noted
+                .iter()
+                .map(|n| NotedFingerprint::parse(n).map_err(Failure::refused))
+                .collect::<Result<Vec<_>, _>>()?;
+            for path in &against {
+                if !path.is_file() {
+                    return Err(Failure::refused(format!(
+                        "There is no backup file at {}.",
+                        path.display()
+                    )));
+                }
             }
-            if report.is_intact() {
+            let session = sign_in(&location, &args)?;
+            let report = session.check_audit_trail(&TrailCheck {
+                integrity: true,
+                backups: against,
+                noted,
+            })?;
+            if json {
+                println!("{}", audit_json(&report));
+            } else {
+                println!("{}", report.chain.describe());
+                match report.integrity.as_deref() {
+                    Some([]) => println!("Every page of the school file passes its checks."),
+                    Some(problems) => {
+                        for p in problems {
+                            println!("The school file is damaged: {p}.");
+                        }
+                    }
+                    None => {}
+                }
+                for a in &report.anchors {
+                    println!("{}", a.describe());
+                }
+                if let Some(line) = report.latest_line() {
+                    println!("Newest {line}.");
+                }
+            }
+            if report.is_sound() {
                 Ok(())
             } else {
                 Err(Failure {
@@ -448,6 +521,80 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
             }
         }
     }
+}
+
+/// `keyholder audit verify --json`; described in docs/audit-verify-format.md. Format 1 began with
+/// `entries`, `intact`, `first_bad_entry` and `reason`; the other fields were added to it.
+fn audit_json(report: &TrailReport) -> serde_json::Value {
+    let (id, reason) = report.first_bad().unzip();
+    let reason = reason.or_else(|| (!report.is_sound()).then(|| report.describe()));
+    let (chain_id, chain_reason) = report.chain.first_bad.clone().unzip();
+    let anchors: Vec<serde_json::Value> = report
+        .anchors
+        .iter()
+        .map(|a| {
+            let (bad_id, bad_reason) = a.first_bad.clone().unzip();
+            let (kind, file, extra) = match &a.source {
+                AnchorSource::KeyFile { path, anchor } => (
+                    "key_file",
+                    Some(path.display().to_string()),
+                    serde_json::json!({
+                        "recorded_at": anchor.as_ref().map(|x| x.recorded_at),
+                        "hash": anchor.as_ref().map(|x| x.hash.clone()),
+                    }),
+                ),
+                AnchorSource::Backup {
+                    path,
+                    created_at,
+                    entries,
+                } => (
+                    "backup",
+                    Some(path.display().to_string()),
+                    serde_json::json!({ "created_at": created_at, "entries": entries }),
+                ),
+                AnchorSource::Noted(n) => (
+                    "noted",
+                    None,
+                    serde_json::json!({ "fingerprint": n.fingerprint() }),
+                ),
+            };
+            let mut v = serde_json::json!({
+                "kind": kind,
+                "file": file,
+                "entry": a.entry,
+                "matches": a.first_bad.is_none(),
+                "first_bad_entry": bad_id,
+                "reason": bad_reason,
+                "description": a.describe(),
+            });
+            if let (Some(obj), Some(more)) = (v.as_object_mut(), extra.as_object()) {
+                obj.extend(more.clone());
+            }
+            v
+        })
+        .collect();
+    serde_json::json!({
+        "format_version": 1,
+        "entries": report.chain.entries,
+        "intact": report.is_sound(),
+        "first_bad_entry": id,
+        "reason": reason,
+        "chain": {
+            "intact": report.chain.is_intact(),
+            "first_bad_entry": chain_id,
+            "reason": chain_reason,
+        },
+        "integrity": report.integrity.as_ref().map(|p| serde_json::json!({
+            "ok": p.is_empty(),
+            "problems": p,
+        })),
+        "anchors": anchors,
+        "latest": report.latest.as_ref().map(|l| serde_json::json!({
+            "entry": l.entry,
+            "hash": l.hash,
+            "fingerprint": l.fingerprint(),
+        })),
+    })
 }
 
 /// Parses the command line and runs the window or a headless command.

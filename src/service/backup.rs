@@ -75,33 +75,39 @@ impl Session {
         })
     }
 
-    /// Notes a checked backup in the school file (for the health check), with its audit entry.
+    /// Notes a checked backup in the school file (for the health check), with its audit entry,
+    /// and brings the key file's record of the audit trail up to date.
     pub fn record_backup(&mut self, written: &Written) -> Result<()> {
-        self.change(|this| {
-            this.require(SystemPermission::ManageSystem)?;
-            let me = this.me().user.id;
-            let record = backups::BackupRecord {
-                taken_at: written.manifest.created_at,
-                file_name: file_name(&written.path),
-                bytes: written.bytes,
-                sha256: written.sha256.clone(),
-                taken_by: Some(me),
-            };
-            this.write(|tx| {
-                backups::insert(tx, &record)?;
-                Ok((
-                    (),
-                    Change::new(
-                        "Backup taken",
-                        format!(
-                            "Backed up to {} and checked ({} pupils, {} users)",
-                            written.path.display(),
-                            written.manifest.counts.pupils,
-                            written.manifest.counts.users
-                        ),
+        self.record_backup_entry(written)?;
+        // Best effort: the backup is made and noted whether or not the key file can be written.
+        let _ = self.anchor_key_file();
+        Ok(())
+    }
+
+    fn record_backup_entry(&mut self, written: &Written) -> Result<()> {
+        self.require(SystemPermission::ManageSystem)?;
+        let me = self.me().user.id;
+        let record = backups::BackupRecord {
+            taken_at: written.manifest.created_at,
+            file_name: file_name(&written.path),
+            bytes: written.bytes,
+            sha256: written.sha256.clone(),
+            taken_by: Some(me),
+        };
+        self.write(|tx| {
+            backups::insert(tx, &record)?;
+            Ok((
+                (),
+                Change::new(
+                    "Backup taken",
+                    format!(
+                        "Backed up to {} and checked ({} pupils, {} users)",
+                        written.path.display(),
+                        written.manifest.counts.pupils,
+                        written.manifest.counts.users
                     ),
-                ))
-            })
+                ),
+            ))
         })
     }
 

@@ -2,6 +2,7 @@
 //! vault and leaves an audit entry; no screen or command touches the vault directly.
 
 pub mod access;
+pub mod audit_trail;
 pub mod backup;
 pub mod error;
 pub mod groups;

@@ -108,6 +108,9 @@ impl Session {
         // Tidying only: if the key file cannot be written now, the next sign-in tries again, and
         // an expired code is refused meanwhile by its record.
         let _ = session.withdraw_stale_setup_codes();
+        // Best effort likewise: the record of the audit trail in the key file moves on at the
+        // next sign-in, lock or backup instead.
+        let _ = session.anchor_key_file();
         Ok(session)
     }
 
@@ -131,6 +134,7 @@ impl Session {
         self.change(|s| {
             let mut keys = KeyFile::read(&s.keys_path)?;
             f(&mut keys, &s.data_key)?;
+            s.refresh_anchor(&mut keys);
             keys.write(&s.keys_path)?;
             Ok(())
         })
@@ -325,8 +329,10 @@ impl Session {
         })
     }
 
-    /// Ends the session; the vault is closed and its key dropped from memory.
-    pub fn lock(self) -> Location {
+    /// Ends the session; the vault is closed and its key dropped from memory. The key file's
+    /// record of the audit trail is brought up to date first (best effort).
+    pub fn lock(mut self) -> Location {
+        let _ = self.anchor_key_file();
         self.vault.location().clone()
     }
 }

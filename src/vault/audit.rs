@@ -4,6 +4,7 @@
 use super::error::Result;
 use crate::model::UserId;
 use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -209,6 +210,180 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
     })
 }
 
+/// A record, kept outside the school file (in the key file, a backup's manifest, or on paper as
+/// a fingerprint), of one audit entry's number and hash. Rewriting the trail up to that entry
+/// changes the entry's hash, so the school file no longer matches the record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditAnchor {
+    /// The entry's number (the first entry is 1).
+    pub entry: i64,
+    /// Its SHA-256, 64 lower-case hex digits, as stored in the trail.
+    pub hash: String,
+    /// When the record was made (Unix seconds); for messages only.
+    #[serde(default)]
+    pub recorded_at: i64,
+}
+
+impl AuditAnchor {
+    /// Whether a record read from a file is well formed; `Err` says what is wrong.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        if self.entry < 1 {
+            return Err("its record of the audit trail names no entry".into());
+        }
+        if !is_hash(&self.hash) {
+            return Err("its record of the audit trail is unreadable".into());
+        }
+        Ok(())
+    }
+
+    /// The short form an administrator can note down; see [`fingerprint`].
+    pub fn fingerprint(&self) -> String {
+        fingerprint(&self.hash)
+    }
+}
+
+fn is_hash(text: &str) -> bool {
+    text.len() == 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Hex digits of an entry's hash in its fingerprint: 16 (64 bits), so nobody can rewrite the
+/// trail and keep the fingerprint by trying changes until one fits (about 2^64 attempts), yet
+/// short enough to copy onto paper.
+pub const FINGERPRINT_DIGITS: usize = 16;
+
+/// "3F2A 9C41 07BE D5E2": the first [`FINGERPRINT_DIGITS`] hex digits of a hash, upper case,
+/// in groups of four.
+pub fn fingerprint(hash: &str) -> String {
+    let digits: Vec<char> = hash
+        .chars()
+        .take(FINGERPRINT_DIGITS)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    digits
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A fingerprint as typed back from paper (any case, spaces or dashes), or `None` when it is
+/// not 16 hex digits.
+pub fn parse_fingerprint(typed: &str) -> Option<String> {
+    let digits: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    (digits.len() == FINGERPRINT_DIGITS && digits.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then_some(digits)
+}
+
+/// The newest entry as an anchor, recorded at `now`; `None` for an empty trail.
+pub fn latest(conn: &Connection, now: i64) -> Result<Option<AuditAnchor>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+            [],
+            |r| {
+                Ok(AuditAnchor {
+                    entry: r.get(0)?,
+                    hash: r.get(1)?,
+                    recorded_at: now,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// The hash stored for entry `id`, if there is such an entry.
+pub fn hash_of(conn: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT hash FROM audit WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?)
+}
+
+/// How a school file's trail compares with a record of one of its entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnchorOutcome {
+    /// The entry is there with the recorded hash: nothing up to it has changed.
+    Matches,
+    /// There is no entry with that number any more.
+    Missing,
+    /// The entry is there with another hash (given): it, or an entry before it, was changed.
+    Differs(String),
+}
+
+pub fn compare(conn: &Connection, anchor: &AuditAnchor) -> Result<AnchorOutcome> {
+    Ok(match hash_of(conn, anchor.entry)? {
+        None => AnchorOutcome::Missing,
+        Some(h) if h == anchor.hash => AnchorOutcome::Matches,
+        Some(h) => AnchorOutcome::Differs(h),
+    })
+}
+
+/// Whether entry `id`'s stored hash begins with a noted fingerprint (as [`parse_fingerprint`]
+/// gives it); `None` when there is no such entry.
+pub fn matches_fingerprint(conn: &Connection, id: i64, digits: &str) -> Result<Option<bool>> {
+    Ok(hash_of(conn, id)?.map(|h| h.starts_with(digits)))
+}
+
+/// The first entry of `earlier` (an older copy of the same school, from a backup) that the
+/// school file no longer holds as it was, with what differs in the admin's words. `None` when
+/// every entry of the copy is still in the school file unchanged.
+pub fn first_difference(
+    school: &Connection,
+    earlier: &Connection,
+) -> Result<Option<(i64, String)>> {
+    let mut theirs = earlier.prepare(
+        "SELECT id, at, actor_id, actor_name, action, summary, before, after, prev_hash, hash
+         FROM audit ORDER BY id",
+    )?;
+    let mut ours = school.prepare(
+        "SELECT id, at, actor_id, actor_name, action, summary, before, after, prev_hash, hash
+         FROM audit WHERE id = ?1",
+    )?;
+    let mut rows = theirs.query([])?;
+    while let Some(row) = rows.next()? {
+        let was = entry_from_row(row)?;
+        let now = ours.query_row([was.id], entry_from_row).optional()?;
+        let Some(now) = now else {
+            return Ok(Some((was.id, "is missing from the school file".into())));
+        };
+        let mut changed = Vec::new();
+        if now.at != was.at {
+            changed.push("when");
+        }
+        if now.actor_id != was.actor_id || now.actor_name != was.actor_name {
+            changed.push("who");
+        }
+        if now.action != was.action {
+            changed.push("what");
+        }
+        if now.summary != was.summary {
+            changed.push("details");
+        }
+        if now.before != was.before {
+            changed.push("before");
+        }
+        if now.after != was.after {
+            changed.push("after");
+        }
+        if !changed.is_empty() {
+            return Ok(Some((
+                was.id,
+                format!("has been changed (its {})", changed.join(", ")),
+            )));
+        }
+        if now.hash != was.hash || now.prev_hash != was.prev_hash {
+            return Ok(Some((was.id, "has a different hash".into())));
+        }
+    }
+    Ok(None)
+}
+
 fn entry_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
     Ok(AuditEntry {
         id: row.get(0)?,
@@ -304,6 +479,154 @@ mod tests {
         conn.execute("UPDATE audit SET hash = ?1 WHERE id = 2", [forged])
             .unwrap();
         assert_eq!(verify(&conn).unwrap().first_bad.map(|b| b.0), Some(3));
+    }
+
+    fn rewrite_from(conn: &Connection, id: i64, summary: &str) {
+        // What someone with the key could do: change an entry and recompute every later hash.
+        conn.execute(
+            "UPDATE audit SET summary = ?2 WHERE id = ?1",
+            params![id, summary],
+        )
+        .unwrap();
+        let ids: Vec<i64> = conn
+            .prepare("SELECT id FROM audit WHERE id >= ?1 ORDER BY id")
+            .unwrap()
+            .query_map([id], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        for i in ids {
+            let prev: String = if i == 1 {
+                GENESIS.into()
+            } else {
+                hash_of(conn, i - 1).unwrap().unwrap()
+            };
+            let e = conn
+                .query_row(
+                    "SELECT id, at, actor_id, actor_name, action, summary, before, after, prev_hash, hash
+                     FROM audit WHERE id = ?1",
+                    [i],
+                    entry_from_row,
+                )
+                .unwrap();
+            let change = Change {
+                action: e.action,
+                summary: e.summary,
+                before: e.before,
+                after: e.after,
+            };
+            let h = entry_hash(
+                &prev,
+                i,
+                e.at,
+                e.actor_id.map(|u| u.0),
+                &e.actor_name,
+                &change,
+            );
+            conn.execute(
+                "UPDATE audit SET prev_hash = ?2, hash = ?3 WHERE id = ?1",
+                params![i, prev, h],
+            )
+            .unwrap();
+        }
+    }
+
+    #[test]
+    fn a_rewritten_trail_verifies_but_no_longer_matches_its_anchor() {
+        let conn = db_with_entries(6);
+        let anchor = latest(&conn, 0).unwrap().unwrap();
+        assert_eq!(anchor.entry, 6);
+        assert_eq!(anchor.check(), Ok(()));
+        assert_eq!(compare(&conn, &anchor).unwrap(), AnchorOutcome::Matches);
+        let older = AuditAnchor {
+            entry: 2,
+            hash: hash_of(&conn, 2).unwrap().unwrap(),
+            recorded_at: 0,
+        };
+
+        rewrite_from(&conn, 4, "nothing happened");
+        assert!(verify(&conn).unwrap().is_intact());
+        assert!(matches!(
+            compare(&conn, &anchor).unwrap(),
+            AnchorOutcome::Differs(_)
+        ));
+        // An anchor from before the rewritten entry still matches.
+        assert_eq!(compare(&conn, &older).unwrap(), AnchorOutcome::Matches);
+
+        conn.execute("DELETE FROM audit WHERE id = 6", []).unwrap();
+        assert_eq!(compare(&conn, &anchor).unwrap(), AnchorOutcome::Missing);
+    }
+
+    #[test]
+    fn the_first_difference_from_an_earlier_copy_is_named() {
+        let school = db_with_entries(6);
+        let copy = db_with_entries(0);
+        // The copy: the same first five entries (entries are deterministic here).
+        let five = db_with_entries(5);
+        assert_eq!(first_difference(&school, &five).unwrap(), None);
+        rewrite_from(&school, 3, "nothing happened");
+        let (id, what) = first_difference(&school, &five).unwrap().unwrap();
+        assert_eq!(id, 3);
+        assert!(what.contains("details"), "{what}");
+        school
+            .execute("DELETE FROM audit WHERE id >= 2", [])
+            .unwrap();
+        let (id, what) = first_difference(&school, &five).unwrap().unwrap();
+        assert_eq!(id, 2);
+        assert!(what.contains("missing"), "{what}");
+        assert_eq!(first_difference(&school, &copy).unwrap(), None);
+    }
+
+    #[test]
+    fn fingerprints_are_short_and_read_back_from_paper() {
+        let hash = "3f2a9c4107bed5e2aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+        assert_eq!(fingerprint(hash), "3F2A 9C41 07BE D5E2");
+        assert_eq!(
+            parse_fingerprint("3f2a-9c41 07be d5E2").as_deref(),
+            Some("3f2a9c4107bed5e2")
+        );
+        assert_eq!(parse_fingerprint("3F2A 9C41"), None);
+        assert_eq!(parse_fingerprint("3F2A 9C41 07BE D5EZ"), None);
+        let conn = db_with_entries(2);
+        let h = hash_of(&conn, 2).unwrap().unwrap();
+        let digits = parse_fingerprint(&fingerprint(&h)).unwrap();
+        assert_eq!(matches_fingerprint(&conn, 2, &digits).unwrap(), Some(true));
+        assert_eq!(matches_fingerprint(&conn, 1, &digits).unwrap(), Some(false));
+        assert_eq!(matches_fingerprint(&conn, 3, &digits).unwrap(), None);
+    }
+
+    #[test]
+    fn malformed_anchors_are_refused() {
+        let good = AuditAnchor {
+            entry: 1,
+            hash: "a".repeat(64),
+            recorded_at: 0,
+        };
+        assert_eq!(good.check(), Ok(()));
+        for bad in [
+            AuditAnchor {
+                entry: 0,
+                ..good.clone()
+            },
+            AuditAnchor {
+                entry: -5,
+                ..good.clone()
+            },
+            AuditAnchor {
+                hash: "A".repeat(64),
+                ..good.clone()
+            },
+            AuditAnchor {
+                hash: "a".repeat(63),
+                ..good.clone()
+            },
+            AuditAnchor {
+                hash: "g".repeat(64),
+                ..good.clone()
+            },
+        ] {
+            assert!(bad.check().is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! The manifest is readable without a password so the admin can see what a backup holds (school
 //! name, date, counts) before unlocking it.
 
+use super::audit::{self, AuditAnchor};
 use super::error::{Error, Result};
 use super::files::{self, sibling, sync_folder, write_atomic};
 use super::keyfile::KeyFile;
@@ -29,8 +30,16 @@ const TRAILER_LEN: usize = TRAILER.len() + 32;
 const MANIFEST: &str = "manifest.json";
 const DATABASE: &str = "keyholder.db";
 const KEYS: &str = "keyholder.keys";
-/// Far beyond any school's file; protects against reading a wrong, huge file into memory.
-const MAX_BYTES: u64 = 4 << 30;
+/// Far beyond any school's file (2,000 pupils with years of incidents is tens of megabytes), and
+/// small enough that a restore, which holds the file in memory two or three times over, still
+/// fits on an office PC; protects against reading a wrong, huge file into memory.
+pub const MAX_BYTES: u64 = 1 << 30;
+/// Parts a backup may have: format 1 writes three; later versions may add a few.
+const MAX_SECTIONS: usize = 64;
+/// A manifest is under a kilobyte; anything near this is not one Keyholder wrote.
+const MAX_MANIFEST_BYTES: usize = 1024 * 1024;
+/// Longest school name or version text a manifest may carry (shown before unlocking).
+const MAX_MANIFEST_TEXT: usize = 500;
 /// Pages copied per step of the online backup: small enough to report progress and to let the
 /// app's own writes through between steps.
 const PAGES_PER_STEP: i32 = 64;
@@ -47,6 +56,30 @@ pub struct Manifest {
     pub is_demo: bool,
     pub counts: Counts,
     pub files: Vec<FileEntry>,
+    /// The newest audit entry in the copy (its number and hash), so the school file can be
+    /// checked against this backup later without unlocking it. Absent from backups made before
+    /// anchors existed, and when the copy's trail is empty. (Boxed so the manifest stays small
+    /// enough to travel in the window's messages.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_anchor: Option<Box<AuditAnchor>>,
+}
+
+impl Manifest {
+    /// Bounds on what a manifest read from a file may hold; `Err` says what is wrong.
+    fn check(&self) -> std::result::Result<(), String> {
+        if self.school_name.chars().count() > MAX_MANIFEST_TEXT
+            || self.app_version.chars().count() > MAX_MANIFEST_TEXT
+        {
+            return Err("its manifest holds far more text than Keyholder writes".into());
+        }
+        if self.files.len() > MAX_SECTIONS {
+            return Err("its manifest lists more files than a backup holds".into());
+        }
+        if let Some(anchor) = &self.audit_anchor {
+            anchor.check()?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -199,6 +232,7 @@ pub fn write(
     let schema_version = migrate::current_version(copy.conn())?;
     let school = super::queries::school::get(copy.conn())?;
     let counts = copy.counts()?;
+    let audit_anchor = audit::latest(copy.conn(), now)?.map(Box::new);
     drop(copy);
     drop(dir);
 
@@ -207,6 +241,14 @@ pub fn write(
         _ => Error::io("read", &location.keys, e),
     })?;
     KeyFile::parse(&keys_bytes, &location.keys)?;
+
+    // Refused here rather than written and then refused when read back (or restored).
+    if (database.len() + keys_bytes.len()) as u64 > MAX_BYTES - 64 * 1024 {
+        return Err(Error::Rejected(format!(
+            "the school file is larger than a backup can hold ({} MB)",
+            MAX_BYTES / (1024 * 1024)
+        )));
+    }
 
     let manifest = Manifest {
         format_version: FORMAT_VERSION,
@@ -228,6 +270,7 @@ pub fn write(
                 sha256: sha256_hex(&keys_bytes),
             },
         ],
+        audit_anchor,
     };
     let manifest_json = serde_json::to_vec_pretty(&manifest).map_err(|e| {
         Error::Rejected(format!("the backup's manifest could not be written ({e})"))
@@ -308,13 +351,40 @@ fn assemble(sections: &[(&str, &[u8])]) -> Vec<u8> {
 /// Reads a backup and checks it is whole: a foreign, truncated, edited or newer file is refused
 /// here, before anything is unlocked or changed.
 pub fn read(path: &Path) -> Result<Contents> {
-    let size = std::fs::metadata(path)
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
+    let too_large = |file: &mut std::fs::File| {
+        let mut magic = [0u8; MAGIC.len()];
+        if file.read_exact(&mut magic).is_err() || &magic != MAGIC {
+            return Error::NotABackup(path.to_path_buf());
+        }
+        Error::BackupDamaged {
+            path: path.to_path_buf(),
+            detail: format!(
+                "it is larger than any backup Keyholder writes ({} MB)",
+                MAX_BYTES / (1024 * 1024)
+            ),
+        }
+    };
+    let size = file
+        .metadata()
         .map_err(|e| Error::io("read", path, e))?
         .len();
     if size > MAX_BYTES {
-        return Err(Error::NotABackup(path.to_path_buf()));
+        return Err(too_large(&mut file));
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    // At most one byte past the limit is read, in case the file grows meanwhile.
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(MAX_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io("read", path, e))?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(Error::BackupDamaged {
+            path: path.to_path_buf(),
+            detail: "it grew while it was being read".into(),
+        });
+    }
     parse(path, &bytes)
 }
 
@@ -367,6 +437,9 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<Contents> {
         Ok(slice)
     };
     while at < body.len() {
+        if sections.len() == MAX_SECTIONS {
+            return Err(damaged("it has more parts than a backup holds"));
+        }
         let name_len = <[u8; 2]>::try_from(take(&mut at, 2)?)
             .map(u16::from_le_bytes)
             .map_err(|_| damaged("a part is cut short"))? as usize;
@@ -385,8 +458,13 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<Contents> {
             .map(|(_, d)| *d)
             .ok_or_else(|| damaged(&format!("it has no {name}")))
     };
-    let manifest: Manifest = serde_json::from_slice(section(MANIFEST)?)
+    let manifest_bytes = section(MANIFEST)?;
+    if manifest_bytes.len() > MAX_MANIFEST_BYTES {
+        return Err(damaged("its manifest is far larger than Keyholder writes"));
+    }
+    let manifest: Manifest = serde_json::from_slice(manifest_bytes)
         .map_err(|e| damaged(&format!("its manifest is unreadable: {e}")))?;
+    manifest.check().map_err(|e| damaged(&e))?;
     let database = section(DATABASE)?;
     let keys_bytes = section(KEYS)?;
     for (name, data) in [(DATABASE, database), (KEYS, keys_bytes)] {
@@ -582,6 +660,7 @@ mod tests {
                     sha256: sha256_hex(b""),
                 },
             ],
+            audit_anchor: None,
         };
         let json = serde_json::to_vec(&manifest).unwrap();
         let bytes = assemble(&[(MANIFEST, &json), (DATABASE, b"abc"), (KEYS, b"")]);
@@ -621,5 +700,85 @@ mod tests {
                 "length {len}: {result:?}"
             );
         }
+    }
+
+    fn test_manifest() -> Manifest {
+        Manifest {
+            format_version: FORMAT_VERSION,
+            app_version: "0".into(),
+            schema_version: 1,
+            created_at: 0,
+            school_name: "Test".into(),
+            is_demo: false,
+            counts: Counts::default(),
+            files: vec![FileEntry {
+                name: DATABASE.into(),
+                bytes: 3,
+                sha256: sha256_hex(b"abc"),
+            }],
+            audit_anchor: None,
+        }
+    }
+
+    fn detail(result: Result<Contents>) -> String {
+        match result {
+            Err(Error::BackupDamaged { detail, .. }) => detail,
+            other => panic!("expected a damaged backup, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn oversized_or_too_many_parts_are_refused() {
+        let path = Path::new("x.khbackup");
+        let json = serde_json::to_vec(&test_manifest()).unwrap();
+
+        let big = vec![b' '; MAX_MANIFEST_BYTES + 1];
+        let bytes = assemble(&[(MANIFEST, &big), (DATABASE, b"abc")]);
+        assert!(detail(parse(path, &bytes)).contains("manifest is far larger"));
+
+        let many: Vec<(&str, &[u8])> = std::iter::once((MANIFEST, json.as_slice()))
+            .chain(std::iter::repeat_n(("extra", &b""[..]), MAX_SECTIONS))
+            .collect();
+        let bytes = assemble(&many);
+        assert!(detail(parse(path, &bytes)).contains("more parts"));
+
+        let mut long = test_manifest();
+        long.school_name = "x".repeat(MAX_MANIFEST_TEXT + 1);
+        let json = serde_json::to_vec(&long).unwrap();
+        let bytes = assemble(&[(MANIFEST, &json), (DATABASE, b"abc")]);
+        assert!(detail(parse(path, &bytes)).contains("far more text"));
+
+        let mut anchor = test_manifest();
+        anchor.audit_anchor = Some(Box::new(AuditAnchor {
+            entry: 0,
+            hash: "0".repeat(64),
+            recorded_at: 0,
+        }));
+        let json = serde_json::to_vec(&anchor).unwrap();
+        let bytes = assemble(&[(MANIFEST, &json), (DATABASE, b"abc")]);
+        assert!(detail(parse(path, &bytes)).contains("audit trail"));
+    }
+
+    #[test]
+    fn a_part_claiming_more_bytes_than_the_file_has_is_refused() {
+        let path = Path::new("x.khbackup");
+        let json = serde_json::to_vec(&test_manifest()).unwrap();
+        let mut bytes = assemble(&[(MANIFEST, &json), (DATABASE, b"abc")]);
+        // The database part's length field says u64::MAX; fix the checksum so only the length
+        // is wrong.
+        let at = HEADER_LEN + 2 + MANIFEST.len() + 8 + json.len() + 2 + DATABASE.len();
+        bytes[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+        let end = bytes.len() - 32;
+        let sum = Sha256::digest(&bytes[..end]);
+        bytes[end..].copy_from_slice(&sum);
+        assert!(detail(parse(path, &bytes)).contains("cut short"));
+    }
+
+    #[test]
+    fn a_manifest_without_an_anchor_still_reads() {
+        let mut value = serde_json::to_value(test_manifest()).unwrap();
+        value.as_object_mut().unwrap().remove("audit_anchor");
+        let m: Manifest = serde_json::from_value(value).unwrap();
+        assert_eq!(m.audit_anchor, None);
     }
 }

@@ -2,6 +2,7 @@
 //! person who can open the vault, plus one for the recovery code. It holds no names or e-mail
 //! addresses; a person's slot is found by a salted hash of their e-mail address.
 
+use super::audit::AuditAnchor;
 use super::error::{Error, Result};
 use super::files::write_atomic;
 use super::slots::{DataKey, KdfCost, WrappedKey};
@@ -11,6 +12,13 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 
 pub const KEY_FILE_FORMAT: u32 = 1;
+/// A key file is about 500 bytes per person; 16 MiB is far beyond any school's and is refused
+/// before it is read into memory.
+pub const MAX_BYTES: u64 = 16 * 1024 * 1024;
+/// Keys (people, set-up codes and the recovery code) one file may hold.
+pub const MAX_SLOTS: usize = 10_000;
+/// Longest vault id or slot owner Keyholder reads (it writes 32 and 64 hex digits).
+const MAX_ID_CHARS: usize = 128;
 
 /// What the demo school's sign-in screen shows so anyone can explore it. Only ever present in a
 /// demo school's key file.
@@ -49,6 +57,12 @@ pub struct KeyFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub demo: Option<DemoAccess>,
     pub slots: Vec<Slot>,
+    /// The newest audit entry Keyholder had seen when it last wrote this file, so that a school
+    /// file whose audit trail was rewritten afterwards no longer matches it. Absent from files
+    /// written before anchors existed, and from a new school's file until its first sign-in.
+    /// (Boxed so a key file stays small enough to travel in the window's messages.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_anchor: Option<Box<AuditAnchor>>,
 }
 
 /// E-mail addresses are matched ignoring case and surrounding spaces.
@@ -74,17 +88,24 @@ impl KeyFile {
             vault_id: hex::encode(id),
             demo,
             slots: Vec::new(),
+            audit_anchor: None,
         }
     }
 
     pub fn read(path: &Path) -> Result<KeyFile> {
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
+        use std::io::Read;
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(Error::KeyFileMissing(path.to_path_buf()));
             }
             Err(e) => return Err(Error::io("read", path, e)),
         };
+        // Read at most one byte past the limit, so a huge file is refused without being loaded.
+        let mut bytes = Vec::new();
+        file.take(MAX_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io("read", path, e))?;
         KeyFile::parse(&bytes, path)
     }
 
@@ -94,6 +115,12 @@ impl KeyFile {
             path: path.to_path_buf(),
             detail,
         };
+        if bytes.len() as u64 > MAX_BYTES {
+            return Err(damaged(format!(
+                "it is larger than {} MB, far larger than a key file ever is",
+                MAX_BYTES / (1024 * 1024)
+            )));
+        }
         let value: serde_json::Value =
             serde_json::from_slice(bytes).map_err(|e| damaged(format!("not readable: {e}")))?;
         let found = value
@@ -108,10 +135,41 @@ impl KeyFile {
             });
         }
         let file: KeyFile = serde_json::from_value(value).map_err(|e| damaged(e.to_string()))?;
-        if file.slots.is_empty() {
-            return Err(damaged("it holds no keys".into()));
-        }
+        file.check().map_err(damaged)?;
         Ok(file)
+    }
+
+    /// Everything read from a file is bounded before it is used: the number of keys, the size
+    /// of every field and every key's derivation cost. `Err` says what is wrong, for the admin.
+    fn check(&self) -> std::result::Result<(), String> {
+        if self.slots.is_empty() {
+            return Err("it holds no keys".into());
+        }
+        if self.slots.len() > MAX_SLOTS {
+            return Err(format!(
+                "it holds {} keys, more than any school needs (at most {MAX_SLOTS})",
+                self.slots.len()
+            ));
+        }
+        if self.vault_id.is_empty() || self.vault_id.len() > MAX_ID_CHARS {
+            return Err("its school identifier is unreadable".into());
+        }
+        for slot in &self.slots {
+            let owner_ok = match &slot.owner {
+                SlotOwner::Person { lookup } | SlotOwner::SetupCode { lookup } => {
+                    !lookup.is_empty() && lookup.len() <= MAX_ID_CHARS
+                }
+                SlotOwner::Recovery => true,
+            };
+            if !owner_ok {
+                return Err("a key in it does not say whose it is".into());
+            }
+            slot.wrapped.check()?;
+        }
+        if let Some(anchor) = &self.audit_anchor {
+            anchor.check()?;
+        }
+        Ok(())
     }
 
     pub fn write(&self, path: &Path) -> Result<()> {
@@ -417,6 +475,12 @@ mod tests {
             Err(Error::KeyFileDamaged { .. })
         ));
 
+        // A file written before audit anchors existed still reads, with no anchor.
+        let mut older = serde_json::to_value(&file).unwrap();
+        older.as_object_mut().unwrap().remove("audit_anchor");
+        std::fs::write(&path, serde_json::to_vec(&older).unwrap()).unwrap();
+        assert_eq!(KeyFile::read(&path).unwrap().audit_anchor, None);
+
         let mut newer = serde_json::to_value(&file).unwrap();
         newer["format_version"] = 99.into();
         std::fs::write(&path, serde_json::to_vec(&newer).unwrap()).unwrap();
@@ -424,5 +488,64 @@ mod tests {
             KeyFile::read(&path),
             Err(Error::KeyFileTooNew { found: 99, .. })
         ));
+    }
+
+    fn damage_detail(file: &KeyFile) -> String {
+        let bytes = serde_json::to_vec(file).unwrap();
+        match KeyFile::parse(&bytes, Path::new("k.keys")) {
+            Err(Error::KeyFileDamaged { detail, .. }) => detail,
+            other => panic!("expected a damaged key file, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn out_of_range_key_settings_are_refused_as_damage() {
+        let (file, _) = file_with_two_people();
+        let mut huge = file.clone();
+        huge.slots[1].wrapped.kdf.memory_kib = u32::MAX;
+        let detail = damage_detail(&huge);
+        assert!(detail.contains("4096 GB of memory"), "{detail}");
+
+        let mut salt = file.clone();
+        salt.slots[0].wrapped.salt = vec![1; 3];
+        assert!(damage_detail(&salt).contains("salt of 3 bytes"));
+
+        let mut nonce = file.clone();
+        nonce.slots[2].wrapped.nonce = vec![1; 12];
+        assert!(damage_detail(&nonce).contains("nonce of 12 bytes"));
+
+        let mut owner = file.clone();
+        owner.slots[0].owner = SlotOwner::Person {
+            lookup: "x".repeat(MAX_ID_CHARS + 1),
+        };
+        assert!(damage_detail(&owner).contains("whose it is"));
+
+        let mut many = file.clone();
+        let one = many.slots[0].clone();
+        many.slots = vec![one; MAX_SLOTS + 1];
+        assert!(damage_detail(&many).contains("10001 keys"));
+
+        let mut anchor = file.clone();
+        anchor.audit_anchor = Some(Box::new(AuditAnchor {
+            entry: 3,
+            hash: "not a hash".into(),
+            recorded_at: 0,
+        }));
+        assert!(damage_detail(&anchor).contains("audit"));
+    }
+
+    #[test]
+    fn a_huge_key_file_is_refused_without_reading_it_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keyholder.keys");
+        let f = std::fs::File::create(&path).unwrap();
+        f.set_len(MAX_BYTES + 10).unwrap();
+        drop(f);
+        match KeyFile::read(&path) {
+            Err(Error::KeyFileDamaged { detail, .. }) => {
+                assert!(detail.contains("far larger than a key file"), "{detail}")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

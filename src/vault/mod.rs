@@ -5,6 +5,7 @@ pub mod audit;
 pub mod backup;
 pub mod error;
 pub mod files;
+pub mod integrity;
 pub mod keyfile;
 pub mod lock;
 pub mod migrate;
@@ -12,7 +13,7 @@ pub mod network;
 pub mod queries;
 pub mod slots;
 
-pub use audit::{Actor, AuditEntry, ChainReport, Change};
+pub use audit::{Actor, AuditAnchor, AuditEntry, ChainReport, Change};
 pub use error::{Error, Result};
 pub use keyfile::{DemoAccess, KeyFile};
 pub use slots::{DataKey, KdfCost};

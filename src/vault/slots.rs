@@ -71,12 +71,100 @@ impl KdfCost {
         }
     }
 
+    /// The least memory a slot may ask for: the test-only cost's 64 KiB.
+    pub const MIN_MEMORY_KIB: u32 = 64;
+    /// The most: 1 GiB, eight times the standard. An office PC with 8 GB can spare that for the
+    /// moment a sign-in takes; a file asking for more is not one Keyholder wrote, and honouring it
+    /// could exhaust the PC's memory (4 TB made Keyholder abort).
+    pub const MAX_MEMORY_KIB: u32 = 1024 * 1024;
+    /// Passes over the memory: Keyholder uses 1 (demo) to 3 (standard).
+    pub const MAX_PASSES: u32 = 16;
+    /// Parallel lanes: Keyholder uses 1; more than an office PC has cores gains nothing.
+    pub const MAX_LANES: u32 = 16;
+    /// Memory times passes, in KiB: at most 4 GiB of work, about ten times the standard's
+    /// 384 MiB (a few seconds on an office PC rather than half a second), so a slot cannot make
+    /// a sign-in hang for minutes either.
+    pub const MAX_WORK_KIB: u64 = 4 * 1024 * 1024;
+
+    /// Whether these settings are ones Keyholder could have written; `Err` says, in the admin's
+    /// words, what is wrong with them. Checked on every slot read from a file, before any
+    /// memory is set aside for the derivation.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        if self.memory_kib > Self::MAX_MEMORY_KIB {
+            return Err(format!(
+                "a key in it asks for {} of memory, more than Keyholder ever uses (at most {})",
+                memory(self.memory_kib),
+                memory(Self::MAX_MEMORY_KIB)
+            ));
+        }
+        if self.memory_kib < Self::MIN_MEMORY_KIB {
+            return Err(format!(
+                "a key in it asks for only {} of memory, less than Keyholder ever uses (at least {})",
+                memory(self.memory_kib),
+                memory(Self::MIN_MEMORY_KIB)
+            ));
+        }
+        if !(1..=Self::MAX_PASSES).contains(&self.passes) {
+            return Err(format!(
+                "a key in it asks for {} passes, where Keyholder uses 1 to {}",
+                self.passes,
+                Self::MAX_PASSES
+            ));
+        }
+        if !(1..=Self::MAX_LANES).contains(&self.lanes) {
+            return Err(format!(
+                "a key in it asks for {} parallel lanes, where Keyholder uses 1 to {}",
+                self.lanes,
+                Self::MAX_LANES
+            ));
+        }
+        // Argon2 needs 8 KiB per lane; with at most 16 lanes and at least 64 KiB this only
+        // matters for lanes above 8.
+        if u64::from(self.memory_kib) < 8 * u64::from(self.lanes) {
+            return Err(format!(
+                "a key in it asks for {} of memory, too little for its {} lanes",
+                memory(self.memory_kib),
+                self.lanes
+            ));
+        }
+        if u64::from(self.memory_kib) * u64::from(self.passes) > Self::MAX_WORK_KIB {
+            return Err(format!(
+                "a key in it asks for {} of memory {} times over, more work than Keyholder ever asks for",
+                memory(self.memory_kib),
+                self.passes
+            ));
+        }
+        Ok(())
+    }
+
     fn argon2(&self) -> Result<Argon2<'static>> {
+        self.check()
+            .map_err(|e| Error::Rejected(format!("unusable key-derivation settings ({e})")))?;
         let params = Params::new(self.memory_kib, self.passes, self.lanes, Some(32))
             .map_err(|e| Error::Rejected(format!("unusable key-derivation settings ({e})")))?;
         Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
     }
 }
+
+/// "4096 GB", "128 MB", "64 KB": memory in KiB as the admin would say it (binary units, the
+/// way Windows reports memory).
+fn memory(kib: u32) -> String {
+    let kib = u64::from(kib);
+    if kib >= 1024 * 1024 {
+        format!("{} GB", (kib + 512 * 1024) / (1024 * 1024))
+    } else if kib >= 1024 {
+        format!("{} MB", (kib + 512) / 1024)
+    } else {
+        format!("{kib} KB")
+    }
+}
+
+/// Salt lengths a slot may have: Keyholder writes 16 bytes; Argon2 needs at least 8.
+pub const SALT_BYTES: std::ops::RangeInclusive<usize> = 8..=64;
+/// XChaCha20-Poly1305's nonce.
+pub const NONCE_BYTES: usize = 24;
+/// A wrapped data key: 32 bytes of key and a 16-byte tag.
+pub const WRAPPED_BYTES: usize = 32 + 16;
 
 /// One wrapped copy of the data key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,11 +213,38 @@ impl WrappedKey {
         })
     }
 
-    /// The data key, or `None` when `secret` (or `context`) is not the one it was wrapped with.
-    pub fn unwrap_key(&self, secret: &[u8], context: &[u8]) -> Result<Option<DataKey>> {
-        if self.nonce.len() != 24 || self.salt.len() < 8 {
-            return Ok(None);
+    /// Whether this slot is one Keyholder could have written: its key-derivation settings and
+    /// the sizes of its salt, nonce and wrapped key. `Err` says what is wrong, for the admin.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        self.kdf.check()?;
+        if !SALT_BYTES.contains(&self.salt.len()) {
+            return Err(format!(
+                "a key in it has a salt of {} bytes, where Keyholder uses {} to {}",
+                self.salt.len(),
+                SALT_BYTES.start(),
+                SALT_BYTES.end()
+            ));
         }
+        if self.nonce.len() != NONCE_BYTES {
+            return Err(format!(
+                "a key in it has a nonce of {} bytes, where Keyholder uses {NONCE_BYTES}",
+                self.nonce.len()
+            ));
+        }
+        if self.ciphertext.len() != WRAPPED_BYTES {
+            return Err(format!(
+                "a key in it is {} bytes long, where a wrapped key is {WRAPPED_BYTES}",
+                self.ciphertext.len()
+            ));
+        }
+        Ok(())
+    }
+
+    /// The data key, or `None` when `secret` (or `context`) is not the one it was wrapped with.
+    /// A slot that fails [`WrappedKey::check`] is refused before any memory is set aside.
+    pub fn unwrap_key(&self, secret: &[u8], context: &[u8]) -> Result<Option<DataKey>> {
+        self.check()
+            .map_err(|e| Error::Rejected(format!("unusable key ({e})")))?;
         let kek = derive(secret, &self.salt, self.kdf)?;
         let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
         let Ok(plain) = cipher.decrypt(
@@ -204,6 +319,140 @@ mod tests {
         let mut slot = WrappedKey::wrap(&key, b"pw", b"ctx", COST).unwrap();
         slot.ciphertext[0] ^= 1;
         assert!(slot.unwrap_key(b"pw", b"ctx").unwrap().is_none());
+    }
+
+    #[test]
+    fn costs_keyholder_writes_are_within_the_bounds() {
+        for cost in [
+            KdfCost::STANDARD,
+            KdfCost::DEMO,
+            KdfCost::insecure_for_tests(),
+        ] {
+            assert_eq!(cost.check(), Ok(()), "{cost:?}");
+        }
+        let edge = KdfCost {
+            memory_kib: KdfCost::MAX_MEMORY_KIB,
+            passes: 4,
+            lanes: KdfCost::MAX_LANES,
+        };
+        assert_eq!(edge.check(), Ok(()));
+    }
+
+    #[test]
+    fn out_of_range_costs_are_refused_in_plain_words() {
+        let ok = KdfCost::STANDARD;
+        let huge = KdfCost {
+            memory_kib: u32::MAX,
+            ..ok
+        }
+        .check()
+        .unwrap_err();
+        assert!(huge.contains("4096 GB of memory"), "{huge}");
+        assert!(huge.contains("more than Keyholder ever uses"), "{huge}");
+        let cases = [
+            (
+                KdfCost {
+                    memory_kib: KdfCost::MAX_MEMORY_KIB + 1,
+                    ..ok
+                },
+                "more than",
+            ),
+            (
+                KdfCost {
+                    memory_kib: KdfCost::MIN_MEMORY_KIB - 1,
+                    ..ok
+                },
+                "less than",
+            ),
+            (
+                KdfCost {
+                    memory_kib: 0,
+                    ..ok
+                },
+                "less than",
+            ),
+            (KdfCost { passes: 0, ..ok }, "0 passes"),
+            (
+                KdfCost {
+                    passes: KdfCost::MAX_PASSES + 1,
+                    ..ok
+                },
+                "17 passes",
+            ),
+            (
+                KdfCost {
+                    passes: u32::MAX,
+                    ..ok
+                },
+                "passes",
+            ),
+            (KdfCost { lanes: 0, ..ok }, "0 parallel lanes"),
+            (
+                KdfCost {
+                    lanes: u32::MAX,
+                    ..ok
+                },
+                "parallel lanes",
+            ),
+            (
+                KdfCost {
+                    memory_kib: 64,
+                    passes: 1,
+                    lanes: 16,
+                },
+                "too little for its 16 lanes",
+            ),
+            (
+                KdfCost {
+                    memory_kib: KdfCost::MAX_MEMORY_KIB,
+                    passes: 5,
+                    lanes: 1,
+                },
+                "5 times over",
+            ),
+        ];
+        for (cost, words) in cases {
+            let e = cost.check().unwrap_err();
+            assert!(e.contains(words), "{cost:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_slot_with_wrong_sizes_or_costs_is_refused_before_deriving() {
+        let key = DataKey::generate();
+        let good = WrappedKey::wrap(&key, b"pw", b"ctx", COST).unwrap();
+        assert_eq!(good.check(), Ok(()));
+        let mut bad = Vec::new();
+        let mut s = good.clone();
+        s.salt = vec![0; 7];
+        bad.push(s);
+        let mut s = good.clone();
+        s.salt = vec![0; 65];
+        bad.push(s);
+        let mut s = good.clone();
+        s.nonce.pop();
+        bad.push(s);
+        let mut s = good.clone();
+        s.ciphertext.push(0);
+        bad.push(s);
+        let mut s = good.clone();
+        s.kdf.memory_kib = u32::MAX;
+        bad.push(s);
+        for slot in bad {
+            assert!(slot.check().is_err(), "{slot:?}");
+            assert!(
+                matches!(slot.unwrap_key(b"pw", b"ctx"), Err(Error::Rejected(_))),
+                "{slot:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn memory_is_said_in_units_people_use() {
+        assert_eq!(memory(64), "64 KB");
+        assert_eq!(memory(128 * 1024), "128 MB");
+        assert_eq!(memory(1024 * 1024), "1 GB");
+        assert_eq!(memory(u32::MAX), "4096 GB");
     }
 
     #[test]

@@ -11,10 +11,11 @@ use super::pupils::{self, PupilsTab};
 use super::users::{self, UsersTab};
 use crate::clock::format_local;
 use crate::model::SystemPermission;
+use crate::service::audit_trail::{TrailCheck, TrailReport};
 use crate::service::{Me, Session};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD};
-use crate::vault::{AuditEntry, ChainReport};
+use crate::vault::AuditEntry;
 use iced::widget::{button, column, container, row, scrollable, text, text_input};
 use iced::{Element, Fill, Length};
 
@@ -78,8 +79,12 @@ pub enum Message {
 
 pub struct Home {
     pub tab: Tab,
-    /// The audit chain's state, checked each time the Audits tab opens.
-    chain: Option<ChainReport>,
+    /// The audit trail's state (its chain and the key file's record of it), checked each time
+    /// the Audits tab opens or its search changes.
+    chain: Option<TrailReport>,
+    /// When the search is an entry number: that entry's fingerprint (`None`: no such entry),
+    /// to compare with one noted from the Overview.
+    looked_up: Option<(i64, Option<String>)>,
     /// The Overview tab: the health check and backups.
     health: Option<OverviewTab>,
     groups: Option<GroupsTab>,
@@ -101,6 +106,7 @@ impl Home {
         let mut home = Home {
             tab: Tab::Overview,
             chain: None,
+            looked_up: None,
             health: None,
             groups: None,
             users: None,
@@ -212,7 +218,13 @@ impl Home {
                 .recent_audit(&self.audit_search, AUDIT_ROWS)
                 .and_then(|a| {
                     self.audit = a;
-                    session.verify_audit().map(|r| self.chain = Some(r))
+                    self.looked_up = None;
+                    if let Some(n) = entry_number(&self.audit_search) {
+                        self.looked_up = Some((n, session.entry_fingerprint(n)?));
+                    }
+                    session
+                        .check_audit_trail(&TrailCheck::default())
+                        .map(|r| self.chain = Some(r))
                 }),
         };
         if let Err(e) = result {
@@ -569,11 +581,20 @@ impl Home {
     fn audit_view(&self) -> Element<'_, Message> {
         let mut c = column![form::section_title("Audits")].spacing(theme::SPACE_M);
         if let Some(chain) = &self.chain {
-            c = c.push(if chain.is_intact() {
+            c = c.push(if chain.is_sound() {
                 form::success(chain.describe())
             } else {
                 form::error(chain.describe())
             });
+        }
+        match &self.looked_up {
+            Some((n, Some(fingerprint))) => c = c.push(form::success(format!(
+                "Entry {n} has the fingerprint {fingerprint}. If you noted a different fingerprint for entry {n}, the audit trail has been rewritten since."
+            ))),
+            Some((n, None)) => c = c.push(form::warning(format!(
+                "There is no entry {n}. If you noted a fingerprint for entry {n}, entries have been removed since."
+            ))),
+            None => {}
         }
         c = c.push(
             text_input("Search who, what or details", &self.audit_search)
@@ -622,6 +643,21 @@ impl Home {
 }
 
 /// One row of a simple table; columns share the width equally, long text wraps.
+/// "1234", "#1234" or "entry 1234" typed in the Audits search: that entry's number.
+fn entry_number(search: &str) -> Option<i64> {
+    let s = search.trim();
+    let s = s
+        .strip_prefix('#')
+        .or_else(|| {
+            s.get(..5)
+                .filter(|p| p.eq_ignore_ascii_case("entry"))
+                .and_then(|_| s.get(5..))
+        })
+        .unwrap_or(s)
+        .trim();
+    s.parse::<i64>().ok().filter(|n| *n >= 1)
+}
+
 fn table_row<'a, M: 'a, const N: usize>(cells: [String; N], header: bool) -> Element<'a, M> {
     let r = cells
         .into_iter()

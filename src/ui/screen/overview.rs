@@ -10,6 +10,7 @@ use crate::service::{Me, Overview, Session};
 use crate::ui::jobs::Job;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD};
+use crate::vault::AuditAnchor;
 use crate::vault::backup::Written;
 use iced::widget::{button, column, container, pick_list, progress_bar, row, text};
 use iced::{Element, Fill};
@@ -59,6 +60,8 @@ enum BackupState {
 
 pub struct OverviewTab {
     counts: Option<Overview>,
+    /// The newest audit entry, whose fingerprint the admin is asked to note down.
+    newest_entry: Option<AuditAnchor>,
     findings: Vec<Finding>,
     error: Option<String>,
     backup: BackupState,
@@ -69,6 +72,7 @@ impl OverviewTab {
     pub fn new(session: &Session) -> OverviewTab {
         let mut tab = OverviewTab {
             counts: None,
+            newest_entry: None,
             findings: Vec::new(),
             error: None,
             backup: BackupState::Idle,
@@ -89,6 +93,10 @@ impl OverviewTab {
             }
             match session.health_check() {
                 Ok(f) => self.findings = f,
+                Err(e) => self.error = Some(e.to_string()),
+            }
+            match session.audit_fingerprint() {
+                Ok(a) => self.newest_entry = a,
                 Err(e) => self.error = Some(e.to_string()),
             }
         }
@@ -213,6 +221,9 @@ impl OverviewTab {
         );
         for f in &self.findings {
             c = c.push(finding_card(f, hide_names));
+        }
+        if let Some(newest) = &self.newest_entry {
+            c = c.push(fingerprint_card(newest));
         }
         c = c.push(
             container(
@@ -345,6 +356,38 @@ fn typed_destination(typed: &str, school: &str) -> Result<PathBuf, String> {
         ));
     }
     Ok(path)
+}
+
+/// The newest audit entry's number and fingerprint, for the admin to note down on paper: a
+/// record of the trail that nobody with the files can reach.
+fn fingerprint_card(newest: &AuditAnchor) -> Element<'_, Message> {
+    container(
+        column![
+            text("Audit trail fingerprint")
+                .size(theme::TEXT_LARGE)
+                .font(BOLD),
+            row![
+                text(format!("Entry {}", newest.entry))
+                    .size(theme::TEXT_BODY)
+                    .font(BOLD),
+                text(newest.fingerprint())
+                    .size(theme::TEXT_LARGE)
+                    .font(iced::Font::MONOSPACE),
+            ]
+            .spacing(theme::SPACE_M)
+            .align_y(iced::Center),
+            text(
+                "Now and then, write this entry number and fingerprint on paper with the date, and keep the note away from this PC. Whoever rewrites the audit trail changes the fingerprint of every entry from the one they changed onwards, so a note cannot be made to match afterwards. To check a note later, type its entry number in the search box on the Audits tab and compare the fingerprint shown."
+            )
+            .size(theme::TEXT_BODY)
+            .color(theme::MUTED),
+        ]
+        .spacing(theme::SPACE_S),
+    )
+    .padding(theme::SPACE_M)
+    .width(Fill)
+    .style(theme::card)
+    .into()
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
