@@ -555,3 +555,34 @@ fn a_flipped_byte_in_a_page_is_found_even_where_sqlites_own_check_misses_it() {
         "{problems:?} for {missed:?}"
     );
 }
+
+#[test]
+fn a_backups_key_file_never_records_an_entry_its_copy_does_not_hold() {
+    let School {
+        _dir,
+        location,
+        mut session,
+        ..
+    } = school();
+    // As if another window signed in between the copy being taken and the key file being read:
+    // the key file records an entry newer than anything in the copy.
+    let mut value: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&location.keys).unwrap()).unwrap();
+    value["audit_anchor"] = serde_json::json!({ "entry": 9999, "hash": "ab".repeat(32) });
+    std::fs::write(&location.keys, serde_json::to_vec(&value).unwrap()).unwrap();
+
+    let file = location.db.with_file_name("race.khbackup");
+    session.back_up(&file, &|_| {}).unwrap();
+    let contents = backup::read(&file).unwrap();
+    let in_copy = contents.manifest.audit_anchor.clone().unwrap();
+    assert_eq!(contents.keys.audit_anchor.as_deref(), Some(&*in_copy));
+    // The school's own key file keeps its record (here it does not match, which is reported).
+    assert_eq!(
+        KeyFile::read(&location.keys)
+            .unwrap()
+            .audit_anchor
+            .unwrap()
+            .entry,
+        9999
+    );
+}

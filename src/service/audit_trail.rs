@@ -231,6 +231,7 @@ pub struct TrailCheck {
 
 impl Session {
     /// The newest audit entry, whose fingerprint the Overview shows for the admin to note down.
+    /// Needs View audits or Manage system (the Overview is an administrator's page).
     pub fn audit_fingerprint(&self) -> Result<Option<AuditAnchor>> {
         self.require_audit_access()?;
         Ok(audit::latest(self.vault().conn(), crate::clock::now())?)
@@ -239,15 +240,15 @@ impl Session {
     /// The fingerprint of entry `id`, to compare with one noted from the Overview; `None` when
     /// there is no such entry.
     pub fn entry_fingerprint(&self, id: i64) -> Result<Option<String>> {
-        self.require_audit_access()?;
+        self.require(SystemPermission::ViewAudits)?;
         Ok(audit::hash_of(self.vault().conn(), id)?.map(|h| audit::fingerprint(&h)))
     }
 
     /// Checks the audit trail: its own chain, the key file's record, and whatever `check` adds.
-    /// Needs View audits (or Manage system). A backup that cannot be read, or that belongs to
-    /// another school, is refused rather than reported as a finding.
+    /// Needs View audits. A backup that cannot be read, or that belongs to another school, is
+    /// refused rather than reported as a finding.
     pub fn check_audit_trail(&self, check: &TrailCheck) -> Result<TrailReport> {
-        self.require_audit_access()?;
+        self.require(SystemPermission::ViewAudits)?;
         self.trail_report(check)
     }
 

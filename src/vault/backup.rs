@@ -236,11 +236,21 @@ pub fn write(
     drop(copy);
     drop(dir);
 
-    let keys_bytes = std::fs::read(&location.keys).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::KeyFileMissing(location.keys.clone()),
-        _ => Error::io("read", &location.keys, e),
-    })?;
-    KeyFile::parse(&keys_bytes, &location.keys)?;
+    let mut keys_bytes = KeyFile::read_bytes(&location.keys)?;
+    let mut keys = KeyFile::parse(&keys_bytes, &location.keys)?;
+    // The key file is read after the copy was taken, so another window's sign-in meanwhile may
+    // have recorded an entry the copy does not hold. The backup's key file must describe its own
+    // copy, or restoring it would look like a trail with entries removed: its record is set to
+    // the copy's newest entry. (A record of an entry the copy does hold is kept as it is, even
+    // when it does not match: that is evidence.)
+    if let (Some(recorded), Some(newest)) = (&keys.audit_anchor, &audit_anchor)
+        && recorded.entry > newest.entry
+    {
+        keys.audit_anchor = Some(newest.clone());
+        keys_bytes = serde_json::to_vec_pretty(&keys).map_err(|e| {
+            Error::Rejected(format!("the backup's key file could not be written ({e})"))
+        })?;
+    }
 
     // Refused here rather than written and then refused when read back (or restored).
     if (database.len() + keys_bytes.len()) as u64 > MAX_BYTES - 64 * 1024 {

@@ -93,6 +93,13 @@ impl KeyFile {
     }
 
     pub fn read(path: &Path) -> Result<KeyFile> {
+        let bytes = KeyFile::read_bytes(path)?;
+        KeyFile::parse(&bytes, path)
+    }
+
+    /// The file's bytes, unparsed; a file larger than [`MAX_BYTES`] is refused after reading at
+    /// most one byte past the limit.
+    pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
         use std::io::Read;
         let file = match std::fs::File::open(path) {
             Ok(f) => f,
@@ -106,7 +113,7 @@ impl KeyFile {
         file.take(MAX_BYTES + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| Error::io("read", path, e))?;
-        KeyFile::parse(&bytes, path)
+        Ok(bytes)
     }
 
     /// A key file's content; `path` names it in messages (it may be inside a backup).
