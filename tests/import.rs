@@ -853,3 +853,136 @@ fn random_files_never_panic_and_refused_files_write_nothing() {
         .unwrap();
     assert!(s.borrow().verify_audit().unwrap().is_intact());
 }
+
+#[test]
+fn short_mis_titles_are_recognised_without_a_mapping_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = admin(dir.path());
+    let text = "Adm No,UPN,Forename(s),Surname(s),D.O.B.,NC Yr,Tutor Grp,House Grp\n\
+                Z1,T801234567890,Inès,Harrow-Quill,03/04/2019,2,2 Wrens,Ash\n";
+    let p = preview(&s, ImportKind::Pupils, text.as_bytes());
+    for field in [
+        Field::MisId,
+        Field::Upn,
+        Field::Forename,
+        Field::Surname,
+        Field::DateOfBirth,
+        Field::AcademicLevel,
+        Field::RegistrationForm,
+        Field::House,
+    ] {
+        assert!(p.mapping.get(field).is_some(), "{field:?} not recognised");
+    }
+    assert_eq!(p.plan.counts().added, 1);
+    s.apply_import(&p, false).unwrap();
+    let data = s.export().unwrap();
+    let z = pupil(&data, "Z1");
+    assert_eq!(z.date_of_birth.as_deref(), Some("2019-04-03"));
+    assert_eq!(group_of(z, GroupType::AcademicLevel), Some("Year 2"));
+    assert_eq!(group_of(z, GroupType::RegistrationForm), Some("2 Wrens"));
+}
+
+#[test]
+fn two_pupils_with_one_upn_in_a_file_are_both_rejected_naming_both_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = admin(dir.path());
+    let text = "Adno,UPN,Forename,Surname\n\
+                U1,H801234567001,Tove,Brackley\n\
+                U2,H801234567002,Remy,Ostrander\n\
+                U3,h801234567001,Nell,Fairhurst\n";
+    let p = preview(&s, ImportKind::Pupils, text.as_bytes());
+    let c = p.plan.counts();
+    assert_eq!((c.added, c.rejected), (1, 2));
+    let rows: Vec<usize> = p.plan.rejected.iter().map(|r| r.row).collect();
+    assert_eq!(rows, [2, 4]);
+    for r in &p.plan.rejected {
+        assert_eq!(r.column, "UPN");
+        assert!(r.reason.contains("rows 2, 4"), "{}", r.reason);
+        assert!(r.reason.contains("one child"), "{}", r.reason);
+    }
+}
+
+#[test]
+fn a_upn_that_belongs_to_another_pupil_in_the_school_is_rejected_naming_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = admin(dir.path());
+    let before = s.export().unwrap();
+    let holder = &before.pupils[3];
+    let upn = holder.upn.clone().expect("demo pupils have UPNs");
+    let other = &before.pupils[4];
+    let text = format!(
+        "Adno,UPN,Forename,Surname\n\
+         NEW1,{upn},Quinn,Ashworth-Lee\n\
+         {},{upn},{},{}\n\
+         NEW2,J801234567003,Mina,Thorncroft\n",
+        other.mis_id.as_deref().unwrap(),
+        other.forename,
+        other.surname
+    );
+    let p = preview(&s, ImportKind::Pupils, text.as_bytes());
+    let c = p.plan.counts();
+    // The two rows giving one UPN clash with each other; and with the school.
+    assert_eq!((c.added, c.rejected), (1, 2), "{:?}", p.plan.rejected);
+    // Alone, the new pupil's row clashes only with the pupil who has the UPN.
+    let text = format!("Adno,UPN,Forename,Surname\nNEW1,{upn},Quinn,Ashworth-Lee\n");
+    let p = preview(&s, ImportKind::Pupils, text.as_bytes());
+    assert_eq!(p.plan.counts().rejected, 1);
+    let r = &p.plan.rejected[0];
+    assert_eq!((r.row, r.column.as_str()), (2, "UPN"));
+    let holder_id = holder.mis_id.as_deref().unwrap();
+    assert!(
+        r.reason.contains(&format!("MIS ID {holder_id}")),
+        "{}",
+        r.reason
+    );
+    // The pupil who has it keeps it when their own row says so.
+    let text = format!(
+        "Adno,UPN,Forename,Surname\n{holder_id},{upn},{},{}\n",
+        holder.forename, holder.surname
+    );
+    let p = preview(&s, ImportKind::Pupils, text.as_bytes());
+    assert_eq!(p.plan.counts().rejected, 0, "{:?}", p.plan.rejected);
+    s.apply_import(&p, false).unwrap();
+    assert_eq!(s.export().unwrap().pupils.len(), before.pupils.len());
+}
+
+#[test]
+fn the_audit_entry_and_the_result_summarise_the_rejected_rows_without_their_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = admin(dir.path());
+    let mut text = String::from("Adno,Forename,Surname,DOB\n");
+    for i in 0..40 {
+        text.push_str(&format!("SAME,Orla{i},Pennyworth,01/02/2018\n"));
+    }
+    text.push_str("OK1,Wren,Calloway,31/02/2018\nOK2,Ida,Calloway,01/02/2018\n");
+    let p = preview(&s, ImportKind::Pupils, text.as_bytes());
+    let report = s.apply_import(&p, false).unwrap();
+    assert_eq!(report.counts.rejected, 41);
+    assert_eq!(report.rejected.len(), 12, "{:#?}", report.rejected);
+    assert!(
+        report
+            .rejected
+            .contains(&"and 30 more rows with the same Adno as another row".to_string())
+    );
+    let entry = &s.recent_audit("MIS import", 1).unwrap()[0];
+    assert!(
+        entry
+            .after
+            .contains("not imported: 40 rows with the same Adno as another row (rows 2, 3, 4"),
+        "{}",
+        entry.after
+    );
+    assert!(entry.after.contains("and 30 more)"), "{}", entry.after);
+    assert!(
+        entry
+            .after
+            .contains("1 row with a DOB that cannot be used (row 42)"),
+        "{}",
+        entry.after
+    );
+    assert!(
+        !entry.after.contains("Orla") && !entry.after.contains("31/02"),
+        "{}",
+        entry.after
+    );
+}

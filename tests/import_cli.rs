@@ -241,3 +241,46 @@ fn archiving_is_only_for_pupil_files_and_unknown_kinds_are_refused() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn a_long_list_of_rejected_rows_is_summarised_by_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut school = School::new(dir.path());
+    // 300 rows for one pupil ID and 30 rows without a surname, among 20 good rows.
+    let mut csv = String::from("Adm No,Forename(s),Surname(s),NC Yr\n");
+    for i in 0..350 {
+        match i {
+            0..300 => csv.push_str(&format!("D1,Twin{i},Ashdown-Vey,3\n")),
+            300..330 => csv.push_str(&format!("E{i},Solo{i},,3\n")),
+            _ => csv.push_str(&format!("G{i},Good{i},Marlowe-Tan,3\n")),
+        }
+    }
+    let file = dir.path().join("many.csv");
+    std::fs::write(&file, csv).unwrap();
+    let out = school.import(&["pupils", &file.display().to_string(), "--dry-run"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains("Pupils: 20 to add, 0 to update, 0 unchanged, 330 rows rejected."),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  and 290 more rows with the same Adm No as another row\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  and 20 more rows with Surname(s) empty\n"),
+        "{stdout}"
+    );
+    let rejected: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| *l != "Rejected:")
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .collect();
+    // Ten rows of each problem and a line for the rest of each.
+    assert_eq!(rejected.len(), 22, "{stdout}");
+    assert!(
+        rejected[0].starts_with("  Row 2, Adm No: D1 is on 300 rows: 2, 3, 4, 5, 6 and 295 more")
+    );
+}

@@ -191,3 +191,33 @@ fn hide_names_shows_only_initials_in_the_preview() {
     click(&mut app, "Hide Names: on");
     assert!(shows(&app, "Mill Lane"), "all back with Hide Names off");
 }
+
+#[test]
+fn the_preview_shows_the_first_rejected_rows_of_each_problem_then_how_many_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = signed_in_on_imports(dir.path());
+    let mut csv = String::from("Adno,Forename,Surname\n");
+    for i in 0..500 {
+        csv.push_str(&format!("SAME,Orrin{i},Blackwood-Tey\n"));
+    }
+    csv.push_str("NEW1,Pia,Blackwood-Tey\n");
+    let file = dir.path().join("repeated.csv");
+    std::fs::write(&file, csv).unwrap();
+    imports(&mut app, imports::Message::FileChosen(Some(file)));
+    assert!(shows(
+        &app,
+        "Pupils: 1 to add, 0 to update, 0 unchanged, 500 rows rejected."
+    ));
+    assert!(shows(&app, "Row 2"));
+    assert!(shows(
+        &app,
+        "and 490 more rows with the same Adno as another row"
+    ));
+    // Only the first rows are laid out, not all 500.
+    assert!(!shows(&app, "Row 100"));
+    click(&mut app, "Confirm import");
+    assert!(shows(
+        &app,
+        "and 490 more rows with the same Adno as another row"
+    ));
+}

@@ -69,8 +69,8 @@ fn print_preview(p: &Preview) {
     }
     if !p.plan.rejected.is_empty() {
         println!("Rejected:");
-        for r in &p.plan.rejected {
-            println!("  {r}");
+        for line in p.rejected_lines() {
+            println!("  {line}");
         }
     }
     if !p.plan.missing.is_empty() {

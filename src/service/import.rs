@@ -5,6 +5,7 @@ use super::error::{Error, Result};
 use super::session::Session;
 use crate::model::import::columns::{self, detect_header};
 use crate::model::import::plan::{self, GroupChoice, Outcome};
+use crate::model::import::rejections;
 use crate::model::import::{
     Counts, Existing, Field, ImportKind, Mapping, MappingSpec, Plan, PlanInput, StaffDetails, Table,
 };
@@ -54,6 +55,12 @@ impl Preview {
             self.table.delimiter.label(),
             names::count(self.plan.data_rows, "row of data", "rows of data")
         )
+    }
+
+    /// The rejected rows as `keyholder import` prints them: the first few of each kind of
+    /// problem, then "and 19,990 more rows with the same Adno as another row".
+    pub fn rejected_lines(&self) -> Vec<String> {
+        rejections::summary_lines(&self.plan.rejected, rejections::FIRST_ROWS_SHOWN)
     }
 
     /// The lines of the summary, as the preview and `keyholder import` show them.
@@ -120,6 +127,9 @@ pub struct ImportReport {
     pub new_groups: Vec<String>,
     /// One line saying what was done.
     pub summary: String,
+    /// The rows not imported, summarised as in the preview (first rows of each problem, then
+    /// how many more).
+    pub rejected: Vec<String>,
     /// Restricted group types that now have pupils in none of their groups.
     pub warnings: Vec<(GroupType, String)>,
     /// Groups still marked New whose access list is empty, with whether their type is
@@ -424,7 +434,7 @@ impl Session {
         .to_text();
         let expected = shown(&preview.plan);
         let kind = preview.kind;
-        let (report_counts, archived, new_groups) = self.write(|tx| {
+        let (report_counts, archived, new_groups, rejected) = self.write(|tx| {
             // Nothing changed since the preview: its plan is what the school gives now. Else it
             // is worked out again, and refused if it differs from what the person saw.
             let replanned;
@@ -547,22 +557,28 @@ impl Session {
             if archive_missing {
                 summary.push_str(&format!(", {archived} archived"));
             }
-            let change = Change::new("MIS import", summary).before_after(
-                "",
-                format!(
-                    "file {}, {}, SHA-256 {}",
-                    preview.file_name,
-                    names::count(plan.data_rows, "row", "rows"),
-                    preview.checksum
-                ),
+            let mut after = format!(
+                "file {}, {}, SHA-256 {}",
+                preview.file_name,
+                names::count(plan.data_rows, "row", "rows"),
+                preview.checksum
             );
-            Ok(((counts, archived, new_groups), change))
+            // Row numbers and what was wrong, never the cells: the audit trail holds no names.
+            let groups = rejections::summarise(&plan.rejected, rejections::FIRST_ROWS_SHOWN);
+            if !groups.is_empty() {
+                let briefs: Vec<String> = groups.iter().map(|g| g.in_brief()).collect();
+                after.push_str(&format!("; not imported: {}", briefs.join("; ")));
+            }
+            let change = Change::new("MIS import", summary).before_after("", after);
+            let rejected = rejections::summary_lines(&plan.rejected, rejections::FIRST_ROWS_SHOWN);
+            Ok(((counts, archived, new_groups, rejected), change))
         })?;
         let mut report = ImportReport {
             kind,
             counts: report_counts,
             archived,
             summary: String::new(),
+            rejected,
             new_groups,
             warnings: Vec::new(),
             empty_new_groups: Vec::new(),

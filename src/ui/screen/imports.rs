@@ -2,7 +2,7 @@
 //! first rows, the column titles found, the column for each field, what would be added, updated
 //! or rejected), then confirm. Nothing is written before Confirm.
 
-use crate::model::import::{Field, ImportKind};
+use crate::model::import::{Field, ImportKind, rejections};
 use crate::model::{GroupType, names};
 use crate::service::Session;
 use crate::service::import::{self, ImportReport, Preview};
@@ -89,10 +89,38 @@ impl std::fmt::Display for RowChoice {
     }
 }
 
+/// A line of the rejected rows: one row and why, or how many more rows share a problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum RejectedLine {
+    Row {
+        row: usize,
+        column: String,
+        reason: String,
+    },
+    More(String),
+}
+
+/// The first rows of each kind of problem, then "and 19,990 more rows …": a file with tens of
+/// thousands of bad rows shows a few dozen lines, worked out once per preview, not per frame.
+fn rejected_lines(p: &Preview) -> Vec<RejectedLine> {
+    let mut lines = Vec::new();
+    for g in rejections::summarise(&p.plan.rejected, rejections::FIRST_ROWS_SHOWN) {
+        lines.extend(g.first.iter().map(|r| RejectedLine::Row {
+            row: r.row,
+            column: r.column.clone(),
+            reason: r.reason.clone(),
+        }));
+        lines.extend(g.more().map(RejectedLine::More));
+    }
+    lines
+}
+
 pub struct ImportsTab {
     kind: ImportKind,
     path: String,
     pub preview: Option<Preview>,
+    /// The preview's rejected rows, summarised.
+    rejected: Vec<RejectedLine>,
     archive_missing: bool,
     rejected_scroll: Scroll,
     pub report: Option<ImportReport>,
@@ -122,6 +150,7 @@ impl ImportsTab {
             kind: ImportKind::Pupils,
             path: String::new(),
             preview: None,
+            rejected: Vec::new(),
             archive_missing: false,
             rejected_scroll: Scroll::default(),
             report: None,
@@ -162,6 +191,7 @@ impl ImportsTab {
             .and_then(|(name, bytes)| session.preview_import(self.kind, &name, &bytes, None));
         match result {
             Ok(p) => {
+                self.rejected = rejected_lines(&p);
                 self.preview = Some(p);
                 self.error = None;
             }
@@ -188,17 +218,19 @@ impl ImportsTab {
             Message::FileChosen(None) => {}
             Message::Load => self.load(session),
             Message::Header(choice) => {
-                if let Some(p) = &mut self.preview
-                    && let Err(e) = session.import_set_header(p, choice.row)
-                {
-                    self.error = Some(e.to_string());
+                if let Some(p) = &mut self.preview {
+                    if let Err(e) = session.import_set_header(p, choice.row) {
+                        self.error = Some(e.to_string());
+                    }
+                    self.rejected = rejected_lines(p);
                 }
             }
             Message::Column(field, choice) => {
-                if let Some(p) = &mut self.preview
-                    && let Err(e) = session.import_set_column(p, field, choice.column)
-                {
-                    self.error = Some(e.to_string());
+                if let Some(p) = &mut self.preview {
+                    if let Err(e) = session.import_set_column(p, field, choice.column) {
+                        self.error = Some(e.to_string());
+                    }
+                    self.rejected = rejected_lines(p);
                 }
             }
             Message::ArchiveMissing(on) => self.archive_missing = on,
@@ -436,23 +468,32 @@ impl ImportsTab {
     }
 
     fn rejected_view<'a>(&'a self, p: &'a Preview) -> Element<'a, Message> {
-        let rejected = &p.plan.rejected;
+        let rejected = &self.rejected;
         let line = |i: usize| -> Element<'a, Message> {
-            let r = &rejected[i];
-            row![
-                text(format!("Row {}", r.row))
+            match &rejected[i] {
+                RejectedLine::Row {
+                    row: number,
+                    column,
+                    reason,
+                } => row![
+                    text(format!("Row {number}"))
+                        .size(theme::TEXT_SMALL)
+                        .font(BOLD)
+                        .width(Length::Fixed(70.0)),
+                    text(column.as_str())
+                        .size(theme::TEXT_SMALL)
+                        .width(Length::FillPortion(2)),
+                    text(reason.as_str())
+                        .size(theme::TEXT_SMALL)
+                        .width(Length::FillPortion(7)),
+                ]
+                .spacing(theme::SPACE_S)
+                .into(),
+                RejectedLine::More(more) => text(more.as_str())
                     .size(theme::TEXT_SMALL)
-                    .font(BOLD)
-                    .width(Length::Fixed(70.0)),
-                text(r.column.as_str())
-                    .size(theme::TEXT_SMALL)
-                    .width(Length::FillPortion(2)),
-                text(r.reason.as_str())
-                    .size(theme::TEXT_SMALL)
-                    .width(Length::FillPortion(7)),
-            ]
-            .spacing(theme::SPACE_S)
-            .into()
+                    .color(theme::MUTED)
+                    .into(),
+            }
         };
         let list: Element<'a, Message> = if rejected.len() > REJECTED_SHOWN {
             container(virtual_list::view(
@@ -590,6 +631,19 @@ fn missing_view(p: &Preview, archive: bool, hide_names: bool) -> Element<'_, Mes
 
 fn report_view(r: &ImportReport) -> Element<'_, Message> {
     let mut c = column![form::success(r.summary.as_str())].spacing(theme::SPACE_S);
+    if !r.rejected.is_empty() {
+        c = c.push(
+            r.rejected
+                .iter()
+                .fold(column![].spacing(theme::SPACE_XS), |col, line| {
+                    col.push(
+                        text(line.as_str())
+                            .size(theme::TEXT_SMALL)
+                            .color(theme::MUTED),
+                    )
+                }),
+        );
+    }
     for line in r.follow_up() {
         c = c.push(form::warning(line));
     }
