@@ -41,6 +41,15 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// "the key file" → "The key file", for a sentence that starts with a phrase.
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

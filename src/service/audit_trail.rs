@@ -115,12 +115,12 @@ impl AnchorCheck {
         match (&self.source, self.entry) {
             (AnchorSource::KeyFile { .. }, None) => format!(
                 "{} holds no record of the audit trail yet; it gets one at the next sign-in.",
-                capitalise(&self.name())
+                crate::model::names::capitalise(&self.name())
             ),
             (AnchorSource::Backup { entries: 0, .. }, _) => {
                 format!(
                     "{} holds no audit entries to compare.",
-                    capitalise(&self.name())
+                    crate::model::names::capitalise(&self.name())
                 )
             }
             (AnchorSource::Backup { entries: 1, .. }, _) => format!(
@@ -137,14 +137,6 @@ impl AnchorCheck {
             ),
             (_, None) => String::new(),
         }
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 

@@ -72,7 +72,7 @@ impl Preview {
         let (_, many) = self.kind.nouns();
         let mut lines = vec![format!(
             "{}: {}.",
-            capitalise(many),
+            crate::model::names::capitalise(many),
             plan.counts().describe(false)
         )];
         if plan.matched_by == Field::Upn {
@@ -106,14 +106,6 @@ impl Preview {
             ));
         }
         lines
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 
@@ -547,7 +539,7 @@ impl Session {
             let new_groups: Vec<String> = plan.new_groups.iter().map(|g| g.title()).collect();
             let mut summary = format!(
                 "{} imported from {}: {}",
-                capitalise(kind.nouns().1),
+                crate::model::names::capitalise(kind.nouns().1),
                 preview.file_name,
                 counts.describe(true)
             );
