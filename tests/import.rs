@@ -986,3 +986,26 @@ fn the_audit_entry_and_the_result_summarise_the_rejected_rows_without_their_cell
         entry.after
     );
 }
+
+#[test]
+fn a_preview_made_before_another_change_is_checked_again_before_it_is_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = admin(dir.path());
+    let first = "Adno,Forename,Surname\nW1,Esme,Lockhart-Bain\n";
+    let other = "Adno,Forename,Surname\nW1,Esme,Lockhart-Bain\nW2,Rafe,Lockhart-Bain\n";
+    let stale = preview(&s, ImportKind::Pupils, first.as_bytes());
+    let unrelated = preview(
+        &s,
+        ImportKind::Pupils,
+        "Adno,Forename,Surname\nW9,Ada,Quell\n".as_bytes(),
+    );
+    // Another import adds W1 and W2: the first preview's "1 to add" no longer holds.
+    let p = preview(&s, ImportKind::Pupils, other.as_bytes());
+    s.apply_import(&p, false).unwrap();
+    let e = s.apply_import(&stale, false).unwrap_err();
+    assert!(e.to_string().contains("changed since the preview"), "{e}");
+    // A preview the change does not affect is worked out again and still applies.
+    let report = s.apply_import(&unrelated, false).unwrap();
+    assert_eq!(report.counts.added, 1);
+    assert_eq!(s.export().unwrap().pupils.len(), 42 + 3);
+}
