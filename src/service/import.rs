@@ -12,7 +12,7 @@ use crate::model::import::{
 use crate::model::{GroupType, PupilGroup, PupilGroupId, SystemPermission, names};
 use crate::vault::queries::pupils::NewPupil;
 use crate::vault::queries::staff::StaffRecord;
-use crate::vault::queries::{groups, import_mappings, pupils, school, staff};
+use crate::vault::queries::{groups, import_mappings, pupils, staff};
 use crate::vault::{self, Change};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -245,6 +245,12 @@ fn columns_for(
     (names, mapping)
 }
 
+/// The newest audit entry's number and hash. Every change to the school writes one, so while it
+/// is the same nothing has changed: a confirmed preview is then applied as it was worked out.
+fn last_change(conn: &rusqlite::Connection) -> vault::Result<Option<(i64, String)>> {
+    Ok(vault::audit::latest(conn, 0)?.map(|a| (a.entry, a.hash)))
+}
+
 fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
@@ -313,7 +319,7 @@ impl Session {
                 .map_err(|e| Error::Invalid(format!("The mapping file cannot be used: {e}.")))?;
         }
         // Read before the school, so a change made in between is taken for a change.
-        let seen = (school::last_change(self.vault().conn())?, today());
+        let seen = (last_change(self.vault().conn())?, today());
         let existing = existing(self.vault().conn())?;
         let plan = plan::plan(&PlanInput {
             kind,
@@ -338,7 +344,7 @@ impl Session {
     }
 
     fn replan(&self, preview: &mut Preview) -> Result<()> {
-        preview.seen = (school::last_change(self.vault().conn())?, today());
+        preview.seen = (last_change(self.vault().conn())?, today());
         let existing = existing(self.vault().conn())?;
         preview.plan = make_plan(preview, &existing);
         Ok(())
@@ -430,7 +436,7 @@ impl Session {
             // Nothing changed since the preview: its plan is what the school gives now. Else it
             // is worked out again, and refused if it differs from what the person saw.
             let replanned;
-            let plan = if (school::last_change(tx)?, today()) == preview.seen {
+            let plan = if (last_change(tx)?, today()) == preview.seen {
                 &preview.plan
             } else {
                 replanned = make_plan(preview, &existing(tx)?);

@@ -279,13 +279,20 @@ impl Reader<'_> {
     /// The cell of `field`: `None` when the field is not imported, `Some("")` when empty.
     /// A cell too long or spread over lines is rejected (and read as `None`, with `ok` false).
     fn text(&mut self, row: &Row, field: Field, ok: &mut bool) -> Option<String> {
+        self.cell(row, field, ok).map(str::to_string)
+    }
+
+    /// [`Reader::text`] without a copy, for a cell that is read and then turned into something
+    /// else (a date, a group's name).
+    fn cell<'r>(&mut self, row: &'r Row, field: Field, ok: &mut bool) -> Option<&'r str> {
         let value = self.input.mapping.cell(row, field)?;
         let max = if field == Field::Email {
             MAX_EMAIL
         } else {
             MAX_TEXT
         };
-        if value.chars().count() > max {
+        // Counting characters only when the bytes could be too many (an accent takes two).
+        if value.len() > max && value.chars().count() > max {
             self.reject(
                 row,
                 field,
@@ -300,7 +307,7 @@ impl Reader<'_> {
             *ok = false;
             return None;
         }
-        Some(value.to_string())
+        Some(value)
     }
 
     /// A cell that must have something in it.
@@ -319,21 +326,21 @@ impl Reader<'_> {
     /// Rejects every row whose key another row also has: the file cannot say which one is right.
     /// Each reason names a few of the rows, never all of them: 20,000 rows with one ID would
     /// otherwise each carry a list of 20,000 numbers.
-    fn reject_duplicates(
+    fn reject_duplicates<K: AsRef<str>>(
         &mut self,
-        keys: &[(&Row, String)],
+        keys: &[(&Row, K)],
         field: Field,
         what: &str,
     ) -> HashSet<String> {
         // Counted first, so only the keys on several rows get a list of their rows.
         let mut count: HashMap<&str, usize> = HashMap::with_capacity(keys.len());
         for (_, key) in keys {
-            *count.entry(key.as_str()).or_default() += 1;
+            *count.entry(key.as_ref()).or_default() += 1;
         }
         let mut rows_of: HashMap<&str, Vec<usize>> = HashMap::new();
         for (row, key) in keys {
-            if count[key.as_str()] > 1 {
-                rows_of.entry(key.as_str()).or_default().push(row.number);
+            if count[key.as_ref()] > 1 {
+                rows_of.entry(key.as_ref()).or_default().push(row.number);
             }
         }
         let listed: HashMap<&str, String> = rows_of
@@ -341,7 +348,8 @@ impl Reader<'_> {
             .map(|(key, rows)| (*key, some_rows(rows)))
             .collect();
         for (row, key) in keys {
-            if let Some(rows) = listed.get(key.as_str()) {
+            let key = key.as_ref();
+            if let Some(rows) = listed.get(key) {
                 self.reject(
                     row,
                     field,
@@ -473,7 +481,7 @@ impl GroupFinder {
 /// A pupil row that passed its checks, before matching.
 struct PupilCells<'r> {
     row: &'r Row,
-    key: String,
+    key: &'r str,
     mis_id: Option<String>,
     upn: Option<String>,
     forename: String,
@@ -495,27 +503,36 @@ fn plan_pupils(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
     } else {
         "MIS ID"
     };
-    let mut keys: Vec<(&Row, String)> = Vec::with_capacity(rows.len());
+    // Keys borrowed from the file's cells: a whole school's IDs are not copied again.
+    let mut keys: Vec<(&Row, &str)> = Vec::with_capacity(rows.len());
     let mut good: Vec<PupilCells<'_>> = Vec::with_capacity(rows.len());
     let no_key =
         format!("the pupil cannot be matched (pupils are matched by {key_name}, never by name)");
     for &row in rows {
         let mut ok = true;
         let key = reader.required(row, key_field, &no_key, &mut ok);
+        // A key that passed its checks is the cell itself.
+        let key: &str = if key.is_empty() {
+            ""
+        } else {
+            input.mapping.cell(row, key_field).unwrap_or("")
+        };
         if !key.is_empty() {
-            keys.push((row, key.clone()));
+            keys.push((row, key));
         }
         // The key's column is read once: a second read would reject a bad cell twice.
         let mis_id = if key_field == Field::MisId {
-            Some((!key.is_empty()).then(|| key.clone()))
+            Some((!key.is_empty()).then(|| key.to_string()))
         } else {
             non_empty(reader.text(row, Field::MisId, &mut ok))
         };
         let upn = non_empty(reader.text(row, Field::Upn, &mut ok));
         let forename = reader.required(row, Field::Forename, "there is no forename", &mut ok);
         let surname = reader.required(row, Field::Surname, "there is no surname", &mut ok);
-        let date_of_birth = match non_empty(reader.text(row, Field::DateOfBirth, &mut ok)) {
-            Some(Some(text)) => match parse_date_of_birth(&text, input.today) {
+        let date_of_birth = match reader.cell(row, Field::DateOfBirth, &mut ok) {
+            Some("") => Some(None),
+            None => None,
+            Some(text) => match parse_date_of_birth(text, input.today) {
                 Ok(d) => Some(Some(d)),
                 Err(reason) => {
                     reader.reject(row, Field::DateOfBirth, Problem::NotADate, reason);
@@ -523,12 +540,11 @@ fn plan_pupils(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
                     None
                 }
             },
-            other => other,
         };
         let mut groups = BTreeMap::new();
         for t in GroupType::ALL {
-            if let Some(v) = reader.text(row, group_field(t), &mut ok) {
-                groups.insert(t, (!v.is_empty()).then(|| group_name(t, &v)));
+            if let Some(v) = reader.cell(row, group_field(t), &mut ok) {
+                groups.insert(t, (!v.is_empty()).then(|| group_name(t, v)));
             }
         }
         if ok {
@@ -545,7 +561,7 @@ fn plan_pupils(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
         }
     }
     let duplicated = reader.reject_duplicates(&keys, key_field, "a pupil");
-    let in_file: HashSet<&str> = keys.iter().map(|(_, k)| k.as_str()).collect();
+    let in_file: HashSet<&str> = keys.iter().map(|(_, k)| *k).collect();
 
     let key_of = |p: &Pupil| -> Option<String> {
         if key_field == Field::Upn {
@@ -569,10 +585,10 @@ fn plan_pupils(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
     // Each row that can be matched, with the pupil it updates.
     let mut matched: Vec<(PupilCells<'_>, Option<&Pupil>)> = Vec::with_capacity(good.len());
     for cells in good {
-        if duplicated.contains(&cells.key) {
+        if duplicated.contains(cells.key) {
             continue;
         }
-        let matches = existing.get(&cells.key).map_or(&[][..], Vec::as_slice);
+        let matches = existing.get(cells.key).map_or(&[][..], Vec::as_slice);
         if matches.len() > 1 {
             reader.reject(
                 cells.row,

@@ -64,6 +64,10 @@ pub(super) fn clashes(
             holders.entry(same(u)).or_default().push(p);
         }
     }
+    if holders.is_empty() {
+        // No pupil in Keyholder has a UPN yet (a new school): nothing to clash with.
+        return out;
+    }
     let row_of: HashMap<PupilId, usize> = candidates
         .iter()
         .enumerate()

@@ -172,7 +172,9 @@ pub fn set_group_of_type(
     Ok(())
 }
 
-/// How many pupils on roll are in no group of type `t` (the fail-closed warning).
+/// How many pupils on roll are in no group of type `t` (the fail-closed warning). Each
+/// pupil's own memberships are looked at; with an index on the pupil this is quicker than
+/// grouping every membership by type.
 pub fn count_on_roll_without_group_of(
     conn: &Connection,
     t: crate::model::GroupType,

@@ -42,16 +42,3 @@ pub fn set_idle_lock_minutes(conn: &Connection, minutes: u32) -> Result<()> {
     )?;
     Ok(())
 }
-
-/// The newest audit entry's id and hash. Every change to the school writes one in its own
-/// transaction, so while this is the same nothing has changed: an import confirmed after its
-/// preview uses it to know the preview still holds without working it all out again.
-pub fn last_change(conn: &Connection) -> Result<Option<(i64, String)>> {
-    Ok(conn
-        .query_row(
-            "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?)
-}
