@@ -216,13 +216,13 @@ pub fn run(session: &mut Session, command: GroupsCommand) -> Result<(), Failure>
                         })
                     })
                     .collect();
-                println!(
+                say!(
                     "{}",
                     serde_json::json!({ "format_version": 1, "groups": groups })
                 );
             } else {
                 for s in &tab {
-                    println!(
+                    say!(
                         "{} ({})",
                         s.group_type.plural(),
                         if s.restricted {
@@ -232,7 +232,7 @@ pub fn run(session: &mut Session, command: GroupsCommand) -> Result<(), Failure>
                         }
                     );
                     for g in &s.groups {
-                        println!(
+                        say!(
                             "  {:<30} MIS ID {:<10} {:>4} pupils  {}",
                             g.group.name,
                             g.group.mis_id.as_deref().unwrap_or("-"),
@@ -242,7 +242,7 @@ pub fn run(session: &mut Session, command: GroupsCommand) -> Result<(), Failure>
                         );
                     }
                     if !s.pupils_without_group.is_empty() {
-                        println!(
+                        say!(
                             "  {} no {}",
                             names::count(s.pupils_without_group.len(), "pupil has", "pupils have"),
                             s.group_type.label()
@@ -257,7 +257,7 @@ pub fn run(session: &mut Session, command: GroupsCommand) -> Result<(), Failure>
                 parse_type(&group_type)?,
                 parse_on_off(&on_off)?,
             )];
-            println!("{}", apply(session, ops)?);
+            say!("{}", apply(session, ops)?);
             Ok(())
         }
         GroupsCommand::Access {
@@ -275,14 +275,14 @@ pub fn run(session: &mut Session, command: GroupsCommand) -> Result<(), Failure>
             for e in &remove {
                 ops.push(Op::Remove(g, r.user(e)?));
             }
-            println!("{}", apply(session, ops)?);
+            say!("{}", apply(session, ops)?);
             Ok(())
         }
         GroupsCommand::Apply { file } => {
             let text = super::read_text_file(&file, super::MAX_COMMAND_FILE, "a file of changes")?;
             let r = Resolver::new(session)?;
             let ops = parse_file(&text, &r)?;
-            println!("{}", apply(session, ops)?);
+            say!("{}", apply(session, ops)?);
             Ok(())
         }
     }

@@ -27,7 +27,7 @@ pub fn run(session: &Session, command: UserGroupsCommand) -> Result<(), Failure>
     match command {
         UserGroupsCommand::List => {
             for r in rows {
-                println!(
+                say!(
                     "{:<24} {:<8} {:>11} ({} without a key)  administration: {}",
                     r.group.name,
                     if r.group.active { "Active" } else { "Inactive" },
@@ -46,15 +46,18 @@ pub fn run(session: &Session, command: UserGroupsCommand) -> Result<(), Failure>
                     Failure::refused(format!("There is no user group called \"{name}\"."))
                 })?
                 .group;
-            println!(
+            say!(
                 "{} ({})",
                 g.name,
                 if g.active { "Active" } else { "Inactive" }
             );
-            println!();
-            println!(
+            say!();
+            say!(
                 "{:<36} {:<14} {:<15} {:<14}",
-                "Category", "View Students", "View Incidents", "Add Incidents"
+                "Category",
+                "View Students",
+                "View Incidents",
+                "Add Incidents"
             );
             for r in grid::rows(&session.categories()?) {
                 let label = if r.parent.is_some() {
@@ -66,16 +69,19 @@ pub fn run(session: &Session, command: UserGroupsCommand) -> Result<(), Failure>
                     .iter()
                     .map(|p| mark(grid::row_state(&g.categories, &r, *p)))
                     .collect();
-                println!(
+                say!(
                     "{:<36} {:<14} {:<15} {:<14}",
-                    label, cells[0], cells[1], cells[2]
+                    label,
+                    cells[0],
+                    cells[1],
+                    cells[2]
                 );
             }
-            println!();
+            say!();
             for s in PermissionSection::ALL {
-                println!("{} {}", mark(grid::section_state(&g.system, s)), s.label());
+                say!("{} {}", mark(grid::section_state(&g.system, s)), s.label());
                 for p in s.permissions() {
-                    println!(
+                    say!(
                         "    {} {}",
                         if g.system.contains(p) { "[x]" } else { "[ ]" },
                         p.label()
