@@ -349,7 +349,7 @@ impl Session {
 
         // People: sorted by surname, then forename.
         let mut people_sorted: Vec<&crate::model::User> = users.iter().collect();
-        people_sorted.sort_by_key(|u| (names::sort_key(&u.forename, &u.surname), u.id));
+        people_sorted.sort_by_cached_key(|u| (names::sort_key(&u.forename, &u.surname), u.id));
         let group_of = |u: &crate::model::User| user_groups.get(&u.user_group);
         let person = |u: &crate::model::User| {
             let group = group_of(u).map(|g| g.name.as_str()).unwrap_or("no group");

@@ -197,6 +197,10 @@ impl School {
 
 /// Whether `haystack` contains every word of `query`, ignoring case.
 fn matches_words(query: &str, haystack: &str) -> bool {
+    // The whole list (an empty search) is the usual case: no name need be lower-cased for it.
+    if query.trim().is_empty() {
+        return true;
+    }
     let haystack = haystack.to_lowercase();
     query
         .split_whitespace()
@@ -258,7 +262,8 @@ impl Session {
             .filter(|p| matches_words(search, &p.full_name()))
             .map(|p| school.summary(p))
             .collect();
-        out.sort_by_key(|p| (names::sort_key(&p.forename, &p.surname), p.id));
+        // Each name's key made once, not at every comparison.
+        out.sort_by_cached_key(|p| (names::sort_key(&p.forename, &p.surname), p.id));
         Ok(out)
     }
 
@@ -286,7 +291,7 @@ impl Session {
         let mut out: Vec<ClassGroup> = by_group
             .into_iter()
             .filter_map(|(g, mut pupils)| {
-                pupils.sort_by_key(|p| (names::sort_key(&p.forename, &p.surname), p.id));
+                pupils.sort_by_cached_key(|p| (names::sort_key(&p.forename, &p.surname), p.id));
                 Some(ClassGroup {
                     group: school.groups.get(&g)?.clone(),
                     pupils,
@@ -321,7 +326,7 @@ impl Session {
                 }
             })
             .collect();
-        out.sort_by_key(|p| (names::sort_key(&p.forename, &p.surname), p.id));
+        out.sort_by_cached_key(|p| (names::sort_key(&p.forename, &p.surname), p.id));
         out.truncate(SEARCH_LIMIT);
         Ok(out)
     }
@@ -594,7 +599,7 @@ impl Session {
             .filter(|p| p.archived)
             .map(|p| school.summary(p))
             .collect();
-        out.sort_by_key(|p| names::sort_key(&p.forename, &p.surname));
+        out.sort_by_cached_key(|p| names::sort_key(&p.forename, &p.surname));
         Ok(out)
     }
 
