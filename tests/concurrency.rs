@@ -409,3 +409,68 @@ fn a_restore_waits_for_a_running_import_or_stops_it_writing_into_the_replaced_fi
     assert!(pupils < 20_000, "the restored school has {pupils} pupils");
     live.lock();
 }
+
+/// On closing, SQLite tidies away the journal beside the file it opened, by name. A command still
+/// holding the file a restore replaced must leave the restored school's journal alone, or what
+/// another window saved since the restore would be lost. (SQLite itself skips the tidying when
+/// the file has moved, which is why a restore moves the old file and its journal together.)
+#[cfg(unix)]
+#[test]
+fn a_command_left_on_the_replaced_file_does_not_take_the_restored_schools_changes_with_it() {
+    let mut s = school(1);
+    let backup = s.dir().join("before.khbackup");
+    s.session.back_up(&backup, &|_| {}).unwrap();
+    // A file of changes that is a pipe: the command signs in, opens the school, and then waits
+    // for its file until the test writes it.
+    let fifo = s.dir().join("changes.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let waiting = s
+        .signed_in(1, &["groups", "apply"])
+        .arg(&fifo)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+
+    let email = s.admins[0].email.clone();
+    let secret = s.admins[0].secret.clone();
+    let location = s.location.clone();
+    drop(s.session);
+    keyholder::service::backup::open_backup(&backup)
+        .unwrap()
+        .unlock(&keyholder::service::backup::Unlock::Password {
+            email: email.clone(),
+            password: common::PASSWORD.into(),
+        })
+        .unwrap()
+        .restore(&location)
+        .unwrap();
+    let at = common::now() + 3600;
+    let mut window = common::sign_in_at(&location, &email, common::PASSWORD, &secret, at);
+    window
+        .create_group(GroupType::House, "Kestrel", "")
+        .unwrap();
+
+    // The waiting command gets its file, finds the school replaced, and ends.
+    std::fs::write(&fifo, "").unwrap();
+    let out = wait_with_limit(waiting, Duration::from_secs(60));
+    assert!(!out.status.success(), "{}", text(&out.stdout));
+
+    let journal = location.db.with_file_name("school.db-wal");
+    assert!(
+        journal.exists(),
+        "the restored school's journal is still there"
+    );
+    let third = common::sign_in_at(&location, &email, common::PASSWORD, &secret, at + 60);
+    let names: Vec<String> = third
+        .groups_tab()
+        .unwrap()
+        .into_iter()
+        .flat_map(|t| t.groups)
+        .map(|g| g.group.name)
+        .collect();
+    assert!(names.iter().any(|n| n == "Kestrel"), "{names:?}");
+    drop(window);
+}

@@ -154,7 +154,7 @@ impl App {
                 location: app.location.clone(),
                 kdf: KdfCost::DEMO,
             }))
-        } else if app.location.db.exists() || app.location.keys.exists() {
+        } else if crate::service::setup::school_is_here(&app.location) {
             app.show_sign_in(None, None)
         } else {
             app.show_welcome();
