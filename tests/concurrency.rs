@@ -7,7 +7,7 @@ mod common;
 use keyholder::demo::DemoSize;
 use keyholder::model::{GroupType, PupilGroupId, UserId};
 use keyholder::service::Session;
-use keyholder::vault::{KeyFile, Location};
+use keyholder::vault::Location;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -64,32 +64,15 @@ fn school(extra: usize) -> School {
         },
     );
     let mut session = creds.session;
-    let seed = KeyFile::read(&location.keys)
-        .unwrap()
-        .demo
-        .expect("a demo key file")
-        .totp_seed;
-    let slt = common::user_group(&session, "SLT");
-    let teachers: Vec<_> = session
-        .users_list()
-        .unwrap()
-        .into_iter()
-        .filter(|r| r.group_name == "Teachers" && r.key == keyholder::model::KeyState::Active)
-        .take(extra)
-        .map(|r| r.user)
-        .collect();
-    assert_eq!(teachers.len(), extra, "enough teachers with keys");
-    for t in &teachers {
-        session.set_user_group(t.id, slt.id).unwrap();
-    }
+    let teachers = common::promote_teachers(&mut session, &location, extra);
     let mut admins = vec![Admin {
         email: creds.email.clone(),
         secret: creds.totp_secret.clone(),
         next_step: -1,
     }];
-    admins.extend(teachers.iter().map(|t| Admin {
-        email: t.email.clone(),
-        secret: keyholder::demo::totp_secret(&seed, &t.email),
+    admins.extend(teachers.into_iter().map(|(email, secret)| Admin {
+        email,
+        secret,
         next_step: -1,
     }));
     let password_file = dir.path().join("pw");
