@@ -280,20 +280,6 @@ fn a_file_of_changes_killed_part_way_is_all_or_nothing() {
     assert!(s.session.verify_audit().unwrap().is_intact());
 }
 
-/// A pupils file of `n` new pupils.
-fn pupils_csv(n: usize) -> String {
-    let mut csv = String::from("Adno,Legal Surname,Legal Forename,Year,Reg Group,House\n");
-    for i in 0..n {
-        csv.push_str(&format!(
-            "9{i:06},Surname{i},Forename{i},Year {},Form {},House {}\n",
-            1 + i % 6,
-            i % 5,
-            i % 4
-        ));
-    }
-    csv
-}
-
 #[test]
 fn a_restore_waits_for_a_running_import_or_stops_it_writing_into_the_replaced_file() {
     let mut s = school(2);
@@ -309,7 +295,7 @@ fn a_restore_waits_for_a_running_import_or_stops_it_writing_into_the_replaced_fi
     std::fs::write(&recovery, format!("{}\n", s.recovery_code)).unwrap();
 
     let csv = s.dir().join("pupils.csv");
-    std::fs::write(&csv, pupils_csv(20_000)).unwrap();
+    std::fs::write(&csv, common::pupils_csv('9', 20_000)).unwrap();
     let import = s
         .signed_in(1, &["import", "pupils"])
         .arg(&csv)

@@ -68,7 +68,7 @@ fn pristine() -> Pristine {
     let password_file = dir.path().join("password");
     std::fs::write(&password_file, format!("{PASSWORD}\n")).unwrap();
     let csv = dir.path().join("pupils.csv");
-    std::fs::write(&csv, pupils_csv(PUPILS_IMPORTED)).unwrap();
+    std::fs::write(&csv, common::pupils_csv('8', PUPILS_IMPORTED)).unwrap();
     Pristine {
         dir,
         email: creds.email,
@@ -78,19 +78,6 @@ fn pristine() -> Pristine {
         backup,
         pupils,
     }
-}
-
-fn pupils_csv(n: usize) -> String {
-    let mut csv = String::from("Adno,Legal Surname,Legal Forename,Year,Reg Group,House\n");
-    for i in 0..n {
-        csv.push_str(&format!(
-            "8{i:06},Surname{i},Forename{i},Year {},Form {},House {}\n",
-            1 + i % 6,
-            i % 5,
-            i % 4
-        ));
-    }
-    csv
 }
 
 impl Pristine {

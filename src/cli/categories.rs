@@ -165,15 +165,7 @@ mod tests {
     use super::*;
     use crate::model::CategoryId;
 
-    fn cat(id: i64, parent: Option<i64>, name: &str) -> Category {
-        Category {
-            id: CategoryId(id),
-            parent: parent.map(CategoryId),
-            name: name.into(),
-            sort_order: id,
-            archived: false,
-        }
-    }
+    use crate::model::category::sample as cat;
 
     #[test]
     fn paths_find_categories_and_sub_categories_by_name_in_any_case() {

@@ -142,3 +142,18 @@ pub fn promote_teachers(
         })
         .collect()
 }
+
+/// A pupils file of `n` new pupils whose MIS IDs start with `prefix`.
+#[allow(dead_code)]
+pub fn pupils_csv(prefix: char, n: usize) -> String {
+    let mut csv = String::from("Adno,Legal Surname,Legal Forename,Year,Reg Group,House\n");
+    for i in 0..n {
+        csv.push_str(&format!(
+            "{prefix}{i:06},Surname{i},Forename{i},Year {},Form {},House {}\n",
+            1 + i % 6,
+            i % 5,
+            i % 4
+        ));
+    }
+    csv
+}
