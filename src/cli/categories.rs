@@ -109,12 +109,12 @@ pub fn run(session: &mut Session, command: CategoriesCommand) -> Result<(), Fail
                         })
                     })
                     .collect();
-                println!("{}", serde_json::Value::Array(list));
+                say!("{}", serde_json::Value::Array(list));
             } else {
                 for c in ordered {
                     let indent = if c.parent.is_some() { "  - " } else { "" };
                     let archived = if c.archived { "  (archived)" } else { "" };
-                    println!("{indent}{}{archived}", c.name);
+                    say!("{indent}{}{archived}", c.name);
                 }
             }
             Ok(())
@@ -134,27 +134,27 @@ pub fn run(session: &mut Session, command: CategoriesCommand) -> Result<(), Fail
             };
             session.create_category(parent, &name)?;
             match under {
-                Some(p) => println!("Sub-category \"{}\" added under {p}.", name.trim()),
-                None => println!("Category \"{}\" added.", name.trim()),
+                Some(p) => say!("Sub-category \"{}\" added under {p}.", name.trim()),
+                None => say!("Category \"{}\" added.", name.trim()),
             }
             Ok(())
         }
         CategoriesCommand::Rename { category, to } => {
             let c = category_by_path(&all, &category)?;
             session.rename_category(c.id, &to)?;
-            println!("\"{category}\" is now called \"{}\".", to.trim());
+            say!("\"{category}\" is now called \"{}\".", to.trim());
             Ok(())
         }
         CategoriesCommand::Archive { category } => {
             let c = category_by_path(&all, &category)?;
             session.set_category_archived(c.id, true)?;
-            println!("\"{category}\" archived.");
+            say!("\"{category}\" archived.");
             Ok(())
         }
         CategoriesCommand::Unarchive { category } => {
             let c = category_by_path(&all, &category)?;
             session.set_category_archived(c.id, false)?;
-            println!("\"{category}\" is in use again.");
+            say!("\"{category}\" is in use again.");
             Ok(())
         }
     }

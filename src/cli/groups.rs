@@ -267,13 +267,13 @@ pub fn run(session: &mut Session, command: GroupsCommand) -> Result<(), Failure>
                         })
                     })
                     .collect();
-                println!(
+                say!(
                     "{}",
                     serde_json::json!({ "format_version": 1, "groups": groups })
                 );
             } else {
                 for s in &tab {
-                    println!(
+                    say!(
                         "{} ({})",
                         s.group_type.plural(),
                         if s.restricted {
@@ -283,7 +283,7 @@ pub fn run(session: &mut Session, command: GroupsCommand) -> Result<(), Failure>
                         }
                     );
                     for g in &s.groups {
-                        println!(
+                        say!(
                             "  {:<30} MIS ID {:<10} {:>4} pupils  {}",
                             g.group.name,
                             g.group.mis_id.as_deref().unwrap_or("-"),
@@ -293,7 +293,7 @@ pub fn run(session: &mut Session, command: GroupsCommand) -> Result<(), Failure>
                         );
                     }
                     if !s.pupils_without_group.is_empty() {
-                        println!(
+                        say!(
                             "  {} no {}",
                             names::count(s.pupils_without_group.len(), "pupil has", "pupils have"),
                             s.group_type.label()
@@ -308,7 +308,7 @@ pub fn run(session: &mut Session, command: GroupsCommand) -> Result<(), Failure>
                 parse_type(&group_type)?,
                 parse_on_off(&on_off)?,
             )];
-            println!("{}", apply(session, ops)?);
+            say!("{}", apply(session, ops)?);
             Ok(())
         }
         GroupsCommand::Access {
@@ -326,7 +326,7 @@ pub fn run(session: &mut Session, command: GroupsCommand) -> Result<(), Failure>
             for e in &remove {
                 ops.push(Op::Remove(g, r.user(e)?));
             }
-            println!("{}", apply(session, ops)?);
+            say!("{}", apply(session, ops)?);
             Ok(())
         }
         GroupsCommand::Create {
@@ -336,7 +336,7 @@ pub fn run(session: &mut Session, command: GroupsCommand) -> Result<(), Failure>
         } => {
             let t = parse_type(&group_type)?;
             session.create_group(t, &name, &mis_id)?;
-            println!("{} \"{}\" created.", t.label(), name.trim());
+            say!("{} \"{}\" created.", t.label(), name.trim());
             Ok(())
         }
         GroupsCommand::Rename {
@@ -347,7 +347,7 @@ pub fn run(session: &mut Session, command: GroupsCommand) -> Result<(), Failure>
             let t = parse_type(&group_type)?;
             let g = Resolver::new(session)?.group(t, &name)?;
             session.rename_group(g, &to)?;
-            println!(
+            say!(
                 "{} \"{}\" is now called \"{}\".",
                 t.label(),
                 name.trim(),
@@ -359,14 +359,14 @@ pub fn run(session: &mut Session, command: GroupsCommand) -> Result<(), Failure>
             let t = parse_type(&group_type)?;
             let g = Resolver::new(session)?.group(t, &name)?;
             session.remove_group(g)?;
-            println!("{} \"{}\" removed.", t.label(), name.trim());
+            say!("{} \"{}\" removed.", t.label(), name.trim());
             Ok(())
         }
         GroupsCommand::ArchiveAll { name, group_type } => {
             let t = parse_type(&group_type)?;
             let g = Resolver::new(session)?.group(t, &name)?;
             let n = session.archive_group_pupils(g)?;
-            println!(
+            say!(
                 "{} of {} \"{}\" archived.",
                 crate::model::names::count(n, "pupil", "pupils"),
                 t.label(),
@@ -378,7 +378,7 @@ pub fn run(session: &mut Session, command: GroupsCommand) -> Result<(), Failure>
             let text = super::read_text_file(&file, super::MAX_COMMAND_FILE, "a file of changes")?;
             let r = Resolver::new(session)?;
             let ops = parse_file(&text, &r)?;
-            println!("{}", apply(session, ops)?);
+            say!("{}", apply(session, ops)?);
             Ok(())
         }
     }

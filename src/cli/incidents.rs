@@ -82,7 +82,7 @@ pub fn run(session: &mut Session, command: IncidentsCommand) -> Result<(), Failu
                 description,
                 linked: Vec::new(),
             })?;
-            println!(
+            say!(
                 "Concern recorded about {} ({}) under {category}.{}",
                 pupil.display_name(false),
                 pupil.class,
@@ -111,25 +111,25 @@ pub fn run(session: &mut Session, command: IncidentsCommand) -> Result<(), Failu
                         })
                     })
                     .collect();
-                println!("{}", serde_json::Value::Array(list));
+                say!("{}", serde_json::Value::Array(list));
                 return Ok(());
             }
-            println!(
+            say!(
                 "{} {}: {}",
                 profile.pupil.forename,
                 profile.pupil.surname,
                 crate::model::names::count(profile.incidents.len(), "incident", "incidents")
             );
             for i in &profile.incidents {
-                println!();
-                println!(
+                say!();
+                say!(
                     "{}  {}  (recorded by {})",
                     crate::clock::format_local(i.occurred_at),
                     i.category_label,
                     i.recorded_by
                 );
                 for line in i.description.lines() {
-                    println!("    {line}");
+                    say!("    {line}");
                 }
             }
             Ok(())

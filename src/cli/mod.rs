@@ -2,7 +2,21 @@
 //!
 //! Exit status: 0 done; 1 the command ran and found problems; 2 refused (wrong password or code,
 //! locked, missing permission, bad arguments, unreadable file), with one line on stderr and
-//! nothing written.
+//! nothing written. When the reader of standard output goes away before the command has printed
+//! everything (`keyholder users list | head -1`), the command stops there quietly with status
+//! 141, the status a shell gives a program ended by a closed pipe.
+
+/// Prints one line on standard output: the one way commands print. Unlike `println!`, it does not
+/// panic when the reader has gone; it returns from the command (hence the `?`) with
+/// [`Failure::reader_gone`].
+macro_rules! say {
+    () => {
+        $crate::cli::print_line(format_args!(""))?
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::print_line(format_args!($($arg)*))?
+    };
+}
 
 mod access;
 mod backup;
@@ -280,6 +294,10 @@ pub struct Failure {
     pub message: String,
 }
 
+/// Exit status when standard output's reader has gone: 128 + SIGPIPE, what a shell reports for a
+/// program a closed pipe ended, so a script can tell the output was cut short.
+const READER_GONE: u8 = 128 + 13;
+
 impl Failure {
     pub(crate) fn refused(message: impl Into<String>) -> Failure {
         Failure {
@@ -287,6 +305,31 @@ impl Failure {
             message: message.into(),
         }
     }
+
+    /// Nobody is reading standard output any more: stop, with nothing to say.
+    pub(crate) fn reader_gone() -> Failure {
+        Failure {
+            status: READER_GONE,
+            message: String::new(),
+        }
+    }
+}
+
+/// Writes `line` and a newline to standard output (see [`say!`]).
+pub(crate) fn print_line(line: std::fmt::Arguments) -> Result<(), Failure> {
+    writeln!(std::io::stdout().lock(), "{line}").map_err(|e| {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Failure::reader_gone()
+        } else {
+            Failure::refused(format!("Could not write the output: {e}."))
+        }
+    })
+}
+
+/// Writes `line` to standard error. A closed standard error leaves nowhere to say anything, so
+/// that is not an error.
+pub(crate) fn tell(line: std::fmt::Arguments) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 impl From<service::Error> for Failure {
@@ -374,8 +417,10 @@ fn read_code(code: Option<&str>) -> Result<String, Failure> {
     if let Some(c) = code {
         return Ok(c.to_string());
     }
-    eprint!("Code from your authenticator app: ");
-    let _ = std::io::stderr().flush();
+    // A prompt nobody can see is not an error; the code is still read.
+    let mut prompt = std::io::stderr().lock();
+    let _ = write!(prompt, "Code from your authenticator app: ").and_then(|()| prompt.flush());
+    drop(prompt);
     let mut line = String::new();
     std::io::stdin()
         .lock()
@@ -405,10 +450,11 @@ pub fn sign_in(location: &Location, args: &SignInArgs) -> Result<Session, Failur
     }
 }
 
-fn print_credentials(email: &str, secret: &[u8], recovery_code: &str) {
-    println!("email: {email}");
-    println!("totp-secret: {}", soft_key::base32(secret));
-    println!("recovery-code: {recovery_code}");
+fn print_credentials(email: &str, secret: &[u8], recovery_code: &str) -> Result<(), Failure> {
+    say!("email: {email}");
+    say!("totp-secret: {}", soft_key::base32(secret));
+    say!("recovery-code: {recovery_code}");
+    Ok(())
 }
 
 fn refuse_existing(location: &Location) -> Result<(), Failure> {
@@ -435,15 +481,14 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
                 read_password(password_file.as_deref(), "Password for the demo users: ")?;
             let size = crate::demo::DemoSize { pupils, staff };
             let creds = crate::demo::create(&location, size, &password, KdfCost::DEMO)?;
-            print_credentials(&creds.email, &creds.totp_secret, &creds.recovery_code);
-            Ok(())
+            print_credentials(&creds.email, &creds.totp_secret, &creds.recovery_code)
         }
         Command::Export { sign_in: args, out } => {
             let mut session = sign_in(&location, &args)?;
             let json = session.export()?.to_json();
             match out {
                 Some(path) => crate::vault::files::write_atomic(&path, json.as_bytes())?,
-                None => println!("{json}"),
+                None => say!("{json}"),
             }
             Ok(())
         }
@@ -491,8 +536,7 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
                 demo: None,
                 origin: &format!("Loaded from {}", json.display()),
             })?;
-            print_credentials(&admin, &secret, &recovery_code);
-            Ok(())
+            print_credentials(&admin, &secret, &recovery_code)
         }
         Command::Groups {
             sign_in: args,
@@ -594,23 +638,23 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
                 noted,
             })?;
             if json {
-                println!("{}", audit_json(&report));
+                say!("{}", audit_json(&report));
             } else {
-                println!("{}", report.chain.describe());
+                say!("{}", report.chain.describe());
                 match report.integrity.as_deref() {
-                    Some([]) => println!("Every page of the school file passes its checks."),
+                    Some([]) => say!("Every page of the school file passes its checks."),
                     Some(problems) => {
                         for p in problems {
-                            println!("The school file is damaged: {p}.");
+                            say!("The school file is damaged: {p}.");
                         }
                     }
                     None => {}
                 }
                 for a in &report.anchors {
-                    println!("{}", a.describe());
+                    say!("{}", a.describe());
                 }
                 if let Some(line) = report.latest_line() {
-                    println!("Newest {line}.");
+                    say!("Newest {line}.");
                 }
             }
             if report.is_sound() {
@@ -709,14 +753,18 @@ pub fn main() -> ExitCode {
         Some(command) => match run(cli.vault.as_deref(), command) {
             Ok(()) => ExitCode::SUCCESS,
             Err(f) => {
-                eprintln!("keyholder: {}", f.message);
+                if !f.message.is_empty() {
+                    tell(format_args!("keyholder: {}", f.message));
+                }
                 ExitCode::from(f.status)
             }
         },
         None => match crate::ui::run(cli.vault, cli.demo) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("keyholder: the window could not be opened: {e}");
+                tell(format_args!(
+                    "keyholder: the window could not be opened: {e}"
+                ));
                 ExitCode::from(2)
             }
         },
@@ -736,10 +784,10 @@ fn refuse_arguments(e: clap::Error) -> ExitCode {
         e.exit();
     }
     let typed: Vec<String> = std::env::args().skip(1).collect();
-    eprintln!(
+    tell(format_args!(
         "keyholder: {}",
         argument_mistake(&e.render().to_string(), &command_typed(&typed))
-    );
+    ));
     ExitCode::from(2)
 }
 

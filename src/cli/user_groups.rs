@@ -175,7 +175,7 @@ pub fn run(session: &mut Session, command: UserGroupsCommand) -> Result<(), Fail
     match command {
         UserGroupsCommand::Create { name } => {
             session.create_user_group(&name)?;
-            println!(
+            say!(
                 "User group \"{}\" created, Active, with no permissions.",
                 name.trim()
             );
@@ -185,7 +185,7 @@ pub fn run(session: &mut Session, command: UserGroupsCommand) -> Result<(), Fail
             let mut g = group_named(session, &name)?;
             g.name = to.trim().to_string();
             save(session, &g)?;
-            println!(
+            say!(
                 "User group \"{}\" is now called \"{}\".",
                 name.trim(),
                 g.name
@@ -197,7 +197,7 @@ pub fn run(session: &mut Session, command: UserGroupsCommand) -> Result<(), Fail
         UserGroupsCommand::Remove { name } => {
             let g = group_named(session, &name)?;
             session.delete_user_group(g.id)?;
-            println!("User group \"{}\" removed.", g.name);
+            say!("User group \"{}\" removed.", g.name);
             Ok(())
         }
         UserGroupsCommand::Set {
@@ -215,7 +215,7 @@ pub fn run(session: &mut Session, command: UserGroupsCommand) -> Result<(), Fail
             }
             set_category_rows(session, &mut g.categories, &category)?;
             save(session, &g)?;
-            println!("User group \"{}\" saved.", g.name);
+            say!("User group \"{}\" saved.", g.name);
             Ok(())
         }
         UserGroupsCommand::List { json } => {
@@ -234,11 +234,11 @@ pub fn run(session: &mut Session, command: UserGroupsCommand) -> Result<(), Fail
                         })
                     })
                     .collect();
-                println!("{}", serde_json::Value::Array(list));
+                say!("{}", serde_json::Value::Array(list));
                 return Ok(());
             }
             for r in rows {
-                println!(
+                say!(
                     "{:<24} {:<8} {:>11} ({} without a key)  administration: {}",
                     r.group.name,
                     if r.group.active { "Active" } else { "Inactive" },
@@ -251,15 +251,18 @@ pub fn run(session: &mut Session, command: UserGroupsCommand) -> Result<(), Fail
         }
         UserGroupsCommand::Show { name } => {
             let g = group_named(session, &name)?;
-            println!(
+            say!(
                 "{} ({})",
                 g.name,
                 if g.active { "Active" } else { "Inactive" }
             );
-            println!();
-            println!(
+            say!();
+            say!(
                 "{:<36} {:<14} {:<15} {:<14}",
-                "Category", "View Students", "View Incidents", "Add Incidents"
+                "Category",
+                "View Students",
+                "View Incidents",
+                "Add Incidents"
             );
             for r in grid::rows(&session.categories()?) {
                 let label = if r.parent.is_some() {
@@ -271,16 +274,19 @@ pub fn run(session: &mut Session, command: UserGroupsCommand) -> Result<(), Fail
                     .iter()
                     .map(|p| mark(grid::row_state(&g.categories, &r, *p)))
                     .collect();
-                println!(
+                say!(
                     "{:<36} {:<14} {:<15} {:<14}",
-                    label, cells[0], cells[1], cells[2]
+                    label,
+                    cells[0],
+                    cells[1],
+                    cells[2]
                 );
             }
-            println!();
+            say!();
             for s in PermissionSection::ALL {
-                println!("{} {}", mark(grid::section_state(&g.system, s)), s.label());
+                say!("{} {}", mark(grid::section_state(&g.system, s)), s.label());
                 for p in s.permissions() {
-                    println!(
+                    say!(
                         "    {} {}",
                         if g.system.contains(p) { "[x]" } else { "[ ]" },
                         p.label()
@@ -296,7 +302,7 @@ fn set_active(session: &mut Session, name: &str, active: bool) -> Result<(), Fai
     let mut g = group_named(session, name)?;
     g.active = active;
     save(session, &g)?;
-    println!(
+    say!(
         "User group \"{}\" is now {}.",
         g.name,
         if active { "Active" } else { "Inactive" }

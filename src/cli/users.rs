@@ -73,10 +73,11 @@ pub(super) fn find(session: &Session, email: &str) -> Result<UserId, Failure> {
         })
 }
 
-fn print_code(c: &IssuedCode) {
-    println!("email: {}", c.email);
-    println!("setup-code: {}", c.code);
-    println!("expires: {}", format_local(c.expires_at));
+fn print_code(c: &IssuedCode) -> Result<(), Failure> {
+    say!("email: {}", c.email);
+    say!("setup-code: {}", c.code);
+    say!("expires: {}", format_local(c.expires_at));
+    Ok(())
 }
 
 fn key_text(k: KeyState) -> &'static str {
@@ -108,13 +109,13 @@ pub fn run(session: &mut Session, command: UsersCommand) -> Result<(), Failure> 
                         })
                     })
                     .collect();
-                println!(
+                say!(
                     "{}",
                     serde_json::json!({ "format_version": 1, "users": users })
                 );
             } else {
                 for r in rows {
-                    println!(
+                    say!(
                         "{:<28} {:<34} {:<20} key {:<13} {}",
                         r.user.full_name(),
                         r.user.email,
@@ -151,25 +152,24 @@ pub fn run(session: &mut Session, command: UsersCommand) -> Result<(), Failure> 
                 job_title,
                 user_group: Some(user_group),
             })?;
-            print_code(&code);
-            Ok(())
+            print_code(&code)
         }
         UsersCommand::Show { email } => {
             let p = session.user_profile(find(session, &email)?)?;
-            println!("name: {}", p.user.full_name());
-            println!("email: {}", p.user.email);
-            println!("job title: {}", p.user.job_title);
-            println!(
+            say!("name: {}", p.user.full_name());
+            say!("email: {}", p.user.email);
+            say!("job title: {}", p.user.job_title);
+            say!(
                 "user group: {}{}",
                 p.group.name,
                 if p.group.active { "" } else { " (inactive)" }
             );
-            println!("active: {}", if p.user.active { "yes" } else { "no" });
-            println!("key: {}", key_text(p.key));
+            say!("active: {}", if p.user.active { "yes" } else { "no" });
+            say!("key: {}", key_text(p.key));
             let perms: Vec<&str> = p.with_key.system.iter().map(|x| x.label()).collect();
-            println!("permissions with a key: {}", perms.join(", "));
+            say!("permissions with a key: {}", perms.join(", "));
             let basic: Vec<&str> = p.without_key.system.iter().map(|x| x.label()).collect();
-            println!("permissions without a key: {}", basic.join(", "));
+            say!("permissions without a key: {}", basic.join(", "));
             for t in crate::model::GroupType::ALL {
                 if p.restricted_types.contains(&t) {
                     let on: Vec<&str> = p
@@ -178,7 +178,7 @@ pub fn run(session: &mut Session, command: UsersCommand) -> Result<(), Failure> 
                         .filter(|g| g.group_type == t)
                         .map(|g| g.name.as_str())
                         .collect();
-                    println!(
+                    say!(
                         "{} (restricted): {}",
                         t.plural(),
                         if on.is_empty() {
@@ -188,29 +188,27 @@ pub fn run(session: &mut Session, command: UsersCommand) -> Result<(), Failure> 
                         }
                     );
                 } else {
-                    println!("{}: all (not restricted)", t.plural());
+                    say!("{}: all (not restricted)", t.plural());
                 }
             }
             Ok(())
         }
         UsersCommand::IssueCode { email } => {
             let code = session.issue_setup_code(find(session, &email)?)?;
-            print_code(&code);
-            Ok(())
+            print_code(&code)
         }
         UsersCommand::ResetKey { email } => {
             let code = session.reset_soft_key(find(session, &email)?)?;
-            print_code(&code);
-            Ok(())
+            print_code(&code)
         }
         UsersCommand::ClearLock { email } => {
             session.clear_lockout(find(session, &email)?)?;
-            println!("Lock-out cleared for {email}.");
+            say!("Lock-out cleared for {email}.");
             Ok(())
         }
         UsersCommand::Deactivate { email } => {
             session.deactivate_user(find(session, &email)?)?;
-            println!("{email} is deactivated.");
+            say!("{email} is deactivated.");
             Ok(())
         }
     }

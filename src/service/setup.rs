@@ -283,9 +283,11 @@ pub fn create_vault(spec: NewVault<'_>) -> Result<Session> {
 
     let data_key = DataKey::generate();
     let mut keys = KeyFile::new(spec.demo.clone());
+    let mut memory = crate::vault::slots::KdfMemory::default();
     for p in std::iter::once(&spec.admin).chain(&spec.others) {
-        keys.set_person(&p.email, &p.password, &data_key, spec.kdf)?;
+        keys.set_person_in(&mut memory, &p.email, &p.password, &data_key, spec.kdf)?;
     }
+    drop(memory);
     keys.set_recovery(spec.recovery_code, &data_key, spec.kdf)?;
 
     let building = Location {
