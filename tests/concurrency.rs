@@ -4,9 +4,9 @@
 
 mod common;
 
-use keyholder::demo::DemoSize;
 use keyholder::model::{GroupType, PupilGroupId, UserId};
 use keyholder::service::Session;
+use keyholder::service::demo::DemoSize;
 use keyholder::vault::{KeyFile, Location};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -89,7 +89,7 @@ fn school(extra: usize) -> School {
     }];
     admins.extend(teachers.iter().map(|t| Admin {
         email: t.email.clone(),
-        secret: keyholder::demo::totp_secret(&seed, &t.email),
+        secret: keyholder::service::demo::totp_secret(&seed, &t.email),
         next_step: -1,
     }));
     let password_file = dir.path().join("pw");

@@ -197,7 +197,7 @@ fn matches_words(query: &str, haystack: &str) -> bool {
 
 impl Session {
     fn load_school(&self) -> Result<School> {
-        let conn = self.vault().conn();
+        let conn = self.vault().db();
         let all_groups = groups::list(conn)?;
         Ok(School {
             access: self.my_access()?,
@@ -275,7 +275,7 @@ impl Session {
         if search.trim().is_empty() {
             return Ok(Vec::new());
         }
-        let conn = self.vault().conn();
+        let conn = self.vault().db();
         let by_id: BTreeMap<PupilGroupId, PupilGroup> =
             groups::list(conn)?.into_iter().map(|g| (g.id, g)).collect();
         let memberships = pupils::memberships(conn)?;
@@ -300,7 +300,7 @@ impl Session {
     /// The categories the user may record under (Add Incidents), in the grid's order.
     pub fn categories_to_record(&self) -> Result<Vec<CategoryChoice>> {
         self.require(SystemPermission::AddNewIncident)?;
-        let all = categories::list(self.vault().conn())?;
+        let all = categories::list(self.vault().db())?;
         Ok(self.category_choices(&all, CategoryPermission::AddIncidents))
     }
 
@@ -336,7 +336,7 @@ impl Session {
                     "The date and time are in the future. Please check them.".into(),
                 ));
             }
-            let conn = this.vault().conn();
+            let conn = this.vault().db();
             let all_categories = categories::list(conn)?;
             let allowed = this.category_choices(&all_categories, CategoryPermission::AddIncidents);
             let Some(choice) = allowed.iter().find(|a| a.id == c.category) else {
@@ -417,7 +417,7 @@ impl Session {
         if !school.access.can(self.me_id(), id, Purpose::Profile) {
             return Err(not_yours());
         }
-        let conn = self.vault().conn();
+        let conn = self.vault().db();
         let perms = &self.me().permissions;
         let all_categories = categories::list(conn)?;
         let names_by_id: BTreeMap<CategoryId, &Category> =
@@ -574,7 +574,7 @@ impl Session {
     pub fn return_to_roll(&mut self, id: PupilId) -> Result<()> {
         self.change(|this| {
             this.require(SystemPermission::ManageSystem)?;
-            let pupil = pupils::list(this.vault().conn())?
+            let pupil = pupils::list(this.vault().db())?
                 .into_iter()
                 .find(|p| p.id == id)
                 .ok_or_else(|| Error::Invalid("That pupil is not in Keyholder.".into()))?;
@@ -604,7 +604,7 @@ impl Session {
     pub fn edit_incident(&mut self, id: IncidentId, description: &str) -> Result<PupilProfile> {
         self.change(|this| {
             this.require(SystemPermission::EditIncidents)?;
-            let conn = this.vault().conn();
+            let conn = this.vault().db();
             let incident = incidents::get(conn, id)?
                 .ok_or_else(|| Error::Invalid("That incident no longer exists.".into()))?;
             let profile = this.pupil_profile(incident.pupil)?;
