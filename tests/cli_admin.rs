@@ -4,9 +4,9 @@
 
 mod common;
 
-use keyholder::demo::DemoSize;
 use keyholder::model::{CategoryPermission, KeyState, SystemPermission};
 use keyholder::service::Session;
+use keyholder::service::demo::DemoSize;
 use keyholder::vault::Location;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

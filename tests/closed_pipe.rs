@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use keyholder::demo::DemoSize;
+use keyholder::service::demo::DemoSize;
 use std::path::Path;
 use std::process::{Command, Stdio};
 

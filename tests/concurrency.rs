@@ -4,9 +4,9 @@
 
 mod common;
 
-use keyholder::demo::DemoSize;
 use keyholder::model::{GroupType, PupilGroupId, UserId};
 use keyholder::service::Session;
+use keyholder::service::demo::DemoSize;
 use keyholder::vault::Location;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

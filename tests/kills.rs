@@ -10,10 +10,10 @@
 mod common;
 
 use common::PASSWORD;
-use keyholder::demo::DemoSize;
 use keyholder::model::GroupType;
 use keyholder::service::Session;
 use keyholder::service::backup::open_backup;
+use keyholder::service::demo::DemoSize;
 use keyholder::vault::Location;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

@@ -5,7 +5,7 @@
 
 mod common;
 
-use keyholder::demo::DemoSize;
+use keyholder::service::demo::DemoSize;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;

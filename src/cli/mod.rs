@@ -28,11 +28,10 @@ mod incidents;
 mod user_groups;
 mod users;
 
-use crate::auth::{codes, password, soft_key};
 use crate::service::audit_trail::{AnchorSource, NotedFingerprint, TrailCheck, TrailReport};
-use crate::service::setup::{self, ConfirmedKey, NewVault, PersonAccess};
-use crate::service::{self, SchoolData, Session, SignInStep};
-use crate::vault::{KdfCost, Location};
+use crate::service::enrolment::PendingKey;
+use crate::service::setup;
+use crate::service::{self, KdfCost, Location, SchoolData, Session, SignInStep};
 use clap::{Args, Parser, Subcommand};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -338,12 +337,6 @@ impl From<service::Error> for Failure {
     }
 }
 
-impl From<crate::vault::Error> for Failure {
-    fn from(e: crate::vault::Error) -> Failure {
-        Failure::refused(e.to_string())
-    }
-}
-
 pub fn location(vault: Option<&Path>) -> Result<Location, Failure> {
     match vault {
         Some(p) => Ok(Location::new(p)),
@@ -450,9 +443,9 @@ pub fn sign_in(location: &Location, args: &SignInArgs) -> Result<Session, Failur
     }
 }
 
-fn print_credentials(email: &str, secret: &[u8], recovery_code: &str) -> Result<(), Failure> {
+fn print_credentials(email: &str, key: &PendingKey, recovery_code: &str) -> Result<(), Failure> {
     say!("email: {email}");
-    say!("totp-secret: {}", soft_key::base32(secret));
+    say!("totp-secret: {}", key.text());
     say!("recovery-code: {recovery_code}");
     Ok(())
 }
@@ -479,15 +472,16 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
             refuse_existing(&location)?;
             let password =
                 read_password(password_file.as_deref(), "Password for the demo users: ")?;
-            let size = crate::demo::DemoSize { pupils, staff };
-            let creds = crate::demo::create(&location, size, &password, KdfCost::DEMO)?;
-            print_credentials(&creds.email, &creds.totp_secret, &creds.recovery_code)
+            let size = service::demo::DemoSize { pupils, staff };
+            let creds = service::demo::create(&location, size, &password, KdfCost::DEMO)?;
+            let key = PendingKey::from_secret(creds.totp_secret);
+            print_credentials(&creds.email, &key, &creds.recovery_code)
         }
         Command::Export { sign_in: args, out } => {
             let mut session = sign_in(&location, &args)?;
             let json = session.export()?.to_json();
             match out {
-                Some(path) => crate::vault::files::write_atomic(&path, json.as_bytes())?,
+                Some(path) => service::school_data::save_export(&path, &json)?,
                 None => say!("{json}"),
             }
             Ok(())
@@ -499,44 +493,19 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
             refuse_existing(&location)?;
             let text = read_text_file(&json, MAX_EXPORT_FILE, "an export file")?;
             let data = SchoolData::from_json(&text)?;
-            let admin = data
-                .users
-                .iter()
-                .find(|u| data.is_administrator(&u.email))
-                .ok_or_else(|| {
-                    Failure::refused(
-                        "The file has no active user in an active group with Manage system, so \
-                         nobody could administer the new school.",
-                    )
-                })?
-                .email
-                .clone();
+            // A file nobody could administer is refused before the password is asked for.
+            setup::first_administrator(&data)?;
             let password = read_password(
                 password_file.as_deref(),
                 "New password for the administrator: ",
             )?;
-            password::check_new(&password, &password, &[&admin])
-                .map_err(|p| Failure::refused(p.to_string()))?;
-            let secret = soft_key::new_secret();
-            let recovery_code = codes::recovery_code();
-            setup::create_vault(NewVault {
-                location: &location,
-                data: &data,
-                admin: PersonAccess {
-                    email: admin.clone(),
-                    password,
-                    soft_key: Some(ConfirmedKey {
-                        secret: secret.clone(),
-                        used_step: None,
-                    }),
-                },
-                others: Vec::new(),
-                recovery_code: &recovery_code,
-                kdf: KdfCost::STANDARD,
-                demo: None,
-                origin: &format!("Loaded from {}", json.display()),
-            })?;
-            print_credentials(&admin, &secret, &recovery_code)
+            let loaded = setup::load_school(
+                &location,
+                &data,
+                &password,
+                &format!("Loaded from {}", json.display()),
+            )?;
+            print_credentials(&loaded.admin, &loaded.key, &loaded.recovery_code)
         }
         Command::Groups {
             sign_in: args,

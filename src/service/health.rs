@@ -187,7 +187,7 @@ impl Session {
     /// The health check as it would be at `now` (tests look a few months ahead).
     pub fn health_check_at(&self, now: i64) -> Result<Vec<Finding>> {
         self.require(SystemPermission::ManageSystem)?;
-        let conn = self.vault().conn();
+        let conn = self.vault().db();
         let school = self.school_access()?;
         let all_groups = groups::list(conn)?;
         let group_names: BTreeMap<PupilGroupId, &crate::model::PupilGroup> =
@@ -619,7 +619,7 @@ impl Session {
 
     /// The newest backup recorded in this school file, if any.
     pub fn last_backup(&self) -> Result<Option<backups::BackupRecord>> {
-        Ok(backups::last(self.vault().conn())?)
+        Ok(backups::last(self.vault().db())?)
     }
 }
 

@@ -205,7 +205,7 @@ fn matches_words(query: &str, haystack: &str) -> bool {
 
 impl Session {
     fn load_school(&self) -> Result<School> {
-        let conn = self.vault().conn();
+        let conn = self.vault().db();
         let all_groups = groups::list(conn)?;
         Ok(School {
             access: self.my_access()?,
@@ -291,7 +291,7 @@ impl Session {
         wanted: impl Fn(&Pupil) -> bool,
     ) -> Result<Vec<PupilSummary>> {
         self.require(SystemPermission::AddNewIncident)?;
-        let conn = self.vault().conn();
+        let conn = self.vault().db();
         let by_id: BTreeMap<PupilGroupId, PupilGroup> =
             groups::list(conn)?.into_iter().map(|g| (g.id, g)).collect();
         let memberships = pupils::memberships(conn)?;
@@ -327,7 +327,7 @@ impl Session {
     /// The categories the user may record under (Add Incidents), in the grid's order.
     pub fn categories_to_record(&self) -> Result<Vec<CategoryChoice>> {
         self.require(SystemPermission::AddNewIncident)?;
-        let all = categories::list(self.vault().conn())?;
+        let all = categories::list(self.vault().db())?;
         Ok(self.category_choices(&all, CategoryPermission::AddIncidents))
     }
 
@@ -368,7 +368,7 @@ impl Session {
                     "The date and time are in the future. Please check them.".into(),
                 ));
             }
-            let conn = this.vault().conn();
+            let conn = this.vault().db();
             let all_categories = categories::list(conn)?;
             let allowed = this.category_choices(&all_categories, CategoryPermission::AddIncidents);
             let Some(choice) = allowed.iter().find(|a| a.id == c.category) else {
@@ -470,7 +470,7 @@ impl Session {
         if !school.access.can(self.me_id(), id, Purpose::Profile) {
             return Err(not_yours());
         }
-        let conn = self.vault().conn();
+        let conn = self.vault().db();
         let perms = &self.me().permissions;
         let all_categories = categories::list(conn)?;
         let names_by_id: BTreeMap<CategoryId, &Category> =
@@ -627,7 +627,7 @@ impl Session {
     pub fn return_to_roll(&mut self, id: PupilId) -> Result<()> {
         self.change(|this| {
             this.require(SystemPermission::ManageSystem)?;
-            let pupil = pupils::list(this.vault().conn())?
+            let pupil = pupils::list(this.vault().db())?
                 .into_iter()
                 .find(|p| p.id == id)
                 .ok_or_else(|| Error::Invalid("That pupil is not in Keyholder.".into()))?;
@@ -657,7 +657,7 @@ impl Session {
     pub fn edit_incident(&mut self, id: IncidentId, description: &str) -> Result<PupilProfile> {
         self.change(|this| {
             this.require(SystemPermission::EditIncidents)?;
-            let conn = this.vault().conn();
+            let conn = this.vault().db();
             let incident = incidents::get(conn, id)?
                 .ok_or_else(|| Error::Invalid("That incident no longer exists.".into()))?;
             let profile = this.pupil_profile(incident.pupil)?;

@@ -33,8 +33,8 @@ pub fn unlock_with_recovery_code(location: &Location, code: &str) -> Result<Reco
 impl RecoveryUnlock {
     /// Active users in active groups with Manage system: the people whose password may be reset.
     pub fn administrators(&self) -> Result<Vec<User>> {
-        let groups = people::user_groups(self.vault.conn())?;
-        Ok(people::users(self.vault.conn())?
+        let groups = people::user_groups(self.vault.db())?;
+        Ok(people::users(self.vault.db())?
             .into_iter()
             .filter(|u| {
                 u.active
@@ -102,10 +102,10 @@ impl RecoveryUnlock {
                         tx,
                         &StoredSoftKey {
                             user: uid,
-                            secret: key.secret.clone(),
+                            secret: key.secret().to_vec(),
                             confirmed: true,
                             enrolled_at: now,
-                            last_used_step: key.used_step,
+                            last_used_step: key.used_step(),
                             failed_attempts: 0,
                             locked_until: None,
                         },

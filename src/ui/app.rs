@@ -1,7 +1,7 @@
 //! The application: which screen is showing, the signed-in session, and what applies to every
 //! screen (keyboard, idle lock, Hide Names, Blank Screen).
 
-use super::jobs::{self, Job};
+use super::jobs::{self, Job, Work};
 use super::screen::Action;
 use super::screen::home::{self, Home};
 use super::screen::recover::{self, Recover};
@@ -12,8 +12,7 @@ use super::screen::sign_in::{self, SignIn};
 use super::screen::welcome::{self, Welcome};
 use super::theme;
 use super::widget::header::Header;
-use crate::service::{self, Session};
-use crate::vault::{KdfCost, Location};
+use crate::service::{self, Desk, KdfCost, Location, Session};
 use iced::widget::{column, container, mouse_area, text};
 use iced::{Element, Event, Fill, Subscription, Task, keyboard, mouse};
 use std::time::{Duration, Instant};
@@ -74,7 +73,7 @@ pub enum Message {
 /// What `update` asks the runtime to do; tests carry these out themselves.
 pub enum Effect {
     None,
-    Run(Box<Job>),
+    Run(Box<Work>),
     Focus(&'static str),
     ScrollTo(&'static str, f32),
     FocusNext,
@@ -103,7 +102,7 @@ impl Effect {
     pub fn into_task(self) -> Task<Message> {
         match self {
             Effect::None => Task::none(),
-            Effect::Run(job) => jobs::spawn(*job),
+            Effect::Run(work) => jobs::spawn(*work),
             Effect::Focus(id) => iced::widget::operation::focus(id),
             Effect::ScrollTo(id, y) => iced::widget::operation::scroll_to(
                 id,
@@ -131,6 +130,8 @@ pub struct App {
     welcome_error: Option<String>,
     /// Unsaved work of the user who was signed in when the window locked, kept for them.
     suspended: Option<(String, Box<Home>)>,
+    /// Where a school unlocked before sign-in waits for the screen's next step.
+    desk: Desk,
 }
 
 impl App {
@@ -148,12 +149,13 @@ impl App {
             idle_limit: Duration::from_secs(600),
             welcome_error: None,
             suspended: None,
+            desk: Desk::default(),
         };
         let effect = if app.options.demo {
-            Effect::Run(Box::new(Job::PrepareDemo {
+            app.run(Job::PrepareDemo {
                 location: app.location.clone(),
                 kdf: KdfCost::DEMO,
-            }))
+            })
         } else if crate::service::setup::school_is_here(&app.location) {
             app.show_sign_in(None, None)
         } else {
@@ -163,7 +165,12 @@ impl App {
         (app, effect)
     }
 
+    fn run(&self, job: Job) -> Effect {
+        Effect::Run(Box::new(Work::new(job, self.desk.clone())))
+    }
+
     fn show_welcome(&mut self) {
+        self.desk.clear();
         self.screen = Screen::Welcome(Welcome {
             school_file: self.options.location.db.display().to_string(),
             error: self.welcome_error.take(),
@@ -171,6 +178,7 @@ impl App {
     }
 
     fn show_sign_in(&mut self, email: Option<String>, notice: Option<String>) -> Effect {
+        self.desk.clear();
         let s = SignIn::new(self.location.clone(), email, notice);
         let first = s.first_field();
         self.screen = Screen::SignIn(s);
@@ -202,7 +210,7 @@ impl App {
     fn act(&mut self, action: Action) -> Effect {
         match action {
             Action::None => Effect::None,
-            Action::Run(job) => Effect::Run(Box::new(job)),
+            Action::Run(job) => self.run(*job),
             Action::Focus(id) => Effect::Focus(id),
             Action::ScrollTo(id, y) => Effect::ScrollTo(id, y),
             Action::ShowWelcome => {
@@ -223,10 +231,10 @@ impl App {
                 self.options.demo = true;
                 self.location = demo.clone();
                 self.screen = Screen::Preparing;
-                Effect::Run(Box::new(Job::PrepareDemo {
+                self.run(Job::PrepareDemo {
                     location: demo,
                     kdf: KdfCost::DEMO,
-                }))
+                })
             }
             Action::ShowSignIn { email, notice } => self.show_sign_in(email, notice),
             Action::StartRecovery => {
@@ -251,7 +259,13 @@ impl App {
                 self.screen = Screen::Restore(Restore::new(self.location.clone()));
                 Effect::None
             }
-            Action::SignedIn(session) => {
+            Action::SignedIn(ticket) => {
+                let Some(session) = self.desk.take(&ticket) else {
+                    return self.show_sign_in(
+                        None,
+                        Some("That sign-in was interrupted. Please sign in again.".into()),
+                    );
+                };
                 let kept = match self.suspended.take() {
                     Some((email, home)) if email.eq_ignore_ascii_case(&session.me().user.email) => {
                         Some(home)
@@ -358,7 +372,7 @@ impl App {
             },
             Message::DemoReady(location, Ok(())) => {
                 self.location = location;
-                let demo_admin = crate::demo::ADMIN_EMAIL.to_string();
+                let demo_admin = service::demo::ADMIN_EMAIL.to_string();
                 self.show_sign_in(Some(demo_admin), None)
             }
             Message::DemoReady(_, Err(e)) => {

@@ -3,7 +3,7 @@
 
 use super::app::Message;
 use super::screen::{home, imports, overview, restore};
-use crate::vault::backup::EXTENSION;
+use crate::service::backup::EXTENSION;
 use iced::Task;
 use std::path::PathBuf;
 

@@ -3,14 +3,12 @@
 //! that asked for it.
 
 use super::app::Message;
-use super::handoff::Handoff;
 use super::screen::{home, overview, recover, redeem, restore, setup, sign_in};
 use crate::service::backup::{BackupJob, BackupPreview, Unlock, UnlockedBackup};
 use crate::service::recovery::{self, RecoveryUnlock};
 use crate::service::setup::{ConfirmedKey, NewSchoolDetails, NewVault, PersonAccess};
 use crate::service::sign_in::{SetupRedemption, redeem_setup_code};
-use crate::service::{self, PendingCode};
-use crate::vault::{KdfCost, KeyFile, Location};
+use crate::service::{self, Desk, KdfCost, Location, PendingCode, SignInStep, Ticket};
 
 pub enum Job {
     SignIn {
@@ -19,7 +17,7 @@ pub enum Job {
         password: String,
     },
     ConfirmCode {
-        pending: PendingCode,
+        pending: Ticket<PendingCode>,
         code: String,
     },
     CreateSchool {
@@ -44,13 +42,13 @@ pub enum Job {
         code: String,
     },
     FinishSetupCode {
-        redemption: SetupRedemption,
+        redemption: Ticket<SetupRedemption>,
         password: String,
         again: String,
         key: Option<ConfirmedKey>,
     },
     ResetPassword {
-        unlock: RecoveryUnlock,
+        unlock: Ticket<RecoveryUnlock>,
         email: String,
         password: String,
         again: String,
@@ -71,7 +69,7 @@ pub enum Job {
         how: Unlock,
     },
     RestoreBackup {
-        unlocked: UnlockedBackup,
+        unlocked: Ticket<UnlockedBackup>,
         location: Location,
     },
 }
@@ -96,25 +94,54 @@ impl std::fmt::Debug for Job {
     }
 }
 
-impl Job {
+/// A job with the desk where what it unlocks waits for the screen's next step.
+#[derive(Debug)]
+pub struct Work {
+    job: Job,
+    desk: Desk,
+}
+
+impl Work {
+    pub fn new(job: Job, desk: Desk) -> Work {
+        Work { job, desk }
+    }
+
     /// Does the work, blocking, and returns the message that reports it.
     pub fn run(self) -> Message {
+        self.job.run(&self.desk)
+    }
+}
+
+/// What was left at the desk is gone (the person started something else meanwhile).
+fn gone() -> service::Error {
+    service::Error::Invalid("That step was interrupted. Please start again.".into())
+}
+
+impl Job {
+    fn run(self, desk: &Desk) -> Message {
         match self {
             Job::SignIn {
                 location,
                 email,
                 password,
             } => {
-                let result = service::sign_in(&location, &email, &password).map(Handoff::new);
+                let result =
+                    service::sign_in(&location, &email, &password).map(|step| match step {
+                        SignInStep::NeedsCode(p) => sign_in::Started::NeedsCode(desk.keep(p)),
+                        SignInStep::SignedIn(s) => sign_in::Started::SignedIn(desk.keep(s)),
+                    });
                 Message::SignIn(sign_in::Message::SignInDone(result))
             }
-            Job::ConfirmCode { mut pending, code } => {
-                let result = match pending.confirm(&code, crate::clock::now()) {
-                    Ok(()) => pending
-                        .into_session()
-                        .map(Handoff::new)
-                        .map_err(|e| (None, e)),
-                    Err(e) => Err((Some(Handoff::new(pending)), e)),
+            Job::ConfirmCode { pending, code } => {
+                let result = match desk.take(&pending) {
+                    None => Err((None, gone())),
+                    Some(mut pending) => match pending.confirm(&code, crate::clock::now()) {
+                        Ok(()) => pending
+                            .into_session()
+                            .map(|s| desk.keep(s))
+                            .map_err(|e| (None, e)),
+                        Err(e) => Err((Some(desk.keep(pending)), e)),
+                    },
                 };
                 Message::SignIn(sign_in::Message::CodeDone(result))
             }
@@ -140,27 +167,17 @@ impl Job {
                     demo: None,
                     origin: "New school set up",
                 })
-                .map(Handoff::new);
+                .map(|s| desk.keep(s));
                 Message::Setup(setup::Message::Created(result))
             }
             Job::PrepareDemo { location, kdf } => {
-                let result = if location.exists() {
-                    Ok(())
-                } else {
-                    crate::demo::create(
-                        &location,
-                        crate::demo::DemoSize::default(),
-                        crate::demo::DEMO_PASSWORD,
-                        kdf,
-                    )
-                    .map(drop)
-                };
+                let result = service::demo::prepare(&location, kdf);
                 Message::DemoReady(location, result)
             }
             Job::UnlockRecovery { location, code } => {
                 let result = recovery::unlock_with_recovery_code(&location, &code).and_then(|u| {
                     let admins = u.administrators()?;
-                    Ok((Handoff::new(u), admins))
+                    Ok((desk.keep(u), admins))
                 });
                 Message::Recover(recover::Message::Unlocked(result))
             }
@@ -169,7 +186,13 @@ impl Job {
                 email,
                 code,
             } => {
-                let result = redeem_setup_code(&location, &email, &code).map(Handoff::new);
+                let result =
+                    redeem_setup_code(&location, &email, &code).map(|r| redeem::Accepted {
+                        email: r.email().to_string(),
+                        name: r.user_name(),
+                        needs_key: r.group_needs_key(),
+                        redemption: desk.keep(r),
+                    });
                 Message::Redeem(redeem::Message::Checked(result))
             }
             Job::FinishSetupCode {
@@ -178,7 +201,11 @@ impl Job {
                 again,
                 key,
             } => {
-                let result = redemption.finish(&password, &again, key).map(Handoff::new);
+                let result = desk
+                    .take(&redemption)
+                    .ok_or_else(gone)
+                    .and_then(|r| r.finish(&password, &again, key))
+                    .map(|s| desk.keep(s));
                 Message::Redeem(redeem::Message::Finished(result))
             }
             Job::ResetPassword {
@@ -189,7 +216,10 @@ impl Job {
                 key,
                 kdf,
             } => {
-                let result = unlock.reset(&email, &password, &again, key, kdf);
+                let result = desk
+                    .take(&unlock)
+                    .ok_or_else(gone)
+                    .and_then(|unlock| unlock.reset(&email, &password, &again, key, kdf));
                 Message::Recover(recover::Message::ResetDone(result))
             }
             Job::Backup { job, out, progress } => {
@@ -207,31 +237,26 @@ impl Job {
                 service::backup::open_backup(&path),
             )),
             Job::UnlockBackup { preview, how } => {
-                let result = preview.unlock(&how).map(Handoff::new);
+                let result = preview.unlock(&how).map(|u| desk.keep(u));
                 Message::Restore(restore::Message::Unlocked(result))
             }
             Job::RestoreBackup { unlocked, location } => {
-                Message::Restore(restore::Message::Restored(unlocked.restore(&location)))
+                Message::Restore(restore::Message::Restored(
+                    desk.take(&unlocked)
+                        .ok_or_else(gone)
+                        .and_then(|u| u.restore(&location)),
+                ))
             }
         }
     }
 }
 
-/// What the sign-in screen can show before anything is unlocked: whether the key file is
-/// readable, and the demo's published credentials if this is the demo school.
-pub fn peek_key_file(
-    location: &Location,
-) -> Result<Option<crate::vault::DemoAccess>, service::Error> {
-    crate::vault::check_school_file(location)?;
-    Ok(KeyFile::read(&location.keys)?.demo)
-}
-
 /// Runs a job off the window's thread.
-pub fn spawn(job: Job) -> iced::Task<Message> {
+pub fn spawn(work: Work) -> iced::Task<Message> {
     iced::Task::future(async move {
         let (tx, rx) = iced::futures::channel::oneshot::channel();
         std::thread::spawn(move || {
-            let _ = tx.send(job.run());
+            let _ = tx.send(work.run());
         });
         rx.await.unwrap_or(Message::JobLost)
     })

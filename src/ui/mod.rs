@@ -3,14 +3,13 @@
 
 pub mod app;
 pub mod dialogs;
-pub mod handoff;
 pub mod icon;
 pub mod jobs;
 pub mod screen;
 pub mod theme;
 pub mod widget;
 
-use crate::vault::{KdfCost, Location};
+use crate::service::{KdfCost, Location};
 use app::{App, Options};
 use std::path::PathBuf;
 

@@ -134,8 +134,8 @@ pub struct OpenCopy {
 }
 
 impl OpenCopy {
-    pub fn conn(&self) -> &Connection {
-        &self.conn
+    pub fn db(&self) -> super::Db<'_> {
+        super::Db::new(&self.conn)
     }
 
     /// The facts the manifest records, read from this copy.
@@ -229,10 +229,10 @@ pub fn write(
         )),
         other => other,
     })?;
-    let schema_version = migrate::current_version(copy.conn())?;
-    let school = super::queries::school::get(copy.conn())?;
+    let schema_version = migrate::current_version(&copy.conn)?;
+    let school = super::queries::school::get(copy.db())?;
     let counts = copy.counts()?;
-    let audit_anchor = audit::latest(copy.conn(), now)?.map(Box::new);
+    let audit_anchor = audit::latest(copy.db(), now)?.map(Box::new);
     drop(copy);
     drop(dir);
 

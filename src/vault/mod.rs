@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod backup;
+mod db;
 pub mod error;
 pub mod files;
 pub mod integrity;
@@ -15,6 +16,7 @@ pub mod replace;
 pub mod slots;
 
 pub use audit::{Actor, AuditAnchor, AuditEntry, ChainReport, Change};
+pub use db::Db;
 pub use error::{Error, Result};
 pub use keyfile::{DemoAccess, KeyFile};
 pub use slots::{DataKey, KdfCost};
@@ -256,9 +258,24 @@ impl Vault {
         &self.location
     }
 
-    /// For reading. Every write goes through [`Vault::write`].
+    /// For reading through the vault's queries. Every write goes through [`Vault::write`].
+    pub fn db(&self) -> Db<'_> {
+        Db::new(&self.conn)
+    }
+
+    /// The SQLite connection itself: for the vault's own code, and for tests that damage a school
+    /// file on purpose. Nothing else in `src/` calls it (tests/layers.rs checks): the service
+    /// reads through [`Vault::db`].
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Folds the write-ahead log into the school file, so the file alone holds the school (set-up
+    /// moves the single file into place).
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// Makes a change and its audit entry in one transaction: both are saved, or neither.
@@ -266,11 +283,11 @@ impl Vault {
     pub fn write<T>(
         &mut self,
         actor: &Actor,
-        f: impl FnOnce(&Connection) -> Result<(T, Change)>,
+        f: impl FnOnce(Db<'_>) -> Result<(T, Change)>,
     ) -> Result<T> {
         self.begin_change()?;
-        let result = f(&self.conn).and_then(|(value, change)| {
-            audit::append(&self.conn, actor, &change, crate::clock::now())?;
+        let result = f(self.db()).and_then(|(value, change)| {
+            audit::append(self.db(), actor, &change, crate::clock::now())?;
             Ok(value)
         });
         let ended = self.end_change(result.is_ok());
@@ -359,7 +376,7 @@ impl Vault {
     }
 
     pub fn verify_audit(&self) -> Result<ChainReport> {
-        audit::verify(&self.conn)
+        audit::verify(self.db())
     }
 
     /// SQLite's own consistency check; "ok" when the file is sound.

@@ -4,7 +4,7 @@
 pub mod ui;
 
 use keyholder::auth::soft_key;
-use keyholder::demo::{self, DemoCredentials, DemoSize};
+use keyholder::service::demo::{self, DemoCredentials, DemoSize};
 use keyholder::service::{self, Session, SignInStep};
 use keyholder::vault::{KdfCost, Location};
 use std::path::Path;
@@ -54,6 +54,15 @@ pub fn code(secret: &[u8], at: i64, steps: i64) -> String {
     soft_key::code_at(secret, (at + steps * 30) as u64).expect("code")
 }
 
+/// A soft key for `secret`, confirmed with the code its app showed a minute before `at`, so every
+/// code from `at` on still signs in.
+pub fn confirmed_key(secret: &[u8], at: i64) -> keyholder::service::enrolment::ConfirmedKey {
+    let then = at - 60;
+    keyholder::service::enrolment::PendingKey::from_secret(secret.to_vec())
+        .confirm(&code(secret, then, 0), then)
+        .expect("a current code confirms the key")
+}
+
 /// Signs in with password and code at the (possibly simulated) time `at`.
 pub fn sign_in_at(
     location: &Location,
@@ -94,7 +103,7 @@ pub fn tool_available(name: &str) -> bool {
 /// The soft-key secret of any user of a demo school (they all derive from the demo's seed).
 pub fn demo_secret(location: &Location, email: &str) -> Vec<u8> {
     let keys = keyholder::vault::KeyFile::read(&location.keys).expect("key file reads");
-    keyholder::demo::totp_secret(&keys.demo.expect("a demo school").totp_seed, email)
+    keyholder::service::demo::totp_secret(&keys.demo.expect("a demo school").totp_seed, email)
 }
 
 /// Signs in as a user of a demo school: with their code when they hold a key, else password only.
@@ -137,7 +146,7 @@ pub fn promote_teachers(
     teachers
         .into_iter()
         .map(|t| {
-            let secret = keyholder::demo::totp_secret(&seed, &t.email);
+            let secret = keyholder::service::demo::totp_secret(&seed, &t.email);
             (t.email, secret)
         })
         .collect()

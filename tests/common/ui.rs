@@ -131,7 +131,9 @@ pub fn shows(app: &App, needle: &str) -> bool {
 }
 
 /// A demo school with the window open on its sign-in screen.
-pub fn demo_app(dir: &std::path::Path) -> (App, Location, keyholder::demo::DemoCredentials) {
+pub fn demo_app(
+    dir: &std::path::Path,
+) -> (App, Location, keyholder::service::demo::DemoCredentials) {
     let (location, creds) = super::demo_school(dir, super::small());
     (start(location.clone()), location, creds)
 }

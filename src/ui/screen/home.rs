@@ -11,11 +11,11 @@ use super::pupils::{self, PupilsTab};
 use super::users::{self, UsersTab};
 use crate::clock::format_local;
 use crate::model::SystemPermission;
+use crate::service::AuditEntry;
 use crate::service::audit_trail::{TrailCheck, TrailReport};
 use crate::service::{Me, Session};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD};
-use crate::vault::AuditEntry;
 use iced::widget::{button, column, container, row, scrollable, text, text_input};
 use iced::{Element, Fill, Length};
 
@@ -413,7 +413,7 @@ impl Home {
                 return match h.update(m, session) {
                     overview::Outcome::None => Action::None,
                     overview::Outcome::Go(place) => self.go(place, session, modifiers),
-                    overview::Outcome::Run(job) => Action::Run(*job),
+                    overview::Outcome::Run(job) => Action::Run(job),
                     overview::Outcome::ChooseBackupFile(file_name) => {
                         Action::Dialog(crate::ui::dialogs::Dialog::SaveBackup { file_name })
                     }

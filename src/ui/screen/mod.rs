@@ -23,12 +23,12 @@ pub mod users;
 pub mod welcome;
 
 use super::jobs::Job;
-use crate::service::Session;
+use crate::service::{Session, Ticket};
 
 /// What a screen asks the app to do after handling a message.
 pub enum Action {
     None,
-    Run(Job),
+    Run(Box<Job>),
     Focus(&'static str),
     /// Scroll the scrollable with this id so the given offset is at the top.
     ScrollTo(&'static str, f32),
@@ -42,11 +42,17 @@ pub enum Action {
     StartRecovery,
     /// First sign-in with a set-up code, for this e-mail address if known.
     StartSetupCode(String),
-    SignedIn(Session),
+    SignedIn(Ticket<Session>),
     /// Open a file dialog; its answer comes back as a message.
     Dialog(crate::ui::dialogs::Dialog),
     /// Restore from a backup (signing out first if someone is signed in).
     StartRestore,
+}
+
+impl Action {
+    pub fn run(job: Job) -> Action {
+        Action::Run(Box::new(job))
+    }
 }
 
 impl std::fmt::Debug for Action {
@@ -62,7 +68,7 @@ impl std::fmt::Debug for Action {
             Action::ShowSignIn { email, notice } => write!(f, "ShowSignIn({email:?}, {notice:?})"),
             Action::StartRecovery => write!(f, "StartRecovery"),
             Action::StartSetupCode(e) => write!(f, "StartSetupCode({e})"),
-            Action::SignedIn(s) => write!(f, "SignedIn({s:?})"),
+            Action::SignedIn(t) => write!(f, "SignedIn({t:?})"),
             Action::Dialog(d) => write!(f, "Dialog({d:?})"),
             Action::StartRestore => write!(f, "StartRestore"),
         }

@@ -4,14 +4,14 @@
 
 use crate::clock::format_local;
 use crate::model::SystemPermission;
+use crate::service::AuditAnchor;
+use crate::service::backup::Written;
 use crate::service::backup::suggested_file_name;
 use crate::service::health::{Finding, Place, Severity};
 use crate::service::{Me, Overview, Session};
 use crate::ui::jobs::Job;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD};
-use crate::vault::AuditAnchor;
-use crate::vault::backup::Written;
 use iced::widget::{button, column, container, pick_list, progress_bar, row, text};
 use iced::{Element, Fill};
 use std::path::PathBuf;
@@ -129,10 +129,10 @@ impl OverviewTab {
                     return Outcome::None;
                 }
                 let school = session.school().map(|s| s.name).unwrap_or_default();
-                match typed_destination(&self.backup_path, &school) {
+                match crate::service::backup::typed_destination(&self.backup_path, &school) {
                     Ok(path) => self.update(Message::BackupChosen(Some(path)), session),
-                    Err(m) => {
-                        self.backup = BackupState::Failed(m);
+                    Err(e) => {
+                        self.backup = BackupState::Failed(e.to_string());
                         Outcome::None
                     }
                 }
@@ -308,54 +308,6 @@ impl OverviewTab {
             .style(theme::card)
             .into()
     }
-}
-
-/// Where a typed destination puts the backup: into an existing folder under the suggested name,
-/// or at a new file's path ending in .khbackup. An existing file is never overwritten from here
-/// (the dialog asks first; a typed path cannot).
-fn typed_destination(typed: &str, school: &str) -> Result<PathBuf, String> {
-    let typed = typed.trim();
-    if typed.is_empty() {
-        return Err(
-            "Type the folder to save the backup in (a USB stick or network share), or press Back up now to choose it."
-                .into(),
-        );
-    }
-    let path = PathBuf::from(typed);
-    if path.is_dir() {
-        // Two backups in the same minute get "(2)", "(3)", ... rather than one replacing the other.
-        let name = suggested_file_name(school, crate::clock::now());
-        let stem = name
-            .strip_suffix(&format!(".{}", crate::vault::backup::EXTENSION))
-            .unwrap_or(&name);
-        let mut file = path.join(&name);
-        let mut n = 2;
-        while file.exists() {
-            file = path.join(format!("{stem} ({n}).{}", crate::vault::backup::EXTENSION));
-            n += 1;
-        }
-        return Ok(file);
-    }
-    let is_backup_file = path
-        .extension()
-        .is_some_and(|e| e == crate::vault::backup::EXTENSION);
-    let folder = match path.parent() {
-        Some(p) if is_backup_file && !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => path.clone(),
-    };
-    if !folder.is_dir() {
-        return Err(format!(
-            "There is no folder {}. Check the USB stick or network share is connected, and type the folder's full path.",
-            folder.display()
-        ));
-    }
-    if path.exists() {
-        return Err(format!(
-            "{} already exists and is left as it is. Type a folder, or a new file name ending in .khbackup.",
-            path.display()
-        ));
-    }
-    Ok(path)
 }
 
 /// The newest audit entry's number and fingerprint, for the admin to note down on paper: a

@@ -4,15 +4,13 @@
 use super::Action;
 use super::enrol::{self, Enrolment};
 use super::recovery_code::RecoveryCodeView;
-use crate::auth::password;
 use crate::model::User;
 use crate::service::recovery::RecoveryUnlock;
-use crate::service::{self, setup::ConfirmedKey};
-use crate::ui::handoff::Handoff;
+use crate::service::setup::{self, ConfirmedKey};
+use crate::service::{self, KdfCost, Location, Ticket};
 use crate::ui::jobs::Job;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field};
-use crate::vault::{KdfCost, Location};
 use iced::Element;
 use iced::widget::{checkbox, column, text};
 
@@ -37,7 +35,7 @@ impl std::fmt::Display for AdminChoice {
 pub enum Message {
     Code(String),
     Unlock,
-    Unlocked(Result<(Handoff<RecoveryUnlock>, Vec<User>), service::Error>),
+    Unlocked(Result<(Ticket<RecoveryUnlock>, Vec<User>), service::Error>),
     /// Position in the list of administrators.
     Admin(usize),
     Password(String),
@@ -64,7 +62,7 @@ pub struct Recover {
     location: Location,
     kdf: KdfCost,
     pub code: String,
-    unlock: Option<RecoveryUnlock>,
+    unlock: Option<Ticket<RecoveryUnlock>>,
     admins: Vec<AdminChoice>,
     pub admin: Option<AdminChoice>,
     pub password: String,
@@ -122,7 +120,7 @@ impl Recover {
             return Action::Focus(CODE);
         };
         self.step = Step::Working;
-        Action::Run(Job::ResetPassword {
+        Action::run(Job::ResetPassword {
             unlock,
             email: admin.email,
             password: self.password.clone(),
@@ -146,13 +144,13 @@ impl Recover {
                 }
                 self.step = Step::Working;
                 self.error = None;
-                Action::Run(Job::UnlockRecovery {
+                Action::run(Job::UnlockRecovery {
                     location: self.location.clone(),
                     code: self.code.clone(),
                 })
             }
             Message::Unlocked(Ok((unlock, admins))) => {
-                self.unlock = unlock.take();
+                self.unlock = Some(unlock);
                 self.admins = admins
                     .iter()
                     .map(|u| AdminChoice {
@@ -203,8 +201,10 @@ impl Recover {
                     return Action::None;
                 };
                 let words = [admin.name.as_str(), admin.email.as_str()];
-                if let Err(p) = password::check_new(&self.password, &self.password_again, &words) {
-                    self.error = Some(p.to_string());
+                if let Err(e) =
+                    setup::check_new_password(&self.password, &self.password_again, &words)
+                {
+                    self.error = Some(e.to_string());
                     return Action::Focus(PASSWORD);
                 }
                 self.error = None;
@@ -316,7 +316,7 @@ impl Recover {
                     ),
                     Field::new("New password", PASSWORD, &self.password, Message::Password)
                         .secure()
-                        .hint(password::hint(&self.password, &words))
+                        .hint(setup::password_hint(&self.password, &words))
                         .on_submit(Message::Next)
                         .view(),
                     Field::new("New password again", PASSWORD_AGAIN, &self.password_again, Message::PasswordAgain)

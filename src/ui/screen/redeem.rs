@@ -3,14 +3,12 @@
 
 use super::Action;
 use super::enrol::{self, Enrolment};
-use crate::auth::password;
+use crate::service::setup;
 use crate::service::sign_in::SetupRedemption;
-use crate::service::{self, Session};
-use crate::ui::handoff::Handoff;
+use crate::service::{self, Location, Session, Ticket};
 use crate::ui::jobs::Job;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, Field};
-use crate::vault::Location;
 use iced::Element;
 use iced::widget::{column, text};
 
@@ -24,15 +22,25 @@ pub enum Message {
     Email(String),
     Code(String),
     Check,
-    Checked(Result<Handoff<SetupRedemption>, service::Error>),
+    Checked(Result<Accepted, service::Error>),
     Password(String),
     PasswordAgain(String),
     Next,
     Enrol(enrol::Message),
     ConfirmKey,
     SkipKey,
-    Finished(Result<Handoff<Session>, service::Error>),
+    Finished(Result<Ticket<Session>, service::Error>),
     Cancel,
+}
+
+/// A set-up code accepted: what the screen needs to know of the person, and the ticket for the
+/// school it opened.
+#[derive(Debug, Clone)]
+pub struct Accepted {
+    pub redemption: Ticket<SetupRedemption>,
+    pub email: String,
+    pub name: String,
+    pub needs_key: bool,
 }
 
 enum Step {
@@ -48,7 +56,7 @@ pub struct Redeem {
     pub code: String,
     pub password: String,
     pub password_again: String,
-    redemption: Option<SetupRedemption>,
+    redemption: Option<Ticket<SetupRedemption>>,
     needs_key: bool,
     name: String,
     step: Step,
@@ -82,14 +90,14 @@ impl Redeem {
         }
     }
 
-    fn finish(&mut self, key: Option<crate::service::setup::ConfirmedKey>) -> Action {
+    fn finish(&mut self, key: Option<setup::ConfirmedKey>) -> Action {
         let Some(redemption) = self.redemption.take() else {
             self.step = Step::Code;
             self.error = Some("Please start again with your set-up code.".into());
             return Action::Focus(CODE);
         };
         self.step = Step::Working;
-        Action::Run(Job::FinishSetupCode {
+        Action::run(Job::FinishSetupCode {
             redemption,
             password: self.password.clone(),
             again: self.password_again.clone(),
@@ -115,21 +123,19 @@ impl Redeem {
                 }
                 self.step = Step::Working;
                 self.error = None;
-                return Action::Run(Job::RedeemSetupCode {
+                return Action::run(Job::RedeemSetupCode {
                     location: self.location.clone(),
                     email: self.email.trim().to_string(),
                     code: self.code.clone(),
                 });
             }
             Message::Checked(Ok(r)) => {
-                if let Some(r) = r.take() {
-                    self.needs_key = r.group_needs_key();
-                    self.name = r.user_name();
-                    self.email = r.email().to_string();
-                    self.redemption = Some(r);
-                    self.step = Step::Password;
-                    return Action::Focus(PASSWORD);
-                }
+                self.needs_key = r.needs_key;
+                self.name = r.name;
+                self.email = r.email;
+                self.redemption = Some(r.redemption);
+                self.step = Step::Password;
+                return Action::Focus(PASSWORD);
             }
             Message::Checked(Err(e)) => {
                 self.error = Some(e.to_string());
@@ -138,8 +144,10 @@ impl Redeem {
             }
             Message::Next => {
                 let words = [self.name.as_str(), self.email.as_str()];
-                if let Err(p) = password::check_new(&self.password, &self.password_again, &words) {
-                    self.error = Some(p.to_string());
+                if let Err(e) =
+                    setup::check_new_password(&self.password, &self.password_again, &words)
+                {
+                    self.error = Some(e.to_string());
                     return Action::Focus(PASSWORD);
                 }
                 self.error = None;
@@ -161,11 +169,7 @@ impl Redeem {
                 };
             }
             Message::SkipKey => return self.finish(None),
-            Message::Finished(Ok(s)) => {
-                if let Some(s) = s.take() {
-                    return Action::SignedIn(s);
-                }
-            }
+            Message::Finished(Ok(s)) => return Action::SignedIn(s),
             Message::Finished(Err(e)) => {
                 // The code is still good (nothing was saved), but the redemption was used up.
                 self.error = Some(format!(
@@ -222,7 +226,7 @@ impl Redeem {
                     text(format!("Welcome, {}.", self.name)).size(theme::TEXT_BODY),
                     Field::new("Password", PASSWORD, &self.password, Message::Password)
                         .secure()
-                        .hint(password::hint(&self.password, &words))
+                        .hint(setup::password_hint(&self.password, &words))
                         .on_submit(Message::Next)
                         .view(),
                     Field::new("Password again", PASSWORD_AGAIN, &self.password_again, Message::PasswordAgain)

@@ -5,13 +5,11 @@
 
 use super::Action;
 use crate::service::backup::{self, BackupPreview, Restored, Unlock, UnlockedBackup};
-use crate::service::{self};
+use crate::service::{self, Location, Ticket};
 use crate::ui::dialogs::Dialog;
-use crate::ui::handoff::Handoff;
 use crate::ui::jobs::Job;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field};
-use crate::vault::Location;
 use iced::widget::{column, row, text};
 use iced::{Element, Fill};
 use std::path::PathBuf;
@@ -34,7 +32,7 @@ pub enum Message {
     Password(String),
     Code(String),
     Unlock,
-    Unlocked(Result<Handoff<UnlockedBackup>, service::Error>),
+    Unlocked(Result<Ticket<UnlockedBackup>, service::Error>),
     Confirm,
     Restored(Result<Restored, service::Error>),
     Back,
@@ -45,7 +43,7 @@ enum Stage {
     /// Read and checked; waiting for a password or the recovery code.
     Preview(BackupPreview),
     /// Unlocked; waiting for the confirmation.
-    Ready(BackupPreview, Handoff<UnlockedBackup>),
+    Ready(BackupPreview, Ticket<UnlockedBackup>),
 }
 
 pub struct Restore {
@@ -97,7 +95,7 @@ impl Restore {
             Message::Chosen(Some(path)) => {
                 self.error = None;
                 self.busy = Some("Reading and checking the backup…");
-                return Action::Run(Job::OpenBackup { path });
+                return Action::run(Job::OpenBackup { path });
             }
             Message::Opened(result) => {
                 self.busy = None;
@@ -149,7 +147,7 @@ impl Restore {
                 };
                 self.error = None;
                 self.busy = Some("Unlocking the backup and opening its copy of the school…");
-                return Action::Run(Job::UnlockBackup {
+                return Action::run(Job::UnlockBackup {
                     preview: preview.clone(),
                     how,
                 });
@@ -171,11 +169,12 @@ impl Restore {
                 let Stage::Ready(_, unlocked) = &self.stage else {
                     return Action::None;
                 };
-                let Some(unlocked) = unlocked.take() else {
+                if self.busy.is_some() {
                     return Action::None;
-                };
+                }
+                let unlocked = unlocked.clone();
                 self.busy = Some("Restoring…");
-                return Action::Run(Job::RestoreBackup {
+                return Action::run(Job::RestoreBackup {
                     unlocked,
                     location: self.location.clone(),
                 });

@@ -5,14 +5,11 @@
 use super::Action;
 use super::enrol::{self, Enrolment};
 use super::recovery_code::RecoveryCodeView;
-use crate::auth::{codes, password};
-use crate::service::setup::NewSchoolDetails;
-use crate::service::{self, Session};
-use crate::ui::handoff::Handoff;
+use crate::service::setup::{self, NewSchoolDetails};
+use crate::service::{self, KdfCost, Location, Session, Ticket};
 use crate::ui::jobs::Job;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, Field};
-use crate::vault::{KdfCost, Location};
 use iced::widget::{column, row, text};
 use iced::{Element, Length};
 
@@ -42,7 +39,7 @@ pub enum Message {
     Discard,
     Enrol(enrol::Message),
     ConfirmKey,
-    Created(Result<Handoff<Session>, service::Error>),
+    Created(Result<Ticket<Session>, service::Error>),
     Stored(bool),
     Continue,
 }
@@ -53,7 +50,7 @@ enum Step {
     Creating,
     Recovery {
         stored: bool,
-        session: Option<Box<Session>>,
+        session: Option<Ticket<Session>>,
     },
 }
 
@@ -76,7 +73,7 @@ impl Setup {
             kdf,
             details: NewSchoolDetails::default(),
             step: Step::Details,
-            recovery_code: codes::recovery_code(),
+            recovery_code: setup::new_recovery_code(),
             enrolment: None,
             error: None,
             confirming_cancel: false,
@@ -185,7 +182,7 @@ impl Setup {
                 if let Step::Key(e) = std::mem::replace(&mut self.step, Step::Creating) {
                     self.enrolment = Some(*e);
                 }
-                Action::Run(Job::CreateSchool {
+                Action::run(Job::CreateSchool {
                     location: self.location.clone(),
                     details: self.details.clone(),
                     key,
@@ -196,7 +193,7 @@ impl Setup {
             Message::Created(Ok(session)) => {
                 self.step = Step::Recovery {
                     stored: false,
-                    session: session.take().map(Box::new),
+                    session: Some(session),
                 };
                 Action::None
             }
@@ -223,7 +220,7 @@ impl Setup {
                     stored: true,
                     session,
                 } => match session.take() {
-                    Some(s) => Action::SignedIn(*s),
+                    Some(s) => Action::SignedIn(s),
                     None => Action::ShowSignIn {
                         email: Some(self.details.email.trim().to_string()),
                         notice: Some("Your school is ready. Sign in to continue.".into()),
@@ -345,7 +342,7 @@ impl Setup {
                 .view(),
             Field::new("Password", PASSWORD, &d.password, Message::Password)
                 .secure()
-                .hint(password::hint(&d.password, &words))
+                .hint(setup::password_hint(&d.password, &words))
                 .on_submit(Message::Next)
                 .view(),
             Field::new("Password again", PASSWORD_AGAIN, &d.password_again, Message::PasswordAgain)

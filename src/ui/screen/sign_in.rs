@@ -1,12 +1,10 @@
 //! Signing in: e-mail and password, then the code from the authenticator app.
 
 use super::Action;
-use crate::service::{self, PendingCode, Session, SignInStep};
-use crate::ui::handoff::Handoff;
+use crate::service::{self, DemoAccess, Location, PendingCode, Session, Ticket};
 use crate::ui::jobs::Job;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field, MONO};
-use crate::vault::{DemoAccess, Location};
 use iced::widget::{column, container, row, text};
 use iced::{Element, Fill};
 
@@ -14,14 +12,22 @@ pub const EMAIL: &str = "sign-in-email";
 pub const PASSWORD: &str = "sign-in-password";
 pub const CODE: &str = "sign-in-code";
 
-type CodeResult = Result<Handoff<Session>, (Option<Handoff<PendingCode>>, service::Error)>;
+/// A refused code comes back with the ticket for trying again, unless the sign-in must start over.
+type CodeResult = Result<Ticket<Session>, (Option<Ticket<PendingCode>>, service::Error)>;
+
+/// The password was accepted.
+#[derive(Debug, Clone)]
+pub enum Started {
+    NeedsCode(Ticket<PendingCode>),
+    SignedIn(Ticket<Session>),
+}
 
 #[derive(Debug, Clone)]
 pub enum Message {
     Email(String),
     Password(String),
     Submit,
-    SignInDone(Result<Handoff<SignInStep>, service::Error>),
+    SignInDone(Result<Started, service::Error>),
     Code(String),
     SubmitCode,
     CodeDone(CodeResult),
@@ -38,7 +44,7 @@ pub enum Message {
 enum Stage {
     Credentials,
     /// Password accepted; `None` while the code is being checked.
-    Code(Option<Box<PendingCode>>),
+    Code(Option<Ticket<PendingCode>>),
 }
 
 pub struct SignIn {
@@ -58,7 +64,7 @@ pub struct SignIn {
 
 impl SignIn {
     pub fn new(location: Location, email: Option<String>, notice: Option<String>) -> SignIn {
-        let (demo, file_problem) = match crate::ui::jobs::peek_key_file(&location) {
+        let (demo, file_problem) = match service::sign_in::peek_key_file(&location) {
             Ok(demo) => (demo, None),
             Err(e) => (None, Some(e.to_string())),
         };
@@ -132,7 +138,7 @@ impl SignIn {
                 self.busy = true;
                 self.error = None;
                 self.notice = None;
-                Action::Run(Job::SignIn {
+                Action::run(Job::SignIn {
                     location: self.location.clone(),
                     email: self.email.trim().to_string(),
                     password: self.password.clone(),
@@ -141,14 +147,13 @@ impl SignIn {
             Message::SignInDone(result) => {
                 self.busy = false;
                 self.password.clear();
-                match result.map(|h| h.take()) {
-                    Ok(Some(SignInStep::SignedIn(session))) => Action::SignedIn(session),
-                    Ok(Some(SignInStep::NeedsCode(pending))) => {
-                        self.stage = Stage::Code(Some(Box::new(pending)));
+                match result {
+                    Ok(Started::SignedIn(session)) => Action::SignedIn(session),
+                    Ok(Started::NeedsCode(pending)) => {
+                        self.stage = Stage::Code(Some(pending));
                         self.code.clear();
                         Action::Focus(CODE)
                     }
-                    Ok(None) => Action::None,
                     Err(e) => {
                         self.error = Some(e.to_string());
                         Action::Focus(PASSWORD)
@@ -171,8 +176,8 @@ impl SignIn {
                 };
                 self.busy = true;
                 self.error = None;
-                Action::Run(Job::ConfirmCode {
-                    pending: *pending,
+                Action::run(Job::ConfirmCode {
+                    pending,
                     code: self.code.clone(),
                 })
             }
@@ -180,15 +185,12 @@ impl SignIn {
                 self.busy = false;
                 self.code.clear();
                 match result {
-                    Ok(session) => match session.take() {
-                        Some(s) => Action::SignedIn(s),
-                        None => Action::None,
-                    },
+                    Ok(session) => Action::SignedIn(session),
                     Err((pending, e)) => {
                         self.error = Some(e.to_string());
-                        match pending.and_then(|p| p.take()) {
+                        match pending {
                             Some(p) => {
-                                self.stage = Stage::Code(Some(Box::new(p)));
+                                self.stage = Stage::Code(Some(p));
                                 Action::Focus(CODE)
                             }
                             None => {
@@ -238,7 +240,7 @@ impl SignIn {
         } else {
             self.email.trim()
         };
-        let code = crate::demo::current_code(d, who, self.now).unwrap_or_default();
+        let code = service::demo::current_code(d, who, self.now).unwrap_or_default();
         let seconds_left = 30 - self.now.rem_euclid(30);
         Some(
             container(

@@ -7,11 +7,11 @@ use crate::clock::format_local;
 use crate::model::{KeyState, PermissionSection, UserGroupId, UserId, names};
 use crate::service::Session;
 use crate::service::user_groups::UserGroupRow;
+use crate::service::users::StaffRecord;
 use crate::service::users::{IssuedCode, NewUserDetails, UserProfile, UserRow};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field, MONO};
 use crate::ui::widget::virtual_list::{self, Scroll};
-use crate::vault::queries::staff::StaffRecord;
 use iced::widget::{button, column, container, pick_list, row, text, text_input};
 use iced::{Element, Fill, Length};
 

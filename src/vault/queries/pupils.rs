@@ -1,8 +1,9 @@
 //! Pupils, their group memberships and the categories they are monitored for.
 
 use crate::model::{CategoryId, Pupil, PupilGroupId, PupilId};
+use crate::vault::Db;
 use crate::vault::{Error, Result};
-use rusqlite::{Connection, params};
+use rusqlite::params;
 use std::collections::BTreeMap;
 
 pub struct NewPupil<'a> {
@@ -14,7 +15,7 @@ pub struct NewPupil<'a> {
     pub archived: bool,
 }
 
-pub fn insert(conn: &Connection, p: &NewPupil<'_>) -> Result<PupilId> {
+pub fn insert(conn: Db<'_>, p: &NewPupil<'_>) -> Result<PupilId> {
     // Cached: an import inserts thousands in one transaction.
     conn.prepare_cached(
         "INSERT INTO pupils (mis_id, upn, forename, surname, date_of_birth, archived)
@@ -39,7 +40,7 @@ pub fn insert(conn: &Connection, p: &NewPupil<'_>) -> Result<PupilId> {
     Ok(PupilId(conn.last_insert_rowid()))
 }
 
-pub fn list(conn: &Connection) -> Result<Vec<Pupil>> {
+pub fn list(conn: Db<'_>) -> Result<Vec<Pupil>> {
     let mut stmt = conn.prepare(
         "SELECT id, mis_id, upn, forename, surname, date_of_birth, archived FROM pupils
          ORDER BY surname COLLATE NOCASE, forename COLLATE NOCASE, id",
@@ -60,7 +61,7 @@ pub fn list(conn: &Connection) -> Result<Vec<Pupil>> {
 
 /// Changes a pupil's name and date of birth (YYYY-MM-DD or none).
 pub fn update_details(
-    conn: &Connection,
+    conn: Db<'_>,
     id: PupilId,
     forename: &str,
     surname: &str,
@@ -73,7 +74,7 @@ pub fn update_details(
     Ok(())
 }
 
-pub fn add_membership(conn: &Connection, pupil: PupilId, group: PupilGroupId) -> Result<()> {
+pub fn add_membership(conn: Db<'_>, pupil: PupilId, group: PupilGroupId) -> Result<()> {
     conn.prepare_cached(
         "INSERT OR IGNORE INTO pupil_membership (pupil_id, group_id) VALUES (?1, ?2)",
     )?
@@ -82,7 +83,7 @@ pub fn add_membership(conn: &Connection, pupil: PupilId, group: PupilGroupId) ->
 }
 
 /// pupil → the groups they belong to.
-pub fn memberships(conn: &Connection) -> Result<BTreeMap<PupilId, Vec<PupilGroupId>>> {
+pub fn memberships(conn: Db<'_>) -> Result<BTreeMap<PupilId, Vec<PupilGroupId>>> {
     let mut stmt = conn
         .prepare("SELECT pupil_id, group_id FROM pupil_membership ORDER BY pupil_id, group_id")?;
     let rows = stmt.query_map([], |r| Ok((PupilId(r.get(0)?), PupilGroupId(r.get(1)?))))?;
@@ -94,7 +95,7 @@ pub fn memberships(conn: &Connection) -> Result<BTreeMap<PupilId, Vec<PupilGroup
     Ok(out)
 }
 
-pub fn add_monitoring(conn: &Connection, pupil: PupilId, category: CategoryId) -> Result<()> {
+pub fn add_monitoring(conn: Db<'_>, pupil: PupilId, category: CategoryId) -> Result<()> {
     conn.execute(
         "INSERT OR IGNORE INTO pupil_monitoring (pupil_id, category_id) VALUES (?1, ?2)",
         params![pupil.0, category.0],
@@ -103,7 +104,7 @@ pub fn add_monitoring(conn: &Connection, pupil: PupilId, category: CategoryId) -
 }
 
 /// pupil → the categories they are monitored for.
-pub fn monitoring(conn: &Connection) -> Result<BTreeMap<PupilId, Vec<CategoryId>>> {
+pub fn monitoring(conn: Db<'_>) -> Result<BTreeMap<PupilId, Vec<CategoryId>>> {
     let mut stmt = conn.prepare(
         "SELECT pupil_id, category_id FROM pupil_monitoring ORDER BY pupil_id, category_id",
     )?;
@@ -117,7 +118,7 @@ pub fn monitoring(conn: &Connection) -> Result<BTreeMap<PupilId, Vec<CategoryId>
 }
 
 /// Archives every current pupil of the group; returns how many were archived.
-pub fn archive_members_of(conn: &Connection, group: PupilGroupId) -> Result<usize> {
+pub fn archive_members_of(conn: Db<'_>, group: PupilGroupId) -> Result<usize> {
     Ok(conn.execute(
         "UPDATE pupils SET archived = 1
          WHERE archived = 0 AND id IN (SELECT pupil_id FROM pupil_membership WHERE group_id = ?1)",
@@ -126,7 +127,7 @@ pub fn archive_members_of(conn: &Connection, group: PupilGroupId) -> Result<usiz
 }
 
 /// Changes a pupil's details (an MIS import updating the pupil it matched).
-pub fn update(conn: &Connection, id: PupilId, p: &NewPupil<'_>) -> Result<()> {
+pub fn update(conn: Db<'_>, id: PupilId, p: &NewPupil<'_>) -> Result<()> {
     conn.prepare_cached(
         "UPDATE pupils SET mis_id = ?2, upn = ?3, forename = ?4, surname = ?5, date_of_birth = ?6,
              archived = ?7
@@ -144,7 +145,7 @@ pub fn update(conn: &Connection, id: PupilId, p: &NewPupil<'_>) -> Result<()> {
     Ok(())
 }
 
-pub fn set_archived(conn: &Connection, id: PupilId, archived: bool) -> Result<()> {
+pub fn set_archived(conn: Db<'_>, id: PupilId, archived: bool) -> Result<()> {
     conn.prepare_cached("UPDATE pupils SET archived = ?2 WHERE id = ?1")?
         .execute(params![id.0, super::flag(archived)])?;
     Ok(())
@@ -152,7 +153,7 @@ pub fn set_archived(conn: &Connection, id: PupilId, archived: bool) -> Result<()
 
 /// Makes `group` the pupil's only group of type `t` (`None`: no group of that type).
 pub fn set_group_of_type(
-    conn: &Connection,
+    conn: Db<'_>,
     pupil: PupilId,
     t: crate::model::GroupType,
     group: Option<PupilGroupId>,
@@ -175,10 +176,7 @@ pub fn set_group_of_type(
 /// How many pupils on roll are in no group of type `t` (the fail-closed warning). Each
 /// pupil's own memberships are looked at; with an index on the pupil this is quicker than
 /// grouping every membership by type.
-pub fn count_on_roll_without_group_of(
-    conn: &Connection,
-    t: crate::model::GroupType,
-) -> Result<usize> {
+pub fn count_on_roll_without_group_of(conn: Db<'_>, t: crate::model::GroupType) -> Result<usize> {
     let n: i64 = conn.query_row(
         "SELECT count(*) FROM pupils p
          WHERE p.archived = 0

@@ -1,5 +1,6 @@
+use crate::vault::Db;
 use crate::vault::Result;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchoolInfo {
@@ -9,7 +10,7 @@ pub struct SchoolInfo {
     pub created_at: i64,
 }
 
-pub fn insert(conn: &Connection, name: &str, is_demo: bool, at: i64) -> Result<()> {
+pub fn insert(conn: Db<'_>, name: &str, is_demo: bool, at: i64) -> Result<()> {
     conn.execute(
         "INSERT INTO school (id, name, is_demo, created_at) VALUES (1, ?1, ?2, ?3)",
         params![name.trim(), super::flag(is_demo), at],
@@ -17,7 +18,7 @@ pub fn insert(conn: &Connection, name: &str, is_demo: bool, at: i64) -> Result<(
     Ok(())
 }
 
-pub fn get(conn: &Connection) -> Result<SchoolInfo> {
+pub fn get(conn: Db<'_>) -> Result<SchoolInfo> {
     let info = conn
         .query_row(
             "SELECT name, is_demo, idle_lock_minutes, created_at FROM school WHERE id = 1",
@@ -35,7 +36,7 @@ pub fn get(conn: &Connection) -> Result<SchoolInfo> {
     info.ok_or_else(|| crate::vault::Error::Damaged("the school's details are missing".into()))
 }
 
-pub fn set_idle_lock_minutes(conn: &Connection, minutes: u32) -> Result<()> {
+pub fn set_idle_lock_minutes(conn: Db<'_>, minutes: u32) -> Result<()> {
     conn.execute(
         "UPDATE school SET idle_lock_minutes = ?1 WHERE id = 1",
         [minutes],
