@@ -43,6 +43,14 @@ pub enum Message {
     Editor(class_editor::Message),
 }
 
+/// Which of the tab's pages is showing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    List,
+    ClassEditor,
+    AccessReport,
+}
+
 /// What the tab asks of the home screen.
 pub enum Outcome {
     None,
@@ -189,13 +197,13 @@ impl GroupsTab {
     }
 
     /// 0 for the table, 1 for the class editor.
-    pub fn page_kind(&self) -> u8 {
+    pub fn page(&self) -> Page {
         if self.editor.is_some() {
-            1
+            Page::ClassEditor
         } else if self.report.is_some() {
-            2
+            Page::AccessReport
         } else {
-            0
+            Page::List
         }
     }
 

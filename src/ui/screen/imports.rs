@@ -6,6 +6,7 @@ use crate::model::import::{Field, ImportKind, rejections};
 use crate::model::{GroupType, names};
 use crate::service::Session;
 use crate::service::import::{self, ImportReport, Preview};
+use crate::ui::effect::{Dialog, Effect, FileDialog};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD};
 use crate::ui::widget::virtual_list::{self, Scroll};
@@ -49,7 +50,8 @@ pub enum Message {
 pub enum Outcome {
     None,
     Focus(&'static str),
-    ChooseFile,
+    /// The file dialog for the CSV file.
+    Effect(Effect<Message>),
     OpenGroups(GroupType),
 }
 
@@ -210,7 +212,12 @@ impl ImportsTab {
                 }
             }
             Message::Path(p) => self.path = p,
-            Message::Browse => return Outcome::ChooseFile,
+            Message::Browse => {
+                return Outcome::Effect(Effect::Dialog(Dialog::new(
+                    FileDialog::OpenImportFile,
+                    Message::FileChosen,
+                )));
+            }
             Message::FileChosen(Some(path)) => {
                 self.path = path.display().to_string();
                 self.load(session);

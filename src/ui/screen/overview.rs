@@ -9,7 +9,7 @@ use crate::service::backup::Written;
 use crate::service::backup::suggested_file_name;
 use crate::service::health::{Finding, Place, Severity};
 use crate::service::{Me, Overview, Session};
-use crate::ui::jobs::Job;
+use crate::ui::effect::{Dialog, Effect, FileDialog, Work};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD};
 use iced::widget::{button, column, container, pick_list, progress_bar, row, text};
@@ -44,8 +44,8 @@ pub enum Message {
 pub enum Outcome {
     None,
     Go(Place),
-    Run(Box<Job>),
-    ChooseBackupFile(String),
+    /// Backing up: the file dialog, then the backup itself.
+    Effect(Effect<Message>),
     StartRestore,
     IdleLock(u32),
 }
@@ -117,7 +117,12 @@ impl OverviewTab {
                     return Outcome::None;
                 }
                 let school = session.school().map(|s| s.name).unwrap_or_default();
-                Outcome::ChooseBackupFile(suggested_file_name(&school, crate::clock::now()))
+                Outcome::Effect(Effect::Dialog(Dialog::new(
+                    FileDialog::SaveBackup {
+                        file_name: suggested_file_name(&school, crate::clock::now()),
+                    },
+                    Message::BackupChosen,
+                )))
             }
             Message::Go(place) => Outcome::Go(place),
             Message::BackupPath(p) => {
@@ -144,11 +149,14 @@ impl OverviewTab {
                     Ok(job) => {
                         let progress = Arc::new(AtomicU32::new(0));
                         self.backup = BackupState::Running(Arc::clone(&progress));
-                        Outcome::Run(Box::new(Job::Backup {
-                            job,
-                            out: path,
-                            progress,
-                        }))
+                        Outcome::Effect(Effect::Run(Work::new("back up", move |_| {
+                            let result = job.run(&path, &|p| {
+                                // Thousandths, for the screen's progress bar.
+                                progress
+                                    .store((p.clamp(0.0, 1.0) * 1000.0) as u32, Ordering::Relaxed)
+                            });
+                            Message::BackupDone(result)
+                        })))
                     }
                     Err(e) => {
                         self.backup = BackupState::Failed(e.to_string());

@@ -36,6 +36,13 @@ pub enum Message {
     ReturnToRoll(usize),
 }
 
+/// Which of the tab's pages is showing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    List,
+    Profile,
+}
+
 pub enum Outcome {
     None,
     Focus(&'static str),
@@ -117,8 +124,12 @@ impl PupilsTab {
         }
     }
 
-    pub fn page_kind(&self) -> u8 {
-        u8::from(self.profile.is_some())
+    pub fn page(&self) -> Page {
+        if self.profile.is_some() {
+            Page::Profile
+        } else {
+            Page::List
+        }
     }
 
     pub fn has_unsaved_changes(&self) -> bool {

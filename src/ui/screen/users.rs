@@ -100,6 +100,17 @@ pub enum Message {
     Access(access_report::Message),
 }
 
+/// Which of the tab's pages is showing (whichever user or group it is about).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    List,
+    PickStaff,
+    NewUser,
+    Profile,
+    UserGroup,
+    Access,
+}
+
 /// What the tab asks of the home screen.
 pub enum Outcome {
     None,
@@ -317,14 +328,14 @@ impl UsersTab {
     }
 
     /// Which page of the tab is showing, so each opens at the top.
-    pub fn page_kind(&self) -> u8 {
+    pub fn page(&self) -> Page {
         match self.view {
-            View::List => 0,
-            View::PickStaff => 1,
-            View::NewUser => 2,
-            View::Profile(_) => 3,
-            View::Group(_) => 4,
-            View::Access(..) => 5,
+            View::List => Page::List,
+            View::PickStaff => Page::PickStaff,
+            View::NewUser => Page::NewUser,
+            View::Profile(_) => Page::Profile,
+            View::Group(_) => Page::UserGroup,
+            View::Access(..) => Page::Access,
         }
     }
 
