@@ -310,11 +310,9 @@ impl Home {
         }
     }
 
-    fn from_groups(outcome: groups::Outcome) -> Action {
+    fn from_groups(outcome: groups::Action) -> Action {
         match outcome {
-            groups::Outcome::None => Action::Effect(Effect::None),
-            groups::Outcome::Focus(id) => Action::Effect(Effect::Focus(id)),
-            groups::Outcome::ScrollTo(id, y) => Action::Effect(Effect::ScrollTo(id, y)),
+            groups::Action::Effect(e) => Action::Effect(e.map(Message::Groups)),
         }
     }
 
@@ -337,15 +335,13 @@ impl Home {
 
     fn after_imports(
         &mut self,
-        outcome: imports::Outcome,
+        outcome: imports::Action,
         session: &mut Session,
         modifiers: iced::keyboard::Modifiers,
     ) -> Action {
         match outcome {
-            imports::Outcome::None => Action::Effect(Effect::None),
-            imports::Outcome::Focus(id) => Action::Effect(Effect::Focus(id)),
-            imports::Outcome::Effect(e) => Action::Effect(e.map(Message::Imports)),
-            imports::Outcome::OpenGroups(t) => {
+            imports::Action::Effect(e) => Action::Effect(e.map(Message::Imports)),
+            imports::Action::OpenGroups(t) => {
                 self.go(crate::service::health::Place::Groups(t), session, modifiers)
             }
         }
@@ -381,21 +377,19 @@ impl Home {
                 }
             }
             Message::Users(m) => {
-                if let Some(u) = &mut self.users
-                    && let users::Outcome::Focus(id) = u.update(m, session)
-                {
-                    return Action::Effect(Effect::Focus(id));
+                if let Some(u) = &mut self.users {
+                    let users::Action::Effect(e) = u.update(m, session);
+                    return Action::Effect(e.map(Message::Users));
                 }
             }
             Message::AddIncident => return self.open_concern(session, None),
             Message::Concern(m) => {
                 if let Some(c) = &mut self.concern {
                     match c.update(m, session) {
-                        add_incident::Outcome::None => {}
-                        add_incident::Outcome::Focus(id) => {
-                            return Action::Effect(Effect::Focus(id));
+                        add_incident::Action::Effect(e) => {
+                            return Action::Effect(e.map(Message::Concern));
                         }
-                        add_incident::Outcome::Closed(notice) => {
+                        add_incident::Action::Closed(notice) => {
                             self.concern = None;
                             self.notice = notice;
                             self.load(session);
@@ -406,19 +400,17 @@ impl Home {
             Message::Pupils(m) => {
                 if let Some(p) = &mut self.pupils {
                     match p.update(m, session) {
-                        pupils::Outcome::None => {}
-                        pupils::Outcome::Focus(id) => return Action::Effect(Effect::Focus(id)),
-                        pupils::Outcome::AddIncident(pupil) => {
+                        pupils::Action::Effect(e) => return Action::Effect(e.map(Message::Pupils)),
+                        pupils::Action::AddIncident(pupil) => {
                             return self.open_concern(session, Some(pupil));
                         }
                     }
                 }
             }
             Message::Categories(m) => {
-                if let Some(c) = &mut self.categories
-                    && let categories::Outcome::Focus(id) = c.update(m, session)
-                {
-                    return Action::Effect(Effect::Focus(id));
+                if let Some(c) = &mut self.categories {
+                    let categories::Action::Effect(e) = c.update(m, session);
+                    return Action::Effect(e.map(Message::Categories));
                 }
             }
             Message::Imports(m) => {
@@ -436,11 +428,11 @@ impl Home {
                     return Action::Effect(Effect::None);
                 };
                 return match h.update(m, session) {
-                    overview::Outcome::None => Action::Effect(Effect::None),
-                    overview::Outcome::Go(place) => self.go(place, session, modifiers),
-                    overview::Outcome::Effect(e) => Action::Effect(e.map(Message::Overview)),
-                    overview::Outcome::StartRestore => Action::StartRestore,
-                    overview::Outcome::IdleLock(m) => {
+                    overview::Action::Effect(Effect::None) => Action::Effect(Effect::None),
+                    overview::Action::Go(place) => self.go(place, session, modifiers),
+                    overview::Action::Effect(e) => Action::Effect(e.map(Message::Overview)),
+                    overview::Action::StartRestore => Action::StartRestore,
+                    overview::Action::IdleLock(m) => {
                         self.update(Message::IdleLock(m), session, modifiers)
                     }
                 };
@@ -509,7 +501,7 @@ impl Home {
     /// Escape closes an open form or question on the current tab.
     fn escape(&mut self, session: &mut Session) -> bool {
         if let Some(c) = &mut self.concern {
-            if let add_incident::Outcome::Closed(_) =
+            if let add_incident::Action::Closed(_) =
                 c.update(add_incident::Message::Cancel, session)
             {
                 self.concern = None;

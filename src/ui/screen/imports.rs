@@ -47,9 +47,7 @@ pub enum Message {
 }
 
 /// What the tab asks of the home screen.
-pub enum Outcome {
-    None,
-    Focus(&'static str),
+pub enum Action {
     /// The file dialog for the CSV file.
     Effect(Effect<Message>),
     OpenGroups(GroupType),
@@ -169,14 +167,14 @@ impl ImportsTab {
     }
 
     /// Enter, when no text field took it, confirms a preview that can be imported.
-    pub fn key(&mut self, key: &iced::keyboard::Key, session: &mut Session) -> Outcome {
+    pub fn key(&mut self, key: &iced::keyboard::Key, session: &mut Session) -> Action {
         use iced::keyboard::{Key, key::Named};
         if matches!(key, Key::Named(Named::Enter))
             && self.preview.as_ref().is_some_and(|p| p.plan.can_import())
         {
             return self.update(Message::Confirm, session);
         }
-        Outcome::None
+        Action::Effect(Effect::None)
     }
 
     fn load(&mut self, session: &Session) {
@@ -201,7 +199,7 @@ impl ImportsTab {
         }
     }
 
-    pub fn update(&mut self, message: Message, session: &mut Session) -> Outcome {
+    pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
         match message {
             Message::Kind(k) => {
                 if k != self.kind {
@@ -213,7 +211,7 @@ impl ImportsTab {
             }
             Message::Path(p) => self.path = p,
             Message::Browse => {
-                return Outcome::Effect(Effect::Dialog(Dialog::new(
+                return Action::Effect(Effect::Dialog(Dialog::new(
                     FileDialog::OpenImportFile,
                     Message::FileChosen,
                 )));
@@ -243,7 +241,7 @@ impl ImportsTab {
             Message::ArchiveMissing(on) => self.archive_missing = on,
             Message::Confirm => {
                 let Some(p) = &self.preview else {
-                    return Outcome::None;
+                    return Action::Effect(Effect::None);
                 };
                 match session.apply_import(p, self.archive_missing) {
                     Ok(report) => {
@@ -259,14 +257,14 @@ impl ImportsTab {
                 self.escape();
             }
             Message::RejectedScrolled(s) => self.rejected_scroll = s,
-            Message::OpenGroups(t) => return Outcome::OpenGroups(t),
+            Message::OpenGroups(t) => return Action::OpenGroups(t),
             Message::StartAgain => {
                 self.report = None;
                 self.path.clear();
-                return Outcome::Focus(FILE_PATH);
+                return Action::Effect(Effect::Focus(FILE_PATH));
             }
         }
-        Outcome::None
+        Action::Effect(Effect::None)
     }
 
     pub fn view(&self, hide_names: bool) -> Element<'_, Message> {
