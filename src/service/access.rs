@@ -84,11 +84,7 @@ pub struct PupilLine {
 
 impl PupilLine {
     pub fn display_name(&self, hide_names: bool) -> String {
-        if hide_names {
-            names::initials(&self.forename, &self.surname)
-        } else {
-            names::full_name(&self.forename, &self.surname)
-        }
+        names::shown(&self.forename, &self.surname, hide_names)
     }
 }
 

@@ -16,6 +16,7 @@
 use super::error::Result;
 use super::session::{Session, key_state};
 use crate::model::access::Purpose;
+use crate::model::names::count;
 use crate::model::{
     EffectivePermissions, GroupType, KeyState, PupilGroupId, PupilId, SystemPermission,
     UserGroupId, UserId, names,
@@ -158,15 +159,6 @@ impl Finding {
             (Severity::Warning, _) => "Fix",
             (Severity::Information, _) => "Show",
         }
-    }
-}
-
-/// "1 pupil" / "3 pupils".
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
     }
 }
 

@@ -4,12 +4,13 @@
 
 use crate::clock::format_local;
 use crate::model::SystemPermission;
+use crate::model::names::count;
 use crate::service::AuditAnchor;
 use crate::service::backup::Written;
 use crate::service::backup::suggested_file_name;
 use crate::service::health::{Finding, Place, Severity};
 use crate::service::{Me, Overview, Session};
-use crate::ui::jobs::Job;
+use crate::ui::effect::{Dialog, Effect, FileDialog, Work};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD};
 use iced::widget::{button, column, container, pick_list, progress_bar, row, text};
@@ -41,11 +42,10 @@ pub enum Message {
 }
 
 /// What the Overview asks of the home screen.
-pub enum Outcome {
-    None,
+pub enum Action {
     Go(Place),
-    Run(Box<Job>),
-    ChooseBackupFile(String),
+    /// Backing up: the file dialog, then the backup itself.
+    Effect(Effect<Message>),
     StartRestore,
     IdleLock(u32),
 }
@@ -110,49 +110,57 @@ impl OverviewTab {
         matches!(self.backup, BackupState::Running(_))
     }
 
-    pub fn update(&mut self, message: Message, session: &mut Session) -> Outcome {
+    pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
         match message {
             Message::Go(Place::Backup) | Message::BackUpNow => {
                 if self.is_backing_up() {
-                    return Outcome::None;
+                    return Action::Effect(Effect::None);
                 }
                 let school = session.school().map(|s| s.name).unwrap_or_default();
-                Outcome::ChooseBackupFile(suggested_file_name(&school, crate::clock::now()))
+                Action::Effect(Effect::Dialog(Dialog::new(
+                    FileDialog::SaveBackup {
+                        file_name: suggested_file_name(&school, crate::clock::now()),
+                    },
+                    Message::BackupChosen,
+                )))
             }
-            Message::Go(place) => Outcome::Go(place),
+            Message::Go(place) => Action::Go(place),
             Message::BackupPath(p) => {
                 self.backup_path = p;
-                Outcome::None
+                Action::Effect(Effect::None)
             }
             Message::BackUpToTyped => {
                 if self.is_backing_up() {
-                    return Outcome::None;
+                    return Action::Effect(Effect::None);
                 }
                 let school = session.school().map(|s| s.name).unwrap_or_default();
                 match crate::service::backup::typed_destination(&self.backup_path, &school) {
                     Ok(path) => self.update(Message::BackupChosen(Some(path)), session),
                     Err(e) => {
                         self.backup = BackupState::Failed(e.to_string());
-                        Outcome::None
+                        Action::Effect(Effect::None)
                     }
                 }
             }
-            Message::BackupChosen(None) => Outcome::None,
+            Message::BackupChosen(None) => Action::Effect(Effect::None),
             Message::BackupChosen(Some(path)) => {
                 let path = crate::service::backup::with_extension(path);
                 match session.prepare_backup() {
                     Ok(job) => {
                         let progress = Arc::new(AtomicU32::new(0));
                         self.backup = BackupState::Running(Arc::clone(&progress));
-                        Outcome::Run(Box::new(Job::Backup {
-                            job,
-                            out: path,
-                            progress,
-                        }))
+                        Action::Effect(Effect::Run(Work::new("back up", move |_| {
+                            let result = job.run(&path, &|p| {
+                                // Thousandths, for the screen's progress bar.
+                                progress
+                                    .store((p.clamp(0.0, 1.0) * 1000.0) as u32, Ordering::Relaxed)
+                            });
+                            Message::BackupDone(result)
+                        })))
                     }
                     Err(e) => {
                         self.backup = BackupState::Failed(e.to_string());
-                        Outcome::None
+                        Action::Effect(Effect::None)
                     }
                 }
             }
@@ -170,16 +178,16 @@ impl OverviewTab {
                     )),
                 };
                 self.reload(session);
-                Outcome::None
+                Action::Effect(Effect::None)
             }
             Message::BackupDone(Err(e)) => {
                 self.backup = BackupState::Failed(format!(
                     "The backup was not made: {e} Nothing in the school has changed."
                 ));
-                Outcome::None
+                Action::Effect(Effect::None)
             }
-            Message::Restore => Outcome::StartRestore,
-            Message::IdleLock(m) => Outcome::IdleLock(m),
+            Message::Restore => Action::StartRestore,
+            Message::IdleLock(m) => Action::IdleLock(m),
         }
     }
 
@@ -207,11 +215,11 @@ impl OverviewTab {
             column![
                 text("Health check").size(theme::TEXT_LARGE).font(BOLD),
                 text(match warnings {
-                    0 => format!("Nothing needs fixing. {}", plural(notes, "note", "notes")),
+                    0 => format!("Nothing needs fixing. {}", count(notes, "note", "notes")),
                     _ => format!(
                         "{} to fix, then {}. Checked again after every change.",
-                        plural(warnings, "warning", "warnings"),
-                        plural(notes, "note", "notes")
+                        count(warnings, "warning", "warnings"),
+                        count(notes, "note", "notes")
                     ),
                 })
                 .size(theme::TEXT_BODY)
@@ -340,10 +348,6 @@ fn fingerprint_card(newest: &AuditAnchor) -> Element<'_, Message> {
     .width(Fill)
     .style(theme::card)
     .into()
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    crate::service::health::count(n, one, many)
 }
 
 fn finding_card(f: &Finding, hide_names: bool) -> Element<'_, Message> {

@@ -1,12 +1,11 @@
 //! First sign-in with a set-up code: the e-mail address and the code from the administrator,
 //! then a password, then the soft key (which may be skipped, with basic permissions only).
 
-use super::Action;
 use super::enrol::{self, Enrolment};
 use crate::service::setup;
-use crate::service::sign_in::SetupRedemption;
+use crate::service::sign_in::{SetupRedemption, redeem_setup_code};
 use crate::service::{self, Location, Session, Ticket};
-use crate::ui::jobs::Job;
+use crate::ui::effect::{Effect, Work};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, Field};
 use iced::Element;
@@ -17,8 +16,21 @@ pub const CODE: &str = "redeem-code";
 pub const PASSWORD: &str = "redeem-password";
 pub const PASSWORD_AGAIN: &str = "redeem-password-again";
 
+/// What the set-up code screen asks of the app.
+#[derive(Debug)]
+pub enum Action {
+    Effect(Effect<Message>),
+    SignedIn(Ticket<Session>),
+    ShowSignIn {
+        email: Option<String>,
+        notice: Option<String>,
+    },
+}
+
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The Escape key.
+    Escape,
     Email(String),
     Code(String),
     Check,
@@ -94,19 +106,26 @@ impl Redeem {
         let Some(redemption) = self.redemption.take() else {
             self.step = Step::Code;
             self.error = Some("Please start again with your set-up code.".into());
-            return Action::Focus(CODE);
+            return Action::Effect(Effect::Focus(CODE));
         };
         self.step = Step::Working;
-        Action::run(Job::FinishSetupCode {
-            redemption,
-            password: self.password.clone(),
-            again: self.password_again.clone(),
-            key,
-        })
+        let (password, again) = (self.password.clone(), self.password_again.clone());
+        Action::Effect(Effect::Run(Work::new(
+            "finish the first sign-in",
+            move |desk| {
+                let result = desk
+                    .take(&redemption)
+                    .ok_or_else(interrupted)
+                    .and_then(|r| r.finish(&password, &again, key))
+                    .map(|s| desk.keep(s));
+                Message::Finished(result)
+            },
+        )))
     }
 
     pub fn update(&mut self, message: Message) -> Action {
         match message {
+            Message::Escape => return self.escape(),
             Message::Email(v) => self.email = v,
             Message::Code(v) => self.code = v,
             Message::Password(v) => self.password = v,
@@ -115,19 +134,32 @@ impl Redeem {
                 if self.email.trim().is_empty() || self.code.trim().is_empty() {
                     self.error =
                         Some("Type your e-mail address and the set-up code you were given.".into());
-                    return Action::Focus(if self.email.trim().is_empty() {
+                    return Action::Effect(Effect::Focus(if self.email.trim().is_empty() {
                         EMAIL
                     } else {
                         CODE
-                    });
+                    }));
                 }
                 self.step = Step::Working;
                 self.error = None;
-                return Action::run(Job::RedeemSetupCode {
-                    location: self.location.clone(),
-                    email: self.email.trim().to_string(),
-                    code: self.code.clone(),
-                });
+                let (location, email, code) = (
+                    self.location.clone(),
+                    self.email.trim().to_string(),
+                    self.code.clone(),
+                );
+                return Action::Effect(Effect::Run(Work::new(
+                    "check the set-up code",
+                    move |desk| {
+                        let result =
+                            redeem_setup_code(&location, &email, &code).map(|r| Accepted {
+                                email: r.email().to_string(),
+                                name: r.user_name(),
+                                needs_key: r.group_needs_key(),
+                                redemption: desk.keep(r),
+                            });
+                        Message::Checked(result)
+                    },
+                )));
             }
             Message::Checked(Ok(r)) => {
                 self.needs_key = r.needs_key;
@@ -135,12 +167,12 @@ impl Redeem {
                 self.email = r.email;
                 self.redemption = Some(r.redemption);
                 self.step = Step::Password;
-                return Action::Focus(PASSWORD);
+                return Action::Effect(Effect::Focus(PASSWORD));
             }
             Message::Checked(Err(e)) => {
                 self.error = Some(e.to_string());
                 self.step = Step::Code;
-                return Action::Focus(CODE);
+                return Action::Effect(Effect::Focus(CODE));
             }
             Message::Next => {
                 let words = [self.name.as_str(), self.email.as_str()];
@@ -148,11 +180,11 @@ impl Redeem {
                     setup::check_new_password(&self.password, &self.password_again, &words)
                 {
                     self.error = Some(e.to_string());
-                    return Action::Focus(PASSWORD);
+                    return Action::Effect(Effect::Focus(PASSWORD));
                 }
                 self.error = None;
                 self.step = Step::Key(Box::new(Enrolment::new(&self.email)));
-                return Action::Focus(enrol::CODE_FIELD);
+                return Action::Effect(Effect::Focus(enrol::CODE_FIELD));
             }
             Message::Enrol(m) => {
                 if let Step::Key(e) = &mut self.step {
@@ -161,11 +193,11 @@ impl Redeem {
             }
             Message::ConfirmKey => {
                 let Step::Key(e) = &mut self.step else {
-                    return Action::None;
+                    return Action::Effect(Effect::None);
                 };
                 return match e.confirm(crate::clock::now()) {
                     Some(key) => self.finish(Some(key)),
-                    None => Action::Focus(enrol::CODE_FIELD),
+                    None => Action::Effect(Effect::Focus(enrol::CODE_FIELD)),
                 };
             }
             Message::SkipKey => return self.finish(None),
@@ -176,11 +208,11 @@ impl Redeem {
                     "{e} Nothing was saved; enter your set-up code again."
                 ));
                 self.step = Step::Code;
-                return Action::Focus(CODE);
+                return Action::Effect(Effect::Focus(CODE));
             }
             Message::Cancel => {
                 if matches!(self.step, Step::Working) {
-                    return Action::None;
+                    return Action::Effect(Effect::None);
                 }
                 return Action::ShowSignIn {
                     email: Some(self.email.trim().to_string()).filter(|e| !e.is_empty()),
@@ -188,10 +220,10 @@ impl Redeem {
                 };
             }
         }
-        Action::None
+        Action::Effect(Effect::None)
     }
 
-    pub fn escape(&mut self) -> Action {
+    fn escape(&mut self) -> Action {
         self.update(Message::Cancel)
     }
 
@@ -272,4 +304,9 @@ impl Redeem {
         };
         form::page(content, 700.0)
     }
+}
+
+/// What was left at the desk is gone (the person started something else meanwhile).
+fn interrupted() -> service::Error {
+    service::Error::Invalid("That step was interrupted. Please start again.".into())
 }

@@ -1,8 +1,7 @@
 //! Signing in: e-mail and password, then the code from the authenticator app.
 
-use super::Action;
-use crate::service::{self, DemoAccess, Location, PendingCode, Session, Ticket};
-use crate::ui::jobs::Job;
+use crate::service::{self, DemoAccess, Location, PendingCode, Session, SignInStep, Ticket};
+use crate::ui::effect::{Effect, Work};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field, MONO};
 use iced::widget::{column, container, row, text};
@@ -22,8 +21,21 @@ pub enum Started {
     SignedIn(Ticket<Session>),
 }
 
+/// What the sign-in screen asks of the app.
+#[derive(Debug)]
+pub enum Action {
+    Effect(Effect<Message>),
+    SignedIn(Ticket<Session>),
+    StartRecovery,
+    StartRestore,
+    /// First sign-in with a set-up code, for this e-mail address if known.
+    StartSetupCode(String),
+}
+
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The Escape key.
+    Escape,
     Email(String),
     Password(String),
     Submit,
@@ -104,15 +116,16 @@ impl SignIn {
 
     pub fn update(&mut self, message: Message) -> Action {
         match message {
+            Message::Escape => self.escape(),
             Message::Email(v) => {
                 self.email = v;
                 self.error = None;
-                Action::None
+                Action::Effect(Effect::None)
             }
             Message::Password(v) => {
                 self.password = v;
                 self.error = None;
-                Action::None
+                Action::Effect(Effect::None)
             }
             Message::Code(v) => {
                 self.code = v
@@ -121,28 +134,36 @@ impl SignIn {
                     .take(7)
                     .collect();
                 self.error = None;
-                Action::None
+                Action::Effect(Effect::None)
             }
             Message::Submit => {
                 if self.busy || self.file_problem.is_some() {
-                    return Action::None;
+                    return Action::Effect(Effect::None);
                 }
                 if self.email.trim().is_empty() {
                     self.error = Some("Please enter your e-mail address.".into());
-                    return Action::Focus(EMAIL);
+                    return Action::Effect(Effect::Focus(EMAIL));
                 }
                 if self.password.is_empty() {
                     self.error = Some("Please enter your password.".into());
-                    return Action::Focus(PASSWORD);
+                    return Action::Effect(Effect::Focus(PASSWORD));
                 }
                 self.busy = true;
                 self.error = None;
                 self.notice = None;
-                Action::run(Job::SignIn {
-                    location: self.location.clone(),
-                    email: self.email.trim().to_string(),
-                    password: self.password.clone(),
-                })
+                let (location, email, password) = (
+                    self.location.clone(),
+                    self.email.trim().to_string(),
+                    self.password.clone(),
+                );
+                Action::Effect(Effect::Run(Work::new("sign in", move |desk| {
+                    let result =
+                        service::sign_in(&location, &email, &password).map(|step| match step {
+                            SignInStep::NeedsCode(p) => Started::NeedsCode(desk.keep(p)),
+                            SignInStep::SignedIn(s) => Started::SignedIn(desk.keep(s)),
+                        });
+                    Message::SignInDone(result)
+                })))
             }
             Message::SignInDone(result) => {
                 self.busy = false;
@@ -152,34 +173,49 @@ impl SignIn {
                     Ok(Started::NeedsCode(pending)) => {
                         self.stage = Stage::Code(Some(pending));
                         self.code.clear();
-                        Action::Focus(CODE)
+                        Action::Effect(Effect::Focus(CODE))
                     }
                     Err(e) => {
                         self.error = Some(e.to_string());
-                        Action::Focus(PASSWORD)
+                        Action::Effect(Effect::Focus(PASSWORD))
                     }
                 }
             }
             Message::SubmitCode => {
                 if self.busy {
-                    return Action::None;
+                    return Action::Effect(Effect::None);
                 }
                 let Stage::Code(pending) = &mut self.stage else {
-                    return Action::None;
+                    return Action::Effect(Effect::None);
                 };
                 if self.code.chars().filter(char::is_ascii_digit).count() != 6 {
                     self.error = Some("Type the 6 digits your authenticator app shows.".into());
-                    return Action::Focus(CODE);
+                    return Action::Effect(Effect::Focus(CODE));
                 }
                 let Some(pending) = pending.take() else {
-                    return Action::None;
+                    return Action::Effect(Effect::None);
                 };
                 self.busy = true;
                 self.error = None;
-                Action::run(Job::ConfirmCode {
-                    pending,
-                    code: self.code.clone(),
-                })
+                let code = self.code.clone();
+                Action::Effect(Effect::Run(Work::new("confirm the code", move |desk| {
+                    let result = match desk.take(&pending) {
+                        None => Err((
+                            None,
+                            service::Error::Invalid(
+                                "That sign-in was interrupted. Please sign in again.".into(),
+                            ),
+                        )),
+                        Some(mut pending) => match pending.confirm(&code, crate::clock::now()) {
+                            Ok(()) => pending
+                                .into_session()
+                                .map(|s| desk.keep(s))
+                                .map_err(|e| (None, e)),
+                            Err(e) => Err((Some(desk.keep(pending)), e)),
+                        },
+                    };
+                    Message::CodeDone(result)
+                })))
             }
             Message::CodeDone(result) => {
                 self.busy = false;
@@ -191,11 +227,11 @@ impl SignIn {
                         match pending {
                             Some(p) => {
                                 self.stage = Stage::Code(Some(p));
-                                Action::Focus(CODE)
+                                Action::Effect(Effect::Focus(CODE))
                             }
                             None => {
                                 self.stage = Stage::Credentials;
-                                Action::Focus(PASSWORD)
+                                Action::Effect(Effect::Focus(PASSWORD))
                             }
                         }
                     }
@@ -205,7 +241,7 @@ impl SignIn {
                 self.stage = Stage::Credentials;
                 self.code.clear();
                 self.error = None;
-                Action::Focus(EMAIL)
+                Action::Effect(Effect::Focus(EMAIL))
             }
             Message::LostPassword => Action::StartRecovery,
             Message::Restore => Action::StartRestore,
@@ -216,20 +252,20 @@ impl SignIn {
                     self.password = d.password.clone();
                     self.error = None;
                 }
-                Action::Focus(PASSWORD)
+                Action::Effect(Effect::Focus(PASSWORD))
             }
             Message::Tick(now) => {
                 self.now = now;
-                Action::None
+                Action::Effect(Effect::None)
             }
         }
     }
 
-    pub fn escape(&mut self) -> Action {
+    fn escape(&mut self) -> Action {
         if self.wants_code() && !self.busy {
             self.update(Message::UseDifferentAccount)
         } else {
-            Action::None
+            Action::Effect(Effect::None)
         }
     }
 
