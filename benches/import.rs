@@ -12,8 +12,8 @@
 //!   grows.
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use keyholder::demo::{self, DemoSize};
 use keyholder::model::import::ImportKind;
+use keyholder::service::demo::{self, DemoSize};
 use keyholder::service::{self, Session, SignInStep};
 use keyholder::vault::{KdfCost, Location};
 use rusqlite::{Connection, params};

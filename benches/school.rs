@@ -19,8 +19,8 @@
 //! benches/import.rs, beside its bare-insert anchor.
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use keyholder::demo::{self, DemoSize};
 use keyholder::model::{GroupType, PupilId, UserId};
+use keyholder::service::demo::{self, DemoSize};
 use keyholder::service::{self, Session, SignInStep};
 use keyholder::vault::{KdfCost, KeyFile, Location, Vault};
 use rusqlite::Connection;

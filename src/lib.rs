@@ -5,7 +5,6 @@
 pub mod auth;
 pub mod cli;
 pub mod clock;
-pub mod demo;
 pub mod model;
 pub mod service;
 pub mod ui;

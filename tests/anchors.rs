@@ -5,8 +5,8 @@
 mod common;
 
 use common::{PASSWORD, demo_school, demo_secret, now};
-use keyholder::demo::DemoSize;
 use keyholder::service::Session;
+use keyholder::service::demo::DemoSize;
 use keyholder::service::health::{Check, Severity};
 use keyholder::vault::{DataKey, KeyFile, Location, Vault, backup};
 use sha2::{Digest, Sha256};
@@ -102,7 +102,7 @@ fn school() -> School {
 fn data_key(location: &Location) -> DataKey {
     KeyFile::read(&location.keys)
         .unwrap()
-        .unlock_person(keyholder::demo::ADMIN_EMAIL, PASSWORD)
+        .unlock_person(keyholder::service::demo::ADMIN_EMAIL, PASSWORD)
         .unwrap()
 }
 

@@ -5,9 +5,9 @@
 mod common;
 
 use common::{PASSWORD, demo_school, member_of, small};
-use keyholder::demo::DemoSize;
 use keyholder::model::GroupType;
 use keyholder::service::backup::{Unlock, open_backup};
+use keyholder::service::demo::DemoSize;
 use keyholder::service::{self, Session};
 use keyholder::vault::{self, Location};
 use std::path::Path;
@@ -58,7 +58,10 @@ fn round_trip_gives_back_the_school_as_it_was_and_keeps_the_replaced_files() {
     let steps = std::cell::RefCell::new(Vec::new());
     let written = s.back_up(&out, &|p| steps.borrow_mut().push(p)).unwrap();
     assert_eq!(written.manifest.counts.pupils, 42);
-    assert_eq!(written.manifest.school_name, keyholder::demo::SCHOOL_NAME);
+    assert_eq!(
+        written.manifest.school_name,
+        keyholder::service::demo::SCHOOL_NAME
+    );
     let steps = steps.into_inner();
     assert_eq!(steps.first(), Some(&0.0));
     assert_eq!(steps.last(), Some(&1.0));
@@ -257,7 +260,7 @@ fn the_backup_holds_no_readable_names() {
     for u in data
         .users
         .iter()
-        .filter(|u| u.email != keyholder::demo::ADMIN_EMAIL)
+        .filter(|u| u.email != keyholder::service::demo::ADMIN_EMAIL)
     {
         assert!(!text.contains(&u.email.to_lowercase()), "{}", u.email);
     }

@@ -96,7 +96,7 @@ fn demo(dir: &Path) -> (String, String, Printed) {
 fn demo_prints_working_credentials() {
     let dir = tempfile::tempdir().unwrap();
     let (vault, pw, creds) = demo(dir.path());
-    assert_eq!(creds.email, keyholder::demo::ADMIN_EMAIL);
+    assert_eq!(creds.email, keyholder::service::demo::ADMIN_EMAIL);
     assert_eq!(creds.recovery.len(), 29);
     let mut codes = Codes::new(creds.secret);
     let out = keyholder(&[
@@ -327,8 +327,8 @@ fn load_refuses_a_file_from_a_newer_version_or_with_broken_references() {
     assert!(!target.exists());
 
     // A user in a group the file does not define.
-    let data = keyholder::demo::generate(
-        keyholder::demo::DemoSize {
+    let data = keyholder::service::demo::generate(
+        keyholder::service::demo::DemoSize {
             pupils: 5,
             staff: 5,
         },
@@ -738,7 +738,7 @@ fn users_reset_key_issue_code_and_clear_lock_and_only_for_administrators() {
         .demo
         .unwrap()
         .totp_seed;
-    let mut teacher_codes = Codes::new(keyholder::demo::totp_secret(&seed, &teacher));
+    let mut teacher_codes = Codes::new(keyholder::service::demo::totp_secret(&seed, &teacher));
     let out = run(
         &["users"],
         &signed(&vault, &pw, &teacher, &teacher_codes.take()),

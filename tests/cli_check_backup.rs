@@ -5,8 +5,8 @@
 mod common;
 
 use common::{PASSWORD, demo_school, demo_secret, now};
-use keyholder::demo::DemoSize;
 use keyholder::model::GroupType;
+use keyholder::service::demo::DemoSize;
 use keyholder::vault::Location;
 use std::path::Path;
 use std::process::{Command, Output};

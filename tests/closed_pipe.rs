@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use keyholder::demo::DemoSize;
+use keyholder::service::demo::DemoSize;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -73,6 +73,9 @@ fn every_command_that_prints_ends_quietly_when_its_reader_goes() {
         &["groups", "restrict", "house", "off"],
         &["user-groups", "list"],
         &["user-groups", "show", "Teachers"],
+        &["user-groups", "list", "--json"],
+        &["categories", "list"],
+        &["categories", "list", "--json"],
         &["access"],
         &["access", "--json"],
         &["access", "--as", &teacher],

@@ -17,7 +17,7 @@ fn child_loop(dir: &str) -> ! {
             .unwrap();
     let mut session = common::sign_in_at(
         &location,
-        keyholder::demo::ADMIN_EMAIL,
+        keyholder::service::demo::ADMIN_EMAIL,
         common::PASSWORD,
         &secret,
         common::now(),

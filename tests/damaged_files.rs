@@ -14,7 +14,7 @@ fn keyholder(args: &[&str], location: &Location, password_file: &Path) -> Output
         .arg("--vault")
         .arg(&location.db)
         .arg("--user")
-        .arg(keyholder::demo::ADMIN_EMAIL)
+        .arg(keyholder::service::demo::ADMIN_EMAIL)
         .arg("--password-file")
         .arg(password_file)
         .arg("--code")
@@ -49,7 +49,11 @@ fn an_empty_school_file_is_refused_and_left_empty() {
     std::fs::write(&location.db, b"").unwrap();
     let keys_before = std::fs::read(&location.keys).unwrap();
 
-    let result = service::sign_in(&location, keyholder::demo::ADMIN_EMAIL, common::PASSWORD);
+    let result = service::sign_in(
+        &location,
+        keyholder::service::demo::ADMIN_EMAIL,
+        common::PASSWORD,
+    );
     assert!(
         matches!(result, Err(Error::Vault(vault::Error::EmptySchoolFile(_)))),
         "{result:?}"
@@ -71,7 +75,11 @@ fn a_missing_school_file_beside_its_key_file_is_refused_and_never_made_afresh() 
     }
     let keys_before = std::fs::read(&location.keys).unwrap();
 
-    let result = service::sign_in(&location, keyholder::demo::ADMIN_EMAIL, common::PASSWORD);
+    let result = service::sign_in(
+        &location,
+        keyholder::service::demo::ADMIN_EMAIL,
+        common::PASSWORD,
+    );
     assert!(
         matches!(
             result,
@@ -125,11 +133,11 @@ fn what_a_killed_restore_left_is_cleared_at_the_next_sign_in() {
             .demo
             .unwrap()
             .totp_seed;
-        keyholder::demo::totp_secret(&seed, keyholder::demo::ADMIN_EMAIL)
+        keyholder::service::demo::totp_secret(&seed, keyholder::service::demo::ADMIN_EMAIL)
     };
     let session = common::sign_in_at(
         &location,
-        keyholder::demo::ADMIN_EMAIL,
+        keyholder::service::demo::ADMIN_EMAIL,
         common::PASSWORD,
         &secret,
         common::now(),

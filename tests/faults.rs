@@ -115,7 +115,7 @@ fn a_new_school_on_a_read_only_disk_leaves_nothing_behind() {
     };
     disk.remount_read_only();
     let target = Location::new(disk.path.join("school.db"));
-    let e = keyholder::demo::create(
+    let e = keyholder::service::demo::create(
         &target,
         small(),
         PASSWORD,

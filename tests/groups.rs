@@ -43,7 +43,7 @@ fn the_tab_lists_each_type_with_counts() {
     // The demo's recent arrivals have no House yet.
     assert_eq!(
         houses.pupils_without_group.len(),
-        42 / keyholder::demo::NEW_ARRIVAL_EVERY
+        42 / keyholder::service::demo::NEW_ARRIVAL_EVERY
     );
 }
 

@@ -4,12 +4,12 @@
 
 mod common;
 
-use common::{PASSWORD, demo_school, member_of, now, small, user_group};
+use common::{PASSWORD, confirmed_key, demo_school, member_of, now, small, user_group};
 use keyholder::model::{
     CategoryPermissions, GroupType, KeyState, SystemPermission, SystemPermissions,
 };
 use keyholder::service::health::{Check, DAY, Finding, Place, Severity};
-use keyholder::service::setup::{self, ConfirmedKey, NewVault, PersonAccess};
+use keyholder::service::setup::{self, NewVault, PersonAccess};
 use keyholder::service::{self, SignInStep};
 use keyholder::vault::{KdfCost, KeyFile, Location, Vault};
 use std::collections::BTreeSet;
@@ -346,10 +346,7 @@ fn groups_still_marked_new_until_reviewed() {
         admin: PersonAccess {
             email: admin,
             password: "a long password for the new school".into(),
-            soft_key: Some(ConfirmedKey {
-                secret: vec![7; 20],
-                used_step: None,
-            }),
+            soft_key: Some(confirmed_key(&[7; 20], now())),
         },
         others: Vec::new(),
         recovery_code: "ABCD-EFGH-JKMN-PQRS",

@@ -5,10 +5,9 @@
 
 mod common;
 
-use keyholder::auth::{codes, soft_key};
-use keyholder::demo::{self, DemoSize};
-use keyholder::service::setup::{self, ConfirmedKey, NewVault, PersonAccess};
-use keyholder::vault::{KdfCost, Location};
+use keyholder::service::demo::{self, DemoSize};
+use keyholder::service::setup;
+use keyholder::vault::Location;
 
 /// A figure from a /proc/PID/status text, in KiB ("VmHWM" is the peak, "VmRSS" the present).
 fn field_kib(status: &str, field: &str) -> Option<u64> {
@@ -69,31 +68,15 @@ fn a_large_demo_and_a_real_sign_in_fit_an_office_pc() {
     // A real school's slot takes 128 MiB to open: the sign-in may peak above that, but the
     // memory is given back once the key is derived.
     let location = Location::new(dir.path().join("school.db"));
-    let secret = soft_key::new_secret();
     let data = demo::generate(size, 7, common::now()).data;
-    let session = setup::create_vault(NewVault {
-        location: &location,
-        data: &data,
-        admin: PersonAccess {
-            email: demo::ADMIN_EMAIL.into(),
-            password: common::PASSWORD.into(),
-            soft_key: Some(ConfirmedKey {
-                secret: secret.clone(),
-                used_step: None,
-            }),
-        },
-        others: Vec::new(),
-        recovery_code: &codes::recovery_code(),
-        kdf: KdfCost::STANDARD,
-        demo: None,
-        origin: "Memory test",
-    })
-    .expect("school is created");
-    drop(session);
+    // Made as `keyholder load` makes a school: the real key cost, a new key for the head.
+    let loaded = setup::load_school(&location, &data, common::PASSWORD, "Memory test")
+        .expect("school is created");
+    let secret = loaded.key.secret().to_vec();
     drop(data);
     let session = common::sign_in_at(
         &location,
-        demo::ADMIN_EMAIL,
+        &loaded.admin,
         common::PASSWORD,
         &secret,
         common::now(),

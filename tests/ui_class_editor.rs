@@ -292,7 +292,7 @@ fn unsaved_changes_survive_the_idle_lock_for_the_same_person() {
     let creds_email = "h.quinlan@millbrook.example";
     let secret = {
         let keys = keyholder::vault::KeyFile::read(&dir.path().join("school.keys")).unwrap();
-        keyholder::demo::totp_secret(&keys.demo.unwrap().totp_seed, creds_email)
+        keyholder::service::demo::totp_secret(&keys.demo.unwrap().totp_seed, creds_email)
     };
     sign_back_in(&mut app, &secret);
     assert!(shows(

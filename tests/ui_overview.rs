@@ -116,7 +116,7 @@ fn back_up_now_then_restore_from_the_overview() {
         [Message::Restore(restore::Message::Chosen(Some(written)))],
     );
     assert!(shows(&app, "This backup holds"));
-    assert!(shows(&app, keyholder::demo::SCHOOL_NAME));
+    assert!(shows(&app, keyholder::service::demo::SCHOOL_NAME));
     type_into(&mut app, restore::EMAIL, &creds.email);
     type_into(&mut app, restore::PASSWORD, "not the password");
     click(&mut app, "Unlock");

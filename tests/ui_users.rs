@@ -12,7 +12,7 @@ fn signed_in_on_users(
 ) -> (
     App,
     keyholder::vault::Location,
-    keyholder::demo::DemoCredentials,
+    keyholder::service::demo::DemoCredentials,
 ) {
     let (mut app, location, creds) = demo_app(dir);
     sign_in_through_screens(&mut app, &creds.email, &creds.totp_secret);

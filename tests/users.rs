@@ -4,9 +4,7 @@
 mod common;
 
 use common::*;
-use keyholder::auth::soft_key;
 use keyholder::model::{KeyState, SystemPermission};
-use keyholder::service::setup::ConfirmedKey;
 use keyholder::service::sign_in::redeem_setup_code;
 use keyholder::service::users::NewUserDetails;
 use keyholder::service::{self, Session, SignInStep};
@@ -26,13 +24,11 @@ fn new_teacher(s: &mut Session) -> keyholder::service::users::IssuedCode {
     .unwrap()
 }
 
-fn confirmed_key(at: i64) -> ConfirmedKey {
-    let secret = soft_key::new_secret();
-    let step = soft_key::matching_step(&secret, &code(&secret, at, 0), at as u64);
-    ConfirmedKey {
-        secret,
-        used_step: step,
-    }
+/// A new key, confirmed with the code its app shows at `at`.
+fn new_key(at: i64) -> (keyholder::service::enrolment::ConfirmedKey, Vec<u8>) {
+    let key = keyholder::service::enrolment::PendingKey::new();
+    let confirmed = key.confirm(&code(key.secret(), at, 0), at).unwrap();
+    (confirmed, key.secret().to_vec())
 }
 
 #[test]
@@ -53,8 +49,7 @@ fn a_new_user_sets_a_password_and_key_with_their_set_up_code() {
         "Teachers have permissions above the basic level"
     );
     let t = now();
-    let key = confirmed_key(t);
-    let secret = key.secret.clone();
+    let (key, secret) = new_key(t);
     let session = redemption
         .finish(
             "a chalk and slate morning",
@@ -352,8 +347,7 @@ fn resetting_a_key_caps_the_user_until_they_enrol_again() {
     drop(capped);
     // With the set-up code they enrol a new key.
     let t = now();
-    let key = confirmed_key(t);
-    let secret = key.secret.clone();
+    let (key, secret) = new_key(t);
     drop(
         redeem_setup_code(&location, &teacher.email, &issued.code)
             .unwrap()

@@ -146,12 +146,12 @@ fn wrong_recovery_code_is_refused() {
 
 /// A real (not demo) school with the demo's people in it: its files must name nobody.
 fn real_school(dir: &std::path::Path) -> (Location, keyholder::service::SchoolData) {
-    use keyholder::service::setup::{ConfirmedKey, NewVault, PersonAccess, create_vault};
-    let mut data = keyholder::demo::generate(small(), 3, now()).data;
+    use keyholder::service::setup::{NewVault, PersonAccess, create_vault};
+    let mut data = keyholder::service::demo::generate(small(), 3, now()).data;
     data.school.is_demo = false;
     data.school.name = "Larkfield Primary School".into();
     let location = Location::new(dir.join("school.db"));
-    let admin = keyholder::demo::ADMIN_EMAIL.to_string();
+    let admin = keyholder::service::demo::ADMIN_EMAIL.to_string();
     drop(
         create_vault(NewVault {
             location: &location,
@@ -159,10 +159,10 @@ fn real_school(dir: &std::path::Path) -> (Location, keyholder::service::SchoolDa
             admin: PersonAccess {
                 email: admin,
                 password: PASSWORD.into(),
-                soft_key: Some(ConfirmedKey {
-                    secret: keyholder::auth::soft_key::new_secret(),
-                    used_step: None,
-                }),
+                soft_key: Some(confirmed_key(
+                    &keyholder::auth::soft_key::new_secret(),
+                    now(),
+                )),
             },
             others: Vec::new(),
             recovery_code: "TEST-CODE",

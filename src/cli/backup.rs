@@ -1,9 +1,9 @@
 //! `keyholder backup` and `keyholder restore`.
 
 use super::{Failure, read_password};
+use crate::service::Location;
 use crate::service::Session;
 use crate::service::backup::{self, Unlock};
-use crate::vault::Location;
 use std::path::{Path, PathBuf};
 
 /// Writes a checked backup to `out` (".khbackup" is added when missing) and records it.

@@ -20,7 +20,7 @@ pub fn run(session: &Session, json: bool) -> Result<(), Failure> {
             status: 1,
             message: format!(
                 "{} to look at.",
-                crate::service::health::count(warnings, "warning", "warnings")
+                crate::model::names::count(warnings, "warning", "warnings")
             ),
         })
     }

@@ -20,21 +20,60 @@ macro_rules! say {
 
 mod access;
 mod backup;
+mod categories;
 mod check;
 mod groups;
 mod import;
+mod incidents;
 mod user_groups;
 mod users;
 
-use crate::auth::{codes, password, soft_key};
 use crate::service::audit_trail::{AnchorSource, NotedFingerprint, TrailCheck, TrailReport};
-use crate::service::setup::{self, ConfirmedKey, NewVault, PersonAccess};
-use crate::service::{self, SchoolData, Session, SignInStep};
-use crate::vault::{KdfCost, Location};
+use crate::service::enrolment::PendingKey;
+use crate::service::setup;
+use crate::service::{self, KdfCost, Location, SchoolData, Session, SignInStep};
 use clap::{Args, Parser, Subcommand};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// `keyholder --help`: the commands grouped by what they are for (clap lists them in one
+/// block); a test checks that every command is listed here.
+const HELP_TEMPLATE: &str = "\
+{about-with-newline}
+{usage-heading} {usage}
+
+Setting up and moving a school:
+  demo         Write a demo school and print how to sign in to it
+  export       Write the whole school (without secrets) as JSON
+  load         Create a new school file from an export
+
+Pupils, groups and class restrictions:
+  groups       Pupil groups, restriction by type, and access lists
+  import       Pupils, staff or groups from a CSV file exported from the MIS
+
+Staff, permissions and categories:
+  users        Users, set-up codes and soft keys
+  user-groups  User groups and their permission grids
+  categories   Incident categories and sub-categories
+
+Pupils' records:
+  incidents    Record a concern, or list the incidents you may read
+  access       Which pupils you (or another user) can see, and why not
+
+Keeping the school safe:
+  check        The Overview's health check
+  backup       Write a checked backup of the school
+  restore      Replace the school file with a backup
+  audit        Check the audit trail
+
+Options:
+{options}
+
+Most commands sign in with ...sign-in..., which stands for
+  --vault school.db --user EMAIL --password-file pw.txt --code 123456
+(these may come anywhere after the command's name). `keyholder COMMAND --help` shows an example.
+";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -42,7 +81,8 @@ use std::process::ExitCode;
     version,
     about = "Safeguarding access records for a school office PC, kept in one encrypted file.",
     long_about = "Run with no command to open the Keyholder window. The commands below are for IT \
-                  staff and scripts; each one signs in once, does its work and exits."
+                  staff and scripts; each one signs in once, does its work and exits.",
+    help_template = HELP_TEMPLATE
 )]
 pub struct Cli {
     /// The school file to use (default: the Keyholder folder of this computer's user).
@@ -60,6 +100,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Write a demo school and print its administrator's e-mail, soft-key secret and recovery code.
+    #[command(
+        after_help = "Example:\n  keyholder demo --vault demo.db --password-file pw.txt --pupils 500 --staff 60"
+    )]
     Demo {
         /// File whose first line is the password every demo user will have.
         #[arg(long, value_name = "FILE")]
@@ -72,6 +115,7 @@ pub enum Command {
         staff: usize,
     },
     /// Write the whole school (without secrets) as JSON. Needs Manage system.
+    #[command(after_help = "Example:\n  keyholder export --out school.json ...sign-in...")]
     Export {
         #[command(flatten)]
         sign_in: SignInArgs,
@@ -81,6 +125,9 @@ pub enum Command {
     },
     /// Create a new school file from an export, with its first administrator given a new password
     /// and a new soft key.
+    #[command(
+        after_help = "Example:\n  keyholder load --vault new.db --json school.json --password-file pw.txt"
+    )]
     Load {
         /// The export file to read.
         #[arg(long, value_name = "FILE")]
@@ -90,6 +137,9 @@ pub enum Command {
         password_file: Option<PathBuf>,
     },
     /// Pupil groups, restriction by type, and access lists. Needs Manage system.
+    #[command(
+        after_help = "Example:\n  keyholder groups create \"Year 7\" --type academic-level --mis-id Y7 ...sign-in..."
+    )]
     Groups {
         #[command(flatten)]
         sign_in: SignInArgs,
@@ -97,6 +147,7 @@ pub enum Command {
         command: groups::GroupsCommand,
     },
     /// Users, set-up codes and soft keys. Needs Manage system.
+    #[command(after_help = "Example:\n  keyholder users list ...sign-in...")]
     Users {
         #[command(flatten)]
         sign_in: SignInArgs,
@@ -104,14 +155,34 @@ pub enum Command {
         command: users::UsersCommand,
     },
     /// User groups and their permission grids. Needs Manage system.
+    #[command(after_help = "Example:\n  keyholder user-groups show \"Teachers\" ...sign-in...")]
     UserGroups {
         #[command(flatten)]
         sign_in: SignInArgs,
         #[command(subcommand)]
         command: user_groups::UserGroupsCommand,
     },
+    /// Incident categories and sub-categories. Needs Manage system.
+    #[command(after_help = "Example:\n  keyholder categories list ...sign-in...")]
+    Categories {
+        #[command(flatten)]
+        sign_in: SignInArgs,
+        #[command(subcommand)]
+        command: categories::CategoriesCommand,
+    },
+    /// Record a concern about a pupil, or list the incidents you may read.
+    #[command(after_help = "Example:\n  keyholder incidents list --pupil P10001 ...sign-in...")]
+    Incidents {
+        #[command(flatten)]
+        sign_in: SignInArgs,
+        #[command(subcommand)]
+        command: incidents::IncidentsCommand,
+    },
     /// The pupils you can see, and why not their profiles; with Manage system, every pupil with
     /// whether you (or, with --as, another user) can see them, and why not.
+    #[command(
+        after_help = "Example:\n  keyholder access --as teacher@school.example --json ...sign-in..."
+    )]
     Access {
         #[command(flatten)]
         sign_in: SignInArgs,
@@ -124,6 +195,7 @@ pub enum Command {
     },
     /// The Overview's health check: exit status 0 with no warnings, 1 with warnings. Needs
     /// Manage system.
+    #[command(after_help = "Example:\n  keyholder check --json ...sign-in...")]
     Check {
         #[command(flatten)]
         sign_in: SignInArgs,
@@ -133,6 +205,9 @@ pub enum Command {
     },
     /// Write a checked backup (.khbackup) of the school file and its key file. Needs Manage
     /// system.
+    #[command(
+        after_help = "Example:\n  keyholder backup --out /media/usb/school.khbackup ...sign-in..."
+    )]
     Backup {
         #[command(flatten)]
         sign_in: SignInArgs,
@@ -141,6 +216,9 @@ pub enum Command {
         out: PathBuf,
     },
     /// Replace the school file (--vault) with a backup; the replaced files are kept beside it.
+    #[command(
+        after_help = "Example:\n  keyholder restore /media/usb/school.khbackup --vault school.db --recovery-code-file code.txt"
+    )]
     Restore {
         /// The .khbackup file.
         file: PathBuf,
@@ -156,8 +234,14 @@ pub enum Command {
     },
     /// Import pupils (with their groups), staff or groups from a CSV file exported from the MIS.
     /// Prints what it would change; exits 1 if some rows were rejected. Needs Manage system.
+    #[command(
+        after_help = "Example:\n  keyholder import pupils pupils.csv --dry-run ...sign-in..."
+    )]
     Import(import::ImportArgs),
     /// Check the audit trail.
+    #[command(
+        after_help = "Example:\n  keyholder audit verify --against /media/usb/school.khbackup ...sign-in..."
+    )]
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
@@ -169,6 +253,9 @@ pub enum AuditCommand {
     /// Check that no audit entry has been altered, removed or reordered: the chain of hashes,
     /// every page of the school file, and the records of the trail kept in the key file, in
     /// backups (--against) and on paper (--noted). Needs View audits.
+    #[command(
+        after_help = "Example:\n  keyholder audit verify --against /media/usb/friday.khbackup --noted \"1234=3F2A 9C41 07BE D5E2\" ...sign-in..."
+    )]
     Verify {
         #[command(flatten)]
         sign_in: SignInArgs,
@@ -246,12 +333,6 @@ pub(crate) fn tell(line: std::fmt::Arguments) {
 
 impl From<service::Error> for Failure {
     fn from(e: service::Error) -> Failure {
-        Failure::refused(e.to_string())
-    }
-}
-
-impl From<crate::vault::Error> for Failure {
-    fn from(e: crate::vault::Error) -> Failure {
         Failure::refused(e.to_string())
     }
 }
@@ -362,9 +443,9 @@ pub fn sign_in(location: &Location, args: &SignInArgs) -> Result<Session, Failur
     }
 }
 
-fn print_credentials(email: &str, secret: &[u8], recovery_code: &str) -> Result<(), Failure> {
+fn print_credentials(email: &str, key: &PendingKey, recovery_code: &str) -> Result<(), Failure> {
     say!("email: {email}");
-    say!("totp-secret: {}", soft_key::base32(secret));
+    say!("totp-secret: {}", key.text());
     say!("recovery-code: {recovery_code}");
     Ok(())
 }
@@ -391,15 +472,16 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
             refuse_existing(&location)?;
             let password =
                 read_password(password_file.as_deref(), "Password for the demo users: ")?;
-            let size = crate::demo::DemoSize { pupils, staff };
-            let creds = crate::demo::create(&location, size, &password, KdfCost::DEMO)?;
-            print_credentials(&creds.email, &creds.totp_secret, &creds.recovery_code)
+            let size = service::demo::DemoSize { pupils, staff };
+            let creds = service::demo::create(&location, size, &password, KdfCost::DEMO)?;
+            let key = PendingKey::from_secret(creds.totp_secret);
+            print_credentials(&creds.email, &key, &creds.recovery_code)
         }
         Command::Export { sign_in: args, out } => {
             let mut session = sign_in(&location, &args)?;
             let json = session.export()?.to_json();
             match out {
-                Some(path) => crate::vault::files::write_atomic(&path, json.as_bytes())?,
+                Some(path) => service::school_data::save_export(&path, &json)?,
                 None => say!("{json}"),
             }
             Ok(())
@@ -411,44 +493,19 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
             refuse_existing(&location)?;
             let text = read_text_file(&json, MAX_EXPORT_FILE, "an export file")?;
             let data = SchoolData::from_json(&text)?;
-            let admin = data
-                .users
-                .iter()
-                .find(|u| data.is_administrator(&u.email))
-                .ok_or_else(|| {
-                    Failure::refused(
-                        "The file has no active user in an active group with Manage system, so \
-                         nobody could administer the new school.",
-                    )
-                })?
-                .email
-                .clone();
+            // A file nobody could administer is refused before the password is asked for.
+            setup::first_administrator(&data)?;
             let password = read_password(
                 password_file.as_deref(),
                 "New password for the administrator: ",
             )?;
-            password::check_new(&password, &password, &[&admin])
-                .map_err(|p| Failure::refused(p.to_string()))?;
-            let secret = soft_key::new_secret();
-            let recovery_code = codes::recovery_code();
-            setup::create_vault(NewVault {
-                location: &location,
-                data: &data,
-                admin: PersonAccess {
-                    email: admin.clone(),
-                    password,
-                    soft_key: Some(ConfirmedKey {
-                        secret: secret.clone(),
-                        used_step: None,
-                    }),
-                },
-                others: Vec::new(),
-                recovery_code: &recovery_code,
-                kdf: KdfCost::STANDARD,
-                demo: None,
-                origin: &format!("Loaded from {}", json.display()),
-            })?;
-            print_credentials(&admin, &secret, &recovery_code)
+            let loaded = setup::load_school(
+                &location,
+                &data,
+                &password,
+                &format!("Loaded from {}", json.display()),
+            )?;
+            print_credentials(&loaded.admin, &loaded.key, &loaded.recovery_code)
         }
         Command::Groups {
             sign_in: args,
@@ -468,8 +525,22 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
             sign_in: args,
             command,
         } => {
-            let session = sign_in(&location, &args)?;
-            user_groups::run(&session, command)
+            let mut session = sign_in(&location, &args)?;
+            user_groups::run(&mut session, command)
+        }
+        Command::Categories {
+            sign_in: args,
+            command,
+        } => {
+            let mut session = sign_in(&location, &args)?;
+            categories::run(&mut session, command)
+        }
+        Command::Incidents {
+            sign_in: args,
+            command,
+        } => {
+            let mut session = sign_in(&location, &args)?;
+            incidents::run(&mut session, command)
         }
         Command::Access {
             sign_in: args,
@@ -643,7 +714,10 @@ fn audit_json(report: &TrailReport) -> serde_json::Value {
 
 /// Parses the command line and runs the window or a headless command.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return refuse_arguments(e),
+    };
     match cli.command {
         Some(command) => match run(cli.vault.as_deref(), command) {
             Ok(()) => ExitCode::SUCCESS,
@@ -663,5 +737,158 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+/// Help and the version are printed as clap writes them; a mistake in the arguments is one
+/// line, in words, pointing to the help of the command it was for.
+fn refuse_arguments(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    let typed: Vec<String> = std::env::args().skip(1).collect();
+    tell(format_args!(
+        "keyholder: {}",
+        argument_mistake(&e.render().to_string(), &command_typed(&typed))
+    ));
+    ExitCode::from(2)
+}
+
+/// The command a person typed ("keyholder groups list"), as far as it names real commands.
+fn command_typed(args: &[String]) -> String {
+    use clap::CommandFactory;
+    let mut c = Cli::command();
+    let mut path = vec!["keyholder".to_string()];
+    for a in args {
+        match c.find_subcommand(a).cloned() {
+            Some(sub) => {
+                path.push(a.clone());
+                c = sub;
+            }
+            None if a.starts_with('-') => continue,
+            None => break,
+        }
+    }
+    path.join(" ")
+}
+
+/// "error: unexpected argument '--fo' found\n…\nUsage: keyholder groups list [OPTIONS]\n…" →
+/// "Unexpected argument '--fo' found. See keyholder groups list --help."
+fn argument_mistake(rendered: &str, typed: &str) -> String {
+    let mut lines = rendered.lines();
+    let mut first = lines
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error:")
+        .trim()
+        .to_string();
+    // What clap says below its first line, before the usage: the missing arguments, a tip.
+    let more: Vec<&str> = lines
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:"))
+        .filter(|l| !l.is_empty())
+        .collect();
+    for l in more
+        .iter()
+        .filter(|l| !l.starts_with("For more information"))
+    {
+        let l = l.trim_start_matches("tip:").trim_matches(['[', ']']).trim();
+        first = if first.ends_with(':') {
+            format!("{first} {l}")
+        } else if first.ends_with('>') || first.ends_with(',') {
+            format!("{first}, {l}")
+        } else {
+            format!("{first} ({l})")
+        };
+    }
+    let command: Vec<&str> = rendered
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Usage:"))
+        .unwrap_or("keyholder")
+        .split_whitespace()
+        .take_while(|w| !w.starts_with(['[', '<', '-']))
+        .collect();
+    // The usage line names the command when clap gives one; otherwise what was typed does.
+    let command = if command.len() > typed.split(' ').count() {
+        command.join(" ")
+    } else {
+        typed.to_string()
+    };
+    format!(
+        "{}. See {command} --help.",
+        crate::model::names::capitalise(first.trim_end_matches(['.', ':']))
+    )
+}
+
+#[cfg(test)]
+mod help_tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn a_mistake_in_the_arguments_is_one_line_pointing_to_the_right_help() {
+        let e = Cli::try_parse_from(["keyholder", "groups", "list", "--jsn"]).unwrap_err();
+        let line = argument_mistake(&e.render().to_string(), "keyholder");
+        assert!(!line.contains('\n'), "{line}");
+        assert!(
+            line.starts_with("Unexpected argument '--jsn' found"),
+            "{line}"
+        );
+        assert!(
+            line.ends_with("See keyholder groups list --help."),
+            "{line}"
+        );
+        let e = Cli::try_parse_from(["keyholder", "user-groups", "rename", "X"]).unwrap_err();
+        let line = argument_mistake(&e.render().to_string(), "keyholder");
+        assert!(line.contains("--to"), "{line}");
+        assert!(
+            line.ends_with("See keyholder user-groups rename --help."),
+            "{line}"
+        );
+    }
+
+    fn every_command(c: &clap::Command, path: String, out: &mut Vec<(String, clap::Command)>) {
+        for sub in c.get_subcommands() {
+            let p = format!("{path} {}", sub.get_name());
+            out.push((p.clone(), sub.clone()));
+            every_command(sub, p, out);
+        }
+    }
+
+    #[test]
+    fn the_grouped_help_lists_every_command_and_each_command_shows_an_example() {
+        let cli = Cli::command();
+        let mut all = Vec::new();
+        every_command(&cli, "keyholder".into(), &mut all);
+        assert!(all.len() > 40, "{} commands", all.len());
+        for top in cli.get_subcommands() {
+            assert!(
+                HELP_TEMPLATE.contains(&format!("\n  {} ", top.get_name())),
+                "keyholder --help does not list {}",
+                top.get_name()
+            );
+        }
+        for (path, c) in &all {
+            let example = c
+                .get_after_help()
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            assert!(
+                example.starts_with("Example:\n  keyholder "),
+                "{path} has no example"
+            );
+            // The example is of this command, not another one.
+            let shown = example.lines().nth(1).unwrap_or_default().trim();
+            assert!(
+                shown.starts_with(path.as_str()),
+                "{path}: its example is `{shown}`"
+            );
+        }
     }
 }

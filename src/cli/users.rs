@@ -11,11 +11,15 @@ use clap::Subcommand;
 #[derive(Debug, Subcommand)]
 pub enum UsersCommand {
     /// List users with their user group, key and last sign-in.
+    #[command(after_help = "Example:\n  keyholder users list --json ...sign-in...")]
     List {
         #[arg(long)]
         json: bool,
     },
     /// Add a user and print their one-time set-up code.
+    #[command(
+        after_help = "Example:\n  keyholder users add --forename Robin --surname Achebe --email r.achebe@school.example --group Teachers ...sign-in..."
+    )]
     Add {
         #[arg(long)]
         forename: String,
@@ -32,14 +36,29 @@ pub enum UsersCommand {
         job_title: String,
     },
     /// Show one user's details, permissions and the groups they can see.
+    #[command(
+        after_help = "Example:\n  keyholder users show r.achebe@school.example ...sign-in..."
+    )]
     Show { email: String },
     /// Print a new set-up code for the user (any earlier one stops working).
+    #[command(
+        after_help = "Example:\n  keyholder users issue-code r.achebe@school.example ...sign-in..."
+    )]
     IssueCode { email: String },
     /// Remove the user's soft key and print a set-up code to enrol a new one.
+    #[command(
+        after_help = "Example:\n  keyholder users reset-key r.achebe@school.example ...sign-in..."
+    )]
     ResetKey { email: String },
     /// Clear a lock-out after too many wrong codes.
+    #[command(
+        after_help = "Example:\n  keyholder users clear-lock r.achebe@school.example ...sign-in..."
+    )]
     ClearLock { email: String },
     /// Stop the user signing in; their history is kept.
+    #[command(
+        after_help = "Example:\n  keyholder users deactivate r.achebe@school.example ...sign-in..."
+    )]
     Deactivate { email: String },
 }
 

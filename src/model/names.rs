@@ -41,6 +41,15 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// A person's name as the screen shows it: in full, or as initials while Hide Names is on.
+pub fn shown(forename: &str, surname: &str, hide_names: bool) -> String {
+    if hide_names {
+        initials(forename, surname)
+    } else {
+        full_name(forename, surname)
+    }
+}
+
 /// "the key file" → "The key file", for a sentence that starts with a phrase.
 pub fn capitalise(s: &str) -> String {
     let mut c = s.chars();
@@ -75,6 +84,12 @@ mod tests {
             people,
             [("Ben", "adams"), ("Zoe", "Adams"), ("Amy", "Brooks")]
         );
+    }
+
+    #[test]
+    fn a_shown_name_is_full_or_initials() {
+        assert_eq!(shown(" Amara ", "Okoye", false), "Amara Okoye");
+        assert_eq!(shown("Amara", "Okoye", true), "A. O.");
     }
 
     #[test]

@@ -22,10 +22,6 @@ impl Pupil {
 
     /// The name to show: initials when Hide Names is on.
     pub fn display_name(&self, hide_names: bool) -> String {
-        if hide_names {
-            names::initials(&self.forename, &self.surname)
-        } else {
-            self.full_name()
-        }
+        names::shown(&self.forename, &self.surname, hide_names)
     }
 }

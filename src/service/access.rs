@@ -84,11 +84,7 @@ pub struct PupilLine {
 
 impl PupilLine {
     pub fn display_name(&self, hide_names: bool) -> String {
-        if hide_names {
-            names::initials(&self.forename, &self.surname)
-        } else {
-            names::full_name(&self.forename, &self.surname)
-        }
+        names::shown(&self.forename, &self.surname, hide_names)
     }
 }
 
@@ -160,7 +156,7 @@ impl Session {
 
     /// `signed_in`: a user whose key counts as this session's sign-in instead of their enrolment.
     fn school_access_with(&self, signed_in: Option<(UserId, bool)>) -> Result<SchoolAccess> {
-        let conn = self.vault().conn();
+        let conn = self.vault().db();
         let restricted = groups::restricted_types(conn)?
             .into_iter()
             .filter(|(_, on)| *on)
@@ -211,7 +207,7 @@ impl Session {
     /// Everyone's answer for one pupil, with the reasons. Needs Manage system.
     pub fn who_can_see(&self, pupil: PupilId) -> Result<PupilAccessReport> {
         self.require(SystemPermission::ManageSystem)?;
-        let conn = self.vault().conn();
+        let conn = self.vault().db();
         let record = pupils::list(conn)?
             .into_iter()
             .find(|p| p.id == pupil)
@@ -273,7 +269,7 @@ impl Session {
         if user != self.me().user.id {
             self.require(SystemPermission::ManageSystem)?;
         }
-        let conn = self.vault().conn();
+        let conn = self.vault().db();
         let person = people::user_by_id(conn, user)?
             .ok_or_else(|| Error::Invalid("That user no longer exists.".into()))?;
         let school = self.school_access()?;

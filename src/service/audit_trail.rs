@@ -226,14 +226,14 @@ impl Session {
     /// Needs View audits or Manage system (the Overview is an administrator's page).
     pub fn audit_fingerprint(&self) -> Result<Option<AuditAnchor>> {
         self.require_audit_access()?;
-        Ok(audit::latest(self.vault().conn(), crate::clock::now())?)
+        Ok(audit::latest(self.vault().db(), crate::clock::now())?)
     }
 
     /// The fingerprint of entry `id`, to compare with one noted from the Overview; `None` when
     /// there is no such entry.
     pub fn entry_fingerprint(&self, id: i64) -> Result<Option<String>> {
         self.require(SystemPermission::ViewAudits)?;
-        Ok(audit::hash_of(self.vault().conn(), id)?.map(|h| audit::fingerprint(&h)))
+        Ok(audit::hash_of(self.vault().db(), id)?.map(|h| audit::fingerprint(&h)))
     }
 
     /// Checks the audit trail: its own chain, the key file's record, and whatever `check` adds.
@@ -246,7 +246,7 @@ impl Session {
 
     /// The check itself, for callers that have checked permissions (the health check).
     pub(crate) fn trail_report(&self, check: &TrailCheck) -> Result<TrailReport> {
-        let conn = self.vault().conn();
+        let conn = self.vault().db();
         let chain = audit::verify(conn)?;
         let integrity = if check.integrity {
             Some(integrity::problems(conn)?)
@@ -291,7 +291,7 @@ impl Session {
         }
         let copy = backup::open_copy(&contents.database, self.data_key(), path)?;
         let entries = copy.counts()?.audit_entries;
-        let copy_latest = audit::latest(copy.conn(), contents.manifest.created_at)?;
+        let copy_latest = audit::latest(copy.db(), contents.manifest.created_at)?;
         let source = AnchorSource::Backup {
             path: path.to_path_buf(),
             created_at: contents.manifest.created_at,
@@ -306,7 +306,7 @@ impl Session {
         // The manifest is readable without the key, so it could have been edited along with
         // the file's checksum; it must agree with the copy it describes.
         if let Some(recorded) = &contents.manifest.audit_anchor
-            && audit::compare(copy.conn(), recorded)? != AnchorOutcome::Matches
+            && audit::compare(copy.db(), recorded)? != AnchorOutcome::Matches
         {
             check.first_bad = Some((
                 recorded.entry,
@@ -316,7 +316,7 @@ impl Session {
             ));
             return Ok(check);
         }
-        check.first_bad = audit::first_difference(self.vault().conn(), copy.conn())?
+        check.first_bad = audit::first_difference(self.vault().db(), copy.db())?
             .map(|(id, what)| (id, format!("{what} since {name}")));
         Ok(check)
     }
@@ -326,7 +326,7 @@ impl Session {
     /// replace the record that shows it). Sets it and returns true when it moved. Best effort:
     /// a failure to read the trail leaves the record as it is.
     pub(crate) fn refresh_anchor(&self, keys: &mut KeyFile) -> bool {
-        let conn = self.vault().conn();
+        let conn = self.vault().db();
         let agrees = || -> crate::vault::Result<bool> {
             if !audit::verify(conn)?.is_intact() {
                 return Ok(false);
@@ -368,7 +368,7 @@ impl Session {
 }
 
 fn key_file_check(
-    conn: &rusqlite::Connection,
+    conn: crate::vault::Db<'_>,
     path: &Path,
     anchor: Option<AuditAnchor>,
 ) -> Result<AnchorCheck> {
@@ -404,7 +404,7 @@ fn key_file_check(
     Ok(check)
 }
 
-fn noted_check(conn: &rusqlite::Connection, noted: &NotedFingerprint) -> Result<AnchorCheck> {
+fn noted_check(conn: crate::vault::Db<'_>, noted: &NotedFingerprint) -> Result<AnchorCheck> {
     let first_bad = match audit::hash_of(conn, noted.entry)? {
         None => Some((
             noted.entry,

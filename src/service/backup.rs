@@ -4,8 +4,10 @@
 use super::error::{Error, Result};
 use super::session::Session;
 use crate::model::{SystemPermission, UserId};
-use crate::vault::backup::{self, Contents, Manifest, Written};
+use crate::vault::backup::{self, Contents, Manifest};
+pub use crate::vault::backup::{EXTENSION, Written};
 use crate::vault::queries::{backups, people};
+use crate::vault::replace;
 use crate::vault::{Actor, Change, DataKey, Location, Vault};
 use std::path::{Path, PathBuf};
 
@@ -63,6 +65,52 @@ pub fn suggested_file_name(school: &str, now: i64) -> String {
         school
     };
     format!("{school} {stamp}.{}", backup::EXTENSION)
+}
+
+/// Where a typed destination puts the backup: into an existing folder under the suggested name,
+/// or at a new file's path ending in .khbackup. An existing file is never overwritten from here
+/// (the dialog asks first; a typed path cannot).
+pub fn typed_destination(typed: &str, school: &str) -> Result<PathBuf> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Err(Error::Invalid(
+            "Type the folder to save the backup in (a USB stick or network share), or press Back up now to choose it."
+                .into(),
+        ));
+    }
+    let path = PathBuf::from(typed);
+    if path.is_dir() {
+        // Two backups in the same minute get "(2)", "(3)", ... rather than one replacing the other.
+        let name = suggested_file_name(school, crate::clock::now());
+        let stem = name
+            .strip_suffix(&format!(".{}", backup::EXTENSION))
+            .unwrap_or(&name);
+        let mut file = path.join(&name);
+        let mut n = 2;
+        while file.exists() {
+            file = path.join(format!("{stem} ({n}).{}", backup::EXTENSION));
+            n += 1;
+        }
+        return Ok(file);
+    }
+    let is_backup_file = path.extension().is_some_and(|e| e == backup::EXTENSION);
+    let folder = match path.parent() {
+        Some(p) if is_backup_file && !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => path.clone(),
+    };
+    if !folder.is_dir() {
+        return Err(Error::Invalid(format!(
+            "There is no folder {}. Check the USB stick or network share is connected, and type the folder's full path.",
+            folder.display()
+        )));
+    }
+    if path.exists() {
+        return Err(Error::Invalid(format!(
+            "{} already exists and is left as it is. Type a folder, or a new file name ending in .khbackup.",
+            path.display()
+        )));
+    }
+    Ok(path)
 }
 
 impl Session {
@@ -180,10 +228,10 @@ impl BackupPreview {
         let by = match how {
             Unlock::RecoveryCode(_) => None,
             Unlock::Password { email, .. } => {
-                let user = people::user_by_email(copy.conn(), email)?
+                let user = people::user_by_email(copy.db(), email)?
                     .ok_or(crate::vault::Error::WrongPassword)?;
                 let admin = user.active
-                    && people::user_groups(copy.conn())?.iter().any(|g| {
+                    && people::user_groups(copy.db())?.iter().any(|g| {
                         g.id == user.user_group
                             && g.active
                             && g.system.contains(SystemPermission::ManageSystem)
@@ -241,9 +289,15 @@ impl UnlockedBackup {
         // Waits for a change in progress elsewhere (an import, a command) to finish, and keeps
         // new ones out until the new file is in place; the new generation then stops every
         // process that still has the old file open from writing into it.
+        replace::finish_interrupted(location)?;
         let mut exclusive = crate::vault::lock::Exclusive::take(&location.lock_file())?;
-        let kept = backup::replace(location, &self.contents, now)?;
-        exclusive.renew()?;
+        let kept = replace::replace(
+            location,
+            &self.contents.database,
+            &self.contents.keys_bytes,
+            now,
+            &mut exclusive,
+        )?;
         drop(exclusive);
         // Brings an older backup's schema up to date, and notes the restore in the restored
         // school's own audit trail (and that this backup exists, for the health check).

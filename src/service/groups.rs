@@ -74,7 +74,7 @@ fn check_name(name: &str) -> Result<String> {
 
 impl Session {
     fn group(&self, id: PupilGroupId) -> Result<PupilGroup> {
-        groups::get(self.vault().conn(), id)?
+        groups::get(self.vault().db(), id)?
             .ok_or_else(|| Error::Invalid("That group no longer exists.".into()))
     }
 
@@ -86,7 +86,7 @@ impl Session {
         name: Option<&str>,
         mis_id: Option<&str>,
     ) -> Result<()> {
-        for g in groups::list(self.vault().conn())? {
+        for g in groups::list(self.vault().db())? {
             if g.group_type != t || Some(g.id) == except {
                 continue;
             }
@@ -116,7 +116,7 @@ impl Session {
     /// Everything the Groups tab shows, for all three types.
     pub fn groups_tab(&self) -> Result<Vec<GroupTypeSummary>> {
         self.require(SystemPermission::ManageSystem)?;
-        let conn = self.vault().conn();
+        let conn = self.vault().db();
         let restricted = groups::restricted_types(conn)?;
         let all = groups::list(conn)?;
         let access = groups::access_lists(conn)?;
@@ -189,7 +189,7 @@ impl Session {
     pub fn set_restricted(&mut self, t: GroupType, on: bool) -> Result<()> {
         self.change(|this| {
             this.require(SystemPermission::ManageSystem)?;
-            let before = groups::restricted_types(this.vault().conn())?
+            let before = groups::restricted_types(this.vault().db())?
                 .get(&t)
                 .copied()
                 .unwrap_or(false);
@@ -228,7 +228,7 @@ impl Session {
             let name = check_name(name)?;
             let mis = mis_id.trim();
             this.check_unique(t, None, Some(&name), Some(mis))?;
-            let order = groups::list(this.vault().conn())?
+            let order = groups::list(this.vault().db())?
                 .iter()
                 .filter(|g| g.group_type == t)
                 .count() as i64;
@@ -331,7 +331,7 @@ impl Session {
         self.change(|this| {
             this.require(SystemPermission::ManageSystem)?;
             let g = this.group(id)?;
-            let members = pupils::memberships(this.vault().conn())?
+            let members = pupils::memberships(this.vault().db())?
                 .values()
                 .filter(|gs| gs.contains(&id))
                 .count();
@@ -341,7 +341,7 @@ impl Session {
                     g.title()
                 )));
             }
-            let on_list = groups::access_lists(this.vault().conn())?
+            let on_list = groups::access_lists(this.vault().db())?
                 .get(&id)
                 .map_or(0, Vec::len);
             this.write(|tx| {
@@ -358,7 +358,7 @@ impl Session {
     /// What the class editor needs: the group, every user, and who is on its list.
     pub fn access_editor(&self, id: PupilGroupId) -> Result<AccessEditorData> {
         self.require(SystemPermission::ManageSystem)?;
-        let conn = self.vault().conn();
+        let conn = self.vault().db();
         let group = self.group(id)?;
         let restricted = groups::restricted_types(conn)?
             .get(&group.group_type)
@@ -413,7 +413,7 @@ impl Session {
         remove: &BTreeSet<UserId>,
     ) -> Result<AccessListChange> {
         self.change(|this| {
-            let mut list: BTreeSet<UserId> = groups::access_lists(this.vault().conn())?
+            let mut list: BTreeSet<UserId> = groups::access_lists(this.vault().db())?
                 .remove(&id)
                 .unwrap_or_default()
                 .into_iter()
@@ -435,7 +435,7 @@ impl Session {
     ) -> Result<AccessListChange> {
         self.change(|this| {
             this.require(SystemPermission::ManageSystem)?;
-            let conn = this.vault().conn();
+            let conn = this.vault().db();
             let g = this.group(id)?;
             let everyone = people::users(conn)?;
             if let Some(unknown) = users.iter().find(|u| !everyone.iter().any(|e| e.id == **u)) {

@@ -16,6 +16,7 @@
 use super::error::Result;
 use super::session::{Session, key_state};
 use crate::model::access::Purpose;
+use crate::model::names::count;
 use crate::model::{
     EffectivePermissions, GroupType, KeyState, PupilGroupId, PupilId, SystemPermission,
     UserGroupId, UserId, names,
@@ -161,15 +162,6 @@ impl Finding {
     }
 }
 
-/// "1 pupil" / "3 pupils".
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
-
 fn list_names(names: &[String]) -> String {
     match names {
         [] => String::new(),
@@ -187,7 +179,7 @@ impl Session {
     /// The health check as it would be at `now` (tests look a few months ahead).
     pub fn health_check_at(&self, now: i64) -> Result<Vec<Finding>> {
         self.require(SystemPermission::ManageSystem)?;
-        let conn = self.vault().conn();
+        let conn = self.vault().db();
         let school = self.school_access()?;
         let all_groups = groups::list(conn)?;
         let group_names: BTreeMap<PupilGroupId, &crate::model::PupilGroup> =
@@ -619,7 +611,7 @@ impl Session {
 
     /// The newest backup recorded in this school file, if any.
     pub fn last_backup(&self) -> Result<Option<backups::BackupRecord>> {
-        Ok(backups::last(self.vault().conn())?)
+        Ok(backups::last(self.vault().db())?)
     }
 }
 

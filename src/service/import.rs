@@ -206,7 +206,7 @@ pub fn checksum(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-fn existing(conn: &rusqlite::Connection) -> vault::Result<Existing> {
+fn existing(conn: crate::vault::Db<'_>) -> vault::Result<Existing> {
     Ok(Existing {
         pupils: pupils::list(conn)?,
         memberships: pupils::memberships(conn)?,
@@ -247,7 +247,7 @@ fn columns_for(
 
 /// The newest audit entry's number and hash. Every change to the school writes one, so while it
 /// is the same nothing has changed: a confirmed preview is then applied as it was worked out.
-fn last_change(conn: &rusqlite::Connection) -> vault::Result<Option<(i64, String)>> {
+fn last_change(conn: crate::vault::Db<'_>) -> vault::Result<Option<(i64, String)>> {
     Ok(vault::audit::latest(conn, 0)?.map(|a| (a.entry, a.hash)))
 }
 
@@ -279,7 +279,7 @@ fn shown(plan: &Plan) -> (Counts, Vec<String>, usize) {
 
 impl Session {
     fn remembered_mapping(&self, kind: ImportKind) -> Result<Option<MappingSpec>> {
-        Ok(import_mappings::get(self.vault().conn(), kind.key())?
+        Ok(import_mappings::get(self.vault().db(), kind.key())?
             .and_then(|text| MappingSpec::parse(&text).ok()))
     }
 
@@ -319,8 +319,8 @@ impl Session {
                 .map_err(|e| Error::Invalid(format!("The mapping file cannot be used: {e}.")))?;
         }
         // Read before the school, so a change made in between is taken for a change.
-        let seen = (last_change(self.vault().conn())?, today());
-        let existing = existing(self.vault().conn())?;
+        let seen = (last_change(self.vault().db())?, today());
+        let existing = existing(self.vault().db())?;
         let plan = plan::plan(&PlanInput {
             kind,
             table: &table,
@@ -344,8 +344,8 @@ impl Session {
     }
 
     fn replan(&self, preview: &mut Preview) -> Result<()> {
-        preview.seen = (last_change(self.vault().conn())?, today());
-        let existing = existing(self.vault().conn())?;
+        preview.seen = (last_change(self.vault().db())?, today());
+        let existing = existing(self.vault().db())?;
         preview.plan = make_plan(preview, &existing);
         Ok(())
     }
@@ -611,7 +611,7 @@ impl Session {
     /// Counted in SQL rather than by building the whole access rule (every user's key, every
     /// membership), which took a quarter of a 2,000-pupil import.
     fn after_import_checks(&self, report: &mut ImportReport) -> Result<()> {
-        let conn = self.vault().conn();
+        let conn = self.vault().db();
         let restricted = groups::restricted_types(conn)?;
         let is_restricted = |t: GroupType| restricted.get(&t).copied().unwrap_or(false);
         for t in GroupType::ALL {

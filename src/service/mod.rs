@@ -4,6 +4,9 @@
 pub mod access;
 pub mod audit_trail;
 pub mod backup;
+pub mod demo;
+pub mod desk;
+pub mod enrolment;
 pub mod error;
 pub mod groups;
 pub mod health;
@@ -17,7 +20,8 @@ pub mod sign_in;
 pub mod user_groups;
 pub mod users;
 
-pub use crate::vault::OutsideChange;
+pub use crate::vault::{AuditAnchor, AuditEntry, DemoAccess, KdfCost, Location, OutsideChange};
+pub use desk::{Desk, Ticket};
 pub use error::{Error, Result};
 pub use school_data::SchoolData;
 pub use session::{Me, Overview, Session};

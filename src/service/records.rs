@@ -34,11 +34,7 @@ pub struct PupilSummary {
 
 impl PupilSummary {
     pub fn display_name(&self, hide_names: bool) -> String {
-        if hide_names {
-            names::initials(&self.forename, &self.surname)
-        } else {
-            names::full_name(&self.forename, &self.surname)
-        }
+        names::shown(&self.forename, &self.surname, hide_names)
     }
 }
 
@@ -53,7 +49,11 @@ pub struct ClassGroup {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CategoryChoice {
     pub id: CategoryId,
+    /// "Behaviour — Against Peers", as lists show it.
     pub label: String,
+    /// The category's own name, and its parent's for a sub-category.
+    pub name: String,
+    pub parent: Option<String>,
 }
 
 impl std::fmt::Display for CategoryChoice {
@@ -136,6 +136,10 @@ fn pupil_ref(p: &Pupil) -> String {
     }
 }
 
+fn has_mis_id(p: &Pupil, wanted: &str) -> bool {
+    !wanted.is_empty() && p.mis_id.as_deref().is_some_and(|m| m.trim() == wanted)
+}
+
 fn not_yours() -> Error {
     Error::Invalid(
         "You do not have access to this pupil's record. If you need it, ask your Keyholder administrator."
@@ -161,7 +165,10 @@ fn class_of(ids: &[PupilGroupId], by_id: &BTreeMap<PupilGroupId, PupilGroup>) ->
 /// Anything written by this window or by anyone else is noticed (`school::change_stamp`) and
 /// the school read afresh.
 #[derive(Default)]
-pub(crate) struct SchoolCache(std::sync::Mutex<Option<((i64, u64), std::sync::Arc<School>)>>);
+pub(crate) struct SchoolCache(std::sync::Mutex<Option<(Stamp, std::sync::Arc<School>)>>);
+
+/// See `school::change_stamp`.
+type Stamp = (i64, u64);
 
 struct School {
     access: SchoolAccess,
@@ -209,7 +216,7 @@ fn matches_words(query: &str, haystack: &str) -> bool {
 
 impl Session {
     fn load_school(&self) -> Result<std::sync::Arc<School>> {
-        let stamp = school::change_stamp(self.vault().conn())?;
+        let stamp = school::change_stamp(self.vault().db())?;
         // A panic while the cache was held leaves at worst an older school, which the stamp
         // then replaces.
         let mut cache = self
@@ -230,7 +237,7 @@ impl Session {
     }
 
     fn read_school(&self) -> Result<School> {
-        let conn = self.vault().conn();
+        let conn = self.vault().db();
         let all_groups = groups::list(conn)?;
         Ok(School {
             access: self.my_access()?,
@@ -309,13 +316,21 @@ impl Session {
         if search.trim().is_empty() {
             return Ok(Vec::new());
         }
-        let conn = self.vault().conn();
+        self.find_pupil_to_record_where(|p| matches_words(search, &p.full_name()))
+    }
+
+    fn find_pupil_to_record_where(
+        &self,
+        wanted: impl Fn(&Pupil) -> bool,
+    ) -> Result<Vec<PupilSummary>> {
+        self.require(SystemPermission::AddNewIncident)?;
+        let conn = self.vault().db();
         let by_id: BTreeMap<PupilGroupId, PupilGroup> =
             groups::list(conn)?.into_iter().map(|g| (g.id, g)).collect();
         let memberships = pupils::memberships(conn)?;
         let mut out: Vec<PupilSummary> = pupils::list(conn)?
             .into_iter()
-            .filter(|p| !p.archived && matches_words(search, &p.full_name()))
+            .filter(|p| !p.archived && wanted(p))
             .map(|p| {
                 let ids = memberships.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
                 PupilSummary {
@@ -331,10 +346,21 @@ impl Session {
         Ok(out)
     }
 
+    /// The pupil on roll with this MIS ID, to record a concern about: as
+    /// [`Session::find_pupil_to_record`], class restrictions never block it and only name and
+    /// class are given.
+    pub fn find_pupil_to_record_by_mis_id(&self, mis_id: &str) -> Result<PupilSummary> {
+        let wanted = mis_id.trim();
+        self.find_pupil_to_record_where(|p| has_mis_id(p, wanted))?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::Invalid(format!("No pupil on roll has the MIS ID {wanted}.")))
+    }
+
     /// The categories the user may record under (Add Incidents), in the grid's order.
     pub fn categories_to_record(&self) -> Result<Vec<CategoryChoice>> {
         self.require(SystemPermission::AddNewIncident)?;
-        let all = categories::list(self.vault().conn())?;
+        let all = categories::list(self.vault().db())?;
         Ok(self.category_choices(&all, CategoryPermission::AddIncidents))
     }
 
@@ -344,9 +370,14 @@ impl Session {
         category::tree_order(all)
             .into_iter()
             .filter(|c| !c.archived && self.me().permissions.categories.allows(c.id, p))
-            .map(|c| CategoryChoice {
-                id: c.id,
-                label: c.path(c.parent.and_then(|id| names.get(&id).copied())),
+            .map(|c| {
+                let parent = c.parent.and_then(|id| names.get(&id).copied());
+                CategoryChoice {
+                    id: c.id,
+                    label: c.path(parent),
+                    name: c.name.clone(),
+                    parent: parent.map(str::to_string),
+                }
             })
             .collect()
     }
@@ -370,7 +401,7 @@ impl Session {
                     "The date and time are in the future. Please check them.".into(),
                 ));
             }
-            let conn = this.vault().conn();
+            let conn = this.vault().db();
             let all_categories = categories::list(conn)?;
             let allowed = this.category_choices(&all_categories, CategoryPermission::AddIncidents);
             let Some(choice) = allowed.iter().find(|a| a.id == c.category) else {
@@ -443,6 +474,27 @@ impl Session {
         })
     }
 
+    /// Opens the profile of the pupil on roll with this MIS ID, as [`Session::open_pupil_profile`].
+    /// A pupil the user may not open is reported in the same words as one that is not there, so
+    /// the answer says nothing about pupils outside the user's classes.
+    pub fn open_pupil_profile_by_mis_id(&mut self, mis_id: &str) -> Result<PupilProfile> {
+        self.require(SystemPermission::ViewStudentDetails)?;
+        let wanted = mis_id.trim();
+        let school = self.load_school()?;
+        let me = self.me_id();
+        let id = school
+            .pupils
+            .values()
+            .find(|p| has_mis_id(p, wanted) && school.access.can(me, p.id, Purpose::Profile))
+            .map(|p| p.id)
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "No pupil whose profile you may open has the MIS ID {wanted}."
+                ))
+            })?;
+        self.open_pupil_profile(id)
+    }
+
     /// The profile without recording a view, for refreshing the screen after an edit.
     fn pupil_profile(&self, id: PupilId) -> Result<PupilProfile> {
         self.require(SystemPermission::ViewStudentDetails)?;
@@ -451,7 +503,7 @@ impl Session {
         if !school.access.can(self.me_id(), id, Purpose::Profile) {
             return Err(not_yours());
         }
-        let conn = self.vault().conn();
+        let conn = self.vault().db();
         let perms = &self.me().permissions;
         let all_categories = categories::list(conn)?;
         let names_by_id: BTreeMap<CategoryId, &Category> =
@@ -608,7 +660,7 @@ impl Session {
     pub fn return_to_roll(&mut self, id: PupilId) -> Result<()> {
         self.change(|this| {
             this.require(SystemPermission::ManageSystem)?;
-            let pupil = pupils::list(this.vault().conn())?
+            let pupil = pupils::list(this.vault().db())?
                 .into_iter()
                 .find(|p| p.id == id)
                 .ok_or_else(|| Error::Invalid("That pupil is not in Keyholder.".into()))?;
@@ -638,7 +690,7 @@ impl Session {
     pub fn edit_incident(&mut self, id: IncidentId, description: &str) -> Result<PupilProfile> {
         self.change(|this| {
             this.require(SystemPermission::EditIncidents)?;
-            let conn = this.vault().conn();
+            let conn = this.vault().db();
             let incident = incidents::get(conn, id)?
                 .ok_or_else(|| Error::Invalid("That incident no longer exists.".into()))?;
             let profile = this.pupil_profile(incident.pupil)?;

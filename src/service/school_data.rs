@@ -9,8 +9,8 @@ use crate::model::{
     CategoryGrant, CategoryId, CategoryPermissions, GroupType, PupilGroupId, PupilId,
     SystemPermission, SystemPermissions, UserGroupId, UserId,
 };
+use crate::vault::Db;
 use crate::vault::queries::{categories, groups, incidents, people, pupils, school};
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -187,7 +187,7 @@ impl SchoolData {
     }
 
     /// Reads the whole school from the vault.
-    pub fn read(conn: &Connection) -> Result<SchoolData> {
+    pub fn read(conn: Db<'_>) -> Result<SchoolData> {
         let info = school::get(conn)?;
         let restricted = groups::restricted_types(conn)?;
         let all_groups = groups::list(conn)?;
@@ -382,7 +382,7 @@ impl SchoolData {
 
     /// Writes the whole school into an empty, migrated vault, checking every reference first.
     /// Returns each user's new id by lower-cased e-mail address.
-    pub fn insert(&self, conn: &Connection, now: i64) -> Result<HashMap<String, UserId>> {
+    pub fn insert(&self, conn: Db<'_>, now: i64) -> Result<HashMap<String, UserId>> {
         let bad = |msg: String| Error::BadExport(msg);
         school::insert(conn, &self.school.name, self.school.is_demo, now)?;
         school::set_idle_lock_minutes(conn, self.school.idle_lock_minutes.clamp(1, 240))?;
@@ -649,4 +649,9 @@ fn category_refs(cats: &[crate::model::Category]) -> HashMap<CategoryId, Categor
             (c.id, r)
         })
         .collect()
+}
+
+/// Writes an export's text to `path` whole or not at all (never half a file).
+pub fn save_export(path: &std::path::Path, json: &str) -> Result<()> {
+    Ok(crate::vault::files::write_atomic(path, json.as_bytes())?)
 }

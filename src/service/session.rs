@@ -21,7 +21,7 @@ pub struct Me {
 }
 
 impl Me {
-    fn load(conn: &rusqlite::Connection, user: UserId, with_key: bool, now: i64) -> Result<Me> {
+    fn load(conn: crate::vault::Db<'_>, user: UserId, with_key: bool, now: i64) -> Result<Me> {
         let user = people::user_by_id(conn, user)?
             .ok_or_else(|| Error::Invalid("That account no longer exists.".into()))?;
         let group = people::user_groups(conn)?
@@ -46,7 +46,7 @@ impl Me {
     }
 }
 
-pub(crate) fn key_state(conn: &rusqlite::Connection, user: UserId, now: i64) -> Result<KeyState> {
+pub(crate) fn key_state(conn: crate::vault::Db<'_>, user: UserId, now: i64) -> Result<KeyState> {
     Ok(match people::soft_key(conn, user)? {
         Some(k) if k.locked_until.is_some_and(|t| t > now) => KeyState::Locked {
             until: k.locked_until.unwrap_or(now),
@@ -99,7 +99,7 @@ impl Session {
         user: UserId,
         with_key: bool,
     ) -> Result<Session> {
-        let me = Me::load(vault.conn(), user, with_key, crate::clock::now())?;
+        let me = Me::load(vault.db(), user, with_key, crate::clock::now())?;
         let keys_path = vault.location().keys.clone();
         let mut session = Session {
             vault,
@@ -120,7 +120,7 @@ impl Session {
     /// Reloads who the signed-in user is (after an admin changed their own group, say).
     pub(crate) fn refresh_me(&mut self) -> Result<()> {
         self.me = Me::load(
-            self.vault.conn(),
+            self.vault.db(),
             self.me.user.id,
             self.me.signed_in_with_key,
             crate::clock::now(),
@@ -163,7 +163,7 @@ impl Session {
     /// Makes a change as the signed-in user, with its audit entry, in one transaction.
     pub(crate) fn write<T>(
         &mut self,
-        f: impl FnOnce(&rusqlite::Connection) -> crate::vault::Result<(T, Change)>,
+        f: impl FnOnce(crate::vault::Db<'_>) -> crate::vault::Result<(T, Change)>,
     ) -> Result<T> {
         let actor = self.actor();
         Ok(self.vault.write(&actor, f)?)
@@ -213,14 +213,14 @@ impl Session {
     }
 
     pub fn school(&self) -> Result<school::SchoolInfo> {
-        Ok(school::get(self.vault.conn())?)
+        Ok(school::get(self.vault.db())?)
     }
 
     /// The whole school's counts for the Overview: an administrator's view (Manage system),
     /// because they count pupils and incidents past the class rules.
     pub fn overview(&self) -> Result<Overview> {
         self.require(SystemPermission::ManageSystem)?;
-        let conn = self.vault.conn();
+        let conn = self.vault.db();
         let info = school::get(conn)?;
         let all_pupils = pupils::list(conn)?;
         let users = people::users(conn)?;
@@ -266,7 +266,7 @@ impl Session {
     pub fn export(&mut self) -> Result<SchoolData> {
         self.change(|this| {
             this.require(SystemPermission::ManageSystem)?;
-            let data = SchoolData::read(this.vault.conn())?;
+            let data = SchoolData::read(this.vault.db())?;
             let summary = format!(
                 "Exported the whole school: {} pupils, {} incidents, {} users",
                 data.pupils.len(),
@@ -285,27 +285,23 @@ impl Session {
 
     pub fn recent_audit(&self, search: &str, limit: usize) -> Result<Vec<AuditEntry>> {
         self.require(SystemPermission::ViewAudits)?;
-        Ok(crate::vault::audit::recent(
-            self.vault.conn(),
-            search,
-            limit,
-        )?)
+        Ok(crate::vault::audit::recent(self.vault.db(), search, limit)?)
     }
 
     pub fn user_groups(&self) -> Result<Vec<UserGroup>> {
         self.require(SystemPermission::ManageSystem)?;
-        Ok(people::user_groups(self.vault.conn())?)
+        Ok(people::user_groups(self.vault.db())?)
     }
 
     pub fn categories(&self) -> Result<Vec<Category>> {
         self.require(SystemPermission::ManageSystem)?;
-        Ok(categories::list(self.vault.conn())?)
+        Ok(categories::list(self.vault.db())?)
     }
 
     /// Pupils on roll in the whole school; an administrator's figure, like [`Session::overview`].
     pub fn pupil_count(&self) -> Result<usize> {
         self.require(SystemPermission::ManageSystem)?;
-        Ok(pupils::list(self.vault.conn())?
+        Ok(pupils::list(self.vault.db())?
             .iter()
             .filter(|p: &&Pupil| !p.archived)
             .count())

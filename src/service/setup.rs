@@ -1,33 +1,21 @@
 //! Creating a school's vault: a new school from the set-up screens, the demo school, or a school
 //! loaded from an export file. All three go through [`create_vault`].
 
+pub use super::enrolment::ConfirmedKey;
+use super::enrolment::PendingKey;
 use super::error::{Error, Result};
 use super::school_data::{
     CategoryData, CategoryGrantData, CategoryRef, GroupTypeData, SchoolData, SchoolSection,
     SubCategoryData, UserData, UserGroupData,
 };
 use super::session::Session;
-use crate::auth::password;
+use crate::auth::{codes, password};
 use crate::model::{GroupType, SystemPermission};
 use crate::vault::files::sibling;
 use crate::vault::queries::people::{self, StoredSoftKey};
 use crate::vault::{
     Actor, Change, DataKey, DemoAccess, Error as VaultError, KdfCost, KeyFile, Location, Vault,
 };
-
-/// A soft key whose owner has already typed a correct code from it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ConfirmedKey {
-    pub secret: Vec<u8>,
-    /// The time step of the code that confirmed it, so that code cannot be used again.
-    pub used_step: Option<u64>,
-}
-
-impl std::fmt::Debug for ConfirmedKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ConfirmedKey(…)")
-    }
-}
 
 /// Someone who will be able to open the new vault.
 #[derive(Debug, Clone)]
@@ -88,9 +76,24 @@ impl NewSchoolDetails {
             return missing("the administrator's surname");
         }
         check_email(&self.email)?;
-        password::check_new(&self.password, &self.password_again, &self.personal_words())
-            .map_err(|p| Error::Invalid(p.to_string()))
+        check_new_password(&self.password, &self.password_again, &self.personal_words())
     }
+}
+
+/// Checks a new password typed twice; `personal` holds words an attacker would try first (the
+/// person's name, e-mail address, school).
+pub fn check_new_password(password: &str, again: &str, personal: &[&str]) -> Result<()> {
+    password::check_new(password, again, personal).map_err(|p| Error::Invalid(p.to_string()))
+}
+
+/// The line under a new-password field: how many more characters, or how strong it is.
+pub fn password_hint(password: &str, personal: &[&str]) -> String {
+    password::hint(password, personal)
+}
+
+/// A new recovery code, shown once at set-up to be printed and locked away.
+pub fn new_recovery_code() -> String {
+    codes::recovery_code()
 }
 
 /// A plausible e-mail address: one @, something either side, a dot in the domain, no spaces.
@@ -247,10 +250,22 @@ pub fn starter_school(d: &NewSchoolDetails) -> SchoolData {
     }
 }
 
+/// Whether a school (or what is left of one) is at `location`, so the first screen is sign-in
+/// rather than "set up a new school". A restore killed part-way is finished first; one that cannot
+/// be finished still counts, so that sign-in explains it instead of a new school being offered.
+pub fn school_is_here(location: &Location) -> bool {
+    let _ = crate::vault::replace::finish_interrupted(location);
+    location.db.exists()
+        || location.keys.exists()
+        || crate::vault::replace::plan_path(location).exists()
+}
+
 /// Builds the vault beside its final place and moves it there only once it is complete, so an
 /// interrupted set-up never leaves a half-made school behind. Signs the administrator in.
 pub fn create_vault(spec: NewVault<'_>) -> Result<Session> {
     let location = spec.location;
+    // A restore killed part-way may have left the school file moved aside for a moment.
+    crate::vault::replace::finish_interrupted(location)?;
     if location.db.exists() {
         return Err(VaultError::AlreadyExists(location.db.clone()).into());
     }
@@ -298,9 +313,66 @@ pub fn create_vault(spec: NewVault<'_>) -> Result<Session> {
         return Err(VaultError::io("create", &location.db, e).into());
     }
     let vault = Vault::open(location, &data_key)?;
-    let admin = people::user_by_email(vault.conn(), &spec.admin.email)?
+    let admin = people::user_by_email(vault.db(), &spec.admin.email)?
         .ok_or_else(|| Error::Invalid("The administrator was not saved.".into()))?;
     Session::start(vault, data_key, admin.id, spec.admin.soft_key.is_some())
+}
+
+/// A school loaded from an export file (`keyholder load`): its first active administrator gets
+/// `password` and a new soft key, both handed to the person running the command.
+pub struct LoadedSchool {
+    pub admin: String,
+    /// The administrator's soft key, for their authenticator app or a script.
+    pub key: PendingKey,
+    pub recovery_code: String,
+}
+
+/// The e-mail address of the first active user in an active group with Manage system.
+pub fn first_administrator(data: &SchoolData) -> Result<String> {
+    data.users
+        .iter()
+        .find(|u| data.is_administrator(&u.email))
+        .map(|u| u.email.clone())
+        .ok_or_else(|| {
+            Error::Invalid(
+                "The file has no active user in an active group with Manage system, so \
+                 nobody could administer the new school."
+                    .into(),
+            )
+        })
+}
+
+/// Creates a school at `location` from an export, for `keyholder load`. The administrator's key
+/// counts at once: the command prints it for a script, which has no app to read a code from.
+pub fn load_school(
+    location: &Location,
+    data: &SchoolData,
+    password: &str,
+    origin: &str,
+) -> Result<LoadedSchool> {
+    let admin = first_administrator(data)?;
+    check_new_password(password, password, &[&admin])?;
+    let key = PendingKey::new();
+    let recovery_code = new_recovery_code();
+    create_vault(NewVault {
+        location,
+        data,
+        admin: PersonAccess {
+            email: admin.clone(),
+            password: password.to_string(),
+            soft_key: Some(ConfirmedKey::handed_out(key.clone())),
+        },
+        others: Vec::new(),
+        recovery_code: &recovery_code,
+        kdf: KdfCost::STANDARD,
+        demo: None,
+        origin,
+    })?;
+    Ok(LoadedSchool {
+        admin,
+        key,
+        recovery_code,
+    })
 }
 
 fn build(at: &Location, data_key: &DataKey, spec: &NewVault<'_>) -> Result<()> {
@@ -327,10 +399,10 @@ fn build(at: &Location, data_key: &DataKey, spec: &NewVault<'_>) -> Result<()> {
                 tx,
                 &StoredSoftKey {
                     user: *user,
-                    secret: key.secret.clone(),
+                    secret: key.secret().to_vec(),
                     confirmed: true,
                     enrolled_at: now,
-                    last_used_step: key.used_step,
+                    last_used_step: key.used_step(),
                     failed_attempts: 0,
                     locked_until: None,
                 },
@@ -339,10 +411,7 @@ fn build(at: &Location, data_key: &DataKey, spec: &NewVault<'_>) -> Result<()> {
         Ok(((), Change::new("School created", summary)))
     })?;
     // Fold the write-ahead log into the file so the single file can be moved into place.
-    vault
-        .conn()
-        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-        .map_err(VaultError::from)?;
+    vault.checkpoint()?;
     Ok(())
 }
 

@@ -24,6 +24,13 @@ impl std::fmt::Debug for SignInStep {
     }
 }
 
+/// What the sign-in screen can know before anything is unlocked: whether the school's files can
+/// be opened at all, and the demo's published sign-in if this is the demo school.
+pub fn peek_key_file(location: &Location) -> Result<Option<crate::vault::DemoAccess>> {
+    crate::vault::check_school_file(location)?;
+    Ok(KeyFile::read(&location.keys)?.demo)
+}
+
 /// Checks the e-mail address and password, and whether this person may sign in at all.
 /// A wrong address and a wrong password give the same message and take the same time.
 pub fn sign_in(location: &Location, email: &str, password: &str) -> Result<SignInStep> {
@@ -32,11 +39,11 @@ pub fn sign_in(location: &Location, email: &str, password: &str) -> Result<SignI
     let data_key = keys.unlock_person(email, password)?;
     let mut vault = Vault::open(location, &data_key)?;
     let user =
-        people::user_by_email(vault.conn(), email)?.ok_or(crate::vault::Error::WrongPassword)?;
+        people::user_by_email(vault.db(), email)?.ok_or(crate::vault::Error::WrongPassword)?;
     if !user.active {
         return Err(Error::AccountInactive);
     }
-    let group = people::user_groups(vault.conn())?
+    let group = people::user_groups(vault.db())?
         .into_iter()
         .find(|g| g.id == user.user_group);
     match group {
@@ -44,7 +51,7 @@ pub fn sign_in(location: &Location, email: &str, password: &str) -> Result<SignI
         Some(g) => return Err(Error::GroupInactive(g.name)),
         None => return Err(Error::AccountInactive),
     }
-    let has_key = people::soft_key(vault.conn(), user.id)?.is_some_and(|k| k.confirmed);
+    let has_key = people::soft_key(vault.db(), user.id)?.is_some_and(|k| k.confirmed);
     if has_key {
         return Ok(SignInStep::NeedsCode(PendingCode {
             vault,
@@ -109,7 +116,7 @@ pub(crate) fn check_code(vault: &mut Vault, user: &User, code: &str, now: i64) -
     // Read and stored in one change, so two sign-ins with the same code at the same moment (two
     // windows, two commands) cannot both be accepted, and a wrong code always counts.
     let outcome = vault.change(|vault| -> Result<CodeOutcome> {
-        let key = people::soft_key(vault.conn(), user.id)?
+        let key = people::soft_key(vault.db(), user.id)?
             .filter(|k| k.confirmed)
             .ok_or_else(|| {
                 Error::Invalid("This account has no soft key to check a code against.".into())
@@ -172,8 +179,8 @@ pub fn redeem_setup_code(location: &Location, email: &str, code: &str) -> Result
     let data_key = keys.unlock_setup_code(email, code)?;
     let vault = Vault::open(location, &data_key)?;
     let wrong = || Error::Vault(crate::vault::Error::WrongSetupCode);
-    let user = people::user_by_email(vault.conn(), email)?.ok_or_else(wrong)?;
-    let record = people::pending_setup_code(vault.conn(), user.id)?.ok_or_else(wrong)?;
+    let user = people::user_by_email(vault.db(), email)?.ok_or_else(wrong)?;
+    let record = people::pending_setup_code(vault.db(), user.id)?.ok_or_else(wrong)?;
     if record.code_hash != super::users::setup_code_hash(code) {
         return Err(wrong());
     }
@@ -192,7 +199,7 @@ pub fn redeem_setup_code(location: &Location, email: &str, code: &str) -> Result
     if !user.active {
         return Err(Error::AccountInactive);
     }
-    let group = people::user_groups(vault.conn())?
+    let group = people::user_groups(vault.db())?
         .into_iter()
         .find(|g| g.id == user.user_group)
         .ok_or(Error::AccountInactive)?;
@@ -264,10 +271,10 @@ impl SetupRedemption {
                         tx,
                         &people::StoredSoftKey {
                             user: uid,
-                            secret: k.secret.clone(),
+                            secret: k.secret().to_vec(),
                             confirmed: true,
                             enrolled_at: now,
-                            last_used_step: k.used_step,
+                            last_used_step: k.used_step(),
                             failed_attempts: 0,
                             locked_until: None,
                         },

@@ -56,7 +56,7 @@ fn check_name(name: &str, what: &str) -> Result<String> {
 impl Session {
     pub fn user_group_rows(&self) -> Result<Vec<UserGroupRow>> {
         self.require(SystemPermission::ManageSystem)?;
-        let conn = self.vault().conn();
+        let conn = self.vault().db();
         let users = people::users(conn)?;
         let now = crate::clock::now();
         people::user_groups(conn)?
@@ -83,7 +83,7 @@ impl Session {
         self.change(|this| {
             this.require(SystemPermission::ManageSystem)?;
             let name = check_name(name, "user group")?;
-            if people::user_groups(this.vault().conn())?
+            if people::user_groups(this.vault().db())?
                 .iter()
                 .any(|g| g.name.eq_ignore_ascii_case(&name))
             {
@@ -117,7 +117,7 @@ impl Session {
         self.change(|this| {
             this.require(SystemPermission::ManageSystem)?;
             let name = check_name(name, "user group")?;
-            let conn = this.vault().conn();
+            let conn = this.vault().db();
             let groups = people::user_groups(conn)?;
             let before = groups
                 .iter()
@@ -191,7 +191,7 @@ impl Session {
 
     /// Administrators (active, with a key, in an active group with Manage system) outside `group`.
     fn administrators_outside(&self, group: UserGroupId) -> Result<usize> {
-        let conn = self.vault().conn();
+        let conn = self.vault().db();
         let groups = people::user_groups(conn)?;
         let now = crate::clock::now();
         let mut n = 0;
@@ -215,7 +215,7 @@ impl Session {
     pub fn delete_user_group(&mut self, id: UserGroupId) -> Result<()> {
         self.change(|this| {
             this.require(SystemPermission::ManageSystem)?;
-            let conn = this.vault().conn();
+            let conn = this.vault().db();
             let group = people::user_groups(conn)?
                 .into_iter()
                 .find(|g| g.id == id)
@@ -254,7 +254,7 @@ impl Session {
         self.change(|this| {
             this.require(SystemPermission::ManageSystem)?;
             let name = check_name(name, "category")?;
-            let conn = this.vault().conn();
+            let conn = this.vault().db();
             let cats = categories::list(conn)?;
             if let Some(p) = parent {
                 let pc = cats
@@ -310,7 +310,7 @@ impl Session {
         self.change(|this| {
             this.require(SystemPermission::ManageSystem)?;
             let name = check_name(name, "category")?;
-            let cats = categories::list(this.vault().conn())?;
+            let cats = categories::list(this.vault().db())?;
             let c = cats
                 .iter()
                 .find(|c| c.id == id)
@@ -342,7 +342,7 @@ impl Session {
     pub fn move_category(&mut self, id: CategoryId, up: bool) -> Result<()> {
         self.change(|this| {
             this.require(SystemPermission::ManageSystem)?;
-            let cats = categories::list(this.vault().conn())?;
+            let cats = categories::list(this.vault().db())?;
             let c = cats
                 .iter()
                 .find(|c| c.id == id)
@@ -385,7 +385,7 @@ impl Session {
     pub fn set_category_archived(&mut self, id: CategoryId, archived: bool) -> Result<()> {
         self.change(|this| {
             this.require(SystemPermission::ManageSystem)?;
-            let cats = categories::list(this.vault().conn())?;
+            let cats = categories::list(this.vault().db())?;
             let name = category_name(&cats, id);
             if !cats.iter().any(|c| c.id == id) {
                 return Err(Error::Invalid("That category no longer exists.".into()));

@@ -11,7 +11,8 @@ use crate::model::{
 };
 use crate::vault::queries::groups;
 use crate::vault::queries::people::{self, NewUser as NewUserRow};
-use crate::vault::queries::staff::{self, StaffRecord};
+use crate::vault::queries::staff;
+pub use crate::vault::queries::staff::StaffRecord;
 use crate::vault::{Change, KeyFile};
 use sha2::{Digest, Sha256};
 
@@ -99,12 +100,12 @@ fn check_text(what: &str, value: &str, required: bool) -> Result<()> {
 
 impl Session {
     fn user(&self, id: UserId) -> Result<User> {
-        people::user_by_id(self.vault().conn(), id)?
+        people::user_by_id(self.vault().db(), id)?
             .ok_or_else(|| Error::Invalid("That user no longer exists.".into()))
     }
 
     fn user_group(&self, id: UserGroupId) -> Result<UserGroup> {
-        people::user_groups(self.vault().conn())?
+        people::user_groups(self.vault().db())?
             .into_iter()
             .find(|g| g.id == id)
             .ok_or_else(|| Error::Invalid("That user group no longer exists.".into()))
@@ -112,7 +113,7 @@ impl Session {
 
     /// Active users (other than `except`) who can still administer the school with a key.
     fn other_administrators(&self, except: UserId) -> Result<usize> {
-        let conn = self.vault().conn();
+        let conn = self.vault().db();
         let groups = people::user_groups(conn)?;
         let now = crate::clock::now();
         let mut n = 0;
@@ -134,7 +135,7 @@ impl Session {
 
     pub fn users_list(&self) -> Result<Vec<UserRow>> {
         self.require(SystemPermission::ManageSystem)?;
-        let conn = self.vault().conn();
+        let conn = self.vault().db();
         let groups = people::user_groups(conn)?;
         let now = crate::clock::now();
         people::users(conn)?
@@ -162,7 +163,7 @@ impl Session {
     /// Staff from the MIS who are not users yet.
     pub fn staff_available(&self) -> Result<Vec<StaffRecord>> {
         self.require(SystemPermission::ManageSystem)?;
-        Ok(staff::list(self.vault().conn())?
+        Ok(staff::list(self.vault().db())?
             .into_iter()
             .filter(|s| s.user.is_none())
             .collect())
@@ -179,7 +180,7 @@ impl Session {
         self.change(|this| {
             let keys = KeyFile::read(&this.vault().location().keys)?;
             let now = crate::clock::now();
-            let conn = this.vault().conn();
+            let conn = this.vault().db();
             let mut stale = Vec::new();
             for user in people::users(conn)? {
                 if !keys.has_setup_code(&user.email) {
@@ -250,7 +251,7 @@ impl Session {
                 .user_group
                 .ok_or_else(|| Error::Invalid("Please choose a user group.".into()))?;
             let group = this.user_group(group_id)?;
-            let conn = this.vault().conn();
+            let conn = this.vault().db();
             if people::user_by_email(conn, &d.email)?.is_some() {
                 return Err(Error::Invalid(format!(
                     "A user with the e-mail address {} already exists.",
@@ -374,7 +375,7 @@ impl Session {
         self.change(|this| {
             this.require(SystemPermission::ManageSystem)?;
             let user = this.user(id)?;
-            let Some(key) = people::soft_key(this.vault().conn(), id)? else {
+            let Some(key) = people::soft_key(this.vault().db(), id)? else {
                 return Ok(());
             };
             if key.locked_until.is_none() && key.failed_attempts == 0 {
@@ -515,7 +516,7 @@ impl Session {
 
     pub fn user_profile(&self, id: UserId) -> Result<UserProfile> {
         self.require(SystemPermission::ManageSystem)?;
-        let conn = self.vault().conn();
+        let conn = self.vault().db();
         let user = self.user(id)?;
         let group = self.user_group(user.user_group)?;
         let now = crate::clock::now();

@@ -1,8 +1,7 @@
 //! The application: which screen is showing, the signed-in session, and what applies to every
 //! screen (keyboard, idle lock, Hide Names, Blank Screen).
 
-use super::jobs::{self, Job};
-use super::screen::Action;
+use super::effect::Work;
 use super::screen::home::{self, Home};
 use super::screen::recover::{self, Recover};
 use super::screen::redeem::{self, Redeem};
@@ -12,8 +11,7 @@ use super::screen::sign_in::{self, SignIn};
 use super::screen::welcome::{self, Welcome};
 use super::theme;
 use super::widget::header::Header;
-use crate::service::{self, Session};
-use crate::vault::{KdfCost, Location};
+use crate::service::{self, Desk, KdfCost, Location, Session, Ticket};
 use iced::widget::{column, container, mouse_area, text};
 use iced::{Element, Event, Fill, Subscription, Task, keyboard, mouse};
 use std::time::{Duration, Instant};
@@ -71,50 +69,22 @@ pub enum Message {
     JobLost,
 }
 
-/// What `update` asks the runtime to do; tests carry these out themselves.
-pub enum Effect {
-    None,
-    Run(Box<Job>),
-    Focus(&'static str),
-    ScrollTo(&'static str, f32),
-    FocusNext,
-    FocusPrevious,
-    Both(Box<Effect>, Box<Effect>),
-    /// A file dialog of the operating system.
-    Dialog(super::dialogs::Dialog),
-}
+/// What `update` asks the runtime to do (see [`super::effect`]); tests carry it out themselves.
+pub type Effect = super::effect::Effect<Message>;
 
-impl std::fmt::Debug for Effect {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Effect::None => write!(f, "None"),
-            Effect::Run(j) => write!(f, "Run({j:?})"),
-            Effect::Focus(id) => write!(f, "Focus({id})"),
-            Effect::ScrollTo(id, y) => write!(f, "ScrollTo({id}, {y})"),
-            Effect::FocusNext => write!(f, "FocusNext"),
-            Effect::FocusPrevious => write!(f, "FocusPrevious"),
-            Effect::Both(a, b) => write!(f, "Both({a:?}, {b:?})"),
-            Effect::Dialog(d) => write!(f, "Dialog({d:?})"),
-        }
-    }
-}
-
-impl Effect {
-    pub fn into_task(self) -> Task<Message> {
-        match self {
-            Effect::None => Task::none(),
-            Effect::Run(job) => jobs::spawn(*job),
-            Effect::Focus(id) => iced::widget::operation::focus(id),
-            Effect::ScrollTo(id, y) => iced::widget::operation::scroll_to(
-                id,
-                iced::widget::scrollable::AbsoluteOffset { x: 0.0, y },
-            ),
-            Effect::FocusNext => iced::widget::operation::focus_next(),
-            Effect::FocusPrevious => iced::widget::operation::focus_previous(),
-            Effect::Both(a, b) => Task::batch([a.into_task(), b.into_task()]),
-            Effect::Dialog(d) => d.into_task(),
-        }
-    }
+/// Where a screen before sign-in sends the person next.
+enum Go {
+    Welcome,
+    Setup,
+    Demo,
+    SignIn {
+        email: Option<String>,
+        notice: Option<String>,
+    },
+    Recovery,
+    SetupCode(String),
+    Restore,
+    SignedIn(Ticket<Session>),
 }
 
 pub struct App {
@@ -131,6 +101,8 @@ pub struct App {
     welcome_error: Option<String>,
     /// Unsaved work of the user who was signed in when the window locked, kept for them.
     suspended: Option<(String, Box<Home>)>,
+    /// Where a school unlocked before sign-in waits for the screen's next step.
+    desk: Desk,
 }
 
 impl App {
@@ -148,13 +120,11 @@ impl App {
             idle_limit: Duration::from_secs(600),
             welcome_error: None,
             suspended: None,
+            desk: Desk::default(),
         };
         let effect = if app.options.demo {
-            Effect::Run(Box::new(Job::PrepareDemo {
-                location: app.location.clone(),
-                kdf: KdfCost::DEMO,
-            }))
-        } else if app.location.db.exists() || app.location.keys.exists() {
+            prepare_demo(app.location.clone())
+        } else if crate::service::setup::school_is_here(&app.location) {
             app.show_sign_in(None, None)
         } else {
             app.show_welcome();
@@ -163,7 +133,30 @@ impl App {
         (app, effect)
     }
 
+    /// Where what a job unlocks before sign-in waits (tests run jobs with it too).
+    pub fn desk(&self) -> &Desk {
+        &self.desk
+    }
+
+    /// The runtime's tasks for an effect; slow work runs on its own thread.
+    pub fn task(&self, effect: Effect) -> Task<Message> {
+        match effect {
+            Effect::None => Task::none(),
+            Effect::Run(work) => spawn(work, self.desk.clone()),
+            Effect::Focus(id) => iced::widget::operation::focus(id),
+            Effect::ScrollTo(id, y) => iced::widget::operation::scroll_to(
+                id,
+                iced::widget::scrollable::AbsoluteOffset { x: 0.0, y },
+            ),
+            Effect::FocusNext => iced::widget::operation::focus_next(),
+            Effect::FocusPrevious => iced::widget::operation::focus_previous(),
+            Effect::Dialog(d) => super::dialogs::open(d),
+            Effect::Batch(all) => Task::batch(all.into_iter().map(|e| self.task(e))),
+        }
+    }
+
     fn show_welcome(&mut self) {
+        self.desk.clear();
         self.screen = Screen::Welcome(Welcome {
             school_file: self.options.location.db.display().to_string(),
             error: self.welcome_error.take(),
@@ -171,6 +164,7 @@ impl App {
     }
 
     fn show_sign_in(&mut self, email: Option<String>, notice: Option<String>) -> Effect {
+        self.desk.clear();
         let s = SignIn::new(self.location.clone(), email, notice);
         let first = s.first_field();
         self.screen = Screen::SignIn(s);
@@ -199,21 +193,17 @@ impl App {
         }
     }
 
-    fn act(&mut self, action: Action) -> Effect {
-        match action {
-            Action::None => Effect::None,
-            Action::Run(job) => Effect::Run(Box::new(job)),
-            Action::Focus(id) => Effect::Focus(id),
-            Action::ScrollTo(id, y) => Effect::ScrollTo(id, y),
-            Action::ShowWelcome => {
+    fn go(&mut self, go: Go) -> Effect {
+        match go {
+            Go::Welcome => {
                 self.show_welcome();
                 Effect::None
             }
-            Action::StartSetup => {
+            Go::Setup => {
                 self.screen = Screen::Setup(Setup::new(self.location.clone(), self.options.kdf));
                 Effect::Focus(setup::SCHOOL_NAME)
             }
-            Action::OpenDemo => {
+            Go::Demo => {
                 let Some(demo) = self.options.demo_location.clone() else {
                     self.welcome_error =
                         Some("There is no folder for the demo school on this computer.".into());
@@ -223,25 +213,21 @@ impl App {
                 self.options.demo = true;
                 self.location = demo.clone();
                 self.screen = Screen::Preparing;
-                Effect::Run(Box::new(Job::PrepareDemo {
-                    location: demo,
-                    kdf: KdfCost::DEMO,
-                }))
+                prepare_demo(demo)
             }
-            Action::ShowSignIn { email, notice } => self.show_sign_in(email, notice),
-            Action::StartRecovery => {
+            Go::SignIn { email, notice } => self.show_sign_in(email, notice),
+            Go::Recovery => {
                 self.screen =
                     Screen::Recover(Recover::new(self.location.clone(), self.options.kdf));
                 Effect::Focus(recover::CODE)
             }
-            Action::StartSetupCode(email) => {
+            Go::SetupCode(email) => {
                 let r = Redeem::new(self.location.clone(), email);
                 let first = r.first_field();
                 self.screen = Screen::Redeem(r);
                 Effect::Focus(first)
             }
-            Action::Dialog(d) => Effect::Dialog(d),
-            Action::StartRestore => {
+            Go::Restore => {
                 // The school's files are about to be replaced: nobody may have them open.
                 if let Some(s) = self.session.take() {
                     drop(s.lock());
@@ -251,7 +237,13 @@ impl App {
                 self.screen = Screen::Restore(Restore::new(self.location.clone()));
                 Effect::None
             }
-            Action::SignedIn(session) => {
+            Go::SignedIn(ticket) => {
+                let Some(session) = self.desk.take(&ticket) else {
+                    return self.show_sign_in(
+                        None,
+                        Some("That sign-in was interrupted. Please sign in again.".into()),
+                    );
+                };
                 let kept = match self.suspended.take() {
                     Some((email, home)) if email.eq_ignore_ascii_case(&session.me().user.email) => {
                         Some(home)
@@ -276,6 +268,13 @@ impl App {
         }
     }
 
+    fn act_on_home(&mut self, action: home::Action) -> Effect {
+        match action {
+            home::Action::Effect(e) => e.map(Message::Home),
+            home::Action::StartRestore => self.go(Go::Restore),
+        }
+    }
+
     /// Ends the session and returns to sign-in, with a notice saying why.
     fn lock(&mut self, notice: Option<String>) -> Effect {
         let email = self.session.take().map(|s| {
@@ -297,59 +296,72 @@ impl App {
     pub fn update(&mut self, message: Message) -> Effect {
         match message {
             Message::Welcome(m) => match &mut self.screen {
-                Screen::Welcome(w) => {
-                    let a = w.update(m);
-                    self.act(a)
-                }
+                Screen::Welcome(w) => match w.update(m) {
+                    welcome::Action::StartSetup => self.go(Go::Setup),
+                    welcome::Action::OpenDemo => self.go(Go::Demo),
+                    welcome::Action::StartRestore => self.go(Go::Restore),
+                },
                 _ => Effect::None,
             },
             Message::Setup(m) => match &mut self.screen {
-                Screen::Setup(s) => {
-                    let a = s.update(m);
-                    self.act(a)
-                }
+                Screen::Setup(s) => match s.update(m) {
+                    setup::Action::Effect(e) => e.map(Message::Setup),
+                    setup::Action::ShowWelcome => self.go(Go::Welcome),
+                    setup::Action::ShowSignIn { email, notice } => {
+                        self.go(Go::SignIn { email, notice })
+                    }
+                    setup::Action::SignedIn(t) => self.go(Go::SignedIn(t)),
+                },
                 _ => Effect::None,
             },
             Message::SignIn(m) => match &mut self.screen {
-                Screen::SignIn(s) => {
-                    let a = s.update(m);
-                    self.act(a)
-                }
+                Screen::SignIn(s) => match s.update(m) {
+                    sign_in::Action::Effect(e) => e.map(Message::SignIn),
+                    sign_in::Action::SignedIn(t) => self.go(Go::SignedIn(t)),
+                    sign_in::Action::StartRecovery => self.go(Go::Recovery),
+                    sign_in::Action::StartRestore => self.go(Go::Restore),
+                    sign_in::Action::StartSetupCode(email) => self.go(Go::SetupCode(email)),
+                },
                 _ => Effect::None,
             },
             Message::Recover(m) => match &mut self.screen {
-                Screen::Recover(r) => {
-                    let a = r.update(m);
-                    self.act(a)
-                }
+                Screen::Recover(r) => match r.update(m) {
+                    recover::Action::Effect(e) => e.map(Message::Recover),
+                    recover::Action::ShowSignIn { email, notice } => {
+                        self.go(Go::SignIn { email, notice })
+                    }
+                },
                 _ => Effect::None,
             },
             Message::Redeem(m) => match &mut self.screen {
-                Screen::Redeem(r) => {
-                    let a = r.update(m);
-                    self.act(a)
-                }
+                Screen::Redeem(r) => match r.update(m) {
+                    redeem::Action::Effect(e) => e.map(Message::Redeem),
+                    redeem::Action::SignedIn(t) => self.go(Go::SignedIn(t)),
+                    redeem::Action::ShowSignIn { email, notice } => {
+                        self.go(Go::SignIn { email, notice })
+                    }
+                },
                 _ => Effect::None,
             },
             Message::Restore(m) => match &mut self.screen {
-                Screen::Restore(r) => {
-                    let a = r.update(m);
-                    self.act(a)
-                }
+                Screen::Restore(r) => match r.update(m) {
+                    restore::Action::Effect(e) => e.map(Message::Restore),
+                    restore::Action::ShowWelcome => self.go(Go::Welcome),
+                    restore::Action::ShowSignIn { email, notice } => {
+                        self.go(Go::SignIn { email, notice })
+                    }
+                },
                 _ => Effect::None,
             },
             Message::Home(m) => match (&mut self.screen, &mut self.session) {
                 (Screen::Home(h), Some(session)) => {
-                    let page = h.page_key();
+                    let page = h.page();
                     let a = h.update(m, session, self.modifiers);
                     self.idle_limit = Duration::from_secs(u64::from(h.idle_minutes.max(1)) * 60);
-                    let moved = h.page_key() != page;
-                    let effect = self.act(a);
+                    let moved = h.page() != page;
+                    let effect = self.act_on_home(a);
                     if moved {
-                        Effect::Both(
-                            Box::new(Effect::ScrollTo(home::PAGE, 0.0)),
-                            Box::new(effect),
-                        )
+                        Effect::ScrollTo(home::PAGE, 0.0).and(effect)
                     } else {
                         effect
                     }
@@ -358,7 +370,7 @@ impl App {
             },
             Message::DemoReady(location, Ok(())) => {
                 self.location = location;
-                let demo_admin = crate::demo::ADMIN_EMAIL.to_string();
+                let demo_admin = service::demo::ADMIN_EMAIL.to_string();
                 self.show_sign_in(Some(demo_admin), None)
             }
             Message::DemoReady(_, Err(e)) => {
@@ -433,29 +445,24 @@ impl App {
                     }
                     keyboard::Key::Named(keyboard::key::Named::Tab) => Effect::FocusNext,
                     keyboard::Key::Named(keyboard::key::Named::Escape) => {
-                        let a = match &mut self.screen {
-                            Screen::Setup(s) => s.escape(),
-                            Screen::SignIn(s) => s.escape(),
-                            Screen::Recover(r) => r.escape(),
-                            Screen::Redeem(r) => r.escape(),
-                            Screen::Restore(r) => r.escape(),
-                            Screen::Home(h) => {
-                                if let Some(session) = &mut self.session {
-                                    h.escape(session);
-                                }
-                                Action::None
-                            }
-                            _ => Action::None,
+                        let escape = match &self.screen {
+                            Screen::Setup(_) => Message::Setup(setup::Message::Escape),
+                            Screen::SignIn(_) => Message::SignIn(sign_in::Message::Escape),
+                            Screen::Recover(_) => Message::Recover(recover::Message::Escape),
+                            Screen::Redeem(_) => Message::Redeem(redeem::Message::Escape),
+                            Screen::Restore(_) => Message::Restore(restore::Message::Escape),
+                            Screen::Home(_) => Message::Home(home::Message::Escape),
+                            Screen::Welcome(_) | Screen::Preparing => return Effect::None,
                         };
-                        self.act(a)
+                        self.update(escape)
                     }
                     _ if captured => Effect::None,
                     _ => {
                         let a = match (&mut self.screen, &mut self.session) {
                             (Screen::Home(h), Some(session)) => h.key(&key, modifiers, session),
-                            _ => Action::None,
+                            _ => return Effect::None,
                         };
-                        self.act(a)
+                        self.act_on_home(a)
                     }
                 }
             }
@@ -554,4 +561,23 @@ impl App {
             events
         }
     }
+}
+
+/// Creates the demo school if there is none yet; then the sign-in screen opens on it.
+fn prepare_demo(location: Location) -> Effect {
+    Effect::Run(Work::new("prepare the demo", move |_| {
+        let result = service::demo::prepare(&location, KdfCost::DEMO);
+        Message::DemoReady(location, result)
+    }))
+}
+
+/// Runs slow work on its own thread, so the window keeps drawing.
+fn spawn(work: Work<Message>, desk: Desk) -> Task<Message> {
+    Task::future(async move {
+        let (tx, rx) = iced::futures::channel::oneshot::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(work.run(&desk));
+        });
+        rx.await.unwrap_or(Message::JobLost)
+    })
 }

@@ -3,14 +3,13 @@
 
 pub mod app;
 pub mod dialogs;
-pub mod handoff;
+pub mod effect;
 pub mod icon;
-pub mod jobs;
 pub mod screen;
 pub mod theme;
 pub mod widget;
 
-use crate::vault::{KdfCost, Location};
+use crate::service::{KdfCost, Location};
 use app::{App, Options};
 use std::path::PathBuf;
 
@@ -40,9 +39,13 @@ pub fn run(vault: Option<PathBuf>, demo: bool) -> anyhow::Result<()> {
     iced::application(
         move || {
             let (app, effect) = App::new(options.clone());
-            (app, effect.into_task())
+            let task = app.task(effect);
+            (app, task)
         },
-        |app: &mut App, message| app.update(message).into_task(),
+        |app: &mut App, message| {
+            let effect = app.update(message);
+            app.task(effect)
+        },
         App::view,
     )
     .title(App::title)

@@ -1,9 +1,10 @@
 //! The audit trail: one entry per change, written in the same transaction as the change, each
 //! entry carrying the SHA-256 of the previous one so any edit, removal or reordering shows.
 
+use super::Db;
 use super::error::Result;
 use crate::model::UserId;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -98,7 +99,7 @@ fn entry_hash(
 }
 
 /// Adds an entry after the last one. Call inside the transaction that makes the change.
-pub fn append(conn: &Connection, actor: &Actor, change: &Change, at: i64) -> Result<()> {
+pub fn append(conn: Db<'_>, actor: &Actor, change: &Change, at: i64) -> Result<()> {
     let last: Option<(i64, String)> = conn
         .query_row(
             "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
@@ -159,7 +160,7 @@ impl ChainReport {
     }
 }
 
-pub fn verify(conn: &Connection) -> Result<ChainReport> {
+pub fn verify(conn: Db<'_>) -> Result<ChainReport> {
     let mut stmt = conn.prepare(
         "SELECT id, at, actor_id, actor_name, action, summary, before, after, prev_hash, hash
          FROM audit ORDER BY id",
@@ -282,7 +283,7 @@ pub fn parse_fingerprint(typed: &str) -> Option<String> {
 }
 
 /// The newest entry as an anchor, recorded at `now`; `None` for an empty trail.
-pub fn latest(conn: &Connection, now: i64) -> Result<Option<AuditAnchor>> {
+pub fn latest(conn: Db<'_>, now: i64) -> Result<Option<AuditAnchor>> {
     Ok(conn
         .query_row(
             "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
@@ -299,7 +300,7 @@ pub fn latest(conn: &Connection, now: i64) -> Result<Option<AuditAnchor>> {
 }
 
 /// The hash stored for entry `id`, if there is such an entry.
-pub fn hash_of(conn: &Connection, id: i64) -> Result<Option<String>> {
+pub fn hash_of(conn: Db<'_>, id: i64) -> Result<Option<String>> {
     Ok(conn
         .query_row("SELECT hash FROM audit WHERE id = ?1", [id], |r| r.get(0))
         .optional()?)
@@ -316,7 +317,7 @@ pub enum AnchorOutcome {
     Differs(String),
 }
 
-pub fn compare(conn: &Connection, anchor: &AuditAnchor) -> Result<AnchorOutcome> {
+pub fn compare(conn: Db<'_>, anchor: &AuditAnchor) -> Result<AnchorOutcome> {
     Ok(match hash_of(conn, anchor.entry)? {
         None => AnchorOutcome::Missing,
         Some(h) if h == anchor.hash => AnchorOutcome::Matches,
@@ -326,17 +327,14 @@ pub fn compare(conn: &Connection, anchor: &AuditAnchor) -> Result<AnchorOutcome>
 
 /// Whether entry `id`'s stored hash begins with a noted fingerprint (as [`parse_fingerprint`]
 /// gives it); `None` when there is no such entry.
-pub fn matches_fingerprint(conn: &Connection, id: i64, digits: &str) -> Result<Option<bool>> {
+pub fn matches_fingerprint(conn: Db<'_>, id: i64, digits: &str) -> Result<Option<bool>> {
     Ok(hash_of(conn, id)?.map(|h| h.starts_with(digits)))
 }
 
 /// The first entry of `earlier` (an older copy of the same school, from a backup) that the
 /// school file no longer holds as it was, with what differs in the admin's words. `None` when
 /// every entry of the copy is still in the school file unchanged.
-pub fn first_difference(
-    school: &Connection,
-    earlier: &Connection,
-) -> Result<Option<(i64, String)>> {
+pub fn first_difference(school: Db<'_>, earlier: Db<'_>) -> Result<Option<(i64, String)>> {
     let mut theirs = earlier.prepare(
         "SELECT id, at, actor_id, actor_name, action, summary, before, after, prev_hash, hash
          FROM audit ORDER BY id",
@@ -400,7 +398,7 @@ fn entry_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
 }
 
 /// The newest entries first, optionally only those whose text contains `search`.
-pub fn recent(conn: &Connection, search: &str, limit: usize) -> Result<Vec<AuditEntry>> {
+pub fn recent(conn: Db<'_>, search: &str, limit: usize) -> Result<Vec<AuditEntry>> {
     let pattern = format!("%{}%", search.trim());
     let mut stmt = conn.prepare(
         "SELECT id, at, actor_id, actor_name, action, summary, before, after, prev_hash, hash
@@ -415,6 +413,7 @@ pub fn recent(conn: &Connection, search: &str, limit: usize) -> Result<Vec<Audit
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::Connection;
 
     fn db_with_entries(n: usize) -> Connection {
         let mut conn = Connection::open_in_memory().unwrap();
@@ -422,7 +421,7 @@ mod tests {
         for i in 0..n {
             let change = Change::new("Test", format!("change {i}")).before_after("a", "b");
             append(
-                &conn,
+                Db::new(&conn),
                 &Actor::system("Keyholder"),
                 &change,
                 1_700_000_000 + i as i64,
@@ -435,7 +434,7 @@ mod tests {
     #[test]
     fn an_untouched_chain_verifies() {
         let conn = db_with_entries(5);
-        let report = verify(&conn).unwrap();
+        let report = verify(Db::new(&conn)).unwrap();
         assert_eq!(report.entries, 5);
         assert!(report.is_intact(), "{report:?}");
     }
@@ -448,7 +447,7 @@ mod tests {
             [],
         )
         .unwrap();
-        let report = verify(&conn).unwrap();
+        let report = verify(Db::new(&conn)).unwrap();
         assert_eq!(report.first_bad.as_ref().map(|b| b.0), Some(3));
         assert!(report.describe().contains("entry 3"));
     }
@@ -457,7 +456,7 @@ mod tests {
     fn a_removed_entry_is_found() {
         let conn = db_with_entries(5);
         conn.execute("DELETE FROM audit WHERE id = 2", []).unwrap();
-        let report = verify(&conn).unwrap();
+        let report = verify(Db::new(&conn)).unwrap();
         assert_eq!(report.first_bad.map(|b| b.0), Some(3));
     }
 
@@ -478,10 +477,13 @@ mod tests {
         let forged = entry_hash(&e.0, e.2, e.1, None, "Keyholder", &change);
         conn.execute("UPDATE audit SET hash = ?1 WHERE id = 2", [forged])
             .unwrap();
-        assert_eq!(verify(&conn).unwrap().first_bad.map(|b| b.0), Some(3));
+        assert_eq!(
+            verify(Db::new(&conn)).unwrap().first_bad.map(|b| b.0),
+            Some(3)
+        );
     }
 
-    fn rewrite_from(conn: &Connection, id: i64, summary: &str) {
+    fn rewrite_from(conn: Db<'_>, id: i64, summary: &str) {
         // What someone with the key could do: change an entry and recompute every later hash.
         conn.execute(
             "UPDATE audit SET summary = ?2 WHERE id = ?1",
@@ -534,27 +536,36 @@ mod tests {
     #[test]
     fn a_rewritten_trail_verifies_but_no_longer_matches_its_anchor() {
         let conn = db_with_entries(6);
-        let anchor = latest(&conn, 0).unwrap().unwrap();
+        let anchor = latest(Db::new(&conn), 0).unwrap().unwrap();
         assert_eq!(anchor.entry, 6);
         assert_eq!(anchor.check(), Ok(()));
-        assert_eq!(compare(&conn, &anchor).unwrap(), AnchorOutcome::Matches);
+        assert_eq!(
+            compare(Db::new(&conn), &anchor).unwrap(),
+            AnchorOutcome::Matches
+        );
         let older = AuditAnchor {
             entry: 2,
-            hash: hash_of(&conn, 2).unwrap().unwrap(),
+            hash: hash_of(Db::new(&conn), 2).unwrap().unwrap(),
             recorded_at: 0,
         };
 
-        rewrite_from(&conn, 4, "nothing happened");
-        assert!(verify(&conn).unwrap().is_intact());
+        rewrite_from(Db::new(&conn), 4, "nothing happened");
+        assert!(verify(Db::new(&conn)).unwrap().is_intact());
         assert!(matches!(
-            compare(&conn, &anchor).unwrap(),
+            compare(Db::new(&conn), &anchor).unwrap(),
             AnchorOutcome::Differs(_)
         ));
         // An anchor from before the rewritten entry still matches.
-        assert_eq!(compare(&conn, &older).unwrap(), AnchorOutcome::Matches);
+        assert_eq!(
+            compare(Db::new(&conn), &older).unwrap(),
+            AnchorOutcome::Matches
+        );
 
         conn.execute("DELETE FROM audit WHERE id = 6", []).unwrap();
-        assert_eq!(compare(&conn, &anchor).unwrap(), AnchorOutcome::Missing);
+        assert_eq!(
+            compare(Db::new(&conn), &anchor).unwrap(),
+            AnchorOutcome::Missing
+        );
     }
 
     #[test]
@@ -563,18 +574,28 @@ mod tests {
         let copy = db_with_entries(0);
         // The copy: the same first five entries (entries are deterministic here).
         let five = db_with_entries(5);
-        assert_eq!(first_difference(&school, &five).unwrap(), None);
-        rewrite_from(&school, 3, "nothing happened");
-        let (id, what) = first_difference(&school, &five).unwrap().unwrap();
+        assert_eq!(
+            first_difference(Db::new(&school), Db::new(&five)).unwrap(),
+            None
+        );
+        rewrite_from(Db::new(&school), 3, "nothing happened");
+        let (id, what) = first_difference(Db::new(&school), Db::new(&five))
+            .unwrap()
+            .unwrap();
         assert_eq!(id, 3);
         assert!(what.contains("details"), "{what}");
         school
             .execute("DELETE FROM audit WHERE id >= 2", [])
             .unwrap();
-        let (id, what) = first_difference(&school, &five).unwrap().unwrap();
+        let (id, what) = first_difference(Db::new(&school), Db::new(&five))
+            .unwrap()
+            .unwrap();
         assert_eq!(id, 2);
         assert!(what.contains("missing"), "{what}");
-        assert_eq!(first_difference(&school, &copy).unwrap(), None);
+        assert_eq!(
+            first_difference(Db::new(&school), Db::new(&copy)).unwrap(),
+            None
+        );
     }
 
     #[test]
@@ -588,11 +609,20 @@ mod tests {
         assert_eq!(parse_fingerprint("3F2A 9C41"), None);
         assert_eq!(parse_fingerprint("3F2A 9C41 07BE D5EZ"), None);
         let conn = db_with_entries(2);
-        let h = hash_of(&conn, 2).unwrap().unwrap();
+        let h = hash_of(Db::new(&conn), 2).unwrap().unwrap();
         let digits = parse_fingerprint(&fingerprint(&h)).unwrap();
-        assert_eq!(matches_fingerprint(&conn, 2, &digits).unwrap(), Some(true));
-        assert_eq!(matches_fingerprint(&conn, 1, &digits).unwrap(), Some(false));
-        assert_eq!(matches_fingerprint(&conn, 3, &digits).unwrap(), None);
+        assert_eq!(
+            matches_fingerprint(Db::new(&conn), 2, &digits).unwrap(),
+            Some(true)
+        );
+        assert_eq!(
+            matches_fingerprint(Db::new(&conn), 1, &digits).unwrap(),
+            Some(false)
+        );
+        assert_eq!(
+            matches_fingerprint(Db::new(&conn), 3, &digits).unwrap(),
+            None
+        );
     }
 
     #[test]
@@ -632,9 +662,9 @@ mod tests {
     #[test]
     fn recent_filters_and_orders_newest_first() {
         let conn = db_with_entries(3);
-        let all = recent(&conn, "", 10).unwrap();
+        let all = recent(Db::new(&conn), "", 10).unwrap();
         assert_eq!(all.iter().map(|e| e.id).collect::<Vec<_>>(), [3, 2, 1]);
-        let one = recent(&conn, "change 1", 10).unwrap();
+        let one = recent(Db::new(&conn), "change 1", 10).unwrap();
         assert_eq!(one.len(), 1);
         assert_eq!(one[0].summary, "change 1");
     }

@@ -6,14 +6,14 @@
 //! check never opens. `PRAGMA integrity_check` walks the database's structure (tables, indexes,
 //! links between pages), which a page with a good checksum can still get wrong.
 
+use super::Db;
 use super::error::Result;
-use rusqlite::Connection;
 
 /// Problems reported, at most; a badly damaged file would otherwise list every page.
 const MOST: usize = 20;
 
 /// What the two checks found, in the admin's words; empty when the file is sound.
-pub fn problems(conn: &Connection) -> Result<Vec<String>> {
+pub fn problems(conn: Db<'_>) -> Result<Vec<String>> {
     let mut found = Vec::new();
     match rows(conn, "PRAGMA cipher_integrity_check") {
         Ok(lines) => {
@@ -37,7 +37,7 @@ pub fn problems(conn: &Connection) -> Result<Vec<String>> {
     Ok(found)
 }
 
-fn rows(conn: &Connection, sql: &str) -> rusqlite::Result<Vec<String>> {
+fn rows(conn: Db<'_>, sql: &str) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare(sql)?;
     let lines = stmt
         .query_map([], |r| r.get::<_, String>(0))?

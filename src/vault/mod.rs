@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod backup;
+mod db;
 pub mod error;
 pub mod files;
 pub mod integrity;
@@ -11,9 +12,11 @@ pub mod lock;
 pub mod migrate;
 pub mod network;
 pub mod queries;
+pub mod replace;
 pub mod slots;
 
 pub use audit::{Actor, AuditAnchor, AuditEntry, ChainReport, Change};
+pub use db::Db;
 pub use error::{Error, Result};
 pub use keyfile::{DemoAccess, KeyFile};
 pub use slots::{DataKey, KdfCost};
@@ -115,8 +118,10 @@ pub enum OutsideChange {
 }
 
 /// Refuses a school file that is missing or empty while its key file is there: a failed copy or
-/// sync, never a reason to start a new school.
+/// sync, never a reason to start a new school. A restore that was killed while it moved files in
+/// is finished first, so what is checked is the school as the restore meant to leave it.
 pub fn check_school_file(location: &Location) -> Result<()> {
+    replace::finish_interrupted(location)?;
     match std::fs::metadata(&location.db) {
         Ok(m) if m.len() == 0 => Err(Error::EmptySchoolFile(location.db.clone())),
         Ok(_) => Ok(()),
@@ -170,6 +175,7 @@ impl Vault {
     /// Creates a new, empty (migrated) vault at `location.db`. Refuses to touch an existing file.
     /// The key file is written by the caller, who decides the slots.
     pub fn create(location: &Location, key: &DataKey) -> Result<Vault> {
+        replace::finish_interrupted(location)?;
         if location.db.exists() {
             return Err(Error::AlreadyExists(location.db.clone()));
         }
@@ -234,12 +240,10 @@ impl Vault {
         configure(&conn, &location.db)?;
         let mut lock = SchoolLock::open(&location.lock_file())?;
         lock.acquire()?;
-        // A restore stages its files while holding the lock, so any found now are from one that
-        // was killed; a key-file write may be going on elsewhere, so only old ones go.
-        let staged = [&location.db, &location.keys].map(|p| files::sibling(p, "restoring"));
-        let mut leftovers: Vec<PathBuf> = staged.iter().map(|p| files::temporary_of(p)).collect();
-        leftovers.extend(staged);
-        files::remove_leftovers(&leftovers, std::time::Duration::ZERO);
+        // A restore stages its files while holding the lock, and one that had begun moving them
+        // in was finished above, so any still found are from one killed before that; a key-file
+        // write may be going on elsewhere, so only old ones go.
+        files::remove_leftovers(&replace::leftovers(location), std::time::Duration::ZERO);
         files::remove_leftovers(
             &[files::temporary_of(&location.keys)],
             std::time::Duration::from_secs(60),
@@ -254,9 +258,24 @@ impl Vault {
         &self.location
     }
 
-    /// For reading. Every write goes through [`Vault::write`].
+    /// For reading through the vault's queries. Every write goes through [`Vault::write`].
+    pub fn db(&self) -> Db<'_> {
+        Db::new(&self.conn)
+    }
+
+    /// The SQLite connection itself: for the vault's own code, and for tests that damage a school
+    /// file on purpose. Nothing else in `src/` calls it (tests/layers.rs checks): the service
+    /// reads through [`Vault::db`].
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Folds the write-ahead log into the school file, so the file alone holds the school (set-up
+    /// moves the single file into place).
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// Makes a change and its audit entry in one transaction: both are saved, or neither.
@@ -264,11 +283,11 @@ impl Vault {
     pub fn write<T>(
         &mut self,
         actor: &Actor,
-        f: impl FnOnce(&Connection) -> Result<(T, Change)>,
+        f: impl FnOnce(Db<'_>) -> Result<(T, Change)>,
     ) -> Result<T> {
         self.begin_change()?;
-        let result = f(&self.conn).and_then(|(value, change)| {
-            audit::append(&self.conn, actor, &change, crate::clock::now())?;
+        let result = f(self.db()).and_then(|(value, change)| {
+            audit::append(self.db(), actor, &change, crate::clock::now())?;
             Ok(value)
         });
         let ended = self.end_change(result.is_ok());
@@ -357,7 +376,7 @@ impl Vault {
     }
 
     pub fn verify_audit(&self) -> Result<ChainReport> {
-        audit::verify(&self.conn)
+        audit::verify(self.db())
     }
 
     /// SQLite's own consistency check; "ok" when the file is sound.

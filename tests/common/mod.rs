@@ -4,7 +4,7 @@
 pub mod ui;
 
 use keyholder::auth::soft_key;
-use keyholder::demo::{self, DemoCredentials, DemoSize};
+use keyholder::service::demo::{self, DemoCredentials, DemoSize};
 use keyholder::service::{self, Session, SignInStep};
 use keyholder::vault::{KdfCost, Location};
 use std::path::Path;
@@ -54,6 +54,15 @@ pub fn code(secret: &[u8], at: i64, steps: i64) -> String {
     soft_key::code_at(secret, (at + steps * 30) as u64).expect("code")
 }
 
+/// A soft key for `secret`, confirmed with the code its app showed a minute before `at`, so every
+/// code from `at` on still signs in.
+pub fn confirmed_key(secret: &[u8], at: i64) -> keyholder::service::enrolment::ConfirmedKey {
+    let then = at - 60;
+    keyholder::service::enrolment::PendingKey::from_secret(secret.to_vec())
+        .confirm(&code(secret, then, 0), then)
+        .expect("a current code confirms the key")
+}
+
 /// Signs in with password and code at the (possibly simulated) time `at`.
 pub fn sign_in_at(
     location: &Location,
@@ -94,7 +103,7 @@ pub fn tool_available(name: &str) -> bool {
 /// The soft-key secret of any user of a demo school (they all derive from the demo's seed).
 pub fn demo_secret(location: &Location, email: &str) -> Vec<u8> {
     let keys = keyholder::vault::KeyFile::read(&location.keys).expect("key file reads");
-    keyholder::demo::totp_secret(&keys.demo.expect("a demo school").totp_seed, email)
+    keyholder::service::demo::totp_secret(&keys.demo.expect("a demo school").totp_seed, email)
 }
 
 /// Signs in as a user of a demo school: with their code when they hold a key, else password only.
@@ -106,4 +115,54 @@ pub fn sign_in_demo_user(location: &Location, email: &str) -> Session {
         &demo_secret(location, email),
         now(),
     )
+}
+
+/// Moves `n` teachers who hold soft keys into SLT, so that many administrators can each sign in
+/// a command with a code of their own. Returns their e-mail addresses and soft-key secrets.
+#[allow(dead_code)]
+pub fn promote_teachers(
+    session: &mut Session,
+    location: &Location,
+    n: usize,
+) -> Vec<(String, Vec<u8>)> {
+    let seed = keyholder::vault::KeyFile::read(&location.keys)
+        .expect("key file reads")
+        .demo
+        .expect("a demo key file")
+        .totp_seed;
+    let slt = user_group(session, "SLT");
+    let teachers: Vec<_> = session
+        .users_list()
+        .expect("users")
+        .into_iter()
+        .filter(|r| r.group_name == "Teachers" && r.key == keyholder::model::KeyState::Active)
+        .take(n)
+        .map(|r| r.user)
+        .collect();
+    assert_eq!(teachers.len(), n, "enough teachers with keys");
+    for t in &teachers {
+        session.set_user_group(t.id, slt.id).expect("moved to SLT");
+    }
+    teachers
+        .into_iter()
+        .map(|t| {
+            let secret = keyholder::service::demo::totp_secret(&seed, &t.email);
+            (t.email, secret)
+        })
+        .collect()
+}
+
+/// A pupils file of `n` new pupils whose MIS IDs start with `prefix`.
+#[allow(dead_code)]
+pub fn pupils_csv(prefix: char, n: usize) -> String {
+    let mut csv = String::from("Adno,Legal Surname,Legal Forename,Year,Reg Group,House\n");
+    for i in 0..n {
+        csv.push_str(&format!(
+            "{prefix}{i:06},Surname{i},Forename{i},Year {},Form {},House {}\n",
+            1 + i % 6,
+            i % 5,
+            i % 4
+        ));
+    }
+    csv
 }

@@ -25,13 +25,15 @@ pub fn start(location: Location) -> App {
 /// Carries out effects the way the runtime would; background jobs run right here.
 pub fn apply(app: &mut App, effect: Effect) {
     match effect {
-        Effect::Run(job) => {
-            let next = app.update(job.run());
+        Effect::Run(work) => {
+            let message = work.run(app.desk());
+            let next = app.update(message);
             apply(app, next);
         }
-        Effect::Both(a, b) => {
-            apply(app, *a);
-            apply(app, *b);
+        Effect::Batch(all) => {
+            for e in all {
+                apply(app, e);
+            }
         }
         _ => {}
     }
@@ -131,7 +133,9 @@ pub fn shows(app: &App, needle: &str) -> bool {
 }
 
 /// A demo school with the window open on its sign-in screen.
-pub fn demo_app(dir: &std::path::Path) -> (App, Location, keyholder::demo::DemoCredentials) {
+pub fn demo_app(
+    dir: &std::path::Path,
+) -> (App, Location, keyholder::service::demo::DemoCredentials) {
     let (location, creds) = super::demo_school(dir, super::small());
     (start(location.clone()), location, creds)
 }

@@ -5,6 +5,7 @@
 use crate::model::{PupilId, UserId};
 use crate::service::Session;
 use crate::service::access::{PupilAccessReport, Reach, UserAccessReport};
+use crate::ui::effect::Effect;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD};
 use crate::ui::widget::virtual_list::{self, Scroll};
@@ -54,8 +55,9 @@ pub enum Message {
 }
 
 /// What the page asks of the tab holding it.
-pub enum Outcome {
-    None,
+pub enum Action {
+    /// Focus, scrolling and slow work, for the window to carry out.
+    Effect(Effect<Message>),
     /// Back from the first report: return to where it was opened from.
     Close,
 }
@@ -172,7 +174,7 @@ impl AccessReport {
         self.shown.len()
     }
 
-    pub fn update(&mut self, message: Message, session: &Session) -> Outcome {
+    pub fn update(&mut self, message: Message, session: &Session) -> Action {
         match message {
             Message::Filter(f) => {
                 self.filter = f;
@@ -194,10 +196,10 @@ impl AccessReport {
                     self.error = None;
                     self.refresh_shown();
                 }
-                None => return Outcome::Close,
+                None => return Action::Close,
             },
         }
-        Outcome::None
+        Action::Effect(Effect::None)
     }
 
     pub fn view(&self, hide_names: bool) -> Element<'_, Message> {

@@ -5,6 +5,7 @@
 use crate::model::PupilId;
 use crate::service::Session;
 use crate::service::records::{CategoryChoice, NewConcern, PupilSummary, parse_date_time};
+use crate::ui::effect::Effect;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field};
 use iced::widget::{button, column, container, pick_list, row, text, text_editor};
@@ -37,9 +38,9 @@ pub enum Message {
     Discard(bool),
 }
 
-pub enum Outcome {
-    None,
-    Focus(&'static str),
+pub enum Action {
+    /// Focus, scrolling and slow work, for the window to carry out.
+    Effect(Effect<Message>),
     /// Closed: saved (with what to tell the user) or cancelled.
     Closed(Option<String>),
 }
@@ -96,7 +97,7 @@ impl AddIncident {
             || !self.search.trim().is_empty()
     }
 
-    pub fn update(&mut self, message: Message, session: &mut Session) -> Outcome {
+    pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
         match message {
             Message::Search(s) => {
                 self.matches = self.find(session, &s);
@@ -117,7 +118,7 @@ impl AddIncident {
             }
             Message::ChangePupil => {
                 self.pupil = None;
-                return Outcome::Focus(SEARCH);
+                return Action::Effect(Effect::Focus(SEARCH));
             }
             Message::Category(c) => self.category = Some(c),
             Message::Date(d) => self.date = d,
@@ -143,13 +144,13 @@ impl AddIncident {
                 if self.has_unsaved_changes() {
                     self.asking_to_discard = true;
                 } else {
-                    return Outcome::Closed(None);
+                    return Action::Closed(None);
                 }
             }
-            Message::Discard(true) => return Outcome::Closed(None),
+            Message::Discard(true) => return Action::Closed(None),
             Message::Discard(false) => self.asking_to_discard = false,
         }
-        Outcome::None
+        Action::Effect(Effect::None)
     }
 
     fn find(&mut self, session: &Session, search: &str) -> Vec<PupilSummary> {
@@ -162,20 +163,20 @@ impl AddIncident {
         }
     }
 
-    fn save(&mut self, session: &mut Session) -> Outcome {
+    fn save(&mut self, session: &mut Session) -> Action {
         let Some(pupil) = &self.pupil else {
             self.error = Some("Choose the pupil the concern is about.".into());
-            return Outcome::Focus(SEARCH);
+            return Action::Effect(Effect::Focus(SEARCH));
         };
         let Some(category) = &self.category else {
             self.error = Some("Choose a category.".into());
-            return Outcome::None;
+            return Action::Effect(Effect::None);
         };
         let occurred_at = match parse_date_time(&self.date, &self.time) {
             Ok(t) => t,
             Err(e) => {
                 self.error = Some(e.to_string());
-                return Outcome::Focus(DATE);
+                return Action::Effect(Effect::Focus(DATE));
             }
         };
         let concern = NewConcern {
@@ -186,18 +187,18 @@ impl AddIncident {
             linked: self.linked.iter().map(|l| l.id).collect(),
         };
         match session.record_concern(&concern) {
-            Ok(r) if r.readable => Outcome::Closed(Some(format!(
+            Ok(r) if r.readable => Action::Closed(Some(format!(
                 "Your concern about {} has been recorded.",
                 pupil.display_name(false)
             ))),
-            Ok(_) => Outcome::Closed(Some(format!(
+            Ok(_) => Action::Closed(Some(format!(
                 "Thank you: your concern about {} has been recorded and is with the staff who look after {} records. Your user group cannot read incidents in this category, so you will not see it on the pupil's profile; that is expected.",
                 pupil.display_name(false),
                 category.label
             ))),
             Err(e) => {
                 self.error = Some(e.to_string());
-                Outcome::None
+                Action::Effect(Effect::None)
             }
         }
     }

@@ -4,6 +4,7 @@
 use crate::model::category::tree_order;
 use crate::model::{Category, CategoryId};
 use crate::service::Session;
+use crate::ui::effect::Effect;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field};
 use iced::widget::{button, column, container, row, text};
@@ -26,9 +27,9 @@ pub enum Message {
     Archive(CategoryId, bool),
 }
 
-pub enum Outcome {
-    None,
-    Focus(&'static str),
+pub enum Action {
+    /// Focus, scrolling and slow work, for the window to carry out.
+    Effect(Effect<Message>),
 }
 
 pub struct CategoriesTab {
@@ -80,12 +81,12 @@ impl CategoriesTab {
         open
     }
 
-    pub fn update(&mut self, message: Message, session: &mut Session) -> Outcome {
+    pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
         match message {
             Message::Add(parent) => {
                 self.adding = Some((parent, String::new()));
                 self.renaming = None;
-                return Outcome::Focus(NEW_NAME);
+                return Action::Effect(Effect::Focus(NEW_NAME));
             }
             Message::NewName(n) => {
                 if let Some((_, name)) = &mut self.adding {
@@ -106,7 +107,7 @@ impl CategoriesTab {
                         }
                         Err(e) => {
                             self.error = Some(e.to_string());
-                            return Outcome::Focus(NEW_NAME);
+                            return Action::Effect(Effect::Focus(NEW_NAME));
                         }
                     }
                 }
@@ -115,7 +116,7 @@ impl CategoriesTab {
                 if let Some(c) = self.categories.iter().find(|c| c.id == id) {
                     self.renaming = Some((id, c.name.clone()));
                     self.adding = None;
-                    return Outcome::Focus(EDIT_NAME);
+                    return Action::Effect(Effect::Focus(EDIT_NAME));
                 }
             }
             Message::EditName(n) => {
@@ -132,7 +133,7 @@ impl CategoriesTab {
                         }
                         Err(e) => {
                             self.error = Some(e.to_string());
-                            return Outcome::Focus(EDIT_NAME);
+                            return Action::Effect(Effect::Focus(EDIT_NAME));
                         }
                     }
                 }
@@ -157,7 +158,7 @@ impl CategoriesTab {
                 self.done(session, r);
             }
         }
-        Outcome::None
+        Action::Effect(Effect::None)
     }
 
     fn add_form(&self, parent: Option<CategoryId>) -> Option<Element<'_, Message>> {

@@ -5,6 +5,7 @@ use crate::model::transfer::{FocusMove, Item, Modifiers, Side, Transfer};
 use crate::model::{PupilGroupId, UserId};
 use crate::service::Session;
 use crate::service::groups::AccessEditorData;
+use crate::ui::effect::Effect;
 use crate::ui::theme;
 use crate::ui::widget::dual_list::{self, Scrolls};
 use crate::ui::widget::form::{self, BOLD};
@@ -22,10 +23,9 @@ pub enum Message {
     KeepEditing,
 }
 
-pub enum Outcome {
-    None,
-    Focus(&'static str),
-    ScrollTo(&'static str, f32),
+pub enum Action {
+    /// Focus, scrolling and slow work, for the window to carry out.
+    Effect(Effect<Message>),
     /// Saved or discarded: back to the table.
     Close,
 }
@@ -86,17 +86,17 @@ impl ClassEditor {
     }
 
     /// Brings the focused row of the active list into view after a keyboard move.
-    fn follow_focus(&self) -> Outcome {
+    fn follow_focus(&self) -> Action {
         let side = self.active;
         let Some(key) = self.transfer.focused(side) else {
-            return Outcome::None;
+            return Action::Effect(Effect::None);
         };
         let Some(row) = self.transfer.visible(side).iter().position(|k| *k == key) else {
-            return Outcome::None;
+            return Action::Effect(Effect::None);
         };
         match self.scrolls.get(side).reveal(row, dual_list::ROW_HEIGHT) {
-            Some(y) => Outcome::ScrollTo(dual_list::list_id(side), y),
-            None => Outcome::None,
+            Some(y) => Action::Effect(Effect::ScrollTo(dual_list::list_id(side), y)),
+            None => Action::Effect(Effect::None),
         }
     }
 
@@ -105,7 +105,7 @@ impl ClassEditor {
         message: Message,
         session: &mut Session,
         modifiers: keyboard::Modifiers,
-    ) -> Outcome {
+    ) -> Action {
         use dual_list::Message as L;
         match message {
             Message::List(m) => {
@@ -189,17 +189,17 @@ impl ClassEditor {
                 if self.is_dirty() {
                     self.confirming_leave = true;
                 } else {
-                    return Outcome::Close;
+                    return Action::Close;
                 }
             }
-            Message::Discard => return Outcome::Close,
+            Message::Discard => return Action::Close,
             Message::KeepEditing => self.confirming_leave = false,
         }
-        Outcome::None
+        Action::Effect(Effect::None)
     }
 
     /// Arrow keys, Home/End, Enter and Ctrl+A work on the list last used.
-    pub fn key(&mut self, key: &keyboard::Key, modifiers: keyboard::Modifiers) -> Outcome {
+    pub fn key(&mut self, key: &keyboard::Key, modifiers: keyboard::Modifiers) -> Action {
         use keyboard::key::Named;
         let side = self.active;
         let step = match key {
@@ -233,25 +233,25 @@ impl ClassEditor {
             }
             keyboard::Key::Named(Named::ArrowRight) if modifiers.is_empty() => {
                 self.active = Side::Right;
-                Outcome::None
+                Action::Effect(Effect::None)
             }
             keyboard::Key::Named(Named::ArrowLeft) if modifiers.is_empty() => {
                 self.active = Side::Left;
-                Outcome::None
+                Action::Effect(Effect::None)
             }
             keyboard::Key::Character(c) if c.as_str() == "a" && modifiers.command() => {
                 self.transfer.select_all_visible(side);
-                Outcome::None
+                Action::Effect(Effect::None)
             }
-            _ => Outcome::None,
+            _ => Action::Effect(Effect::None),
         }
     }
 
     /// Escape: back to the table, asking first if there are unsaved changes.
-    pub fn escape(&mut self, session: &mut Session) -> Outcome {
+    pub fn escape(&mut self, session: &mut Session) -> Action {
         if self.confirming_leave {
             self.confirming_leave = false;
-            return Outcome::None;
+            return Action::Effect(Effect::None);
         }
         self.update(Message::Back, session, keyboard::Modifiers::default())
     }

@@ -1,8 +1,7 @@
 //! Enrolling a soft key: a QR code for the authenticator app, the same secret as text for typing,
 //! and a current code to prove the app has it. Used at set-up and after a recovery.
 
-use crate::auth::soft_key;
-use crate::service::setup::ConfirmedKey;
+use crate::service::enrolment::{ConfirmedKey, PendingKey};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, MONO};
 use iced::widget::{column, container, qr_code, row, text};
@@ -17,7 +16,7 @@ pub enum Message {
 
 pub struct Enrolment {
     pub email: String,
-    secret: Vec<u8>,
+    key: PendingKey,
     uri: String,
     qr: Option<qr_code::Data>,
     pub code: String,
@@ -35,15 +34,12 @@ impl std::fmt::Debug for Enrolment {
 impl Enrolment {
     /// A new key for `email` with a fresh secret.
     pub fn new(email: &str) -> Enrolment {
-        Enrolment::with_secret(email, soft_key::new_secret())
-    }
-
-    pub fn with_secret(email: &str, secret: Vec<u8>) -> Enrolment {
-        let uri = soft_key::otpauth_uri(&secret, email).unwrap_or_default();
+        let key = PendingKey::new();
+        let uri = key.otpauth_uri(email).unwrap_or_default();
         let qr = qr_code::Data::new(uri.as_bytes()).ok();
         Enrolment {
             email: email.trim().to_string(),
-            secret,
+            key,
             uri,
             qr,
             code: String::new(),
@@ -57,7 +53,7 @@ impl Enrolment {
     }
 
     pub fn secret(&self) -> &[u8] {
-        &self.secret
+        self.key.secret()
     }
 
     pub fn update(&mut self, message: Message) {
@@ -75,18 +71,10 @@ impl Enrolment {
 
     /// The confirmed key if the typed code is current; otherwise the reason, shown on screen.
     pub fn confirm(&mut self, now: i64) -> Option<ConfirmedKey> {
-        match soft_key::matching_step(&self.secret, &self.code, now.max(0) as u64) {
-            Some(step) => Some(ConfirmedKey {
-                secret: self.secret.clone(),
-                used_step: Some(step),
-            }),
-            None => {
-                self.error = Some(
-                    "That code does not match. Check that the app shows \"Keyholder\" with your \
-                     e-mail address, and type the 6 digits it shows now. If it keeps failing, \
-                     check that this computer's clock is right."
-                        .into(),
-                );
+        match self.key.confirm(&self.code, now) {
+            Ok(key) => Some(key),
+            Err(e) => {
+                self.error = Some(e.to_string());
                 self.code.clear();
                 None
             }
@@ -114,7 +102,7 @@ impl Enrolment {
                 .size(theme::TEXT_SMALL)
                 .color(theme::MUTED),
             container(
-                text(soft_key::grouped_base32(&self.secret))
+                text(self.key.grouped_text())
                     .font(MONO)
                     .size(theme::TEXT_BODY),
             )
@@ -153,28 +141,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_current_code_confirms_and_a_wrong_one_explains() {
+    fn a_refused_code_explains_and_is_cleared_for_retyping() {
         let mut e = Enrolment::new("r.okafor@larkfield.example");
-        let now = 1_800_000_000;
-        e.update(Message::CodeChanged("000000".into()));
-        if soft_key::matching_step(e.secret(), "000000", now as u64).is_none() {
-            assert!(e.confirm(now).is_none());
-            assert!(e.error.as_deref().unwrap_or("").contains("does not match"));
-            assert!(e.code.is_empty(), "a refused code is cleared for retyping");
-        }
-        let code = soft_key::code_at(e.secret(), now as u64).unwrap();
-        e.update(Message::CodeChanged(code));
-        let key = e.confirm(now).expect("current code confirms");
-        assert_eq!(key.secret, e.secret());
-        assert_eq!(key.used_step, Some(now as u64 / 30));
-    }
-
-    #[test]
-    fn uri_names_keyholder_and_the_account() {
-        let e = Enrolment::new("r.okafor@larkfield.example");
-        assert!(
-            e.uri()
-                .starts_with("otpauth://totp/Keyholder:r.okafor%40larkfield.example?")
-        );
+        e.update(Message::CodeChanged("12345".into()));
+        assert!(e.confirm(1_800_000_000).is_none());
+        assert!(e.error.as_deref().unwrap_or("").contains("does not match"));
+        assert!(e.code.is_empty());
+        assert!(e.uri().contains("Keyholder"));
     }
 }

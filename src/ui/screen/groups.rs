@@ -6,6 +6,7 @@ use super::class_editor::{self, ClassEditor};
 use crate::model::{GroupType, Pupil, PupilGroupId, PupilId, names};
 use crate::service::Session;
 use crate::service::groups::{GroupRow, GroupTypeSummary};
+use crate::ui::effect::Effect;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field};
 use iced::widget::{button, checkbox, column, container, row, text, tooltip};
@@ -43,11 +44,18 @@ pub enum Message {
     Editor(class_editor::Message),
 }
 
+/// Which of the tab's pages is showing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    List,
+    ClassEditor,
+    AccessReport,
+}
+
 /// What the tab asks of the home screen.
-pub enum Outcome {
-    None,
-    Focus(&'static str),
-    ScrollTo(&'static str, f32),
+pub enum Action {
+    /// Focus, scrolling and slow work, for the window to carry out.
+    Effect(Effect<Message>),
 }
 
 /// A question that must be answered before something changes.
@@ -189,13 +197,13 @@ impl GroupsTab {
     }
 
     /// 0 for the table, 1 for the class editor.
-    pub fn page_kind(&self) -> u8 {
+    pub fn page(&self) -> Page {
         if self.editor.is_some() {
-            1
+            Page::ClassEditor
         } else if self.report.is_some() {
-            2
+            Page::AccessReport
         } else {
-            0
+            Page::List
         }
     }
 
@@ -204,15 +212,13 @@ impl GroupsTab {
         self.editor.as_ref().is_some_and(ClassEditor::is_dirty)
     }
 
-    fn after_editor(&mut self, outcome: class_editor::Outcome, session: &Session) -> Outcome {
+    fn after_editor(&mut self, outcome: class_editor::Action, session: &Session) -> Action {
         match outcome {
-            class_editor::Outcome::None => Outcome::None,
-            class_editor::Outcome::Focus(id) => Outcome::Focus(id),
-            class_editor::Outcome::ScrollTo(id, y) => Outcome::ScrollTo(id, y),
-            class_editor::Outcome::Close => {
+            class_editor::Action::Effect(e) => Action::Effect(e.map(Message::Editor)),
+            class_editor::Action::Close => {
                 self.editor = None;
                 self.reload(session);
-                Outcome::None
+                Action::Effect(Effect::None)
             }
         }
     }
@@ -223,7 +229,7 @@ impl GroupsTab {
         key: &iced::keyboard::Key,
         modifiers: iced::keyboard::Modifiers,
         session: &mut Session,
-    ) -> Outcome {
+    ) -> Action {
         let save = matches!(key, iced::keyboard::Key::Character(c) if c.as_str() == "s")
             && modifiers.command();
         match &mut self.editor {
@@ -236,7 +242,7 @@ impl GroupsTab {
                 let o = e.key(key, modifiers);
                 self.after_editor(o, session)
             }
-            None => Outcome::None,
+            None => Action::Effect(Effect::None),
         }
     }
 
@@ -245,21 +251,21 @@ impl GroupsTab {
         message: Message,
         session: &mut Session,
         modifiers: iced::keyboard::Modifiers,
-    ) -> Outcome {
+    ) -> Action {
         match message {
             Message::WhoCanSee(p) => {
                 match AccessReport::for_pupil(session, p, "← Back to the groups") {
                     Ok(r) => {
                         self.report = Some(r);
                         self.error = None;
-                        return Outcome::Focus(access_report::FILTER);
+                        return Action::Effect(Effect::Focus(access_report::FILTER));
                     }
                     Err(e) => self.error = Some(e.to_string()),
                 }
             }
             Message::Report(m) => {
                 if let Some(r) = &mut self.report
-                    && let access_report::Outcome::Close = r.update(m, session)
+                    && let access_report::Action::Close = r.update(m, session)
                 {
                     self.report = None;
                 }
@@ -319,7 +325,7 @@ impl GroupsTab {
             Message::NewGroup => {
                 self.new_group = Some(Draft::default());
                 self.editing = None;
-                return Outcome::Focus(NEW_NAME);
+                return Action::Effect(Effect::Focus(NEW_NAME));
             }
             Message::NewName(v) => {
                 if let Some(d) = &mut self.new_group {
@@ -333,7 +339,7 @@ impl GroupsTab {
             }
             Message::CreateGroup => {
                 let Some(d) = self.new_group.clone() else {
-                    return Outcome::None;
+                    return Action::Effect(Effect::None);
                 };
                 let t = self.current;
                 match session.create_group(t, &d.name, &d.mis_id) {
@@ -348,7 +354,7 @@ impl GroupsTab {
                         // Keep what was typed so it can be corrected.
                         self.error = Some(e.to_string());
                         self.notice = None;
-                        return Outcome::Focus(NEW_NAME);
+                        return Action::Effect(Effect::Focus(NEW_NAME));
                     }
                 }
             }
@@ -361,7 +367,7 @@ impl GroupsTab {
                         mis_id: r.group.mis_id.clone().unwrap_or_default(),
                     });
                     self.new_group = None;
-                    return Outcome::Focus(EDIT_NAME);
+                    return Action::Effect(Effect::Focus(EDIT_NAME));
                 }
             }
             Message::EditName(v) => {
@@ -381,7 +387,7 @@ impl GroupsTab {
                     mis_id,
                 }) = self.editing.clone()
                 else {
-                    return Outcome::None;
+                    return Action::Effect(Effect::None);
                 };
                 let r = session
                     .rename_group(id, &name)
@@ -395,7 +401,7 @@ impl GroupsTab {
                         self.error = Some(e.to_string());
                         self.notice = None;
                         self.reload(session);
-                        return Outcome::Focus(EDIT_NAME);
+                        return Action::Effect(Effect::Focus(EDIT_NAME));
                     }
                 }
             }
@@ -437,13 +443,15 @@ impl GroupsTab {
                     self.editor = Some(e);
                     self.notice = None;
                     self.error = None;
-                    return Outcome::Focus(crate::ui::widget::dual_list::LEFT_FILTER);
+                    return Action::Effect(Effect::Focus(
+                        crate::ui::widget::dual_list::LEFT_FILTER,
+                    ));
                 }
                 Err(e) => self.error = Some(e.to_string()),
             },
             Message::ShowWithoutGroup(on) => self.show_without_group = on,
         }
-        Outcome::None
+        Action::Effect(Effect::None)
     }
 
     /// Escape closes whatever small form or question is open, or steps out of the editor.

@@ -1,7 +1,6 @@
 //! The main window after sign-in: the admin navigation and each tab's content. The header bar
 //! around it is drawn by the app (see `ui::widget::header`).
 
-use super::Action;
 use super::add_incident::{self, AddIncident};
 use super::categories::{self, CategoriesTab};
 use super::groups::{self, GroupsTab};
@@ -11,11 +10,12 @@ use super::pupils::{self, PupilsTab};
 use super::users::{self, UsersTab};
 use crate::clock::format_local;
 use crate::model::SystemPermission;
+use crate::service::AuditEntry;
 use crate::service::audit_trail::{TrailCheck, TrailReport};
 use crate::service::{Me, Session};
+use crate::ui::effect::Effect;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD};
-use crate::vault::AuditEntry;
 use iced::widget::{button, column, container, row, scrollable, text, text_input};
 use iced::{Element, Fill, Length};
 
@@ -61,8 +61,28 @@ impl Tab {
     }
 }
 
+/// A page of the home screen: a newly opened one is scrolled to its top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    AddIncident,
+    Tab(Tab),
+    Groups(groups::Page),
+    Users(users::Page),
+    Pupils(pupils::Page),
+}
+
+/// What the home screen asks of the app.
+#[derive(Debug)]
+pub enum Action {
+    Effect(Effect<Message>),
+    /// Restore from a backup (signing out first).
+    StartRestore,
+}
+
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The Escape key: closes what is open on top (a dialog, an editor, + Add Incident).
+    Escape,
     Tab(Tab),
     Groups(groups::Message),
     Users(users::Message),
@@ -124,18 +144,18 @@ impl Home {
         home
     }
 
-    /// Which page is showing: the tab and, within it, the list or the open editor/profile.
-    pub fn page_key(&self) -> (u8, u8) {
+    /// Which page is showing: + Add Incident, or the tab and, within it, the list or the open
+    /// editor or profile.
+    pub fn page(&self) -> Page {
         if self.concern.is_some() {
-            return (u8::MAX, 0);
+            return Page::AddIncident;
         }
-        let sub = match self.tab {
-            Tab::Groups => self.groups.as_ref().map_or(0, GroupsTab::page_kind),
-            Tab::Users => self.users.as_ref().map_or(0, UsersTab::page_kind),
-            Tab::Pupils => self.pupils.as_ref().map_or(0, PupilsTab::page_kind),
-            _ => 0,
-        };
-        (self.tab as u8, sub)
+        match (self.tab, &self.groups, &self.users, &self.pupils) {
+            (Tab::Groups, Some(g), _, _) => Page::Groups(g.page()),
+            (Tab::Users, _, Some(u), _) => Page::Users(u.page()),
+            (Tab::Pupils, _, _, Some(p)) => Page::Pupils(p.page()),
+            (tab, ..) => Page::Tab(tab),
+        }
     }
 
     /// The Groups tab, once it has been opened.
@@ -279,22 +299,20 @@ impl Home {
             .as_ref()
             .is_some_and(AddIncident::has_unsaved_changes)
         {
-            return Action::None;
+            return Action::Effect(Effect::None);
         }
         let about_someone = pupil.is_some();
         self.concern = Some(AddIncident::new(session, pupil));
         if about_someone {
-            Action::Focus(add_incident::DATE)
+            Action::Effect(Effect::Focus(add_incident::DATE))
         } else {
-            Action::Focus(add_incident::SEARCH)
+            Action::Effect(Effect::Focus(add_incident::SEARCH))
         }
     }
 
-    fn from_groups(outcome: groups::Outcome) -> Action {
+    fn from_groups(outcome: groups::Action) -> Action {
         match outcome {
-            groups::Outcome::None => Action::None,
-            groups::Outcome::Focus(id) => Action::Focus(id),
-            groups::Outcome::ScrollTo(id, y) => Action::ScrollTo(id, y),
+            groups::Action::Effect(e) => Action::Effect(e.map(Message::Groups)),
         }
     }
 
@@ -311,23 +329,19 @@ impl Home {
                 let outcome = i.key(key, session);
                 self.after_imports(outcome, session, modifiers)
             }
-            _ => Action::None,
+            _ => Action::Effect(Effect::None),
         }
     }
 
     fn after_imports(
         &mut self,
-        outcome: imports::Outcome,
+        outcome: imports::Action,
         session: &mut Session,
         modifiers: iced::keyboard::Modifiers,
     ) -> Action {
         match outcome {
-            imports::Outcome::None => Action::None,
-            imports::Outcome::Focus(id) => Action::Focus(id),
-            imports::Outcome::ChooseFile => {
-                Action::Dialog(crate::ui::dialogs::Dialog::OpenImportFile)
-            }
-            imports::Outcome::OpenGroups(t) => {
+            imports::Action::Effect(e) => Action::Effect(e.map(Message::Imports)),
+            imports::Action::OpenGroups(t) => {
                 self.go(crate::service::health::Place::Groups(t), session, modifiers)
             }
         }
@@ -339,8 +353,13 @@ impl Home {
         session: &mut Session,
         modifiers: iced::keyboard::Modifiers,
     ) -> Action {
+        if let Message::Escape = message {
+            self.escape(session);
+            return Action::Effect(Effect::None);
+        }
         self.notice = None;
         match message {
+            Message::Escape => {}
             Message::Tab(tab) if tab != self.tab && self.has_unsaved_changes() => {
                 self.error = Some("Save or discard your changes before leaving this page.".into());
             }
@@ -348,7 +367,7 @@ impl Home {
                 self.tab = tab;
                 self.load(session);
                 if tab == Tab::Audits {
-                    return Action::Focus(AUDIT_SEARCH);
+                    return Action::Effect(Effect::Focus(AUDIT_SEARCH));
                 }
             }
             Message::Groups(m) => {
@@ -358,19 +377,19 @@ impl Home {
                 }
             }
             Message::Users(m) => {
-                if let Some(u) = &mut self.users
-                    && let users::Outcome::Focus(id) = u.update(m, session)
-                {
-                    return Action::Focus(id);
+                if let Some(u) = &mut self.users {
+                    let users::Action::Effect(e) = u.update(m, session);
+                    return Action::Effect(e.map(Message::Users));
                 }
             }
             Message::AddIncident => return self.open_concern(session, None),
             Message::Concern(m) => {
                 if let Some(c) = &mut self.concern {
                     match c.update(m, session) {
-                        add_incident::Outcome::None => {}
-                        add_incident::Outcome::Focus(id) => return Action::Focus(id),
-                        add_incident::Outcome::Closed(notice) => {
+                        add_incident::Action::Effect(e) => {
+                            return Action::Effect(e.map(Message::Concern));
+                        }
+                        add_incident::Action::Closed(notice) => {
                             self.concern = None;
                             self.notice = notice;
                             self.load(session);
@@ -381,19 +400,17 @@ impl Home {
             Message::Pupils(m) => {
                 if let Some(p) = &mut self.pupils {
                     match p.update(m, session) {
-                        pupils::Outcome::None => {}
-                        pupils::Outcome::Focus(id) => return Action::Focus(id),
-                        pupils::Outcome::AddIncident(pupil) => {
+                        pupils::Action::Effect(e) => return Action::Effect(e.map(Message::Pupils)),
+                        pupils::Action::AddIncident(pupil) => {
                             return self.open_concern(session, Some(pupil));
                         }
                     }
                 }
             }
             Message::Categories(m) => {
-                if let Some(c) = &mut self.categories
-                    && let categories::Outcome::Focus(id) = c.update(m, session)
-                {
-                    return Action::Focus(id);
+                if let Some(c) = &mut self.categories {
+                    let categories::Action::Effect(e) = c.update(m, session);
+                    return Action::Effect(e.map(Message::Categories));
                 }
             }
             Message::Imports(m) => {
@@ -408,17 +425,14 @@ impl Home {
             }
             Message::Overview(m) => {
                 let Some(h) = &mut self.health else {
-                    return Action::None;
+                    return Action::Effect(Effect::None);
                 };
                 return match h.update(m, session) {
-                    overview::Outcome::None => Action::None,
-                    overview::Outcome::Go(place) => self.go(place, session, modifiers),
-                    overview::Outcome::Run(job) => Action::Run(*job),
-                    overview::Outcome::ChooseBackupFile(file_name) => {
-                        Action::Dialog(crate::ui::dialogs::Dialog::SaveBackup { file_name })
-                    }
-                    overview::Outcome::StartRestore => Action::StartRestore,
-                    overview::Outcome::IdleLock(m) => {
+                    overview::Action::Effect(Effect::None) => Action::Effect(Effect::None),
+                    overview::Action::Go(place) => self.go(place, session, modifiers),
+                    overview::Action::Effect(e) => Action::Effect(e.map(Message::Overview)),
+                    overview::Action::StartRestore => Action::StartRestore,
+                    overview::Action::IdleLock(m) => {
                         self.update(Message::IdleLock(m), session, modifiers)
                     }
                 };
@@ -431,7 +445,7 @@ impl Home {
                 Err(e) => self.error = Some(e.to_string()),
             },
         }
-        Action::None
+        Action::Effect(Effect::None)
     }
 
     /// Opens the place where a health-check finding is fixed.
@@ -457,7 +471,7 @@ impl Home {
             ),
             Place::Users | Place::User(_) | Place::UserGroup(_) => (Tab::Users, Vec::new()),
             Place::Audits => (Tab::Audits, Vec::new()),
-            Place::Backup => return Action::None,
+            Place::Backup => return Action::Effect(Effect::None),
         };
         let mut action = self.update(Message::Tab(tab), session, modifiers);
         if self.tab != tab {
@@ -485,9 +499,9 @@ impl Home {
     }
 
     /// Escape closes an open form or question on the current tab.
-    pub fn escape(&mut self, session: &mut Session) -> bool {
+    fn escape(&mut self, session: &mut Session) -> bool {
         if let Some(c) = &mut self.concern {
-            if let add_incident::Outcome::Closed(_) =
+            if let add_incident::Action::Closed(_) =
                 c.update(add_incident::Message::Cancel, session)
             {
                 self.concern = None;

@@ -6,6 +6,7 @@ use crate::model::import::{Field, ImportKind, rejections};
 use crate::model::{GroupType, names};
 use crate::service::Session;
 use crate::service::import::{self, ImportReport, Preview};
+use crate::ui::effect::{Dialog, Effect, FileDialog};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD};
 use crate::ui::widget::virtual_list::{self, Scroll};
@@ -46,10 +47,9 @@ pub enum Message {
 }
 
 /// What the tab asks of the home screen.
-pub enum Outcome {
-    None,
-    Focus(&'static str),
-    ChooseFile,
+pub enum Action {
+    /// The file dialog for the CSV file.
+    Effect(Effect<Message>),
     OpenGroups(GroupType),
 }
 
@@ -167,14 +167,14 @@ impl ImportsTab {
     }
 
     /// Enter, when no text field took it, confirms a preview that can be imported.
-    pub fn key(&mut self, key: &iced::keyboard::Key, session: &mut Session) -> Outcome {
+    pub fn key(&mut self, key: &iced::keyboard::Key, session: &mut Session) -> Action {
         use iced::keyboard::{Key, key::Named};
         if matches!(key, Key::Named(Named::Enter))
             && self.preview.as_ref().is_some_and(|p| p.plan.can_import())
         {
             return self.update(Message::Confirm, session);
         }
-        Outcome::None
+        Action::Effect(Effect::None)
     }
 
     fn load(&mut self, session: &Session) {
@@ -199,7 +199,7 @@ impl ImportsTab {
         }
     }
 
-    pub fn update(&mut self, message: Message, session: &mut Session) -> Outcome {
+    pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
         match message {
             Message::Kind(k) => {
                 if k != self.kind {
@@ -210,7 +210,12 @@ impl ImportsTab {
                 }
             }
             Message::Path(p) => self.path = p,
-            Message::Browse => return Outcome::ChooseFile,
+            Message::Browse => {
+                return Action::Effect(Effect::Dialog(Dialog::new(
+                    FileDialog::OpenImportFile,
+                    Message::FileChosen,
+                )));
+            }
             Message::FileChosen(Some(path)) => {
                 self.path = path.display().to_string();
                 self.load(session);
@@ -236,7 +241,7 @@ impl ImportsTab {
             Message::ArchiveMissing(on) => self.archive_missing = on,
             Message::Confirm => {
                 let Some(p) = &self.preview else {
-                    return Outcome::None;
+                    return Action::Effect(Effect::None);
                 };
                 match session.apply_import(p, self.archive_missing) {
                     Ok(report) => {
@@ -252,14 +257,14 @@ impl ImportsTab {
                 self.escape();
             }
             Message::RejectedScrolled(s) => self.rejected_scroll = s,
-            Message::OpenGroups(t) => return Outcome::OpenGroups(t),
+            Message::OpenGroups(t) => return Action::OpenGroups(t),
             Message::StartAgain => {
                 self.report = None;
                 self.path.clear();
-                return Outcome::Focus(FILE_PATH);
+                return Action::Effect(Effect::Focus(FILE_PATH));
             }
         }
-        Outcome::None
+        Action::Effect(Effect::None)
     }
 
     pub fn view(&self, hide_names: bool) -> Element<'_, Message> {
@@ -479,7 +484,7 @@ impl ImportsTab {
                     text(format!("Row {number}"))
                         .size(theme::TEXT_SMALL)
                         .font(BOLD)
-                        .width(Length::Fixed(70.0)),
+                        .width(Length::Fixed(100.0)),
                     text(column.as_str())
                         .size(theme::TEXT_SMALL)
                         .width(Length::FillPortion(2)),
@@ -555,13 +560,20 @@ fn first_rows(p: &Preview, hide_names: bool) -> Element<'_, Message> {
         }
     };
     let field_of = |col: usize| mapped_to(col).map(|f| f.label(p.kind));
+    // Cells keep to one line so rows line up; the field a column feeds may wrap, so a long
+    // field name ("Academic level (year group)") is read whole.
     let cell = |content: String, bold: bool, colour: iced::Color| {
+        let wrapping = if content.starts_with('→') {
+            text::Wrapping::Word
+        } else {
+            text::Wrapping::None
+        };
         container(
             text(content)
                 .size(theme::TEXT_SMALL)
                 .font(if bold { BOLD } else { iced::Font::DEFAULT })
                 .color(colour)
-                .wrapping(text::Wrapping::None),
+                .wrapping(wrapping),
         )
         .width(Length::Fixed(CELL_WIDTH))
         .clip(true)

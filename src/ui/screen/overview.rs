@@ -4,14 +4,15 @@
 
 use crate::clock::format_local;
 use crate::model::SystemPermission;
+use crate::model::names::count;
+use crate::service::AuditAnchor;
+use crate::service::backup::Written;
 use crate::service::backup::suggested_file_name;
 use crate::service::health::{Finding, Place, Severity};
 use crate::service::{Me, Overview, Session};
-use crate::ui::jobs::Job;
+use crate::ui::effect::{Dialog, Effect, FileDialog, Work};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD};
-use crate::vault::AuditAnchor;
-use crate::vault::backup::Written;
 use iced::widget::{button, column, container, pick_list, progress_bar, row, text};
 use iced::{Element, Fill};
 use std::path::PathBuf;
@@ -41,11 +42,10 @@ pub enum Message {
 }
 
 /// What the Overview asks of the home screen.
-pub enum Outcome {
-    None,
+pub enum Action {
     Go(Place),
-    Run(Box<Job>),
-    ChooseBackupFile(String),
+    /// Backing up: the file dialog, then the backup itself.
+    Effect(Effect<Message>),
     StartRestore,
     IdleLock(u32),
 }
@@ -110,49 +110,57 @@ impl OverviewTab {
         matches!(self.backup, BackupState::Running(_))
     }
 
-    pub fn update(&mut self, message: Message, session: &mut Session) -> Outcome {
+    pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
         match message {
             Message::Go(Place::Backup) | Message::BackUpNow => {
                 if self.is_backing_up() {
-                    return Outcome::None;
+                    return Action::Effect(Effect::None);
                 }
                 let school = session.school().map(|s| s.name).unwrap_or_default();
-                Outcome::ChooseBackupFile(suggested_file_name(&school, crate::clock::now()))
+                Action::Effect(Effect::Dialog(Dialog::new(
+                    FileDialog::SaveBackup {
+                        file_name: suggested_file_name(&school, crate::clock::now()),
+                    },
+                    Message::BackupChosen,
+                )))
             }
-            Message::Go(place) => Outcome::Go(place),
+            Message::Go(place) => Action::Go(place),
             Message::BackupPath(p) => {
                 self.backup_path = p;
-                Outcome::None
+                Action::Effect(Effect::None)
             }
             Message::BackUpToTyped => {
                 if self.is_backing_up() {
-                    return Outcome::None;
+                    return Action::Effect(Effect::None);
                 }
                 let school = session.school().map(|s| s.name).unwrap_or_default();
-                match typed_destination(&self.backup_path, &school) {
+                match crate::service::backup::typed_destination(&self.backup_path, &school) {
                     Ok(path) => self.update(Message::BackupChosen(Some(path)), session),
-                    Err(m) => {
-                        self.backup = BackupState::Failed(m);
-                        Outcome::None
+                    Err(e) => {
+                        self.backup = BackupState::Failed(e.to_string());
+                        Action::Effect(Effect::None)
                     }
                 }
             }
-            Message::BackupChosen(None) => Outcome::None,
+            Message::BackupChosen(None) => Action::Effect(Effect::None),
             Message::BackupChosen(Some(path)) => {
                 let path = crate::service::backup::with_extension(path);
                 match session.prepare_backup() {
                     Ok(job) => {
                         let progress = Arc::new(AtomicU32::new(0));
                         self.backup = BackupState::Running(Arc::clone(&progress));
-                        Outcome::Run(Box::new(Job::Backup {
-                            job,
-                            out: path,
-                            progress,
-                        }))
+                        Action::Effect(Effect::Run(Work::new("back up", move |_| {
+                            let result = job.run(&path, &|p| {
+                                // Thousandths, for the screen's progress bar.
+                                progress
+                                    .store((p.clamp(0.0, 1.0) * 1000.0) as u32, Ordering::Relaxed)
+                            });
+                            Message::BackupDone(result)
+                        })))
                     }
                     Err(e) => {
                         self.backup = BackupState::Failed(e.to_string());
-                        Outcome::None
+                        Action::Effect(Effect::None)
                     }
                 }
             }
@@ -170,16 +178,16 @@ impl OverviewTab {
                     )),
                 };
                 self.reload(session);
-                Outcome::None
+                Action::Effect(Effect::None)
             }
             Message::BackupDone(Err(e)) => {
                 self.backup = BackupState::Failed(format!(
                     "The backup was not made: {e} Nothing in the school has changed."
                 ));
-                Outcome::None
+                Action::Effect(Effect::None)
             }
-            Message::Restore => Outcome::StartRestore,
-            Message::IdleLock(m) => Outcome::IdleLock(m),
+            Message::Restore => Action::StartRestore,
+            Message::IdleLock(m) => Action::IdleLock(m),
         }
     }
 
@@ -207,11 +215,11 @@ impl OverviewTab {
             column![
                 text("Health check").size(theme::TEXT_LARGE).font(BOLD),
                 text(match warnings {
-                    0 => format!("Nothing needs fixing. {}", plural(notes, "note", "notes")),
+                    0 => format!("Nothing needs fixing. {}", count(notes, "note", "notes")),
                     _ => format!(
                         "{} to fix, then {}. Checked again after every change.",
-                        plural(warnings, "warning", "warnings"),
-                        plural(notes, "note", "notes")
+                        count(warnings, "warning", "warnings"),
+                        count(notes, "note", "notes")
                     ),
                 })
                 .size(theme::TEXT_BODY)
@@ -310,54 +318,6 @@ impl OverviewTab {
     }
 }
 
-/// Where a typed destination puts the backup: into an existing folder under the suggested name,
-/// or at a new file's path ending in .khbackup. An existing file is never overwritten from here
-/// (the dialog asks first; a typed path cannot).
-fn typed_destination(typed: &str, school: &str) -> Result<PathBuf, String> {
-    let typed = typed.trim();
-    if typed.is_empty() {
-        return Err(
-            "Type the folder to save the backup in (a USB stick or network share), or press Back up now to choose it."
-                .into(),
-        );
-    }
-    let path = PathBuf::from(typed);
-    if path.is_dir() {
-        // Two backups in the same minute get "(2)", "(3)", ... rather than one replacing the other.
-        let name = suggested_file_name(school, crate::clock::now());
-        let stem = name
-            .strip_suffix(&format!(".{}", crate::vault::backup::EXTENSION))
-            .unwrap_or(&name);
-        let mut file = path.join(&name);
-        let mut n = 2;
-        while file.exists() {
-            file = path.join(format!("{stem} ({n}).{}", crate::vault::backup::EXTENSION));
-            n += 1;
-        }
-        return Ok(file);
-    }
-    let is_backup_file = path
-        .extension()
-        .is_some_and(|e| e == crate::vault::backup::EXTENSION);
-    let folder = match path.parent() {
-        Some(p) if is_backup_file && !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => path.clone(),
-    };
-    if !folder.is_dir() {
-        return Err(format!(
-            "There is no folder {}. Check the USB stick or network share is connected, and type the folder's full path.",
-            folder.display()
-        ));
-    }
-    if path.exists() {
-        return Err(format!(
-            "{} already exists and is left as it is. Type a folder, or a new file name ending in .khbackup.",
-            path.display()
-        ));
-    }
-    Ok(path)
-}
-
 /// The newest audit entry's number and fingerprint, for the admin to note down on paper: a
 /// record of the trail that nobody with the files can reach.
 fn fingerprint_card(newest: &AuditAnchor) -> Element<'_, Message> {
@@ -388,10 +348,6 @@ fn fingerprint_card(newest: &AuditAnchor) -> Element<'_, Message> {
     .width(Fill)
     .style(theme::card)
     .into()
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    crate::service::health::count(n, one, many)
 }
 
 fn finding_card(f: &Finding, hide_names: bool) -> Element<'_, Message> {

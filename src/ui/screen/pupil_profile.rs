@@ -6,6 +6,7 @@ use crate::clock::format_local;
 use crate::model::{IncidentId, PupilId, SystemPermission};
 use crate::service::records::{PupilDetails, PupilProfile, PupilSummary};
 use crate::service::{Me, Session};
+use crate::ui::effect::Effect;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field};
 use iced::widget::{column, container, row, text, text_editor};
@@ -34,9 +35,9 @@ pub enum Message {
     Report(access_report::Message),
 }
 
-pub enum Outcome {
-    None,
-    Focus(&'static str),
+pub enum Action {
+    /// Focus, scrolling and slow work, for the window to carry out.
+    Effect(Effect<Message>),
     Close,
     /// Open + Add Incident about this pupil.
     AddIncident(PupilSummary),
@@ -93,12 +94,12 @@ impl ProfilePage {
         })
     }
 
-    pub fn update(&mut self, message: Message, session: &mut Session) -> Outcome {
+    pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
         self.notice = None;
         match message {
             Message::Report(m) => {
                 if let Some(r) = &mut self.report
-                    && let access_report::Outcome::Close = r.update(m, session)
+                    && let access_report::Action::Close = r.update(m, session)
                 {
                     self.report = None;
                 }
@@ -113,11 +114,11 @@ impl ProfilePage {
                 if self.has_unsaved_changes() {
                     self.error = Some("Save or cancel your changes first.".into());
                 } else {
-                    return Outcome::Close;
+                    return Action::Close;
                 }
             }
             Message::AddIncident => {
-                return Outcome::AddIncident(PupilSummary {
+                return Action::AddIncident(PupilSummary {
                     id: self.id(),
                     forename: self.profile.pupil.forename.clone(),
                     surname: self.profile.pupil.surname.clone(),
@@ -131,7 +132,7 @@ impl ProfilePage {
                     surname: p.surname.clone(),
                     date_of_birth: p.date_of_birth.clone().unwrap_or_default(),
                 });
-                return Outcome::Focus(FORENAME);
+                return Action::Effect(Effect::Focus(FORENAME));
             }
             Message::Forename(v) => {
                 if let Some(d) = &mut self.details {
@@ -195,11 +196,11 @@ impl ProfilePage {
                 }
             }
         }
-        Outcome::None
+        Action::Effect(Effect::None)
     }
 
     /// Escape: closes the report, then an edit, then the profile.
-    pub fn escape(&mut self, session: &mut Session) -> Outcome {
+    pub fn escape(&mut self, session: &mut Session) -> Action {
         if self.report.is_some() {
             return self.update(Message::Report(access_report::Message::Back), session);
         }

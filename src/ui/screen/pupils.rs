@@ -6,6 +6,7 @@ use super::pupil_profile::{self, ProfilePage};
 use crate::model::{GroupType, PupilGroupId, SystemPermission};
 use crate::service::records::{ClassGroup, PupilSummary};
 use crate::service::{Me, Session};
+use crate::ui::effect::Effect;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD};
 use crate::ui::widget::virtual_list::{self, Scroll};
@@ -36,9 +37,16 @@ pub enum Message {
     ReturnToRoll(usize),
 }
 
-pub enum Outcome {
-    None,
-    Focus(&'static str),
+/// Which of the tab's pages is showing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    List,
+    Profile,
+}
+
+pub enum Action {
+    /// Focus, scrolling and slow work, for the window to carry out.
+    Effect(Effect<Message>),
     AddIncident(PupilSummary),
 }
 
@@ -117,8 +125,12 @@ impl PupilsTab {
         }
     }
 
-    pub fn page_kind(&self) -> u8 {
-        u8::from(self.profile.is_some())
+    pub fn page(&self) -> Page {
+        if self.profile.is_some() {
+            Page::Profile
+        } else {
+            Page::List
+        }
     }
 
     pub fn has_unsaved_changes(&self) -> bool {
@@ -127,20 +139,19 @@ impl PupilsTab {
             .is_some_and(ProfilePage::has_unsaved_changes)
     }
 
-    fn after_profile(&mut self, o: pupil_profile::Outcome, session: &Session) -> Outcome {
+    fn after_profile(&mut self, o: pupil_profile::Action, session: &Session) -> Action {
         match o {
-            pupil_profile::Outcome::None => Outcome::None,
-            pupil_profile::Outcome::Focus(id) => Outcome::Focus(id),
-            pupil_profile::Outcome::Close => {
+            pupil_profile::Action::Effect(e) => Action::Effect(e.map(Message::Profile)),
+            pupil_profile::Action::Close => {
                 self.profile = None;
                 self.reload(session);
-                Outcome::Focus(SEARCH)
+                Action::Effect(Effect::Focus(SEARCH))
             }
-            pupil_profile::Outcome::AddIncident(p) => Outcome::AddIncident(p),
+            pupil_profile::Action::AddIncident(p) => Action::AddIncident(p),
         }
     }
 
-    pub fn update(&mut self, message: Message, session: &mut Session) -> Outcome {
+    pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
         if !matches!(message, Message::Scrolled(_) | Message::Profile(_)) {
             self.returned = None;
         }
@@ -153,7 +164,7 @@ impl PupilsTab {
             }
             Message::ReturnToRoll(i) => {
                 let Some(p) = self.archived.as_ref().and_then(|a| a.get(i)).cloned() else {
-                    return Outcome::None;
+                    return Action::Effect(Effect::None);
                 };
                 match session.return_to_roll(p.id) {
                     Ok(()) => {
@@ -199,7 +210,7 @@ impl PupilsTab {
                 }
             }
         }
-        Outcome::None
+        Action::Effect(Effect::None)
     }
 
     pub fn escape(&mut self, session: &mut Session) -> bool {

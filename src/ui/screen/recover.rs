@@ -1,18 +1,15 @@
 //! Getting back in with the recovery code: pick the administrator, choose a new password, enrol a
 //! new soft key if the phone is lost too, then note the replacement recovery code.
 
-use super::Action;
 use super::enrol::{self, Enrolment};
 use super::recovery_code::RecoveryCodeView;
-use crate::auth::password;
 use crate::model::User;
-use crate::service::recovery::RecoveryUnlock;
-use crate::service::{self, setup::ConfirmedKey};
-use crate::ui::handoff::Handoff;
-use crate::ui::jobs::Job;
+use crate::service::recovery::{self, RecoveryUnlock};
+use crate::service::setup::{self, ConfirmedKey};
+use crate::service::{self, KdfCost, Location, Ticket};
+use crate::ui::effect::{Effect, Work};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field};
-use crate::vault::{KdfCost, Location};
 use iced::Element;
 use iced::widget::{checkbox, column, text};
 
@@ -33,11 +30,23 @@ impl std::fmt::Display for AdminChoice {
     }
 }
 
+/// What the recovery screen asks of the app.
+#[derive(Debug)]
+pub enum Action {
+    Effect(Effect<Message>),
+    ShowSignIn {
+        email: Option<String>,
+        notice: Option<String>,
+    },
+}
+
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The Escape key.
+    Escape,
     Code(String),
     Unlock,
-    Unlocked(Result<(Handoff<RecoveryUnlock>, Vec<User>), service::Error>),
+    Unlocked(Result<(Ticket<RecoveryUnlock>, Vec<User>), service::Error>),
     /// Position in the list of administrators.
     Admin(usize),
     Password(String),
@@ -64,7 +73,7 @@ pub struct Recover {
     location: Location,
     kdf: KdfCost,
     pub code: String,
-    unlock: Option<RecoveryUnlock>,
+    unlock: Option<Ticket<RecoveryUnlock>>,
     admins: Vec<AdminChoice>,
     pub admin: Option<AdminChoice>,
     pub password: String,
@@ -119,40 +128,49 @@ impl Recover {
         let (Some(unlock), Some(admin)) = (self.unlock.take(), self.admin.clone()) else {
             self.error = Some("Start again with the recovery code.".into());
             self.step = Step::Code;
-            return Action::Focus(CODE);
+            return Action::Effect(Effect::Focus(CODE));
         };
         self.step = Step::Working;
-        Action::Run(Job::ResetPassword {
-            unlock,
-            email: admin.email,
-            password: self.password.clone(),
-            again: self.password_again.clone(),
-            key,
-            kdf: self.kdf,
-        })
+        let (password, again, kdf) = (self.password.clone(), self.password_again.clone(), self.kdf);
+        Action::Effect(Effect::Run(Work::new("reset the password", move |desk| {
+            let result = desk
+                .take(&unlock)
+                .ok_or_else(interrupted)
+                .and_then(|u| u.reset(&admin.email, &password, &again, key, kdf));
+            Message::ResetDone(result)
+        })))
     }
 
     pub fn update(&mut self, message: Message) -> Action {
         match message {
+            Message::Escape => self.escape(),
             Message::Code(v) => {
                 self.code = v;
                 self.error = None;
-                Action::None
+                Action::Effect(Effect::None)
             }
             Message::Unlock => {
                 if self.code.trim().is_empty() {
                     self.error = Some("Type the recovery code from your printed copy.".into());
-                    return Action::Focus(CODE);
+                    return Action::Effect(Effect::Focus(CODE));
                 }
                 self.step = Step::Working;
                 self.error = None;
-                Action::Run(Job::UnlockRecovery {
-                    location: self.location.clone(),
-                    code: self.code.clone(),
-                })
+                let (location, code) = (self.location.clone(), self.code.clone());
+                Action::Effect(Effect::Run(Work::new(
+                    "unlock with the recovery code",
+                    move |desk| {
+                        let result = recovery::unlock_with_recovery_code(&location, &code)
+                            .and_then(|u| {
+                                let admins = u.administrators()?;
+                                Ok((desk.keep(u), admins))
+                            });
+                        Message::Unlocked(result)
+                    },
+                )))
             }
             Message::Unlocked(Ok((unlock, admins))) => {
-                self.unlock = unlock.take();
+                self.unlock = Some(unlock);
                 self.admins = admins
                     .iter()
                     .map(|u| AdminChoice {
@@ -167,50 +185,52 @@ impl Recover {
                             .into(),
                     );
                     self.step = Step::Code;
-                    return Action::None;
+                    return Action::Effect(Effect::None);
                 }
                 self.step = Step::Choose;
-                Action::Focus(PASSWORD)
+                Action::Effect(Effect::Focus(PASSWORD))
             }
             Message::Unlocked(Err(e)) => {
                 self.error = Some(e.to_string());
                 self.step = Step::Code;
-                Action::Focus(CODE)
+                Action::Effect(Effect::Focus(CODE))
             }
             Message::Admin(i) => {
                 if let Some(a) = self.admins.get(i) {
                     self.admin = Some(a.clone());
                 }
-                Action::None
+                Action::Effect(Effect::None)
             }
             Message::Password(v) => {
                 self.password = v;
                 self.error = None;
-                Action::None
+                Action::Effect(Effect::None)
             }
             Message::PasswordAgain(v) => {
                 self.password_again = v;
                 self.error = None;
-                Action::None
+                Action::Effect(Effect::None)
             }
             Message::LostPhone(v) => {
                 self.lost_phone = v;
-                Action::None
+                Action::Effect(Effect::None)
             }
             Message::Next => {
                 let Some(admin) = &self.admin else {
                     self.error = Some("Choose the administrator whose password to reset.".into());
-                    return Action::None;
+                    return Action::Effect(Effect::None);
                 };
                 let words = [admin.name.as_str(), admin.email.as_str()];
-                if let Err(p) = password::check_new(&self.password, &self.password_again, &words) {
-                    self.error = Some(p.to_string());
-                    return Action::Focus(PASSWORD);
+                if let Err(e) =
+                    setup::check_new_password(&self.password, &self.password_again, &words)
+                {
+                    self.error = Some(e.to_string());
+                    return Action::Effect(Effect::Focus(PASSWORD));
                 }
                 self.error = None;
                 if self.lost_phone {
                     self.step = Step::Key(Box::new(Enrolment::new(&admin.email)));
-                    Action::Focus(enrol::CODE_FIELD)
+                    Action::Effect(Effect::Focus(enrol::CODE_FIELD))
                 } else {
                     self.reset(None)
                 }
@@ -219,15 +239,15 @@ impl Recover {
                 if let Step::Key(e) = &mut self.step {
                     e.update(m);
                 }
-                Action::None
+                Action::Effect(Effect::None)
             }
             Message::ConfirmKey => {
                 let Step::Key(e) = &mut self.step else {
-                    return Action::None;
+                    return Action::Effect(Effect::None);
                 };
                 match e.confirm(crate::clock::now()) {
                     Some(key) => self.reset(Some(key)),
-                    None => Action::Focus(enrol::CODE_FIELD),
+                    None => Action::Effect(Effect::Focus(enrol::CODE_FIELD)),
                 }
             }
             Message::ResetDone(Ok(code)) => {
@@ -237,7 +257,7 @@ impl Recover {
                     code,
                     stored: false,
                 };
-                Action::None
+                Action::Effect(Effect::None)
             }
             Message::ResetDone(Err(e)) => {
                 // The unlocked vault was used up by the attempt; the recovery code still works.
@@ -245,13 +265,13 @@ impl Recover {
                     "{e} Nothing was changed; enter the recovery code again."
                 ));
                 self.step = Step::Code;
-                Action::Focus(CODE)
+                Action::Effect(Effect::Focus(CODE))
             }
             Message::Stored(on) => {
                 if let Step::NewCode { stored, .. } = &mut self.step {
                     *stored = on;
                 }
-                Action::None
+                Action::Effect(Effect::None)
             }
             Message::Continue => match &self.step {
                 Step::NewCode { stored: true, .. } => Action::ShowSignIn {
@@ -260,10 +280,10 @@ impl Recover {
                         "The password has been changed. Sign in with the new password.".into(),
                     ),
                 },
-                _ => Action::None,
+                _ => Action::Effect(Effect::None),
             },
             Message::Cancel => match self.step {
-                Step::NewCode { .. } | Step::Working => Action::None,
+                Step::NewCode { .. } | Step::Working => Action::Effect(Effect::None),
                 _ => Action::ShowSignIn {
                     email: None,
                     notice: None,
@@ -272,7 +292,7 @@ impl Recover {
         }
     }
 
-    pub fn escape(&mut self) -> Action {
+    fn escape(&mut self) -> Action {
         self.update(Message::Cancel)
     }
 
@@ -316,7 +336,7 @@ impl Recover {
                     ),
                     Field::new("New password", PASSWORD, &self.password, Message::Password)
                         .secure()
-                        .hint(password::hint(&self.password, &words))
+                        .hint(setup::password_hint(&self.password, &words))
                         .on_submit(Message::Next)
                         .view(),
                     Field::new("New password again", PASSWORD_AGAIN, &self.password_again, Message::PasswordAgain)
@@ -365,4 +385,9 @@ impl Recover {
         };
         form::page(content, 700.0)
     }
+}
+
+/// What was left at the desk is gone (the person started something else meanwhile).
+fn interrupted() -> service::Error {
+    service::Error::Invalid("That step was interrupted. Please start again.".into())
 }

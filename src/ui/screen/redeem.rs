@@ -1,16 +1,13 @@
 //! First sign-in with a set-up code: the e-mail address and the code from the administrator,
 //! then a password, then the soft key (which may be skipped, with basic permissions only).
 
-use super::Action;
 use super::enrol::{self, Enrolment};
-use crate::auth::password;
-use crate::service::sign_in::SetupRedemption;
-use crate::service::{self, Session};
-use crate::ui::handoff::Handoff;
-use crate::ui::jobs::Job;
+use crate::service::setup;
+use crate::service::sign_in::{SetupRedemption, redeem_setup_code};
+use crate::service::{self, Location, Session, Ticket};
+use crate::ui::effect::{Effect, Work};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, Field};
-use crate::vault::Location;
 use iced::Element;
 use iced::widget::{column, text};
 
@@ -19,20 +16,43 @@ pub const CODE: &str = "redeem-code";
 pub const PASSWORD: &str = "redeem-password";
 pub const PASSWORD_AGAIN: &str = "redeem-password-again";
 
+/// What the set-up code screen asks of the app.
+#[derive(Debug)]
+pub enum Action {
+    Effect(Effect<Message>),
+    SignedIn(Ticket<Session>),
+    ShowSignIn {
+        email: Option<String>,
+        notice: Option<String>,
+    },
+}
+
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The Escape key.
+    Escape,
     Email(String),
     Code(String),
     Check,
-    Checked(Result<Handoff<SetupRedemption>, service::Error>),
+    Checked(Result<Accepted, service::Error>),
     Password(String),
     PasswordAgain(String),
     Next,
     Enrol(enrol::Message),
     ConfirmKey,
     SkipKey,
-    Finished(Result<Handoff<Session>, service::Error>),
+    Finished(Result<Ticket<Session>, service::Error>),
     Cancel,
+}
+
+/// A set-up code accepted: what the screen needs to know of the person, and the ticket for the
+/// school it opened.
+#[derive(Debug, Clone)]
+pub struct Accepted {
+    pub redemption: Ticket<SetupRedemption>,
+    pub email: String,
+    pub name: String,
+    pub needs_key: bool,
 }
 
 enum Step {
@@ -48,7 +68,7 @@ pub struct Redeem {
     pub code: String,
     pub password: String,
     pub password_again: String,
-    redemption: Option<SetupRedemption>,
+    redemption: Option<Ticket<SetupRedemption>>,
     needs_key: bool,
     name: String,
     step: Step,
@@ -82,23 +102,30 @@ impl Redeem {
         }
     }
 
-    fn finish(&mut self, key: Option<crate::service::setup::ConfirmedKey>) -> Action {
+    fn finish(&mut self, key: Option<setup::ConfirmedKey>) -> Action {
         let Some(redemption) = self.redemption.take() else {
             self.step = Step::Code;
             self.error = Some("Please start again with your set-up code.".into());
-            return Action::Focus(CODE);
+            return Action::Effect(Effect::Focus(CODE));
         };
         self.step = Step::Working;
-        Action::Run(Job::FinishSetupCode {
-            redemption,
-            password: self.password.clone(),
-            again: self.password_again.clone(),
-            key,
-        })
+        let (password, again) = (self.password.clone(), self.password_again.clone());
+        Action::Effect(Effect::Run(Work::new(
+            "finish the first sign-in",
+            move |desk| {
+                let result = desk
+                    .take(&redemption)
+                    .ok_or_else(interrupted)
+                    .and_then(|r| r.finish(&password, &again, key))
+                    .map(|s| desk.keep(s));
+                Message::Finished(result)
+            },
+        )))
     }
 
     pub fn update(&mut self, message: Message) -> Action {
         match message {
+            Message::Escape => return self.escape(),
             Message::Email(v) => self.email = v,
             Message::Code(v) => self.code = v,
             Message::Password(v) => self.password = v,
@@ -107,44 +134,57 @@ impl Redeem {
                 if self.email.trim().is_empty() || self.code.trim().is_empty() {
                     self.error =
                         Some("Type your e-mail address and the set-up code you were given.".into());
-                    return Action::Focus(if self.email.trim().is_empty() {
+                    return Action::Effect(Effect::Focus(if self.email.trim().is_empty() {
                         EMAIL
                     } else {
                         CODE
-                    });
+                    }));
                 }
                 self.step = Step::Working;
                 self.error = None;
-                return Action::Run(Job::RedeemSetupCode {
-                    location: self.location.clone(),
-                    email: self.email.trim().to_string(),
-                    code: self.code.clone(),
-                });
+                let (location, email, code) = (
+                    self.location.clone(),
+                    self.email.trim().to_string(),
+                    self.code.clone(),
+                );
+                return Action::Effect(Effect::Run(Work::new(
+                    "check the set-up code",
+                    move |desk| {
+                        let result =
+                            redeem_setup_code(&location, &email, &code).map(|r| Accepted {
+                                email: r.email().to_string(),
+                                name: r.user_name(),
+                                needs_key: r.group_needs_key(),
+                                redemption: desk.keep(r),
+                            });
+                        Message::Checked(result)
+                    },
+                )));
             }
             Message::Checked(Ok(r)) => {
-                if let Some(r) = r.take() {
-                    self.needs_key = r.group_needs_key();
-                    self.name = r.user_name();
-                    self.email = r.email().to_string();
-                    self.redemption = Some(r);
-                    self.step = Step::Password;
-                    return Action::Focus(PASSWORD);
-                }
+                self.needs_key = r.needs_key;
+                self.name = r.name;
+                self.email = r.email;
+                self.redemption = Some(r.redemption);
+                self.step = Step::Password;
+                return Action::Effect(Effect::Focus(PASSWORD));
             }
             Message::Checked(Err(e)) => {
                 self.error = Some(e.to_string());
                 self.step = Step::Code;
-                return Action::Focus(CODE);
+                return Action::Effect(Effect::Focus(CODE));
             }
             Message::Next => {
                 let words = [self.name.as_str(), self.email.as_str()];
-                if let Err(p) = password::check_new(&self.password, &self.password_again, &words) {
-                    self.error = Some(p.to_string());
-                    return Action::Focus(PASSWORD);
+                if let Err(e) =
+                    setup::check_new_password(&self.password, &self.password_again, &words)
+                {
+                    self.error = Some(e.to_string());
+                    return Action::Effect(Effect::Focus(PASSWORD));
                 }
                 self.error = None;
                 self.step = Step::Key(Box::new(Enrolment::new(&self.email)));
-                return Action::Focus(enrol::CODE_FIELD);
+                return Action::Effect(Effect::Focus(enrol::CODE_FIELD));
             }
             Message::Enrol(m) => {
                 if let Step::Key(e) = &mut self.step {
@@ -153,30 +193,26 @@ impl Redeem {
             }
             Message::ConfirmKey => {
                 let Step::Key(e) = &mut self.step else {
-                    return Action::None;
+                    return Action::Effect(Effect::None);
                 };
                 return match e.confirm(crate::clock::now()) {
                     Some(key) => self.finish(Some(key)),
-                    None => Action::Focus(enrol::CODE_FIELD),
+                    None => Action::Effect(Effect::Focus(enrol::CODE_FIELD)),
                 };
             }
             Message::SkipKey => return self.finish(None),
-            Message::Finished(Ok(s)) => {
-                if let Some(s) = s.take() {
-                    return Action::SignedIn(s);
-                }
-            }
+            Message::Finished(Ok(s)) => return Action::SignedIn(s),
             Message::Finished(Err(e)) => {
                 // The code is still good (nothing was saved), but the redemption was used up.
                 self.error = Some(format!(
                     "{e} Nothing was saved; enter your set-up code again."
                 ));
                 self.step = Step::Code;
-                return Action::Focus(CODE);
+                return Action::Effect(Effect::Focus(CODE));
             }
             Message::Cancel => {
                 if matches!(self.step, Step::Working) {
-                    return Action::None;
+                    return Action::Effect(Effect::None);
                 }
                 return Action::ShowSignIn {
                     email: Some(self.email.trim().to_string()).filter(|e| !e.is_empty()),
@@ -184,10 +220,10 @@ impl Redeem {
                 };
             }
         }
-        Action::None
+        Action::Effect(Effect::None)
     }
 
-    pub fn escape(&mut self) -> Action {
+    fn escape(&mut self) -> Action {
         self.update(Message::Cancel)
     }
 
@@ -222,7 +258,7 @@ impl Redeem {
                     text(format!("Welcome, {}.", self.name)).size(theme::TEXT_BODY),
                     Field::new("Password", PASSWORD, &self.password, Message::Password)
                         .secure()
-                        .hint(password::hint(&self.password, &words))
+                        .hint(setup::password_hint(&self.password, &words))
                         .on_submit(Message::Next)
                         .view(),
                     Field::new("Password again", PASSWORD_AGAIN, &self.password_again, Message::PasswordAgain)
@@ -268,4 +304,9 @@ impl Redeem {
         };
         form::page(content, 700.0)
     }
+}
+
+/// What was left at the desk is gone (the person started something else meanwhile).
+fn interrupted() -> service::Error {
+    service::Error::Invalid("That step was interrupted. Please start again.".into())
 }

@@ -3,15 +3,11 @@
 //! school's files are replaced (the old ones kept beside them). Reached from the welcome screen
 //! (a new computer), the sign-in screen and the Overview (which signs out first).
 
-use super::Action;
 use crate::service::backup::{self, BackupPreview, Restored, Unlock, UnlockedBackup};
-use crate::service::{self};
-use crate::ui::dialogs::Dialog;
-use crate::ui::handoff::Handoff;
-use crate::ui::jobs::Job;
+use crate::service::{self, Location, Ticket};
+use crate::ui::effect::{Dialog, Effect, FileDialog, Work};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field};
-use crate::vault::Location;
 use iced::widget::{column, row, text};
 use iced::{Element, Fill};
 use std::path::PathBuf;
@@ -21,8 +17,21 @@ pub const PASSWORD: &str = "restore-password";
 pub const CODE: &str = "restore-code";
 pub const FILE_PATH: &str = "restore-file-path";
 
+/// What the restore screen asks of the app.
+#[derive(Debug)]
+pub enum Action {
+    Effect(Effect<Message>),
+    ShowWelcome,
+    ShowSignIn {
+        email: Option<String>,
+        notice: Option<String>,
+    },
+}
+
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The Escape key.
+    Escape,
     Choose,
     Chosen(Option<PathBuf>),
     /// The backup's path typed in, for computers where no file dialog can open.
@@ -34,7 +43,7 @@ pub enum Message {
     Password(String),
     Code(String),
     Unlock,
-    Unlocked(Result<Handoff<UnlockedBackup>, service::Error>),
+    Unlocked(Result<Ticket<UnlockedBackup>, service::Error>),
     Confirm,
     Restored(Result<Restored, service::Error>),
     Back,
@@ -45,7 +54,7 @@ enum Stage {
     /// Read and checked; waiting for a password or the recovery code.
     Preview(BackupPreview),
     /// Unlocked; waiting for the confirmation.
-    Ready(BackupPreview, Handoff<UnlockedBackup>),
+    Ready(BackupPreview, Ticket<UnlockedBackup>),
 }
 
 pub struct Restore {
@@ -78,9 +87,13 @@ impl Restore {
 
     pub fn update(&mut self, message: Message) -> Action {
         match message {
+            Message::Escape => return self.escape(),
             Message::Choose => {
                 self.error = None;
-                return Action::Dialog(Dialog::OpenBackup);
+                return Action::Effect(Effect::Dialog(Dialog::new(
+                    FileDialog::OpenBackup,
+                    Message::Chosen,
+                )));
             }
             Message::Chosen(None) => {}
             Message::Path(p) => self.path = p,
@@ -89,7 +102,7 @@ impl Restore {
                 if typed.is_empty() {
                     self.error =
                         Some("Type the full path of the backup file, or choose it.".into());
-                    return Action::Focus(FILE_PATH);
+                    return Action::Effect(Effect::Focus(FILE_PATH));
                 }
                 let path = PathBuf::from(typed);
                 return self.update(Message::Chosen(Some(path)));
@@ -97,14 +110,20 @@ impl Restore {
             Message::Chosen(Some(path)) => {
                 self.error = None;
                 self.busy = Some("Reading and checking the backup…");
-                return Action::Run(Job::OpenBackup { path });
+                return Action::Effect(Effect::Run(Work::new("read the backup", move |_| {
+                    Message::Opened(backup::open_backup(&path))
+                })));
             }
             Message::Opened(result) => {
                 self.busy = None;
                 match result {
                     Ok(preview) => {
                         self.stage = Stage::Preview(preview);
-                        return Action::Focus(if self.use_code { CODE } else { EMAIL });
+                        return Action::Effect(Effect::Focus(if self.use_code {
+                            CODE
+                        } else {
+                            EMAIL
+                        }));
                     }
                     Err(e) => {
                         self.stage = Stage::Choose;
@@ -115,19 +134,19 @@ impl Restore {
             Message::UseRecoveryCode(on) => {
                 self.use_code = on;
                 self.error = None;
-                return Action::Focus(if on { CODE } else { EMAIL });
+                return Action::Effect(Effect::Focus(if on { CODE } else { EMAIL }));
             }
             Message::Email(s) => self.email = s,
             Message::Password(s) => self.password = s,
             Message::Code(s) => self.code = s,
             Message::Unlock => {
                 let Stage::Preview(preview) = &self.stage else {
-                    return Action::None;
+                    return Action::Effect(Effect::None);
                 };
                 let how = if self.use_code {
                     if self.code.trim().is_empty() {
                         self.error = Some("Type the recovery code from your printed copy.".into());
-                        return Action::Focus(CODE);
+                        return Action::Effect(Effect::Focus(CODE));
                     }
                     Unlock::RecoveryCode(self.code.clone())
                 } else {
@@ -136,11 +155,11 @@ impl Restore {
                             "Type an administrator's e-mail address and the password they had when the backup was taken."
                                 .into(),
                         );
-                        return Action::Focus(if self.email.trim().is_empty() {
+                        return Action::Effect(Effect::Focus(if self.email.trim().is_empty() {
                             EMAIL
                         } else {
                             PASSWORD
-                        });
+                        }));
                     }
                     Unlock::Password {
                         email: self.email.trim().to_string(),
@@ -149,10 +168,10 @@ impl Restore {
                 };
                 self.error = None;
                 self.busy = Some("Unlocking the backup and opening its copy of the school…");
-                return Action::Run(Job::UnlockBackup {
-                    preview: preview.clone(),
-                    how,
-                });
+                let preview = preview.clone();
+                return Action::Effect(Effect::Run(Work::new("unlock the backup", move |desk| {
+                    Message::Unlocked(preview.unlock(&how).map(|u| desk.keep(u)))
+                })));
             }
             Message::Unlocked(result) => {
                 self.busy = None;
@@ -169,16 +188,21 @@ impl Restore {
             }
             Message::Confirm => {
                 let Stage::Ready(_, unlocked) = &self.stage else {
-                    return Action::None;
+                    return Action::Effect(Effect::None);
                 };
-                let Some(unlocked) = unlocked.take() else {
-                    return Action::None;
-                };
+                if self.busy.is_some() {
+                    return Action::Effect(Effect::None);
+                }
+                let unlocked = unlocked.clone();
                 self.busy = Some("Restoring…");
-                return Action::Run(Job::RestoreBackup {
-                    unlocked,
-                    location: self.location.clone(),
-                });
+                let location = self.location.clone();
+                return Action::Effect(Effect::Run(Work::new("restore the backup", move |desk| {
+                    let result = desk
+                        .take(&unlocked)
+                        .ok_or_else(interrupted)
+                        .and_then(|u| u.restore(&location));
+                    Message::Restored(result)
+                })));
             }
             Message::Restored(Ok(r)) => {
                 self.busy = None;
@@ -207,12 +231,12 @@ impl Restore {
                 };
             }
         }
-        Action::None
+        Action::Effect(Effect::None)
     }
 
-    pub fn escape(&mut self) -> Action {
+    fn escape(&mut self) -> Action {
         if self.busy.is_some() {
-            return Action::None;
+            return Action::Effect(Effect::None);
         }
         self.update(Message::Back)
     }
@@ -362,4 +386,9 @@ fn holds(p: &BackupPreview) -> Element<'_, Message> {
     .width(Fill)
     .style(theme::card)
     .into()
+}
+
+/// What was left at the desk is gone (the person started something else meanwhile).
+fn interrupted() -> service::Error {
+    service::Error::Invalid("That step was interrupted. Please start again.".into())
 }

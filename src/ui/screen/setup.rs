@@ -2,17 +2,13 @@
 //! recovery code. Nothing is written until the key is confirmed; then the school's file is built
 //! in one go, so an interrupted set-up leaves nothing half-made.
 
-use super::Action;
 use super::enrol::{self, Enrolment};
 use super::recovery_code::RecoveryCodeView;
-use crate::auth::{codes, password};
-use crate::service::setup::NewSchoolDetails;
-use crate::service::{self, Session};
-use crate::ui::handoff::Handoff;
-use crate::ui::jobs::Job;
+use crate::service::setup::{self, NewSchoolDetails, NewVault, PersonAccess};
+use crate::service::{self, KdfCost, Location, Session, Ticket};
+use crate::ui::effect::{Effect, Work};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, Field};
-use crate::vault::{KdfCost, Location};
 use iced::widget::{column, row, text};
 use iced::{Element, Length};
 
@@ -25,8 +21,22 @@ pub const JOB_TITLE: &str = "setup-job-title";
 pub const PASSWORD: &str = "setup-password";
 pub const PASSWORD_AGAIN: &str = "setup-password-again";
 
+/// What the set-up screens ask of the app.
+#[derive(Debug)]
+pub enum Action {
+    Effect(Effect<Message>),
+    ShowWelcome,
+    ShowSignIn {
+        email: Option<String>,
+        notice: Option<String>,
+    },
+    SignedIn(Ticket<Session>),
+}
+
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The Escape key.
+    Escape,
     SchoolName(String),
     Title(String),
     Forename(String),
@@ -42,7 +52,7 @@ pub enum Message {
     Discard,
     Enrol(enrol::Message),
     ConfirmKey,
-    Created(Result<Handoff<Session>, service::Error>),
+    Created(Result<Ticket<Session>, service::Error>),
     Stored(bool),
     Continue,
 }
@@ -53,7 +63,7 @@ enum Step {
     Creating,
     Recovery {
         stored: bool,
-        session: Option<Box<Session>>,
+        session: Option<Ticket<Session>>,
     },
 }
 
@@ -76,7 +86,7 @@ impl Setup {
             kdf,
             details: NewSchoolDetails::default(),
             step: Step::Details,
-            recovery_code: codes::recovery_code(),
+            recovery_code: setup::new_recovery_code(),
             enrolment: None,
             error: None,
             confirming_cancel: false,
@@ -109,6 +119,9 @@ impl Setup {
     }
 
     pub fn update(&mut self, message: Message) -> Action {
+        if let Message::Escape = message {
+            return self.escape();
+        }
         let d = &mut self.details;
         let mut edited = true;
         match message.clone() {
@@ -124,13 +137,13 @@ impl Setup {
         }
         if edited {
             self.error = None;
-            return Action::None;
+            return Action::Effect(Effect::None);
         }
         match message {
             Message::Next => {
                 if let Err(e) = self.details.check() {
                     self.error = Some(e.to_string());
-                    return Action::None;
+                    return Action::Effect(Effect::None);
                 }
                 self.error = None;
                 // Keep the same key if the person came back to change a detail, unless the
@@ -140,32 +153,32 @@ impl Setup {
                     _ => Enrolment::new(&self.details.email),
                 };
                 self.step = Step::Key(Box::new(enrolment));
-                Action::Focus(enrol::CODE_FIELD)
+                Action::Effect(Effect::Focus(enrol::CODE_FIELD))
             }
             Message::Back => match std::mem::replace(&mut self.step, Step::Details) {
                 Step::Key(e) => {
                     self.enrolment = Some(*e);
                     self.error = None;
-                    Action::Focus(SCHOOL_NAME)
+                    Action::Effect(Effect::Focus(SCHOOL_NAME))
                 }
                 Step::Details => self.update(Message::Cancel),
                 other => {
                     // Nothing to go back to while the school is being created or once it exists.
                     self.step = other;
-                    Action::None
+                    Action::Effect(Effect::None)
                 }
             },
             Message::Cancel => {
                 if self.has_typed_anything() && !self.confirming_cancel {
                     self.confirming_cancel = true;
-                    Action::None
+                    Action::Effect(Effect::None)
                 } else {
                     Action::ShowWelcome
                 }
             }
             Message::KeepEditing => {
                 self.confirming_cancel = false;
-                Action::None
+                Action::Effect(Effect::None)
             }
             Message::Discard => Action::ShowWelcome,
             Message::Enrol(m) => {
@@ -173,32 +186,50 @@ impl Setup {
                     e.update(m);
                 }
                 self.error = None;
-                Action::None
+                Action::Effect(Effect::None)
             }
             Message::ConfirmKey => {
                 let Step::Key(e) = &mut self.step else {
-                    return Action::None;
+                    return Action::Effect(Effect::None);
                 };
                 let Some(key) = e.confirm(crate::clock::now()) else {
-                    return Action::Focus(enrol::CODE_FIELD);
+                    return Action::Effect(Effect::Focus(enrol::CODE_FIELD));
                 };
                 if let Step::Key(e) = std::mem::replace(&mut self.step, Step::Creating) {
                     self.enrolment = Some(*e);
                 }
-                Action::Run(Job::CreateSchool {
-                    location: self.location.clone(),
-                    details: self.details.clone(),
-                    key,
-                    recovery_code: self.recovery_code.clone(),
-                    kdf: self.kdf,
-                })
+                let (location, details, recovery_code, kdf) = (
+                    self.location.clone(),
+                    self.details.clone(),
+                    self.recovery_code.clone(),
+                    self.kdf,
+                );
+                Action::Effect(Effect::Run(Work::new("create the school", move |desk| {
+                    let data = setup::starter_school(&details);
+                    let result = setup::create_vault(NewVault {
+                        location: &location,
+                        data: &data,
+                        admin: PersonAccess {
+                            email: details.email.trim().to_string(),
+                            password: details.password.clone(),
+                            soft_key: Some(key),
+                        },
+                        others: Vec::new(),
+                        recovery_code: &recovery_code,
+                        kdf,
+                        demo: None,
+                        origin: "New school set up",
+                    })
+                    .map(|s| desk.keep(s));
+                    Message::Created(result)
+                })))
             }
             Message::Created(Ok(session)) => {
                 self.step = Step::Recovery {
                     stored: false,
-                    session: session.take().map(Box::new),
+                    session: Some(session),
                 };
-                Action::None
+                Action::Effect(Effect::None)
             }
             Message::Created(Err(e)) => {
                 self.error = Some(format!(
@@ -210,39 +241,39 @@ impl Setup {
                     .unwrap_or_else(|| Enrolment::new(&self.details.email));
                 enrolment.code.clear();
                 self.step = Step::Key(Box::new(enrolment));
-                Action::Focus(enrol::CODE_FIELD)
+                Action::Effect(Effect::Focus(enrol::CODE_FIELD))
             }
             Message::Stored(on) => {
                 if let Step::Recovery { stored, .. } = &mut self.step {
                     *stored = on;
                 }
-                Action::None
+                Action::Effect(Effect::None)
             }
             Message::Continue => match &mut self.step {
                 Step::Recovery {
                     stored: true,
                     session,
                 } => match session.take() {
-                    Some(s) => Action::SignedIn(*s),
+                    Some(s) => Action::SignedIn(s),
                     None => Action::ShowSignIn {
                         email: Some(self.details.email.trim().to_string()),
                         notice: Some("Your school is ready. Sign in to continue.".into()),
                     },
                 },
-                _ => Action::None,
+                _ => Action::Effect(Effect::None),
             },
-            _ => Action::None,
+            _ => Action::Effect(Effect::None),
         }
     }
 
     /// Escape goes back a step (or asks before leaving set-up).
-    pub fn escape(&mut self) -> Action {
+    fn escape(&mut self) -> Action {
         if self.confirming_cancel {
             return self.update(Message::KeepEditing);
         }
         match self.step {
             Step::Details | Step::Key(_) => self.update(Message::Back),
-            _ => Action::None,
+            _ => Action::Effect(Effect::None),
         }
     }
 
@@ -345,7 +376,7 @@ impl Setup {
                 .view(),
             Field::new("Password", PASSWORD, &d.password, Message::Password)
                 .secure()
-                .hint(password::hint(&d.password, &words))
+                .hint(setup::password_hint(&d.password, &words))
                 .on_submit(Message::Next)
                 .view(),
             Field::new("Password again", PASSWORD_AGAIN, &d.password_again, Message::PasswordAgain)

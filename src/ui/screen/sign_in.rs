@@ -1,12 +1,9 @@
 //! Signing in: e-mail and password, then the code from the authenticator app.
 
-use super::Action;
-use crate::service::{self, PendingCode, Session, SignInStep};
-use crate::ui::handoff::Handoff;
-use crate::ui::jobs::Job;
+use crate::service::{self, DemoAccess, Location, PendingCode, Session, SignInStep, Ticket};
+use crate::ui::effect::{Effect, Work};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field, MONO};
-use crate::vault::{DemoAccess, Location};
 use iced::widget::{column, container, row, text};
 use iced::{Element, Fill};
 
@@ -14,14 +11,35 @@ pub const EMAIL: &str = "sign-in-email";
 pub const PASSWORD: &str = "sign-in-password";
 pub const CODE: &str = "sign-in-code";
 
-type CodeResult = Result<Handoff<Session>, (Option<Handoff<PendingCode>>, service::Error)>;
+/// A refused code comes back with the ticket for trying again, unless the sign-in must start over.
+type CodeResult = Result<Ticket<Session>, (Option<Ticket<PendingCode>>, service::Error)>;
+
+/// The password was accepted.
+#[derive(Debug, Clone)]
+pub enum Started {
+    NeedsCode(Ticket<PendingCode>),
+    SignedIn(Ticket<Session>),
+}
+
+/// What the sign-in screen asks of the app.
+#[derive(Debug)]
+pub enum Action {
+    Effect(Effect<Message>),
+    SignedIn(Ticket<Session>),
+    StartRecovery,
+    StartRestore,
+    /// First sign-in with a set-up code, for this e-mail address if known.
+    StartSetupCode(String),
+}
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The Escape key.
+    Escape,
     Email(String),
     Password(String),
     Submit,
-    SignInDone(Result<Handoff<SignInStep>, service::Error>),
+    SignInDone(Result<Started, service::Error>),
     Code(String),
     SubmitCode,
     CodeDone(CodeResult),
@@ -38,7 +56,7 @@ pub enum Message {
 enum Stage {
     Credentials,
     /// Password accepted; `None` while the code is being checked.
-    Code(Option<Box<PendingCode>>),
+    Code(Option<Ticket<PendingCode>>),
 }
 
 pub struct SignIn {
@@ -58,7 +76,7 @@ pub struct SignIn {
 
 impl SignIn {
     pub fn new(location: Location, email: Option<String>, notice: Option<String>) -> SignIn {
-        let (demo, file_problem) = match crate::ui::jobs::peek_key_file(&location) {
+        let (demo, file_problem) = match service::sign_in::peek_key_file(&location) {
             Ok(demo) => (demo, None),
             Err(e) => (None, Some(e.to_string())),
         };
@@ -98,15 +116,16 @@ impl SignIn {
 
     pub fn update(&mut self, message: Message) -> Action {
         match message {
+            Message::Escape => self.escape(),
             Message::Email(v) => {
                 self.email = v;
                 self.error = None;
-                Action::None
+                Action::Effect(Effect::None)
             }
             Message::Password(v) => {
                 self.password = v;
                 self.error = None;
-                Action::None
+                Action::Effect(Effect::None)
             }
             Message::Code(v) => {
                 self.code = v
@@ -115,85 +134,104 @@ impl SignIn {
                     .take(7)
                     .collect();
                 self.error = None;
-                Action::None
+                Action::Effect(Effect::None)
             }
             Message::Submit => {
                 if self.busy || self.file_problem.is_some() {
-                    return Action::None;
+                    return Action::Effect(Effect::None);
                 }
                 if self.email.trim().is_empty() {
                     self.error = Some("Please enter your e-mail address.".into());
-                    return Action::Focus(EMAIL);
+                    return Action::Effect(Effect::Focus(EMAIL));
                 }
                 if self.password.is_empty() {
                     self.error = Some("Please enter your password.".into());
-                    return Action::Focus(PASSWORD);
+                    return Action::Effect(Effect::Focus(PASSWORD));
                 }
                 self.busy = true;
                 self.error = None;
                 self.notice = None;
-                Action::Run(Job::SignIn {
-                    location: self.location.clone(),
-                    email: self.email.trim().to_string(),
-                    password: self.password.clone(),
-                })
+                let (location, email, password) = (
+                    self.location.clone(),
+                    self.email.trim().to_string(),
+                    self.password.clone(),
+                );
+                Action::Effect(Effect::Run(Work::new("sign in", move |desk| {
+                    let result =
+                        service::sign_in(&location, &email, &password).map(|step| match step {
+                            SignInStep::NeedsCode(p) => Started::NeedsCode(desk.keep(p)),
+                            SignInStep::SignedIn(s) => Started::SignedIn(desk.keep(s)),
+                        });
+                    Message::SignInDone(result)
+                })))
             }
             Message::SignInDone(result) => {
                 self.busy = false;
                 self.password.clear();
-                match result.map(|h| h.take()) {
-                    Ok(Some(SignInStep::SignedIn(session))) => Action::SignedIn(session),
-                    Ok(Some(SignInStep::NeedsCode(pending))) => {
-                        self.stage = Stage::Code(Some(Box::new(pending)));
+                match result {
+                    Ok(Started::SignedIn(session)) => Action::SignedIn(session),
+                    Ok(Started::NeedsCode(pending)) => {
+                        self.stage = Stage::Code(Some(pending));
                         self.code.clear();
-                        Action::Focus(CODE)
+                        Action::Effect(Effect::Focus(CODE))
                     }
-                    Ok(None) => Action::None,
                     Err(e) => {
                         self.error = Some(e.to_string());
-                        Action::Focus(PASSWORD)
+                        Action::Effect(Effect::Focus(PASSWORD))
                     }
                 }
             }
             Message::SubmitCode => {
                 if self.busy {
-                    return Action::None;
+                    return Action::Effect(Effect::None);
                 }
                 let Stage::Code(pending) = &mut self.stage else {
-                    return Action::None;
+                    return Action::Effect(Effect::None);
                 };
                 if self.code.chars().filter(char::is_ascii_digit).count() != 6 {
                     self.error = Some("Type the 6 digits your authenticator app shows.".into());
-                    return Action::Focus(CODE);
+                    return Action::Effect(Effect::Focus(CODE));
                 }
                 let Some(pending) = pending.take() else {
-                    return Action::None;
+                    return Action::Effect(Effect::None);
                 };
                 self.busy = true;
                 self.error = None;
-                Action::Run(Job::ConfirmCode {
-                    pending: *pending,
-                    code: self.code.clone(),
-                })
+                let code = self.code.clone();
+                Action::Effect(Effect::Run(Work::new("confirm the code", move |desk| {
+                    let result = match desk.take(&pending) {
+                        None => Err((
+                            None,
+                            service::Error::Invalid(
+                                "That sign-in was interrupted. Please sign in again.".into(),
+                            ),
+                        )),
+                        Some(mut pending) => match pending.confirm(&code, crate::clock::now()) {
+                            Ok(()) => pending
+                                .into_session()
+                                .map(|s| desk.keep(s))
+                                .map_err(|e| (None, e)),
+                            Err(e) => Err((Some(desk.keep(pending)), e)),
+                        },
+                    };
+                    Message::CodeDone(result)
+                })))
             }
             Message::CodeDone(result) => {
                 self.busy = false;
                 self.code.clear();
                 match result {
-                    Ok(session) => match session.take() {
-                        Some(s) => Action::SignedIn(s),
-                        None => Action::None,
-                    },
+                    Ok(session) => Action::SignedIn(session),
                     Err((pending, e)) => {
                         self.error = Some(e.to_string());
-                        match pending.and_then(|p| p.take()) {
+                        match pending {
                             Some(p) => {
-                                self.stage = Stage::Code(Some(Box::new(p)));
-                                Action::Focus(CODE)
+                                self.stage = Stage::Code(Some(p));
+                                Action::Effect(Effect::Focus(CODE))
                             }
                             None => {
                                 self.stage = Stage::Credentials;
-                                Action::Focus(PASSWORD)
+                                Action::Effect(Effect::Focus(PASSWORD))
                             }
                         }
                     }
@@ -203,7 +241,7 @@ impl SignIn {
                 self.stage = Stage::Credentials;
                 self.code.clear();
                 self.error = None;
-                Action::Focus(EMAIL)
+                Action::Effect(Effect::Focus(EMAIL))
             }
             Message::LostPassword => Action::StartRecovery,
             Message::Restore => Action::StartRestore,
@@ -214,20 +252,20 @@ impl SignIn {
                     self.password = d.password.clone();
                     self.error = None;
                 }
-                Action::Focus(PASSWORD)
+                Action::Effect(Effect::Focus(PASSWORD))
             }
             Message::Tick(now) => {
                 self.now = now;
-                Action::None
+                Action::Effect(Effect::None)
             }
         }
     }
 
-    pub fn escape(&mut self) -> Action {
+    fn escape(&mut self) -> Action {
         if self.wants_code() && !self.busy {
             self.update(Message::UseDifferentAccount)
         } else {
-            Action::None
+            Action::Effect(Effect::None)
         }
     }
 
@@ -238,7 +276,7 @@ impl SignIn {
         } else {
             self.email.trim()
         };
-        let code = crate::demo::current_code(d, who, self.now).unwrap_or_default();
+        let code = service::demo::current_code(d, who, self.now).unwrap_or_default();
         let seconds_left = 30 - self.now.rem_euclid(30);
         Some(
             container(

@@ -6,6 +6,7 @@ use crate::model::grid::{self, GridRow, Preset};
 use crate::model::{CategoryPermissions, PermissionSection, SystemPermissions, UserGroupId};
 use crate::service::Session;
 use crate::service::user_groups::UserGroupRow;
+use crate::ui::effect::Effect;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field};
 use crate::ui::widget::permission_grid::{self as pg};
@@ -30,8 +31,9 @@ pub enum Message {
     Delete,
 }
 
-pub enum Outcome {
-    None,
+pub enum Action {
+    /// Focus, scrolling and slow work, for the window to carry out.
+    Effect(Effect<Message>),
     Close,
     /// Saved or deleted; the lists behind need reloading.
     Changed,
@@ -138,7 +140,7 @@ impl UserGroupEditor {
         }
     }
 
-    pub fn update(&mut self, message: Message, session: &mut Session) -> Outcome {
+    pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
         match message {
             Message::Name(n) => self.now.name = n,
             Message::Active(a) => self.now.active = a,
@@ -172,7 +174,7 @@ impl UserGroupEditor {
                         self.saved = self.now.clone();
                         self.error = None;
                         self.notice = Some("User group saved.".into());
-                        return Outcome::Changed;
+                        return Action::Changed;
                     }
                     Err(e) => {
                         self.error = Some(e.to_string());
@@ -184,26 +186,26 @@ impl UserGroupEditor {
                 if self.is_dirty() {
                     self.confirming_leave = true;
                 } else {
-                    return Outcome::Close;
+                    return Action::Close;
                 }
             }
-            Message::Discard => return Outcome::Close,
+            Message::Discard => return Action::Close,
             Message::KeepEditing => self.confirming_leave = false,
             Message::Delete => match session.delete_user_group(self.id) {
-                Ok(()) => return Outcome::Close,
+                Ok(()) => return Action::Close,
                 Err(e) => self.error = Some(e.to_string()),
             },
         }
-        Outcome::None
+        Action::Effect(Effect::None)
     }
 
-    pub fn escape(&mut self, session: &mut Session) -> Outcome {
+    pub fn escape(&mut self, session: &mut Session) -> Action {
         if self.pending_admin.take().is_some() {
-            return Outcome::None;
+            return Action::Effect(Effect::None);
         }
         if self.confirming_leave {
             self.confirming_leave = false;
-            return Outcome::None;
+            return Action::Effect(Effect::None);
         }
         self.update(Message::Back, session)
     }

@@ -7,11 +7,12 @@ use crate::clock::format_local;
 use crate::model::{KeyState, PermissionSection, UserGroupId, UserId, names};
 use crate::service::Session;
 use crate::service::user_groups::UserGroupRow;
+use crate::service::users::StaffRecord;
 use crate::service::users::{IssuedCode, NewUserDetails, UserProfile, UserRow};
+use crate::ui::effect::Effect;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field, MONO};
 use crate::ui::widget::virtual_list::{self, Scroll};
-use crate::vault::queries::staff::StaffRecord;
 use iced::widget::{button, column, container, pick_list, row, text, text_input};
 use iced::{Element, Fill, Length};
 
@@ -100,10 +101,21 @@ pub enum Message {
     Access(access_report::Message),
 }
 
+/// Which of the tab's pages is showing (whichever user or group it is about).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    List,
+    PickStaff,
+    NewUser,
+    Profile,
+    UserGroup,
+    Access,
+}
+
 /// What the tab asks of the home screen.
-pub enum Outcome {
-    None,
-    Focus(&'static str),
+pub enum Action {
+    /// Focus, scrolling and slow work, for the window to carry out.
+    Effect(Effect<Message>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -317,14 +329,14 @@ impl UsersTab {
     }
 
     /// Which page of the tab is showing, so each opens at the top.
-    pub fn page_kind(&self) -> u8 {
+    pub fn page(&self) -> Page {
         match self.view {
-            View::List => 0,
-            View::PickStaff => 1,
-            View::NewUser => 2,
-            View::Profile(_) => 3,
-            View::Group(_) => 4,
-            View::Access(..) => 5,
+            View::List => Page::List,
+            View::PickStaff => Page::PickStaff,
+            View::NewUser => Page::NewUser,
+            View::Profile(_) => Page::Profile,
+            View::Group(_) => Page::UserGroup,
+            View::Access(..) => Page::Access,
         }
     }
 
@@ -358,19 +370,19 @@ impl UsersTab {
         }
     }
 
-    fn after_group(&mut self, o: user_group::Outcome, session: &Session) -> Outcome {
+    fn after_group(&mut self, o: user_group::Action, session: &Session) -> Action {
         match o {
-            user_group::Outcome::None => {}
-            user_group::Outcome::Changed => self.reload(session),
-            user_group::Outcome::Close => {
+            user_group::Action::Effect(e) => return Action::Effect(e.map(Message::GroupEditor)),
+            user_group::Action::Changed => self.reload(session),
+            user_group::Action::Close => {
                 self.view = View::List;
                 self.reload(session);
             }
         }
-        Outcome::None
+        Action::Effect(Effect::None)
     }
 
-    pub fn update(&mut self, message: Message, session: &mut Session) -> Outcome {
+    pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
         match message {
             Message::ShowAccess => {
                 if let Some(id) = self.profile_id() {
@@ -381,7 +393,7 @@ impl UsersTab {
                             self.issued = None;
                             self.error = None;
                             self.notice = None;
-                            return Outcome::Focus(access_report::FILTER);
+                            return Action::Effect(Effect::Focus(access_report::FILTER));
                         }
                         Err(e) => self.error = Some(e.to_string()),
                     }
@@ -389,7 +401,7 @@ impl UsersTab {
             }
             Message::Access(m) => {
                 if let View::Access(r, from) = &mut self.view
-                    && let access_report::Outcome::Close = r.update(m, session)
+                    && let access_report::Action::Close = r.update(m, session)
                 {
                     let from = *from;
                     self.update(Message::Open(from), session);
@@ -407,13 +419,13 @@ impl UsersTab {
                     self.view = View::Group(Box::new(e));
                     self.error = None;
                     self.notice = None;
-                    return Outcome::Focus(user_group::NAME);
+                    return Action::Effect(Effect::Focus(user_group::NAME));
                 }
                 Err(e) => self.error = Some(e.to_string()),
             },
             Message::NewGroup => {
                 self.new_group = Some(String::new());
-                return Outcome::Focus(NEW_GROUP);
+                return Action::Effect(Effect::Focus(NEW_GROUP));
             }
             Message::NewGroupName(n) => self.new_group = Some(n),
             Message::CancelNewGroup => self.new_group = None,
@@ -472,7 +484,7 @@ impl UsersTab {
                 self.issued = None;
                 self.error = None;
                 self.notice = None;
-                return Outcome::Focus(FILTER);
+                return Action::Effect(Effect::Focus(FILTER));
             }
             Message::NewUser => {
                 self.start_draft(Draft::default());
@@ -481,10 +493,10 @@ impl UsersTab {
                 self.notice = None;
                 if self.staff.is_empty() {
                     self.view = View::NewUser;
-                    return Outcome::Focus(TITLE);
+                    return Action::Effect(Effect::Focus(TITLE));
                 }
                 self.view = View::PickStaff;
-                return Outcome::Focus(STAFF_FILTER);
+                return Action::Effect(Effect::Focus(STAFF_FILTER));
             }
             Message::StaffFilter(f) => self.staff_filter = f,
             Message::PickStaff(id) => {
@@ -499,13 +511,13 @@ impl UsersTab {
                         group: None,
                     });
                     self.view = View::NewUser;
-                    return Outcome::Focus(EMAIL);
+                    return Action::Effect(Effect::Focus(EMAIL));
                 }
             }
             Message::NotInList => {
                 self.start_draft(Draft::default());
                 self.view = View::NewUser;
-                return Outcome::Focus(TITLE);
+                return Action::Effect(Effect::Focus(TITLE));
             }
             Message::Field(f, v) => {
                 let d = &mut self.draft;
@@ -599,7 +611,7 @@ impl UsersTab {
             }
             Message::Confirm => {
                 let (Some(id), Some(p)) = (self.profile_id(), self.pending.take()) else {
-                    return Outcome::None;
+                    return Action::Effect(Effect::None);
                 };
                 match p {
                     Pending::ResetKey => match session.reset_soft_key(id) {
@@ -621,7 +633,7 @@ impl UsersTab {
             Message::CancelConfirm => self.pending = None,
             Message::DismissCode => self.issued = None,
         }
-        Outcome::None
+        Action::Effect(Effect::None)
     }
 
     /// Escape steps back: closes a question, then leaves a form or profile for the list.

@@ -1,10 +1,17 @@
 //! The first screen when this computer has no school yet.
 
-use super::Action;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD};
 use iced::widget::{column, container, row, text};
 use iced::{Element, Fill, Length};
+
+/// What the welcome screen asks of the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    StartSetup,
+    OpenDemo,
+    StartRestore,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {

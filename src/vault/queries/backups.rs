@@ -1,8 +1,9 @@
 //! The record of backups written (and checked), so the health check can say when the last one was.
 
 use crate::model::UserId;
+use crate::vault::Db;
 use crate::vault::Result;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BackupRecord {
@@ -13,7 +14,7 @@ pub struct BackupRecord {
     pub taken_by: Option<UserId>,
 }
 
-pub fn insert(conn: &Connection, b: &BackupRecord) -> Result<()> {
+pub fn insert(conn: Db<'_>, b: &BackupRecord) -> Result<()> {
     conn.execute(
         "INSERT INTO backups (taken_at, file_name, bytes, sha256, taken_by) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
@@ -28,7 +29,7 @@ pub fn insert(conn: &Connection, b: &BackupRecord) -> Result<()> {
 }
 
 /// The newest backup, if any was ever taken.
-pub fn last(conn: &Connection) -> Result<Option<BackupRecord>> {
+pub fn last(conn: Db<'_>) -> Result<Option<BackupRecord>> {
     Ok(conn
         .query_row(
             "SELECT taken_at, file_name, bytes, sha256, taken_by FROM backups

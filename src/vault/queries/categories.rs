@@ -1,9 +1,10 @@
 use crate::model::{Category, CategoryId};
+use crate::vault::Db;
 use crate::vault::Result;
-use rusqlite::{Connection, params};
+use rusqlite::params;
 
 pub fn insert(
-    conn: &Connection,
+    conn: Db<'_>,
     parent: Option<CategoryId>,
     name: &str,
     sort_order: i64,
@@ -15,7 +16,7 @@ pub fn insert(
     Ok(CategoryId(conn.last_insert_rowid()))
 }
 
-pub fn set_archived(conn: &Connection, id: CategoryId, archived: bool) -> Result<()> {
+pub fn set_archived(conn: Db<'_>, id: CategoryId, archived: bool) -> Result<()> {
     conn.execute(
         "UPDATE categories SET archived = ?2 WHERE id = ?1",
         params![id.0, super::flag(archived)],
@@ -24,7 +25,7 @@ pub fn set_archived(conn: &Connection, id: CategoryId, archived: bool) -> Result
 }
 
 /// All categories, archived ones included; use `model::category::tree_order` to arrange them.
-pub fn list(conn: &Connection) -> Result<Vec<Category>> {
+pub fn list(conn: Db<'_>) -> Result<Vec<Category>> {
     let mut stmt = conn
         .prepare("SELECT id, parent_id, name, sort_order, archived FROM categories ORDER BY id")?;
     let rows = stmt.query_map([], |r| {
@@ -39,7 +40,7 @@ pub fn list(conn: &Connection) -> Result<Vec<Category>> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-pub fn rename(conn: &Connection, id: CategoryId, name: &str) -> Result<()> {
+pub fn rename(conn: Db<'_>, id: CategoryId, name: &str) -> Result<()> {
     conn.execute(
         "UPDATE categories SET name = ?2 WHERE id = ?1",
         params![id.0, name.trim()],
@@ -47,7 +48,7 @@ pub fn rename(conn: &Connection, id: CategoryId, name: &str) -> Result<()> {
     Ok(())
 }
 
-pub fn set_sort_order(conn: &Connection, id: CategoryId, order: i64) -> Result<()> {
+pub fn set_sort_order(conn: Db<'_>, id: CategoryId, order: i64) -> Result<()> {
     conn.execute(
         "UPDATE categories SET sort_order = ?2 WHERE id = ?1",
         params![id.0, order],

@@ -1,8 +1,9 @@
 //! Pupil groups, the restricted flag of each group type, and access lists.
 
 use crate::model::{GroupType, PupilGroup, PupilGroupId, UserId};
+use crate::vault::Db;
 use crate::vault::{Error, Result};
-use rusqlite::{Connection, params};
+use rusqlite::params;
 use std::collections::BTreeMap;
 
 fn group_type(key: String) -> rusqlite::Result<GroupType> {
@@ -15,13 +16,13 @@ fn group_type(key: String) -> rusqlite::Result<GroupType> {
     })
 }
 
-pub fn restricted_types(conn: &Connection) -> Result<BTreeMap<GroupType, bool>> {
+pub fn restricted_types(conn: Db<'_>) -> Result<BTreeMap<GroupType, bool>> {
     let mut stmt = conn.prepare("SELECT type, restricted FROM group_types")?;
     let rows = stmt.query_map([], |r| Ok((group_type(r.get(0)?)?, r.get::<_, bool>(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<BTreeMap<_, _>>>()?)
 }
 
-pub fn set_restricted(conn: &Connection, t: GroupType, restricted: bool) -> Result<()> {
+pub fn set_restricted(conn: Db<'_>, t: GroupType, restricted: bool) -> Result<()> {
     conn.execute(
         "UPDATE group_types SET restricted = ?2 WHERE type = ?1",
         params![t.key(), super::flag(restricted)],
@@ -30,7 +31,7 @@ pub fn set_restricted(conn: &Connection, t: GroupType, restricted: bool) -> Resu
 }
 
 pub fn insert(
-    conn: &Connection,
+    conn: Db<'_>,
     t: GroupType,
     name: &str,
     mis_id: Option<&str>,
@@ -54,7 +55,7 @@ pub fn insert(
 }
 
 /// Every pupil group, in the order the Groups tab shows them (by type, then sort order, then name).
-pub fn list(conn: &Connection) -> Result<Vec<PupilGroup>> {
+pub fn list(conn: Db<'_>) -> Result<Vec<PupilGroup>> {
     let mut stmt = conn.prepare(
         "SELECT id, type, name, mis_id, is_new FROM pupil_groups
          ORDER BY CASE type WHEN 'house' THEN 0 WHEN 'academic_level' THEN 1 ELSE 2 END,
@@ -73,7 +74,7 @@ pub fn list(conn: &Connection) -> Result<Vec<PupilGroup>> {
 }
 
 /// Every access list: group → the users on it.
-pub fn access_lists(conn: &Connection) -> Result<BTreeMap<PupilGroupId, Vec<UserId>>> {
+pub fn access_lists(conn: Db<'_>) -> Result<BTreeMap<PupilGroupId, Vec<UserId>>> {
     let mut stmt =
         conn.prepare("SELECT group_id, user_id FROM group_access ORDER BY group_id, user_id")?;
     let mut out: BTreeMap<PupilGroupId, Vec<UserId>> = BTreeMap::new();
@@ -85,7 +86,7 @@ pub fn access_lists(conn: &Connection) -> Result<BTreeMap<PupilGroupId, Vec<User
     Ok(out)
 }
 
-pub fn add_access(conn: &Connection, group: PupilGroupId, user: UserId) -> Result<()> {
+pub fn add_access(conn: Db<'_>, group: PupilGroupId, user: UserId) -> Result<()> {
     conn.execute(
         "INSERT OR IGNORE INTO group_access (group_id, user_id) VALUES (?1, ?2)",
         params![group.0, user.0],
@@ -93,11 +94,11 @@ pub fn add_access(conn: &Connection, group: PupilGroupId, user: UserId) -> Resul
     Ok(())
 }
 
-pub fn get(conn: &Connection, id: PupilGroupId) -> Result<Option<PupilGroup>> {
+pub fn get(conn: Db<'_>, id: PupilGroupId) -> Result<Option<PupilGroup>> {
     Ok(list(conn)?.into_iter().find(|g| g.id == id))
 }
 
-pub fn rename(conn: &Connection, id: PupilGroupId, name: &str) -> Result<()> {
+pub fn rename(conn: Db<'_>, id: PupilGroupId, name: &str) -> Result<()> {
     conn.execute(
         "UPDATE pupil_groups SET name = ?2 WHERE id = ?1",
         params![id.0, name.trim()],
@@ -105,7 +106,7 @@ pub fn rename(conn: &Connection, id: PupilGroupId, name: &str) -> Result<()> {
     Ok(())
 }
 
-pub fn set_mis_id(conn: &Connection, id: PupilGroupId, mis_id: Option<&str>) -> Result<()> {
+pub fn set_mis_id(conn: Db<'_>, id: PupilGroupId, mis_id: Option<&str>) -> Result<()> {
     conn.execute(
         "UPDATE pupil_groups SET mis_id = ?2 WHERE id = ?1",
         params![id.0, mis_id.map(str::trim).filter(|m| !m.is_empty())],
@@ -113,7 +114,7 @@ pub fn set_mis_id(conn: &Connection, id: PupilGroupId, mis_id: Option<&str>) -> 
     Ok(())
 }
 
-pub fn set_is_new(conn: &Connection, id: PupilGroupId, is_new: bool) -> Result<()> {
+pub fn set_is_new(conn: Db<'_>, id: PupilGroupId, is_new: bool) -> Result<()> {
     conn.execute(
         "UPDATE pupil_groups SET is_new = ?2 WHERE id = ?1",
         params![id.0, super::flag(is_new)],
@@ -122,14 +123,14 @@ pub fn set_is_new(conn: &Connection, id: PupilGroupId, is_new: bool) -> Result<(
 }
 
 /// Removes a group and its access list. Callers check first that no pupil belongs to it.
-pub fn delete(conn: &Connection, id: PupilGroupId) -> Result<()> {
+pub fn delete(conn: Db<'_>, id: PupilGroupId) -> Result<()> {
     conn.execute("DELETE FROM group_access WHERE group_id = ?1", [id.0])?;
     conn.execute("DELETE FROM pupil_groups WHERE id = ?1", [id.0])?;
     Ok(())
 }
 
 /// Replaces a group's access list with exactly these users.
-pub fn set_access_list(conn: &Connection, group: PupilGroupId, users: &[UserId]) -> Result<()> {
+pub fn set_access_list(conn: Db<'_>, group: PupilGroupId, users: &[UserId]) -> Result<()> {
     conn.execute("DELETE FROM group_access WHERE group_id = ?1", [group.0])?;
     for u in users {
         add_access(conn, group, *u)?;

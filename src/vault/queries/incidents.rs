@@ -1,6 +1,7 @@
 use crate::model::{CategoryId, IncidentId, PupilId, UserId};
+use crate::vault::Db;
 use crate::vault::Result;
-use rusqlite::{Connection, params};
+use rusqlite::params;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Incident {
@@ -24,7 +25,7 @@ pub struct NewIncident<'a> {
     pub linked_pupils: &'a [PupilId],
 }
 
-pub fn insert(conn: &Connection, i: &NewIncident<'_>) -> Result<IncidentId> {
+pub fn insert(conn: Db<'_>, i: &NewIncident<'_>) -> Result<IncidentId> {
     conn.execute(
         "INSERT INTO incidents (pupil_id, category_id, occurred_at, description, recorded_by, recorded_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -48,16 +49,16 @@ pub fn insert(conn: &Connection, i: &NewIncident<'_>) -> Result<IncidentId> {
 }
 
 /// Every incident, oldest first, with its linked pupils.
-pub fn list(conn: &Connection) -> Result<Vec<Incident>> {
+pub fn list(conn: Db<'_>) -> Result<Vec<Incident>> {
     select(conn, "", [])
 }
 
 /// The incidents about one pupil, oldest first.
-pub fn for_pupil(conn: &Connection, pupil: PupilId) -> Result<Vec<Incident>> {
+pub fn for_pupil(conn: Db<'_>, pupil: PupilId) -> Result<Vec<Incident>> {
     select(conn, "WHERE pupil_id = ?1", [pupil.0])
 }
 
-pub fn get(conn: &Connection, id: IncidentId) -> Result<Option<Incident>> {
+pub fn get(conn: Db<'_>, id: IncidentId) -> Result<Option<Incident>> {
     Ok(select(conn, "WHERE id = ?1", [id.0])?.into_iter().next())
 }
 
@@ -71,7 +72,7 @@ pub struct Revision {
 
 /// Changes an incident's wording, keeping the wording it replaces (see [`revisions`]).
 pub fn set_description(
-    conn: &Connection,
+    conn: Db<'_>,
     id: IncidentId,
     description: &str,
     by: Option<UserId>,
@@ -90,7 +91,7 @@ pub fn set_description(
 }
 
 /// The wordings an incident had before its edits, oldest first.
-pub fn revisions(conn: &Connection, id: IncidentId) -> Result<Vec<Revision>> {
+pub fn revisions(conn: Db<'_>, id: IncidentId) -> Result<Vec<Revision>> {
     let mut stmt = conn.prepare(
         "SELECT description, replaced_by, replaced_at FROM incident_revisions
          WHERE incident_id = ?1 ORDER BY replaced_at, id",
@@ -107,7 +108,7 @@ pub fn revisions(conn: &Connection, id: IncidentId) -> Result<Vec<Revision>> {
 
 /// Every incident's replaced wordings, oldest first, by incident (for the export).
 pub fn all_revisions(
-    conn: &Connection,
+    conn: Db<'_>,
 ) -> Result<std::collections::BTreeMap<IncidentId, Vec<Revision>>> {
     let mut stmt = conn.prepare(
         "SELECT incident_id, description, replaced_by, replaced_at FROM incident_revisions
@@ -132,7 +133,7 @@ pub fn all_revisions(
 }
 
 /// Puts back a replaced wording (loading an export).
-pub fn insert_revision(conn: &Connection, id: IncidentId, r: &Revision) -> Result<()> {
+pub fn insert_revision(conn: Db<'_>, id: IncidentId, r: &Revision) -> Result<()> {
     conn.execute(
         "INSERT INTO incident_revisions (incident_id, description, replaced_by, replaced_at)
          VALUES (?1, ?2, ?3, ?4)",
@@ -146,7 +147,7 @@ pub fn insert_revision(conn: &Connection, id: IncidentId, r: &Revision) -> Resul
     Ok(())
 }
 
-fn select<P: rusqlite::Params>(conn: &Connection, filter: &str, args: P) -> Result<Vec<Incident>> {
+fn select<P: rusqlite::Params>(conn: Db<'_>, filter: &str, args: P) -> Result<Vec<Incident>> {
     let mut links: std::collections::BTreeMap<i64, Vec<PupilId>> = Default::default();
     {
         let mut stmt = conn.prepare(

@@ -4,8 +4,9 @@ use crate::model::{
     CategoryGrant, CategoryId, CategoryPermissions, SystemPermission, SystemPermissions, User,
     UserGroup, UserGroupId, UserId,
 };
+use crate::vault::Db;
 use crate::vault::{Error, Result};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 
 fn constraint(e: rusqlite::Error, what: impl FnOnce() -> String) -> Error {
     match &e {
@@ -18,7 +19,7 @@ fn constraint(e: rusqlite::Error, what: impl FnOnce() -> String) -> Error {
     }
 }
 
-pub fn insert_user_group(conn: &Connection, name: &str, active: bool) -> Result<UserGroupId> {
+pub fn insert_user_group(conn: Db<'_>, name: &str, active: bool) -> Result<UserGroupId> {
     conn.execute(
         "INSERT INTO user_groups (name, active) VALUES (?1, ?2)",
         params![name.trim(), super::flag(active)],
@@ -33,7 +34,7 @@ pub fn insert_user_group(conn: &Connection, name: &str, active: bool) -> Result<
 
 /// Replaces the group's system and category permissions with these.
 pub fn set_permissions(
-    conn: &Connection,
+    conn: Db<'_>,
     group: UserGroupId,
     system: SystemPermissions,
     categories: &CategoryPermissions,
@@ -69,7 +70,7 @@ pub fn set_permissions(
     Ok(())
 }
 
-pub fn user_groups(conn: &Connection) -> Result<Vec<UserGroup>> {
+pub fn user_groups(conn: Db<'_>) -> Result<Vec<UserGroup>> {
     let mut groups: Vec<UserGroup> = {
         let mut stmt =
             conn.prepare("SELECT id, name, active FROM user_groups ORDER BY name COLLATE NOCASE")?;
@@ -135,7 +136,7 @@ pub struct NewUser<'a> {
     pub last_login_at: Option<i64>,
 }
 
-pub fn insert_user(conn: &Connection, u: &NewUser<'_>, at: i64) -> Result<UserId> {
+pub fn insert_user(conn: Db<'_>, u: &NewUser<'_>, at: i64) -> Result<UserId> {
     conn.execute(
         "INSERT INTO users (title, forename, surname, email, job_title, user_group_id, active, created_at, last_login_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -172,7 +173,7 @@ fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     })
 }
 
-pub fn users(conn: &Connection) -> Result<Vec<User>> {
+pub fn users(conn: Db<'_>) -> Result<Vec<User>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {USER_COLUMNS} FROM users ORDER BY surname COLLATE NOCASE, forename COLLATE NOCASE, id"
     ))?;
@@ -180,7 +181,7 @@ pub fn users(conn: &Connection) -> Result<Vec<User>> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-pub fn user_by_email(conn: &Connection, email: &str) -> Result<Option<User>> {
+pub fn user_by_email(conn: Db<'_>, email: &str) -> Result<Option<User>> {
     Ok(conn
         .query_row(
             &format!("SELECT {USER_COLUMNS} FROM users WHERE email = ?1 COLLATE NOCASE"),
@@ -190,7 +191,7 @@ pub fn user_by_email(conn: &Connection, email: &str) -> Result<Option<User>> {
         .optional()?)
 }
 
-pub fn user_by_id(conn: &Connection, id: UserId) -> Result<Option<User>> {
+pub fn user_by_id(conn: Db<'_>, id: UserId) -> Result<Option<User>> {
     Ok(conn
         .query_row(
             &format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"),
@@ -200,7 +201,7 @@ pub fn user_by_id(conn: &Connection, id: UserId) -> Result<Option<User>> {
         .optional()?)
 }
 
-pub fn set_last_login(conn: &Connection, user: UserId, at: i64) -> Result<()> {
+pub fn set_last_login(conn: Db<'_>, user: UserId, at: i64) -> Result<()> {
     conn.execute(
         "UPDATE users SET last_login_at = ?2 WHERE id = ?1",
         params![user.0, at],
@@ -232,7 +233,7 @@ impl std::fmt::Debug for StoredSoftKey {
     }
 }
 
-pub fn soft_key(conn: &Connection, user: UserId) -> Result<Option<StoredSoftKey>> {
+pub fn soft_key(conn: Db<'_>, user: UserId) -> Result<Option<StoredSoftKey>> {
     Ok(conn
         .query_row(
             "SELECT user_id, secret, confirmed, enrolled_at, last_used_step, failed_attempts, locked_until
@@ -254,7 +255,7 @@ pub fn soft_key(conn: &Connection, user: UserId) -> Result<Option<StoredSoftKey>
 }
 
 /// Stores (or replaces) a user's key.
-pub fn put_soft_key(conn: &Connection, key: &StoredSoftKey) -> Result<()> {
+pub fn put_soft_key(conn: Db<'_>, key: &StoredSoftKey) -> Result<()> {
     conn.execute(
         "INSERT OR REPLACE INTO soft_keys
          (user_id, secret, confirmed, enrolled_at, last_used_step, failed_attempts, locked_until)
@@ -274,7 +275,7 @@ pub fn put_soft_key(conn: &Connection, key: &StoredSoftKey) -> Result<()> {
 
 /// Records the outcome of a code check: the step used, or the count of failures and any lock.
 pub fn update_soft_key_state(
-    conn: &Connection,
+    conn: Db<'_>,
     user: UserId,
     last_used_step: Option<u64>,
     failed_attempts: u32,
@@ -293,7 +294,7 @@ pub fn update_soft_key_state(
     Ok(())
 }
 
-pub fn set_user_group(conn: &Connection, user: UserId, group: UserGroupId) -> Result<()> {
+pub fn set_user_group(conn: Db<'_>, user: UserId, group: UserGroupId) -> Result<()> {
     conn.execute(
         "UPDATE users SET user_group_id = ?2 WHERE id = ?1",
         params![user.0, group.0],
@@ -301,7 +302,7 @@ pub fn set_user_group(conn: &Connection, user: UserId, group: UserGroupId) -> Re
     Ok(())
 }
 
-pub fn set_user_active(conn: &Connection, user: UserId, active: bool) -> Result<()> {
+pub fn set_user_active(conn: Db<'_>, user: UserId, active: bool) -> Result<()> {
     conn.execute(
         "UPDATE users SET active = ?2 WHERE id = ?1",
         params![user.0, super::flag(active)],
@@ -310,7 +311,7 @@ pub fn set_user_active(conn: &Connection, user: UserId, active: bool) -> Result<
 }
 
 pub fn update_user_details(
-    conn: &Connection,
+    conn: Db<'_>,
     user: UserId,
     title: &str,
     forename: &str,
@@ -330,7 +331,7 @@ pub fn update_user_details(
     Ok(())
 }
 
-pub fn delete_soft_key(conn: &Connection, user: UserId) -> Result<()> {
+pub fn delete_soft_key(conn: Db<'_>, user: UserId) -> Result<()> {
     conn.execute("DELETE FROM soft_keys WHERE user_id = ?1", [user.0])?;
     Ok(())
 }
@@ -348,7 +349,7 @@ pub struct SetupCodeRecord {
 
 /// Records a newly issued code and retires any earlier unused one for the same user.
 pub fn insert_setup_code(
-    conn: &Connection,
+    conn: Db<'_>,
     user: UserId,
     code_hash: &str,
     issued_at: i64,
@@ -366,7 +367,7 @@ pub fn insert_setup_code(
 }
 
 /// The user's newest code that has not been used or retired.
-pub fn pending_setup_code(conn: &Connection, user: UserId) -> Result<Option<SetupCodeRecord>> {
+pub fn pending_setup_code(conn: Db<'_>, user: UserId) -> Result<Option<SetupCodeRecord>> {
     Ok(conn
         .query_row(
             "SELECT id, user_id, code_hash, issued_at, expires_at, used_at FROM setup_codes
@@ -387,7 +388,7 @@ pub fn pending_setup_code(conn: &Connection, user: UserId) -> Result<Option<Setu
 }
 
 /// Marks every unused code of the user as finished with (used, or withdrawn).
-pub fn close_setup_codes(conn: &Connection, user: UserId, at: i64) -> Result<()> {
+pub fn close_setup_codes(conn: Db<'_>, user: UserId, at: i64) -> Result<()> {
     conn.execute(
         "UPDATE setup_codes SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL",
         params![user.0, at],
@@ -395,12 +396,7 @@ pub fn close_setup_codes(conn: &Connection, user: UserId, at: i64) -> Result<()>
     Ok(())
 }
 
-pub fn update_user_group(
-    conn: &Connection,
-    id: UserGroupId,
-    name: &str,
-    active: bool,
-) -> Result<()> {
+pub fn update_user_group(conn: Db<'_>, id: UserGroupId, name: &str, active: bool) -> Result<()> {
     conn.execute(
         "UPDATE user_groups SET name = ?2, active = ?3 WHERE id = ?1",
         params![id.0, name.trim(), super::flag(active)],
@@ -413,7 +409,7 @@ pub fn update_user_group(
     Ok(())
 }
 
-pub fn delete_user_group(conn: &Connection, id: UserGroupId) -> Result<()> {
+pub fn delete_user_group(conn: Db<'_>, id: UserGroupId) -> Result<()> {
     conn.execute("DELETE FROM user_groups WHERE id = ?1", [id.0])?;
     Ok(())
 }

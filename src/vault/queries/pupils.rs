@@ -1,8 +1,9 @@
 //! Pupils, their group memberships and the categories they are monitored for.
 
 use crate::model::{CategoryId, Pupil, PupilGroupId, PupilId};
+use crate::vault::Db;
 use crate::vault::{Error, Result};
-use rusqlite::{Connection, params};
+use rusqlite::params;
 use std::collections::BTreeMap;
 
 pub struct NewPupil<'a> {
@@ -18,13 +19,13 @@ pub struct NewPupil<'a> {
 /// or a new school adds thousands in one change, and finding each statement again in the cache
 /// for every row was a tenth of the writing.
 pub struct NewPupils<'c> {
-    conn: &'c Connection,
+    conn: Db<'c>,
     pupil: rusqlite::CachedStatement<'c>,
     membership: rusqlite::CachedStatement<'c>,
 }
 
 impl<'c> NewPupils<'c> {
-    pub fn new(conn: &'c Connection) -> Result<NewPupils<'c>> {
+    pub fn new(conn: Db<'c>) -> Result<NewPupils<'c>> {
         Ok(NewPupils {
             conn,
             pupil: conn.prepare_cached(
@@ -67,7 +68,7 @@ impl<'c> NewPupils<'c> {
 const MEMBERSHIP: &str =
     "INSERT OR IGNORE INTO pupil_membership (pupil_id, group_id) VALUES (?1, ?2)";
 
-pub fn list(conn: &Connection) -> Result<Vec<Pupil>> {
+pub fn list(conn: Db<'_>) -> Result<Vec<Pupil>> {
     let mut stmt = conn.prepare(
         "SELECT id, mis_id, upn, forename, surname, date_of_birth, archived FROM pupils
          ORDER BY surname COLLATE NOCASE, forename COLLATE NOCASE, id",
@@ -88,7 +89,7 @@ pub fn list(conn: &Connection) -> Result<Vec<Pupil>> {
 
 /// Changes a pupil's name and date of birth (YYYY-MM-DD or none).
 pub fn update_details(
-    conn: &Connection,
+    conn: Db<'_>,
     id: PupilId,
     forename: &str,
     surname: &str,
@@ -101,14 +102,14 @@ pub fn update_details(
     Ok(())
 }
 
-pub fn add_membership(conn: &Connection, pupil: PupilId, group: PupilGroupId) -> Result<()> {
+pub fn add_membership(conn: Db<'_>, pupil: PupilId, group: PupilGroupId) -> Result<()> {
     conn.prepare_cached(MEMBERSHIP)?
         .execute(params![pupil.0, group.0])?;
     Ok(())
 }
 
 /// pupil → the groups they belong to.
-pub fn memberships(conn: &Connection) -> Result<BTreeMap<PupilId, Vec<PupilGroupId>>> {
+pub fn memberships(conn: Db<'_>) -> Result<BTreeMap<PupilId, Vec<PupilGroupId>>> {
     let mut stmt = conn
         .prepare("SELECT pupil_id, group_id FROM pupil_membership ORDER BY pupil_id, group_id")?;
     let rows = stmt.query_map([], |r| Ok((PupilId(r.get(0)?), PupilGroupId(r.get(1)?))))?;
@@ -120,7 +121,7 @@ pub fn memberships(conn: &Connection) -> Result<BTreeMap<PupilId, Vec<PupilGroup
     Ok(out)
 }
 
-pub fn add_monitoring(conn: &Connection, pupil: PupilId, category: CategoryId) -> Result<()> {
+pub fn add_monitoring(conn: Db<'_>, pupil: PupilId, category: CategoryId) -> Result<()> {
     conn.execute(
         "INSERT OR IGNORE INTO pupil_monitoring (pupil_id, category_id) VALUES (?1, ?2)",
         params![pupil.0, category.0],
@@ -129,7 +130,7 @@ pub fn add_monitoring(conn: &Connection, pupil: PupilId, category: CategoryId) -
 }
 
 /// pupil → the categories they are monitored for.
-pub fn monitoring(conn: &Connection) -> Result<BTreeMap<PupilId, Vec<CategoryId>>> {
+pub fn monitoring(conn: Db<'_>) -> Result<BTreeMap<PupilId, Vec<CategoryId>>> {
     let mut stmt = conn.prepare(
         "SELECT pupil_id, category_id FROM pupil_monitoring ORDER BY pupil_id, category_id",
     )?;
@@ -143,7 +144,7 @@ pub fn monitoring(conn: &Connection) -> Result<BTreeMap<PupilId, Vec<CategoryId>
 }
 
 /// Archives every current pupil of the group; returns how many were archived.
-pub fn archive_members_of(conn: &Connection, group: PupilGroupId) -> Result<usize> {
+pub fn archive_members_of(conn: Db<'_>, group: PupilGroupId) -> Result<usize> {
     Ok(conn.execute(
         "UPDATE pupils SET archived = 1
          WHERE archived = 0 AND id IN (SELECT pupil_id FROM pupil_membership WHERE group_id = ?1)",
@@ -152,7 +153,7 @@ pub fn archive_members_of(conn: &Connection, group: PupilGroupId) -> Result<usiz
 }
 
 /// Changes a pupil's details (an MIS import updating the pupil it matched).
-pub fn update(conn: &Connection, id: PupilId, p: &NewPupil<'_>) -> Result<()> {
+pub fn update(conn: Db<'_>, id: PupilId, p: &NewPupil<'_>) -> Result<()> {
     conn.prepare_cached(
         "UPDATE pupils SET mis_id = ?2, upn = ?3, forename = ?4, surname = ?5, date_of_birth = ?6,
              archived = ?7
@@ -170,7 +171,7 @@ pub fn update(conn: &Connection, id: PupilId, p: &NewPupil<'_>) -> Result<()> {
     Ok(())
 }
 
-pub fn set_archived(conn: &Connection, id: PupilId, archived: bool) -> Result<()> {
+pub fn set_archived(conn: Db<'_>, id: PupilId, archived: bool) -> Result<()> {
     conn.prepare_cached("UPDATE pupils SET archived = ?2 WHERE id = ?1")?
         .execute(params![id.0, super::flag(archived)])?;
     Ok(())
@@ -178,7 +179,7 @@ pub fn set_archived(conn: &Connection, id: PupilId, archived: bool) -> Result<()
 
 /// Makes `group` the pupil's only group of type `t` (`None`: no group of that type).
 pub fn set_group_of_type(
-    conn: &Connection,
+    conn: Db<'_>,
     pupil: PupilId,
     t: crate::model::GroupType,
     group: Option<PupilGroupId>,
@@ -201,10 +202,7 @@ pub fn set_group_of_type(
 /// How many pupils on roll are in no group of type `t` (the fail-closed warning). Each
 /// pupil's own memberships are looked at; with an index on the pupil this is quicker than
 /// grouping every membership by type.
-pub fn count_on_roll_without_group_of(
-    conn: &Connection,
-    t: crate::model::GroupType,
-) -> Result<usize> {
+pub fn count_on_roll_without_group_of(conn: Db<'_>, t: crate::model::GroupType) -> Result<usize> {
     let n: i64 = conn.query_row(
         "SELECT count(*) FROM pupils p
          WHERE p.archived = 0

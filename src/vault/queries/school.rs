@@ -1,5 +1,6 @@
+use crate::vault::Db;
 use crate::vault::Result;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchoolInfo {
@@ -9,7 +10,7 @@ pub struct SchoolInfo {
     pub created_at: i64,
 }
 
-pub fn insert(conn: &Connection, name: &str, is_demo: bool, at: i64) -> Result<()> {
+pub fn insert(conn: Db<'_>, name: &str, is_demo: bool, at: i64) -> Result<()> {
     conn.execute(
         "INSERT INTO school (id, name, is_demo, created_at) VALUES (1, ?1, ?2, ?3)",
         params![name.trim(), super::flag(is_demo), at],
@@ -17,7 +18,7 @@ pub fn insert(conn: &Connection, name: &str, is_demo: bool, at: i64) -> Result<(
     Ok(())
 }
 
-pub fn get(conn: &Connection) -> Result<SchoolInfo> {
+pub fn get(conn: Db<'_>) -> Result<SchoolInfo> {
     let info = conn
         .query_row(
             "SELECT name, is_demo, idle_lock_minutes, created_at FROM school WHERE id = 1",
@@ -38,12 +39,12 @@ pub fn get(conn: &Connection) -> Result<SchoolInfo> {
 /// A value that moves whenever the school may have changed: another connection's commit moves
 /// SQLite's `data_version`, and anything this connection writes moves its count of changed
 /// rows (a change undone moves it too, which only costs a fresh read).
-pub fn change_stamp(conn: &Connection) -> Result<(i64, u64)> {
-    let version: i64 = conn.pragma_query_value(None, "data_version", |r| r.get(0))?;
+pub fn change_stamp(conn: Db<'_>) -> Result<(i64, u64)> {
+    let version: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
     Ok((version, conn.total_changes()))
 }
 
-pub fn set_idle_lock_minutes(conn: &Connection, minutes: u32) -> Result<()> {
+pub fn set_idle_lock_minutes(conn: Db<'_>, minutes: u32) -> Result<()> {
     conn.execute(
         "UPDATE school SET idle_lock_minutes = ?1 WHERE id = 1",
         [minutes],

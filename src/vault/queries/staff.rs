@@ -1,8 +1,9 @@
 //! Members of staff from the MIS, who can become users.
 
 use crate::model::UserId;
+use crate::vault::Db;
 use crate::vault::Result;
-use rusqlite::{Connection, params};
+use rusqlite::params;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffRecord {
@@ -17,7 +18,7 @@ pub struct StaffRecord {
     pub user: Option<UserId>,
 }
 
-pub fn list(conn: &Connection) -> Result<Vec<StaffRecord>> {
+pub fn list(conn: Db<'_>) -> Result<Vec<StaffRecord>> {
     let mut stmt = conn.prepare(
         "SELECT id, mis_staff_id, title, forename, surname, email, job_title, user_id FROM staff
          ORDER BY surname COLLATE NOCASE, forename COLLATE NOCASE, id",
@@ -38,7 +39,7 @@ pub fn list(conn: &Connection) -> Result<Vec<StaffRecord>> {
 }
 
 /// Adds a member of staff, or updates the one with the same MIS staff ID.
-pub fn upsert(conn: &Connection, s: &StaffRecord) -> Result<()> {
+pub fn upsert(conn: Db<'_>, s: &StaffRecord) -> Result<()> {
     conn.execute(
         "INSERT INTO staff (mis_staff_id, title, forename, surname, email, job_title)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -56,7 +57,7 @@ pub fn upsert(conn: &Connection, s: &StaffRecord) -> Result<()> {
     Ok(())
 }
 
-pub fn link_user(conn: &Connection, staff_id: i64, user: UserId) -> Result<()> {
+pub fn link_user(conn: Db<'_>, staff_id: i64, user: UserId) -> Result<()> {
     conn.execute(
         "UPDATE staff SET user_id = ?2 WHERE id = ?1",
         params![staff_id, user.0],

@@ -3,11 +3,12 @@
 
 use crate::auth::{codes, soft_key};
 use crate::model::{GroupType, SystemPermission};
+use crate::service::enrolment::{ConfirmedKey, PendingKey};
 use crate::service::school_data::{
     CategoryGrantData, CategoryRef, EarlierWordingData, GroupData, GroupRef, GroupTypeData,
     IncidentData, PupilData, SchoolData, SchoolSection, UserData, UserGroupData,
 };
-use crate::service::setup::{self, ConfirmedKey, NewVault, PersonAccess};
+use crate::service::setup::{self, NewVault, PersonAccess};
 use crate::service::{Result, Session};
 use crate::vault::{DemoAccess, KdfCost, Location};
 use rand::rngs::StdRng;
@@ -596,10 +597,7 @@ pub fn create(
         soft_key: school
             .key_holders
             .contains(&email.to_lowercase())
-            .then(|| ConfirmedKey {
-                secret: totp_secret(&seed, email),
-                used_step: None,
-            }),
+            .then(|| ConfirmedKey::handed_out(PendingKey::from_secret(totp_secret(&seed, email)))),
     };
     let others = school
         .data
@@ -630,6 +628,15 @@ pub fn create(
         recovery_code,
         session,
     })
+}
+
+/// The demo school at `location` for the window: made the first time (with every demo user's
+/// password [`DEMO_PASSWORD`]), opened as it is after that.
+pub fn prepare(location: &Location, kdf: KdfCost) -> Result<()> {
+    if location.exists() {
+        return Ok(());
+    }
+    create(location, DemoSize::default(), DEMO_PASSWORD, kdf).map(drop)
 }
 
 #[cfg(test)]
