@@ -60,7 +60,7 @@ fn editor(app: &App) -> &keyholder::ui::screen::class_editor::ClassEditor {
         panic!("home")
     };
     h.groups_tab()
-        .and_then(|g| g.editor.as_ref())
+        .and_then(|g| g.editor())
         .expect("the editor is open")
 }
 
@@ -348,6 +348,6 @@ fn editor_open_and_dirty(app: &App) -> bool {
         panic!("home")
     };
     h.groups_tab()
-        .and_then(|g| g.editor.as_ref())
+        .and_then(|g| g.editor())
         .is_some_and(|e| e.is_dirty())
 }

@@ -1,0 +1,81 @@
+//! The user groups below the list of users: each group's members and key holders.
+
+use super::*;
+use iced::widget::{column, row};
+
+impl UsersTab {
+    pub(super) fn groups_view(&self) -> Element<'_, Message> {
+        let head = |label: &'static str, portion: u16| {
+            text(label)
+                .size(theme::TEXT_SMALL)
+                .font(BOLD)
+                .color(theme::MUTED)
+                .width(Length::FillPortion(portion))
+        };
+        let mut rows = column![
+            row![
+                head("User Group", 3),
+                head("Status", 2),
+                head("Members", 2),
+                head("Without a key", 2),
+                head("Administration", 2)
+            ]
+            .spacing(theme::SPACE_S)
+        ]
+        .spacing(theme::SPACE_XS);
+        for g in &self.group_rows {
+            let cell = |s: String, portion: u16| {
+                text(s)
+                    .size(theme::TEXT_BODY)
+                    .width(Length::FillPortion(portion))
+            };
+            rows = rows.push(
+                button(
+                    row![
+                        cell(g.group.name.clone(), 3),
+                        cell(if g.group.active { "Active" } else { "Inactive" }.into(), 2),
+                        cell(g.members.to_string(), 2),
+                        cell(g.members_without_key.to_string(), 2),
+                        cell(user_group::admin_label(&g.group.system).into(), 2),
+                    ]
+                    .spacing(theme::SPACE_S),
+                )
+                .width(Fill)
+                .padding([theme::SPACE_XS + 2.0, 0.0])
+                .style(theme::link_row)
+                .on_press(Message::OpenGroup(g.group.id)),
+            );
+        }
+        let new_group: Element<'_, Message> = match &self.new_group {
+            Some(name) => row![
+                container(
+                    Field::new(
+                        "New user group's name",
+                        NEW_GROUP,
+                        name,
+                        Message::NewGroupName
+                    )
+                    .on_submit(Message::CreateGroup)
+                    .view()
+                )
+                .width(Length::Fixed(360.0)),
+                form::secondary("Cancel", Some(Message::CancelNewGroup)),
+                form::primary("Create group", Some(Message::CreateGroup)),
+            ]
+            .spacing(theme::SPACE_S)
+            .align_y(iced::Bottom)
+            .into(),
+            None => form::secondary("New Group", Some(Message::NewGroup)),
+        };
+        column![
+            form::section_title("User Groups"),
+            text("A user's permissions come from their user group. Click a group to see and change its permissions.")
+                .size(theme::TEXT_SMALL)
+                .color(theme::MUTED),
+            container(rows).padding(theme::SPACE_M).width(Fill).style(theme::card),
+            new_group,
+        ]
+        .spacing(theme::SPACE_M)
+        .into()
+    }
+}
