@@ -16,6 +16,8 @@ use std::collections::BTreeSet;
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The Escape key: closes what is open, innermost first.
+    Escape,
     List(dual_list::Message<UserId>),
     Save,
     Back,
@@ -108,6 +110,7 @@ impl ClassEditor {
     ) -> Action {
         use dual_list::Message as L;
         match message {
+            Message::Escape => return self.escape(session),
             Message::List(m) => {
                 self.notice = None;
                 match m {
@@ -248,7 +251,7 @@ impl ClassEditor {
     }
 
     /// Escape: back to the table, asking first if there are unsaved changes.
-    pub fn escape(&mut self, session: &mut Session) -> Action {
+    fn escape(&mut self, session: &mut Session) -> Action {
         if self.confirming_leave {
             self.confirming_leave = false;
             return Action::Effect(Effect::None);

@@ -19,6 +19,8 @@ pub const EDIT_MIS: &str = "groups-edit-mis";
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The Escape key: closes what is open, innermost first.
+    Escape,
     SubTab(GroupType),
     Restrict(bool),
     Confirm,
@@ -264,6 +266,10 @@ impl GroupsTab {
         modifiers: iced::keyboard::Modifiers,
     ) -> Action {
         match message {
+            Message::Escape => {
+                self.escape(session);
+                return Action::Effect(Effect::None);
+            }
             Message::WhoCanSee(p) => {
                 match AccessReport::for_pupil(session, p, "← Back to the groups") {
                     Ok(r) => {
@@ -466,7 +472,7 @@ impl GroupsTab {
     }
 
     /// Escape closes whatever small form or question is open, or steps out of the editor.
-    pub fn escape(&mut self, session: &mut Session) -> bool {
+    fn escape(&mut self, session: &mut Session) -> bool {
         if matches!(self.view, View::Report(_)) {
             self.update(
                 Message::Report(access_report::Message::Back),
@@ -476,7 +482,11 @@ impl GroupsTab {
             return true;
         }
         if let View::Editor(e) = &mut self.view {
-            let o = e.escape(session);
+            let o = e.update(
+                class_editor::Message::Escape,
+                session,
+                iced::keyboard::Modifiers::default(),
+            );
             self.after_editor(o, session);
             return true;
         }

@@ -18,6 +18,8 @@ pub const NAME: &str = "user-group-name";
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The Escape key: closes what is open, innermost first.
+    Escape,
     Name(String),
     Active(bool),
     Grid(pg::Message),
@@ -142,6 +144,7 @@ impl UserGroupEditor {
 
     pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
         match message {
+            Message::Escape => return self.escape(session),
             Message::Name(n) => self.now.name = n,
             Message::Active(a) => self.now.active = a,
             Message::Grid(m) => {
@@ -199,7 +202,7 @@ impl UserGroupEditor {
         Action::Effect(Effect::None)
     }
 
-    pub fn escape(&mut self, session: &mut Session) -> Action {
+    fn escape(&mut self, session: &mut Session) -> Action {
         if self.pending_admin.take().is_some() {
             return Action::Effect(Effect::None);
         }

@@ -74,6 +74,8 @@ pub enum ProfileTab {
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The Escape key: closes what is open, innermost first.
+    Escape,
     Filter(String),
     Sort(SortBy),
     Scrolled(Scroll),
@@ -391,6 +393,10 @@ impl UsersTab {
 
     pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
         match message {
+            Message::Escape => {
+                self.escape(session);
+                return Action::Effect(Effect::None);
+            }
             Message::ShowAccess => {
                 if let Some(id) = self.profile_id() {
                     match AccessReport::for_user(session, id, "← Back to the profile") {
@@ -644,12 +650,12 @@ impl UsersTab {
     }
 
     /// Escape steps back: closes a question, then leaves a form or profile for the list.
-    pub fn escape(&mut self, session: &mut Session) -> bool {
+    fn escape(&mut self, session: &mut Session) -> bool {
         if self.pending.take().is_some() {
             return true;
         }
         if let View::Group(g) = &mut self.view {
-            let o = g.escape(session);
+            let o = g.update(user_group::Message::Escape, session);
             self.after_group(o, session);
             return true;
         }
