@@ -4,6 +4,47 @@ use super::*;
 use iced::widget::{column, row};
 
 impl UsersTab {
+    /// Messages of the user groups: opening, creating and editing one.
+    pub(super) fn update_groups(&mut self, message: Message, session: &mut Session) -> Action {
+        match message {
+            Message::GroupEditor(m) => {
+                if let View::Group(g) = &mut self.view {
+                    let o = g.update(m, session);
+                    return self.after_group(o, session);
+                }
+            }
+            Message::OpenGroup(id) => match UserGroupEditor::open(session, id) {
+                Ok(e) => {
+                    self.view = View::Group(Box::new(e));
+                    self.error = None;
+                    self.notice = None;
+                    return Action::Effect(Effect::Focus(user_group::NAME));
+                }
+                Err(e) => self.error = Some(e.to_string()),
+            },
+            Message::NewGroup => {
+                self.new_group = Some(String::new());
+                return Action::Effect(Effect::Focus(NEW_GROUP));
+            }
+            Message::NewGroupName(n) => self.new_group = Some(n),
+            Message::CancelNewGroup => self.new_group = None,
+            Message::CreateGroup => {
+                let name = self.new_group.clone().unwrap_or_default();
+                match session.create_user_group(&name) {
+                    Ok(id) => {
+                        self.new_group = None;
+                        self.reload(session);
+                        return self.update(Message::OpenGroup(id), session);
+                    }
+                    Err(e) => self.error = Some(e.to_string()),
+                }
+            }
+            // The other messages are for the other views (see `UsersTab::update`).
+            _ => {}
+        }
+        Action::Effect(Effect::None)
+    }
+
     pub(super) fn groups_view(&self) -> Element<'_, Message> {
         let head = |label: &'static str, portion: u16| {
             text(label)

@@ -4,6 +4,60 @@ use super::*;
 use iced::widget::{column, row};
 
 impl UsersTab {
+    /// Messages of the list: filter, sort, scroll, open.
+    pub(super) fn update_list(&mut self, message: Message, session: &mut Session) -> Action {
+        match message {
+            Message::Filter(f) => {
+                self.filter = f;
+                self.refresh_shown();
+            }
+            Message::Sort(by) => {
+                if self.sort == by {
+                    self.descending = !self.descending;
+                } else {
+                    self.sort = by;
+                    self.descending = false;
+                }
+                self.refresh_shown();
+            }
+            Message::Scrolled(s) => self.scroll = s,
+            Message::Open(id) => match session.user_profile(id) {
+                Ok(p) => {
+                    self.start_draft(Draft {
+                        staff: None,
+                        title: p.user.title.clone(),
+                        forename: p.user.forename.clone(),
+                        surname: p.user.surname.clone(),
+                        email: p.user.email.clone(),
+                        job_title: p.user.job_title.clone(),
+                        group: self
+                            .groups
+                            .iter()
+                            .find(|g| g.id == p.user.user_group)
+                            .cloned(),
+                    });
+                    self.view = View::Profile(Box::new(p));
+                    self.profile_tab = ProfileTab::Details;
+                    self.pending = None;
+                    self.error = None;
+                    self.notice = None;
+                }
+                Err(e) => self.error = Some(e.to_string()),
+            },
+            Message::BackToList => {
+                self.view = View::List;
+                self.pending = None;
+                self.issued = None;
+                self.error = None;
+                self.notice = None;
+                return Action::Effect(Effect::Focus(FILTER));
+            }
+            // The other messages are for the other views (see `UsersTab::update`).
+            _ => {}
+        }
+        Action::Effect(Effect::None)
+    }
+
     pub(super) fn list_view(&self) -> Element<'_, Message> {
         let count = if self.filter.trim().is_empty() {
             format!("Showing all {}", self.rows.len())

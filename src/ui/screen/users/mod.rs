@@ -391,262 +391,46 @@ impl UsersTab {
         Action::Effect(Effect::None)
     }
 
+    /// Each view's messages are handled beside its view (list.rs, new_user.rs, profile.rs,
+    /// groups.rs).
     pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
         match message {
             Message::Escape => {
                 self.escape(session);
-                return Action::Effect(Effect::None);
+                Action::Effect(Effect::None)
             }
-            Message::ShowAccess => {
-                if let Some(id) = self.profile_id() {
-                    match AccessReport::for_user(session, id, "← Back to the profile") {
-                        Ok(r) => {
-                            self.view = View::Access(Box::new(r), id);
-                            self.pending = None;
-                            self.issued = None;
-                            self.error = None;
-                            self.notice = None;
-                            return Action::Effect(Effect::Focus(access_report::FILTER));
-                        }
-                        Err(e) => self.error = Some(e.to_string()),
-                    }
-                }
-            }
-            Message::Access(m) => {
-                if let View::Access(r, from) = &mut self.view
-                    && let access_report::Action::Close = r.update(m, session)
-                {
-                    let from = *from;
-                    self.update(Message::Open(from), session);
-                    self.profile_tab = ProfileTab::Permissions;
-                }
-            }
-            Message::GroupEditor(m) => {
-                if let View::Group(g) = &mut self.view {
-                    let o = g.update(m, session);
-                    return self.after_group(o, session);
-                }
-            }
-            Message::OpenGroup(id) => match UserGroupEditor::open(session, id) {
-                Ok(e) => {
-                    self.view = View::Group(Box::new(e));
-                    self.error = None;
-                    self.notice = None;
-                    return Action::Effect(Effect::Focus(user_group::NAME));
-                }
-                Err(e) => self.error = Some(e.to_string()),
-            },
-            Message::NewGroup => {
-                self.new_group = Some(String::new());
-                return Action::Effect(Effect::Focus(NEW_GROUP));
-            }
-            Message::NewGroupName(n) => self.new_group = Some(n),
-            Message::CancelNewGroup => self.new_group = None,
-            Message::CreateGroup => {
-                let name = self.new_group.clone().unwrap_or_default();
-                match session.create_user_group(&name) {
-                    Ok(id) => {
-                        self.new_group = None;
-                        self.reload(session);
-                        return self.update(Message::OpenGroup(id), session);
-                    }
-                    Err(e) => self.error = Some(e.to_string()),
-                }
-            }
-            Message::Filter(f) => {
-                self.filter = f;
-                self.refresh_shown();
-            }
-            Message::Sort(by) => {
-                if self.sort == by {
-                    self.descending = !self.descending;
-                } else {
-                    self.sort = by;
-                    self.descending = false;
-                }
-                self.refresh_shown();
-            }
-            Message::Scrolled(s) => self.scroll = s,
-            Message::StaffScrolled(s) => self.staff_scroll = s,
-            Message::Open(id) => match session.user_profile(id) {
-                Ok(p) => {
-                    self.start_draft(Draft {
-                        staff: None,
-                        title: p.user.title.clone(),
-                        forename: p.user.forename.clone(),
-                        surname: p.user.surname.clone(),
-                        email: p.user.email.clone(),
-                        job_title: p.user.job_title.clone(),
-                        group: self
-                            .groups
-                            .iter()
-                            .find(|g| g.id == p.user.user_group)
-                            .cloned(),
-                    });
-                    self.view = View::Profile(Box::new(p));
-                    self.profile_tab = ProfileTab::Details;
-                    self.pending = None;
-                    self.error = None;
-                    self.notice = None;
-                }
-                Err(e) => self.error = Some(e.to_string()),
-            },
-            Message::BackToList => {
-                self.view = View::List;
-                self.pending = None;
-                self.issued = None;
-                self.error = None;
-                self.notice = None;
-                return Action::Effect(Effect::Focus(FILTER));
-            }
-            Message::NewUser => {
-                self.start_draft(Draft::default());
-                self.issued = None;
-                self.error = None;
-                self.notice = None;
-                if self.staff.is_empty() {
-                    self.view = View::NewUser;
-                    return Action::Effect(Effect::Focus(TITLE));
-                }
-                self.view = View::PickStaff;
-                return Action::Effect(Effect::Focus(STAFF_FILTER));
-            }
-            Message::StaffFilter(f) => self.staff_filter = f,
-            Message::PickStaff(id) => {
-                if let Some(s) = self.staff.iter().find(|s| s.id == id) {
-                    self.start_draft(Draft {
-                        staff: Some(s.id),
-                        title: s.title.clone(),
-                        forename: s.forename.clone(),
-                        surname: s.surname.clone(),
-                        email: s.email.clone(),
-                        job_title: s.job_title.clone(),
-                        group: None,
-                    });
-                    self.view = View::NewUser;
-                    return Action::Effect(Effect::Focus(EMAIL));
-                }
-            }
-            Message::NotInList => {
-                self.start_draft(Draft::default());
-                self.view = View::NewUser;
-                return Action::Effect(Effect::Focus(TITLE));
-            }
-            Message::Field(f, v) => {
-                let d = &mut self.draft;
-                match f {
-                    DetailField::Title => d.title = v,
-                    DetailField::Forename => d.forename = v,
-                    DetailField::Surname => d.surname = v,
-                    DetailField::Email => d.email = v,
-                    DetailField::JobTitle => d.job_title = v,
-                }
-                self.error = None;
-            }
-            Message::Group(g) => self.draft.group = Some(g),
-            Message::Create => {
-                let d = &self.draft;
-                let details = NewUserDetails {
-                    staff: d.staff,
-                    title: d.title.clone(),
-                    forename: d.forename.clone(),
-                    surname: d.surname.clone(),
-                    email: d.email.clone(),
-                    job_title: d.job_title.clone(),
-                    user_group: d.group.as_ref().map(|g| g.id),
-                };
-                match session.create_user(&details) {
-                    Ok(issued) => {
-                        let id = issued.user;
-                        self.issued = Some(issued);
-                        self.reload(session);
-                        self.update(Message::Open(id), session);
-                        self.notice = Some("User created. Give them the set-up code below.".into());
-                    }
-                    Err(e) => self.error = Some(e.to_string()),
-                }
-            }
-            Message::ProfileTab(t) => self.profile_tab = t,
-            Message::SaveDetails => {
-                if let Some(id) = self.profile_id() {
-                    let d = self.draft.clone();
-                    let r = session
-                        .update_user_details(id, &d.title, &d.forename, &d.surname, &d.job_title)
-                        .map(|()| "Details saved.".to_string());
-                    if r.is_ok() {
-                        let base = &mut self.draft_base;
-                        base.title = d.title;
-                        base.forename = d.forename;
-                        base.surname = d.surname;
-                        base.job_title = d.job_title;
-                    }
-                    self.done(session, r);
-                }
-            }
-            Message::SaveGroup => {
-                if let (Some(id), Some(g)) = (self.profile_id(), self.draft.group.clone()) {
-                    let r = session.set_user_group(id, g.id).map(|()| {
-                        format!(
-                            "Now in {}. Their permissions have changed accordingly.",
-                            g.name
-                        )
-                    });
-                    if r.is_ok() {
-                        self.draft_base.group = Some(g);
-                    }
-                    self.done(session, r);
-                }
-            }
-            Message::IssueCode => {
-                if let Some(id) = self.profile_id() {
-                    match session.issue_setup_code(id) {
-                        Ok(code) => {
-                            self.issued = Some(code);
-                            self.done(
-                                session,
-                                Ok("New set-up code issued; any earlier code no longer works."
-                                    .into()),
-                            );
-                        }
-                        Err(e) => self.done(session, Err(e)),
-                    }
-                }
-            }
-            Message::ResetKey => self.pending = Some(Pending::ResetKey),
-            Message::Deactivate => self.pending = Some(Pending::Deactivate),
-            Message::ClearLock => {
-                if let Some(id) = self.profile_id() {
-                    let r = session
-                        .clear_lockout(id)
-                        .map(|()| "Lock-out cleared.".to_string());
-                    self.done(session, r);
-                }
-            }
-            Message::Confirm => {
-                let (Some(id), Some(p)) = (self.profile_id(), self.pending.take()) else {
-                    return Action::Effect(Effect::None);
-                };
-                match p {
-                    Pending::ResetKey => match session.reset_soft_key(id) {
-                        Ok(code) => {
-                            self.issued = Some(code);
-                            self.done(session, Ok("Soft key removed. They can sign in with basic permissions only until they enrol a new key with this set-up code.".into()));
-                        }
-                        Err(e) => self.done(session, Err(e)),
-                    },
-                    Pending::Deactivate => {
-                        let r = session.deactivate_user(id).map(|()| {
-                            "Deactivated. They can no longer sign in; their history is kept."
-                                .to_string()
-                        });
-                        self.done(session, r);
-                    }
-                }
-            }
-            Message::CancelConfirm => self.pending = None,
-            Message::DismissCode => self.issued = None,
+            m @ (Message::Filter(..)
+            | Message::Sort(..)
+            | Message::Scrolled(..)
+            | Message::Open(..)
+            | Message::BackToList) => self.update_list(m, session),
+            m @ (Message::StaffScrolled(..)
+            | Message::NewUser
+            | Message::StaffFilter(..)
+            | Message::PickStaff(..)
+            | Message::NotInList
+            | Message::Field(..)
+            | Message::Group(..)
+            | Message::Create) => self.update_new_user(m, session),
+            m @ (Message::ShowAccess
+            | Message::Access(..)
+            | Message::ProfileTab(..)
+            | Message::SaveDetails
+            | Message::SaveGroup
+            | Message::IssueCode
+            | Message::ResetKey
+            | Message::Deactivate
+            | Message::ClearLock
+            | Message::Confirm
+            | Message::CancelConfirm
+            | Message::DismissCode) => self.update_profile(m, session),
+            m @ (Message::GroupEditor(..)
+            | Message::OpenGroup(..)
+            | Message::NewGroup
+            | Message::NewGroupName(..)
+            | Message::CancelNewGroup
+            | Message::CreateGroup) => self.update_groups(m, session),
         }
-        Action::Effect(Effect::None)
     }
 
     /// Escape steps back: closes a question, then leaves a form or profile for the list.

@@ -4,6 +4,83 @@ use super::*;
 use iced::widget::{column, row};
 
 impl UsersTab {
+    /// Messages of New User: choosing staff, the details, Create.
+    pub(super) fn update_new_user(&mut self, message: Message, session: &mut Session) -> Action {
+        match message {
+            Message::StaffScrolled(s) => self.staff_scroll = s,
+            Message::NewUser => {
+                self.start_draft(Draft::default());
+                self.issued = None;
+                self.error = None;
+                self.notice = None;
+                if self.staff.is_empty() {
+                    self.view = View::NewUser;
+                    return Action::Effect(Effect::Focus(TITLE));
+                }
+                self.view = View::PickStaff;
+                return Action::Effect(Effect::Focus(STAFF_FILTER));
+            }
+            Message::StaffFilter(f) => self.staff_filter = f,
+            Message::PickStaff(id) => {
+                if let Some(s) = self.staff.iter().find(|s| s.id == id) {
+                    self.start_draft(Draft {
+                        staff: Some(s.id),
+                        title: s.title.clone(),
+                        forename: s.forename.clone(),
+                        surname: s.surname.clone(),
+                        email: s.email.clone(),
+                        job_title: s.job_title.clone(),
+                        group: None,
+                    });
+                    self.view = View::NewUser;
+                    return Action::Effect(Effect::Focus(EMAIL));
+                }
+            }
+            Message::NotInList => {
+                self.start_draft(Draft::default());
+                self.view = View::NewUser;
+                return Action::Effect(Effect::Focus(TITLE));
+            }
+            Message::Field(f, v) => {
+                let d = &mut self.draft;
+                match f {
+                    DetailField::Title => d.title = v,
+                    DetailField::Forename => d.forename = v,
+                    DetailField::Surname => d.surname = v,
+                    DetailField::Email => d.email = v,
+                    DetailField::JobTitle => d.job_title = v,
+                }
+                self.error = None;
+            }
+            Message::Group(g) => self.draft.group = Some(g),
+            Message::Create => {
+                let d = &self.draft;
+                let details = NewUserDetails {
+                    staff: d.staff,
+                    title: d.title.clone(),
+                    forename: d.forename.clone(),
+                    surname: d.surname.clone(),
+                    email: d.email.clone(),
+                    job_title: d.job_title.clone(),
+                    user_group: d.group.as_ref().map(|g| g.id),
+                };
+                match session.create_user(&details) {
+                    Ok(issued) => {
+                        let id = issued.user;
+                        self.issued = Some(issued);
+                        self.reload(session);
+                        self.update(Message::Open(id), session);
+                        self.notice = Some("User created. Give them the set-up code below.".into());
+                    }
+                    Err(e) => self.error = Some(e.to_string()),
+                }
+            }
+            // The other messages are for the other views (see `UsersTab::update`).
+            _ => {}
+        }
+        Action::Effect(Effect::None)
+    }
+
     pub(super) fn pick_staff_view(&self) -> Element<'_, Message> {
         let shown = self.staff_shown();
         let n = shown.len();

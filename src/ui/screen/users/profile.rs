@@ -4,6 +4,118 @@ use super::*;
 use iced::widget::{column, row};
 
 impl UsersTab {
+    /// Messages of a user's profile: its tabs, saving, codes and keys, the access report.
+    pub(super) fn update_profile(&mut self, message: Message, session: &mut Session) -> Action {
+        match message {
+            Message::ShowAccess => {
+                if let Some(id) = self.profile_id() {
+                    match AccessReport::for_user(session, id, "← Back to the profile") {
+                        Ok(r) => {
+                            self.view = View::Access(Box::new(r), id);
+                            self.pending = None;
+                            self.issued = None;
+                            self.error = None;
+                            self.notice = None;
+                            return Action::Effect(Effect::Focus(access_report::FILTER));
+                        }
+                        Err(e) => self.error = Some(e.to_string()),
+                    }
+                }
+            }
+            Message::Access(m) => {
+                if let View::Access(r, from) = &mut self.view
+                    && let access_report::Action::Close = r.update(m, session)
+                {
+                    let from = *from;
+                    self.update(Message::Open(from), session);
+                    self.profile_tab = ProfileTab::Permissions;
+                }
+            }
+            Message::ProfileTab(t) => self.profile_tab = t,
+            Message::SaveDetails => {
+                if let Some(id) = self.profile_id() {
+                    let d = self.draft.clone();
+                    let r = session
+                        .update_user_details(id, &d.title, &d.forename, &d.surname, &d.job_title)
+                        .map(|()| "Details saved.".to_string());
+                    if r.is_ok() {
+                        let base = &mut self.draft_base;
+                        base.title = d.title;
+                        base.forename = d.forename;
+                        base.surname = d.surname;
+                        base.job_title = d.job_title;
+                    }
+                    self.done(session, r);
+                }
+            }
+            Message::SaveGroup => {
+                if let (Some(id), Some(g)) = (self.profile_id(), self.draft.group.clone()) {
+                    let r = session.set_user_group(id, g.id).map(|()| {
+                        format!(
+                            "Now in {}. Their permissions have changed accordingly.",
+                            g.name
+                        )
+                    });
+                    if r.is_ok() {
+                        self.draft_base.group = Some(g);
+                    }
+                    self.done(session, r);
+                }
+            }
+            Message::IssueCode => {
+                if let Some(id) = self.profile_id() {
+                    match session.issue_setup_code(id) {
+                        Ok(code) => {
+                            self.issued = Some(code);
+                            self.done(
+                                session,
+                                Ok("New set-up code issued; any earlier code no longer works."
+                                    .into()),
+                            );
+                        }
+                        Err(e) => self.done(session, Err(e)),
+                    }
+                }
+            }
+            Message::ResetKey => self.pending = Some(Pending::ResetKey),
+            Message::Deactivate => self.pending = Some(Pending::Deactivate),
+            Message::ClearLock => {
+                if let Some(id) = self.profile_id() {
+                    let r = session
+                        .clear_lockout(id)
+                        .map(|()| "Lock-out cleared.".to_string());
+                    self.done(session, r);
+                }
+            }
+            Message::Confirm => {
+                let (Some(id), Some(p)) = (self.profile_id(), self.pending.take()) else {
+                    return Action::Effect(Effect::None);
+                };
+                match p {
+                    Pending::ResetKey => match session.reset_soft_key(id) {
+                        Ok(code) => {
+                            self.issued = Some(code);
+                            self.done(session, Ok("Soft key removed. They can sign in with basic permissions only until they enrol a new key with this set-up code.".into()));
+                        }
+                        Err(e) => self.done(session, Err(e)),
+                    },
+                    Pending::Deactivate => {
+                        let r = session.deactivate_user(id).map(|()| {
+                            "Deactivated. They can no longer sign in; their history is kept."
+                                .to_string()
+                        });
+                        self.done(session, r);
+                    }
+                }
+            }
+            Message::CancelConfirm => self.pending = None,
+            Message::DismissCode => self.issued = None,
+            // The other messages are for the other views (see `UsersTab::update`).
+            _ => {}
+        }
+        Action::Effect(Effect::None)
+    }
+
     pub(super) fn profile_view<'a>(&'a self, p: &'a UserProfile) -> Element<'a, Message> {
         let tab = |label: &'static str, t: ProfileTab| {
             button(text(label).size(theme::TEXT_BODY))
