@@ -460,9 +460,7 @@ impl GroupsTab {
                     self.view = View::Editor(Box::new(e));
                     self.notice = None;
                     self.error = None;
-                    return Action::Effect(Effect::Focus(
-                        crate::ui::widget::dual_list::LEFT_FILTER,
-                    ));
+                    return Action::Effect(Effect::Focus(class_editor::LABELS.filters[0]));
                 }
                 Err(e) => self.error = Some(e.to_string()),
             },
