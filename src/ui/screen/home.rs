@@ -329,6 +329,13 @@ impl Home {
                 let outcome = i.key(key, session);
                 self.after_imports(outcome, session, modifiers)
             }
+            (Tab::Users, ..) => match &mut self.users {
+                Some(u) => {
+                    let users::Action::Effect(e) = u.key(key, modifiers);
+                    Action::Effect(e.map(Message::Users))
+                }
+                None => Action::Effect(Effect::None),
+            },
             _ => Action::Effect(Effect::None),
         }
     }
@@ -378,7 +385,7 @@ impl Home {
             }
             Message::Users(m) => {
                 if let Some(u) = &mut self.users {
-                    let users::Action::Effect(e) = u.update(m, session);
+                    let users::Action::Effect(e) = u.update(m, session, modifiers);
                     return Action::Effect(e.map(Message::Users));
                 }
             }
@@ -523,7 +530,7 @@ impl Home {
                 g.update(groups::Message::Escape, session, modifiers);
             }
             (Tab::Users, _, _, Some(u)) => {
-                u.update(users::Message::Escape, session);
+                u.update(users::Message::Escape, session, modifiers);
             }
             (Tab::Categories, ..) => {
                 if let Some(c) = &mut self.categories {

@@ -5,11 +5,16 @@ use iced::widget::{column, row};
 
 impl UsersTab {
     /// Messages of the user groups: opening, creating and editing one.
-    pub(super) fn update_groups(&mut self, message: Message, session: &mut Session) -> Action {
+    pub(super) fn update_groups(
+        &mut self,
+        message: Message,
+        session: &mut Session,
+        modifiers: iced::keyboard::Modifiers,
+    ) -> Action {
         match message {
             Message::GroupEditor(m) => {
                 if let View::Group(g) = &mut self.view {
-                    let o = g.update(m, session);
+                    let o = g.update(m, session, modifiers);
                     return self.after_group(o, session);
                 }
             }
@@ -34,7 +39,11 @@ impl UsersTab {
                     Ok(id) => {
                         self.new_group = None;
                         self.reload(session);
-                        return self.update(Message::OpenGroup(id), session);
+                        return self.update(
+                            Message::OpenGroup(id),
+                            session,
+                            iced::keyboard::Modifiers::default(),
+                        );
                     }
                     Err(e) => self.error = Some(e.to_string()),
                 }

@@ -379,6 +379,24 @@ impl UsersTab {
         }
     }
 
+    /// Keys for the members page's lists, when a user group's members are open.
+    pub fn key(
+        &mut self,
+        key: &iced::keyboard::Key,
+        modifiers: iced::keyboard::Modifiers,
+    ) -> Action {
+        match &mut self.view {
+            View::Group(g) => {
+                let o = g.key(key, modifiers);
+                match o {
+                    user_group::Action::Effect(e) => Action::Effect(e.map(Message::GroupEditor)),
+                    _ => Action::Effect(Effect::None),
+                }
+            }
+            _ => Action::Effect(Effect::None),
+        }
+    }
+
     fn after_group(&mut self, o: user_group::Action, session: &Session) -> Action {
         match o {
             user_group::Action::Effect(e) => return Action::Effect(e.map(Message::GroupEditor)),
@@ -393,7 +411,12 @@ impl UsersTab {
 
     /// Each view's messages are handled beside its view (list.rs, new_user.rs, profile.rs,
     /// groups.rs).
-    pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
+    pub fn update(
+        &mut self,
+        message: Message,
+        session: &mut Session,
+        modifiers: iced::keyboard::Modifiers,
+    ) -> Action {
         match message {
             Message::Escape => {
                 self.escape(session);
@@ -429,7 +452,7 @@ impl UsersTab {
             | Message::NewGroup
             | Message::NewGroupName(..)
             | Message::CancelNewGroup
-            | Message::CreateGroup) => self.update_groups(m, session),
+            | Message::CreateGroup) => self.update_groups(m, session, modifiers),
         }
     }
 
@@ -439,18 +462,30 @@ impl UsersTab {
             return true;
         }
         if let View::Group(g) = &mut self.view {
-            let o = g.update(user_group::Message::Escape, session);
+            let o = g.update(
+                user_group::Message::Escape,
+                session,
+                iced::keyboard::Modifiers::default(),
+            );
             self.after_group(o, session);
             return true;
         }
         if matches!(self.view, View::Access(..)) {
-            self.update(Message::Access(access_report::Message::Back), session);
+            self.update(
+                Message::Access(access_report::Message::Back),
+                session,
+                iced::keyboard::Modifiers::default(),
+            );
             return true;
         }
         if matches!(self.view, View::List) {
             return false;
         }
-        self.update(Message::BackToList, session);
+        self.update(
+            Message::BackToList,
+            session,
+            iced::keyboard::Modifiers::default(),
+        );
         true
     }
 

@@ -69,7 +69,11 @@ impl UsersTab {
                         let id = issued.user;
                         self.issued = Some(issued);
                         self.reload(session);
-                        self.update(Message::Open(id), session);
+                        self.update(
+                            Message::Open(id),
+                            session,
+                            iced::keyboard::Modifiers::default(),
+                        );
                         self.notice = Some("User created. Give them the set-up code below.".into());
                     }
                     Err(e) => self.error = Some(e.to_string()),

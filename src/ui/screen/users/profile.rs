@@ -27,7 +27,11 @@ impl UsersTab {
                     && let access_report::Action::Close = r.update(m, session)
                 {
                     let from = *from;
-                    self.update(Message::Open(from), session);
+                    self.update(
+                        Message::Open(from),
+                        session,
+                        iced::keyboard::Modifiers::default(),
+                    );
                     self.profile_tab = ProfileTab::Permissions;
                 }
             }
