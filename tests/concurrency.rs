@@ -7,7 +7,7 @@ mod common;
 use keyholder::model::{GroupType, PupilGroupId, UserId};
 use keyholder::service::Session;
 use keyholder::service::demo::DemoSize;
-use keyholder::vault::{KeyFile, Location};
+use keyholder::vault::Location;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -64,32 +64,15 @@ fn school(extra: usize) -> School {
         },
     );
     let mut session = creds.session;
-    let seed = KeyFile::read(&location.keys)
-        .unwrap()
-        .demo
-        .expect("a demo key file")
-        .totp_seed;
-    let slt = common::user_group(&session, "SLT");
-    let teachers: Vec<_> = session
-        .users_list()
-        .unwrap()
-        .into_iter()
-        .filter(|r| r.group_name == "Teachers" && r.key == keyholder::model::KeyState::Active)
-        .take(extra)
-        .map(|r| r.user)
-        .collect();
-    assert_eq!(teachers.len(), extra, "enough teachers with keys");
-    for t in &teachers {
-        session.set_user_group(t.id, slt.id).unwrap();
-    }
+    let teachers = common::promote_teachers(&mut session, &location, extra);
     let mut admins = vec![Admin {
         email: creds.email.clone(),
         secret: creds.totp_secret.clone(),
         next_step: -1,
     }];
-    admins.extend(teachers.iter().map(|t| Admin {
-        email: t.email.clone(),
-        secret: keyholder::service::demo::totp_secret(&seed, &t.email),
+    admins.extend(teachers.into_iter().map(|(email, secret)| Admin {
+        email,
+        secret,
         next_step: -1,
     }));
     let password_file = dir.path().join("pw");
@@ -297,20 +280,6 @@ fn a_file_of_changes_killed_part_way_is_all_or_nothing() {
     assert!(s.session.verify_audit().unwrap().is_intact());
 }
 
-/// A pupils file of `n` new pupils.
-fn pupils_csv(n: usize) -> String {
-    let mut csv = String::from("Adno,Legal Surname,Legal Forename,Year,Reg Group,House\n");
-    for i in 0..n {
-        csv.push_str(&format!(
-            "9{i:06},Surname{i},Forename{i},Year {},Form {},House {}\n",
-            1 + i % 6,
-            i % 5,
-            i % 4
-        ));
-    }
-    csv
-}
-
 #[test]
 fn a_restore_waits_for_a_running_import_or_stops_it_writing_into_the_replaced_file() {
     let mut s = school(2);
@@ -326,7 +295,7 @@ fn a_restore_waits_for_a_running_import_or_stops_it_writing_into_the_replaced_fi
     std::fs::write(&recovery, format!("{}\n", s.recovery_code)).unwrap();
 
     let csv = s.dir().join("pupils.csv");
-    std::fs::write(&csv, pupils_csv(20_000)).unwrap();
+    std::fs::write(&csv, common::pupils_csv('9', 20_000)).unwrap();
     let import = s
         .signed_in(1, &["import", "pupils"])
         .arg(&csv)
@@ -408,4 +377,69 @@ fn a_restore_waits_for_a_running_import_or_stops_it_writing_into_the_replaced_fi
     let pupils = live.pupil_count().unwrap();
     assert!(pupils < 20_000, "the restored school has {pupils} pupils");
     live.lock();
+}
+
+/// On closing, SQLite tidies away the journal beside the file it opened, by name. A command still
+/// holding the file a restore replaced must leave the restored school's journal alone, or what
+/// another window saved since the restore would be lost. (SQLite itself skips the tidying when
+/// the file has moved, which is why a restore moves the old file and its journal together.)
+#[cfg(unix)]
+#[test]
+fn a_command_left_on_the_replaced_file_does_not_take_the_restored_schools_changes_with_it() {
+    let mut s = school(1);
+    let backup = s.dir().join("before.khbackup");
+    s.session.back_up(&backup, &|_| {}).unwrap();
+    // A file of changes that is a pipe: the command signs in, opens the school, and then waits
+    // for its file until the test writes it.
+    let fifo = s.dir().join("changes.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let waiting = s
+        .signed_in(1, &["groups", "apply"])
+        .arg(&fifo)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+
+    let email = s.admins[0].email.clone();
+    let secret = s.admins[0].secret.clone();
+    let location = s.location.clone();
+    drop(s.session);
+    keyholder::service::backup::open_backup(&backup)
+        .unwrap()
+        .unlock(&keyholder::service::backup::Unlock::Password {
+            email: email.clone(),
+            password: common::PASSWORD.into(),
+        })
+        .unwrap()
+        .restore(&location)
+        .unwrap();
+    let at = common::now() + 3600;
+    let mut window = common::sign_in_at(&location, &email, common::PASSWORD, &secret, at);
+    window
+        .create_group(GroupType::House, "Kestrel", "")
+        .unwrap();
+
+    // The waiting command gets its file, finds the school replaced, and ends.
+    std::fs::write(&fifo, "").unwrap();
+    let out = wait_with_limit(waiting, Duration::from_secs(60));
+    assert!(!out.status.success(), "{}", text(&out.stdout));
+
+    let journal = location.db.with_file_name("school.db-wal");
+    assert!(
+        journal.exists(),
+        "the restored school's journal is still there"
+    );
+    let third = common::sign_in_at(&location, &email, common::PASSWORD, &secret, at + 60);
+    let names: Vec<String> = third
+        .groups_tab()
+        .unwrap()
+        .into_iter()
+        .flat_map(|t| t.groups)
+        .map(|g| g.group.name)
+        .collect();
+    assert!(names.iter().any(|n| n == "Kestrel"), "{names:?}");
+    drop(window);
 }

@@ -13,9 +13,9 @@ pub fn run(session: &Session, other: Option<&str>, json: bool) -> Result<(), Fai
     };
     let report = session.what_user_can_see(user)?;
     if json {
-        println!("{}", to_json(&report));
+        say!("{}", to_json(&report));
     } else {
-        print_text(&report);
+        print_text(&report)?;
     }
     Ok(())
 }
@@ -41,18 +41,18 @@ fn to_json(r: &UserAccessReport) -> serde_json::Value {
     })
 }
 
-fn print_text(r: &UserAccessReport) {
+fn print_text(r: &UserAccessReport) -> Result<(), Failure> {
     let in_lists = r.pupils.iter().filter(|p| p.in_lists).count();
     let profiles = r.pupils.iter().filter(|p| p.profile).count();
     if r.hidden_left_out {
-        println!(
+        say!(
             "{} ({}), soft key {}: {in_lists} pupils in lists, {profiles} profiles. Pupils you cannot see are not listed; an administrator's report shows them.",
             r.name,
             r.group,
             r.key.label(),
         );
     } else {
-        println!(
+        say!(
             "{} ({}), soft key {}: {in_lists} of {} pupils in lists, {profiles} profiles.",
             r.name,
             r.group,
@@ -61,9 +61,9 @@ fn print_text(r: &UserAccessReport) {
         );
     }
     if r.can_record {
-        println!("Can record a concern about any pupil.");
+        say!("Can record a concern about any pupil.");
     } else {
-        println!("Cannot record concerns: {}.", r.record_reasons.join("; "));
+        say!("Cannot record concerns: {}.", r.record_reasons.join("; "));
     }
     for p in &r.pupils {
         let mark = match p.reach {
@@ -73,9 +73,10 @@ fn print_text(r: &UserAccessReport) {
         };
         let name = p.display_name(false);
         if p.reasons.is_empty() {
-            println!("{mark}  {name} ({})", p.class);
+            say!("{mark}  {name} ({})", p.class);
         } else {
-            println!("{mark}  {name} ({}): {}", p.class, p.reasons.join("; "));
+            say!("{mark}  {name} ({}): {}", p.class, p.reasons.join("; "));
         }
     }
+    Ok(())
 }

@@ -16,7 +16,7 @@ pub fn back_up(session: &mut Session, out: PathBuf) -> Result<(), Failure> {
         )));
     }
     let written = session.back_up(&out, &|_| {})?;
-    println!(
+    say!(
         "Backed up to {} and checked: {}",
         written.path.display(),
         backup::describe(&written.manifest)
@@ -34,7 +34,7 @@ pub fn restore(
     recovery_code_file: Option<&Path>,
 ) -> Result<(), Failure> {
     let preview = backup::open_backup(file)?;
-    eprintln!("{}", backup::describe(preview.manifest()));
+    super::tell(format_args!("{}", backup::describe(preview.manifest())));
     let how = match (recovery_code_file, user) {
         (Some(path), _) => Unlock::RecoveryCode(read_password(Some(path), "")?),
         (None, Some(email)) => Unlock::Password {
@@ -48,7 +48,7 @@ pub fn restore(
         }
     };
     let restored = preview.unlock(&how)?.restore(location)?;
-    println!(
+    say!(
         "Restored {} from the backup of {}. {}",
         restored.location.db.display(),
         crate::clock::format_local(restored.manifest.created_at),

@@ -8,9 +8,9 @@ use crate::service::health::{Finding, Severity};
 pub fn run(session: &Session, json: bool) -> Result<(), Failure> {
     let findings = session.health_check()?;
     if json {
-        println!("{}", to_json(&findings));
+        say!("{}", to_json(&findings));
     } else {
-        print_text(&findings);
+        print_text(&findings)?;
     }
     let warnings = findings.iter().filter(|f| f.is_warning()).count();
     if warnings == 0 {
@@ -40,16 +40,17 @@ fn to_json(findings: &[Finding]) -> serde_json::Value {
     })
 }
 
-fn print_text(findings: &[Finding]) {
+fn print_text(findings: &[Finding]) -> Result<(), Failure> {
     for f in findings {
         let mark = match f.severity {
             Severity::Warning => "WARNING",
             Severity::Information => "info   ",
         };
-        println!("{mark}  {}", f.title);
-        println!("         {}", f.explanation);
+        say!("{mark}  {}", f.title);
+        say!("         {}", f.explanation);
         for item in &f.items {
-            println!("         - {}", item.name);
+            say!("         - {}", item.name);
         }
     }
+    Ok(())
 }

@@ -13,13 +13,18 @@ use std::path::PathBuf;
 #[derive(Debug, Subcommand)]
 pub enum GroupsCommand {
     /// List every group with its type, MIS ID, pupils and access list size.
+    #[command(after_help = "Example:\n  keyholder groups list --json ...sign-in...")]
     List {
         #[arg(long)]
         json: bool,
     },
     /// Switch restriction by a group type on or off (house, academic-level, registration-form).
+    #[command(after_help = "Example:\n  keyholder groups restrict academic-level on ...sign-in...")]
     Restrict { group_type: String, on_off: String },
     /// Add users to, or remove them from, one group's access list.
+    #[command(
+        after_help = "Example:\n  keyholder groups access \"Year 3\" --type academic-level --add a@school.example --remove b@school.example ...sign-in..."
+    )]
     Access {
         /// The group's name.
         group: String,
@@ -33,7 +38,53 @@ pub enum GroupsCommand {
     },
     /// Apply a file of changes, one per line: `restrict TYPE on|off`, `add TYPE "GROUP" EMAIL`,
     /// `remove TYPE "GROUP" EMAIL`. Lines starting with # are ignored.
+    #[command(after_help = "Example:\n  keyholder groups apply changes.txt ...sign-in...")]
     Apply { file: PathBuf },
+    /// A new pupil group (marked New until it is reviewed, as after an import).
+    #[command(
+        after_help = "Example:\n  keyholder groups create \"Year 7\" --type academic-level --mis-id Y7 ...sign-in..."
+    )]
+    Create {
+        /// The group's name.
+        name: String,
+        /// Its type: house, academic-level or registration-form.
+        #[arg(long = "type", value_name = "TYPE")]
+        group_type: String,
+        /// Its ID in the MIS, so that imports find it.
+        #[arg(long, value_name = "ID", default_value = "")]
+        mis_id: String,
+    },
+    /// Give a pupil group a new name.
+    #[command(
+        after_help = "Example:\n  keyholder groups rename \"Year 7\" --type academic-level --to \"Year Seven\" ...sign-in..."
+    )]
+    Rename {
+        name: String,
+        #[arg(long = "type", value_name = "TYPE")]
+        group_type: String,
+        /// The new name.
+        #[arg(long, value_name = "NAME")]
+        to: String,
+    },
+    /// Remove a pupil group that has no pupils, current or archived.
+    #[command(
+        after_help = "Example:\n  keyholder groups remove \"Year Seven\" --type academic-level ...sign-in..."
+    )]
+    Remove {
+        name: String,
+        #[arg(long = "type", value_name = "TYPE")]
+        group_type: String,
+    },
+    /// Archive every pupil of a group, for example a year group that has left (they are kept,
+    /// not deleted, and can be returned to roll).
+    #[command(
+        after_help = "Example:\n  keyholder groups archive-all \"Year 6\" --type academic-level ...sign-in..."
+    )]
+    ArchiveAll {
+        name: String,
+        #[arg(long = "type", value_name = "TYPE")]
+        group_type: String,
+    },
 }
 
 /// Accepts the forms people type: "academic-level", "Academic Levels", "academic_level", "year".
@@ -216,13 +267,13 @@ pub fn run(session: &mut Session, command: GroupsCommand) -> Result<(), Failure>
                         })
                     })
                     .collect();
-                println!(
+                say!(
                     "{}",
                     serde_json::json!({ "format_version": 1, "groups": groups })
                 );
             } else {
                 for s in &tab {
-                    println!(
+                    say!(
                         "{} ({})",
                         s.group_type.plural(),
                         if s.restricted {
@@ -232,7 +283,7 @@ pub fn run(session: &mut Session, command: GroupsCommand) -> Result<(), Failure>
                         }
                     );
                     for g in &s.groups {
-                        println!(
+                        say!(
                             "  {:<30} MIS ID {:<10} {:>4} pupils  {}",
                             g.group.name,
                             g.group.mis_id.as_deref().unwrap_or("-"),
@@ -242,7 +293,7 @@ pub fn run(session: &mut Session, command: GroupsCommand) -> Result<(), Failure>
                         );
                     }
                     if !s.pupils_without_group.is_empty() {
-                        println!(
+                        say!(
                             "  {} no {}",
                             names::count(s.pupils_without_group.len(), "pupil has", "pupils have"),
                             s.group_type.label()
@@ -257,7 +308,7 @@ pub fn run(session: &mut Session, command: GroupsCommand) -> Result<(), Failure>
                 parse_type(&group_type)?,
                 parse_on_off(&on_off)?,
             )];
-            println!("{}", apply(session, ops)?);
+            say!("{}", apply(session, ops)?);
             Ok(())
         }
         GroupsCommand::Access {
@@ -275,14 +326,59 @@ pub fn run(session: &mut Session, command: GroupsCommand) -> Result<(), Failure>
             for e in &remove {
                 ops.push(Op::Remove(g, r.user(e)?));
             }
-            println!("{}", apply(session, ops)?);
+            say!("{}", apply(session, ops)?);
+            Ok(())
+        }
+        GroupsCommand::Create {
+            name,
+            group_type,
+            mis_id,
+        } => {
+            let t = parse_type(&group_type)?;
+            session.create_group(t, &name, &mis_id)?;
+            say!("{} \"{}\" created.", t.label(), name.trim());
+            Ok(())
+        }
+        GroupsCommand::Rename {
+            name,
+            group_type,
+            to,
+        } => {
+            let t = parse_type(&group_type)?;
+            let g = Resolver::new(session)?.group(t, &name)?;
+            session.rename_group(g, &to)?;
+            say!(
+                "{} \"{}\" is now called \"{}\".",
+                t.label(),
+                name.trim(),
+                to.trim()
+            );
+            Ok(())
+        }
+        GroupsCommand::Remove { name, group_type } => {
+            let t = parse_type(&group_type)?;
+            let g = Resolver::new(session)?.group(t, &name)?;
+            session.remove_group(g)?;
+            say!("{} \"{}\" removed.", t.label(), name.trim());
+            Ok(())
+        }
+        GroupsCommand::ArchiveAll { name, group_type } => {
+            let t = parse_type(&group_type)?;
+            let g = Resolver::new(session)?.group(t, &name)?;
+            let n = session.archive_group_pupils(g)?;
+            say!(
+                "{} of {} \"{}\" archived.",
+                crate::model::names::count(n, "pupil", "pupils"),
+                t.label(),
+                name.trim()
+            );
             Ok(())
         }
         GroupsCommand::Apply { file } => {
             let text = super::read_text_file(&file, super::MAX_COMMAND_FILE, "a file of changes")?;
             let r = Resolver::new(session)?;
             let ops = parse_file(&text, &r)?;
-            println!("{}", apply(session, ops)?);
+            say!("{}", apply(session, ops)?);
             Ok(())
         }
     }

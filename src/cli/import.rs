@@ -53,30 +53,30 @@ pub struct ImportArgs {
     pub archive_missing: bool,
 }
 
-fn print_preview(p: &Preview) {
-    println!("File: {} ({})", p.file_name, p.file_description());
-    println!("Columns:");
+fn print_preview(p: &Preview) -> Result<(), Failure> {
+    say!("File: {} ({})", p.file_name, p.file_description());
+    say!("Columns:");
     for &field in p.kind.fields() {
         let column = p
             .mapping
             .get(field)
             .and_then(|c| p.column_names.get(c))
             .map_or("(not imported)", String::as_str);
-        println!("  {}: {column}", field.label(p.kind));
+        say!("  {}: {column}", field.label(p.kind));
     }
     for line in p.summary() {
-        println!("{line}");
+        say!("{line}");
     }
     if !p.plan.rejected.is_empty() {
-        println!("Rejected:");
+        say!("Rejected:");
         for line in p.rejected_lines() {
-            println!("  {line}");
+            say!("  {line}");
         }
     }
     if !p.plan.missing.is_empty() {
-        println!("Not in this file:");
+        say!("Not in this file:");
         for m in p.plan.missing.iter().take(LISTED) {
-            println!(
+            say!(
                 "  {} ({})",
                 m.full_name(),
                 m.mis_id
@@ -86,9 +86,10 @@ fn print_preview(p: &Preview) {
             );
         }
         if p.plan.missing.len() > LISTED {
-            println!("  and {} more", p.plan.missing.len() - LISTED);
+            say!("  and {} more", p.plan.missing.len() - LISTED);
         }
     }
+    Ok(())
 }
 
 pub fn run(session: &mut Session, args: ImportArgs) -> Result<(), Failure> {
@@ -109,7 +110,7 @@ pub fn run(session: &mut Session, args: ImportArgs) -> Result<(), Failure> {
     }
     let (name, bytes) = import::read_file(&args.file)?;
     let preview = session.preview_import(kind, &name, &bytes, spec.as_ref())?;
-    print_preview(&preview);
+    print_preview(&preview)?;
     if !preview.plan.can_import() {
         return Err(Failure::refused(format!(
             "Nothing was imported: {}",
@@ -118,17 +119,17 @@ pub fn run(session: &mut Session, args: ImportArgs) -> Result<(), Failure> {
     }
     let rejected = preview.plan.counts().rejected;
     if args.dry_run {
-        println!("Dry run: nothing was written.");
+        say!("Dry run: nothing was written.");
     } else {
         let report = session.apply_import(&preview, args.archive_missing)?;
-        println!("{}", report.summary);
+        say!("{}", report.summary);
         if !preview.plan.missing.is_empty() && !args.archive_missing {
-            println!(
+            say!(
                 "The pupils not in this file were left as they are; if the file is the whole school, run again with --archive-missing to archive them."
             );
         }
         for line in report.follow_up() {
-            println!("Warning: {line}");
+            say!("Warning: {line}");
         }
     }
     if rejected > 0 {

@@ -2,13 +2,29 @@
 //!
 //! Exit status: 0 done; 1 the command ran and found problems; 2 refused (wrong password or code,
 //! locked, missing permission, bad arguments, unreadable file), with one line on stderr and
-//! nothing written.
+//! nothing written. When the reader of standard output goes away before the command has printed
+//! everything (`keyholder users list | head -1`), the command stops there quietly with status
+//! 141, the status a shell gives a program ended by a closed pipe.
+
+/// Prints one line on standard output: the one way commands print. Unlike `println!`, it does not
+/// panic when the reader has gone; it returns from the command (hence the `?`) with
+/// [`Failure::reader_gone`].
+macro_rules! say {
+    () => {
+        $crate::cli::print_line(format_args!(""))?
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::print_line(format_args!($($arg)*))?
+    };
+}
 
 mod access;
 mod backup;
+mod categories;
 mod check;
 mod groups;
 mod import;
+mod incidents;
 mod user_groups;
 mod users;
 
@@ -21,13 +37,52 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// `keyholder --help`: the commands grouped by what they are for (clap lists them in one
+/// block); a test checks that every command is listed here.
+const HELP_TEMPLATE: &str = "\
+{about-with-newline}
+{usage-heading} {usage}
+
+Setting up and moving a school:
+  demo         Write a demo school and print how to sign in to it
+  export       Write the whole school (without secrets) as JSON
+  load         Create a new school file from an export
+
+Pupils, groups and class restrictions:
+  groups       Pupil groups, restriction by type, and access lists
+  import       Pupils, staff or groups from a CSV file exported from the MIS
+
+Staff, permissions and categories:
+  users        Users, set-up codes and soft keys
+  user-groups  User groups and their permission grids
+  categories   Incident categories and sub-categories
+
+Pupils' records:
+  incidents    Record a concern, or list the incidents you may read
+  access       Which pupils you (or another user) can see, and why not
+
+Keeping the school safe:
+  check        The Overview's health check
+  backup       Write a checked backup of the school
+  restore      Replace the school file with a backup
+  audit        Check the audit trail
+
+Options:
+{options}
+
+Most commands sign in with ...sign-in..., which stands for
+  --vault school.db --user EMAIL --password-file pw.txt --code 123456
+(these may come anywhere after the command's name). `keyholder COMMAND --help` shows an example.
+";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "keyholder",
     version,
     about = "Safeguarding access records for a school office PC, kept in one encrypted file.",
     long_about = "Run with no command to open the Keyholder window. The commands below are for IT \
-                  staff and scripts; each one signs in once, does its work and exits."
+                  staff and scripts; each one signs in once, does its work and exits.",
+    help_template = HELP_TEMPLATE
 )]
 pub struct Cli {
     /// The school file to use (default: the Keyholder folder of this computer's user).
@@ -45,6 +100,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Write a demo school and print its administrator's e-mail, soft-key secret and recovery code.
+    #[command(
+        after_help = "Example:\n  keyholder demo --vault demo.db --password-file pw.txt --pupils 500 --staff 60"
+    )]
     Demo {
         /// File whose first line is the password every demo user will have.
         #[arg(long, value_name = "FILE")]
@@ -57,6 +115,7 @@ pub enum Command {
         staff: usize,
     },
     /// Write the whole school (without secrets) as JSON. Needs Manage system.
+    #[command(after_help = "Example:\n  keyholder export --out school.json ...sign-in...")]
     Export {
         #[command(flatten)]
         sign_in: SignInArgs,
@@ -66,6 +125,9 @@ pub enum Command {
     },
     /// Create a new school file from an export, with its first administrator given a new password
     /// and a new soft key.
+    #[command(
+        after_help = "Example:\n  keyholder load --vault new.db --json school.json --password-file pw.txt"
+    )]
     Load {
         /// The export file to read.
         #[arg(long, value_name = "FILE")]
@@ -75,6 +137,9 @@ pub enum Command {
         password_file: Option<PathBuf>,
     },
     /// Pupil groups, restriction by type, and access lists. Needs Manage system.
+    #[command(
+        after_help = "Example:\n  keyholder groups create \"Year 7\" --type academic-level --mis-id Y7 ...sign-in..."
+    )]
     Groups {
         #[command(flatten)]
         sign_in: SignInArgs,
@@ -82,6 +147,7 @@ pub enum Command {
         command: groups::GroupsCommand,
     },
     /// Users, set-up codes and soft keys. Needs Manage system.
+    #[command(after_help = "Example:\n  keyholder users list ...sign-in...")]
     Users {
         #[command(flatten)]
         sign_in: SignInArgs,
@@ -89,14 +155,34 @@ pub enum Command {
         command: users::UsersCommand,
     },
     /// User groups and their permission grids. Needs Manage system.
+    #[command(after_help = "Example:\n  keyholder user-groups show \"Teachers\" ...sign-in...")]
     UserGroups {
         #[command(flatten)]
         sign_in: SignInArgs,
         #[command(subcommand)]
         command: user_groups::UserGroupsCommand,
     },
+    /// Incident categories and sub-categories. Needs Manage system.
+    #[command(after_help = "Example:\n  keyholder categories list ...sign-in...")]
+    Categories {
+        #[command(flatten)]
+        sign_in: SignInArgs,
+        #[command(subcommand)]
+        command: categories::CategoriesCommand,
+    },
+    /// Record a concern about a pupil, or list the incidents you may read.
+    #[command(after_help = "Example:\n  keyholder incidents list --pupil P10001 ...sign-in...")]
+    Incidents {
+        #[command(flatten)]
+        sign_in: SignInArgs,
+        #[command(subcommand)]
+        command: incidents::IncidentsCommand,
+    },
     /// The pupils you can see, and why not their profiles; with Manage system, every pupil with
     /// whether you (or, with --as, another user) can see them, and why not.
+    #[command(
+        after_help = "Example:\n  keyholder access --as teacher@school.example --json ...sign-in..."
+    )]
     Access {
         #[command(flatten)]
         sign_in: SignInArgs,
@@ -109,6 +195,7 @@ pub enum Command {
     },
     /// The Overview's health check: exit status 0 with no warnings, 1 with warnings. Needs
     /// Manage system.
+    #[command(after_help = "Example:\n  keyholder check --json ...sign-in...")]
     Check {
         #[command(flatten)]
         sign_in: SignInArgs,
@@ -118,6 +205,9 @@ pub enum Command {
     },
     /// Write a checked backup (.khbackup) of the school file and its key file. Needs Manage
     /// system.
+    #[command(
+        after_help = "Example:\n  keyholder backup --out /media/usb/school.khbackup ...sign-in..."
+    )]
     Backup {
         #[command(flatten)]
         sign_in: SignInArgs,
@@ -126,6 +216,9 @@ pub enum Command {
         out: PathBuf,
     },
     /// Replace the school file (--vault) with a backup; the replaced files are kept beside it.
+    #[command(
+        after_help = "Example:\n  keyholder restore /media/usb/school.khbackup --vault school.db --recovery-code-file code.txt"
+    )]
     Restore {
         /// The .khbackup file.
         file: PathBuf,
@@ -141,8 +234,14 @@ pub enum Command {
     },
     /// Import pupils (with their groups), staff or groups from a CSV file exported from the MIS.
     /// Prints what it would change; exits 1 if some rows were rejected. Needs Manage system.
+    #[command(
+        after_help = "Example:\n  keyholder import pupils pupils.csv --dry-run ...sign-in..."
+    )]
     Import(import::ImportArgs),
     /// Check the audit trail.
+    #[command(
+        after_help = "Example:\n  keyholder audit verify --against /media/usb/school.khbackup ...sign-in..."
+    )]
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
@@ -154,6 +253,9 @@ pub enum AuditCommand {
     /// Check that no audit entry has been altered, removed or reordered: the chain of hashes,
     /// every page of the school file, and the records of the trail kept in the key file, in
     /// backups (--against) and on paper (--noted). Needs View audits.
+    #[command(
+        after_help = "Example:\n  keyholder audit verify --against /media/usb/friday.khbackup --noted \"1234=3F2A 9C41 07BE D5E2\" ...sign-in..."
+    )]
     Verify {
         #[command(flatten)]
         sign_in: SignInArgs,
@@ -191,6 +293,10 @@ pub struct Failure {
     pub message: String,
 }
 
+/// Exit status when standard output's reader has gone: 128 + SIGPIPE, what a shell reports for a
+/// program a closed pipe ended, so a script can tell the output was cut short.
+const READER_GONE: u8 = 128 + 13;
+
 impl Failure {
     pub(crate) fn refused(message: impl Into<String>) -> Failure {
         Failure {
@@ -198,6 +304,31 @@ impl Failure {
             message: message.into(),
         }
     }
+
+    /// Nobody is reading standard output any more: stop, with nothing to say.
+    pub(crate) fn reader_gone() -> Failure {
+        Failure {
+            status: READER_GONE,
+            message: String::new(),
+        }
+    }
+}
+
+/// Writes `line` and a newline to standard output (see [`say!`]).
+pub(crate) fn print_line(line: std::fmt::Arguments) -> Result<(), Failure> {
+    writeln!(std::io::stdout().lock(), "{line}").map_err(|e| {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Failure::reader_gone()
+        } else {
+            Failure::refused(format!("Could not write the output: {e}."))
+        }
+    })
+}
+
+/// Writes `line` to standard error. A closed standard error leaves nowhere to say anything, so
+/// that is not an error.
+pub(crate) fn tell(line: std::fmt::Arguments) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 impl From<service::Error> for Failure {
@@ -279,8 +410,10 @@ fn read_code(code: Option<&str>) -> Result<String, Failure> {
     if let Some(c) = code {
         return Ok(c.to_string());
     }
-    eprint!("Code from your authenticator app: ");
-    let _ = std::io::stderr().flush();
+    // A prompt nobody can see is not an error; the code is still read.
+    let mut prompt = std::io::stderr().lock();
+    let _ = write!(prompt, "Code from your authenticator app: ").and_then(|()| prompt.flush());
+    drop(prompt);
     let mut line = String::new();
     std::io::stdin()
         .lock()
@@ -310,10 +443,11 @@ pub fn sign_in(location: &Location, args: &SignInArgs) -> Result<Session, Failur
     }
 }
 
-fn print_credentials(email: &str, key: &PendingKey, recovery_code: &str) {
-    println!("email: {email}");
-    println!("totp-secret: {}", key.text());
-    println!("recovery-code: {recovery_code}");
+fn print_credentials(email: &str, key: &PendingKey, recovery_code: &str) -> Result<(), Failure> {
+    say!("email: {email}");
+    say!("totp-secret: {}", key.text());
+    say!("recovery-code: {recovery_code}");
+    Ok(())
 }
 
 fn refuse_existing(location: &Location) -> Result<(), Failure> {
@@ -341,15 +475,14 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
             let size = service::demo::DemoSize { pupils, staff };
             let creds = service::demo::create(&location, size, &password, KdfCost::DEMO)?;
             let key = PendingKey::from_secret(creds.totp_secret);
-            print_credentials(&creds.email, &key, &creds.recovery_code);
-            Ok(())
+            print_credentials(&creds.email, &key, &creds.recovery_code)
         }
         Command::Export { sign_in: args, out } => {
             let mut session = sign_in(&location, &args)?;
             let json = session.export()?.to_json();
             match out {
                 Some(path) => service::school_data::save_export(&path, &json)?,
-                None => println!("{json}"),
+                None => say!("{json}"),
             }
             Ok(())
         }
@@ -372,8 +505,7 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
                 &password,
                 &format!("Loaded from {}", json.display()),
             )?;
-            print_credentials(&loaded.admin, &loaded.key, &loaded.recovery_code);
-            Ok(())
+            print_credentials(&loaded.admin, &loaded.key, &loaded.recovery_code)
         }
         Command::Groups {
             sign_in: args,
@@ -393,8 +525,22 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
             sign_in: args,
             command,
         } => {
-            let session = sign_in(&location, &args)?;
-            user_groups::run(&session, command)
+            let mut session = sign_in(&location, &args)?;
+            user_groups::run(&mut session, command)
+        }
+        Command::Categories {
+            sign_in: args,
+            command,
+        } => {
+            let mut session = sign_in(&location, &args)?;
+            categories::run(&mut session, command)
+        }
+        Command::Incidents {
+            sign_in: args,
+            command,
+        } => {
+            let mut session = sign_in(&location, &args)?;
+            incidents::run(&mut session, command)
         }
         Command::Access {
             sign_in: args,
@@ -461,23 +607,23 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
                 noted,
             })?;
             if json {
-                println!("{}", audit_json(&report));
+                say!("{}", audit_json(&report));
             } else {
-                println!("{}", report.chain.describe());
+                say!("{}", report.chain.describe());
                 match report.integrity.as_deref() {
-                    Some([]) => println!("Every page of the school file passes its checks."),
+                    Some([]) => say!("Every page of the school file passes its checks."),
                     Some(problems) => {
                         for p in problems {
-                            println!("The school file is damaged: {p}.");
+                            say!("The school file is damaged: {p}.");
                         }
                     }
                     None => {}
                 }
                 for a in &report.anchors {
-                    println!("{}", a.describe());
+                    say!("{}", a.describe());
                 }
                 if let Some(line) = report.latest_line() {
-                    println!("Newest {line}.");
+                    say!("Newest {line}.");
                 }
             }
             if report.is_sound() {
@@ -568,21 +714,181 @@ fn audit_json(report: &TrailReport) -> serde_json::Value {
 
 /// Parses the command line and runs the window or a headless command.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return refuse_arguments(e),
+    };
     match cli.command {
         Some(command) => match run(cli.vault.as_deref(), command) {
             Ok(()) => ExitCode::SUCCESS,
             Err(f) => {
-                eprintln!("keyholder: {}", f.message);
+                if !f.message.is_empty() {
+                    tell(format_args!("keyholder: {}", f.message));
+                }
                 ExitCode::from(f.status)
             }
         },
         None => match crate::ui::run(cli.vault, cli.demo) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("keyholder: the window could not be opened: {e}");
+                tell(format_args!(
+                    "keyholder: the window could not be opened: {e}"
+                ));
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+/// Help and the version are printed as clap writes them; a mistake in the arguments is one
+/// line, in words, pointing to the help of the command it was for.
+fn refuse_arguments(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    let typed: Vec<String> = std::env::args().skip(1).collect();
+    tell(format_args!(
+        "keyholder: {}",
+        argument_mistake(&e.render().to_string(), &command_typed(&typed))
+    ));
+    ExitCode::from(2)
+}
+
+/// The command a person typed ("keyholder groups list"), as far as it names real commands.
+fn command_typed(args: &[String]) -> String {
+    use clap::CommandFactory;
+    let mut c = Cli::command();
+    let mut path = vec!["keyholder".to_string()];
+    for a in args {
+        match c.find_subcommand(a).cloned() {
+            Some(sub) => {
+                path.push(a.clone());
+                c = sub;
+            }
+            None if a.starts_with('-') => continue,
+            None => break,
+        }
+    }
+    path.join(" ")
+}
+
+/// "error: unexpected argument '--fo' found\n…\nUsage: keyholder groups list [OPTIONS]\n…" →
+/// "Unexpected argument '--fo' found. See keyholder groups list --help."
+fn argument_mistake(rendered: &str, typed: &str) -> String {
+    let mut lines = rendered.lines();
+    let mut first = lines
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error:")
+        .trim()
+        .to_string();
+    // What clap says below its first line, before the usage: the missing arguments, a tip.
+    let more: Vec<&str> = lines
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:"))
+        .filter(|l| !l.is_empty())
+        .collect();
+    for l in more
+        .iter()
+        .filter(|l| !l.starts_with("For more information"))
+    {
+        let l = l.trim_start_matches("tip:").trim_matches(['[', ']']).trim();
+        first = if first.ends_with(':') {
+            format!("{first} {l}")
+        } else if first.ends_with('>') || first.ends_with(',') {
+            format!("{first}, {l}")
+        } else {
+            format!("{first} ({l})")
+        };
+    }
+    let command: Vec<&str> = rendered
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Usage:"))
+        .unwrap_or("keyholder")
+        .split_whitespace()
+        .take_while(|w| !w.starts_with(['[', '<', '-']))
+        .collect();
+    // The usage line names the command when clap gives one; otherwise what was typed does.
+    let command = if command.len() > typed.split(' ').count() {
+        command.join(" ")
+    } else {
+        typed.to_string()
+    };
+    format!(
+        "{}. See {command} --help.",
+        crate::model::names::capitalise(first.trim_end_matches(['.', ':']))
+    )
+}
+
+#[cfg(test)]
+mod help_tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn a_mistake_in_the_arguments_is_one_line_pointing_to_the_right_help() {
+        let e = Cli::try_parse_from(["keyholder", "groups", "list", "--jsn"]).unwrap_err();
+        let line = argument_mistake(&e.render().to_string(), "keyholder");
+        assert!(!line.contains('\n'), "{line}");
+        assert!(
+            line.starts_with("Unexpected argument '--jsn' found"),
+            "{line}"
+        );
+        assert!(
+            line.ends_with("See keyholder groups list --help."),
+            "{line}"
+        );
+        let e = Cli::try_parse_from(["keyholder", "user-groups", "rename", "X"]).unwrap_err();
+        let line = argument_mistake(&e.render().to_string(), "keyholder");
+        assert!(line.contains("--to"), "{line}");
+        assert!(
+            line.ends_with("See keyholder user-groups rename --help."),
+            "{line}"
+        );
+    }
+
+    fn every_command(c: &clap::Command, path: String, out: &mut Vec<(String, clap::Command)>) {
+        for sub in c.get_subcommands() {
+            let p = format!("{path} {}", sub.get_name());
+            out.push((p.clone(), sub.clone()));
+            every_command(sub, p, out);
+        }
+    }
+
+    #[test]
+    fn the_grouped_help_lists_every_command_and_each_command_shows_an_example() {
+        let cli = Cli::command();
+        let mut all = Vec::new();
+        every_command(&cli, "keyholder".into(), &mut all);
+        assert!(all.len() > 40, "{} commands", all.len());
+        for top in cli.get_subcommands() {
+            assert!(
+                HELP_TEMPLATE.contains(&format!("\n  {} ", top.get_name())),
+                "keyholder --help does not list {}",
+                top.get_name()
+            );
+        }
+        for (path, c) in &all {
+            let example = c
+                .get_after_help()
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            assert!(
+                example.starts_with("Example:\n  keyholder "),
+                "{path} has no example"
+            );
+            // The example is of this command, not another one.
+            let shown = example.lines().nth(1).unwrap_or_default().trim();
+            assert!(
+                shown.starts_with(path.as_str()),
+                "{path}: its example is `{shown}`"
+            );
+        }
     }
 }

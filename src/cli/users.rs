@@ -11,11 +11,15 @@ use clap::Subcommand;
 #[derive(Debug, Subcommand)]
 pub enum UsersCommand {
     /// List users with their user group, key and last sign-in.
+    #[command(after_help = "Example:\n  keyholder users list --json ...sign-in...")]
     List {
         #[arg(long)]
         json: bool,
     },
     /// Add a user and print their one-time set-up code.
+    #[command(
+        after_help = "Example:\n  keyholder users add --forename Robin --surname Achebe --email r.achebe@school.example --group Teachers ...sign-in..."
+    )]
     Add {
         #[arg(long)]
         forename: String,
@@ -32,14 +36,29 @@ pub enum UsersCommand {
         job_title: String,
     },
     /// Show one user's details, permissions and the groups they can see.
+    #[command(
+        after_help = "Example:\n  keyholder users show r.achebe@school.example ...sign-in..."
+    )]
     Show { email: String },
     /// Print a new set-up code for the user (any earlier one stops working).
+    #[command(
+        after_help = "Example:\n  keyholder users issue-code r.achebe@school.example ...sign-in..."
+    )]
     IssueCode { email: String },
     /// Remove the user's soft key and print a set-up code to enrol a new one.
+    #[command(
+        after_help = "Example:\n  keyholder users reset-key r.achebe@school.example ...sign-in..."
+    )]
     ResetKey { email: String },
     /// Clear a lock-out after too many wrong codes.
+    #[command(
+        after_help = "Example:\n  keyholder users clear-lock r.achebe@school.example ...sign-in..."
+    )]
     ClearLock { email: String },
     /// Stop the user signing in; their history is kept.
+    #[command(
+        after_help = "Example:\n  keyholder users deactivate r.achebe@school.example ...sign-in..."
+    )]
     Deactivate { email: String },
 }
 
@@ -54,10 +73,11 @@ pub(super) fn find(session: &Session, email: &str) -> Result<UserId, Failure> {
         })
 }
 
-fn print_code(c: &IssuedCode) {
-    println!("email: {}", c.email);
-    println!("setup-code: {}", c.code);
-    println!("expires: {}", format_local(c.expires_at));
+fn print_code(c: &IssuedCode) -> Result<(), Failure> {
+    say!("email: {}", c.email);
+    say!("setup-code: {}", c.code);
+    say!("expires: {}", format_local(c.expires_at));
+    Ok(())
 }
 
 fn key_text(k: KeyState) -> &'static str {
@@ -89,13 +109,13 @@ pub fn run(session: &mut Session, command: UsersCommand) -> Result<(), Failure> 
                         })
                     })
                     .collect();
-                println!(
+                say!(
                     "{}",
                     serde_json::json!({ "format_version": 1, "users": users })
                 );
             } else {
                 for r in rows {
-                    println!(
+                    say!(
                         "{:<28} {:<34} {:<20} key {:<13} {}",
                         r.user.full_name(),
                         r.user.email,
@@ -132,25 +152,24 @@ pub fn run(session: &mut Session, command: UsersCommand) -> Result<(), Failure> 
                 job_title,
                 user_group: Some(user_group),
             })?;
-            print_code(&code);
-            Ok(())
+            print_code(&code)
         }
         UsersCommand::Show { email } => {
             let p = session.user_profile(find(session, &email)?)?;
-            println!("name: {}", p.user.full_name());
-            println!("email: {}", p.user.email);
-            println!("job title: {}", p.user.job_title);
-            println!(
+            say!("name: {}", p.user.full_name());
+            say!("email: {}", p.user.email);
+            say!("job title: {}", p.user.job_title);
+            say!(
                 "user group: {}{}",
                 p.group.name,
                 if p.group.active { "" } else { " (inactive)" }
             );
-            println!("active: {}", if p.user.active { "yes" } else { "no" });
-            println!("key: {}", key_text(p.key));
+            say!("active: {}", if p.user.active { "yes" } else { "no" });
+            say!("key: {}", key_text(p.key));
             let perms: Vec<&str> = p.with_key.system.iter().map(|x| x.label()).collect();
-            println!("permissions with a key: {}", perms.join(", "));
+            say!("permissions with a key: {}", perms.join(", "));
             let basic: Vec<&str> = p.without_key.system.iter().map(|x| x.label()).collect();
-            println!("permissions without a key: {}", basic.join(", "));
+            say!("permissions without a key: {}", basic.join(", "));
             for t in crate::model::GroupType::ALL {
                 if p.restricted_types.contains(&t) {
                     let on: Vec<&str> = p
@@ -159,7 +178,7 @@ pub fn run(session: &mut Session, command: UsersCommand) -> Result<(), Failure> 
                         .filter(|g| g.group_type == t)
                         .map(|g| g.name.as_str())
                         .collect();
-                    println!(
+                    say!(
                         "{} (restricted): {}",
                         t.plural(),
                         if on.is_empty() {
@@ -169,29 +188,27 @@ pub fn run(session: &mut Session, command: UsersCommand) -> Result<(), Failure> 
                         }
                     );
                 } else {
-                    println!("{}: all (not restricted)", t.plural());
+                    say!("{}: all (not restricted)", t.plural());
                 }
             }
             Ok(())
         }
         UsersCommand::IssueCode { email } => {
             let code = session.issue_setup_code(find(session, &email)?)?;
-            print_code(&code);
-            Ok(())
+            print_code(&code)
         }
         UsersCommand::ResetKey { email } => {
             let code = session.reset_soft_key(find(session, &email)?)?;
-            print_code(&code);
-            Ok(())
+            print_code(&code)
         }
         UsersCommand::ClearLock { email } => {
             session.clear_lockout(find(session, &email)?)?;
-            println!("Lock-out cleared for {email}.");
+            say!("Lock-out cleared for {email}.");
             Ok(())
         }
         UsersCommand::Deactivate { email } => {
             session.deactivate_user(find(session, &email)?)?;
-            println!("{email} is deactivated.");
+            say!("{email} is deactivated.");
             Ok(())
         }
     }

@@ -40,6 +40,18 @@ pub fn tree_order(categories: &[Category]) -> Vec<&Category> {
     out
 }
 
+/// A category for tests elsewhere in the crate.
+#[cfg(test)]
+pub(crate) fn sample(id: i64, parent: Option<i64>, name: &str) -> Category {
+    Category {
+        id: CategoryId(id),
+        parent: parent.map(CategoryId),
+        name: name.into(),
+        sort_order: id,
+        archived: false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -217,15 +217,7 @@ mod tests {
     use super::*;
     use CategoryPermission::*;
 
-    fn cat(id: i64, parent: Option<i64>, name: &str) -> Category {
-        Category {
-            id: CategoryId(id),
-            parent: parent.map(CategoryId),
-            name: name.into(),
-            sort_order: id,
-            archived: false,
-        }
-    }
+    use crate::model::category::sample as cat;
 
     /// Behaviour with its three sub-categories, and Attendance with none.
     fn school() -> Vec<GridRow> {

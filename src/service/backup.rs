@@ -7,6 +7,7 @@ use crate::model::{SystemPermission, UserId};
 use crate::vault::backup::{self, Contents, Manifest};
 pub use crate::vault::backup::{EXTENSION, Written};
 use crate::vault::queries::{backups, people};
+use crate::vault::replace;
 use crate::vault::{Actor, Change, DataKey, Location, Vault};
 use std::path::{Path, PathBuf};
 
@@ -288,9 +289,15 @@ impl UnlockedBackup {
         // Waits for a change in progress elsewhere (an import, a command) to finish, and keeps
         // new ones out until the new file is in place; the new generation then stops every
         // process that still has the old file open from writing into it.
+        replace::finish_interrupted(location)?;
         let mut exclusive = crate::vault::lock::Exclusive::take(&location.lock_file())?;
-        let kept = backup::replace(location, &self.contents, now)?;
-        exclusive.renew()?;
+        let kept = replace::replace(
+            location,
+            &self.contents.database,
+            &self.contents.keys_bytes,
+            now,
+            &mut exclusive,
+        )?;
         drop(exclusive);
         // Brings an older backup's schema up to date, and notes the restore in the restored
         // school's own audit trail (and that this backup exists, for the health check).

@@ -74,6 +74,7 @@ impl Error {
                     | vault::Error::Busy
                     | vault::Error::Replaced
                     | vault::Error::Damaged(_)
+                    | vault::Error::RestoreUnfinished { .. }
             )
         )
     }

@@ -49,7 +49,11 @@ pub struct ClassGroup {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CategoryChoice {
     pub id: CategoryId,
+    /// "Behaviour — Against Peers", as lists show it.
     pub label: String,
+    /// The category's own name, and its parent's for a sub-category.
+    pub name: String,
+    pub parent: Option<String>,
 }
 
 impl std::fmt::Display for CategoryChoice {
@@ -130,6 +134,10 @@ fn pupil_ref(p: &Pupil) -> String {
         Some(m) if !m.trim().is_empty() => format!("pupil {}", m.trim()),
         _ => format!("pupil record {}", p.id.0),
     }
+}
+
+fn has_mis_id(p: &Pupil, wanted: &str) -> bool {
+    !wanted.is_empty() && p.mis_id.as_deref().is_some_and(|m| m.trim() == wanted)
 }
 
 fn not_yours() -> Error {
@@ -271,13 +279,21 @@ impl Session {
         if search.trim().is_empty() {
             return Ok(Vec::new());
         }
+        self.find_pupil_to_record_where(|p| matches_words(search, &p.full_name()))
+    }
+
+    fn find_pupil_to_record_where(
+        &self,
+        wanted: impl Fn(&Pupil) -> bool,
+    ) -> Result<Vec<PupilSummary>> {
+        self.require(SystemPermission::AddNewIncident)?;
         let conn = self.vault().db();
         let by_id: BTreeMap<PupilGroupId, PupilGroup> =
             groups::list(conn)?.into_iter().map(|g| (g.id, g)).collect();
         let memberships = pupils::memberships(conn)?;
         let mut out: Vec<PupilSummary> = pupils::list(conn)?
             .into_iter()
-            .filter(|p| !p.archived && matches_words(search, &p.full_name()))
+            .filter(|p| !p.archived && wanted(p))
             .map(|p| {
                 let ids = memberships.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
                 PupilSummary {
@@ -293,6 +309,17 @@ impl Session {
         Ok(out)
     }
 
+    /// The pupil on roll with this MIS ID, to record a concern about: as
+    /// [`Session::find_pupil_to_record`], class restrictions never block it and only name and
+    /// class are given.
+    pub fn find_pupil_to_record_by_mis_id(&self, mis_id: &str) -> Result<PupilSummary> {
+        let wanted = mis_id.trim();
+        self.find_pupil_to_record_where(|p| has_mis_id(p, wanted))?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::Invalid(format!("No pupil on roll has the MIS ID {wanted}.")))
+    }
+
     /// The categories the user may record under (Add Incidents), in the grid's order.
     pub fn categories_to_record(&self) -> Result<Vec<CategoryChoice>> {
         self.require(SystemPermission::AddNewIncident)?;
@@ -306,9 +333,14 @@ impl Session {
         category::tree_order(all)
             .into_iter()
             .filter(|c| !c.archived && self.me().permissions.categories.allows(c.id, p))
-            .map(|c| CategoryChoice {
-                id: c.id,
-                label: c.path(c.parent.and_then(|id| names.get(&id).copied())),
+            .map(|c| {
+                let parent = c.parent.and_then(|id| names.get(&id).copied());
+                CategoryChoice {
+                    id: c.id,
+                    label: c.path(parent),
+                    name: c.name.clone(),
+                    parent: parent.map(str::to_string),
+                }
             })
             .collect()
     }
@@ -403,6 +435,27 @@ impl Session {
             })?;
             Ok(profile)
         })
+    }
+
+    /// Opens the profile of the pupil on roll with this MIS ID, as [`Session::open_pupil_profile`].
+    /// A pupil the user may not open is reported in the same words as one that is not there, so
+    /// the answer says nothing about pupils outside the user's classes.
+    pub fn open_pupil_profile_by_mis_id(&mut self, mis_id: &str) -> Result<PupilProfile> {
+        self.require(SystemPermission::ViewStudentDetails)?;
+        let wanted = mis_id.trim();
+        let school = self.load_school()?;
+        let me = self.me_id();
+        let id = school
+            .pupils
+            .values()
+            .find(|p| has_mis_id(p, wanted) && school.access.can(me, p.id, Purpose::Profile))
+            .map(|p| p.id)
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "No pupil whose profile you may open has the MIS ID {wanted}."
+                ))
+            })?;
+        self.open_pupil_profile(id)
     }
 
     /// The profile without recording a view, for refreshing the screen after an edit.

@@ -11,7 +11,6 @@ use crate::vault::{Actor, Change, DataKey, KdfCost, KeyFile, Location, Vault};
 
 pub struct RecoveryUnlock {
     vault: Vault,
-    keys: KeyFile,
     data_key: DataKey,
 }
 
@@ -28,11 +27,7 @@ pub fn unlock_with_recovery_code(location: &Location, code: &str) -> Result<Reco
     let keys = KeyFile::read(&location.keys)?;
     let data_key = keys.unlock_recovery(code)?;
     let vault = Vault::open(location, &data_key)?;
-    Ok(RecoveryUnlock {
-        vault,
-        keys,
-        data_key,
-    })
+    Ok(RecoveryUnlock { vault, data_key })
 }
 
 impl RecoveryUnlock {
@@ -80,12 +75,6 @@ impl RecoveryUnlock {
             .map_err(|p| Error::Invalid(p.to_string()))?;
 
         let new_code = codes::recovery_code();
-        let mut keys = self.keys.clone();
-        keys.set_person(&admin.email, new_password, &self.data_key, kdf)?;
-        keys.set_recovery(&new_code, &self.data_key, kdf)?;
-
-        // The vault first: if the key file cannot be written afterwards, the old password and
-        // the old recovery code still work, so nobody is locked out.
         let now = crate::clock::now();
         let summary = if new_key.is_some() {
             format!(
@@ -99,25 +88,34 @@ impl RecoveryUnlock {
             )
         };
         let uid = admin.id;
-        self.vault.write(&Actor::system("Recovery code"), |tx| {
-            if let Some(key) = &new_key {
-                people::put_soft_key(
-                    tx,
-                    &StoredSoftKey {
-                        user: uid,
-                        secret: key.secret().to_vec(),
-                        confirmed: true,
-                        enrolled_at: now,
-                        last_used_step: key.used_step(),
-                        failed_attempts: 0,
-                        locked_until: None,
-                    },
-                )?;
-            }
-            Ok(((), Change::new("Recovery", summary)))
+        let data_key = &self.data_key;
+        // One change, holding the school: the key file is read afresh (another window may have
+        // changed someone's slot since this one opened it) and written last, so if it cannot
+        // be written the vault's part is undone too and the old password and code still work.
+        self.vault.change(|vault| -> Result<()> {
+            let mut keys = KeyFile::read(&vault.location().keys)?;
+            keys.set_person(&admin.email, new_password, data_key, kdf)?;
+            keys.set_recovery(&new_code, data_key, kdf)?;
+            vault.write(&Actor::system("Recovery code"), |tx| {
+                if let Some(key) = &new_key {
+                    people::put_soft_key(
+                        tx,
+                        &StoredSoftKey {
+                            user: uid,
+                            secret: key.secret().to_vec(),
+                            confirmed: true,
+                            enrolled_at: now,
+                            last_used_step: key.used_step(),
+                            failed_attempts: 0,
+                            locked_until: None,
+                        },
+                    )?;
+                }
+                Ok(((), Change::new("Recovery", summary)))
+            })?;
+            keys.write(&vault.location().keys)?;
+            Ok(())
         })?;
-        keys.write(&self.vault.location().keys)?;
-        self.keys = keys;
         Ok(new_code)
     }
 }

@@ -250,10 +250,22 @@ pub fn starter_school(d: &NewSchoolDetails) -> SchoolData {
     }
 }
 
+/// Whether a school (or what is left of one) is at `location`, so the first screen is sign-in
+/// rather than "set up a new school". A restore killed part-way is finished first; one that cannot
+/// be finished still counts, so that sign-in explains it instead of a new school being offered.
+pub fn school_is_here(location: &Location) -> bool {
+    let _ = crate::vault::replace::finish_interrupted(location);
+    location.db.exists()
+        || location.keys.exists()
+        || crate::vault::replace::plan_path(location).exists()
+}
+
 /// Builds the vault beside its final place and moves it there only once it is complete, so an
 /// interrupted set-up never leaves a half-made school behind. Signs the administrator in.
 pub fn create_vault(spec: NewVault<'_>) -> Result<Session> {
     let location = spec.location;
+    // A restore killed part-way may have left the school file moved aside for a moment.
+    crate::vault::replace::finish_interrupted(location)?;
     if location.db.exists() {
         return Err(VaultError::AlreadyExists(location.db.clone()).into());
     }
@@ -274,9 +286,11 @@ pub fn create_vault(spec: NewVault<'_>) -> Result<Session> {
 
     let data_key = DataKey::generate();
     let mut keys = KeyFile::new(spec.demo.clone());
+    let mut memory = crate::vault::slots::KdfMemory::default();
     for p in std::iter::once(&spec.admin).chain(&spec.others) {
-        keys.set_person(&p.email, &p.password, &data_key, spec.kdf)?;
+        keys.set_person_in(&mut memory, &p.email, &p.password, &data_key, spec.kdf)?;
     }
+    drop(memory);
     keys.set_recovery(spec.recovery_code, &data_key, spec.kdf)?;
 
     let building = Location {

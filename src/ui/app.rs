@@ -124,7 +124,7 @@ impl App {
         };
         let effect = if app.options.demo {
             prepare_demo(app.location.clone())
-        } else if app.location.db.exists() || app.location.keys.exists() {
+        } else if crate::service::setup::school_is_here(&app.location) {
             app.show_sign_in(None, None)
         } else {
             app.show_welcome();

@@ -9,7 +9,7 @@
 
 use super::audit::{self, AuditAnchor};
 use super::error::{Error, Result};
-use super::files::{self, sibling, sync_folder, write_atomic};
+use super::files::{self, write_atomic};
 use super::keyfile::KeyFile;
 use super::slots::DataKey;
 use super::{Location, apply_key_and_check, connect, migrate};
@@ -107,7 +107,7 @@ pub struct Contents {
     pub manifest: Manifest,
     pub database: Vec<u8>,
     pub keys: KeyFile,
-    keys_bytes: Vec<u8>,
+    pub(crate) keys_bytes: Vec<u8>,
     /// SHA-256 of the whole file, as recorded in the school's list of backups.
     pub file_sha256: String,
     pub file_bytes: u64,
@@ -542,104 +542,6 @@ pub fn open_copy(database: &[u8], key: &DataKey, named: &Path) -> Result<OpenCop
         });
     }
     Ok(OpenCopy { conn, _dir: dir })
-}
-
-/// `…/keyholder.db` → `…/keyholder.replaced-20260124-140502.db` (its key file likewise), so the
-/// kept pair still opens with `--vault`.
-pub fn kept_location(location: &Location, now: i64) -> Location {
-    use chrono::{Local, TimeZone};
-    let stamp = Local
-        .timestamp_opt(now, 0)
-        .single()
-        .map(|t| t.format("%Y%m%d-%H%M%S").to_string())
-        .unwrap_or_else(|| now.to_string());
-    let stem = location
-        .db
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "keyholder".into());
-    let mut n = 0;
-    loop {
-        let suffix = if n == 0 {
-            String::new()
-        } else {
-            format!("-{n}")
-        };
-        let candidate = Location::new(
-            location
-                .db
-                .with_file_name(format!("{stem}.replaced-{stamp}{suffix}.db")),
-        );
-        if !candidate.db.exists() && !candidate.keys.exists() {
-            return candidate;
-        }
-        n += 1;
-    }
-}
-
-/// SQLite's companions of a school file, which belong to it and must move with it.
-fn companions(db: &Path) -> [PathBuf; 2] {
-    [sibling_dash(db, "wal"), sibling_dash(db, "shm")]
-}
-
-fn sibling_dash(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push("-");
-    name.push(suffix);
-    path.with_file_name(name)
-}
-
-fn rename(from: &Path, to: &Path) -> Result<()> {
-    std::fs::rename(from, to).map_err(|e| Error::io("rename", from, e))
-}
-
-/// Puts a backup's school file and key file at `location`. Whatever was there is kept beside it,
-/// renamed with the time (see [`kept_location`]), and returned. If any step fails, what was
-/// there is put back.
-pub fn replace(location: &Location, contents: &Contents, now: i64) -> Result<Option<Location>> {
-    if let Some(dir) = location.db.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
-    }
-    let new_db = sibling(&location.db, "restoring");
-    let new_keys = sibling(&location.keys, "restoring");
-    let staged = write_atomic(&new_db, &contents.database)
-        .and_then(|()| write_atomic(&new_keys, &contents.keys_bytes));
-    if let Err(e) = staged {
-        let _ = std::fs::remove_file(&new_db);
-        let _ = std::fs::remove_file(&new_keys);
-        return Err(e);
-    }
-
-    let had_files = location.db.exists() || location.keys.exists();
-    let kept = had_files.then(|| kept_location(location, now));
-    // Every rename done so far, undone in reverse if a later one fails.
-    let mut done: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let mut moves: Vec<(PathBuf, PathBuf)> = Vec::new();
-    if let Some(k) = &kept {
-        moves.push((location.db.clone(), k.db.clone()));
-        for (from, to) in companions(&location.db).into_iter().zip(companions(&k.db)) {
-            moves.push((from, to));
-        }
-        moves.push((location.keys.clone(), k.keys.clone()));
-    }
-    moves.push((new_db.clone(), location.db.clone()));
-    moves.push((new_keys.clone(), location.keys.clone()));
-    for (from, to) in moves {
-        if !from.exists() {
-            continue;
-        }
-        if let Err(e) = rename(&from, &to) {
-            for (f, t) in done.iter().rev() {
-                let _ = std::fs::rename(t, f);
-            }
-            let _ = std::fs::remove_file(&new_db);
-            let _ = std::fs::remove_file(&new_keys);
-            return Err(e);
-        }
-        done.push((from, to));
-    }
-    sync_folder(&location.db);
-    Ok(kept)
 }
 
 #[cfg(test)]

@@ -115,6 +115,14 @@ pub enum Error {
     SchoolFileMissing(PathBuf),
 
     #[error(
+        "A restore was stopped part-way, and Keyholder could not finish it safely on its own: the \
+         files in the school's folder are no longer as the restore left them. Nothing has been \
+         moved or deleted. The restore's plan is in {plan}; ask your IT support to look at the \
+         folder, or restore the backup again."
+    )]
+    RestoreUnfinished { plan: PathBuf },
+
+    #[error(
         "The school file {path} is on a network drive ({kind}). Keyholder does not work on a \
          school file there, because a network drive can lose or mix up changes when two \
          computers write at once. Move both files ({file_names}) to a folder on this PC's own \

@@ -5,7 +5,7 @@
 use super::audit::AuditAnchor;
 use super::error::{Error, Result};
 use super::files::write_atomic;
-use super::slots::{DataKey, KdfCost, WrappedKey};
+use super::slots::{DataKey, KdfCost, KdfMemory, WrappedKey};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -216,8 +216,15 @@ impl KeyFile {
         self.slots.iter().find(|s| &s.owner == owner)
     }
 
-    fn put(&mut self, owner: SlotOwner, secret: &[u8], key: &DataKey, cost: KdfCost) -> Result<()> {
-        let wrapped = WrappedKey::wrap(key, secret, &self.context(&owner), cost)?;
+    fn put(
+        &mut self,
+        memory: &mut KdfMemory,
+        owner: SlotOwner,
+        secret: &[u8],
+        key: &DataKey,
+        cost: KdfCost,
+    ) -> Result<()> {
+        let wrapped = WrappedKey::wrap_in(memory, key, secret, &self.context(&owner), cost)?;
         // Replaced in place, so the file changes only where the slot changed.
         match self.slots.iter_mut().find(|s| s.owner == owner) {
             Some(slot) => slot.wrapped = wrapped,
@@ -252,10 +259,22 @@ impl KeyFile {
         key: &DataKey,
         cost: KdfCost,
     ) -> Result<()> {
+        self.set_person_in(&mut KdfMemory::default(), email, password, key, cost)
+    }
+
+    /// [`KeyFile::set_person`] for one of many people, with working memory shared by them all.
+    pub fn set_person_in(
+        &mut self,
+        memory: &mut KdfMemory,
+        email: &str,
+        password: &str,
+        key: &DataKey,
+        cost: KdfCost,
+    ) -> Result<()> {
         let owner = SlotOwner::Person {
             lookup: self.person_lookup(email),
         };
-        self.put(owner, password.as_bytes(), key, cost)
+        self.put(memory, owner, password.as_bytes(), key, cost)
     }
 
     pub fn remove_person(&mut self, email: &str) -> bool {
@@ -279,7 +298,7 @@ impl KeyFile {
             lookup: self.setup_lookup(email),
         };
         let code = normalise_recovery_code(code);
-        self.put(owner, code.as_bytes(), key, cost)
+        self.put(&mut KdfMemory::default(), owner, code.as_bytes(), key, cost)
     }
 
     pub fn remove_setup_code(&mut self, email: &str) -> bool {
@@ -319,7 +338,13 @@ impl KeyFile {
 
     pub fn set_recovery(&mut self, code: &str, key: &DataKey, cost: KdfCost) -> Result<()> {
         let code = normalise_recovery_code(code);
-        self.put(SlotOwner::Recovery, code.as_bytes(), key, cost)
+        self.put(
+            &mut KdfMemory::default(),
+            SlotOwner::Recovery,
+            code.as_bytes(),
+            key,
+            cost,
+        )
     }
 
     /// The data key for this person, or `WrongPassword` whether the address is unknown or the

@@ -12,6 +12,7 @@ pub mod lock;
 pub mod migrate;
 pub mod network;
 pub mod queries;
+pub mod replace;
 pub mod slots;
 
 pub use audit::{Actor, AuditAnchor, AuditEntry, ChainReport, Change};
@@ -117,8 +118,10 @@ pub enum OutsideChange {
 }
 
 /// Refuses a school file that is missing or empty while its key file is there: a failed copy or
-/// sync, never a reason to start a new school.
+/// sync, never a reason to start a new school. A restore that was killed while it moved files in
+/// is finished first, so what is checked is the school as the restore meant to leave it.
 pub fn check_school_file(location: &Location) -> Result<()> {
+    replace::finish_interrupted(location)?;
     match std::fs::metadata(&location.db) {
         Ok(m) if m.len() == 0 => Err(Error::EmptySchoolFile(location.db.clone())),
         Ok(_) => Ok(()),
@@ -172,6 +175,7 @@ impl Vault {
     /// Creates a new, empty (migrated) vault at `location.db`. Refuses to touch an existing file.
     /// The key file is written by the caller, who decides the slots.
     pub fn create(location: &Location, key: &DataKey) -> Result<Vault> {
+        replace::finish_interrupted(location)?;
         if location.db.exists() {
             return Err(Error::AlreadyExists(location.db.clone()));
         }
@@ -236,12 +240,10 @@ impl Vault {
         configure(&conn, &location.db)?;
         let mut lock = SchoolLock::open(&location.lock_file())?;
         lock.acquire()?;
-        // A restore stages its files while holding the lock, so any found now are from one that
-        // was killed; a key-file write may be going on elsewhere, so only old ones go.
-        let staged = [&location.db, &location.keys].map(|p| files::sibling(p, "restoring"));
-        let mut leftovers: Vec<PathBuf> = staged.iter().map(|p| files::temporary_of(p)).collect();
-        leftovers.extend(staged);
-        files::remove_leftovers(&leftovers, std::time::Duration::ZERO);
+        // A restore stages its files while holding the lock, and one that had begun moving them
+        // in was finished above, so any still found are from one killed before that; a key-file
+        // write may be going on elsewhere, so only old ones go.
+        files::remove_leftovers(&replace::leftovers(location), std::time::Duration::ZERO);
         files::remove_leftovers(
             &[files::temporary_of(&location.keys)],
             std::time::Duration::from_secs(60),

@@ -116,3 +116,53 @@ pub fn sign_in_demo_user(location: &Location, email: &str) -> Session {
         now(),
     )
 }
+
+/// Moves `n` teachers who hold soft keys into SLT, so that many administrators can each sign in
+/// a command with a code of their own. Returns their e-mail addresses and soft-key secrets.
+#[allow(dead_code)]
+pub fn promote_teachers(
+    session: &mut Session,
+    location: &Location,
+    n: usize,
+) -> Vec<(String, Vec<u8>)> {
+    let seed = keyholder::vault::KeyFile::read(&location.keys)
+        .expect("key file reads")
+        .demo
+        .expect("a demo key file")
+        .totp_seed;
+    let slt = user_group(session, "SLT");
+    let teachers: Vec<_> = session
+        .users_list()
+        .expect("users")
+        .into_iter()
+        .filter(|r| r.group_name == "Teachers" && r.key == keyholder::model::KeyState::Active)
+        .take(n)
+        .map(|r| r.user)
+        .collect();
+    assert_eq!(teachers.len(), n, "enough teachers with keys");
+    for t in &teachers {
+        session.set_user_group(t.id, slt.id).expect("moved to SLT");
+    }
+    teachers
+        .into_iter()
+        .map(|t| {
+            let secret = keyholder::service::demo::totp_secret(&seed, &t.email);
+            (t.email, secret)
+        })
+        .collect()
+}
+
+/// A pupils file of `n` new pupils whose MIS IDs start with `prefix`.
+#[allow(dead_code)]
+pub fn pupils_csv(prefix: char, n: usize) -> String {
+    let mut csv = String::from("Adno,Legal Surname,Legal Forename,Year,Reg Group,House\n");
+    for i in 0..n {
+        csv.push_str(&format!(
+            "{prefix}{i:06},Surname{i},Forename{i},Year {},Form {},House {}\n",
+            1 + i % 6,
+            i % 5,
+            i % 4
+        ));
+    }
+    csv
+}

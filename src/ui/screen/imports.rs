@@ -490,7 +490,7 @@ impl ImportsTab {
                     text(format!("Row {number}"))
                         .size(theme::TEXT_SMALL)
                         .font(BOLD)
-                        .width(Length::Fixed(70.0)),
+                        .width(Length::Fixed(100.0)),
                     text(column.as_str())
                         .size(theme::TEXT_SMALL)
                         .width(Length::FillPortion(2)),
@@ -566,13 +566,20 @@ fn first_rows(p: &Preview, hide_names: bool) -> Element<'_, Message> {
         }
     };
     let field_of = |col: usize| mapped_to(col).map(|f| f.label(p.kind));
+    // Cells keep to one line so rows line up; the field a column feeds may wrap, so a long
+    // field name ("Academic level (year group)") is read whole.
     let cell = |content: String, bold: bool, colour: iced::Color| {
+        let wrapping = if content.starts_with('→') {
+            text::Wrapping::Word
+        } else {
+            text::Wrapping::None
+        };
         container(
             text(content)
                 .size(theme::TEXT_SMALL)
                 .font(if bold { BOLD } else { iced::Font::DEFAULT })
                 .color(colour)
-                .wrapping(text::Wrapping::None),
+                .wrapping(wrapping),
         )
         .width(Length::Fixed(CELL_WIDTH))
         .clip(true)

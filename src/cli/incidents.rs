@@ -1,0 +1,138 @@
+//! `keyholder incidents add|list`: recording a concern as + Add Incident does (never blocked by
+//! class restrictions, only by Add Incidents), and reading a pupil's incidents as their profile
+//! shows them (only what the signed-in person may read).
+
+use super::Failure;
+use super::categories::names_category;
+use crate::service::Session;
+use crate::service::records::{NewConcern, parse_date_time};
+use clap::Subcommand;
+use std::path::PathBuf;
+
+/// Largest description file read: far more than any description may hold.
+const MAX_TEXT_FILE: u64 = 1024 * 1024;
+
+#[derive(Debug, Subcommand)]
+pub enum IncidentsCommand {
+    /// Record a concern about a pupil. Needs Add new incident/action and Add Incidents in the
+    /// category.
+    #[command(
+        after_help = "Example:\n  keyholder incidents add --pupil 1042 --category \"Behaviour/Against Peers\" \\\n      --occurred 2026-11-30 --time 10:15 --text-file concern.txt ...sign-in..."
+    )]
+    Add {
+        /// The pupil's MIS ID.
+        #[arg(long, value_name = "MIS_ID")]
+        pupil: String,
+        /// "Category" or "Category/Sub-category".
+        #[arg(long, value_name = "CATEGORY")]
+        category: String,
+        /// The day it happened: 30/11/2026 or 2026-11-30.
+        #[arg(long, value_name = "DATE")]
+        occurred: String,
+        /// The time it happened, hours:minutes (midday if not given).
+        #[arg(long, value_name = "HH:MM", default_value = "12:00")]
+        time: String,
+        /// A text file holding what happened, in the words of the person recording it.
+        #[arg(long, value_name = "FILE")]
+        text_file: PathBuf,
+    },
+    /// A pupil's incidents that you may read, newest first. Needs View student details and
+    /// access to the pupil; the view is audited like opening the profile.
+    #[command(
+        after_help = "Example:\n  keyholder incidents list --pupil 1042 --json ...sign-in..."
+    )]
+    List {
+        /// The pupil's MIS ID.
+        #[arg(long, value_name = "MIS_ID")]
+        pupil: String,
+        /// Print the incidents as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(session: &mut Session, command: IncidentsCommand) -> Result<(), Failure> {
+    match command {
+        IncidentsCommand::Add {
+            pupil,
+            category,
+            occurred,
+            time,
+            text_file,
+        } => {
+            let description =
+                super::read_text_file(&text_file, MAX_TEXT_FILE, "a description file")?;
+            let occurred_at = parse_date_time(&occurred, &time)?;
+            let pupil = session.find_pupil_to_record_by_mis_id(&pupil)?;
+            // Only the categories this person may record under can be named, as on screen.
+            let chosen = session
+                .categories_to_record()?
+                .into_iter()
+                .find(|c| names_category(&category, c.parent.as_deref(), &c.name))
+                .ok_or_else(|| {
+                    Failure::refused(format!(
+                        "You cannot record under \"{category}\": there is no such category, or \
+                         your user group does not have Add Incidents for it."
+                    ))
+                })?;
+            let recorded = session.record_concern(&NewConcern {
+                pupil: pupil.id,
+                category: chosen.id,
+                occurred_at,
+                description,
+                linked: Vec::new(),
+            })?;
+            say!(
+                "Concern recorded about {} ({}) under {category}.{}",
+                pupil.display_name(false),
+                pupil.class,
+                if recorded.readable {
+                    ""
+                } else {
+                    " You cannot read it back: your user group does not have View Incidents for that category."
+                }
+            );
+            Ok(())
+        }
+        IncidentsCommand::List { pupil, json } => {
+            let profile = session.open_pupil_profile_by_mis_id(&pupil)?;
+            if json {
+                let list: Vec<serde_json::Value> = profile
+                    .incidents
+                    .iter()
+                    .map(|i| {
+                        serde_json::json!({
+                            "category": i.category_label,
+                            "occurred_at": crate::clock::format_local(i.occurred_at),
+                            "recorded_by": i.recorded_by,
+                            "recorded_at": crate::clock::format_local(i.recorded_at),
+                            "description": i.description,
+                            "edited": !i.earlier.is_empty(),
+                        })
+                    })
+                    .collect();
+                say!("{}", serde_json::Value::Array(list));
+                return Ok(());
+            }
+            say!(
+                "{} {}: {}",
+                profile.pupil.forename,
+                profile.pupil.surname,
+                crate::model::names::count(profile.incidents.len(), "incident", "incidents")
+            );
+            for i in &profile.incidents {
+                say!();
+                say!(
+                    "{}  {}  (recorded by {})",
+                    crate::clock::format_local(i.occurred_at),
+                    i.category_label,
+                    i.recorded_by
+                );
+                for line in i.description.lines() {
+                    say!("    {line}");
+                }
+            }
+            Ok(())
+        }
+    }
+}
