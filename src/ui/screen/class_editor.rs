@@ -8,10 +8,10 @@ use crate::service::groups::AccessEditorData;
 use crate::ui::effect::Effect;
 use crate::ui::theme;
 use crate::ui::widget::dual_list::{self, DualList, Labels};
-use crate::ui::widget::form::{self, BOLD};
+use crate::ui::widget::form;
+use iced::Element;
 use iced::keyboard;
-use iced::widget::{column, row, text};
-use iced::{Element, Fill};
+use iced::widget::{column, text};
 use std::collections::BTreeSet;
 
 /// The access list's two sides, in the help sheet's words.
@@ -127,19 +127,11 @@ impl ClassEditor {
                             *self = ClassEditor::from_data(data);
                         }
                         self.error = None;
-                        self.notice =
-                            Some(if change.added.is_empty() && change.removed.is_empty() {
-                                "Nothing had changed.".to_string()
-                            } else {
-                                let mut parts = Vec::new();
-                                if !change.added.is_empty() {
-                                    parts.push(format!("added {}", change.added.join(", ")));
-                                }
-                                if !change.removed.is_empty() {
-                                    parts.push(format!("removed {}", change.removed.join(", ")));
-                                }
-                                format!("Saved: {}.", parts.join("; "))
-                            });
+                        self.notice = Some(dual_list::saved_notice(
+                            &change.added,
+                            &change.removed,
+                            "removed",
+                        ));
                     }
                     Err(e) => self.error = Some(e.to_string()),
                 }
@@ -172,19 +164,12 @@ impl ClassEditor {
     }
 
     pub fn view(&self) -> Element<'_, Message> {
-        let mut c = column![
-            row![
-                form::secondary("Back to groups", Some(Message::Back)),
-                column![
-                    text(self.title.as_str()).size(theme::TEXT_TITLE).font(BOLD),
-                    text("Users").size(theme::TEXT_BODY).color(theme::MUTED),
-                ],
-                iced::widget::space().width(Fill),
-                form::primary("Save Group", Some(Message::Save)),
-            ]
-            .spacing(theme::SPACE_L)
-            .align_y(iced::Center),
-        ]
+        let mut c = column![form::editor_bar(
+            ("Back to groups", Message::Back),
+            &self.title,
+            "Users",
+            ("Save Group", Message::Save),
+        )]
         .spacing(theme::SPACE_M);
         if !self.restricted {
             c = c.push(form::info(

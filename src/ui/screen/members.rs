@@ -9,10 +9,10 @@ use crate::service::Session;
 use crate::ui::effect::Effect;
 use crate::ui::theme;
 use crate::ui::widget::dual_list::{self, DualList, Labels};
-use crate::ui::widget::form::{self, BOLD};
+use crate::ui::widget::form;
+use iced::Element;
 use iced::keyboard;
 use iced::widget::{column, pick_list, row, text};
-use iced::{Element, Fill};
 
 pub const LABELS: Labels = Labels {
     headings: ["Everyone else", "Members"],
@@ -114,7 +114,11 @@ impl Members {
                             self.removed_to = removed_to;
                         }
                         self.error = None;
-                        self.notice = Some(saved_notice(&change));
+                        self.notice = Some(dual_list::saved_notice(
+                            &change.added,
+                            &change.removed,
+                            "moved out",
+                        ));
                     }
                     Err(e) => self.error = Some(e.to_string()),
                 }
@@ -134,19 +138,12 @@ impl Members {
     }
 
     pub fn view(&self) -> Element<'_, Message> {
-        let mut c = column![
-            row![
-                form::secondary("Back to the user group", Some(Message::Back)),
-                column![
-                    text(self.name.as_str()).size(theme::TEXT_TITLE).font(BOLD),
-                    text("Members").size(theme::TEXT_BODY).color(theme::MUTED),
-                ],
-                iced::widget::space().width(Fill),
-                form::primary("Save Members", Some(Message::Save)),
-            ]
-            .spacing(theme::SPACE_L)
-            .align_y(iced::Center),
-        ]
+        let mut c = column![form::editor_bar(
+            ("Back to the user group", Message::Back),
+            &self.name,
+            "Members",
+            ("Save Members", Message::Save),
+        )]
         .spacing(theme::SPACE_M);
         if let Some(n) = &self.notice {
             c = c.push(form::success(n.as_str()));
@@ -176,18 +173,4 @@ impl Members {
         );
         c.into()
     }
-}
-
-fn saved_notice(change: &crate::service::user_groups::MembersChange) -> String {
-    if change.added.is_empty() && change.removed.is_empty() {
-        return "Nothing had changed.".to_string();
-    }
-    let mut parts = Vec::new();
-    if !change.added.is_empty() {
-        parts.push(format!("added {}", change.added.join(", ")));
-    }
-    if !change.removed.is_empty() {
-        parts.push(format!("moved out {}", change.removed.join(", ")));
-    }
-    format!("Saved: {}.", parts.join("; "))
 }

@@ -72,6 +72,22 @@ pub enum Message<K> {
     Scrolled(Side, Scroll),
 }
 
+/// What a save of the moves did, for the page's notice: "Saved: added A, B; removed C." (with
+/// the screen's word for taking out), or "Nothing had changed."
+pub fn saved_notice(added: &[String], removed: &[String], removed_word: &str) -> String {
+    if added.is_empty() && removed.is_empty() {
+        return "Nothing had changed.".to_string();
+    }
+    let mut parts = Vec::new();
+    if !added.is_empty() {
+        parts.push(format!("added {}", added.join(", ")));
+    }
+    if !removed.is_empty() {
+        parts.push(format!("{removed_word} {}", removed.join(", ")));
+    }
+    format!("Saved: {}.", parts.join("; "))
+}
+
 /// How each list is scrolled.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Scrolls {
