@@ -494,3 +494,49 @@ fn an_archived_pupil_is_returned_to_roll_in_the_groups_they_had() {
     let profile = t.open_pupil_profile(back.id).unwrap();
     assert!(profile.groups.iter().any(|g| g.starts_with(&year)));
 }
+
+/// The pupil list is kept between screens; a change made in this window or in another must
+/// still show at once.
+#[test]
+fn the_pupil_list_follows_changes_made_here_and_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, creds) = demo_school(dir.path(), small());
+    let mut admin = creds.session;
+    let teacher = member_of(&admin, "Teachers");
+    let teacher_session = sign_in_demo_user(&location, &teacher.email);
+    let own_year = teacher_session.my_pupils("").unwrap().len();
+    assert_eq!(teacher_session.my_pupils("").unwrap().len(), own_year);
+    let everyone = admin.my_pupils("").unwrap().len();
+    assert!(0 < own_year && own_year < everyone);
+
+    // Elsewhere: the administrator lifts the restriction by Academic Level.
+    admin
+        .set_restricted(GroupType::AcademicLevel, false)
+        .unwrap();
+    assert_eq!(teacher_session.my_pupils("").unwrap().len(), everyone);
+
+    // Here: restricting by House, whose lists are empty, hides every pupil from the
+    // administrator too.
+    admin.set_restricted(GroupType::House, true).unwrap();
+    assert_eq!(admin.my_pupils("").unwrap().len(), 0);
+    assert_eq!(teacher_session.my_pupils("").unwrap().len(), 0);
+}
+
+/// A change that is undone must not leave its effect in the kept pupil list: undoing it does not
+/// move SQLite's counters back, so a list read inside it would otherwise look current.
+#[test]
+fn a_change_that_is_undone_leaves_no_trace_in_the_pupil_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_location, creds) = demo_school(dir.path(), small());
+    let mut admin = creds.session;
+    let everyone = admin.my_pupils("").unwrap().len();
+    assert!(everyone > 0);
+    let undone: Result<(), keyholder::service::Error> = admin.change(|s| {
+        // Restricting by House, whose lists are empty, hides every pupil, for now.
+        s.set_restricted(GroupType::House, true)?;
+        assert_eq!(s.my_pupils("").unwrap().len(), 0);
+        Err(keyholder::service::Error::Invalid("changed my mind".into()))
+    });
+    assert!(undone.is_err());
+    assert_eq!(admin.my_pupils("").unwrap().len(), everyone);
+}

@@ -284,7 +284,7 @@ impl Session {
             .into_iter()
             .filter(|p| !p.archived)
             .collect();
-        on_roll.sort_by_key(|p| (names::sort_key(&p.forename, &p.surname), p.id));
+        on_roll.sort_by_cached_key(|p| (names::sort_key(&p.forename, &p.surname), p.id));
         let lines = on_roll
             .into_iter()
             .map(|p| {

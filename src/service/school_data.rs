@@ -515,9 +515,24 @@ impl SchoolData {
         }
 
         let mut pupil_ids = Vec::with_capacity(self.pupils.len());
+        let mut new_pupils = pupils::NewPupils::new(conn)?;
         for p in &self.pupils {
-            let id = pupils::insert(
-                conn,
+            let groups = p
+                .groups
+                .iter()
+                .map(|g| {
+                    group_ids
+                        .get(&(g.group_type.clone(), g.name.to_lowercase()))
+                        .copied()
+                        .ok_or_else(|| {
+                            bad(format!(
+                                "pupil {} {} is in a group that is not in the file ({})",
+                                p.forename, p.surname, g.name
+                            ))
+                        })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let id = new_pupils.add(
                 &pupils::NewPupil {
                     mis_id: p.mis_id.as_deref(),
                     upn: p.upn.as_deref(),
@@ -526,19 +541,8 @@ impl SchoolData {
                     date_of_birth: p.date_of_birth.as_deref(),
                     archived: p.archived,
                 },
+                &groups,
             )?;
-            for g in &p.groups {
-                let gid = group_ids
-                    .get(&(g.group_type.clone(), g.name.to_lowercase()))
-                    .copied()
-                    .ok_or_else(|| {
-                        bad(format!(
-                            "pupil {} {} is in a group that is not in the file ({})",
-                            p.forename, p.surname, g.name
-                        ))
-                    })?;
-                pupils::add_membership(conn, id, gid)?;
-            }
             for c in &p.monitored {
                 pupils::add_monitoring(conn, id, category(c)?)?;
             }

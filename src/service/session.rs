@@ -80,6 +80,8 @@ pub struct Session {
     /// Needed to give new people (set-up codes) a slot. Wiped from memory with the session.
     data_key: DataKey,
     me: Me,
+    /// The school as last read for the signed-in user's screens (see `load_school`).
+    pub(super) school_cache: super::records::SchoolCache,
 }
 
 impl std::fmt::Debug for Session {
@@ -104,6 +106,7 @@ impl Session {
             keys_path,
             data_key,
             me,
+            school_cache: Default::default(),
         };
         // Tidying only: if the key file cannot be written now, the next sign-in tries again, and
         // an expired code is refused meanwhile by its record.

@@ -48,6 +48,10 @@ impl<'a> Db<'a> {
     pub(in crate::vault) fn last_insert_rowid(self) -> i64 {
         self.0.last_insert_rowid()
     }
+
+    pub(in crate::vault) fn total_changes(self) -> u64 {
+        self.0.total_changes()
+    }
 }
 
 impl std::fmt::Debug for Db<'_> {

@@ -46,7 +46,12 @@ fn read(text: &str, today: NaiveDate) -> Option<Result<NaiveDate, String>> {
     if let Some(d) = excel_serial(text) {
         return Some(Ok(d));
     }
-    let date = without_time(text);
+    // A date alone (the usual case) has no time to take off, and is not copied.
+    let date = if text.contains(|c: char| c.is_whitespace() || c == ':') {
+        std::borrow::Cow::Owned(without_time(text))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
     // "04 Mar 2015" and "4 March 2015" have spaces inside the date itself.
     let parts: Vec<&str> = if date.contains(|c: char| c.is_alphabetic()) {
         date.split([' ', '-', '/', '.', ','])

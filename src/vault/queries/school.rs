@@ -36,6 +36,14 @@ pub fn get(conn: Db<'_>) -> Result<SchoolInfo> {
     info.ok_or_else(|| crate::vault::Error::Damaged("the school's details are missing".into()))
 }
 
+/// A value that moves whenever the school may have changed: another connection's commit moves
+/// SQLite's `data_version`, and anything this connection writes moves its count of changed
+/// rows (a change undone moves it too, which only costs a fresh read).
+pub fn change_stamp(conn: Db<'_>) -> Result<(i64, u64)> {
+    let version: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+    Ok((version, conn.total_changes()))
+}
+
 pub fn set_idle_lock_minutes(conn: Db<'_>, minutes: u32) -> Result<()> {
     conn.execute(
         "UPDATE school SET idle_lock_minutes = ?1 WHERE id = 1",
