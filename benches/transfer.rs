@@ -3,8 +3,10 @@
 //! lists the window draws after each keystroke.
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use keyholder::model::transfer::{Item, Side, Transfer};
-use keyholder::ui::widget::dual_list::{self, Scrolls};
+use keyholder::model::transfer::{self, Item, Side, Transfer};
+use keyholder::ui::effect::Effect;
+use keyholder::ui::screen::class_editor;
+use keyholder::ui::widget::dual_list::{self, DualList};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -58,26 +60,21 @@ const GROUPS: &[&str] = &[
 
 fn editor() -> Transfer<u32> {
     let mut rng = StdRng::seed_from_u64(11);
-    let items: Vec<Item<u32>> = (0..2 * PER_SIDE as u32)
-        .map(|key| Item {
-            key,
-            forename: FORENAMES
-                .choose(&mut rng)
-                .copied()
-                .unwrap_or("Sam")
-                .to_string(),
-            surname: format!(
-                "{}{}",
-                SURNAMES.choose(&mut rng).copied().unwrap_or("Smith"),
-                if rng.gen_bool(0.5) { "-Jones" } else { "" }
-            ),
-            group: GROUPS
-                .choose(&mut rng)
-                .copied()
-                .unwrap_or("Teachers")
-                .to_string(),
+    let staff: Vec<(u32, &str, String, &str)> = (0..2 * PER_SIDE as u32)
+        .map(|key| {
+            (
+                key,
+                FORENAMES.choose(&mut rng).copied().unwrap_or("Sam"),
+                format!(
+                    "{}{}",
+                    SURNAMES.choose(&mut rng).copied().unwrap_or("Smith"),
+                    if rng.gen_bool(0.5) { "-Jones" } else { "" }
+                ),
+                GROUPS.choose(&mut rng).copied().unwrap_or("Teachers"),
+            )
         })
         .collect();
+    let items = transfer::people(staff.iter().map(|(k, f, s, g)| (*k, *f, s.as_str(), *g)));
     let on_right: Vec<u32> = (0..2 * PER_SIDE as u32).filter(|k| k % 2 == 0).collect();
     Transfer::new(items, on_right)
 }
@@ -162,15 +159,16 @@ fn transfer(c: &mut Criterion) {
 /// A keystroke in the left filter as the window sees it: the filter applied, then the whole
 /// dual list built and laid out at 1280x800 (iced_test's simulator lays out like the window).
 fn list_view(c: &mut Criterion) {
-    let mut t = editor();
+    let mut list: DualList<u32> = DualList::new(editor(), class_editor::LABELS);
     let mut wide = false;
     c.bench_function(
         "transfer/keystroke: filter, build and lay out the view",
         |b| {
             b.iter(|| {
                 wide = !wide;
-                t.set_filter(Side::Left, if wide { "a" } else { "teach" });
-                let view = dual_list::view(&t, Scrolls::default(), 480.0);
+                list.transfer
+                    .set_filter(Side::Left, if wide { "a" } else { "teach" });
+                let view = list.view(480.0);
                 let ui = iced_test::simulator::Simulator::with_size(
                     iced::Settings::default(),
                     (1280.0, 800.0),
@@ -182,17 +180,17 @@ fn list_view(c: &mut Criterion) {
     );
     // Scrolled to the end of an unfiltered side of 5,000: only the rows in sight are built.
     c.bench_function("transfer/build and lay out, scrolled to the end", |b| {
-        t.set_filter(Side::Left, "");
-        let mut scrolls = Scrolls::default();
-        scrolls.set(
+        list.transfer.set_filter(Side::Left, "");
+        let scrolled = dual_list::Message::Scrolled(
             Side::Left,
             keyholder::ui::widget::virtual_list::Scroll {
                 offset: (PER_SIDE - 16) as f32 * dual_list::ROW_HEIGHT,
                 viewport: 480.0,
             },
         );
+        let _: Effect<()> = list.update(scrolled, iced::keyboard::Modifiers::default());
         b.iter(|| {
-            let view = dual_list::view(&t, scrolls, 480.0);
+            let view = list.view(480.0);
             let ui = iced_test::simulator::Simulator::with_size(
                 iced::Settings::default(),
                 (1280.0, 800.0),

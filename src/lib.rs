@@ -1,6 +1,7 @@
 //! Keyholder: safeguarding access records for a school office PC, kept in one encrypted file.
 //!
-//! Layers, each depending only on those after it: `ui` → `service` → (`auth`, `vault`, `model`).
+//! Layers, each depending only on those after it: (`ui`, `cli`) → `service` → (`auth`, `vault`,
+//! `model`). See ARCHITECTURE.md; tests/layers.rs keeps the rules.
 
 pub mod auth;
 pub mod cli;

@@ -99,18 +99,11 @@ fn demo_prints_working_credentials() {
     assert_eq!(creds.email, keyholder::service::demo::ADMIN_EMAIL);
     assert_eq!(creds.recovery.len(), 29);
     let mut codes = Codes::new(creds.secret);
-    let out = keyholder(&[
-        "audit",
-        "verify",
-        "--vault",
-        &vault,
-        "--user",
-        &creds.email,
-        "--password-file",
-        &pw,
-        "--code",
-        &codes.take(),
-    ]);
+    let out = run(
+        &["audit", "verify"],
+        &signed(&vault, &pw, &creds.email, &codes.take()),
+        &[],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("intact"));
 }
@@ -135,19 +128,11 @@ fn demo_scales_to_two_thousand_pupils() {
     let creds = parse_credentials(&stdout(&out));
     let mut codes = Codes::new(creds.secret);
     let json = dir.path().join("big.json");
-    let out = keyholder(&[
-        "export",
-        "--vault",
-        &vault,
-        "--user",
-        &creds.email,
-        "--password-file",
-        &pw,
-        "--code",
-        &codes.take(),
-        "--out",
-        &json.display().to_string(),
-    ]);
+    let out = run(
+        &["export"],
+        &signed(&vault, &pw, &creds.email, &codes.take()),
+        &["--out", &json.display().to_string()],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let data = SchoolData::from_json(&std::fs::read_to_string(json).unwrap()).unwrap();
     assert_eq!(data.pupils.len(), 2000);
@@ -159,19 +144,16 @@ fn export_load_export_round_trip_is_identical() {
     let dir = tempfile::tempdir().unwrap();
     let (vault, pw, creds) = demo(dir.path());
     let first = dir.path().join("first.json");
-    let out = keyholder(&[
-        "export",
-        "--vault",
-        &vault,
-        "--user",
-        &creds.email,
-        "--password-file",
-        &pw,
-        "--code",
-        &Codes::new(creds.secret.clone()).take(),
-        "--out",
-        &first.display().to_string(),
-    ]);
+    let out = run(
+        &["export"],
+        &signed(
+            &vault,
+            &pw,
+            &creds.email,
+            &Codes::new(creds.secret.clone()).take(),
+        ),
+        &["--out", &first.display().to_string()],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
 
     let loaded = dir.path().join("loaded.db").display().to_string();
@@ -198,17 +180,16 @@ fn export_load_export_round_trip_is_identical() {
         "the first administrator in the file"
     );
 
-    let out = keyholder(&[
-        "export",
-        "--vault",
-        &loaded,
-        "--user",
-        &admin.email,
-        "--password-file",
-        &new_pw,
-        "--code",
-        &Codes::new(admin.secret).take(),
-    ]);
+    let out = run(
+        &["export"],
+        &signed(
+            &loaded,
+            &new_pw,
+            &admin.email,
+            &Codes::new(admin.secret).take(),
+        ),
+        &[],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let b = SchoolData::from_json(&stdout(&out)).unwrap();
     assert!(!a.pupils.is_empty() && !a.incidents.is_empty() && !a.groups[4].access.is_empty());
@@ -225,19 +206,11 @@ fn wrong_password_is_refused_with_one_line_and_status_2() {
     let (vault, _pw, creds) = demo(dir.path());
     let bad = write_password(dir.path(), "bad", "not the password");
     let out_file = dir.path().join("out.json");
-    let out = keyholder(&[
-        "export",
-        "--vault",
-        &vault,
-        "--user",
-        &creds.email,
-        "--password-file",
-        &bad,
-        "--code",
-        "123456",
-        "--out",
-        &out_file.display().to_string(),
-    ]);
+    let out = run(
+        &["export"],
+        &signed(&vault, &bad, &creds.email, "123456"),
+        &["--out", &out_file.display().to_string()],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert_eq!(err.lines().count(), 1, "{err}");
@@ -252,19 +225,11 @@ fn wrong_code_is_refused_and_nothing_is_exported() {
     let good = common::code(&creds.secret, common::now(), 0);
     let wrong = if good == "000000" { "111111" } else { "000000" };
     let out_file = dir.path().join("out.json");
-    let out = keyholder(&[
-        "export",
-        "--vault",
-        &vault,
-        "--user",
-        &creds.email,
-        "--password-file",
-        &pw,
-        "--code",
-        wrong,
-        "--out",
-        &out_file.display().to_string(),
-    ]);
+    let out = run(
+        &["export"],
+        &signed(&vault, &pw, &creds.email, wrong),
+        &["--out", &out_file.display().to_string()],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("code is not right"),
@@ -278,17 +243,11 @@ fn wrong_code_is_refused_and_nothing_is_exported() {
 fn missing_password_file_and_bad_arguments_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (vault, _pw, creds) = demo(dir.path());
-    let out = keyholder(&[
-        "export",
-        "--vault",
-        &vault,
-        "--user",
-        &creds.email,
-        "--password-file",
-        "/nonexistent/pw",
-        "--code",
-        "123456",
-    ]);
+    let out = run(
+        &["export"],
+        &signed(&vault, "/nonexistent/pw", &creds.email, "123456"),
+        &[],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("Could not read the password file"));
     let out = keyholder(&["export", "--vault", &vault, "--no-such-flag"]);
@@ -360,18 +319,11 @@ fn audit_verify_exits_1_naming_the_tampered_entry() {
     let (vault, pw, creds) = demo(dir.path());
     let mut codes = Codes::new(creds.secret.clone());
     // Sign in once (an audited change), then tamper with the first entry behind Keyholder's back.
-    let out = keyholder(&[
-        "audit",
-        "verify",
-        "--vault",
-        &vault,
-        "--user",
-        &creds.email,
-        "--password-file",
-        &pw,
-        "--code",
-        &codes.take(),
-    ]);
+    let out = run(
+        &["audit", "verify"],
+        &signed(&vault, &pw, &creds.email, &codes.take()),
+        &[],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     {
         use keyholder::vault::{KeyFile, Location, Vault};
@@ -388,19 +340,11 @@ fn audit_verify_exits_1_naming_the_tampered_entry() {
             )
             .unwrap();
     }
-    let out = keyholder(&[
-        "audit",
-        "verify",
-        "--vault",
-        &vault,
-        "--user",
-        &creds.email,
-        "--password-file",
-        &pw,
-        "--code",
-        &codes.take(),
-        "--json",
-    ]);
+    let out = run(
+        &["audit", "verify"],
+        &signed(&vault, &pw, &creds.email, &codes.take()),
+        &["--json"],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let report: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(report["intact"], false);
@@ -423,18 +367,11 @@ fn codes_from_an_independent_generator_are_accepted() {
         .unwrap();
     let code = String::from_utf8_lossy(&code.stdout).trim().to_string();
     assert_eq!(code.len(), 6);
-    let out = keyholder(&[
-        "audit",
-        "verify",
-        "--vault",
-        &vault,
-        "--user",
-        &creds.email,
-        "--password-file",
-        &pw,
-        "--code",
-        &code,
-    ]);
+    let out = run(
+        &["audit", "verify"],
+        &signed(&vault, &pw, &creds.email, &code),
+        &[],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
 }
 

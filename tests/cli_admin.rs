@@ -242,6 +242,47 @@ fn admin_commands_need_manage_system_and_change_what_they_say() {
     let saved = s.admin.recent_audit("User group saved", 5).unwrap();
     assert_eq!(saved.len(), 1, "{saved:?}");
 
+    // What `show --json` prints is what was saved.
+    // Another administrator, since each person's code is accepted once per step.
+    let other = s
+        .admin
+        .users_list()
+        .unwrap()
+        .into_iter()
+        .find(|r| {
+            r.group_name == "SLT" && r.user.email != s.admin_email && r.key == KeyState::Active
+        })
+        .expect("a second administrator")
+        .user
+        .email;
+    let other_secret = common::demo_secret(&s.location, &other);
+    let out = s.run_as(
+        &other,
+        &other_secret,
+        -1,
+        &["user-groups", "show", "Pastoral team", "--json"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        shown["system"],
+        serde_json::json!([
+            "view_students_list",
+            "view_student_details",
+            "add_new_incident"
+        ])
+    );
+    let row = shown["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["category"] == "Against Peers" && r["sub_category_of"] == "Behaviour")
+        .expect("the sub-category's row");
+    assert_eq!(
+        row["permissions"],
+        serde_json::json!(["view_students", "view_incidents"])
+    );
+
     // A mistake in a permission's name is refused and changes nothing.
     let out = s.as_admin(&[
         "user-groups",

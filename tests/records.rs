@@ -521,3 +521,22 @@ fn the_pupil_list_follows_changes_made_here_and_elsewhere() {
     assert_eq!(admin.my_pupils("").unwrap().len(), 0);
     assert_eq!(teacher_session.my_pupils("").unwrap().len(), 0);
 }
+
+/// A change that is undone must not leave its effect in the kept pupil list: undoing it does not
+/// move SQLite's counters back, so a list read inside it would otherwise look current.
+#[test]
+fn a_change_that_is_undone_leaves_no_trace_in_the_pupil_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_location, creds) = demo_school(dir.path(), small());
+    let mut admin = creds.session;
+    let everyone = admin.my_pupils("").unwrap().len();
+    assert!(everyone > 0);
+    let undone: Result<(), keyholder::service::Error> = admin.change(|s| {
+        // Restricting by House, whose lists are empty, hides every pupil, for now.
+        s.set_restricted(GroupType::House, true)?;
+        assert_eq!(s.my_pupils("").unwrap().len(), 0);
+        Err(keyholder::service::Error::Invalid("changed my mind".into()))
+    });
+    assert!(undone.is_err());
+    assert_eq!(admin.my_pupils("").unwrap().len(), everyone);
+}

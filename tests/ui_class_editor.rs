@@ -7,7 +7,7 @@ use iced::keyboard;
 use keyholder::model::transfer::Side;
 use keyholder::model::{GroupType, UserId};
 use keyholder::ui::app::{App, Message, Screen};
-use keyholder::ui::widget::dual_list;
+use keyholder::ui::screen::class_editor::LABELS;
 use std::collections::BTreeSet;
 
 struct Setup {
@@ -60,7 +60,7 @@ fn editor(app: &App) -> &keyholder::ui::screen::class_editor::ClassEditor {
         panic!("home")
     };
     h.groups_tab()
-        .and_then(|g| g.editor.as_ref())
+        .and_then(|g| g.editor())
         .expect("the editor is open")
 }
 
@@ -81,26 +81,26 @@ fn filtering_by_slt_and_the_double_arrow_moves_exactly_the_slt_users() {
         year1,
         slt,
     } = open_year1(dir.path());
-    let right_before = editor(&app).transfer.total(Side::Right);
-    let left_before = editor(&app).transfer.total(Side::Left);
-    type_into(&mut app, dual_list::LEFT_FILTER, "SLT");
+    let right_before = editor(&app).transfer().total(Side::Right);
+    let left_before = editor(&app).transfer().total(Side::Left);
+    type_into(&mut app, LABELS.filters[0], "SLT");
     assert!(shows(
         &app,
         &format!("Showing {} of {left_before}", slt.len())
     ));
     click(&mut app, "»");
     let e = editor(&app);
-    assert_eq!(e.transfer.total(Side::Right), right_before + slt.len());
+    assert_eq!(e.transfer().total(Side::Right), right_before + slt.len());
     for (id, label) in &slt {
-        assert_eq!(e.transfer.side_of(*id), Some(Side::Right), "{label}");
+        assert_eq!(e.transfer().side_of(*id), Some(Side::Right), "{label}");
         assert!(
-            e.transfer.is_selected(Side::Right, *id),
+            e.transfer().is_selected(Side::Right, *id),
             "moved users are highlighted"
         );
         assert!(shows(&app, label));
     }
     assert_eq!(
-        e.transfer.filter(Side::Left),
+        e.transfer().filter(Side::Left),
         "SLT",
         "the filter stays as it was"
     );
@@ -142,9 +142,9 @@ fn one_selected_user_moves_with_the_single_arrow_and_the_saved_list_reopens() {
     } = open_year1(dir.path());
     let (id, label) = slt[0].clone();
     click(&mut app, &label);
-    assert!(editor(&app).transfer.is_selected(Side::Left, id));
+    assert!(editor(&app).transfer().is_selected(Side::Left, id));
     click(&mut app, "→");
-    assert_eq!(editor(&app).transfer.side_of(id), Some(Side::Right));
+    assert_eq!(editor(&app).transfer().side_of(id), Some(Side::Right));
     click(&mut app, "Save Group");
     assert!(saved_list(&app, year1).contains(&id));
     assert!(!saved_list(&app, year1).contains(&slt[1].0));
@@ -152,8 +152,8 @@ fn one_selected_user_moves_with_the_single_arrow_and_the_saved_list_reopens() {
     click(&mut app, "Back to groups");
     click_nth(&mut app, "Edit", 2);
     let e = editor(&app);
-    assert_eq!(e.transfer.side_of(id), Some(Side::Right));
-    assert_eq!(e.transfer.side_of(slt[1].0), Some(Side::Left));
+    assert_eq!(e.transfer().side_of(id), Some(Side::Right));
+    assert_eq!(e.transfer().side_of(slt[1].0), Some(Side::Left));
     assert!(!e.is_dirty());
 }
 
@@ -172,7 +172,7 @@ fn leaving_with_unsaved_changes_asks_and_discarding_saves_nothing() {
     assert!(shows(&app, "Discard the changes?"));
     click(&mut app, "Keep editing");
     assert_eq!(
-        editor(&app).transfer.side_of(slt[0].0),
+        editor(&app).transfer().side_of(slt[0].0),
         Some(Side::Right),
         "the change is kept"
     );
@@ -200,12 +200,17 @@ fn double_click_moves_at_once_and_the_keyboard_moves_the_focus_and_enter_moves()
         ui.into_messages().collect()
     };
     send(&mut app, messages);
-    assert_eq!(editor(&app).transfer.side_of(id), Some(Side::Right));
+    assert_eq!(editor(&app).transfer().side_of(id), Some(Side::Right));
 
     // Keyboard: Home on the left list, Down, Enter.
-    type_into(&mut app, dual_list::LEFT_FILTER, "");
-    let first_two: Vec<UserId> = editor(&app).transfer.visible(Side::Left)[..2].to_vec();
-    let first = editor(&app).transfer.item(first_two[0]).unwrap().label();
+    type_into(&mut app, LABELS.filters[0], "");
+    let first_two: Vec<UserId> = editor(&app).transfer().visible(Side::Left)[..2].to_vec();
+    let first = editor(&app)
+        .transfer()
+        .item(first_two[0])
+        .unwrap()
+        .label
+        .clone();
     click(&mut app, &first);
     send(
         &mut app,
@@ -216,7 +221,7 @@ fn double_click_moves_at_once_and_the_keyboard_moves_the_focus_and_enter_moves()
         )],
     );
     assert_eq!(
-        editor(&app).transfer.focused(Side::Left),
+        editor(&app).transfer().focused(Side::Left),
         Some(first_two[1])
     );
     send(
@@ -228,11 +233,11 @@ fn double_click_moves_at_once_and_the_keyboard_moves_the_focus_and_enter_moves()
         )],
     );
     assert_eq!(
-        editor(&app).transfer.side_of(first_two[1]),
+        editor(&app).transfer().side_of(first_two[1]),
         Some(Side::Right)
     );
     assert_eq!(
-        editor(&app).transfer.side_of(first_two[0]),
+        editor(&app).transfer().side_of(first_two[0]),
         Some(Side::Left)
     );
 }
@@ -241,8 +246,8 @@ fn double_click_moves_at_once_and_the_keyboard_moves_the_focus_and_enter_moves()
 fn shift_and_ctrl_clicks_select_ranges_and_add_to_the_selection() {
     let dir = tempfile::tempdir().unwrap();
     let Setup { mut app, .. } = open_year1(dir.path());
-    let visible: Vec<UserId> = editor(&app).transfer.visible(Side::Left).to_vec();
-    let label = |app: &App, id: UserId| editor(app).transfer.item(id).unwrap().label();
+    let visible: Vec<UserId> = editor(&app).transfer().visible(Side::Left).to_vec();
+    let label = |app: &App, id: UserId| editor(app).transfer().item(id).unwrap().label.clone();
     let l = label(&app, visible[0]);
     click(&mut app, &l);
     send(&mut app, [Message::Modifiers(keyboard::Modifiers::SHIFT)]);
@@ -256,7 +261,7 @@ fn shift_and_ctrl_clicks_select_ranges_and_add_to_the_selection() {
         [Message::Modifiers(keyboard::Modifiers::default())],
     );
     let selected: Vec<UserId> = editor(&app)
-        .transfer
+        .transfer()
         .selected(Side::Left)
         .iter()
         .copied()
@@ -265,7 +270,7 @@ fn shift_and_ctrl_clicks_select_ranges_and_add_to_the_selection() {
     expected.sort();
     assert_eq!(selected, expected);
     click(&mut app, "→");
-    assert_eq!(editor(&app).transfer.total(Side::Left), visible.len() - 4);
+    assert_eq!(editor(&app).transfer().total(Side::Left), visible.len() - 4);
 }
 
 #[test]
@@ -300,7 +305,7 @@ fn unsaved_changes_survive_the_idle_lock_for_the_same_person() {
         "Your unsaved changes from before the lock are still here."
     ));
     assert!(editor(&app).is_dirty());
-    assert_eq!(editor(&app).transfer.side_of(slt[0].0), Some(Side::Right));
+    assert_eq!(editor(&app).transfer().side_of(slt[0].0), Some(Side::Right));
 }
 
 #[test]
@@ -312,13 +317,13 @@ fn ctrl_enter_moves_everyone_the_filter_shows_and_ctrl_s_saves() {
         slt,
     } = open_year1(dir.path());
     let ctrl = |key: keyboard::Key| Message::KeyPressed(key, keyboard::Modifiers::CTRL, false);
-    type_into(&mut app, dual_list::filter_id(Side::Left), "SLT");
+    type_into(&mut app, LABELS.filter_id(Side::Left), "SLT");
     send(
         &mut app,
         [ctrl(keyboard::Key::Named(keyboard::key::Named::Enter))],
     );
     for (id, _) in &slt {
-        assert_eq!(editor(&app).transfer.side_of(*id), Some(Side::Right));
+        assert_eq!(editor(&app).transfer().side_of(*id), Some(Side::Right));
     }
     assert!(editor(&app).is_dirty());
     assert!(
@@ -331,15 +336,15 @@ fn ctrl_enter_moves_everyone_the_filter_shows_and_ctrl_s_saves() {
     assert!(!editor_open_and_dirty(&app));
 
     // The same from inside a filter box, which takes the Enter itself.
-    type_into(&mut app, dual_list::filter_id(Side::Right), "SLT");
+    type_into(&mut app, LABELS.filter_id(Side::Right), "SLT");
     send(&mut app, [Message::Modifiers(keyboard::Modifiers::CTRL)]);
-    press_enter_in(&mut app, dual_list::filter_id(Side::Right));
+    press_enter_in(&mut app, LABELS.filter_id(Side::Right));
     send(
         &mut app,
         [Message::Modifiers(keyboard::Modifiers::default())],
     );
     for (id, _) in &slt {
-        assert_eq!(editor(&app).transfer.side_of(*id), Some(Side::Left));
+        assert_eq!(editor(&app).transfer().side_of(*id), Some(Side::Left));
     }
 }
 
@@ -348,6 +353,6 @@ fn editor_open_and_dirty(app: &App) -> bool {
         panic!("home")
     };
     h.groups_tab()
-        .and_then(|g| g.editor.as_ref())
+        .and_then(|g| g.editor())
         .is_some_and(|e| e.is_dirty())
 }

@@ -21,8 +21,15 @@ pub enum UserGroupsCommand {
         json: bool,
     },
     /// One group's category and system permission grids.
-    #[command(after_help = "Example:\n  keyholder user-groups show \"Teachers\" ...sign-in...")]
-    Show { name: String },
+    #[command(
+        after_help = "Example:\n  keyholder user-groups show \"Teachers\" --json ...sign-in..."
+    )]
+    Show {
+        name: String,
+        /// Print both grids as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// A new user group, Active, with no permissions.
     #[command(
         after_help = "Example:\n  keyholder user-groups create \"Pastoral team\" ...sign-in..."
@@ -249,8 +256,39 @@ pub fn run(session: &mut Session, command: UserGroupsCommand) -> Result<(), Fail
             }
             Ok(())
         }
-        UserGroupsCommand::Show { name } => {
+        UserGroupsCommand::Show { name, json } => {
             let g = group_named(session, &name)?;
+            if json {
+                let categories = session.categories()?;
+                let rows: Vec<serde_json::Value> = grid::rows(&categories)
+                    .iter()
+                    .map(|r| {
+                        let granted: Vec<String> = CategoryPermission::ALL
+                            .iter()
+                            .filter(|p| grid::row_state(&g.categories, r, **p) == TriState::On)
+                            .map(|p| words_key(p.label()))
+                            .collect();
+                        serde_json::json!({
+                            "category": r.name,
+                            "sub_category_of": r
+                                .parent
+                                .and_then(|p| categories.iter().find(|c| c.id == p))
+                                .map(|c| c.name.clone()),
+                            "permissions": granted,
+                        })
+                    })
+                    .collect();
+                say!(
+                    "{}",
+                    serde_json::json!({
+                        "name": g.name,
+                        "active": g.active,
+                        "system": g.system.iter().map(|p| p.key()).collect::<Vec<_>>(),
+                        "categories": rows,
+                    })
+                );
+                return Ok(());
+            }
             say!(
                 "{} ({})",
                 g.name,

@@ -37,9 +37,14 @@ pub enum UsersCommand {
     },
     /// Show one user's details, permissions and the groups they can see.
     #[command(
-        after_help = "Example:\n  keyholder users show r.achebe@school.example ...sign-in..."
+        after_help = "Example:\n  keyholder users show r.achebe@school.example --json ...sign-in..."
     )]
-    Show { email: String },
+    Show {
+        email: String,
+        /// Print the user's details as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a new set-up code for the user (any earlier one stops working).
     #[command(
         after_help = "Example:\n  keyholder users issue-code r.achebe@school.example ...sign-in..."
@@ -154,8 +159,35 @@ pub fn run(session: &mut Session, command: UsersCommand) -> Result<(), Failure> 
             })?;
             print_code(&code)
         }
-        UsersCommand::Show { email } => {
+        UsersCommand::Show { email, json } => {
             let p = session.user_profile(find(session, &email)?)?;
+            if json {
+                let lists: Vec<serde_json::Value> = p
+                    .on_lists
+                    .iter()
+                    .map(|g| serde_json::json!({ "type": g.group_type.key(), "name": g.name }))
+                    .collect();
+                say!(
+                    "{}",
+                    serde_json::json!({
+                        "name": p.user.full_name(),
+                        "email": p.user.email,
+                        "job_title": p.user.job_title,
+                        "user_group": p.group.name,
+                        "user_group_active": p.group.active,
+                        "active": p.user.active,
+                        "key": key_text(p.key),
+                        "permissions_with_key":
+                            p.with_key.system.iter().map(|x| x.key()).collect::<Vec<_>>(),
+                        "permissions_without_key":
+                            p.without_key.system.iter().map(|x| x.key()).collect::<Vec<_>>(),
+                        "restricted_types":
+                            p.restricted_types.iter().map(|t| t.key()).collect::<Vec<_>>(),
+                        "on_access_lists": lists,
+                    })
+                );
+                return Ok(());
+            }
             say!("name: {}", p.user.full_name());
             say!("email: {}", p.user.email);
             say!("job title: {}", p.user.job_title);

@@ -92,6 +92,11 @@ impl Viewer {
         .system
     }
 
+    /// Whether the user's standing lets them do `purpose` at all, class restrictions aside.
+    pub fn may(&self, purpose: Purpose) -> bool {
+        self.effective_permissions().contains(purpose.permission())
+    }
+
     /// Whether the user may find any pupil by name to record a concern about them. Class
     /// restrictions play no part, and it gives no access to the pupil's record.
     pub fn can_find_to_record(&self) -> bool {

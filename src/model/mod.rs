@@ -6,6 +6,7 @@ pub mod access;
 pub mod category;
 pub mod grid;
 pub mod group;
+pub mod health;
 pub mod ids;
 pub mod import;
 pub mod names;

@@ -1,14 +1,13 @@
-//! The dual-list editor's state: users who cannot see a class on the left, users who can on the
-//! right, a filter box over each side, a selection and a keyboard focus in each list, and the
-//! arrows that move users across.
+//! The dual-list editor's state: two lists of items (for the class editor, users who cannot see
+//! a class on the left and users who can on the right), a filter box over each side, a selection
+//! and a keyboard focus in each list, and the arrows that move items across.
 //!
 //! The rules come from the complaints people make about these editors elsewhere: the double arrow
 //! moves exactly what the filter shows and never a hidden user; a filter never silently keeps a
 //! hidden user selected; after a move both filters still apply, both lists stay in surname order,
-//! and the moved users are selected where they landed. Everything here is plain data so the class
-//! editor screen (and its tests) only have to forward clicks and keys.
+//! and the moved users are selected where they landed. Everything here is plain data, and the
+//! wording (what the sides and items are called) comes from the screen, so any screen can use it.
 
-use super::names::{full_name, sort_key};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Debug;
 use std::hash::Hash;
@@ -16,9 +15,8 @@ use std::hash::Hash;
 /// One of the two lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Side {
-    /// "These users will not be able to see students in this class."
     Left,
-    /// "These users will be able to see students in this class." The saved access list.
+    /// What is saved: the access list, the members.
     Right,
 }
 
@@ -29,22 +27,6 @@ impl Side {
         match self {
             Side::Left => Side::Right,
             Side::Right => Side::Left,
-        }
-    }
-
-    /// "cannot see" / "can see", as the arrows' tooltips name the sides.
-    pub fn label(self) -> &'static str {
-        match self {
-            Side::Left => "cannot see",
-            Side::Right => "can see",
-        }
-    }
-
-    /// The sentence above each list, in the help sheet's words.
-    pub fn heading(self) -> &'static str {
-        match self {
-            Side::Left => "These users will not be able to see students in this class.",
-            Side::Right => "These users will be able to see students in this class.",
         }
     }
 
@@ -91,27 +73,54 @@ pub enum FocusMove {
     End,
 }
 
-/// A person in the lists: shown as "Forename Surname (Group)".
+/// One entry in the lists: what it is, what its row shows, and what the filter looks in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item<K> {
     pub key: K,
-    pub forename: String,
-    pub surname: String,
-    /// The user group's name, e.g. "SLT"; the filter matches it too, so "SLT" finds the team.
-    pub group: String,
+    /// The row's text, e.g. "Imran Abbey (SLT)".
+    pub label: String,
+    /// What a filter matches, any case: for a person their name and user group, so "SLT" finds
+    /// the team. Separate parts with a line break so a filter never matches across two of them.
+    pub search: String,
 }
 
-impl<K> Item<K> {
-    /// "Imran Abbey (SLT)"; just the name when the group is blank.
-    pub fn label(&self) -> String {
-        let name = full_name(&self.forename, &self.surname);
-        let group = self.group.trim();
-        if group.is_empty() {
-            name
-        } else {
-            format!("{name} ({group})")
-        }
-    }
+/// Staff as both of the school's dual lists show them: "Imran Abbey (SLT)" (just the name when
+/// the group is blank), found by name or user group, in surname then forename order, ignoring
+/// case (equal names by key, so the order is stable).
+pub fn people<'a, K: Ord + Copy + 'a>(
+    staff: impl IntoIterator<Item = (K, &'a str, &'a str, &'a str)>,
+) -> Vec<Item<K>> {
+    let mut sorted: Vec<_> = staff
+        .into_iter()
+        .map(|(key, forename, surname, group)| {
+            let name = super::names::full_name(forename, surname);
+            let group = group.trim();
+            let item = Item {
+                key,
+                label: if group.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{name} ({group})")
+                },
+                search: format!("{name}\n{group}"),
+            };
+            let (surname, forename) = super::names::sort_key(forename, surname);
+            ((surname, forename, key), item)
+        })
+        .collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    sorted.into_iter().map(|(_, item)| item).collect()
+}
+
+/// What a screen calls the two sides and the things in them, for the counts and tooltips.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Names {
+    /// Each side as the arrows' tooltips name it, left then right: "cannot see", "can see".
+    pub sides: [&'static str; 2],
+    /// One item: "user".
+    pub one: &'static str,
+    /// A side with nothing on it: "No users".
+    pub none: &'static str,
 }
 
 /// An item with its lower-cased search text worked out once, so typing in a filter over
@@ -119,22 +128,20 @@ impl<K> Item<K> {
 #[derive(Debug, Clone)]
 struct Entry<K> {
     item: Item<K>,
-    name_search: String,
-    group_search: String,
+    search: String,
 }
 
 impl<K> Entry<K> {
     fn new(item: Item<K>) -> Self {
         Entry {
-            name_search: full_name(&item.forename, &item.surname).to_lowercase(),
-            group_search: item.group.trim().to_lowercase(),
+            search: item.search.to_lowercase(),
             item,
         }
     }
 
     /// `needle` is already trimmed and lower-cased; an empty one matches everybody.
     fn matches(&self, needle: &str) -> bool {
-        needle.is_empty() || self.name_search.contains(needle) || self.group_search.contains(needle)
+        needle.is_empty() || self.search.contains(needle)
     }
 }
 
@@ -176,8 +183,8 @@ impl<K> SideState<K> {
 /// The dual list's whole state. See the module documentation for the rules it keeps.
 #[derive(Debug, Clone)]
 pub struct Transfer<K> {
-    /// Every item, once, in display order (surname, forename, ignoring case; then key). Both
-    /// lists are subsequences of this, so they stay sorted without ever being re-sorted.
+    /// Every item, once, in display order (as given). Both lists are subsequences of this, so
+    /// they stay in that order without ever being re-sorted.
     entries: Vec<Entry<K>>,
     position: HashMap<K, usize>,
     on_right: Vec<bool>,
@@ -188,20 +195,16 @@ pub struct Transfer<K> {
 }
 
 impl<K: Copy + Ord + Hash + Debug> Transfer<K> {
-    /// The editor as saved: `on_right` are the keys on the access list. Keys in `on_right` with no
-    /// item are ignored; an item whose key repeats an earlier one is dropped, since one person
-    /// cannot be on both sides.
+    /// The editor as saved: `items` in the order both lists show them, `on_right` the keys on
+    /// the right (the access list). Keys in `on_right` with no item are ignored; an item whose
+    /// key repeats an earlier one is dropped, since one person cannot be on both sides.
     pub fn new(items: Vec<Item<K>>, on_right: impl IntoIterator<Item = K>) -> Self {
         let mut seen = BTreeSet::new();
-        let mut entries: Vec<Entry<K>> = items
+        let entries: Vec<Entry<K>> = items
             .into_iter()
             .filter(|item| seen.insert(item.key))
             .map(Entry::new)
             .collect();
-        entries.sort_by_cached_key(|e| {
-            let (surname, forename) = sort_key(&e.item.forename, &e.item.surname);
-            (surname, forename, e.item.key)
-        });
         let position: HashMap<K, usize> = entries
             .iter()
             .enumerate()
@@ -283,10 +286,10 @@ impl<K: Copy + Ord + Hash + Debug> Transfer<K> {
     /// A filter that matches nobody says "Showing 0 of 29" rather than a separate "No matches":
     /// it keeps the wording the help sheet shows and still tells the admin that 29 are hidden, so
     /// nobody mistakes a filtered-out list for an empty one.
-    pub fn count_text(&self, side: Side) -> String {
+    pub fn count_text(&self, side: Side, names: &Names) -> String {
         let state = self.state(side);
         if state.total == 0 {
-            "No users".to_string()
+            names.none.to_string()
         } else if state.needle.is_empty() {
             format!("Showing all {}", state.total)
         } else {
@@ -294,7 +297,7 @@ impl<K: Copy + Ord + Hash + Debug> Transfer<K> {
         }
     }
 
-    /// Shows only the items whose name or user group contains `text` (trimmed, any case).
+    /// Shows only the items whose search text contains `text` (trimmed, any case).
     pub fn set_filter(&mut self, side: Side, text: &str) {
         let needle = text.trim().to_lowercase();
         let i = side.index();
@@ -426,19 +429,19 @@ impl<K: Copy + Ord + Hash + Debug> Transfer<K> {
     }
 
     /// The single arrow's tooltip: "Move selected to can see".
-    pub fn move_selected_tooltip(&self, from: Side) -> String {
-        format!("Move selected to {}", from.other().label())
+    pub fn move_selected_tooltip(&self, from: Side, names: &Names) -> String {
+        format!("Move selected to {}", names.sides[from.other().index()])
     }
 
     /// The double arrow's tooltip: "Move all 12 shown to can see" while filtered, "Move all 12 to
     /// can see" when not, so the admin knows before clicking that hidden users stay put.
-    pub fn move_visible_tooltip(&self, from: Side) -> String {
-        let to = from.other().label();
+    pub fn move_visible_tooltip(&self, from: Side, names: &Names) -> String {
+        let to = names.sides[from.other().index()];
         let shown = self.state(from).visible_keys.len();
         match (shown, self.is_filtered(from)) {
             (0, _) => format!("Nothing to move to {to}"),
             (1, true) => format!("Move the 1 shown to {to}"),
-            (1, false) => format!("Move the 1 user to {to}"),
+            (1, false) => format!("Move the 1 {} to {to}", names.one),
             (n, true) => format!("Move all {n} shown to {to}"),
             (n, false) => format!("Move all {n} to {to}"),
         }
@@ -678,37 +681,40 @@ fn select_only<K: Copy + Ord>(state: &mut SideState<K>, key: K) {
 mod tests {
     use super::*;
 
+    const NAMES: Names = Names {
+        sides: ["cannot see", "can see"],
+        one: "user",
+        none: "No users",
+    };
+
+    /// A person as the class editor shows them: "Imran Abbey (SLT)", found by name or group.
     fn item(key: u32, forename: &str, surname: &str, group: &str) -> Item<u32> {
-        Item {
-            key,
-            forename: forename.into(),
-            surname: surname.into(),
-            group: group.into(),
-        }
+        people([(key, forename, surname, group)]).remove(0)
     }
 
     /// Year 1 (Academic Level) as the help sheet shows it, cut down: SLT and a Teacher on the
     /// left; SLT, a Teacher and the Attendance Officer already able to see.
     fn year_1() -> Transfer<u32> {
-        let items = vec![
-            item(1, "Imran", "Abbey", "SLT"),
-            item(2, "Edith", "Alwin", "SLT"),
-            item(3, "Kim", "Alwinson", "SLT"),
-            item(4, "Colin", "Bristow", "SLT"),
-            item(5, "Dominic", "Cairns", "SLT"),
-            item(6, "Mia", "Dunn", "Teachers"),
-            item(7, "Owen", "Ellis", "Teachers"),
-            item(8, "Priya", "Shah", "Attendance Officer"),
-            item(20, "Tobias", "Barker", "Attendance Officer"),
-            item(21, "Nisha", "Hartley", "SLT"),
-            item(22, "Aisha", "Rowntree", "Teachers"),
-            item(23, "Lorna", "Wilkes", "SLT"),
-        ];
+        // In surname order, as the class editor lists them.
+        let items = people([
+            (1, "Imran", "Abbey", "SLT"),
+            (2, "Edith", "Alwin", "SLT"),
+            (3, "Kim", "Alwinson", "SLT"),
+            (4, "Colin", "Bristow", "SLT"),
+            (5, "Dominic", "Cairns", "SLT"),
+            (6, "Mia", "Dunn", "Teachers"),
+            (7, "Owen", "Ellis", "Teachers"),
+            (8, "Priya", "Shah", "Attendance Officer"),
+            (20, "Tobias", "Barker", "Attendance Officer"),
+            (21, "Nisha", "Hartley", "SLT"),
+            (22, "Aisha", "Rowntree", "Teachers"),
+            (23, "Lorna", "Wilkes", "SLT"),
+        ]);
         Transfer::new(items, [20, 21, 22, 23])
     }
 
     fn labels(t: &Transfer<u32>, side: Side) -> Vec<String> {
-        t.visible_items(side).map(Item::label).collect()
+        t.visible_items(side).map(|i| i.label.clone()).collect()
     }
 
     fn set(keys: &[u32]) -> BTreeSet<u32> {
@@ -718,26 +724,48 @@ mod tests {
     #[test]
     fn labels_name_the_user_group() {
         assert_eq!(
-            item(1, " Imran", "Abbey ", "SLT").label(),
+            item(1, " Imran", "Abbey ", "SLT").label,
             "Imran Abbey (SLT)"
         );
-        assert_eq!(item(1, "Imran", "Abbey", " ").label(), "Imran Abbey");
+        assert_eq!(item(1, "Imran", "Abbey", " ").label, "Imran Abbey");
     }
 
     #[test]
-    fn lists_are_sorted_by_surname_then_forename_ignoring_case() {
-        let items = vec![
-            item(1, "zoe", "adams", "SLT"),
-            item(2, "Amy", "Brooks", "SLT"),
-            item(3, "Ben", "Adams", "SLT"),
-            item(4, "ben", "ADAMS", "Teachers"),
-            item(5, "Élodie", "Zola", "SLT"),
-            item(6, "Carl", "brooks", "SLT"),
-        ];
+    fn people_are_listed_by_surname_then_forename_ignoring_case() {
+        let items = people([
+            (1, "zoe", "adams", "SLT"),
+            (2, "Amy", "Brooks", "SLT"),
+            (3, "Ben", "Adams", "SLT"),
+            (4, "ben", "ADAMS", "Teachers"),
+            (5, "Élodie", "Zola", "SLT"),
+            (6, "Carl", "brooks", "SLT"),
+        ]);
         let t = Transfer::new(items, []);
         // Surname first, case ignored; equal names fall back to the key so the order is stable.
         assert_eq!(t.visible(Side::Left), &[3, 4, 1, 2, 6, 5]);
         assert!(t.visible(Side::Right).is_empty());
+    }
+
+    #[test]
+    fn the_lists_keep_the_order_they_are_given_and_a_filter_never_spans_two_parts() {
+        let items = vec![
+            Item {
+                key: 2,
+                label: "Bee".into(),
+                search: "bee\nhive".into(),
+            },
+            Item {
+                key: 1,
+                label: "Ant".into(),
+                search: "ant\nhill".into(),
+            },
+        ];
+        let mut t = Transfer::new(items, []);
+        assert_eq!(t.visible(Side::Left), &[2, 1]);
+        t.set_filter(Side::Left, "HIVE");
+        assert_eq!(t.visible(Side::Left), &[2]);
+        t.set_filter(Side::Left, "bee hive");
+        assert!(t.visible(Side::Left).is_empty());
     }
 
     #[test]
@@ -752,33 +780,33 @@ mod tests {
         assert_eq!(t.visible(Side::Left), &[1]);
         assert_eq!(t.visible(Side::Right), &[2]);
         assert_eq!(t.right_keys(), set(&[2]));
-        assert_eq!(t.item(1).map(Item::label).as_deref(), Some("A One (SLT)"));
+        assert_eq!(t.item(1).map(|i| i.label.as_str()), Some("A One (SLT)"));
         assert!(!t.is_dirty());
     }
 
     #[test]
     fn counts_say_all_some_or_no_users() {
         let mut t = year_1();
-        assert_eq!(t.count_text(Side::Left), "Showing all 8");
-        assert_eq!(t.count_text(Side::Right), "Showing all 4");
+        assert_eq!(t.count_text(Side::Left, &NAMES), "Showing all 8");
+        assert_eq!(t.count_text(Side::Right, &NAMES), "Showing all 4");
         t.set_filter(Side::Left, "slt");
-        assert_eq!(t.count_text(Side::Left), "Showing 5 of 8");
+        assert_eq!(t.count_text(Side::Left, &NAMES), "Showing 5 of 8");
         t.set_filter(Side::Left, "nobody by this name");
-        assert_eq!(t.count_text(Side::Left), "Showing 0 of 8");
+        assert_eq!(t.count_text(Side::Left, &NAMES), "Showing 0 of 8");
         t.set_filter(Side::Left, "   ");
         assert!(!t.is_filtered(Side::Left));
         assert_eq!(t.filter(Side::Left), "   ");
-        assert_eq!(t.count_text(Side::Left), "Showing all 8");
+        assert_eq!(t.count_text(Side::Left, &NAMES), "Showing all 8");
 
         t.move_visible(Side::Right);
         assert_eq!(t.total(Side::Right), 0);
-        assert_eq!(t.count_text(Side::Right), "No users");
+        assert_eq!(t.count_text(Side::Right, &NAMES), "No users");
         t.set_filter(Side::Right, "slt");
-        assert_eq!(t.count_text(Side::Right), "No users");
+        assert_eq!(t.count_text(Side::Right, &NAMES), "No users");
 
         let empty: Transfer<u32> = Transfer::new(Vec::new(), []);
         assert!(empty.is_empty());
-        assert_eq!(empty.count_text(Side::Left), "No users");
+        assert_eq!(empty.count_text(Side::Left, &NAMES), "No users");
     }
 
     #[test]
@@ -809,14 +837,14 @@ mod tests {
         let mut t = year_1();
         t.set_filter(Side::Left, "SLT");
         assert_eq!(
-            t.move_visible_tooltip(Side::Left),
+            t.move_visible_tooltip(Side::Left, &NAMES),
             "Move all 5 shown to can see"
         );
         assert_eq!(t.move_visible(Side::Left), 5);
 
         // The filters are as they were and still applied.
         assert_eq!(t.filter(Side::Left), "SLT");
-        assert_eq!(t.count_text(Side::Left), "Showing 0 of 3");
+        assert_eq!(t.count_text(Side::Left, &NAMES), "Showing 0 of 3");
         assert_eq!(t.visible(Side::Left), &[] as &[u32]);
         t.set_filter(Side::Left, "");
         assert_eq!(
@@ -849,7 +877,7 @@ mod tests {
     fn double_arrow_without_a_filter_moves_the_whole_side() {
         let mut t = year_1();
         assert_eq!(
-            t.move_visible_tooltip(Side::Right),
+            t.move_visible_tooltip(Side::Right, &NAMES),
             "Move all 4 to cannot see"
         );
         assert_eq!(t.move_visible(Side::Right), 4);
@@ -931,7 +959,7 @@ mod tests {
         assert_eq!(t.focused(Side::Right), Some(1));
         assert!(!t.is_visible(Side::Right, 6));
         assert_eq!(t.side_of(6), Some(Side::Right));
-        assert_eq!(t.count_text(Side::Right), "Showing 3 of 6");
+        assert_eq!(t.count_text(Side::Right, &NAMES), "Showing 3 of 6");
 
         // Moving only hidden-there items leaves the destination with no selection or focus.
         let mut t = year_1();
@@ -1098,24 +1126,27 @@ mod tests {
     fn tooltips_name_the_destination_and_buttons_disable_when_idle() {
         let mut t = year_1();
         assert_eq!(
-            t.move_selected_tooltip(Side::Left),
+            t.move_selected_tooltip(Side::Left, &NAMES),
             "Move selected to can see"
         );
         assert_eq!(
-            t.move_selected_tooltip(Side::Right),
+            t.move_selected_tooltip(Side::Right, &NAMES),
             "Move selected to cannot see"
         );
-        assert_eq!(t.move_visible_tooltip(Side::Left), "Move all 8 to can see");
+        assert_eq!(
+            t.move_visible_tooltip(Side::Left, &NAMES),
+            "Move all 8 to can see"
+        );
         t.set_filter(Side::Left, "officer");
         assert_eq!(
-            t.move_visible_tooltip(Side::Left),
+            t.move_visible_tooltip(Side::Left, &NAMES),
             "Move the 1 shown to can see"
         );
         t.set_filter(Side::Left, "zzz");
         assert!(!t.can_move_visible(Side::Left));
         assert!(!t.can_move_selected(Side::Left));
         assert_eq!(
-            t.move_visible_tooltip(Side::Left),
+            t.move_visible_tooltip(Side::Left, &NAMES),
             "Nothing to move to can see"
         );
         assert_eq!(t.move_visible(Side::Left), 0);
@@ -1124,7 +1155,7 @@ mod tests {
 
         let t = Transfer::new(vec![item(1, "A", "One", "SLT")], [1]);
         assert_eq!(
-            t.move_visible_tooltip(Side::Right),
+            t.move_visible_tooltip(Side::Right, &NAMES),
             "Move the 1 user to cannot see"
         );
         assert_eq!(Side::Left.other(), Side::Right);

@@ -402,3 +402,168 @@ impl Session {
         })
     }
 }
+
+/// Who is in a user group, for moving staff between groups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    pub group: UserGroup,
+    /// Every active user, with the name of the user group they are in now.
+    pub staff: Vec<(crate::model::User, String)>,
+    pub members: std::collections::BTreeSet<crate::model::UserId>,
+    /// The other user groups, where staff taken out of this one can go.
+    pub other_groups: Vec<UserGroup>,
+}
+
+/// What a save of the members did, by name, for the screen's notice and the audit entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MembersChange {
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+impl Session {
+    /// The group's members and everyone else. Needs Manage system.
+    pub fn membership(&self, group: UserGroupId) -> Result<Membership> {
+        self.require(SystemPermission::ManageSystem)?;
+        let conn = self.vault().db();
+        let groups = people::user_groups(conn)?;
+        let this = groups
+            .iter()
+            .find(|g| g.id == group)
+            .cloned()
+            .ok_or_else(|| Error::Invalid("That user group no longer exists.".into()))?;
+        let name_of = |id: UserGroupId| {
+            groups
+                .iter()
+                .find(|g| g.id == id)
+                .map(|g| g.name.clone())
+                .unwrap_or_default()
+        };
+        let staff: Vec<_> = people::users(conn)?
+            .into_iter()
+            .filter(|u| u.active)
+            .map(|u| {
+                let g = name_of(u.user_group);
+                (u, g)
+            })
+            .collect();
+        let members = staff
+            .iter()
+            .filter(|(u, _)| u.user_group == group)
+            .map(|(u, _)| u.id)
+            .collect();
+        Ok(Membership {
+            other_groups: groups.iter().filter(|g| g.id != group).cloned().collect(),
+            group: this,
+            staff,
+            members,
+        })
+    }
+
+    /// Moves `added` into `group` and `removed` out of it to `removed_to`, as one change with
+    /// one audit entry. Worked out again under the lock: staff already where they are asked to
+    /// go are left alone, so a change made meanwhile elsewhere is not undone. Refused if it
+    /// would leave nobody to administer the school. Needs Manage system.
+    pub fn change_members(
+        &mut self,
+        group: UserGroupId,
+        added: &std::collections::BTreeSet<crate::model::UserId>,
+        removed: &std::collections::BTreeSet<crate::model::UserId>,
+        removed_to: Option<UserGroupId>,
+    ) -> Result<MembersChange> {
+        self.change(|this| {
+            this.require(SystemPermission::ManageSystem)?;
+            let conn = this.vault().db();
+            let groups = people::user_groups(conn)?;
+            let find = |id: UserGroupId| {
+                groups
+                    .iter()
+                    .find(|g| g.id == id)
+                    .ok_or_else(|| Error::Invalid("That user group no longer exists.".into()))
+            };
+            let target = find(group)?.clone();
+            let users = people::users(conn)?;
+            let moving_in: Vec<&crate::model::User> = users
+                .iter()
+                .filter(|u| added.contains(&u.id) && u.user_group != group)
+                .collect();
+            let moving_out: Vec<&crate::model::User> = users
+                .iter()
+                .filter(|u| removed.contains(&u.id) && u.user_group == group)
+                .collect();
+            let to = match (moving_out.is_empty(), removed_to) {
+                (true, _) => None,
+                (false, Some(to)) if to != group => Some(find(to)?.clone()),
+                (false, _) => {
+                    return Err(Error::Invalid(format!(
+                        "Choose the user group for the staff taken out of {}: everyone has to be in one.",
+                        target.name
+                    )));
+                }
+            };
+            // Nobody may be left to run Keyholder: count who administers it afterwards.
+            let now = crate::clock::now();
+            let group_after = |u: &crate::model::User| {
+                if moving_in.iter().any(|m| m.id == u.id) {
+                    Some(&target)
+                } else if moving_out.iter().any(|m| m.id == u.id) {
+                    to.as_ref()
+                } else {
+                    groups.iter().find(|g| g.id == u.user_group)
+                }
+            };
+            let mut admins_before = 0;
+            let mut admins_after = 0;
+            for u in users.iter().filter(|u| u.active) {
+                let admin = |g: Option<&UserGroup>| {
+                    g.is_some_and(|g| g.active && g.system.contains(SystemPermission::ManageSystem))
+                };
+                if key_state(conn, u.id, now)? == KeyState::NotEnrolled {
+                    continue;
+                }
+                admins_before += usize::from(admin(groups.iter().find(|g| g.id == u.user_group)));
+                admins_after += usize::from(admin(group_after(u)));
+            }
+            if admins_before > 0 && admins_after == 0 {
+                return Err(Error::Invalid(
+                    "That would leave nobody with a soft key in a group with Manage system, so nobody could run Keyholder. Keep at least one administrator."
+                        .into(),
+                ));
+            }
+            let change = MembersChange {
+                added: moving_in.iter().map(|u| u.full_name()).collect(),
+                removed: moving_out.iter().map(|u| u.full_name()).collect(),
+            };
+            if change.added.is_empty() && change.removed.is_empty() {
+                return Ok(change);
+            }
+            let mut parts = Vec::new();
+            if !change.added.is_empty() {
+                parts.push(format!("added {}", change.added.join(", ")));
+            }
+            if let Some(to) = &to {
+                parts.push(format!("moved {} to {}", change.removed.join(", "), to.name));
+            }
+            let summary = format!("{}: {}", target.name, parts.join("; "));
+            let ins: Vec<_> = moving_in.iter().map(|u| u.id).collect();
+            let outs: Vec<_> = moving_out.iter().map(|u| u.id).collect();
+            let to_id = to.as_ref().map(|g| g.id);
+            this.write(|tx| {
+                for id in &ins {
+                    people::set_user_group(tx, *id, group)?;
+                }
+                if let Some(to) = to_id {
+                    for id in &outs {
+                        people::set_user_group(tx, *id, to)?;
+                    }
+                }
+                Ok(((), Change::new("User group members changed", summary)))
+            })?;
+            let me = this.me().user.id;
+            if ins.contains(&me) || outs.contains(&me) {
+                this.refresh_me()?;
+            }
+            Ok(change)
+        })
+    }
+}

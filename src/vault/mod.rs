@@ -310,6 +310,11 @@ impl Vault {
         Ok(value)
     }
 
+    /// Whether a change is open: what is read now may yet be undone.
+    pub fn in_change(&self) -> bool {
+        self.depth > 0
+    }
+
     /// Starts one change: the school is held for writing, across processes, from here to the
     /// matching [`Vault::end_change`], so whatever is read in between is still true when the
     /// change is written. Refused when the school file was restored since it was opened. A

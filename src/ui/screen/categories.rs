@@ -15,6 +15,8 @@ pub const EDIT_NAME: &str = "category-edit-name";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
+    /// The Escape key: closes what is open, innermost first.
+    Escape,
     /// Start adding a category (`None`) or a sub-category under one.
     Add(Option<CategoryId>),
     NewName(String),
@@ -74,7 +76,7 @@ impl CategoriesTab {
         self.reload(session);
     }
 
-    pub fn escape(&mut self) -> bool {
+    fn escape(&mut self) -> bool {
         let open = self.adding.is_some() || self.renaming.is_some();
         self.adding = None;
         self.renaming = None;
@@ -83,6 +85,10 @@ impl CategoriesTab {
 
     pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
         match message {
+            Message::Escape => {
+                self.escape();
+                return Action::Effect(Effect::None);
+            }
             Message::Add(parent) => {
                 self.adding = Some((parent, String::new()));
                 self.renaming = None;

@@ -1,21 +1,39 @@
 //! Edit, from the Groups tab: who can see the pupils of one group. Nothing is saved until Save
 //! Group; leaving with changes asks first.
 
-use crate::model::transfer::{FocusMove, Item, Modifiers, Side, Transfer};
+use crate::model::transfer::{self, Names, Side, Transfer};
 use crate::model::{PupilGroupId, UserId};
 use crate::service::Session;
 use crate::service::groups::AccessEditorData;
 use crate::ui::effect::Effect;
 use crate::ui::theme;
-use crate::ui::widget::dual_list::{self, Scrolls};
-use crate::ui::widget::form::{self, BOLD};
+use crate::ui::widget::dual_list::{self, DualList, Labels};
+use crate::ui::widget::form;
+use iced::Element;
 use iced::keyboard;
-use iced::widget::{column, row, text};
-use iced::{Element, Fill};
+use iced::widget::{column, text};
 use std::collections::BTreeSet;
+
+/// The access list's two sides, in the help sheet's words.
+pub const LABELS: Labels = Labels {
+    headings: [
+        "These users will not be able to see students in this class.",
+        "These users will be able to see students in this class.",
+    ],
+    names: Names {
+        sides: ["cannot see", "can see"],
+        one: "user",
+        none: "No users",
+    },
+    filter_hint: "Filter by name or user group",
+    filters: ["class-editor-left-filter", "class-editor-right-filter"],
+    lists: ["class-editor-left-list", "class-editor-right-list"],
+};
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The Escape key: closes what is open, innermost first.
+    Escape,
     List(dual_list::Message<UserId>),
     Save,
     Back,
@@ -34,11 +52,8 @@ pub struct ClassEditor {
     pub group_id: PupilGroupId,
     title: String,
     restricted: bool,
-    pub transfer: Transfer<UserId>,
+    list: DualList<UserId>,
     seniors: BTreeSet<UserId>,
-    scrolls: Scrolls,
-    /// The list the keyboard works on: the last one clicked or filtered.
-    active: Side,
     confirming_leave: bool,
     pub error: Option<String>,
     pub notice: Option<String>,
@@ -57,24 +72,20 @@ impl ClassEditor {
             .filter(|u| u.senior_key_holder)
             .map(|u| u.user.id)
             .collect();
-        let items = data
-            .users
-            .iter()
-            .map(|u| Item {
-                key: u.user.id,
-                forename: u.user.forename.clone(),
-                surname: u.user.surname.clone(),
-                group: u.group_name.clone(),
-            })
-            .collect();
+        let items = transfer::people(data.users.iter().map(|u| {
+            (
+                u.user.id,
+                u.user.forename.as_str(),
+                u.user.surname.as_str(),
+                u.group_name.as_str(),
+            )
+        }));
         ClassEditor {
             group_id: data.group.id,
             title: data.group.title(),
             restricted: data.restricted,
-            transfer: Transfer::new(items, data.on_list.iter().copied()),
+            list: DualList::new(Transfer::new(items, data.on_list.iter().copied()), LABELS),
             seniors,
-            scrolls: Scrolls::default(),
-            active: Side::Left,
             confirming_leave: false,
             error: None,
             notice: None,
@@ -82,22 +93,12 @@ impl ClassEditor {
     }
 
     pub fn is_dirty(&self) -> bool {
-        self.transfer.is_dirty()
+        self.list.transfer.is_dirty()
     }
 
-    /// Brings the focused row of the active list into view after a keyboard move.
-    fn follow_focus(&self) -> Action {
-        let side = self.active;
-        let Some(key) = self.transfer.focused(side) else {
-            return Action::Effect(Effect::None);
-        };
-        let Some(row) = self.transfer.visible(side).iter().position(|k| *k == key) else {
-            return Action::Effect(Effect::None);
-        };
-        match self.scrolls.get(side).reveal(row, dual_list::ROW_HEIGHT) {
-            Some(y) => Action::Effect(Effect::ScrollTo(dual_list::list_id(side), y)),
-            None => Action::Effect(Effect::None),
-        }
+    /// Who is on which side, as the editor shows it.
+    pub fn transfer(&self) -> &Transfer<UserId> {
+        &self.list.transfer
     }
 
     pub fn update(
@@ -106,81 +107,31 @@ impl ClassEditor {
         session: &mut Session,
         modifiers: keyboard::Modifiers,
     ) -> Action {
-        use dual_list::Message as L;
         match message {
+            Message::Escape => return self.escape(session),
             Message::List(m) => {
                 self.notice = None;
-                match m {
-                    L::Filter(side, f) => {
-                        self.active = side;
-                        self.transfer.set_filter(side, &f);
-                    }
-                    L::Submit(side) => {
-                        self.active = side;
-                        if modifiers.command() {
-                            // Ctrl+Enter in a filter: the double arrow.
-                            self.transfer.move_visible(side);
-                        } else if self.transfer.can_move_selected(side) {
-                            self.transfer.move_selected(side);
-                        } else {
-                            self.transfer.move_focused(side);
-                        }
-                        self.active = side.other();
-                        return self.follow_focus();
-                    }
-                    L::Click(side, key) => {
-                        self.active = side;
-                        let m = Modifiers {
-                            ctrl: modifiers.command(),
-                            shift: modifiers.shift(),
-                        };
-                        self.transfer.click(side, key, m);
-                    }
-                    L::DoubleClick(side, key) => {
-                        self.transfer.move_one(side, key);
-                        self.active = side.other();
-                        return self.follow_focus();
-                    }
-                    L::MoveSelected(side) => {
-                        self.transfer.move_selected(side);
-                        self.active = side.other();
-                        return self.follow_focus();
-                    }
-                    L::MoveVisible(side) => {
-                        self.transfer.move_visible(side);
-                        self.active = side.other();
-                        return self.follow_focus();
-                    }
-                    L::Scrolled(side, s) => self.scrolls.set(side, s),
-                }
+                return Action::Effect(self.list.update(m, modifiers));
             }
             Message::Save => {
-                let added = self.transfer.added().into_iter().collect();
-                let removed = self.transfer.removed().into_iter().collect();
+                let added = self.list.transfer.added().into_iter().collect();
+                let removed = self.list.transfer.removed().into_iter().collect();
                 match session.change_access_list(self.group_id, &added, &removed) {
                     Ok(change) => {
-                        self.transfer.mark_saved();
+                        self.list.transfer.mark_saved();
                         // Someone else may have changed the list since it was opened: show it
                         // as it is now saved, theirs and these moves together.
                         if let Ok(data) = session.access_editor(self.group_id)
-                            && data.on_list != self.transfer.right_keys()
+                            && data.on_list != self.list.transfer.right_keys()
                         {
                             *self = ClassEditor::from_data(data);
                         }
                         self.error = None;
-                        self.notice =
-                            Some(if change.added.is_empty() && change.removed.is_empty() {
-                                "Nothing had changed.".to_string()
-                            } else {
-                                let mut parts = Vec::new();
-                                if !change.added.is_empty() {
-                                    parts.push(format!("added {}", change.added.join(", ")));
-                                }
-                                if !change.removed.is_empty() {
-                                    parts.push(format!("removed {}", change.removed.join(", ")));
-                                }
-                                format!("Saved: {}.", parts.join("; "))
-                            });
+                        self.notice = Some(dual_list::saved_notice(
+                            &change.added,
+                            &change.removed,
+                            "removed",
+                        ));
                     }
                     Err(e) => self.error = Some(e.to_string()),
                 }
@@ -200,55 +151,11 @@ impl ClassEditor {
 
     /// Arrow keys, Home/End, Enter and Ctrl+A work on the list last used.
     pub fn key(&mut self, key: &keyboard::Key, modifiers: keyboard::Modifiers) -> Action {
-        use keyboard::key::Named;
-        let side = self.active;
-        let step = match key {
-            keyboard::Key::Named(Named::ArrowUp) => Some(FocusMove::Up),
-            keyboard::Key::Named(Named::ArrowDown) => Some(FocusMove::Down),
-            keyboard::Key::Named(Named::Home) => Some(FocusMove::Home),
-            keyboard::Key::Named(Named::End) => Some(FocusMove::End),
-            _ => None,
-        };
-        if let Some(step) = step {
-            self.transfer.focus_step(side, step, modifiers.shift());
-            return self.follow_focus();
-        }
-        match key {
-            // Ctrl+Enter (Cmd+Enter): the double arrow, everyone the active side's filter shows.
-            keyboard::Key::Named(Named::Enter) if modifiers.command() => {
-                if self.transfer.can_move_visible(side) {
-                    self.transfer.move_visible(side);
-                    self.active = side.other();
-                }
-                self.follow_focus()
-            }
-            keyboard::Key::Named(Named::Enter) => {
-                if self.transfer.can_move_selected(side) {
-                    self.transfer.move_selected(side);
-                } else {
-                    self.transfer.move_focused(side);
-                }
-                self.active = side.other();
-                self.follow_focus()
-            }
-            keyboard::Key::Named(Named::ArrowRight) if modifiers.is_empty() => {
-                self.active = Side::Right;
-                Action::Effect(Effect::None)
-            }
-            keyboard::Key::Named(Named::ArrowLeft) if modifiers.is_empty() => {
-                self.active = Side::Left;
-                Action::Effect(Effect::None)
-            }
-            keyboard::Key::Character(c) if c.as_str() == "a" && modifiers.command() => {
-                self.transfer.select_all_visible(side);
-                Action::Effect(Effect::None)
-            }
-            _ => Action::Effect(Effect::None),
-        }
+        Action::Effect(self.list.key(key, modifiers))
     }
 
     /// Escape: back to the table, asking first if there are unsaved changes.
-    pub fn escape(&mut self, session: &mut Session) -> Action {
+    fn escape(&mut self, session: &mut Session) -> Action {
         if self.confirming_leave {
             self.confirming_leave = false;
             return Action::Effect(Effect::None);
@@ -257,19 +164,12 @@ impl ClassEditor {
     }
 
     pub fn view(&self) -> Element<'_, Message> {
-        let mut c = column![
-            row![
-                form::secondary("Back to groups", Some(Message::Back)),
-                column![
-                    text(self.title.as_str()).size(theme::TEXT_TITLE).font(BOLD),
-                    text("Users").size(theme::TEXT_BODY).color(theme::MUTED),
-                ],
-                iced::widget::space().width(Fill),
-                form::primary("Save Group", Some(Message::Save)),
-            ]
-            .spacing(theme::SPACE_L)
-            .align_y(iced::Center),
-        ]
+        let mut c = column![form::editor_bar(
+            ("Back to groups", Message::Back),
+            &self.title,
+            "Users",
+            ("Save Group", Message::Save),
+        )]
         .spacing(theme::SPACE_M);
         if !self.restricted {
             c = c.push(form::info(
@@ -293,12 +193,12 @@ impl ClassEditor {
             .seniors
             .iter()
             .copied()
-            .filter(|id| self.transfer.side_of(*id) == Some(Side::Left))
+            .filter(|id| self.list.transfer.side_of(*id) == Some(Side::Left))
             .collect();
         if !left.is_empty() {
             let names: Vec<String> = left
                 .iter()
-                .filter_map(|id| self.transfer.item(*id).map(|i| i.label()))
+                .filter_map(|id| self.list.transfer.item(*id).map(|i| i.label.clone()))
                 .collect();
             c = c.push(form::warning(format!(
                 "Remember your key holders: {} {} still on the left, so cannot see this group's pupils.",
@@ -306,7 +206,7 @@ impl ClassEditor {
                 if names.len() == 1 { "is" } else { "are" },
             )));
         }
-        c = c.push(dual_list::view(&self.transfer, self.scrolls, 360.0).map(Message::List));
+        c = c.push(self.list.view(360.0).map(Message::List));
         c = c.push(
             text("Click selects; Ctrl-click adds to the selection; Shift-click selects a range; double-click moves at once. The double arrows move everyone the filter shows. Arrow keys move through the list last used, Enter moves the selection, Ctrl+Enter moves everyone the filter shows, Ctrl+S saves.")
                 .size(theme::TEXT_SMALL)

@@ -19,6 +19,8 @@ pub const EDIT_MIS: &str = "groups-edit-mis";
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The Escape key: closes what is open, innermost first.
+    Escape,
     SubTab(GroupType),
     Restrict(bool),
     Confirm,
@@ -42,6 +44,15 @@ pub enum Message {
     WhoCanSee(PupilId),
     Report(access_report::Message),
     Editor(class_editor::Message),
+}
+
+/// What the tab shows: the table of groups, or one of the pages opened from it.
+enum View {
+    Table,
+    /// The class editor, when a group's Edit was clicked.
+    Editor(Box<ClassEditor>),
+    /// "Who can see this pupil?", opened from the pupils without a group.
+    Report(Box<AccessReport>),
 }
 
 /// Which of the tab's pages is showing.
@@ -90,10 +101,7 @@ pub struct GroupsTab {
     new_group: Option<Draft>,
     editing: Option<Draft>,
     show_without_group: bool,
-    /// The class editor, when a group's Edit was clicked.
-    pub editor: Option<ClassEditor>,
-    /// "Who can see this pupil?", opened from the pupils without a group.
-    pub report: Option<AccessReport>,
+    view: View,
     pub error: Option<String>,
     pub notice: Option<String>,
 }
@@ -107,8 +115,7 @@ impl GroupsTab {
             new_group: None,
             editing: None,
             show_without_group: false,
-            editor: None,
-            report: None,
+            view: View::Table,
             error: None,
             notice: None,
         };
@@ -198,25 +205,31 @@ impl GroupsTab {
 
     /// 0 for the table, 1 for the class editor.
     pub fn page(&self) -> Page {
-        if self.editor.is_some() {
-            Page::ClassEditor
-        } else if self.report.is_some() {
-            Page::AccessReport
-        } else {
-            Page::List
+        match self.view {
+            View::Table => Page::List,
+            View::Editor(_) => Page::ClassEditor,
+            View::Report(_) => Page::AccessReport,
+        }
+    }
+
+    /// The class editor, when it is open.
+    pub fn editor(&self) -> Option<&ClassEditor> {
+        match &self.view {
+            View::Editor(e) => Some(e),
+            _ => None,
         }
     }
 
     /// Whether leaving now would lose changes.
     pub fn has_unsaved_changes(&self) -> bool {
-        self.editor.as_ref().is_some_and(ClassEditor::is_dirty)
+        matches!(&self.view, View::Editor(e) if e.is_dirty())
     }
 
     fn after_editor(&mut self, outcome: class_editor::Action, session: &Session) -> Action {
         match outcome {
             class_editor::Action::Effect(e) => Action::Effect(e.map(Message::Editor)),
             class_editor::Action::Close => {
-                self.editor = None;
+                self.view = View::Table;
                 self.reload(session);
                 Action::Effect(Effect::None)
             }
@@ -232,17 +245,17 @@ impl GroupsTab {
     ) -> Action {
         let save = matches!(key, iced::keyboard::Key::Character(c) if c.as_str() == "s")
             && modifiers.command();
-        match &mut self.editor {
-            Some(_) if save => self.update(
+        match &mut self.view {
+            View::Editor(_) if save => self.update(
                 Message::Editor(class_editor::Message::Save),
                 session,
                 modifiers,
             ),
-            Some(e) => {
+            View::Editor(e) => {
                 let o = e.key(key, modifiers);
                 self.after_editor(o, session)
             }
-            None => Action::Effect(Effect::None),
+            _ => Action::Effect(Effect::None),
         }
     }
 
@@ -253,10 +266,14 @@ impl GroupsTab {
         modifiers: iced::keyboard::Modifiers,
     ) -> Action {
         match message {
+            Message::Escape => {
+                self.escape(session);
+                return Action::Effect(Effect::None);
+            }
             Message::WhoCanSee(p) => {
                 match AccessReport::for_pupil(session, p, "← Back to the groups") {
                     Ok(r) => {
-                        self.report = Some(r);
+                        self.view = View::Report(Box::new(r));
                         self.error = None;
                         return Action::Effect(Effect::Focus(access_report::FILTER));
                     }
@@ -264,14 +281,14 @@ impl GroupsTab {
                 }
             }
             Message::Report(m) => {
-                if let Some(r) = &mut self.report
+                if let View::Report(r) = &mut self.view
                     && let access_report::Action::Close = r.update(m, session)
                 {
-                    self.report = None;
+                    self.view = View::Table;
                 }
             }
             Message::Editor(m) => {
-                if let Some(e) = &mut self.editor {
+                if let View::Editor(e) = &mut self.view {
                     let o = e.update(m, session, modifiers);
                     return self.after_editor(o, session);
                 }
@@ -440,12 +457,10 @@ impl GroupsTab {
             }
             Message::OpenEditor(id) => match ClassEditor::open(session, id) {
                 Ok(e) => {
-                    self.editor = Some(e);
+                    self.view = View::Editor(Box::new(e));
                     self.notice = None;
                     self.error = None;
-                    return Action::Effect(Effect::Focus(
-                        crate::ui::widget::dual_list::LEFT_FILTER,
-                    ));
+                    return Action::Effect(Effect::Focus(class_editor::LABELS.filters[0]));
                 }
                 Err(e) => self.error = Some(e.to_string()),
             },
@@ -455,8 +470,8 @@ impl GroupsTab {
     }
 
     /// Escape closes whatever small form or question is open, or steps out of the editor.
-    pub fn escape(&mut self, session: &mut Session) -> bool {
-        if self.report.is_some() {
+    fn escape(&mut self, session: &mut Session) -> bool {
+        if matches!(self.view, View::Report(_)) {
             self.update(
                 Message::Report(access_report::Message::Back),
                 session,
@@ -464,8 +479,12 @@ impl GroupsTab {
             );
             return true;
         }
-        if let Some(e) = &mut self.editor {
-            let o = e.escape(session);
+        if let View::Editor(e) = &mut self.view {
+            let o = e.update(
+                class_editor::Message::Escape,
+                session,
+                iced::keyboard::Modifiers::default(),
+            );
             self.after_editor(o, session);
             return true;
         }
@@ -477,11 +496,10 @@ impl GroupsTab {
     }
 
     pub fn view(&self, hide_names: bool) -> Element<'_, Message> {
-        if let Some(e) = &self.editor {
-            return e.view().map(Message::Editor);
-        }
-        if let Some(r) = &self.report {
-            return r.view(hide_names).map(Message::Report);
+        match &self.view {
+            View::Editor(e) => return e.view().map(Message::Editor),
+            View::Report(r) => return r.view(hide_names).map(Message::Report),
+            View::Table => {}
         }
         let sub_tabs = GroupType::ALL
             .into_iter()

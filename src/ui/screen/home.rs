@@ -329,6 +329,13 @@ impl Home {
                 let outcome = i.key(key, session);
                 self.after_imports(outcome, session, modifiers)
             }
+            (Tab::Users, ..) => match &mut self.users {
+                Some(u) => {
+                    let users::Action::Effect(e) = u.key(key, modifiers);
+                    Action::Effect(e.map(Message::Users))
+                }
+                None => Action::Effect(Effect::None),
+            },
             _ => Action::Effect(Effect::None),
         }
     }
@@ -378,7 +385,7 @@ impl Home {
             }
             Message::Users(m) => {
                 if let Some(u) = &mut self.users {
-                    let users::Action::Effect(e) = u.update(m, session);
+                    let users::Action::Effect(e) = u.update(m, session, modifiers);
                     return Action::Effect(e.map(Message::Users));
                 }
             }
@@ -499,22 +506,43 @@ impl Home {
     }
 
     /// Escape closes an open form or question on the current tab.
-    fn escape(&mut self, session: &mut Session) -> bool {
+    fn escape(&mut self, session: &mut Session) {
         if let Some(c) = &mut self.concern {
             if let add_incident::Action::Closed(_) =
                 c.update(add_incident::Message::Cancel, session)
             {
                 self.concern = None;
             }
-            return true;
+            return;
         }
-        match self.tab {
-            Tab::Pupils => self.pupils.as_mut().is_some_and(|p| p.escape(session)),
-            Tab::Groups => self.groups.as_mut().is_some_and(|g| g.escape(session)),
-            Tab::Users => self.users.as_mut().is_some_and(|u| u.escape(session)),
-            Tab::Categories => self.categories.as_mut().is_some_and(CategoriesTab::escape),
-            Tab::Imports => self.imports.as_mut().is_some_and(ImportsTab::escape),
-            _ => false,
+        // What a tab asks for afterwards (focus, mostly) does not matter once something closed.
+        let modifiers = iced::keyboard::Modifiers::default();
+        match (
+            self.tab,
+            &mut self.pupils,
+            &mut self.groups,
+            &mut self.users,
+        ) {
+            (Tab::Pupils, Some(p), _, _) => {
+                p.update(pupils::Message::Escape, session);
+            }
+            (Tab::Groups, _, Some(g), _) => {
+                g.update(groups::Message::Escape, session, modifiers);
+            }
+            (Tab::Users, _, _, Some(u)) => {
+                u.update(users::Message::Escape, session, modifiers);
+            }
+            (Tab::Categories, ..) => {
+                if let Some(c) = &mut self.categories {
+                    c.update(categories::Message::Escape, session);
+                }
+            }
+            (Tab::Imports, ..) => {
+                if let Some(i) = &mut self.imports {
+                    i.update(imports::Message::Escape, session);
+                }
+            }
+            _ => {}
         }
     }
 

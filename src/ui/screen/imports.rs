@@ -28,6 +28,8 @@ const CELL_CHARS: usize = 20;
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The Escape key: closes what is open, innermost first.
+    Escape,
     Kind(ImportKind),
     Path(String),
     /// Open the system's file window.
@@ -159,7 +161,7 @@ impl ImportsTab {
     }
 
     /// Escape: drop the preview (nothing has been written).
-    pub fn escape(&mut self) -> bool {
+    fn escape(&mut self) -> bool {
         let open = self.preview.is_some();
         self.preview = None;
         self.archive_missing = false;
@@ -201,6 +203,10 @@ impl ImportsTab {
 
     pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
         match message {
+            Message::Escape => {
+                self.escape();
+                return Action::Effect(Effect::None);
+            }
             Message::Kind(k) => {
                 if k != self.kind {
                     self.kind = k;

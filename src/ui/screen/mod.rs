@@ -10,6 +10,8 @@ pub mod enrol;
 pub mod groups;
 pub mod home;
 pub mod imports;
+pub mod members;
+pub mod new_password;
 pub mod overview;
 pub mod pupil_profile;
 pub mod pupils;

@@ -18,6 +18,8 @@ pub const DOB: &str = "pupil-dob";
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The Escape key: closes what is open, innermost first.
+    Escape,
     Back,
     EditDetails,
     Forename(String),
@@ -95,8 +97,13 @@ impl ProfilePage {
     }
 
     pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
+        if let Message::Escape = message {
+            return self.escape(session);
+        }
         self.notice = None;
         match message {
+            // Handled above, before the notice is cleared.
+            Message::Escape => return Action::Effect(Effect::None),
             Message::Report(m) => {
                 if let Some(r) = &mut self.report
                     && let access_report::Action::Close = r.update(m, session)
@@ -200,7 +207,7 @@ impl ProfilePage {
     }
 
     /// Escape: closes the report, then an edit, then the profile.
-    pub fn escape(&mut self, session: &mut Session) -> Action {
+    fn escape(&mut self, session: &mut Session) -> Action {
         if self.report.is_some() {
             return self.update(Message::Report(access_report::Message::Back), session);
         }

@@ -26,6 +26,8 @@ const TYPES: [GroupType; 3] = [
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The Escape key: closes what is open, innermost first.
+    Escape,
     Search(String),
     Type(GroupType),
     Group(PupilGroupId),
@@ -152,10 +154,17 @@ impl PupilsTab {
     }
 
     pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
-        if !matches!(message, Message::Scrolled(_) | Message::Profile(_)) {
+        if !matches!(
+            message,
+            Message::Scrolled(_) | Message::Profile(_) | Message::Escape
+        ) {
             self.returned = None;
         }
         match message {
+            Message::Escape => {
+                self.escape(session);
+                return Action::Effect(Effect::None);
+            }
             Message::ShowArchived => {
                 self.search.clear();
                 self.scroll = Scroll::default();
@@ -213,10 +222,10 @@ impl PupilsTab {
         Action::Effect(Effect::None)
     }
 
-    pub fn escape(&mut self, session: &mut Session) -> bool {
+    fn escape(&mut self, session: &mut Session) -> bool {
         match &mut self.profile {
             Some(p) => {
-                let o = p.escape(session);
+                let o = p.update(pupil_profile::Message::Escape, session);
                 self.after_profile(o, session);
                 true
             }

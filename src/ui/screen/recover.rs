@@ -2,10 +2,11 @@
 //! new soft key if the phone is lost too, then note the replacement recovery code.
 
 use super::enrol::{self, Enrolment};
+use super::new_password::{self, Fields, NewPassword};
 use super::recovery_code::RecoveryCodeView;
 use crate::model::User;
 use crate::service::recovery::{self, RecoveryUnlock};
-use crate::service::setup::{self, ConfirmedKey};
+use crate::service::setup::ConfirmedKey;
 use crate::service::{self, KdfCost, Location, Ticket};
 use crate::ui::effect::{Effect, Work};
 use crate::ui::theme;
@@ -49,8 +50,7 @@ pub enum Message {
     Unlocked(Result<(Ticket<RecoveryUnlock>, Vec<User>), service::Error>),
     /// Position in the list of administrators.
     Admin(usize),
-    Password(String),
-    PasswordAgain(String),
+    NewPassword(new_password::Message),
     LostPhone(bool),
     Next,
     Enrol(enrol::Message),
@@ -76,8 +76,7 @@ pub struct Recover {
     unlock: Option<Ticket<RecoveryUnlock>>,
     admins: Vec<AdminChoice>,
     pub admin: Option<AdminChoice>,
-    pub password: String,
-    pub password_again: String,
+    pub new_password: NewPassword,
     pub lost_phone: bool,
     step: Step,
     pub error: Option<String>,
@@ -92,8 +91,7 @@ impl Recover {
             unlock: None,
             admins: Vec::new(),
             admin: None,
-            password: String::new(),
-            password_again: String::new(),
+            new_password: NewPassword::default(),
             lost_phone: false,
             step: Step::Code,
             error: None,
@@ -131,7 +129,8 @@ impl Recover {
             return Action::Effect(Effect::Focus(CODE));
         };
         self.step = Step::Working;
-        let (password, again, kdf) = (self.password.clone(), self.password_again.clone(), self.kdf);
+        let NewPassword { password, again } = self.new_password.clone();
+        let kdf = self.kdf;
         Action::Effect(Effect::Run(Work::new("reset the password", move |desk| {
             let result = desk
                 .take(&unlock)
@@ -201,13 +200,8 @@ impl Recover {
                 }
                 Action::Effect(Effect::None)
             }
-            Message::Password(v) => {
-                self.password = v;
-                self.error = None;
-                Action::Effect(Effect::None)
-            }
-            Message::PasswordAgain(v) => {
-                self.password_again = v;
+            Message::NewPassword(m) => {
+                self.new_password.update(m);
                 self.error = None;
                 Action::Effect(Effect::None)
             }
@@ -221,10 +215,8 @@ impl Recover {
                     return Action::Effect(Effect::None);
                 };
                 let words = [admin.name.as_str(), admin.email.as_str()];
-                if let Err(e) =
-                    setup::check_new_password(&self.password, &self.password_again, &words)
-                {
-                    self.error = Some(e.to_string());
+                if let Err(e) = self.new_password.check(&words) {
+                    self.error = Some(e);
                     return Action::Effect(Effect::Focus(PASSWORD));
                 }
                 self.error = None;
@@ -251,8 +243,7 @@ impl Recover {
                 }
             }
             Message::ResetDone(Ok(code)) => {
-                self.password.clear();
-                self.password_again.clear();
+                self.new_password.clear();
                 self.step = Step::NewCode {
                     code,
                     stored: false,
@@ -334,15 +325,15 @@ impl Recover {
                             .map(|a| (a.to_string(), Some(a) == self.admin.as_ref())),
                         Message::Admin,
                     ),
-                    Field::new("New password", PASSWORD, &self.password, Message::Password)
-                        .secure()
-                        .hint(setup::password_hint(&self.password, &words))
-                        .on_submit(Message::Next)
-                        .view(),
-                    Field::new("New password again", PASSWORD_AGAIN, &self.password_again, Message::PasswordAgain)
-                        .secure()
-                        .on_submit(Message::Next)
-                        .view(),
+                    self.new_password.view(
+                        Fields {
+                            labels: ["New password", "New password again"],
+                            ids: [PASSWORD, PASSWORD_AGAIN],
+                        },
+                        &words,
+                        Message::NewPassword,
+                        Message::Next,
+                    ),
                     checkbox(self.lost_phone)
                         .label("The authenticator app is lost too: set up a new soft key")
                         .on_toggle(Message::LostPhone)
@@ -368,14 +359,7 @@ impl Recover {
             ]
             .spacing(theme::SPACE_M)
             .into(),
-            Step::Working => column![
-                form::heading("Working…", None),
-                text("Checking the code and protecting the new password. This takes a few seconds.")
-                    .size(theme::TEXT_BODY)
-                    .color(theme::MUTED),
-            ]
-            .spacing(theme::SPACE_M)
-            .into(),
+            Step::Working => new_password::working("the new"),
             Step::NewCode { code, stored } => column![
                 form::success("Done. The old recovery code no longer works: here is its replacement."),
                 RecoveryCodeView { code, stored: *stored }.view(Message::Stored, Message::Continue),

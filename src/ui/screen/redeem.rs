@@ -2,6 +2,7 @@
 //! then a password, then the soft key (which may be skipped, with basic permissions only).
 
 use super::enrol::{self, Enrolment};
+use super::new_password::{self, Fields, NewPassword};
 use crate::service::setup;
 use crate::service::sign_in::{SetupRedemption, redeem_setup_code};
 use crate::service::{self, Location, Session, Ticket};
@@ -35,8 +36,7 @@ pub enum Message {
     Code(String),
     Check,
     Checked(Result<Accepted, service::Error>),
-    Password(String),
-    PasswordAgain(String),
+    NewPassword(new_password::Message),
     Next,
     Enrol(enrol::Message),
     ConfirmKey,
@@ -66,8 +66,7 @@ pub struct Redeem {
     location: Location,
     pub email: String,
     pub code: String,
-    pub password: String,
-    pub password_again: String,
+    pub new_password: NewPassword,
     redemption: Option<Ticket<SetupRedemption>>,
     needs_key: bool,
     name: String,
@@ -81,8 +80,7 @@ impl Redeem {
             location,
             email,
             code: String::new(),
-            password: String::new(),
-            password_again: String::new(),
+            new_password: NewPassword::default(),
             redemption: None,
             needs_key: true,
             name: String::new(),
@@ -109,7 +107,7 @@ impl Redeem {
             return Action::Effect(Effect::Focus(CODE));
         };
         self.step = Step::Working;
-        let (password, again) = (self.password.clone(), self.password_again.clone());
+        let NewPassword { password, again } = self.new_password.clone();
         Action::Effect(Effect::Run(Work::new(
             "finish the first sign-in",
             move |desk| {
@@ -128,8 +126,7 @@ impl Redeem {
             Message::Escape => return self.escape(),
             Message::Email(v) => self.email = v,
             Message::Code(v) => self.code = v,
-            Message::Password(v) => self.password = v,
-            Message::PasswordAgain(v) => self.password_again = v,
+            Message::NewPassword(m) => self.new_password.update(m),
             Message::Check => {
                 if self.email.trim().is_empty() || self.code.trim().is_empty() {
                     self.error =
@@ -176,10 +173,8 @@ impl Redeem {
             }
             Message::Next => {
                 let words = [self.name.as_str(), self.email.as_str()];
-                if let Err(e) =
-                    setup::check_new_password(&self.password, &self.password_again, &words)
-                {
-                    self.error = Some(e.to_string());
+                if let Err(e) = self.new_password.check(&words) {
+                    self.error = Some(e);
                     return Action::Effect(Effect::Focus(PASSWORD));
                 }
                 self.error = None;
@@ -256,15 +251,15 @@ impl Redeem {
                 column![
                     form::heading("Choose your password", Some("From now on you sign in with your e-mail address and this password. Nobody else, your administrator included, will know it.")),
                     text(format!("Welcome, {}.", self.name)).size(theme::TEXT_BODY),
-                    Field::new("Password", PASSWORD, &self.password, Message::Password)
-                        .secure()
-                        .hint(setup::password_hint(&self.password, &words))
-                        .on_submit(Message::Next)
-                        .view(),
-                    Field::new("Password again", PASSWORD_AGAIN, &self.password_again, Message::PasswordAgain)
-                        .secure()
-                        .on_submit(Message::Next)
-                        .view(),
+                    self.new_password.view(
+                        Fields {
+                            labels: ["Password", "Password again"],
+                            ids: [PASSWORD, PASSWORD_AGAIN],
+                        },
+                        &words,
+                        Message::NewPassword,
+                        Message::Next,
+                    ),
                     error,
                     form::actions(
                         vec![form::secondary("Cancel", Some(Message::Cancel))],
@@ -293,14 +288,7 @@ impl Redeem {
                 .spacing(theme::SPACE_M)
                 .into()
             }
-            Step::Working => column![
-                form::heading("Working…", None),
-                text("Checking the code and protecting your password. This takes a few seconds.")
-                    .size(theme::TEXT_BODY)
-                    .color(theme::MUTED),
-            ]
-            .spacing(theme::SPACE_M)
-            .into(),
+            Step::Working => new_password::working("your"),
         };
         form::page(content, 700.0)
     }

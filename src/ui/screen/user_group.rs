@@ -2,6 +2,7 @@
 //! saved until Save User Group; leaving with changes asks first; Administration permissions ask
 //! before they are ticked.
 
+use super::members::{self, Members};
 use crate::model::grid::{self, GridRow, Preset};
 use crate::model::{CategoryPermissions, PermissionSection, SystemPermissions, UserGroupId};
 use crate::service::Session;
@@ -18,6 +19,8 @@ pub const NAME: &str = "user-group-name";
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The Escape key: closes what is open, innermost first.
+    Escape,
     Name(String),
     Active(bool),
     Grid(pg::Message),
@@ -29,6 +32,9 @@ pub enum Message {
     Discard,
     KeepEditing,
     Delete,
+    /// Change members: the page for moving staff into and out of this group.
+    ChangeMembers,
+    Members(members::Message),
 }
 
 pub enum Action {
@@ -58,6 +64,8 @@ pub struct UserGroupEditor {
     /// A change that would add Administration permissions, waiting for confirmation.
     pending_admin: Option<pg::Message>,
     confirming_leave: bool,
+    /// Change members, when it is open over the group.
+    membership: Option<Members>,
     pub error: Option<String>,
     pub notice: Option<String>,
 }
@@ -92,6 +100,7 @@ impl UserGroupEditor {
             scroll: Scroll::default(),
             pending_admin: None,
             confirming_leave: false,
+            membership: None,
             error: None,
             notice: None,
         }
@@ -140,8 +149,66 @@ impl UserGroupEditor {
         }
     }
 
-    pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
+    /// The members page, when it is open.
+    pub fn membership(&self) -> Option<&Members> {
+        self.membership.as_ref()
+    }
+
+    /// Keys for the members page's lists, when it is open.
+    pub fn key(
+        &mut self,
+        key: &iced::keyboard::Key,
+        modifiers: iced::keyboard::Modifiers,
+    ) -> Action {
+        match &mut self.membership {
+            Some(m) => {
+                let members::Action::Effect(e) = m.key(key, modifiers) else {
+                    return Action::Effect(Effect::None);
+                };
+                Action::Effect(e.map(Message::Members))
+            }
+            None => Action::Effect(Effect::None),
+        }
+    }
+
+    pub fn update(
+        &mut self,
+        message: Message,
+        session: &mut Session,
+        modifiers: iced::keyboard::Modifiers,
+    ) -> Action {
         match message {
+            Message::Escape => return self.escape(session),
+            Message::ChangeMembers => match Members::open(session, self.id) {
+                Ok(m) => {
+                    self.membership = Some(m);
+                    self.error = None;
+                    return Action::Effect(Effect::Focus(members::LABELS.filters[0]));
+                }
+                Err(e) => self.error = Some(e.to_string()),
+            },
+            Message::Members(m) => {
+                let Some(page) = &mut self.membership else {
+                    return Action::Effect(Effect::None);
+                };
+                match page.update(m, session, modifiers) {
+                    members::Action::Effect(e) => return Action::Effect(e.map(Message::Members)),
+                    members::Action::Close { changed } => {
+                        self.membership = None;
+                        if changed {
+                            if let Ok(row) = session
+                                .user_group_rows()
+                                .map(|rows| rows.into_iter().find(|r| r.group.id == self.id))
+                                && let Some(row) = row
+                            {
+                                self.members = row.members;
+                                self.members_without_key = row.members_without_key;
+                            }
+                            return Action::Changed;
+                        }
+                    }
+                }
+            }
             Message::Name(n) => self.now.name = n,
             Message::Active(a) => self.now.active = a,
             Message::Grid(m) => {
@@ -199,7 +266,14 @@ impl UserGroupEditor {
         Action::Effect(Effect::None)
     }
 
-    pub fn escape(&mut self, session: &mut Session) -> Action {
+    fn escape(&mut self, session: &mut Session) -> Action {
+        if self.membership.is_some() {
+            return self.update(
+                Message::Members(members::Message::Back),
+                session,
+                iced::keyboard::Modifiers::default(),
+            );
+        }
         if self.pending_admin.take().is_some() {
             return Action::Effect(Effect::None);
         }
@@ -207,10 +281,13 @@ impl UserGroupEditor {
             self.confirming_leave = false;
             return Action::Effect(Effect::None);
         }
-        self.update(Message::Back, session)
+        self.update(Message::Back, session, iced::keyboard::Modifiers::default())
     }
 
     pub fn view(&self) -> Element<'_, Message> {
+        if let Some(m) = &self.membership {
+            return m.view().map(Message::Members);
+        }
         let status_button = |label: &'static str, active: bool| {
             button(text(label).size(theme::TEXT_BODY))
                 .padding([theme::SPACE_XS + 2.0, theme::SPACE_M])
@@ -291,7 +368,14 @@ impl UserGroupEditor {
             .color(theme::MUTED)
             .into()
         };
-        c = c.push(capped);
+        c = c.push(
+            row![
+                container(capped).width(Fill),
+                form::secondary("Change members", Some(Message::ChangeMembers)),
+            ]
+            .spacing(theme::SPACE_M)
+            .align_y(iced::Center),
+        );
         c = c.push(form::section_title("Category Permissions"));
         c = c.push(text("Tick what members may do for each category. Ticking a category sets all its sub-categories; a dash means its sub-categories differ.").size(theme::TEXT_SMALL).color(theme::MUTED));
         c = c.push(

@@ -1,34 +1,63 @@
-//! The dual-list editor: "cannot see" on the left, "can see" on the right, a filter and a count
-//! on each side, and arrows between them. It draws a `model::transfer::Transfer` and reports what
-//! the person did; all the rules live in the model.
+//! The dual list: two lists with a filter and a count on each side, and arrows between them
+//! (the class editor's "cannot see" and "can see"). [`DualList`] holds a
+//! `model::transfer::Transfer` with the screen's wording and widget ids, handles clicks, keys and
+//! moves in its own `update`, and draws it; the selection and moving rules live in the model.
 
-use crate::model::transfer::{Side, Transfer};
+use crate::model::transfer::{FocusMove, Modifiers, Names, Side, Transfer};
+use crate::ui::effect::Effect;
 use crate::ui::theme;
 use crate::ui::widget::form::BOLD;
 use crate::ui::widget::virtual_list::{self, Scroll};
+use iced::keyboard;
 use iced::widget::{button, column, container, mouse_area, row, text, text_input, tooltip};
 use iced::{Background, Border, Element, Fill, Length, Theme};
 use std::fmt::Debug;
 use std::hash::Hash;
 
-pub const LEFT_FILTER: &str = "dual-left-filter";
-pub const RIGHT_FILTER: &str = "dual-right-filter";
-pub const LEFT_LIST: &str = "dual-left-list";
-pub const RIGHT_LIST: &str = "dual-right-list";
 pub const ROW_HEIGHT: f32 = 30.0;
 
-pub fn filter_id(side: Side) -> &'static str {
-    match side {
-        Side::Left => LEFT_FILTER,
-        Side::Right => RIGHT_FILTER,
+/// What one dual list is called and where its parts are. Each dual list on a screen has its own
+/// ids, so two never clash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Labels {
+    /// The sentence above each list, left then right.
+    pub headings: [&'static str; 2],
+    /// What the counts and the arrows' tooltips call the sides and the items.
+    pub names: Names,
+    /// The filter boxes' placeholder.
+    pub filter_hint: &'static str,
+    /// The filter boxes' ids, left then right.
+    pub filters: [&'static str; 2],
+    /// The lists' ids, left then right.
+    pub lists: [&'static str; 2],
+}
+
+impl Labels {
+    pub fn filter_id(&self, side: Side) -> &'static str {
+        self.filters[index(side)]
+    }
+
+    pub fn list_id(&self, side: Side) -> &'static str {
+        self.lists[index(side)]
     }
 }
 
-pub fn list_id(side: Side) -> &'static str {
+fn index(side: Side) -> usize {
     match side {
-        Side::Left => LEFT_LIST,
-        Side::Right => RIGHT_LIST,
+        Side::Left => 0,
+        Side::Right => 1,
     }
+}
+
+/// A dual list's whole state: its items, how each list is scrolled, and which list the keyboard
+/// works on.
+#[derive(Debug, Clone)]
+pub struct DualList<K> {
+    pub transfer: Transfer<K>,
+    labels: Labels,
+    scrolls: Scrolls,
+    /// The list the keyboard works on: the last one clicked or filtered.
+    active: Side,
 }
 
 #[derive(Debug, Clone)]
@@ -43,7 +72,23 @@ pub enum Message<K> {
     Scrolled(Side, Scroll),
 }
 
-/// How each list is scrolled; kept by the screen next to its `Transfer`.
+/// What a save of the moves did, for the page's notice: "Saved: added A, B; removed C." (with
+/// the screen's word for taking out), or "Nothing had changed."
+pub fn saved_notice(added: &[String], removed: &[String], removed_word: &str) -> String {
+    if added.is_empty() && removed.is_empty() {
+        return "Nothing had changed.".to_string();
+    }
+    let mut parts = Vec::new();
+    if !added.is_empty() {
+        parts.push(format!("added {}", added.join(", ")));
+    }
+    if !removed.is_empty() {
+        parts.push(format!("{removed_word} {}", removed.join(", ")));
+    }
+    format!("Saved: {}.", parts.join("; "))
+}
+
+/// How each list is scrolled.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Scrolls {
     pub left: Scroll,
@@ -108,6 +153,7 @@ fn arrow<'a, K: Clone + 'a>(
 
 fn side_view<'a, K>(
     t: &'a Transfer<K>,
+    labels: &'a Labels,
     side: Side,
     scroll: Scroll,
     list_height: f32,
@@ -118,9 +164,13 @@ where
     let keys = t.visible(side);
     let focused = t.focused(side);
     let list: Element<'a, Message<K>> = if t.total(side) == 0 {
-        container(text("No users").size(theme::TEXT_BODY).color(theme::MUTED))
-            .padding(theme::SPACE_S)
-            .into()
+        container(
+            text(labels.names.none)
+                .size(theme::TEXT_BODY)
+                .color(theme::MUTED),
+        )
+        .padding(theme::SPACE_S)
+        .into()
     } else if keys.is_empty() {
         container(
             text("No one matches the filter.")
@@ -131,13 +181,13 @@ where
         .into()
     } else {
         virtual_list::view(
-            list_id(side),
+            labels.list_id(side),
             keys.len(),
             ROW_HEIGHT,
             scroll,
             move |i| {
                 let key = keys[i];
-                let label = t.item(key).map(|it| it.label()).unwrap_or_default();
+                let label = t.item(key).map(|it| it.label.as_str()).unwrap_or_default();
                 let selected = t.is_selected(side, key);
                 mouse_area(
                     container(
@@ -160,12 +210,14 @@ where
     };
     container(
         column![
-            text(side.heading()).size(theme::TEXT_BODY).font(BOLD),
-            text(t.count_text(side))
+            text(labels.headings[index(side)])
+                .size(theme::TEXT_BODY)
+                .font(BOLD),
+            text(t.count_text(side, &labels.names))
                 .size(theme::TEXT_SMALL)
                 .color(theme::MUTED),
-            text_input("Filter by name or user group", t.filter(side))
-                .id(filter_id(side))
+            text_input(labels.filter_hint, t.filter(side))
+                .id(labels.filter_id(side))
                 .on_input(move |s| Message::Filter(side, s))
                 .on_submit(Message::Submit(side))
                 .padding(theme::SPACE_S)
@@ -181,49 +233,180 @@ where
     .into()
 }
 
-/// The whole editor body: both lists and the arrows between them.
-pub fn view<'a, K>(
-    t: &'a Transfer<K>,
-    scrolls: Scrolls,
-    list_height: f32,
-) -> Element<'a, Message<K>>
+impl<K> DualList<K>
 where
     K: Copy + Ord + Hash + Debug + Send + 'static,
 {
-    let arrows = column![
-        arrow(
-            "→",
-            t.move_selected_tooltip(Side::Left),
-            t.can_move_selected(Side::Left)
-                .then_some(Message::MoveSelected(Side::Left))
-        ),
-        arrow(
-            "»",
-            t.move_visible_tooltip(Side::Left),
-            t.can_move_visible(Side::Left)
-                .then_some(Message::MoveVisible(Side::Left))
-        ),
-        iced::widget::space().height(Length::Fixed(theme::SPACE_L)),
-        arrow(
-            "←",
-            t.move_selected_tooltip(Side::Right),
-            t.can_move_selected(Side::Right)
-                .then_some(Message::MoveSelected(Side::Right))
-        ),
-        arrow(
-            "«",
-            t.move_visible_tooltip(Side::Right),
-            t.can_move_visible(Side::Right)
-                .then_some(Message::MoveVisible(Side::Right))
-        ),
-    ]
-    .spacing(theme::SPACE_S)
-    .align_x(iced::Center);
-    row![
-        side_view(t, Side::Left, scrolls.left, list_height),
-        container(arrows).center_y(Length::Fixed(list_height + 90.0)),
-        side_view(t, Side::Right, scrolls.right, list_height),
-    ]
-    .spacing(theme::SPACE_M)
-    .into()
+    pub fn new(transfer: Transfer<K>, labels: Labels) -> DualList<K> {
+        DualList {
+            transfer,
+            labels,
+            scrolls: Scrolls::default(),
+            active: Side::Left,
+        }
+    }
+
+    pub fn labels(&self) -> &Labels {
+        &self.labels
+    }
+
+    /// Brings the focused row of the active list into view after a keyboard move.
+    fn follow_focus<M>(&self) -> Effect<M> {
+        let side = self.active;
+        let Some(key) = self.transfer.focused(side) else {
+            return Effect::None;
+        };
+        let Some(row) = self.transfer.visible(side).iter().position(|k| *k == key) else {
+            return Effect::None;
+        };
+        match self.scrolls.get(side).reveal(row, ROW_HEIGHT) {
+            Some(y) => Effect::ScrollTo(self.labels.list_id(side), y),
+            None => Effect::None,
+        }
+    }
+
+    /// Moves what is selected on `side` (or, with nothing selected, the focused row) across;
+    /// the keyboard follows them.
+    fn move_from<M>(&mut self, side: Side) -> Effect<M> {
+        if self.transfer.can_move_selected(side) {
+            self.transfer.move_selected(side);
+        } else {
+            self.transfer.move_focused(side);
+        }
+        self.active = side.other();
+        self.follow_focus()
+    }
+
+    /// A click, a filter, an arrow. `modifiers` are the keys held (Ctrl or Cmd, Shift).
+    pub fn update<M>(&mut self, message: Message<K>, modifiers: keyboard::Modifiers) -> Effect<M> {
+        match message {
+            Message::Filter(side, f) => {
+                self.active = side;
+                self.transfer.set_filter(side, &f);
+            }
+            Message::Submit(side) => {
+                self.active = side;
+                if modifiers.command() {
+                    // Ctrl+Enter in a filter: the double arrow.
+                    self.transfer.move_visible(side);
+                    self.active = side.other();
+                    return self.follow_focus();
+                }
+                return self.move_from(side);
+            }
+            Message::Click(side, key) => {
+                self.active = side;
+                let m = Modifiers {
+                    ctrl: modifiers.command(),
+                    shift: modifiers.shift(),
+                };
+                self.transfer.click(side, key, m);
+            }
+            Message::DoubleClick(side, key) => {
+                self.transfer.move_one(side, key);
+                self.active = side.other();
+                return self.follow_focus();
+            }
+            Message::MoveSelected(side) => {
+                self.transfer.move_selected(side);
+                self.active = side.other();
+                return self.follow_focus();
+            }
+            Message::MoveVisible(side) => {
+                self.transfer.move_visible(side);
+                self.active = side.other();
+                return self.follow_focus();
+            }
+            Message::Scrolled(side, s) => self.scrolls.set(side, s),
+        }
+        Effect::None
+    }
+
+    /// Arrow keys, Home/End, Enter and Ctrl+A work on the list last used.
+    pub fn key<M>(&mut self, key: &keyboard::Key, modifiers: keyboard::Modifiers) -> Effect<M> {
+        use keyboard::key::Named;
+        let side = self.active;
+        let step = match key {
+            keyboard::Key::Named(Named::ArrowUp) => Some(FocusMove::Up),
+            keyboard::Key::Named(Named::ArrowDown) => Some(FocusMove::Down),
+            keyboard::Key::Named(Named::Home) => Some(FocusMove::Home),
+            keyboard::Key::Named(Named::End) => Some(FocusMove::End),
+            _ => None,
+        };
+        if let Some(step) = step {
+            self.transfer.focus_step(side, step, modifiers.shift());
+            return self.follow_focus();
+        }
+        match key {
+            // Ctrl+Enter (Cmd+Enter): the double arrow, everyone the active side's filter shows.
+            keyboard::Key::Named(Named::Enter) if modifiers.command() => {
+                if self.transfer.can_move_visible(side) {
+                    self.transfer.move_visible(side);
+                    self.active = side.other();
+                }
+                self.follow_focus()
+            }
+            keyboard::Key::Named(Named::Enter) => self.move_from(side),
+            keyboard::Key::Named(Named::ArrowRight) if modifiers.is_empty() => {
+                self.active = Side::Right;
+                Effect::None
+            }
+            keyboard::Key::Named(Named::ArrowLeft) if modifiers.is_empty() => {
+                self.active = Side::Left;
+                Effect::None
+            }
+            keyboard::Key::Character(c) if c.as_str() == "a" && modifiers.command() => {
+                self.transfer.select_all_visible(side);
+                Effect::None
+            }
+            _ => Effect::None,
+        }
+    }
+
+    /// Both lists and the arrows between them; each list `list_height` tall.
+    pub fn view(&self, list_height: f32) -> Element<'_, Message<K>> {
+        let (t, names) = (&self.transfer, &self.labels.names);
+        let arrows = column![
+            arrow(
+                "→",
+                t.move_selected_tooltip(Side::Left, names),
+                t.can_move_selected(Side::Left)
+                    .then_some(Message::MoveSelected(Side::Left))
+            ),
+            arrow(
+                "»",
+                t.move_visible_tooltip(Side::Left, names),
+                t.can_move_visible(Side::Left)
+                    .then_some(Message::MoveVisible(Side::Left))
+            ),
+            iced::widget::space().height(Length::Fixed(theme::SPACE_L)),
+            arrow(
+                "←",
+                t.move_selected_tooltip(Side::Right, names),
+                t.can_move_selected(Side::Right)
+                    .then_some(Message::MoveSelected(Side::Right))
+            ),
+            arrow(
+                "«",
+                t.move_visible_tooltip(Side::Right, names),
+                t.can_move_visible(Side::Right)
+                    .then_some(Message::MoveVisible(Side::Right))
+            ),
+        ]
+        .spacing(theme::SPACE_S)
+        .align_x(iced::Center);
+        row![
+            side_view(t, &self.labels, Side::Left, self.scrolls.left, list_height),
+            container(arrows).center_y(Length::Fixed(list_height + 90.0)),
+            side_view(
+                t,
+                &self.labels,
+                Side::Right,
+                self.scrolls.right,
+                list_height
+            ),
+        ]
+        .spacing(theme::SPACE_M)
+        .into()
+    }
 }

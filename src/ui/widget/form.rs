@@ -121,6 +121,28 @@ pub fn success<'a, M: 'a>(message: impl text::IntoFragment<'a>) -> Element<'a, M
     banner(message, theme::success_banner)
 }
 
+/// The bar across the top of an editor: the way back on the left, what is being edited (with a
+/// line under it), and its Save on the right.
+pub fn editor_bar<'a, M: Clone + 'a>(
+    back: (&'a str, M),
+    title: &'a str,
+    subtitle: &'a str,
+    save: (&'a str, M),
+) -> Element<'a, M> {
+    row![
+        secondary(back.0, Some(back.1)),
+        column![
+            text(title).size(theme::TEXT_TITLE).font(BOLD),
+            text(subtitle).size(theme::TEXT_BODY).color(theme::MUTED),
+        ],
+        iced::widget::space().width(Fill),
+        primary(save.0, Some(save.1)),
+    ]
+    .spacing(theme::SPACE_L)
+    .align_y(iced::Center)
+    .into()
+}
+
 /// The main action of a screen. `None` disables it.
 pub fn primary<'a, M: Clone + 'a>(label: &'a str, on_press: Option<M>) -> Element<'a, M> {
     button(text(label).size(theme::TEXT_BODY))

@@ -1,0 +1,229 @@
+//! New User: choosing a member of staff from the MIS (or none), then their details.
+
+use super::*;
+use iced::widget::{column, row};
+
+impl UsersTab {
+    /// Messages of New User: choosing staff, the details, Create.
+    pub(super) fn update_new_user(&mut self, message: Message, session: &mut Session) -> Action {
+        match message {
+            Message::StaffScrolled(s) => self.staff_scroll = s,
+            Message::NewUser => {
+                self.start_draft(Draft::default());
+                self.issued = None;
+                self.error = None;
+                self.notice = None;
+                if self.staff.is_empty() {
+                    self.view = View::NewUser;
+                    return Action::Effect(Effect::Focus(TITLE));
+                }
+                self.view = View::PickStaff;
+                return Action::Effect(Effect::Focus(STAFF_FILTER));
+            }
+            Message::StaffFilter(f) => self.staff_filter = f,
+            Message::PickStaff(id) => {
+                if let Some(s) = self.staff.iter().find(|s| s.id == id) {
+                    self.start_draft(Draft {
+                        staff: Some(s.id),
+                        title: s.title.clone(),
+                        forename: s.forename.clone(),
+                        surname: s.surname.clone(),
+                        email: s.email.clone(),
+                        job_title: s.job_title.clone(),
+                        group: None,
+                    });
+                    self.view = View::NewUser;
+                    return Action::Effect(Effect::Focus(EMAIL));
+                }
+            }
+            Message::NotInList => {
+                self.start_draft(Draft::default());
+                self.view = View::NewUser;
+                return Action::Effect(Effect::Focus(TITLE));
+            }
+            Message::Field(f, v) => {
+                let d = &mut self.draft;
+                match f {
+                    DetailField::Title => d.title = v,
+                    DetailField::Forename => d.forename = v,
+                    DetailField::Surname => d.surname = v,
+                    DetailField::Email => d.email = v,
+                    DetailField::JobTitle => d.job_title = v,
+                }
+                self.error = None;
+            }
+            Message::Group(g) => self.draft.group = Some(g),
+            Message::Create => {
+                let d = &self.draft;
+                let details = NewUserDetails {
+                    staff: d.staff,
+                    title: d.title.clone(),
+                    forename: d.forename.clone(),
+                    surname: d.surname.clone(),
+                    email: d.email.clone(),
+                    job_title: d.job_title.clone(),
+                    user_group: d.group.as_ref().map(|g| g.id),
+                };
+                match session.create_user(&details) {
+                    Ok(issued) => {
+                        let id = issued.user;
+                        self.issued = Some(issued);
+                        self.reload(session);
+                        self.update(
+                            Message::Open(id),
+                            session,
+                            iced::keyboard::Modifiers::default(),
+                        );
+                        self.notice = Some("User created. Give them the set-up code below.".into());
+                    }
+                    Err(e) => self.error = Some(e.to_string()),
+                }
+            }
+            // The other messages are for the other views (see `UsersTab::update`).
+            _ => {}
+        }
+        Action::Effect(Effect::None)
+    }
+
+    pub(super) fn pick_staff_view(&self) -> Element<'_, Message> {
+        let shown = self.staff_shown();
+        let n = shown.len();
+        let list = virtual_list::view(
+            STAFF_LIST,
+            n,
+            ROW_HEIGHT,
+            self.staff_scroll,
+            move |i| {
+                let s = shown[i];
+                button(
+                    row![
+                        text(
+                            format!("{} {} {}", s.title, s.forename, s.surname)
+                                .trim()
+                                .to_string()
+                        )
+                        .size(theme::TEXT_BODY)
+                        .width(Length::FillPortion(3)),
+                        text(s.job_title.as_str())
+                            .size(theme::TEXT_BODY)
+                            .color(theme::MUTED)
+                            .width(Length::FillPortion(3)),
+                    ]
+                    .spacing(theme::SPACE_S),
+                )
+                .width(Fill)
+                .padding([theme::SPACE_XS + 2.0, theme::SPACE_S])
+                .style(theme::tab_button(false))
+                .on_press(Message::PickStaff(s.id))
+                .into()
+            },
+            |v| Message::StaffScrolled(Scroll::from_viewport(&v)),
+        );
+        column![
+            form::heading("New User", Some("Choose the member of staff from your MIS list. Only staff who are not users yet are listed.")),
+            text_input("Filter by name or job title", &self.staff_filter)
+                .id(STAFF_FILTER)
+                .on_input(Message::StaffFilter)
+                .padding(theme::SPACE_S + 2.0)
+                .style(theme::input),
+            container(container(list).height(Length::Fixed(ROW_HEIGHT * 10.0)))
+                .padding(theme::SPACE_S)
+                .width(Fill)
+                .style(theme::card),
+            row![
+                form::secondary("Back to users", Some(Message::BackToList)),
+                form::secondary("Not in the list", Some(Message::NotInList)),
+            ]
+            .spacing(theme::SPACE_S),
+        ]
+        .spacing(theme::SPACE_M)
+        .into()
+    }
+
+    pub(super) fn detail_fields(&self, email_editable: bool) -> Element<'_, Message> {
+        let d = &self.draft;
+        let email: Element<'_, Message> = if email_editable {
+            Field::new("E-mail", EMAIL, &d.email, |v| {
+                Message::Field(DetailField::Email, v)
+            })
+            .placeholder("name@school.org.uk")
+            .hint("They sign in with it; the authenticator app shows it too.")
+            .view()
+        } else {
+            column![
+                text("E-mail").size(theme::TEXT_SMALL).font(BOLD),
+                text(d.email.as_str()).size(theme::TEXT_BODY),
+                text("Sign-in is tied to the e-mail address, so it cannot be changed. To use another address, deactivate this user and add them again.")
+                    .size(theme::TEXT_SMALL)
+                    .color(theme::MUTED),
+            ]
+            .spacing(theme::SPACE_XS)
+            .into()
+        };
+        column![
+            row![
+                container(
+                    Field::new("Title", TITLE, &d.title, |v| Message::Field(
+                        DetailField::Title,
+                        v
+                    ))
+                    .view()
+                )
+                .width(Length::Fixed(100.0)),
+                Field::new("Forename", FORENAME, &d.forename, |v| Message::Field(
+                    DetailField::Forename,
+                    v
+                ))
+                .view(),
+                Field::new("Surname", SURNAME, &d.surname, |v| Message::Field(
+                    DetailField::Surname,
+                    v
+                ))
+                .view(),
+            ]
+            .spacing(theme::SPACE_S),
+            email,
+            Field::new("Job Title", JOB_TITLE, &d.job_title, |v| Message::Field(
+                DetailField::JobTitle,
+                v
+            ))
+            .view(),
+        ]
+        .spacing(theme::SPACE_M)
+        .into()
+    }
+
+    pub(super) fn new_user_view(&self) -> Element<'_, Message> {
+        let from_staff = self.draft.staff.is_some();
+        container(
+            column![
+                form::heading(
+                    "New User",
+                    Some(if from_staff {
+                        "Check the details from the MIS, add an e-mail address if it is missing, and choose a user group."
+                    } else {
+                        "Type in the member of staff and choose their user group."
+                    }),
+                ),
+                self.detail_fields(true),
+                text("User Groups").size(theme::TEXT_SMALL).font(BOLD),
+                pick_list(self.groups.clone(), self.draft.group.clone(), Message::Group)
+                    .placeholder("Choose a user group")
+                    .padding(theme::SPACE_S + 2.0)
+                    .width(Fill),
+                text("Keyholder is offline, so it cannot e-mail a password link. Creating the user shows a one-time set-up code for you to hand over; with it they choose their password and set up their soft key on this computer.")
+                    .size(theme::TEXT_SMALL)
+                    .color(theme::MUTED),
+                form::actions(
+                    vec![form::secondary("Cancel", Some(Message::BackToList))],
+                    form::primary("Create user", Some(Message::Create)),
+                ),
+            ]
+            .spacing(theme::SPACE_M),
+        )
+        .padding(theme::SPACE_L)
+        .max_width(760)
+        .style(theme::card)
+        .into()
+    }
+}
