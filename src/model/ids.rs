@@ -21,5 +21,7 @@ id_type!(
     PupilId,
     PupilGroupId,
     CategoryId,
-    IncidentId
+    IncidentId,
+    ActionId,
+    StatusId
 );

@@ -3,6 +3,7 @@
 //! be tested without a vault or a window.
 
 pub mod access;
+pub mod casework;
 pub mod category;
 pub mod grid;
 pub mod group;
@@ -17,7 +18,10 @@ pub mod user;
 
 pub use category::Category;
 pub use group::{GroupType, PupilGroup};
-pub use ids::{CategoryId, IncidentId, PupilGroupId, PupilId, UserGroupId, UserId};
+pub use casework::{Outcome, StatusKind};
+pub use ids::{
+    ActionId, CategoryId, IncidentId, PupilGroupId, PupilId, StatusId, UserGroupId, UserId,
+};
 pub use permission::{
     CategoryGrant, CategoryPermission, CategoryPermissions, EffectivePermissions,
     PermissionSection, SystemPermission, SystemPermissions,

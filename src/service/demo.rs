@@ -2,11 +2,12 @@
 //! for tests and benchmarks (its size can be scaled). Nothing here is a real person.
 
 use crate::auth::{codes, soft_key};
-use crate::model::{GroupType, SystemPermission};
+use crate::model::{GroupType, Outcome, StatusKind, SystemPermission};
 use crate::service::enrolment::{ConfirmedKey, PendingKey};
 use crate::service::school_data::{
-    CategoryGrantData, CategoryRef, EarlierWordingData, GroupData, GroupRef, GroupTypeData,
-    IncidentData, PupilData, SchoolData, SchoolSection, UserData, UserGroupData,
+    ActionData, CategoryGrantData, CategoryRef, EarlierWordingData, GroupData, GroupRef,
+    GroupTypeData, IncidentData, PupilData, SchoolData, SchoolSection, StatusData, UserData,
+    UserGroupData,
 };
 use crate::service::setup::{self, NewVault, PersonAccess};
 use crate::service::{Result, Session};
@@ -483,6 +484,7 @@ pub fn generate(size: DemoSize, seed: u64, now: i64) -> DemoSchool {
             .flatten()
             .collect(),
             monitored: Vec::new(),
+            statuses: Vec::new(),
         });
     }
 
@@ -521,6 +523,7 @@ pub fn generate(size: DemoSize, seed: u64, now: i64) -> DemoSchool {
         };
         incidents.push(IncidentData {
             earlier: Vec::new(),
+            actions: Vec::new(),
             pupil,
             category,
             occurred_at: occurred,
@@ -541,6 +544,8 @@ pub fn generate(size: DemoSize, seed: u64, now: i64) -> DemoSchool {
             replaced_at: i.recorded_at + 3 * 3600,
         });
     }
+
+    demo_casework(&mut incidents, &mut pupils, &users, seed, now);
 
     DemoSchool {
         data: SchoolData {
@@ -567,6 +572,132 @@ pub fn generate(size: DemoSize, seed: u64, now: i64) -> DemoSchool {
             incidents,
         },
         key_holders,
+    }
+}
+
+/// What the safeguarding team did about the demo's concerns, and a few pupils' statuses: each
+/// Cause for Concern discussed with the DSL, then a decision (some with a referral and the
+/// status that came of it). From a random sequence of its own, so the rest of the demo is the
+/// same as before it had casework.
+fn demo_casework(
+    incidents: &mut [IncidentData],
+    pupils: &mut [PupilData],
+    users: &[UserData],
+    seed: u64,
+    now: i64,
+) {
+    let mut rng = StdRng::seed_from_u64(seed ^ 0xCA5E_0001);
+    let Some(dsl) = users
+        .iter()
+        .find(|u| u.job_title == "Designated Safeguarding Lead")
+        .or_else(|| users.first())
+        .map(|u| u.email.clone())
+    else {
+        return;
+    };
+    let day_of = |t: i64| {
+        chrono::DateTime::from_timestamp(t, 0)
+            .unwrap_or_default()
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let latest = now - 600;
+    for i in incidents
+        .iter_mut()
+        .filter(|i| i.category.category == "Cause for Concern")
+    {
+        let discussed = (i.recorded_at + rng.gen_range(1800..6 * 3600)).min(latest);
+        i.actions.push(ActionData {
+            taken_at: discussed,
+            taken_by: i.recorded_by.clone(),
+            outcome: Outcome::DiscussedWithDsl.key().into(),
+            description: "Passed to the DSL the same day and talked through with them.".into(),
+            rationale: String::new(),
+            recorded_by: Some(dsl.clone()),
+            recorded_at: discussed + 600,
+            earlier: Vec::new(),
+        });
+        let decided = (discussed + rng.gen_range(3600..3 * 86_400)).min(latest);
+        let (outcome, description, rationale) = match rng.gen_range(0..5) {
+            0 => (
+                Outcome::NoFurtherAction,
+                "Spoke with the parent at collection; a one-off upset at home, now settled.",
+                "No other concerns on record and the pupil was happy to talk; class teacher to keep an eye out.",
+            ),
+            1 => (
+                Outcome::EarlyHelp,
+                "Offered the family an early help assessment; parent agreed.",
+                "Needs support short of a referral.",
+            ),
+            2 => (
+                Outcome::SocialCareReferral,
+                "Referred to children's social care by phone, followed up in writing.",
+                "Disclosure suggests the pupil may be at risk of harm at home.",
+            ),
+            _ => (
+                Outcome::Monitoring,
+                "Class teacher and lunchtime staff asked to note anything further for a month.",
+                "",
+            ),
+        };
+        i.actions.push(ActionData {
+            taken_at: decided,
+            taken_by: Some(dsl.clone()),
+            outcome: outcome.key().into(),
+            description: description.into(),
+            rationale: rationale.into(),
+            recorded_by: Some(dsl.clone()),
+            recorded_at: (decided + 900).min(now),
+            earlier: Vec::new(),
+        });
+        let status = match outcome {
+            Outcome::EarlyHelp => Some(StatusKind::EarlyHelp),
+            Outcome::SocialCareReferral => Some(StatusKind::ChildInNeed),
+            _ => None,
+        };
+        if let (Some(kind), Some(p)) = (status, pupils.get_mut(i.pupil))
+            && !p.statuses.iter().any(|s| s.status == kind.key())
+        {
+            let started = (decided + 3 * 86_400).min(latest);
+            p.statuses.push(StatusData {
+                status: kind.key().into(),
+                started_on: day_of(started),
+                ended_on: None,
+                note: String::new(),
+                set_by: Some(dsl.clone()),
+                set_at: started,
+                ended_by: None,
+                ended_at: None,
+            });
+        }
+    }
+    // Statuses that came from outside school: a few young carers, one looked-after child, one
+    // child whose plan ended last year.
+    let year = 365 * 86_400;
+    for (n, p) in pupils.iter_mut().enumerate() {
+        let (kind, from, until) = match n % 53 {
+            7 => (StatusKind::YoungCarer, now - year, None),
+            29 if n < 60 => (StatusKind::LookedAfter, now - 2 * year, None),
+            41 if n < 60 => (
+                StatusKind::ChildProtectionPlan,
+                now - 2 * year,
+                Some(now - year + 40 * 86_400),
+            ),
+            _ => continue,
+        };
+        if p.statuses.iter().any(|s| s.status == kind.key()) {
+            continue;
+        }
+        p.statuses.push(StatusData {
+            status: kind.key().into(),
+            started_on: day_of(from),
+            ended_on: until.map(day_of),
+            note: String::new(),
+            set_by: Some(dsl.clone()),
+            set_at: from,
+            ended_by: until.map(|_| dsl.clone()),
+            ended_at: until,
+        });
     }
 }
 

@@ -4,6 +4,8 @@
 pub mod access;
 pub mod audit_trail;
 pub mod backup;
+pub mod casework;
+mod chronology_pdf;
 pub mod demo;
 pub mod desk;
 pub mod enrolment;

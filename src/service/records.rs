@@ -6,6 +6,7 @@
 //! The audit names pupils by their MIS ID (or record number), never by name: people who may read
 //! the audit need not be allowed to see every pupil.
 
+use super::casework::{ActionView, StaffName, StatusView};
 use super::error::{Error, Result};
 use super::session::Session;
 use crate::model::access::{Purpose, SchoolAccess};
@@ -14,7 +15,7 @@ use crate::model::{
     PupilGroupId, PupilId, SystemPermission, UserId, category, names,
 };
 use crate::vault::Change;
-use crate::vault::queries::{categories, groups, incidents, people, pupils, school};
+use crate::vault::queries::{categories, groups, incidents, pupils, school};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The longest description kept; longer text is refused rather than cut, so nothing is lost.
@@ -94,6 +95,13 @@ pub struct IncidentView {
     pub linked_hidden: usize,
     /// The wordings edits replaced, oldest first: a record shows what it said before.
     pub earlier: Vec<EarlierWording>,
+    /// Who recorded it, with their user group (the role an anonymised chronology shows).
+    pub recorded_by_person: StaffName,
+    /// What was done about it, in the order it was done.
+    pub actions: Vec<ActionView>,
+    /// Whether the user may add an action to it: Add new incident/action and either Edit
+    /// incidents or having recorded it.
+    pub can_add_action: bool,
 }
 
 /// A wording of an incident that an edit replaced.
@@ -117,6 +125,10 @@ pub struct PupilProfile {
     pub can_edit_details: bool,
     pub can_edit_incidents: bool,
     pub can_record: bool,
+    /// The pupil's statuses, oldest first (everyone who may open the profile sees them).
+    pub statuses: Vec<StatusView>,
+    /// Setting and ending statuses needs Edit student information.
+    pub can_edit_statuses: bool,
 }
 
 /// A pupil's details that may be edited.
@@ -129,7 +141,7 @@ pub struct PupilDetails {
 }
 
 /// How the audit names a pupil.
-fn pupil_ref(p: &Pupil) -> String {
+pub(super) fn pupil_ref(p: &Pupil) -> String {
     match &p.mis_id {
         Some(m) if !m.trim().is_empty() => format!("pupil {}", m.trim()),
         _ => format!("pupil record {}", p.id.0),
@@ -140,7 +152,7 @@ fn has_mis_id(p: &Pupil, wanted: &str) -> bool {
     !wanted.is_empty() && p.mis_id.as_deref().is_some_and(|m| m.trim() == wanted)
 }
 
-fn not_yours() -> Error {
+pub(super) fn not_yours() -> Error {
     Error::Invalid(
         "You do not have access to this pupil's record. If you need it, ask your Keyholder administrator."
             .into(),
@@ -170,9 +182,9 @@ pub(crate) struct SchoolCache(std::sync::Mutex<Option<(Stamp, std::sync::Arc<Sch
 /// See `school::change_stamp`.
 type Stamp = (i64, u64);
 
-struct School {
-    access: SchoolAccess,
-    pupils: BTreeMap<PupilId, Pupil>,
+pub(super) struct School {
+    pub(super) access: SchoolAccess,
+    pub(super) pupils: BTreeMap<PupilId, Pupil>,
     memberships: BTreeMap<PupilId, Vec<PupilGroupId>>,
     groups: BTreeMap<PupilGroupId, PupilGroup>,
     /// Each group's place in the school's own order (Reception before Year 1, and so on).
@@ -180,7 +192,7 @@ struct School {
 }
 
 impl School {
-    fn summary(&self, p: &Pupil) -> PupilSummary {
+    pub(super) fn summary(&self, p: &Pupil) -> PupilSummary {
         let ids = self
             .memberships
             .get(&p.id)
@@ -215,7 +227,7 @@ fn matches_words(query: &str, haystack: &str) -> bool {
 }
 
 impl Session {
-    fn load_school(&self) -> Result<std::sync::Arc<School>> {
+    pub(super) fn load_school(&self) -> Result<std::sync::Arc<School>> {
         // Inside a change, what is read may include writes that are then undone, and undoing
         // them does not move the stamp back: such a school is used once and never kept.
         if self.vault().in_change() {
@@ -257,7 +269,7 @@ impl Session {
         })
     }
 
-    fn me_id(&self) -> UserId {
+    pub(super) fn me_id(&self) -> UserId {
         self.me().user.id
     }
 
@@ -501,7 +513,7 @@ impl Session {
     }
 
     /// The profile without recording a view, for refreshing the screen after an edit.
-    fn pupil_profile(&self, id: PupilId) -> Result<PupilProfile> {
+    pub(super) fn pupil_profile(&self, id: PupilId) -> Result<PupilProfile> {
         self.require(SystemPermission::ViewStudentDetails)?;
         let school = self.load_school()?;
         let pupil = school.on_roll(id)?.clone();
@@ -544,10 +556,14 @@ impl Session {
             })
             .map(label)
             .collect();
-        let users: BTreeMap<UserId, String> = people::users(conn)?
-            .into_iter()
-            .map(|u| (u.id, u.full_name()))
+        let staff = super::casework::staff_names(conn)?;
+        let users: BTreeMap<UserId, String> = staff
+            .iter()
+            .map(|(id, s)| (*id, s.name.clone()))
             .collect();
+        let mut actions = super::casework::action_views(conn, id, &staff, self)?;
+        let me = self.me_id();
+        let may_add_actions = perms.has(SystemPermission::AddNewIncident);
         let mut incident_views: Vec<IncidentView> = incidents::for_pupil(conn, id)?
             .into_iter()
             .filter(|i| {
@@ -586,6 +602,11 @@ impl Session {
                         .collect(),
                     linked_hidden: hidden.len(),
                     earlier,
+                    recorded_by_person: super::casework::staff_name(&staff, i.recorded_by),
+                    actions: actions.remove(&i.id).unwrap_or_default(),
+                    can_add_action: may_add_actions
+                        && (perms.has(SystemPermission::EditIncidents)
+                            || i.recorded_by == Some(me)),
                 })
             })
             .collect::<crate::vault::Result<_>>()?;
@@ -597,6 +618,8 @@ impl Session {
             can_edit_details: perms.has(SystemPermission::EditStudentInformation),
             can_edit_incidents: perms.has(SystemPermission::EditIncidents),
             can_record: perms.has(SystemPermission::AddNewIncident),
+            statuses: super::casework::status_views(conn, id, &staff)?,
+            can_edit_statuses: perms.has(SystemPermission::EditStudentInformation),
             pupil,
         })
     }
@@ -734,6 +757,11 @@ impl Session {
 /// Accepts 2014-03-07, 07/03/2014 and 7/3/2014 (day first, as in UK schools).
 pub fn parse_date(s: &str) -> Result<String> {
     Ok(date(s)?.format("%Y-%m-%d").to_string())
+}
+
+/// A day as [`parse_date`] reads it.
+pub fn parse_day(s: &str) -> Result<chrono::NaiveDate> {
+    date(s)
 }
 
 fn date(s: &str) -> Result<chrono::NaiveDate> {

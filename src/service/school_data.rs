@@ -10,12 +10,14 @@ use crate::model::{
     SystemPermission, SystemPermissions, UserGroupId, UserId,
 };
 use crate::vault::Db;
-use crate::vault::queries::{categories, groups, incidents, people, pupils, school};
+use crate::vault::queries::{casework, categories, groups, incidents, people, pupils, school};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
-/// Bumped whenever a field's meaning changes; documented in docs/export-format.md.
-pub const FORMAT_VERSION: u32 = 1;
+/// Bumped whenever a field's meaning changes or a field is added; documented in
+/// docs/export-format.md. Format 2 added incidents' `actions` and pupils' `statuses`; a file of
+/// format 1 has neither and loads as it is.
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SchoolData {
@@ -138,6 +140,30 @@ pub struct PupilData {
     pub groups: Vec<GroupRef>,
     #[serde(default)]
     pub monitored: Vec<CategoryRef>,
+    /// Statuses with their periods, oldest first (format 2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statuses: Vec<StatusData>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusData {
+    /// `child_protection_plan`, `child_in_need`, `looked_after`, `early_help`, `young_carer`.
+    pub status: String,
+    /// YYYY-MM-DD.
+    pub started_on: String,
+    /// YYYY-MM-DD, the day it ended; `null` while it is open.
+    #[serde(default)]
+    pub ended_on: Option<String>,
+    #[serde(default)]
+    pub note: String,
+    /// E-mail address of who set it, or `null`.
+    #[serde(default)]
+    pub set_by: Option<String>,
+    pub set_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,6 +180,39 @@ pub struct IncidentData {
     /// The wordings edits replaced, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub earlier: Vec<EarlierWordingData>,
+    /// What was done about it, in the order it was done (format 2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<ActionData>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionData {
+    pub taken_at: i64,
+    /// E-mail address of who did it, or `null`.
+    pub taken_by: Option<String>,
+    /// One of [`crate::model::Outcome`]'s keys.
+    pub outcome: String,
+    pub description: String,
+    #[serde(default)]
+    pub rationale: String,
+    pub recorded_by: Option<String>,
+    pub recorded_at: i64,
+    /// The versions edits replaced, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier: Vec<EarlierActionData>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlierActionData {
+    pub taken_at: i64,
+    pub taken_by: Option<String>,
+    pub outcome: String,
+    pub description: String,
+    #[serde(default)]
+    pub rationale: String,
+    /// E-mail address of the user whose edit replaced it, or `null`.
+    pub replaced_by: Option<String>,
+    pub replaced_at: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -199,9 +258,17 @@ impl SchoolData {
         let memberships = pupils::memberships(conn)?;
         let monitoring = pupils::monitoring(conn)?;
         let all_incidents = incidents::list(conn)?;
+        let mut statuses: BTreeMap<PupilId, Vec<crate::model::casework::PupilStatus>> =
+            BTreeMap::new();
+        for st in casework::all_statuses(conn)? {
+            statuses.entry(st.pupil).or_default().push(st);
+        }
+        let mut actions = casework::all_actions(conn)?;
+        let mut action_revisions = casework::all_action_revisions(conn)?;
 
         let email_of: HashMap<UserId, &str> =
             users.iter().map(|u| (u.id, u.email.as_str())).collect();
+        let email = |u: Option<UserId>| u.and_then(|u| email_of.get(&u).map(|e| e.to_string()));
         let group_of: HashMap<PupilGroupId, &crate::model::PupilGroup> =
             all_groups.iter().map(|g| (g.id, g)).collect();
         let cat_ref = category_refs(&cats);
@@ -324,6 +391,21 @@ impl SchoolData {
                     .flatten()
                     .filter_map(|c| cat_ref.get(c).cloned())
                     .collect(),
+                statuses: statuses
+                    .remove(&p.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|st| StatusData {
+                        status: st.kind.key().to_string(),
+                        started_on: st.started_on.format("%Y-%m-%d").to_string(),
+                        ended_on: st.ended_on.map(|d| d.format("%Y-%m-%d").to_string()),
+                        note: st.note,
+                        set_by: email(st.set_by),
+                        set_at: st.set_at,
+                        ended_by: email(st.ended_by),
+                        ended_at: st.ended_at,
+                    })
+                    .collect(),
             })
             .collect();
 
@@ -355,6 +437,34 @@ impl SchoolData {
                                 .replaced_by
                                 .and_then(|u| email_of.get(&u).map(|e| e.to_string())),
                             replaced_at: r.replaced_at,
+                        })
+                        .collect(),
+                    actions: actions
+                        .remove(&i.id)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|a| ActionData {
+                            taken_at: a.taken_at,
+                            taken_by: email(a.taken_by),
+                            outcome: a.outcome.key().to_string(),
+                            description: a.description,
+                            rationale: a.rationale,
+                            recorded_by: email(a.recorded_by),
+                            recorded_at: a.recorded_at,
+                            earlier: action_revisions
+                                .remove(&a.id)
+                                .unwrap_or_default()
+                                .into_iter()
+                                .map(|r| EarlierActionData {
+                                    taken_at: r.taken_at,
+                                    taken_by: email(r.taken_by),
+                                    outcome: r.outcome.key().to_string(),
+                                    description: r.description,
+                                    rationale: r.rationale,
+                                    replaced_by: email(r.replaced_by),
+                                    replaced_at: r.replaced_at,
+                                })
+                                .collect(),
                         })
                         .collect(),
                 })
@@ -546,6 +656,10 @@ impl SchoolData {
             for c in &p.monitored {
                 pupils::add_monitoring(conn, id, category(c)?)?;
             }
+            for st in &p.statuses {
+                insert_status(conn, id, st, &user)
+                    .map_err(|e| bad(format!("pupil {} {}: {e}", p.forename, p.surname)))?;
+            }
             pupil_ids.push(id);
         }
         let pupil = |i: usize| {
@@ -584,6 +698,36 @@ impl SchoolData {
                         replaced_at: e.replaced_at,
                     },
                 )?;
+            }
+            for a in &i.actions {
+                let action = casework::insert_action(
+                    conn,
+                    id,
+                    &casework::ActionText {
+                        taken_at: a.taken_at,
+                        taken_by: a.taken_by.as_deref().map(user).transpose()?,
+                        outcome: outcome(&a.outcome)?,
+                        description: &a.description,
+                        rationale: &a.rationale,
+                    },
+                    a.recorded_by.as_deref().map(user).transpose()?,
+                    a.recorded_at,
+                )?;
+                for e in &a.earlier {
+                    casework::insert_action_revision(
+                        conn,
+                        action,
+                        &crate::model::casework::ActionRevision {
+                            taken_at: e.taken_at,
+                            taken_by: e.taken_by.as_deref().map(user).transpose()?,
+                            outcome: outcome(&e.outcome)?,
+                            description: e.description.clone(),
+                            rationale: e.rationale.clone(),
+                            replaced_by: e.replaced_by.as_deref().map(user).transpose()?,
+                            replaced_at: e.replaced_at,
+                        },
+                    )?;
+                }
             }
         }
         Ok(user_ids)
@@ -629,6 +773,59 @@ impl SchoolData {
         }
         d
     }
+}
+
+fn outcome(key: &str) -> Result<crate::model::Outcome> {
+    crate::model::Outcome::from_key(key)
+        .ok_or_else(|| Error::BadExport(format!("an action has an unknown outcome {key:?}")))
+}
+
+/// A day as the export writes it (YYYY-MM-DD).
+fn export_day(text: &str) -> std::result::Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{text:?} is not a date written as YYYY-MM-DD"))
+}
+
+/// One of a pupil's statuses from the file; the error says what is wrong with it.
+fn insert_status(
+    conn: Db<'_>,
+    pupil: PupilId,
+    st: &StatusData,
+    user: &dyn Fn(&str) -> Result<UserId>,
+) -> std::result::Result<(), String> {
+    let kind = crate::model::StatusKind::from_key(&st.status)
+        .ok_or_else(|| format!("unknown status {:?}", st.status))?;
+    let started_on = export_day(&st.started_on)?;
+    let ended_on = st.ended_on.as_deref().map(export_day).transpose()?;
+    if ended_on.is_some_and(|e| e < started_on) {
+        return Err(format!(
+            "its {} status ends before it starts",
+            kind.label().to_lowercase()
+        ));
+    }
+    let person = |e: &Option<String>| {
+        e.as_deref()
+            .map(user)
+            .transpose()
+            .map_err(|e| e.to_string())
+    };
+    casework::insert_status(
+        conn,
+        &casework::NewStatus {
+            pupil,
+            kind,
+            started_on,
+            note: &st.note,
+            set_by: person(&st.set_by)?,
+            set_at: st.set_at,
+            ended: match ended_on {
+                Some(on) => Some((on, person(&st.ended_by)?, st.ended_at.unwrap_or(st.set_at))),
+                None => None,
+            },
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(())
 }
 
 /// Each category's reference by name.

@@ -2,6 +2,7 @@
 //! derefs to one). Writes are only called from inside [`super::Vault::write`].
 
 pub mod backups;
+pub mod casework;
 pub mod categories;
 pub mod groups;
 pub mod health;
