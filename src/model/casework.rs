@@ -325,7 +325,13 @@ mod tests {
 
     #[test]
     fn a_status_is_open_from_its_first_day_until_the_day_it_ended() {
-        let s = status(1, 1, StatusKind::ChildInNeed, "2026-01-10", Some("2026-03-01"));
+        let s = status(
+            1,
+            1,
+            StatusKind::ChildInNeed,
+            "2026-01-10",
+            Some("2026-03-01"),
+        );
         assert!(!s.is_open_on(day("2026-01-09")));
         assert!(s.is_open_on(day("2026-01-10")));
         assert!(s.is_open_on(day("2026-02-28")));
@@ -337,7 +343,13 @@ mod tests {
     #[test]
     fn periods_of_one_kind_may_follow_but_not_overlap() {
         let existing = vec![
-            status(1, 1, StatusKind::ChildProtectionPlan, "2025-01-01", Some("2025-06-01")),
+            status(
+                1,
+                1,
+                StatusKind::ChildProtectionPlan,
+                "2025-01-01",
+                Some("2025-06-01"),
+            ),
             status(2, 1, StatusKind::EarlyHelp, "2026-01-01", None),
         ];
         let cp = StatusKind::ChildProtectionPlan;
@@ -362,7 +374,13 @@ mod tests {
     fn open_on_lists_every_kind_and_only_pupils_open_that_day() {
         let all = vec![
             status(1, 1, StatusKind::ChildProtectionPlan, "2026-01-01", None),
-            status(2, 2, StatusKind::ChildProtectionPlan, "2025-01-01", Some("2025-09-01")),
+            status(
+                2,
+                2,
+                StatusKind::ChildProtectionPlan,
+                "2025-01-01",
+                Some("2025-09-01"),
+            ),
             status(3, 3, StatusKind::YoungCarer, "2026-02-01", None),
         ];
         let on = open_on(&all, day("2026-01-15"));

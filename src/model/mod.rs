@@ -16,9 +16,9 @@ pub mod pupil;
 pub mod transfer;
 pub mod user;
 
+pub use casework::{Outcome, StatusKind};
 pub use category::Category;
 pub use group::{GroupType, PupilGroup};
-pub use casework::{Outcome, StatusKind};
 pub use ids::{
     ActionId, CategoryId, IncidentId, PupilGroupId, PupilId, StatusId, UserGroupId, UserId,
 };

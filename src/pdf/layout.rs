@@ -303,7 +303,8 @@ fn block_groups(fonts: &Fonts, block: &Block, out: &mut Vec<Group>) {
             indent,
         } => {
             let indent = indent.clamp(0.0, CONTENT_WIDTH / 2.0);
-            let mut lines = text_lines(fonts, text, *style, MARGIN + indent, CONTENT_WIDTH - indent);
+            let mut lines =
+                text_lines(fonts, text, *style, MARGIN + indent, CONTENT_WIDTH - indent);
             let heading = matches!(style, Style::Title | Style::Heading);
             if heading {
                 lines.insert(0, space(if *style == Style::Title { 0.0 } else { 6.0 }));
@@ -317,7 +318,12 @@ fn block_groups(fonts: &Fonts, block: &Block, out: &mut Vec<Group>) {
                 let mut lines = row_lines(
                     fonts,
                     &[
-                        (MARGIN - CELL_PADDING, FIELD_LABEL_WIDTH, false, label.clone()),
+                        (
+                            MARGIN - CELL_PADDING,
+                            FIELD_LABEL_WIDTH,
+                            false,
+                            label.clone(),
+                        ),
                         (
                             MARGIN + FIELD_LABEL_WIDTH - CELL_PADDING,
                             CONTENT_WIDTH - FIELD_LABEL_WIDTH + 2.0 * CELL_PADDING,
@@ -392,24 +398,25 @@ impl Pages {
         }
         let y = self.y;
         if let Some(page) = self.pages.last_mut() {
-            page.marks.extend(line.marks.iter().map(|m| match m.clone() {
-                Mark::Text {
-                    x,
-                    y: dy,
-                    text,
-                    face,
-                    size,
-                    ink,
-                } => Mark::Text {
-                    x,
-                    y: y + dy,
-                    text,
-                    face,
-                    size,
-                    ink,
-                },
-                Mark::Bar { x, y: dy, w, h } => Mark::Bar { x, y: y + dy, w, h },
-            }));
+            page.marks
+                .extend(line.marks.iter().map(|m| match m.clone() {
+                    Mark::Text {
+                        x,
+                        y: dy,
+                        text,
+                        face,
+                        size,
+                        ink,
+                    } => Mark::Text {
+                        x,
+                        y: y + dy,
+                        text,
+                        face,
+                        size,
+                        ink,
+                    },
+                    Mark::Bar { x, y: dy, w, h } => Mark::Bar { x, y: y + dy, w, h },
+                }));
         }
         self.y += line.height;
     }
@@ -493,7 +500,10 @@ mod tests {
             lines.join(" ").split_whitespace().collect::<Vec<_>>(),
             text.split_whitespace().collect::<Vec<_>>()
         );
-        assert_eq!(lines.last().map(String::as_str), Some("Second paragraph here."));
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some("Second paragraph here.")
+        );
         // A word longer than the line is cut, not lost.
         let long = "x".repeat(200);
         let cut = wrap(&fonts, Face::Regular, 10.0, &long, 100.0);

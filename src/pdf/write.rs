@@ -66,11 +66,32 @@ pub fn write(doc: &Document, pages: &[Page], fonts: &Fonts) -> Result<Vec<u8>, E
                 TextDirection::Auto,
             );
         };
-        text(MARGIN, HEADER_Y, Face::Regular, small, Ink::Muted, &doc.header);
+        text(
+            MARGIN,
+            HEADER_Y,
+            Face::Regular,
+            small,
+            Ink::Muted,
+            &doc.header,
+        );
         let footer_right = format!("Page {} of {count}", n + 1);
         let right_x = PAGE_WIDTH - MARGIN - fonts.width(Face::Regular, small, &footer_right);
-        text(MARGIN, FOOTER_Y, Face::Regular, small, Ink::Muted, &doc.footer);
-        text(right_x, FOOTER_Y, Face::Regular, small, Ink::Muted, &footer_right);
+        text(
+            MARGIN,
+            FOOTER_Y,
+            Face::Regular,
+            small,
+            Ink::Muted,
+            &doc.footer,
+        );
+        text(
+            right_x,
+            FOOTER_Y,
+            Face::Regular,
+            small,
+            Ink::Muted,
+            &footer_right,
+        );
         for m in &content.marks {
             if let Mark::Text {
                 x,

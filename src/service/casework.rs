@@ -112,7 +112,10 @@ pub(super) fn action_views(
     session: &Session,
 ) -> Result<BTreeMap<IncidentId, Vec<ActionView>>> {
     let mut revisions = casework::all_action_revisions(conn)?;
-    let may_edit_any = session.me().permissions.has(SystemPermission::EditIncidents);
+    let may_edit_any = session
+        .me()
+        .permissions
+        .has(SystemPermission::EditIncidents);
     let may_add = session
         .me()
         .permissions
@@ -400,7 +403,11 @@ impl Session {
             .into_iter()
             .map(|u| StaffChoice {
                 id: u.id,
-                label: format!("{} ({})", u.full_name(), staff_name(&staff, Some(u.id)).role),
+                label: format!(
+                    "{} ({})",
+                    u.full_name(),
+                    staff_name(&staff, Some(u.id)).role
+                ),
             })
             .collect())
     }
@@ -420,11 +427,7 @@ impl Session {
     }
 
     /// Checks an action's content, returning its trimmed texts.
-    fn checked_action<'a>(
-        &self,
-        a: &'a NewAction,
-        incident_at: i64,
-    ) -> Result<(&'a str, &'a str)> {
+    fn checked_action<'a>(&self, a: &'a NewAction, incident_at: i64) -> Result<(&'a str, &'a str)> {
         let description = a.description.trim();
         let rationale = a.rationale.trim();
         if description.is_empty() {
@@ -662,7 +665,10 @@ impl Session {
                     (),
                     Change::new(
                         "Pupil status ended",
-                        format!("Ended {} on {ended_on} for {reference}", status.kind.label()),
+                        format!(
+                            "Ended {} on {ended_on} for {reference}",
+                            status.kind.label()
+                        ),
                     ),
                 ))
             })?;

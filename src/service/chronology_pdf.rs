@@ -20,7 +20,10 @@ pub(super) fn document(
         .date_of_birth
         .as_deref()
         .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .map_or_else(|| "not recorded".to_string(), |d| d.format("%-d %B %Y").to_string());
+        .map_or_else(
+            || "not recorded".to_string(),
+            |d| d.format("%-d %B %Y").to_string(),
+        );
     let none = |v: &Option<String>| {
         v.as_deref()
             .map(str::trim)

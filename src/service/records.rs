@@ -557,10 +557,8 @@ impl Session {
             .map(label)
             .collect();
         let staff = super::casework::staff_names(conn)?;
-        let users: BTreeMap<UserId, String> = staff
-            .iter()
-            .map(|(id, s)| (*id, s.name.clone()))
-            .collect();
+        let users: BTreeMap<UserId, String> =
+            staff.iter().map(|(id, s)| (*id, s.name.clone())).collect();
         let mut actions = super::casework::action_views(conn, id, &staff, self)?;
         let me = self.me_id();
         let may_add_actions = perms.has(SystemPermission::AddNewIncident);

@@ -296,9 +296,8 @@ fn select_statuses<P: rusqlite::Params>(
         out.push(PupilStatus {
             id: StatusId(id),
             pupil: PupilId(pupil),
-            kind: StatusKind::from_key(&key).ok_or_else(|| {
-                Error::Damaged(format!("a pupil has an unknown status {key:?}"))
-            })?,
+            kind: StatusKind::from_key(&key)
+                .ok_or_else(|| Error::Damaged(format!("a pupil has an unknown status {key:?}")))?,
             started_on: day(&started)?,
             ended_on: ended.as_deref().map(day).transpose()?,
             note,
