@@ -176,6 +176,11 @@ fn every_command_line_in_the_readme_runs_as_written() {
         "Seen pushing another pupil at morning break; both spoken to.\n",
     )
     .unwrap();
+    std::fs::write(
+        cwd.join("action.txt"),
+        "Spoke with the pupil and a parent at the end of the day.\n",
+    )
+    .unwrap();
     let samples = cwd.join("resources").join("samples");
     std::fs::create_dir_all(&samples).unwrap();
     for f in ["pupils.csv", "staff.csv"] {
@@ -246,6 +251,11 @@ fn every_command_line_in_the_readme_runs_as_written() {
     // The lines really did their work: a few of their effects, checked in the school itself.
     assert!(cwd.join("demo.db").exists() && cwd.join("new.db").exists());
     assert!(usb.join("school.khbackup").exists());
+    assert!(
+        std::fs::read(cwd.join("chronology.pdf"))
+            .unwrap()
+            .starts_with(b"%PDF-")
+    );
     assert!(
         std::fs::read_dir(cwd)
             .unwrap()

@@ -1,10 +1,12 @@
-//! `keyholder incidents add|list`: recording a concern as + Add Incident does (never blocked by
-//! class restrictions, only by Add Incidents), and reading a pupil's incidents as their profile
-//! shows them (only what the signed-in person may read).
+//! `keyholder incidents add|list|action`: recording a concern as + Add Incident does (never
+//! blocked by class restrictions, only by Add Incidents), reading a pupil's incidents as their
+//! profile shows them (only what the signed-in person may read), and adding an action to one.
 
 use super::Failure;
 use super::categories::names_category;
+use crate::model::{IncidentId, Outcome};
 use crate::service::Session;
+use crate::service::casework::NewAction;
 use crate::service::records::{NewConcern, parse_date_time};
 use clap::Subcommand;
 use std::path::PathBuf;
@@ -49,6 +51,45 @@ pub enum IncidentsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Add an action to an incident (its number is in `incidents list`): what was done, by
+    /// whom, when, and its outcome. Needs Add new incident/action and either Edit incidents or
+    /// having recorded the incident, on a pupil whose profile you may open.
+    #[command(
+        after_help = "Example:\n  keyholder incidents action --incident 1 --outcome no-further-action \\\n      --text-file action.txt --why \"Explained at once; nothing else on record.\" ...sign-in..."
+    )]
+    Action {
+        /// The incident's number, as `incidents list` shows it.
+        #[arg(long, value_name = "NUMBER")]
+        incident: i64,
+        /// discussed-with-dsl, no-further-action, early-help, social-care-referral,
+        /// lado-referral, police, monitoring or other.
+        #[arg(long, value_name = "OUTCOME")]
+        outcome: String,
+        /// A text file saying what was done.
+        #[arg(long, value_name = "FILE")]
+        text_file: PathBuf,
+        /// Why this outcome was decided (needed for no-further-action).
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        why: String,
+        /// Who did it, by e-mail address (you, if not given).
+        #[arg(long, value_name = "EMAIL")]
+        by: Option<String>,
+        /// The day it was done: 30/11/2026, 2026-11-30 or today (the default).
+        #[arg(long, value_name = "DATE", default_value = "today")]
+        on: String,
+        /// The time it was done, hours:minutes (now, if not given).
+        #[arg(long, value_name = "HH:MM")]
+        time: Option<String>,
+    },
+}
+
+/// The outcomes as the command line spells them.
+fn outcome_names() -> String {
+    Outcome::ALL
+        .iter()
+        .map(|o| o.key().replace('_', "-"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn run(session: &mut Session, command: IncidentsCommand) -> Result<(), Failure> {
@@ -102,12 +143,20 @@ pub fn run(session: &mut Session, command: IncidentsCommand) -> Result<(), Failu
                     .iter()
                     .map(|i| {
                         serde_json::json!({
+                            "number": i.id.0,
                             "category": i.category_label,
                             "occurred_at": crate::clock::format_local(i.occurred_at),
                             "recorded_by": i.recorded_by,
                             "recorded_at": crate::clock::format_local(i.recorded_at),
                             "description": i.description,
                             "edited": !i.earlier.is_empty(),
+                            "actions": i.actions.iter().map(|a| serde_json::json!({
+                                "taken_at": crate::clock::format_local(a.taken_at),
+                                "taken_by": a.taken_by.name,
+                                "outcome": a.outcome.key(),
+                                "description": a.description,
+                                "rationale": a.rationale,
+                            })).collect::<Vec<_>>(),
                         })
                     })
                     .collect();
@@ -123,15 +172,82 @@ pub fn run(session: &mut Session, command: IncidentsCommand) -> Result<(), Failu
             for i in &profile.incidents {
                 say!();
                 say!(
-                    "{}  {}  (recorded by {})",
+                    "{}  {}  (number {}, recorded by {})",
                     crate::clock::format_local(i.occurred_at),
                     i.category_label,
+                    i.id.0,
                     i.recorded_by
                 );
                 for line in i.description.lines() {
                     say!("    {line}");
                 }
+                for a in &i.actions {
+                    say!(
+                        "    {}  Action: {} (by {})",
+                        crate::clock::format_local(a.taken_at),
+                        a.outcome.label(),
+                        a.taken_by.name
+                    );
+                    for line in a.description.lines() {
+                        say!("        {line}");
+                    }
+                    if !a.rationale.is_empty() {
+                        say!("        Why: {}", a.rationale);
+                    }
+                }
             }
+            Ok(())
+        }
+        IncidentsCommand::Action {
+            incident,
+            outcome,
+            text_file,
+            why,
+            by,
+            on,
+            time,
+        } => {
+            let outcome = Outcome::from_key(&outcome).ok_or_else(|| {
+                Failure::refused(format!(
+                    "\"{outcome}\" is not an outcome Keyholder knows. Use one of: {}.",
+                    outcome_names()
+                ))
+            })?;
+            let description =
+                super::read_text_file(&text_file, MAX_TEXT_FILE, "a description file")?;
+            let taken_at = match (on.trim().eq_ignore_ascii_case("today"), &time) {
+                (true, None) => crate::clock::now(),
+                (true, Some(t)) => parse_date_time(&super::casework::today_text(), t)?,
+                (false, t) => parse_date_time(&on, t.as_deref().unwrap_or("12:00"))?,
+            };
+            let taken_by = match by {
+                None => session.me().user.id,
+                Some(email) => session
+                    .staff_to_name()?
+                    .into_iter()
+                    .find(|s| s.email.eq_ignore_ascii_case(email.trim()))
+                    .map(|s| s.id)
+                    .ok_or_else(|| {
+                        Failure::refused(format!(
+                            "No active member of staff has the e-mail address {email}."
+                        ))
+                    })?,
+            };
+            let profile = session.add_action(
+                IncidentId(incident),
+                &NewAction {
+                    taken_at,
+                    taken_by,
+                    outcome,
+                    description,
+                    rationale: why,
+                },
+            )?;
+            say!(
+                "Action ({}) added to incident {incident} about {}.",
+                outcome.label(),
+                profile.pupil.full_name()
+            );
             Ok(())
         }
     }

@@ -20,6 +20,7 @@ macro_rules! say {
 
 mod access;
 mod backup;
+mod casework;
 mod categories;
 mod check;
 mod groups;
@@ -58,7 +59,9 @@ Staff, permissions and categories:
   categories   Incident categories and sub-categories
 
 Pupils' records:
-  incidents    Record a concern, or list the incidents you may read
+  incidents    Record a concern, list the incidents you may read, add an action
+  pupils       A pupil's statuses (child protection plan, child in need, ...)
+  chronology   A pupil's chronology, as text, JSON or a PDF
   access       Which pupils you (or another user) can see, and why not
 
 Keeping the school safe:
@@ -170,13 +173,32 @@ pub enum Command {
         #[command(subcommand)]
         command: categories::CategoriesCommand,
     },
-    /// Record a concern about a pupil, or list the incidents you may read.
+    /// Record a concern about a pupil, list the incidents you may read, or add an action.
     #[command(after_help = "Example:\n  keyholder incidents list --pupil P10001 ...sign-in...")]
     Incidents {
         #[command(flatten)]
         sign_in: SignInArgs,
         #[command(subcommand)]
         command: incidents::IncidentsCommand,
+    },
+    /// A pupil's statuses: list, set and end them.
+    #[command(after_help = "Example:\n  keyholder pupils status list --pupil P10001 ...sign-in...")]
+    Pupils {
+        #[command(flatten)]
+        sign_in: SignInArgs,
+        #[command(subcommand)]
+        command: casework::PupilsCommand,
+    },
+    /// A pupil's chronology: every incident, action and status change you may see, in date
+    /// order; as text, --json, or a --pdf for a case conference (optionally --anonymised).
+    #[command(
+        after_help = "Example:\n  keyholder chronology --pupil P10001 --anonymised --pdf chronology.pdf ...sign-in..."
+    )]
+    Chronology {
+        #[command(flatten)]
+        sign_in: SignInArgs,
+        #[command(flatten)]
+        args: casework::ChronologyArgs,
     },
     /// The pupils you can see, and why not their profiles; with Manage system, every pupil with
     /// whether you (or, with --as, another user) can see them, and why not.
@@ -541,6 +563,20 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
         } => {
             let mut session = sign_in(&location, &args)?;
             incidents::run(&mut session, command)
+        }
+        Command::Pupils {
+            sign_in: args,
+            command,
+        } => {
+            let mut session = sign_in(&location, &args)?;
+            casework::run_pupils(&mut session, command)
+        }
+        Command::Chronology {
+            sign_in: args,
+            args: chronology,
+        } => {
+            let mut session = sign_in(&location, &args)?;
+            casework::run_chronology(&mut session, chronology)
         }
         Command::Access {
             sign_in: args,

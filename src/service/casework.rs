@@ -225,6 +225,7 @@ pub struct StaffChoice {
     pub id: UserId,
     /// "Ada Bell (SLT)".
     pub label: String,
+    pub email: String,
 }
 
 impl std::fmt::Display for StaffChoice {
@@ -408,6 +409,7 @@ impl Session {
                     u.full_name(),
                     staff_name(&staff, Some(u.id)).role
                 ),
+                email: u.email,
             })
             .collect())
     }

@@ -82,10 +82,11 @@ pub(super) fn document(
             }
         )),
         Block::Rule,
-        Block::heading(format!(
-            "Entries ({})",
-            names::count(c.entries.len(), "entry", "entries")
-        )),
+        Block::heading(names::capitalise(&names::count(
+            c.entries.len(),
+            "entry",
+            "entries",
+        ))),
     ];
     if c.entries.is_empty() {
         blocks.push(Block::text(
