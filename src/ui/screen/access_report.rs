@@ -6,8 +6,10 @@ use crate::model::{PupilId, UserId};
 use crate::service::Session;
 use crate::service::access::{PupilAccessReport, Reach, UserAccessReport};
 use crate::ui::effect::Effect;
+use crate::ui::widget::focus::focusable;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD};
+use crate::ui::widget::status::Status;
 use crate::ui::widget::virtual_list::{self, Scroll};
 use iced::widget::{button, column, container, row, text, text_input};
 use iced::{Element, Fill, Length};
@@ -101,7 +103,7 @@ pub struct AccessReport {
     show: Show,
     scroll: Scroll,
     shown: Vec<usize>,
-    error: Option<String>,
+    status: Status,
 }
 
 impl AccessReport {
@@ -132,7 +134,7 @@ impl AccessReport {
             show: Show::All,
             scroll: Scroll::default(),
             shown: Vec::new(),
-            error: None,
+            status: Status::Quiet,
         };
         r.refresh_shown();
         r
@@ -154,10 +156,10 @@ impl AccessReport {
                 self.filter.clear();
                 self.show = Show::All;
                 self.scroll = Scroll::default();
-                self.error = None;
+                self.status.clear_problem();
                 self.refresh_shown();
             }
-            Err(e) => self.error = Some(e.to_string()),
+            Err(e) => self.status = Status::problem(e),
         }
     }
 
@@ -193,7 +195,7 @@ impl AccessReport {
                     self.filter.clear();
                     self.show = Show::All;
                     self.scroll = Scroll::default();
-                    self.error = None;
+                    self.status.clear_problem();
                     self.refresh_shown();
                 }
                 None => return Action::Close,
@@ -217,9 +219,7 @@ impl AccessReport {
             Report::User(r) => user_summary(r),
             Report::Pupil(r) => pupil_summary(r),
         });
-        if let Some(e) = &self.error {
-            page = page.push(form::error(e.as_str()));
-        }
+        page = page.push(self.status.view());
         let count = if self.shown.len() == self.report.len() {
             format!("Showing all {}", self.report.len())
         } else {
@@ -233,10 +233,10 @@ impl AccessReport {
             .iter()
             .fold(row![].spacing(theme::SPACE_XS), |r, s| {
                 r.push(
-                    button(text(s.label()).size(theme::TEXT_SMALL))
+                    focusable(button(text(s.label()).size(theme::TEXT_SMALL))
                         .padding([theme::SPACE_XS, theme::SPACE_S])
                         .style(theme::tab_button(*s == self.show))
-                        .on_press(Message::Show(*s)),
+                        .on_press(Message::Show(*s))),
                 )
             });
         page = page.push(
@@ -322,7 +322,7 @@ impl AccessReport {
             Reach::ListOnly => theme::WARNING,
             Reach::Hidden => theme::DANGER,
         };
-        button(
+        focusable(button(
             row![
                 text(name)
                     .size(theme::TEXT_BODY)
@@ -350,7 +350,7 @@ impl AccessReport {
         .height(Fill)
         .padding([0.0, 0.0])
         .style(theme::link_row)
-        .on_press(open)
+        .on_press(open)).inset()
         .into()
     }
 }

@@ -1,5 +1,6 @@
 //! The user groups below the list of users: each group's members and key holders.
 
+use crate::ui::widget::focus::focusable;
 use super::*;
 use iced::widget::{column, row};
 
@@ -21,11 +22,10 @@ impl UsersTab {
             Message::OpenGroup(id) => match UserGroupEditor::open(session, id) {
                 Ok(e) => {
                     self.view = View::Group(Box::new(e));
-                    self.error = None;
-                    self.notice = None;
+                    self.status.clear();
                     return Action::Effect(Effect::Focus(user_group::NAME));
                 }
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => self.status = Status::problem(e),
             },
             Message::NewGroup => {
                 self.new_group = Some(String::new());
@@ -45,7 +45,7 @@ impl UsersTab {
                             iced::keyboard::Modifiers::default(),
                         );
                     }
-                    Err(e) => self.error = Some(e.to_string()),
+                    Err(e) => self.status = Status::problem(e),
                 }
             }
             // The other messages are for the other views (see `UsersTab::update`).
@@ -80,7 +80,7 @@ impl UsersTab {
                     .width(Length::FillPortion(portion))
             };
             rows = rows.push(
-                button(
+                focusable(button(
                     row![
                         cell(g.group.name.clone(), 3),
                         cell(if g.group.active { "Active" } else { "Inactive" }.into(), 2),
@@ -93,7 +93,7 @@ impl UsersTab {
                 .width(Fill)
                 .padding([theme::SPACE_XS + 2.0, 0.0])
                 .style(theme::link_row)
-                .on_press(Message::OpenGroup(g.group.id)),
+                .on_press(Message::OpenGroup(g.group.id))).inset(),
             );
         }
         let new_group: Element<'_, Message> = match &self.new_group {

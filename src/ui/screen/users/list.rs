@@ -1,5 +1,6 @@
 //! The list of users: sortable columns, the filter, one row per user.
 
+use crate::ui::widget::focus::focusable;
 use super::*;
 use iced::widget::{column, row};
 
@@ -39,17 +40,15 @@ impl UsersTab {
                     self.view = View::Profile(Box::new(p));
                     self.profile_tab = ProfileTab::Details;
                     self.pending = None;
-                    self.error = None;
-                    self.notice = None;
+                    self.status.clear();
                 }
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => self.status = Status::problem(e),
             },
             Message::BackToList => {
                 self.view = View::List;
                 self.pending = None;
                 self.issued = None;
-                self.error = None;
-                self.notice = None;
+                self.status.clear();
                 return Action::Effect(Effect::Focus(FILTER));
             }
             // The other messages are for the other views (see `UsersTab::update`).
@@ -72,7 +71,7 @@ impl UsersTab {
             }
         };
         let head = |label: &str, by: SortBy, portion: u16| {
-            button(
+            focusable(button(
                 text(format!("{label}{}", arrow(by)))
                     .size(theme::TEXT_SMALL)
                     .font(BOLD),
@@ -80,7 +79,7 @@ impl UsersTab {
             .padding([theme::SPACE_XS, 0.0])
             .style(theme::link_button)
             .on_press(Message::Sort(by))
-            .width(Length::FillPortion(portion))
+            .width(Length::FillPortion(portion)))
         };
         let header = row![
             head("Name", SortBy::Name, 3),
@@ -154,7 +153,7 @@ fn user_row(r: &UserRow) -> Element<'_, Message> {
         }
         k => key_label(k).to_string(),
     };
-    button(
+    focusable(button(
         row![
             cell(name, 3),
             cell(r.user.job_title.clone(), 3),
@@ -176,5 +175,6 @@ fn user_row(r: &UserRow) -> Element<'_, Message> {
     .padding([0.0, 0.0])
     .style(theme::link_row)
     .on_press(Message::Open(r.user.id))
+    ).inset()
     .into()
 }
