@@ -6,8 +6,8 @@ use crate::model::{PupilId, UserId};
 use crate::service::Session;
 use crate::service::access::{PupilAccessReport, Reach, UserAccessReport};
 use crate::ui::effect::Effect;
-use crate::ui::widget::focus::focusable;
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD};
 use crate::ui::widget::status::Status;
 use crate::ui::widget::virtual_list::{self, Scroll};
@@ -232,12 +232,12 @@ impl AccessReport {
         let choices = Show::ALL
             .iter()
             .fold(row![].spacing(theme::SPACE_XS), |r, s| {
-                r.push(
-                    focusable(button(text(s.label()).size(theme::TEXT_SMALL))
+                r.push(focusable(
+                    button(text(s.label()).size(theme::TEXT_SMALL))
                         .padding([theme::SPACE_XS, theme::SPACE_S])
                         .style(theme::tab_button(*s == self.show))
-                        .on_press(Message::Show(*s))),
-                )
+                        .on_press(Message::Show(*s)),
+                ))
             });
         page = page.push(
             row![
@@ -322,35 +322,38 @@ impl AccessReport {
             Reach::ListOnly => theme::WARNING,
             Reach::Hidden => theme::DANGER,
         };
-        focusable(button(
-            row![
-                text(name)
-                    .size(theme::TEXT_BODY)
-                    .width(Length::FillPortion(3)),
-                text(second)
-                    .size(theme::TEXT_SMALL)
-                    .color(theme::MUTED)
-                    .width(Length::FillPortion(3)),
-                text(reach.label())
-                    .size(theme::TEXT_SMALL)
-                    .font(BOLD)
-                    .color(colour)
-                    .width(Length::FillPortion(2)),
-                text(capitalised(&reasons.join("; ")))
-                    .size(theme::TEXT_SMALL)
-                    .width(Length::FillPortion(5)),
-            ]
-            .spacing(theme::SPACE_S)
+        focusable(
+            button(
+                row![
+                    text(name)
+                        .size(theme::TEXT_BODY)
+                        .width(Length::FillPortion(3)),
+                    text(second)
+                        .size(theme::TEXT_SMALL)
+                        .color(theme::MUTED)
+                        .width(Length::FillPortion(3)),
+                    text(reach.label())
+                        .size(theme::TEXT_SMALL)
+                        .font(BOLD)
+                        .color(colour)
+                        .width(Length::FillPortion(2)),
+                    text(capitalised(&reasons.join("; ")))
+                        .size(theme::TEXT_SMALL)
+                        .width(Length::FillPortion(5)),
+                ]
+                .spacing(theme::SPACE_S)
+                .height(Fill)
+                // Clear of the scroll bar.
+                .padding(iced::Padding::ZERO.right(theme::SPACE_M))
+                .align_y(iced::Center),
+            )
+            .width(Fill)
             .height(Fill)
-            // Clear of the scroll bar.
-            .padding(iced::Padding::ZERO.right(theme::SPACE_M))
-            .align_y(iced::Center),
+            .padding([0.0, 0.0])
+            .style(theme::link_row)
+            .on_press(open),
         )
-        .width(Fill)
-        .height(Fill)
-        .padding([0.0, 0.0])
-        .style(theme::link_row)
-        .on_press(open)).inset()
+        .inset()
         .into()
     }
 }

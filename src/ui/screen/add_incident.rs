@@ -6,8 +6,8 @@ use crate::model::PupilId;
 use crate::service::Session;
 use crate::service::records::{CategoryChoice, NewConcern, PupilSummary, parse_date_time};
 use crate::ui::effect::Effect;
-use crate::ui::widget::focus::focusable;
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD, Field};
 use crate::ui::widget::status::Status;
 use iced::widget::{button, column, container, pick_list, row, text, text_editor};
@@ -350,14 +350,17 @@ fn matches<'a>(
         .take(SHOWN_MATCHES)
         .fold(column![].spacing(2.0), |c, p| {
             c.push(
-                focusable(button(
-                    text(format!("{} ({})", p.display_name(hide_names), p.class))
-                        .size(theme::TEXT_BODY),
+                focusable(
+                    button(
+                        text(format!("{} ({})", p.display_name(hide_names), p.class))
+                            .size(theme::TEXT_BODY),
+                    )
+                    .width(Fill)
+                    .padding([theme::SPACE_XS, theme::SPACE_S])
+                    .style(theme::link_row)
+                    .on_press(on_choose(p.id)),
                 )
-                .width(Fill)
-                .padding([theme::SPACE_XS, theme::SPACE_S])
-                .style(theme::link_row)
-                .on_press(on_choose(p.id))).inset(),
+                .inset(),
             )
         });
     if found.len() > SHOWN_MATCHES {

@@ -5,8 +5,8 @@ use crate::model::category::tree_order;
 use crate::model::{Category, CategoryId};
 use crate::service::Session;
 use crate::ui::effect::Effect;
-use crate::ui::widget::focus::focusable;
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD, Field};
 use crate::ui::widget::status::Status;
 use iced::widget::{button, column, container, row, text};
@@ -203,10 +203,12 @@ impl CategoriesTab {
 
     pub fn view<'a>(&'a self) -> Element<'a, Message> {
         let small = |label: &'static str, msg: Message| {
-            focusable(button(text(label).size(theme::TEXT_SMALL))
-                .padding([theme::SPACE_XS, theme::SPACE_S])
-                .style(theme::secondary_button)
-                .on_press(msg))
+            focusable(
+                button(text(label).size(theme::TEXT_SMALL))
+                    .padding([theme::SPACE_XS, theme::SPACE_S])
+                    .style(theme::secondary_button)
+                    .on_press(msg),
+            )
         };
         let ordered = tree_order(&self.categories);
         let mut list = column![].spacing(theme::SPACE_XS);

@@ -7,8 +7,8 @@ use crate::model::{GroupType, Pupil, PupilGroupId, PupilId, names};
 use crate::service::Session;
 use crate::service::groups::{GroupRow, GroupTypeSummary};
 use crate::ui::effect::Effect;
-use crate::ui::widget::focus::focusable;
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD, Field};
 use crate::ui::widget::status::Status;
 use iced::widget::{button, checkbox, column, container, row, text, tooltip};
@@ -490,12 +490,12 @@ impl GroupsTab {
         let sub_tabs = GroupType::ALL
             .into_iter()
             .fold(row![].spacing(theme::SPACE_XS), |r, t| {
-                r.push(
-                    focusable(button(text(t.plural()).size(theme::TEXT_BODY))
+                r.push(focusable(
+                    button(text(t.plural()).size(theme::TEXT_BODY))
                         .padding([theme::SPACE_XS + 2.0, theme::SPACE_M])
                         .style(theme::tab_button(t == self.current))
-                        .on_press(Message::SubTab(t))),
-                )
+                        .on_press(Message::SubTab(t)),
+                ))
             });
         let mut c = column![
             row![
@@ -672,11 +672,13 @@ impl GroupsTab {
             container(e).width(Length::FillPortion(portion)).clip(true)
         };
         let small = |label: &'a str, msg: Option<Message>| -> Element<'a, Message> {
-            focusable(button(text(label).size(theme::TEXT_SMALL))
-                .padding([theme::SPACE_XS, theme::SPACE_S])
-                .style(theme::secondary_button)
-                .on_press_maybe(msg))
-                .into()
+            focusable(
+                button(text(label).size(theme::TEXT_SMALL))
+                    .padding([theme::SPACE_XS, theme::SPACE_S])
+                    .style(theme::secondary_button)
+                    .on_press_maybe(msg),
+            )
+            .into()
         };
         if let Some(d) = self.editing.as_ref().filter(|d| d.id == Some(r.group.id)) {
             return container(
@@ -697,10 +699,12 @@ impl GroupsTab {
             .into();
         }
         let name: Element<'a, Message> = tooltip(
-            focusable(button(text(r.group.name.as_str()).size(theme::TEXT_BODY))
-                .padding(0)
-                .style(theme::link_button)
-                .on_press(Message::Edit(r.group.id))),
+            focusable(
+                button(text(r.group.name.as_str()).size(theme::TEXT_BODY))
+                    .padding(0)
+                    .style(theme::link_button)
+                    .on_press(Message::Edit(r.group.id)),
+            ),
             container(text("Rename or change the MIS ID").size(theme::TEXT_SMALL))
                 .padding(theme::SPACE_XS)
                 .style(theme::card),
@@ -767,10 +771,13 @@ fn without_group_list(pupils: &[Pupil], hide_names: bool) -> Element<'_, Message
         .take(WITHOUT_GROUP_SHOWN)
         .fold(row![].spacing(theme::SPACE_S), |r, p| {
             r.push(
-                focusable(button(text(p.display_name(hide_names)).size(theme::TEXT_BODY))
-                    .padding([theme::SPACE_XS, 0.0])
-                    .style(theme::link_button)
-                    .on_press(Message::WhoCanSee(p.id))).inset(),
+                focusable(
+                    button(text(p.display_name(hide_names)).size(theme::TEXT_BODY))
+                        .padding([theme::SPACE_XS, 0.0])
+                        .style(theme::link_button)
+                        .on_press(Message::WhoCanSee(p.id)),
+                )
+                .inset(),
             )
         })
         .wrap();

@@ -7,8 +7,8 @@ use crate::model::{GroupType, names};
 use crate::service::Session;
 use crate::service::import::{self, ImportReport, Preview};
 use crate::ui::effect::{Dialog, Effect, FileDialog};
-use crate::ui::widget::focus::focusable;
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD};
 use crate::ui::widget::status::Status;
 use crate::ui::widget::virtual_list::{self, Scroll};
@@ -298,12 +298,12 @@ impl ImportsTab {
         let kinds = ImportKind::ALL
             .iter()
             .fold(row![].spacing(theme::SPACE_XS), |r, &k| {
-                r.push(
-                    focusable(button(text(k.label()).size(theme::TEXT_BODY))
+                r.push(focusable(
+                    button(text(k.label()).size(theme::TEXT_BODY))
                         .padding([theme::SPACE_S, theme::SPACE_M])
                         .style(theme::tab_button(k == self.kind))
-                        .on_press(Message::Kind(k))),
-                )
+                        .on_press(Message::Kind(k)),
+                ))
             });
         container(
             column![
@@ -675,11 +675,15 @@ fn report_view(r: &ImportReport) -> Element<'_, Message> {
     let mut buttons: Vec<Element<'_, Message>> = types
         .into_iter()
         .map(|t| {
-            focusable(button(text(format!("Open {} on the Groups tab", t.plural())).size(theme::TEXT_BODY))
+            focusable(
+                button(
+                    text(format!("Open {} on the Groups tab", t.plural())).size(theme::TEXT_BODY),
+                )
                 .padding([theme::SPACE_S + 2.0, theme::SPACE_M + 4.0])
                 .style(theme::secondary_button)
-                .on_press(Message::OpenGroups(t)))
-                .into()
+                .on_press(Message::OpenGroups(t)),
+            )
+            .into()
         })
         .collect();
     buttons.push(form::secondary(

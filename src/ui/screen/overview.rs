@@ -11,8 +11,8 @@ use crate::service::backup::suggested_file_name;
 use crate::service::health::{Finding, Place, Severity};
 use crate::service::{Me, Overview, Session};
 use crate::ui::effect::{Dialog, Effect, FileDialog, Work};
-use crate::ui::widget::focus::focusable;
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD};
 use crate::ui::widget::status::Status;
 use iced::widget::{button, column, container, pick_list, progress_bar, row, text};
@@ -377,13 +377,13 @@ fn finding_card(f: &Finding, hide_names: bool) -> Element<'_, Message> {
                 item.name.as_str()
             };
             names = names.push(match item.place {
-                Some(place) if place != f.fix || f.items.len() > 1 => {
-                    focusable(button(text(label).size(theme::TEXT_SMALL))
+                Some(place) if place != f.fix || f.items.len() > 1 => focusable(
+                    button(text(label).size(theme::TEXT_SMALL))
                         .padding(0)
                         .style(theme::link_button)
-                        .on_press(Message::Go(place)))
-                        .into()
-                }
+                        .on_press(Message::Go(place)),
+                )
+                .into(),
                 _ => Element::from(text(label).size(theme::TEXT_SMALL)),
             });
         }

@@ -7,8 +7,8 @@ use crate::model::{GroupType, PupilGroupId, SystemPermission};
 use crate::service::records::{ClassGroup, PupilSummary};
 use crate::service::{Me, Session};
 use crate::ui::effect::Effect;
-use crate::ui::widget::focus::focusable;
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD};
 use crate::ui::widget::status::Status;
 use crate::ui::widget::virtual_list::{self, Scroll};
@@ -274,10 +274,12 @@ impl PupilsTab {
             )));
         }
         let tab = |label: &'a str, chosen: bool, m: Message| {
-            focusable(button(text(label).size(theme::TEXT_BODY))
-                .padding([theme::SPACE_XS + 2.0, theme::SPACE_M])
-                .style(theme::tab_button(chosen))
-                .on_press(m))
+            focusable(
+                button(text(label).size(theme::TEXT_BODY))
+                    .padding([theme::SPACE_XS + 2.0, theme::SPACE_M])
+                    .style(theme::tab_button(chosen))
+                    .on_press(m),
+            )
         };
         let browsing = self.search.is_empty() && self.archived.is_none();
         let mut types = TYPES.iter().fold(row![].spacing(theme::SPACE_XS), |r, t| {
@@ -303,21 +305,24 @@ impl PupilsTab {
         let groups = self.groups.iter().fold(column![].spacing(2.0), |col, g| {
             let chosen = Some(g.group.id) == self.group && browsing;
             col.push(
-                focusable(button(
-                    row![
-                        text(g.group.name.as_str())
-                            .size(theme::TEXT_BODY)
-                            .width(Fill),
-                        text(g.pupils.len().to_string())
-                            .size(theme::TEXT_SMALL)
-                            .color(theme::MUTED),
-                    ]
-                    .spacing(theme::SPACE_S),
+                focusable(
+                    button(
+                        row![
+                            text(g.group.name.as_str())
+                                .size(theme::TEXT_BODY)
+                                .width(Fill),
+                            text(g.pupils.len().to_string())
+                                .size(theme::TEXT_SMALL)
+                                .color(theme::MUTED),
+                        ]
+                        .spacing(theme::SPACE_S),
+                    )
+                    .width(Fill)
+                    .padding([theme::SPACE_S, theme::SPACE_M])
+                    .style(theme::tab_button(chosen))
+                    .on_press(Message::Group(g.group.id)),
                 )
-                .width(Fill)
-                .padding([theme::SPACE_S, theme::SPACE_M])
-                .style(theme::tab_button(chosen))
-                .on_press(Message::Group(g.group.id))).inset(),
+                .inset(),
             )
         });
         let heading = if !self.search.trim().is_empty() {
@@ -334,16 +339,19 @@ impl PupilsTab {
             ROW_HEIGHT,
             self.scroll,
             |i| {
-                focusable(button(
-                    name_and_class(&self.shown[i], hide_names)
-                        .height(Fill)
-                        .align_y(iced::Center),
+                focusable(
+                    button(
+                        name_and_class(&self.shown[i], hide_names)
+                            .height(Fill)
+                            .align_y(iced::Center),
+                    )
+                    .width(Fill)
+                    .height(Fill)
+                    .padding([0.0, theme::SPACE_S])
+                    .style(theme::link_row)
+                    .on_press(Message::Open(i)),
                 )
-                .width(Fill)
-                .height(Fill)
-                .padding([0.0, theme::SPACE_S])
-                .style(theme::link_row)
-                .on_press(Message::Open(i))).inset()
+                .inset()
                 .into()
             },
             |v| Message::Scrolled(Scroll::from_viewport(&v)),

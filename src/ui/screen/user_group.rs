@@ -8,8 +8,8 @@ use crate::model::{CategoryPermissions, PermissionSection, SystemPermissions, Us
 use crate::service::Session;
 use crate::service::user_groups::UserGroupRow;
 use crate::ui::effect::Effect;
-use crate::ui::widget::focus::focusable;
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD, Field};
 use crate::ui::widget::permission_grid::{self as pg};
 use crate::ui::widget::status::Status;
@@ -296,10 +296,12 @@ impl UserGroupEditor {
             return m.view().map(Message::Members);
         }
         let status_button = |label: &'static str, active: bool| {
-            focusable(button(text(label).size(theme::TEXT_BODY))
-                .padding([theme::SPACE_XS + 2.0, theme::SPACE_M])
-                .style(theme::tab_button(self.now.active == active))
-                .on_press(Message::Active(active)))
+            focusable(
+                button(text(label).size(theme::TEXT_BODY))
+                    .padding([theme::SPACE_XS + 2.0, theme::SPACE_M])
+                    .style(theme::tab_button(self.now.active == active))
+                    .on_press(Message::Active(active)),
+            )
         };
         let mut c = column![
             row![

@@ -1,7 +1,7 @@
 //! The user groups below the list of users: each group's members and key holders.
 
-use crate::ui::widget::focus::focusable;
 use super::*;
+use crate::ui::widget::focus::focusable;
 use iced::widget::{column, row};
 
 impl UsersTab {
@@ -80,20 +80,23 @@ impl UsersTab {
                     .width(Length::FillPortion(portion))
             };
             rows = rows.push(
-                focusable(button(
-                    row![
-                        cell(g.group.name.clone(), 3),
-                        cell(if g.group.active { "Active" } else { "Inactive" }.into(), 2),
-                        cell(g.members.to_string(), 2),
-                        cell(g.members_without_key.to_string(), 2),
-                        cell(user_group::admin_label(&g.group.system).into(), 2),
-                    ]
-                    .spacing(theme::SPACE_S),
+                focusable(
+                    button(
+                        row![
+                            cell(g.group.name.clone(), 3),
+                            cell(if g.group.active { "Active" } else { "Inactive" }.into(), 2),
+                            cell(g.members.to_string(), 2),
+                            cell(g.members_without_key.to_string(), 2),
+                            cell(user_group::admin_label(&g.group.system).into(), 2),
+                        ]
+                        .spacing(theme::SPACE_S),
+                    )
+                    .width(Fill)
+                    .padding([theme::SPACE_XS + 2.0, 0.0])
+                    .style(theme::link_row)
+                    .on_press(Message::OpenGroup(g.group.id)),
                 )
-                .width(Fill)
-                .padding([theme::SPACE_XS + 2.0, 0.0])
-                .style(theme::link_row)
-                .on_press(Message::OpenGroup(g.group.id))).inset(),
+                .inset(),
             );
         }
         let new_group: Element<'_, Message> = match &self.new_group {

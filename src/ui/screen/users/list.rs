@@ -1,7 +1,7 @@
 //! The list of users: sortable columns, the filter, one row per user.
 
-use crate::ui::widget::focus::focusable;
 use super::*;
+use crate::ui::widget::focus::focusable;
 use iced::widget::{column, row};
 
 impl UsersTab {
@@ -71,15 +71,17 @@ impl UsersTab {
             }
         };
         let head = |label: &str, by: SortBy, portion: u16| {
-            focusable(button(
-                text(format!("{label}{}", arrow(by)))
-                    .size(theme::TEXT_SMALL)
-                    .font(BOLD),
+            focusable(
+                button(
+                    text(format!("{label}{}", arrow(by)))
+                        .size(theme::TEXT_SMALL)
+                        .font(BOLD),
+                )
+                .padding([theme::SPACE_XS, 0.0])
+                .style(theme::link_button)
+                .on_press(Message::Sort(by))
+                .width(Length::FillPortion(portion)),
             )
-            .padding([theme::SPACE_XS, 0.0])
-            .style(theme::link_button)
-            .on_press(Message::Sort(by))
-            .width(Length::FillPortion(portion)))
         };
         let header = row![
             head("Name", SortBy::Name, 3),
@@ -153,28 +155,30 @@ fn user_row(r: &UserRow) -> Element<'_, Message> {
         }
         k => key_label(k).to_string(),
     };
-    focusable(button(
-        row![
-            cell(name, 3),
-            cell(r.user.job_title.clone(), 3),
-            cell(r.group_name.clone(), 2),
-            cell(key, 2),
-            cell(
-                r.user
-                    .last_login_at
-                    .map(format_local)
-                    .unwrap_or_else(|| "Never".into()),
-                2
-            ),
-        ]
-        .spacing(theme::SPACE_S)
-        .align_y(iced::Center),
+    focusable(
+        button(
+            row![
+                cell(name, 3),
+                cell(r.user.job_title.clone(), 3),
+                cell(r.group_name.clone(), 2),
+                cell(key, 2),
+                cell(
+                    r.user
+                        .last_login_at
+                        .map(format_local)
+                        .unwrap_or_else(|| "Never".into()),
+                    2
+                ),
+            ]
+            .spacing(theme::SPACE_S)
+            .align_y(iced::Center),
+        )
+        .width(Fill)
+        .height(Fill)
+        .padding([0.0, 0.0])
+        .style(theme::link_row)
+        .on_press(Message::Open(r.user.id)),
     )
-    .width(Fill)
-    .height(Fill)
-    .padding([0.0, 0.0])
-    .style(theme::link_row)
-    .on_press(Message::Open(r.user.id))
-    ).inset()
+    .inset()
     .into()
 }

@@ -1,7 +1,7 @@
 //! New User: choosing a member of staff from the MIS (or none), then their details.
 
-use crate::ui::widget::focus::focusable;
 use super::*;
+use crate::ui::widget::focus::focusable;
 use iced::widget::{column, row};
 
 impl UsersTab {
@@ -96,26 +96,29 @@ impl UsersTab {
             self.staff_scroll,
             move |i| {
                 let s = shown[i];
-                focusable(button(
-                    row![
-                        text(
-                            format!("{} {} {}", s.title, s.forename, s.surname)
-                                .trim()
-                                .to_string()
-                        )
-                        .size(theme::TEXT_BODY)
-                        .width(Length::FillPortion(3)),
-                        text(s.job_title.as_str())
+                focusable(
+                    button(
+                        row![
+                            text(
+                                format!("{} {} {}", s.title, s.forename, s.surname)
+                                    .trim()
+                                    .to_string()
+                            )
                             .size(theme::TEXT_BODY)
-                            .color(theme::MUTED)
                             .width(Length::FillPortion(3)),
-                    ]
-                    .spacing(theme::SPACE_S),
+                            text(s.job_title.as_str())
+                                .size(theme::TEXT_BODY)
+                                .color(theme::MUTED)
+                                .width(Length::FillPortion(3)),
+                        ]
+                        .spacing(theme::SPACE_S),
+                    )
+                    .width(Fill)
+                    .padding([theme::SPACE_XS + 2.0, theme::SPACE_S])
+                    .style(theme::tab_button(false))
+                    .on_press(Message::PickStaff(s.id)),
                 )
-                .width(Fill)
-                .padding([theme::SPACE_XS + 2.0, theme::SPACE_S])
-                .style(theme::tab_button(false))
-                .on_press(Message::PickStaff(s.id))).inset()
+                .inset()
                 .into()
             },
             |v| Message::StaffScrolled(Scroll::from_viewport(&v)),

@@ -1,7 +1,7 @@
 //! A user's profile: details, user group, soft key and set-up code, and what they may do.
 
-use crate::ui::widget::focus::focusable;
 use super::*;
+use crate::ui::widget::focus::focusable;
 use iced::widget::{column, row};
 
 impl UsersTab {
@@ -122,10 +122,12 @@ impl UsersTab {
 
     pub(super) fn profile_view<'a>(&'a self, p: &'a UserProfile) -> Element<'a, Message> {
         let tab = |label: &'static str, t: ProfileTab| {
-            focusable(button(text(label).size(theme::TEXT_BODY))
-                .padding([theme::SPACE_XS + 2.0, theme::SPACE_M])
-                .style(theme::tab_button(self.profile_tab == t))
-                .on_press(Message::ProfileTab(t)))
+            focusable(
+                button(text(label).size(theme::TEXT_BODY))
+                    .padding([theme::SPACE_XS + 2.0, theme::SPACE_M])
+                    .style(theme::tab_button(self.profile_tab == t))
+                    .on_press(Message::ProfileTab(t)),
+            )
         };
         let status = if !p.user.active {
             "Deactivated: cannot sign in".to_string()
