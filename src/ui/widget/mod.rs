@@ -2,8 +2,10 @@
 //! same everywhere.
 
 pub mod dual_list;
+pub mod focus;
 pub mod form;
 pub mod header;
 pub mod permission_grid;
+pub mod status;
 pub mod tri_state;
 pub mod virtual_list;
