@@ -960,3 +960,68 @@ impl Session {
 pub fn save_pdf(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(crate::vault::files::write_atomic(path, bytes)?)
 }
+
+/// A file name for a pupil's chronology: by MIS ID and date rather than the child's name, since
+/// file names show in folder listings and recent-file lists.
+pub fn suggested_pdf_name(pupil: &Pupil, anonymised: bool, at: i64) -> String {
+    let who = pupil
+        .mis_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .map_or_else(|| format!("pupil {}", pupil.id.0), str::to_string);
+    let who: String = who
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == ' ' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!(
+        "Chronology {who}{} {}.pdf",
+        if anonymised { " anonymised" } else { "" },
+        local_day(at).format("%Y-%m-%d")
+    )
+}
+
+/// Where a PDF goes when its place is typed rather than chosen in a dialog: into a folder
+/// (under `suggested`, never over a file already there), or a file path, given `.pdf` if it has
+/// no extension.
+pub fn typed_pdf_destination(typed: &str, suggested: &str) -> Result<std::path::PathBuf> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Err(Error::Invalid(
+            "Type the folder to save the PDF in, or press Export to choose it.".into(),
+        ));
+    }
+    let path = std::path::PathBuf::from(typed);
+    if path.is_dir() {
+        let stem = suggested.strip_suffix(".pdf").unwrap_or(suggested);
+        let mut file = path.join(suggested);
+        let mut n = 2;
+        while file.exists() {
+            file = path.join(format!("{stem} ({n}).pdf"));
+            n += 1;
+        }
+        return Ok(file);
+    }
+    if path
+        .parent()
+        .is_some_and(|p| !p.as_os_str().is_empty() && !p.is_dir())
+    {
+        return Err(Error::Invalid(format!(
+            "There is no folder {}. Check the name, or press Export to choose where to save it.",
+            path.parent()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        )));
+    }
+    Ok(if path.extension().is_none() {
+        path.with_extension("pdf")
+    } else {
+        path
+    })
+}

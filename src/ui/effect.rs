@@ -37,6 +37,8 @@ pub enum FileDialog {
     OpenBackup,
     /// The CSV file exported from the MIS, for Admin > Imports.
     OpenImportFile,
+    /// Where to write a PDF (a chronology, a report), suggesting a file name.
+    SavePdf { file_name: String },
 }
 
 /// A file dialog and the message its answer (a path, or `None` when cancelled) becomes.

@@ -4,7 +4,9 @@
 
 pub mod access_report;
 pub mod add_incident;
+pub mod casework_forms;
 pub mod categories;
+pub mod chronology;
 pub mod class_editor;
 pub mod enrol;
 pub mod groups;

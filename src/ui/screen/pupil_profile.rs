@@ -1,9 +1,13 @@
-//! A pupil's profile: details, groups, what they are monitored for and the incidents the user may
-//! read, newest first. Editing details and incidents appears only for those allowed to.
+//! A pupil's profile: details, groups, statuses, what they are monitored for and the incidents
+//! the user may read, newest first, each with the actions taken on it. Editing details,
+//! incidents, actions and statuses appears only for those allowed to; the chronology opens from
+//! here.
 
 use super::access_report::{self, AccessReport};
+use super::casework_forms::{ActionForm, ActionMessage, EndForm, StatusForm, StatusMessage};
+use super::chronology::{self, ChronologyPage};
 use crate::clock::format_local;
-use crate::model::{IncidentId, PupilId, SystemPermission};
+use crate::model::{ActionId, IncidentId, PupilId, StatusId, SystemPermission};
 use crate::service::records::{PupilDetails, PupilProfile, PupilSummary};
 use crate::service::{Me, Session};
 use crate::ui::effect::Effect;
@@ -36,6 +40,21 @@ pub enum Message {
     AddIncident,
     WhoCanSee,
     Report(access_report::Message),
+    /// Opens the action form under an incident, empty or with one of its actions to change.
+    AddAction(IncidentId),
+    EditAction(ActionId),
+    ActionForm(ActionMessage),
+    SaveAction,
+    /// Shows or hides the versions an action had before its edits.
+    ToggleEarlierAction(ActionId),
+    SetStatus,
+    StatusForm(StatusMessage),
+    SaveStatus,
+    EndStatus(StatusId),
+    EndOn(String),
+    SaveEnd,
+    Chronology,
+    ChronologyPage(chronology::Message),
 }
 
 pub enum Action {
@@ -54,6 +73,11 @@ pub struct ProfilePage {
     /// Incidents whose earlier wordings are open.
     earlier_open: std::collections::BTreeSet<IncidentId>,
     report: Option<AccessReport>,
+    action: Option<ActionForm>,
+    earlier_actions_open: std::collections::BTreeSet<ActionId>,
+    status_form: Option<StatusForm>,
+    end: Option<EndForm>,
+    pub chronology: Option<ChronologyPage>,
     pub status: Status,
 }
 
@@ -71,6 +95,11 @@ impl ProfilePage {
             incident: None,
             earlier_open: Default::default(),
             report: None,
+            action: None,
+            earlier_actions_open: Default::default(),
+            status_form: None,
+            end: None,
+            chronology: None,
             status: Status::Quiet,
         })
     }
@@ -92,7 +121,25 @@ impl ProfilePage {
                 .iter()
                 .find(|i| i.id == *id)
                 .is_none_or(|i| i.description != content.text().trim_end())
-        })
+        }) || self.action.as_ref().is_some_and(ActionForm::has_changes)
+            || self
+                .status_form
+                .as_ref()
+                .is_some_and(StatusForm::has_changes)
+    }
+
+    /// Closes every form, when none holds anything typed; otherwise says so and returns false.
+    fn free_to_open(&mut self) -> bool {
+        if self.has_unsaved_changes() {
+            self.status = Status::problem("Save or cancel your changes first.");
+            return false;
+        }
+        self.details = None;
+        self.incident = None;
+        self.action = None;
+        self.status_form = None;
+        self.end = None;
+        true
     }
 
     pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
@@ -103,6 +150,131 @@ impl ProfilePage {
         match message {
             // Handled above, before the notice is cleared.
             Message::Escape => return Action::Effect(Effect::None),
+            Message::ChronologyPage(m) => {
+                if let Some(c) = &mut self.chronology {
+                    match c.update(m, session) {
+                        chronology::Action::Close => self.chronology = None,
+                        chronology::Action::Effect(e) => {
+                            return Action::Effect(e.map(Message::ChronologyPage));
+                        }
+                    }
+                }
+            }
+            Message::Chronology => {
+                if self.free_to_open() {
+                    match ChronologyPage::open(session, self.id()) {
+                        Ok(c) => self.chronology = Some(c),
+                        Err(e) => self.status = Status::problem(e),
+                    }
+                }
+            }
+            Message::AddAction(incident) => {
+                if self.free_to_open() {
+                    match ActionForm::new(session, incident) {
+                        Ok(f) => self.action = Some(f),
+                        Err(e) => self.status = Status::problem(e),
+                    }
+                }
+            }
+            Message::EditAction(id) => {
+                let found = self
+                    .profile
+                    .incidents
+                    .iter()
+                    .flat_map(|i| &i.actions)
+                    .find(|a| a.id == id)
+                    .cloned();
+                if let Some(a) = found
+                    && self.free_to_open()
+                {
+                    match ActionForm::edit(session, &a) {
+                        Ok(f) => self.action = Some(f),
+                        Err(e) => self.status = Status::problem(e),
+                    }
+                }
+            }
+            Message::ActionForm(m) => {
+                if let Some(f) = &mut self.action {
+                    f.update(m);
+                }
+            }
+            Message::SaveAction => {
+                if let Some(f) = &self.action {
+                    let saved = f.action().and_then(|a| {
+                        match f.editing {
+                            Some(id) => session.edit_action(id, &a),
+                            None => session.add_action(f.incident, &a),
+                        }
+                        .map_err(|e| e.to_string())
+                    });
+                    match saved {
+                        Ok(p) => {
+                            self.status = Status::done(if f.editing.is_some() {
+                                "Action saved; what it said before is kept."
+                            } else {
+                                "Action added."
+                            });
+                            self.profile = p;
+                            self.action = None;
+                        }
+                        Err(e) => self.status = Status::problem(e),
+                    }
+                }
+            }
+            Message::ToggleEarlierAction(id) => {
+                if !self.earlier_actions_open.remove(&id) {
+                    self.earlier_actions_open.insert(id);
+                }
+            }
+            Message::SetStatus => {
+                if self.free_to_open() {
+                    self.status_form = Some(StatusForm::new());
+                }
+            }
+            Message::StatusForm(m) => {
+                if let Some(f) = &mut self.status_form {
+                    f.update(m);
+                }
+            }
+            Message::SaveStatus => {
+                if let Some(f) = &self.status_form {
+                    let saved = f
+                        .status()
+                        .and_then(|s| session.set_status(self.id(), &s).map_err(|e| e.to_string()));
+                    match saved {
+                        Ok(p) => {
+                            self.profile = p;
+                            self.status_form = None;
+                            self.status = Status::done("Status saved.");
+                        }
+                        Err(e) => self.status = Status::problem(e),
+                    }
+                }
+            }
+            Message::EndStatus(id) => {
+                if self.free_to_open() {
+                    self.end = Some(EndForm::new(id));
+                }
+            }
+            Message::EndOn(on) => {
+                if let Some(f) = &mut self.end {
+                    f.on = on;
+                }
+            }
+            Message::SaveEnd => {
+                if let Some(f) = &self.end {
+                    let saved = crate::service::records::parse_day(&f.on)
+                        .and_then(|day| session.end_status(f.status, day));
+                    match saved {
+                        Ok(p) => {
+                            self.profile = p;
+                            self.end = None;
+                            self.status = Status::done("Status ended.");
+                        }
+                        Err(e) => self.status = Status::problem(e),
+                    }
+                }
+            }
             Message::Report(m) => {
                 if let Some(r) = &mut self.report
                     && let access_report::Action::Close = r.update(m, session)
@@ -192,6 +364,9 @@ impl ProfilePage {
             Message::CancelEdit => {
                 self.details = None;
                 self.incident = None;
+                self.action = None;
+                self.status_form = None;
+                self.end = None;
                 self.status.clear_problem();
             }
             Message::ToggleEarlier(id) => {
@@ -208,7 +383,15 @@ impl ProfilePage {
         if self.report.is_some() {
             return self.update(Message::Report(access_report::Message::Back), session);
         }
-        if self.details.is_some() || self.incident.is_some() {
+        if self.chronology.is_some() {
+            return self.update(Message::ChronologyPage(chronology::Message::Back), session);
+        }
+        if self.details.is_some()
+            || self.incident.is_some()
+            || self.action.is_some()
+            || self.status_form.is_some()
+            || self.end.is_some()
+        {
             return self.update(Message::CancelEdit, session);
         }
         self.update(Message::Back, session)
@@ -217,6 +400,9 @@ impl ProfilePage {
     pub fn view<'a>(&'a self, me: &Me, hide_names: bool) -> Element<'a, Message> {
         if let Some(r) = &self.report {
             return r.view(hide_names).map(Message::Report);
+        }
+        if let Some(c) = &self.chronology {
+            return c.view(hide_names).map(Message::ChronologyPage);
         }
         let p = &self.profile;
         let name = p.pupil.display_name(hide_names);
@@ -228,6 +414,7 @@ impl ProfilePage {
                 Some(Message::AddIncident),
             ));
         }
+        actions = actions.push(form::secondary("Chronology", Some(Message::Chronology)));
         if me.permissions.has(SystemPermission::ManageSystem) {
             actions = actions.push(form::secondary(
                 "Who can see this pupil?",
@@ -247,6 +434,7 @@ impl ProfilePage {
         .spacing(theme::SPACE_M);
         c = c.push(self.status.view());
         c = c.push(self.details_card(hide_names));
+        c = c.push(self.statuses_card());
         c = c.push(self.incidents_card(hide_names));
         c.into()
     }
@@ -448,12 +636,230 @@ impl ProfilePage {
                     );
                 }
             }
+            entry = entry.push(self.actions_view(i));
             c = c.push(
                 container(entry)
                     .padding(theme::SPACE_M)
                     .width(Fill)
                     .style(theme::card),
             );
+        }
+        container(c)
+            .padding(theme::SPACE_L)
+            .width(Fill)
+            .style(theme::card)
+            .into()
+    }
+
+    /// The actions taken on an incident, oldest first, with the form to add or change one.
+    fn actions_view<'a>(
+        &'a self,
+        i: &'a crate::service::records::IncidentView,
+    ) -> Element<'a, Message> {
+        let mut c = column![].spacing(theme::SPACE_S);
+        if !i.actions.is_empty() {
+            c = c.push(
+                text(format!(
+                    "{} taken",
+                    crate::model::names::capitalise(&crate::model::names::count(
+                        i.actions.len(),
+                        "action",
+                        "actions"
+                    ))
+                ))
+                .size(theme::TEXT_SMALL)
+                .font(BOLD)
+                .color(theme::MUTED),
+            );
+        }
+        for a in &i.actions {
+            if self
+                .action
+                .as_ref()
+                .is_some_and(|f| f.editing == Some(a.id))
+            {
+                c = c.push(self.action_form());
+                continue;
+            }
+            let mut one = column![
+                row![
+                    text(a.outcome.label())
+                        .size(theme::TEXT_BODY)
+                        .font(BOLD)
+                        .width(Fill),
+                    text(format_local(a.taken_at))
+                        .size(theme::TEXT_SMALL)
+                        .color(theme::MUTED),
+                ]
+                .align_y(iced::Center),
+                text(a.description.as_str()).size(theme::TEXT_BODY),
+            ]
+            .spacing(theme::SPACE_XS);
+            if !a.rationale.is_empty() {
+                one = one.push(text(format!("Why: {}", a.rationale)).size(theme::TEXT_BODY));
+            }
+            let mut by = format!(
+                "By {}; recorded by {} on {}",
+                a.taken_by.name,
+                a.recorded_by.name,
+                format_local(a.recorded_at)
+            );
+            if let Some(last) = a.earlier.last() {
+                by.push_str(&format!(
+                    ". Changed by {} on {}",
+                    last.replaced_by.name,
+                    format_local(last.replaced_at)
+                ));
+            }
+            let mut foot = row![
+                text(by)
+                    .size(theme::TEXT_SMALL)
+                    .color(theme::MUTED)
+                    .width(Fill)
+            ]
+            .spacing(theme::SPACE_M)
+            .align_y(iced::Center);
+            if !a.earlier.is_empty() {
+                let open = self.earlier_actions_open.contains(&a.id);
+                foot = foot.push(form::link(
+                    format!(
+                        "{} {}",
+                        if open { "Hide" } else { "Show" },
+                        crate::model::names::count(
+                            a.earlier.len(),
+                            "earlier version",
+                            "earlier versions"
+                        )
+                    ),
+                    Message::ToggleEarlierAction(a.id),
+                ));
+            }
+            if a.can_edit && self.action.is_none() {
+                foot = foot.push(form::link("Change", Message::EditAction(a.id)));
+            }
+            one = one.push(foot);
+            if self.earlier_actions_open.contains(&a.id) {
+                for e in a.earlier.iter().rev() {
+                    let mut was = column![
+                        text(format!(
+                            "Until {}, when {} changed it: {} on {} by {}",
+                            format_local(e.replaced_at),
+                            e.replaced_by.name,
+                            e.outcome.label(),
+                            format_local(e.taken_at),
+                            e.taken_by.name
+                        ))
+                        .size(theme::TEXT_SMALL)
+                        .color(theme::MUTED),
+                        text(e.description.as_str()).size(theme::TEXT_BODY),
+                    ]
+                    .spacing(theme::SPACE_XS);
+                    if !e.rationale.is_empty() {
+                        was =
+                            was.push(text(format!("Why: {}", e.rationale)).size(theme::TEXT_BODY));
+                    }
+                    one =
+                        one.push(container(was).padding(iced::Padding::ZERO.left(theme::SPACE_M)));
+                }
+            }
+            c = c.push(
+                container(one)
+                    .padding(iced::Padding::from(theme::SPACE_S).left(theme::SPACE_M))
+                    .width(Fill)
+                    .style(theme::card),
+            );
+        }
+        match &self.action {
+            Some(f) if f.incident == i.id && f.editing.is_none() => c = c.push(self.action_form()),
+            None if i.can_add_action => {
+                c = c.push(form::link("+ Add action", Message::AddAction(i.id)));
+            }
+            _ => {}
+        }
+        container(c)
+            .padding(iced::Padding::ZERO.left(theme::SPACE_L))
+            .into()
+    }
+
+    fn action_form(&self) -> Element<'_, Message> {
+        let Some(f) = &self.action else {
+            return iced::widget::space().into();
+        };
+        container(
+            column![
+                f.view().map(Message::ActionForm),
+                form::actions(
+                    vec![form::secondary("Cancel", Some(Message::CancelEdit))],
+                    form::primary("Save action", Some(Message::SaveAction)),
+                ),
+            ]
+            .spacing(theme::SPACE_S),
+        )
+        .padding(theme::SPACE_M)
+        .width(Fill)
+        .style(theme::card)
+        .into()
+    }
+
+    /// The pupil's statuses, open ones first, with setting and ending for those allowed.
+    fn statuses_card(&self) -> Element<'_, Message> {
+        let p = &self.profile;
+        let mut c = column![
+            text("Statuses").size(theme::TEXT_HEADING).font(BOLD),
+            text("Child protection plan, child in need, looked after, early help, young carer.")
+                .size(theme::TEXT_SMALL)
+                .color(theme::MUTED),
+        ]
+        .spacing(theme::SPACE_S);
+        if p.statuses.is_empty() {
+            c = c.push(text("None recorded.").size(theme::TEXT_BODY));
+        }
+        let mut ordered: Vec<_> = p.statuses.iter().collect();
+        ordered.sort_by_key(|s| (!s.is_open(), std::cmp::Reverse(s.started_on)));
+        for s in ordered {
+            let mut line = row![
+                text(s.kind.label())
+                    .size(theme::TEXT_BODY)
+                    .font(if s.is_open() {
+                        BOLD
+                    } else {
+                        iced::Font::DEFAULT
+                    })
+                    .width(Length::Fixed(220.0)),
+                text(s.period()).size(theme::TEXT_BODY).width(Fill),
+                text(format!("Recorded by {}", s.set_by.name))
+                    .size(theme::TEXT_SMALL)
+                    .color(theme::MUTED),
+            ]
+            .spacing(theme::SPACE_M)
+            .align_y(iced::Center);
+            if s.is_open() && p.can_edit_statuses && self.end.is_none() {
+                line = line.push(form::link("End…", Message::EndStatus(s.id)));
+            }
+            c = c.push(line);
+            if !s.note.is_empty() {
+                c = c.push(
+                    text(s.note.as_str())
+                        .size(theme::TEXT_SMALL)
+                        .color(theme::MUTED),
+                );
+            }
+            if let Some(f) = self.end.as_ref().filter(|f| f.status == s.id) {
+                c = c.push(f.view(Message::EndOn, Message::SaveEnd, Message::CancelEdit));
+            }
+        }
+        match &self.status_form {
+            Some(f) => {
+                c = c.push(f.view().map(Message::StatusForm));
+                c = c.push(form::actions(
+                    vec![form::secondary("Cancel", Some(Message::CancelEdit))],
+                    form::primary("Save status", Some(Message::SaveStatus)),
+                ));
+            }
+            None if p.can_edit_statuses => {
+                c = c.push(form::link("+ Set a status", Message::SetStatus));
+            }
+            None => {}
         }
         container(c)
             .padding(theme::SPACE_L)
