@@ -580,7 +580,7 @@ pub fn generate(size: DemoSize, seed: u64, now: i64) -> DemoSchool {
 /// status that came of it). From a random sequence of its own, so the rest of the demo is the
 /// same as before it had casework.
 fn demo_casework(
-    incidents: &mut [IncidentData],
+    incidents: &mut Vec<IncidentData>,
     pupils: &mut [PupilData],
     users: &[UserData],
     seed: u64,
@@ -655,7 +655,9 @@ fn demo_casework(
             Outcome::SocialCareReferral => Some(StatusKind::ChildInNeed),
             _ => None,
         };
+        // The first pupil's statuses are their story's (below).
         if let (Some(kind), Some(p)) = (status, pupils.get_mut(i.pupil))
+            && i.pupil != STORY_PUPIL
             && !p.statuses.iter().any(|s| s.status == kind.key())
         {
             let started = (decided + 3 * 86_400).min(latest);
@@ -671,6 +673,11 @@ fn demo_casework(
             });
         }
     }
+    let teacher = users
+        .iter()
+        .find(|u| u.user_group == "Teachers")
+        .map_or_else(|| dsl.clone(), |u| u.email.clone());
+    demo_story(incidents, pupils, &teacher, &dsl, now);
     // Statuses that came from outside school: a few young carers, one looked-after child, one
     // child whose plan ended last year.
     let year = 365 * 86_400;
@@ -698,6 +705,124 @@ fn demo_casework(
             ended_by: until.map(|_| dsl.clone()),
             ended_at: until,
         });
+    }
+}
+
+/// The pupil whose record tells a longer story, so the demo's chronology has one to show.
+const STORY_PUPIL: usize = 0;
+
+/// A term of concerns about one pupil, each followed up, the help offered stepping up to a
+/// referral, and a backdated record typed in days after it happened.
+fn demo_story(
+    incidents: &mut Vec<IncidentData>,
+    pupils: &mut [PupilData],
+    teacher: &str,
+    dsl: &str,
+    now: i64,
+) {
+    if pupils.len() <= STORY_PUPIL {
+        return;
+    }
+    let day = 86_400;
+    // Whole days back from now, at a time in the school day.
+    let at = |days_ago: i64, hour: i64| (now - days_ago * day) / day * day + hour * 3600;
+    let day_of = |t: i64| {
+        chrono::DateTime::from_timestamp(t, 0)
+            .unwrap_or_default()
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let cat = |c: &str, s: &str| CategoryRef {
+        category: c.into(),
+        sub_category: Some(s.into()),
+    };
+    let step = |t: i64, by: &str, o: Outcome, what: &str, why: &str| ActionData {
+        taken_at: t,
+        taken_by: Some(by.into()),
+        outcome: o.key().into(),
+        description: what.into(),
+        rationale: why.into(),
+        recorded_by: Some(dsl.into()),
+        recorded_at: t + 1800,
+        earlier: Vec::new(),
+    };
+    let concern = |occurred: i64, recorded: i64, category, text: &str, actions| IncidentData {
+        pupil: STORY_PUPIL,
+        category,
+        occurred_at: occurred,
+        description: text.into(),
+        recorded_by: Some(teacher.into()),
+        recorded_at: recorded,
+        linked_pupils: Vec::new(),
+        earlier: Vec::new(),
+        actions,
+    };
+    incidents.push(concern(
+        at(120, 9),
+        at(120, 10),
+        cat("Cause for Concern", "Emotional Related"),
+        "Told the class teacher that their mum had gone away for a while and an aunt was looking after them. Quiet and tearful all morning.",
+        vec![
+            step(at(120, 12), teacher, Outcome::DiscussedWithDsl, "Passed to the DSL at lunchtime and talked through.", ""),
+            step(at(119, 15), dsl, Outcome::Monitoring, "Class teacher and lunchtime staff to note anything further for half a term.", "A first concern; the aunt is known to school and came in when asked."),
+        ],
+    ));
+    incidents.push(concern(
+        at(75, 9),
+        at(75, 11),
+        cat("Attendance", "Punctuality"),
+        "Late four mornings in a fortnight; the aunt says the bus is unreliable and she starts work early.",
+        vec![step(at(73, 14), dsl, Outcome::EarlyHelp, "Met the aunt; offered an early help assessment, which she accepted.", "Needs support short of a referral.")],
+    ));
+    incidents.push(concern(
+        at(40, 8),
+        at(40, 9),
+        cat("Cause for Concern", "Neglect Related"),
+        "Came in hungry and without a coat on a frosty morning; said there was no food in the house last night.",
+        vec![
+            step(at(40, 10), teacher, Outcome::DiscussedWithDsl, "Gave breakfast and a spare coat; told the DSL straight away.", ""),
+            step(at(40, 14), dsl, Outcome::SocialCareReferral, "Referred to children's social care by phone, confirmed in writing the same day.", "A second neglect concern while early help is in place."),
+        ],
+    ));
+    // Typed in ten days after it happened, so it sits at its own date, before ones recorded earlier.
+    incidents.push(concern(
+        at(22, 13),
+        at(12, 16),
+        cat("Behaviour", "Against Peers"),
+        "Pushed another pupil over during a game at lunch; both upset, spoken to and made up.",
+        vec![step(
+            at(12, 16),
+            dsl,
+            Outcome::NoFurtherAction,
+            "Spoke with both pupils and let both families know.",
+            "A one-off in play; no injury, and both pupils were happy to make up.",
+        )],
+    ));
+    let status = |kind: StatusKind, from: i64, until: Option<i64>| StatusData {
+        status: kind.key().into(),
+        started_on: day_of(from),
+        ended_on: until.map(day_of),
+        note: String::new(),
+        set_by: Some(dsl.into()),
+        set_at: from,
+        ended_by: until.map(|_| dsl.into()),
+        ended_at: until,
+    };
+    let p = &mut pupils[STORY_PUPIL];
+    p.statuses
+        .push(status(StatusKind::EarlyHelp, at(72, 9), Some(at(33, 9))));
+    p.statuses.push(StatusData {
+        note: "Agreed at the strategy meeting; social worker allocated.".into(),
+        ..status(StatusKind::ChildInNeed, at(33, 9), None)
+    });
+    for c in ["Cause for Concern", "Attendance", "Behaviour"] {
+        let parent = CategoryRef {
+            category: c.into(),
+            sub_category: None,
+        };
+        if !p.monitored.contains(&parent) {
+            p.monitored.push(parent);
+        }
     }
 }
 
