@@ -764,7 +764,10 @@ fn the_anonymised_pdf_names_no_member_of_staff_and_runs_over_pages() {
     let text = pdf_text(&path);
     assert!(text.contains(&format!("Page {} of {}", made.pages, made.pages)));
     assert!(text.contains("Entry number 29"));
-    assert!(text.contains("Recorded by SLT"), "staff are shown by role");
+    assert!(
+        text.contains("Recorded by a member of SLT"),
+        "staff are shown by role"
+    );
     assert!(text.contains("Printed by a member of SLT"));
     let pupil_name = format!("{} {}", pupil.forename, pupil.surname);
     for u in &data.users {

@@ -35,12 +35,17 @@ impl StaffName {
     fn unknown() -> StaffName {
         StaffName {
             name: "someone no longer in Keyholder".into(),
-            role: "a member of staff".into(),
+            role: "staff".into(),
         }
     }
 
-    pub fn shown(&self, anonymised: bool) -> &str {
-        if anonymised { &self.role } else { &self.name }
+    /// Their name, or anonymised, their role: "a member of SLT".
+    pub fn shown(&self, anonymised: bool) -> String {
+        if anonymised {
+            format!("a member of {}", self.role)
+        } else {
+            self.name.clone()
+        }
     }
 }
 
@@ -56,7 +61,7 @@ pub(super) fn staff_names(conn: Db<'_>) -> Result<BTreeMap<UserId, StaffName>> {
             let role = groups
                 .get(&u.user_group)
                 .cloned()
-                .unwrap_or_else(|| "a member of staff".into());
+                .unwrap_or_else(|| "staff".into());
             (
                 u.id,
                 StaffName {

@@ -31,11 +31,7 @@ pub(super) fn document(
             .unwrap_or("none")
             .to_string()
     };
-    let printer = if anonymised {
-        format!("a member of {}", printed_by.role)
-    } else {
-        printed_by.name.clone()
-    };
+    let printer = printed_by.shown(anonymised);
     let mut blocks = vec![
         Block::title(format!("Chronology: {name}")),
         Block::fields([
