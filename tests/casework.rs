@@ -23,31 +23,8 @@ fn school(dir: &std::path::Path) -> (Location, Session, SchoolData) {
     (location, creds.session, data)
 }
 
-fn level_of(p: &PupilData) -> &str {
-    p.groups
-        .iter()
-        .find(|g| g.group_type == "academic_level")
-        .map(|g| g.name.as_str())
-        .unwrap()
-}
-
-/// A teacher on the access list of `year` only.
 fn teacher_of(data: &SchoolData, year: &str) -> String {
-    data.users
-        .iter()
-        .filter(|u| u.user_group == "Teachers" && u.active)
-        .find(|u| {
-            let lists: Vec<&str> = data
-                .groups
-                .iter()
-                .filter(|g| g.group_type == "academic_level" && g.access.contains(&u.email))
-                .map(|g| g.name.as_str())
-                .collect();
-            lists == [year]
-        })
-        .expect("a teacher restricted to that year")
-        .email
-        .clone()
+    teacher_restricted_to(data, year)
 }
 
 fn pupil_in(s: &Session, data: &SchoolData, year: &str) -> (PupilId, PupilData) {
@@ -315,7 +292,11 @@ fn statuses_have_periods_that_do_not_overlap() {
 }
 
 /// A school file made from `data`, as `keyholder load` makes one.
-fn load(dir: &std::path::Path, name: &str, data: &SchoolData) -> Session {
+fn new_vault(
+    dir: &std::path::Path,
+    name: &str,
+    data: &SchoolData,
+) -> keyholder::service::Result<Session> {
     let location = Location::new(dir.join(name));
     setup::create_vault(NewVault {
         location: &location,
@@ -331,7 +312,10 @@ fn load(dir: &std::path::Path, name: &str, data: &SchoolData) -> Session {
         demo: None,
         origin: "test",
     })
-    .unwrap()
+}
+
+fn load(dir: &std::path::Path, name: &str, data: &SchoolData) -> Session {
+    new_vault(dir, name, data).expect("the school file is made")
 }
 
 #[test]
@@ -476,21 +460,7 @@ fn an_export_from_before_casework_still_loads_and_a_newer_one_is_refused() {
         .unwrap();
     with_actions["actions"][0]["outcome"] = "sent home".into();
     let bad = SchoolData::from_json(&bad.to_string()).unwrap();
-    let location = Location::new(dir.path().join("bad.db"));
-    let refused = setup::create_vault(NewVault {
-        location: &location,
-        data: &bad,
-        admin: PersonAccess {
-            email: keyholder::service::demo::ADMIN_EMAIL.into(),
-            password: "a long password for the new school".into(),
-            soft_key: Some(confirmed_key(&[7; 20], now())),
-        },
-        others: Vec::new(),
-        recovery_code: "ABCD-EFGH-JKMN-PQRS",
-        kdf: KdfCost::insecure_for_tests(),
-        demo: None,
-        origin: "test",
-    });
+    let refused = new_vault(dir.path(), "bad.db", &bad).map(drop);
     let e = refused.unwrap_err().to_string();
     assert!(e.contains("unknown outcome"), "{e}");
 }

@@ -15,33 +15,9 @@ fn name(p: &keyholder::service::school_data::PupilData) -> String {
     format!("{} {}", p.forename, p.surname)
 }
 
-fn level_of(p: &keyholder::service::school_data::PupilData) -> &str {
-    p.groups
-        .iter()
-        .find(|g| g.group_type == "academic_level")
-        .map(|g| g.name.as_str())
-        .unwrap()
-}
-
 /// A teacher on the access list of `year` and of no other Academic Level.
 fn teacher_of(data: &SchoolData, year: &str) -> (String, String) {
-    let email = data
-        .users
-        .iter()
-        .filter(|u| u.user_group == "Teachers" && u.active)
-        .find(|u| {
-            let lists: Vec<&str> = data
-                .groups
-                .iter()
-                .filter(|g| g.group_type == "academic_level" && g.access.contains(&u.email))
-                .map(|g| g.name.as_str())
-                .collect();
-            lists == [year]
-        })
-        .expect("the demo has a teacher restricted to that year")
-        .email
-        .clone();
-    (email, year.to_string())
+    (teacher_restricted_to(data, year), year.to_string())
 }
 
 fn pupil_id(s: &Session, full_name: &str) -> PupilId {

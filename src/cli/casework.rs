@@ -277,10 +277,7 @@ fn print_text(c: &Chronology, anonymised: bool) -> Result<(), Failure> {
     );
     for e in &c.entries {
         say!();
-        let when = match e.what {
-            Entry::StatusStarted { .. } | Entry::StatusEnded { .. } => day_text(e.day),
-            _ => crate::clock::format_local(e.at),
-        };
+        let when = e.when();
         say!("{when}  {}", e.what.title());
         match &e.what {
             Entry::Incident { description, .. } => {
@@ -291,14 +288,9 @@ fn print_text(c: &Chronology, anonymised: bool) -> Result<(), Failure> {
             Entry::Action {
                 description,
                 rationale,
-                category,
-                incident_at,
                 ..
             } => {
-                say!(
-                    "    On the {category} incident of {}",
-                    crate::clock::format_local(*incident_at)
-                );
+                say!("    {}", e.what.about().unwrap_or_default());
                 for line in description.lines() {
                     say!("    {line}");
                 }

@@ -203,12 +203,12 @@ impl PupilStatus {
 
 /// The status of the same kind whose period would overlap a new one from `start` to `end`, if
 /// any: a pupil is on one child-protection plan at a time, so a second is refused.
-pub fn overlapping<'a>(
-    existing: &'a [PupilStatus],
+pub fn overlapping(
+    existing: &[PupilStatus],
     kind: StatusKind,
     start: NaiveDate,
     end: Option<NaiveDate>,
-) -> Option<&'a PupilStatus> {
+) -> Option<&PupilStatus> {
     existing
         .iter()
         .find(|s| s.kind == kind && s.overlaps(start, end))

@@ -105,7 +105,6 @@ pub fn write(doc: &Document, pages: &[Page], fonts: &Fonts) -> Result<Vec<u8>, E
                 text(*x, *y, *face, *size, *ink, t);
             }
         }
-        drop(text);
         for m in &content.marks {
             if let Mark::Bar { x, y, w, h } = m {
                 let mut pb = PathBuilder::new();

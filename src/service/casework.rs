@@ -323,6 +323,21 @@ impl Entry {
         }
     }
 
+    /// For an action, which incident it is about: "On the Behaviour incident of 3 Mar 2026 10:15".
+    pub fn about(&self) -> Option<String> {
+        match self {
+            Entry::Action {
+                category,
+                incident_at,
+                ..
+            } => Some(format!(
+                "On the {category} incident of {}",
+                crate::clock::format_local(*incident_at)
+            )),
+            _ => None,
+        }
+    }
+
     /// Who recorded it or did it, as the line says it.
     pub fn by(&self, anonymised: bool) -> String {
         match self {
@@ -339,6 +354,16 @@ impl Entry {
             Entry::StatusStarted { by, .. } | Entry::StatusEnded { by, .. } => {
                 format!("Recorded by {}", by.shown(anonymised))
             }
+        }
+    }
+}
+
+impl ChronologyEntry {
+    /// When, as a line shows it: a status change by its day, the rest with the time.
+    pub fn when(&self) -> String {
+        match self.what {
+            Entry::StatusStarted { .. } | Entry::StatusEnded { .. } => day_text(self.day),
+            _ => crate::clock::format_local(self.at),
         }
     }
 }
@@ -433,8 +458,12 @@ impl Session {
         Ok((profile, index))
     }
 
-    /// Checks an action's content, returning its trimmed texts.
-    fn checked_action<'a>(&self, a: &'a NewAction, incident_at: i64) -> Result<(&'a str, &'a str)> {
+    /// Checks an action's content, returning it as the vault writes it (its texts trimmed).
+    fn checked_action<'a>(
+        &self,
+        a: &'a NewAction,
+        incident_at: i64,
+    ) -> Result<casework::ActionText<'a>> {
         let description = a.description.trim();
         let rationale = a.rationale.trim();
         if description.is_empty() {
@@ -466,7 +495,13 @@ impl Session {
                 "Choose who took the action from the list of staff.".into(),
             ));
         }
-        Ok((description, rationale))
+        Ok(casework::ActionText {
+            taken_at: a.taken_at,
+            taken_by: Some(a.taken_by),
+            outcome: a.outcome,
+            description,
+            rationale,
+        })
     }
 
     /// Adds an action to an incident. Needs Add new incident/action, and either Edit incidents
@@ -484,23 +519,11 @@ impl Session {
                         .into(),
                 ));
             }
-            let (description, rationale) = this.checked_action(a, view.occurred_at)?;
+            let text = this.checked_action(a, view.occurred_at)?;
             let reference = records::pupil_ref(&profile.pupil);
             let (me, now) = (this.me_id(), crate::clock::now());
             this.write(|tx| {
-                casework::insert_action(
-                    tx,
-                    incident,
-                    &casework::ActionText {
-                        taken_at: a.taken_at,
-                        taken_by: Some(a.taken_by),
-                        outcome: a.outcome,
-                        description,
-                        rationale,
-                    },
-                    Some(me),
-                    now,
-                )?;
+                casework::insert_action(tx, incident, &text, Some(me), now)?;
                 Ok((
                     (),
                     Change::new(
@@ -538,31 +561,19 @@ impl Session {
                         .into(),
                 ));
             }
-            let (description, rationale) = this.checked_action(a, view.occurred_at)?;
-            if action.taken_at == a.taken_at
-                && action.taken_by == Some(a.taken_by)
-                && action.outcome == a.outcome
-                && action.description == description
-                && action.rationale == rationale
+            let text = this.checked_action(a, view.occurred_at)?;
+            if action.taken_at == text.taken_at
+                && action.taken_by == text.taken_by
+                && action.outcome == text.outcome
+                && action.description == text.description
+                && action.rationale == text.rationale
             {
                 return Ok(profile);
             }
             let reference = records::pupil_ref(&profile.pupil);
             let (me, now) = (this.me_id(), crate::clock::now());
             this.write(|tx| {
-                casework::update_action(
-                    tx,
-                    id,
-                    &casework::ActionText {
-                        taken_at: a.taken_at,
-                        taken_by: Some(a.taken_by),
-                        outcome: a.outcome,
-                        description,
-                        rationale,
-                    },
-                    Some(me),
-                    now,
-                )?;
+                casework::update_action(tx, id, &text, Some(me), now)?;
                 let mut change = Change::new(
                     "Action edited",
                     format!(
@@ -735,7 +746,8 @@ impl Session {
             .map(|c| (c.id, c.parent))
             .collect();
         let all = categories::list(conn)?;
-        let choices = self.viewable_categories(&all);
+        // Archived categories too: what was recorded under them is still on the record.
+        let choices = self.category_choices(&all, CategoryPermission::ViewIncidents, true);
         let category_label = filter.category.map(|c| {
             choices
                 .iter()
@@ -828,30 +840,6 @@ impl Session {
             entries,
             categories: choices,
         })
-    }
-
-    /// The categories the user may view incidents in, in the grid's order.
-    fn viewable_categories(&self, all: &[crate::model::Category]) -> Vec<CategoryChoice> {
-        let names: BTreeMap<CategoryId, &str> =
-            all.iter().map(|c| (c.id, c.name.as_str())).collect();
-        crate::model::category::tree_order(all)
-            .into_iter()
-            .filter(|c| {
-                self.me()
-                    .permissions
-                    .categories
-                    .allows(c.id, CategoryPermission::ViewIncidents)
-            })
-            .map(|c| {
-                let parent = c.parent.and_then(|id| names.get(&id).copied());
-                CategoryChoice {
-                    id: c.id,
-                    label: c.path(parent),
-                    name: c.name.clone(),
-                    parent: parent.map(str::to_string),
-                }
-            })
-            .collect()
     }
 
     /// A chronology read on its own (the command line's `chronology --json`), recorded in the

@@ -720,9 +720,9 @@ fn demo_story(
     dsl: &str,
     now: i64,
 ) {
-    if pupils.len() <= STORY_PUPIL {
+    let Some(p) = pupils.get_mut(STORY_PUPIL) else {
         return;
-    }
+    };
     let day = 86_400;
     // Whole days back from now, at a time in the school day.
     let at = |days_ago: i64, hour: i64| (now - days_ago * day) / day * day + hour * 3600;
@@ -808,7 +808,6 @@ fn demo_story(
         ended_by: until.map(|_| dsl.into()),
         ended_at: until,
     };
-    let p = &mut pupils[STORY_PUPIL];
     p.statuses
         .push(status(StatusKind::EarlyHelp, at(72, 9), Some(at(33, 9))));
     p.statuses.push(StatusData {

@@ -378,15 +378,24 @@ impl Session {
     pub fn categories_to_record(&self) -> Result<Vec<CategoryChoice>> {
         self.require(SystemPermission::AddNewIncident)?;
         let all = categories::list(self.vault().db())?;
-        Ok(self.category_choices(&all, CategoryPermission::AddIncidents))
+        Ok(self.category_choices(&all, CategoryPermission::AddIncidents, false))
     }
 
-    fn category_choices(&self, all: &[Category], p: CategoryPermission) -> Vec<CategoryChoice> {
+    /// The categories in which the user has `p`, in the grid's order; archived ones only when
+    /// `archived` is true (one reads what was recorded under them, but records nothing new).
+    pub(super) fn category_choices(
+        &self,
+        all: &[Category],
+        p: CategoryPermission,
+        archived: bool,
+    ) -> Vec<CategoryChoice> {
         let names: BTreeMap<CategoryId, &str> =
             all.iter().map(|c| (c.id, c.name.as_str())).collect();
         category::tree_order(all)
             .into_iter()
-            .filter(|c| !c.archived && self.me().permissions.categories.allows(c.id, p))
+            .filter(|c| {
+                (archived || !c.archived) && self.me().permissions.categories.allows(c.id, p)
+            })
             .map(|c| {
                 let parent = c.parent.and_then(|id| names.get(&id).copied());
                 CategoryChoice {
@@ -420,7 +429,7 @@ impl Session {
             }
             let conn = this.vault().db();
             let all_categories = categories::list(conn)?;
-            let allowed = this.category_choices(&all_categories, CategoryPermission::AddIncidents);
+            let allowed = this.category_choices(&all_categories, CategoryPermission::AddIncidents, false);
             let Some(choice) = allowed.iter().find(|a| a.id == c.category) else {
                 return Err(Error::Invalid(
                     "You cannot record under that category. Choose one from the list.".into(),

@@ -166,3 +166,31 @@ pub fn pupils_csv(prefix: char, n: usize) -> String {
     }
     csv
 }
+
+/// The Academic Level a pupil is in, in an export.
+pub fn level_of(p: &keyholder::service::school_data::PupilData) -> &str {
+    p.groups
+        .iter()
+        .find(|g| g.group_type == "academic_level")
+        .map(|g| g.name.as_str())
+        .expect("every demo pupil has an Academic Level")
+}
+
+/// An active teacher on the access list of `year` and of no other Academic Level.
+pub fn teacher_restricted_to(data: &keyholder::service::SchoolData, year: &str) -> String {
+    data.users
+        .iter()
+        .filter(|u| u.user_group == "Teachers" && u.active)
+        .find(|u| {
+            let lists: Vec<&str> = data
+                .groups
+                .iter()
+                .filter(|g| g.group_type == "academic_level" && g.access.contains(&u.email))
+                .map(|g| g.name.as_str())
+                .collect();
+            lists == [year]
+        })
+        .expect("the demo has a teacher restricted to that year")
+        .email
+        .clone()
+}

@@ -2,12 +2,11 @@
 //! person may see, in date order (a backdated incident at its own date), narrowed by category and
 //! dates, and exported as a PDF for a case conference, with staff named or by role.
 
-use crate::clock::format_local;
 use crate::model::PupilId;
 use crate::model::casework::ChronologyFilter;
 use crate::service::Session;
 use crate::service::casework::{
-    Chronology, ChronologyEntry, Entry, day_text, suggested_pdf_name, typed_pdf_destination,
+    Chronology, ChronologyEntry, Entry, suggested_pdf_name, typed_pdf_destination,
 };
 use crate::service::records::{CategoryChoice, parse_day};
 use crate::ui::effect::{Dialog, Effect, FileDialog};
@@ -303,10 +302,7 @@ impl ChronologyPage {
 }
 
 fn entry_view(e: &ChronologyEntry) -> Element<'_, Message> {
-    let when = match e.what {
-        Entry::StatusStarted { .. } | Entry::StatusEnded { .. } => day_text(e.day),
-        _ => format_local(e.at),
-    };
+    let when = e.when();
     let mut body = column![
         text(match &e.what {
             Entry::Incident { category, .. } => format!("Incident · {category}"),
@@ -323,17 +319,12 @@ fn entry_view(e: &ChronologyEntry) -> Element<'_, Message> {
         Entry::Action {
             description,
             rationale,
-            category,
-            incident_at,
             ..
         } => {
             body = body.push(
-                text(format!(
-                    "On the {category} incident of {}",
-                    format_local(*incident_at)
-                ))
-                .size(theme::TEXT_SMALL)
-                .color(theme::MUTED),
+                text(e.what.about().unwrap_or_default())
+                    .size(theme::TEXT_SMALL)
+                    .color(theme::MUTED),
             );
             body = body.push(text(description.as_str()).size(theme::TEXT_BODY));
             if !rationale.is_empty() {
