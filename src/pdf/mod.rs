@@ -7,7 +7,9 @@
 //! ("Printed by … on …") and "Page n of N". No I/O: the caller decides where the bytes go (and
 //! audits it).
 //!
-//! ```ignore
+//! ```
+//! use keyholder::pdf;
+//! # fn main() -> Result<(), pdf::Error> {
 //! let doc = pdf::Document {
 //!     title: "Incidents by month".into(),
 //!     header: "Millbrook Primary School · Incidents by month".into(),
@@ -21,7 +23,11 @@
 //!         )),
 //!     ],
 //! };
-//! let rendered = pdf::render(&doc)?; // rendered.bytes, rendered.pages
+//! let rendered = pdf::render(&doc)?;
+//! assert!(rendered.bytes.starts_with(b"%PDF-"));
+//! assert_eq!(rendered.pages, 1);
+//! # Ok(())
+//! # }
 //! ```
 
 mod fonts;

@@ -7,6 +7,7 @@ use crate::service::Session;
 use crate::service::casework::{ActionView, NewAction, NewStatus, StaffChoice};
 use crate::service::records::{parse_date_time, parse_day};
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD, Field};
 use iced::widget::{column, pick_list, row, text, text_editor};
 use iced::{Element, Fill, Length};
@@ -158,17 +159,21 @@ impl ActionForm {
             row![
                 labelled(
                     "Outcome",
-                    pick_list(Outcome::ALL, self.outcome, ActionMessage::Outcome)
-                        .placeholder("Choose an outcome")
-                        .padding(theme::SPACE_S + 2.0)
-                        .width(Fill),
+                    focusable(
+                        pick_list(Outcome::ALL, self.outcome, ActionMessage::Outcome)
+                            .placeholder("Choose an outcome")
+                            .padding(theme::SPACE_S + 2.0)
+                            .width(Fill)
+                    ),
                 ),
                 labelled(
                     "Taken by",
-                    pick_list(self.staff.clone(), self.by.clone(), ActionMessage::By)
-                        .placeholder("Choose a member of staff")
-                        .padding(theme::SPACE_S + 2.0)
-                        .width(Fill),
+                    focusable(
+                        pick_list(self.staff.clone(), self.by.clone(), ActionMessage::By)
+                            .placeholder("Choose a member of staff")
+                            .padding(theme::SPACE_S + 2.0)
+                            .width(Fill)
+                    ),
                 ),
             ]
             .spacing(theme::SPACE_M),
@@ -256,10 +261,12 @@ impl StatusForm {
             row![
                 labelled(
                     "Status",
-                    pick_list(StatusKind::ALL, self.kind, StatusMessage::Kind)
-                        .placeholder("Choose a status")
-                        .padding(theme::SPACE_S + 2.0)
-                        .width(Fill),
+                    focusable(
+                        pick_list(StatusKind::ALL, self.kind, StatusMessage::Kind)
+                            .placeholder("Choose a status")
+                            .padding(theme::SPACE_S + 2.0)
+                            .width(Fill)
+                    ),
                 ),
                 Field::new("From", STATUS_FROM, &self.from, StatusMessage::From)
                     .placeholder("dd/mm/yyyy")

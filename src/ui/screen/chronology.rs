@@ -11,6 +11,7 @@ use crate::service::casework::{
 use crate::service::records::{CategoryChoice, parse_day};
 use crate::ui::effect::{Dialog, Effect, FileDialog};
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD, Field};
 use crate::ui::widget::status::Status;
 use iced::widget::{checkbox, column, container, pick_list, row, text};
@@ -197,9 +198,11 @@ impl ChronologyPage {
         let filters = row![
             column![
                 text("Category").size(theme::TEXT_SMALL).font(BOLD),
-                pick_list(choices, Some(self.category.clone()), Message::Category)
-                    .padding(theme::SPACE_S + 2.0)
-                    .width(Fill),
+                focusable(
+                    pick_list(choices, Some(self.category.clone()), Message::Category)
+                        .padding(theme::SPACE_S + 2.0)
+                        .width(Fill)
+                ),
             ]
             .spacing(theme::SPACE_XS)
             .width(Length::FillPortion(3)),
@@ -255,11 +258,13 @@ impl ChronologyPage {
             .size(theme::TEXT_BODY)
             .color(theme::MUTED),
             filters,
-            checkbox(self.statuses)
-                .label("Include status changes (child protection plan, child in need, ...)")
-                .on_toggle(Message::Statuses)
-                .size(16)
-                .text_size(theme::TEXT_BODY),
+            focusable(
+                checkbox(self.statuses)
+                    .label("Include status changes (child protection plan, child in need, ...)")
+                    .on_toggle(Message::Statuses)
+                    .size(16)
+                    .text_size(theme::TEXT_BODY)
+            ),
         ]
         .spacing(theme::SPACE_M);
         page = page.push(self.status.view());
