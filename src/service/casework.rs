@@ -116,7 +116,7 @@ pub(super) fn action_views(
     staff: &BTreeMap<UserId, StaffName>,
     session: &Session,
 ) -> Result<BTreeMap<IncidentId, Vec<ActionView>>> {
-    let mut revisions = casework::all_action_revisions(conn)?;
+    let mut revisions = casework::action_revisions_for_pupil(conn, pupil)?;
     let may_edit_any = session
         .me()
         .permissions

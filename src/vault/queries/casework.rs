@@ -138,12 +138,33 @@ fn select_actions<P: rusqlite::Params>(
 
 /// Every action's replaced versions, oldest first, by action.
 pub fn all_action_revisions(conn: Db<'_>) -> Result<BTreeMap<ActionId, Vec<ActionRevision>>> {
-    let mut stmt = conn.prepare(
+    select_action_revisions(conn, "", [])
+}
+
+/// The replaced versions of the actions on one pupil's incidents, oldest first, by action.
+pub fn action_revisions_for_pupil(
+    conn: Db<'_>,
+    pupil: PupilId,
+) -> Result<BTreeMap<ActionId, Vec<ActionRevision>>> {
+    select_action_revisions(
+        conn,
+        "WHERE action_id IN (SELECT a.id FROM incident_actions a
+                             JOIN incidents i ON i.id = a.incident_id WHERE i.pupil_id = ?1)",
+        [pupil.0],
+    )
+}
+
+fn select_action_revisions<P: rusqlite::Params>(
+    conn: Db<'_>,
+    filter: &str,
+    args: P,
+) -> Result<BTreeMap<ActionId, Vec<ActionRevision>>> {
+    let mut stmt = conn.prepare(&format!(
         "SELECT action_id, taken_at, taken_by, outcome, description, rationale, replaced_by,
                 replaced_at
-         FROM incident_action_revisions ORDER BY action_id, replaced_at, id",
-    )?;
-    let rows = stmt.query_map([], |r| {
+         FROM incident_action_revisions {filter} ORDER BY action_id, replaced_at, id"
+    ))?;
+    let rows = stmt.query_map(args, |r| {
         Ok((
             ActionId(r.get(0)?),
             r.get::<_, i64>(1)?,
