@@ -10,7 +10,7 @@ use crate::ui::theme;
 use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD, Field};
 use crate::ui::widget::status::Status;
-use iced::widget::{button, column, container, pick_list, row, text, text_editor};
+use iced::widget::{button, column, container, row, text, text_editor};
 use iced::{Element, Fill, Length};
 
 pub const SEARCH: &str = "concern-search";
@@ -255,14 +255,13 @@ impl AddIncident {
         };
         let category = column![
             text("Category").size(theme::TEXT_SMALL).font(BOLD),
-            pick_list(
+            form::drop_down(
                 self.categories.clone(),
                 self.category.clone(),
-                Message::Category
-            )
-            .placeholder("Choose a category")
-            .padding(theme::SPACE_S + 2.0)
-            .width(Fill),
+                Message::Category,
+                "Choose a category",
+                Fill,
+            ),
         ]
         .spacing(theme::SPACE_XS);
         let when = row![
