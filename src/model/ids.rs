@@ -21,5 +21,8 @@ id_type!(
     PupilId,
     PupilGroupId,
     CategoryId,
-    IncidentId
+    IncidentId,
+    AlertId,
+    ReminderId,
+    SavedReportId,
 );

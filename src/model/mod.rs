@@ -12,12 +12,16 @@ pub mod import;
 pub mod names;
 pub mod permission;
 pub mod pupil;
+pub mod report;
 pub mod transfer;
 pub mod user;
 
 pub use category::Category;
 pub use group::{GroupType, PupilGroup};
-pub use ids::{CategoryId, IncidentId, PupilGroupId, PupilId, UserGroupId, UserId};
+pub use ids::{
+    AlertId, CategoryId, IncidentId, PupilGroupId, PupilId, ReminderId, SavedReportId, UserGroupId,
+    UserId,
+};
 pub use permission::{
     CategoryGrant, CategoryPermission, CategoryPermissions, EffectivePermissions,
     PermissionSection, SystemPermission, SystemPermissions,

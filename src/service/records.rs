@@ -78,6 +78,8 @@ pub struct Recorded {
     pub id: IncidentId,
     /// Whether the user may read it back (View Incidents for its category and the profile).
     pub readable: bool,
+    /// How many members of staff were alerted to it.
+    pub alerted: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,7 +131,7 @@ pub struct PupilDetails {
 }
 
 /// How the audit names a pupil.
-fn pupil_ref(p: &Pupil) -> String {
+pub(super) fn pupil_ref(p: &Pupil) -> String {
     match &p.mis_id {
         Some(m) if !m.trim().is_empty() => format!("pupil {}", m.trim()),
         _ => format!("pupil record {}", p.id.0),
@@ -170,17 +172,17 @@ pub(crate) struct SchoolCache(std::sync::Mutex<Option<(Stamp, std::sync::Arc<Sch
 /// See `school::change_stamp`.
 type Stamp = (i64, u64);
 
-struct School {
-    access: SchoolAccess,
-    pupils: BTreeMap<PupilId, Pupil>,
-    memberships: BTreeMap<PupilId, Vec<PupilGroupId>>,
-    groups: BTreeMap<PupilGroupId, PupilGroup>,
+pub(super) struct School {
+    pub(super) access: SchoolAccess,
+    pub(super) pupils: BTreeMap<PupilId, Pupil>,
+    pub(super) memberships: BTreeMap<PupilId, Vec<PupilGroupId>>,
+    pub(super) groups: BTreeMap<PupilGroupId, PupilGroup>,
     /// Each group's place in the school's own order (Reception before Year 1, and so on).
-    order: BTreeMap<PupilGroupId, usize>,
+    pub(super) order: BTreeMap<PupilGroupId, usize>,
 }
 
 impl School {
-    fn summary(&self, p: &Pupil) -> PupilSummary {
+    pub(super) fn summary(&self, p: &Pupil) -> PupilSummary {
         let ids = self
             .memberships
             .get(&p.id)
@@ -215,7 +217,7 @@ fn matches_words(query: &str, haystack: &str) -> bool {
 }
 
 impl Session {
-    fn load_school(&self) -> Result<std::sync::Arc<School>> {
+    pub(super) fn load_school(&self) -> Result<std::sync::Arc<School>> {
         // Inside a change, what is read may include writes that are then undone, and undoing
         // them does not move the stamp back: such a school is used once and never kept.
         if self.vault().in_change() {
@@ -257,7 +259,7 @@ impl Session {
         })
     }
 
-    fn me_id(&self) -> UserId {
+    pub(super) fn me_id(&self) -> UserId {
         self.me().user.id
     }
 
@@ -369,7 +371,11 @@ impl Session {
         Ok(self.category_choices(&all, CategoryPermission::AddIncidents))
     }
 
-    fn category_choices(&self, all: &[Category], p: CategoryPermission) -> Vec<CategoryChoice> {
+    pub(super) fn category_choices(
+        &self,
+        all: &[Category],
+        p: CategoryPermission,
+    ) -> Vec<CategoryChoice> {
         let names: BTreeMap<CategoryId, &str> =
             all.iter().map(|c| (c.id, c.name.as_str())).collect();
         category::tree_order(all)
@@ -459,7 +465,11 @@ impl Session {
                 .categories
                 .allows(c.category, CategoryPermission::ViewIncidents)
                 && this.my_access()?.can(me, c.pupil, Purpose::Profile);
-            Ok(Recorded { id, readable })
+            Ok(Recorded {
+                id,
+                readable,
+                alerted: 0,
+            })
         })
     }
 
@@ -734,6 +744,11 @@ impl Session {
 /// Accepts 2014-03-07, 07/03/2014 and 7/3/2014 (day first, as in UK schools).
 pub fn parse_date(s: &str) -> Result<String> {
     Ok(date(s)?.format("%Y-%m-%d").to_string())
+}
+
+/// A day as [`parse_date`] reads it.
+pub fn parse_day(s: &str) -> Result<chrono::NaiveDate> {
+    date(s)
 }
 
 fn date(s: &str) -> Result<chrono::NaiveDate> {

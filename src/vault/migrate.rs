@@ -10,6 +10,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0003_backups.sql"),
     include_str!("../../migrations/0004_import_mappings.sql"),
     include_str!("../../migrations/0005_incident_history.sql"),
+    // Part A's casework migration takes this place when it is merged; until then it is empty.
+    include_str!("../../migrations/0006_casework.sql"),
+    include_str!("../../migrations/0007_alerts_reports.sql"),
 ];
 
 /// The schema version this build of Keyholder writes.

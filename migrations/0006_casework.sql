@@ -1,0 +1,1 @@
+-- casework (part A)
