@@ -31,6 +31,7 @@ pub const READ_ALERTS_SHOWN: usize = 20;
 pub struct StaffChoice {
     pub id: UserId,
     pub name: String,
+    pub email: String,
     pub group: String,
 }
 
@@ -191,6 +192,7 @@ impl Session {
             .map(|u| StaffChoice {
                 id: u.id,
                 name: u.full_name(),
+                email: u.email.clone(),
                 group: by_id
                     .get(&u.user_group)
                     .map(|g| g.name.clone())

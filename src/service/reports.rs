@@ -551,6 +551,5 @@ pub fn report_csv(report: &Report, hide_names: bool) -> String {
             ]);
         }
     }
-    drop(line);
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
