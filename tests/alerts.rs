@@ -51,7 +51,10 @@ fn teacher_of(data: &SchoolData, year: &str) -> String {
             .map(|g| g.name.as_str())
             .collect()
     };
-    let holders = data.users.iter().filter(|u| u.user_group == "Teachers" && u.active);
+    let holders = data
+        .users
+        .iter()
+        .filter(|u| u.user_group == "Teachers" && u.active);
     holders
         .filter(|u| lists_of(&u.email) == [year])
         // The newest teacher has no key yet; the first of each year's pair has one.
@@ -102,7 +105,10 @@ fn an_alert_reaches_exactly_the_staff_and_group_members_chosen() {
     let (_, pupil) = pupil_in(&admin, &data, "Year 1");
     let to = AlertTo {
         staff: vec![user_id(&admin, &teacher)],
-        groups: vec![group_id(&admin, "Attendance Officer"), group_id(&admin, "SLT")],
+        groups: vec![
+            group_id(&admin, "Attendance Officer"),
+            group_id(&admin, "SLT"),
+        ],
     };
     let recorded = admin
         .record_and_alert(
@@ -239,8 +245,12 @@ fn the_default_is_the_groups_holding_named_person_or_manage_system_until_an_admi
         .map(|g| group_id(&admin, &g.name))
         .collect();
     assert!(!by_permission.is_empty());
-    let defaults: BTreeSet<UserGroupId> =
-        admin.alert_choices().unwrap().default_groups.into_iter().collect();
+    let defaults: BTreeSet<UserGroupId> = admin
+        .alert_choices()
+        .unwrap()
+        .default_groups
+        .into_iter()
+        .collect();
     assert_eq!(defaults, by_permission);
 
     let office = group_id(&admin, "Attendance Officer");
@@ -249,15 +259,14 @@ fn the_default_is_the_groups_holding_named_person_or_manage_system_until_an_admi
     let shown = admin.alert_defaults().unwrap();
     assert!(shown.chosen);
     assert!(shown.groups.iter().any(|(g, on)| g.id == office && *on));
-    assert!(
-        shown
-            .groups
-            .iter()
-            .all(|(g, on)| *on == (g.id == office))
-    );
+    assert!(shown.groups.iter().all(|(g, on)| *on == (g.id == office)));
     admin.set_alert_defaults(None).unwrap();
-    let defaults: BTreeSet<UserGroupId> =
-        admin.alert_choices().unwrap().default_groups.into_iter().collect();
+    let defaults: BTreeSet<UserGroupId> = admin
+        .alert_choices()
+        .unwrap()
+        .default_groups
+        .into_iter()
+        .collect();
     assert_eq!(defaults, by_permission);
 
     // Only an administrator may change them.
@@ -329,7 +338,9 @@ fn reminders_belong_to_their_writer_and_their_words_stay_out_of_the_audit() {
     let dir = tempfile::tempdir().unwrap();
     let (location, mut admin, data) = school(dir.path());
     let today = chrono::Local::now().date_naive();
-    let in_a_week = (today + chrono::Days::new(7)).format("%d/%m/%Y").to_string();
+    let in_a_week = (today + chrono::Days::new(7))
+        .format("%d/%m/%Y")
+        .to_string();
     let note = "Ring Kofi's grandmother about the trip form";
     let id = admin.add_reminder(note, &in_a_week).unwrap();
     admin
@@ -338,10 +349,7 @@ fn reminders_belong_to_their_writer_and_their_words_stay_out_of_the_audit() {
     let reminders = admin.dashboard().unwrap().reminders;
     assert_eq!(reminders.len(), 2);
     assert_eq!(reminders[0].note, "Check the rota", "soonest first");
-    assert_eq!(
-        reminders[0].due,
-        keyholder::service::alerts::Due::Today
-    );
+    assert_eq!(reminders[0].due, keyholder::service::alerts::Due::Today);
     assert_eq!(reminders[1].note, note);
 
     let teacher = teacher_of(&data, "Year 1");
@@ -350,7 +358,9 @@ fn reminders_belong_to_their_writer_and_their_words_stay_out_of_the_audit() {
     assert!(t.reminder_done(id).is_err(), "not theirs");
 
     // Bad input: a clear message, nothing saved.
-    let yesterday = (today - chrono::Days::new(1)).format("%d/%m/%Y").to_string();
+    let yesterday = (today - chrono::Days::new(1))
+        .format("%d/%m/%Y")
+        .to_string();
     assert!(admin.add_reminder("Too late", &yesterday).is_err());
     assert!(admin.add_reminder("   ", &in_a_week).is_err());
     assert!(admin.add_reminder("Odd date", "31/02/2030").is_err());

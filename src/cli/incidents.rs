@@ -75,9 +75,17 @@ fn alert_to(session: &Session, named: &[String], none: bool) -> Result<AlertTo, 
     let mut to = AlertTo::default();
     for n in named {
         let n = n.trim();
-        if let Some(g) = choices.groups.iter().find(|g| g.name.eq_ignore_ascii_case(n)) {
+        if let Some(g) = choices
+            .groups
+            .iter()
+            .find(|g| g.name.eq_ignore_ascii_case(n))
+        {
             to.groups.push(g.id);
-        } else if let Some(s) = choices.staff.iter().find(|s| s.email.eq_ignore_ascii_case(n)) {
+        } else if let Some(s) = choices
+            .staff
+            .iter()
+            .find(|s| s.email.eq_ignore_ascii_case(n))
+        {
             to.staff.push(s.id);
         } else {
             return Err(Failure::refused(format!(

@@ -74,22 +74,18 @@ fn spec_from(session: &Session, a: &ReportArgs) -> Result<ReportSpec, Failure> {
         ))
     })?;
     let per = Period::from_key(a.per.trim().to_lowercase().as_str()).ok_or_else(|| {
-        Failure::refused(format!(
-            "\"{}\" is not a period: use month or term.",
-            a.per
-        ))
+        Failure::refused(format!("\"{}\" is not a period: use month or term.", a.per))
     })?;
-    let by = a
-        .by
-        .as_deref()
-        .map(|b| {
-            GroupType::from_words(b).ok_or_else(|| {
+    let by =
+        a.by.as_deref()
+            .map(|b| {
+                GroupType::from_words(b).ok_or_else(|| {
                 Failure::refused(format!(
                     "\"{b}\" is not a group type: use house, academic-level or registration-form."
                 ))
             })
-        })
-        .transpose()?;
+            })
+            .transpose()?;
     let range = match (&a.from, &a.to, a.last_days) {
         (Some(from), Some(to), _) => DateRange::Between {
             from: parse_day(from)?,

@@ -190,11 +190,7 @@ impl DateRange {
     /// "1 Sep 2025 to 14 Mar 2026", given today.
     pub fn describe(&self, today: NaiveDate) -> String {
         match self.days(today) {
-            Ok((from, to)) => format!(
-                "{} to {}",
-                from.format("%-d %b %Y"),
-                to.format("%-d %b %Y")
-            ),
+            Ok((from, to)) => format!("{} to {}", from.format("%-d %b %Y"), to.format("%-d %b %Y")),
             Err(e) => e,
         }
     }
@@ -441,10 +437,7 @@ impl Reader {
     /// Whether the reader could open this pupil's profile and read records in this category.
     pub fn may_read(&self, pupil: PupilId, category: Option<CategoryId>) -> bool {
         self.pupils.contains(&pupil)
-            && category.is_none_or(|c| {
-                self.categories
-                    .allows(c, CategoryPermission::ViewIncidents)
-            })
+            && category.is_none_or(|c| self.categories.allows(c, CategoryPermission::ViewIncidents))
     }
 
     pub fn may_read_category(&self, category: CategoryId) -> bool {
@@ -572,8 +565,11 @@ fn tabulate_where(
     // "No House" (and so on) after the others.
     let (group_order, group_of): (Vec<&PupilGroup>, HashMap<PupilGroupId, usize>) = match q.by {
         Some(t) => {
-            let of_type: Vec<&PupilGroup> =
-                classes.groups.iter().filter(|g| g.group_type == t).collect();
+            let of_type: Vec<&PupilGroup> = classes
+                .groups
+                .iter()
+                .filter(|g| g.group_type == t)
+                .collect();
             let index = of_type.iter().enumerate().map(|(i, g)| (g.id, i)).collect();
             (of_type, index)
         }
@@ -639,9 +635,9 @@ fn tabulate_where(
             if (q.by.is_some() || q.rows.rows[row].quiet) && row_total == 0 {
                 continue;
             }
-            if q.only.is_some_and(|only| {
-                !q.rows.chain(row).any(|r| only.contains(&r))
-            }) {
+            if q.only
+                .is_some_and(|only| !q.rows.chain(row).any(|r| only.contains(&r)))
+            {
                 continue;
             }
             rows.push(TableRow {
@@ -738,7 +734,11 @@ mod tests {
     }
 
     /// Pupils 1 and 2 in Year 1 (the teacher's), 3 in Year 2; Academic Levels restricted.
-    fn school() -> (SchoolAccess, Vec<PupilGroup>, BTreeMap<PupilId, Vec<PupilGroupId>>) {
+    fn school() -> (
+        SchoolAccess,
+        Vec<PupilGroup>,
+        BTreeMap<PupilId, Vec<PupilGroupId>>,
+    ) {
         let groups = vec![group(YEAR_1, "Year 1"), group(YEAR_2, "Year 2")];
         let memberships: BTreeMap<PupilId, Vec<PupilGroupId>> = [
             (PupilId(1), vec![YEAR_1]),
@@ -786,12 +786,7 @@ mod tests {
         Reader::new(access, TEACHER, &grid)
     }
 
-    fn record(
-        pupil: i64,
-        category: i64,
-        on: &str,
-        index: &HashMap<CategoryId, usize>,
-    ) -> Counted {
+    fn record(pupil: i64, category: i64, on: &str, index: &HashMap<CategoryId, usize>) -> Counted {
         Counted {
             pupil: PupilId(pupil),
             category: Some(CategoryId(category)),
@@ -921,7 +916,13 @@ mod tests {
             records.push(record(2, 1, d, &index));
         }
         // Pupil 3 has many, but the teacher cannot see them: not listed, not counted.
-        for d in ["2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05"] {
+        for d in [
+            "2026-03-01",
+            "2026-03-02",
+            "2026-03-03",
+            "2026-03-04",
+            "2026-03-05",
+        ] {
             records.push(record(3, 1, d, &index));
         }
         let q = Question {

@@ -12,8 +12,7 @@ use crate::model::report::{
     self, Classes, Counted, Question, Reader, ReportKind, ReportSpec, Rows, Table,
 };
 use crate::model::{
-    CategoryPermission, PupilGroup, SavedReportId, SystemPermission, UserGroupId,
-    names,
+    CategoryPermission, PupilGroup, SavedReportId, SystemPermission, UserGroupId, names,
 };
 use crate::vault::Change;
 use crate::vault::queries::{categories, people, reports};
@@ -353,7 +352,9 @@ impl Session {
             this.require(SystemPermission::RunReports)?;
             let name = name.trim();
             if name.is_empty() {
-                return Err(Error::Invalid("Give the report a name to save it under.".into()));
+                return Err(Error::Invalid(
+                    "Give the report a name to save it under.".into(),
+                ));
             }
             if name.chars().count() > MAX_NAME {
                 return Err(Error::Invalid(format!(
@@ -493,7 +494,9 @@ pub fn report_csv(report: &Report, hide_names: bool) -> String {
     let mut line = |cells: Vec<String>| {
         let _ = w.write_record(cells.iter().map(|c| cell(c)));
     };
-    line(vec![report.name.clone().unwrap_or_else(|| report.title.clone())]);
+    line(vec![
+        report.name.clone().unwrap_or_else(|| report.title.clone()),
+    ]);
     if report.name.is_some() {
         line(vec![report.title.clone()]);
     }

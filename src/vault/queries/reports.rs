@@ -85,7 +85,10 @@ pub fn delete_saved(conn: Db<'_>, id: SavedReportId) -> Result<()> {
 
 /// Replaces the user groups a saved report is shared with.
 pub fn set_shares(conn: Db<'_>, id: SavedReportId, groups: &[UserGroupId]) -> Result<()> {
-    conn.execute("DELETE FROM saved_report_shares WHERE report_id = ?1", [id.0])?;
+    conn.execute(
+        "DELETE FROM saved_report_shares WHERE report_id = ?1",
+        [id.0],
+    )?;
     for g in groups {
         conn.execute(
             "INSERT OR IGNORE INTO saved_report_shares (report_id, user_group_id) VALUES (?1, ?2)",
