@@ -529,6 +529,7 @@ impl App {
                         me.permissions
                             .has(crate::model::SystemPermission::AddNewIncident)
                             .then_some(Message::Home(home::Message::AddIncident)),
+                        Message::Home(home::Message::RemindMe),
                         Message::ToggleHideNames,
                         Message::BlankScreen,
                         Message::Lock,

@@ -35,6 +35,8 @@ pub enum FileDialog {
     OpenBackup,
     /// The CSV file exported from the MIS, for Admin > Imports.
     OpenImportFile,
+    /// Where to write a report as CSV, suggesting a file name.
+    SaveReportCsv { file_name: String },
 }
 
 /// A file dialog and the message its answer (a path, or `None` when cancelled) becomes.

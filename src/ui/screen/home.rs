@@ -3,10 +3,12 @@
 
 use super::add_incident::{self, AddIncident};
 use super::categories::{self, CategoriesTab};
+use super::dashboard::{self, DashboardTab};
 use super::groups::{self, GroupsTab};
 use super::imports::{self, ImportsTab};
 use super::overview::{self, OverviewTab};
 use super::pupils::{self, PupilsTab};
+use super::reports::{self, ReportsTab};
 use super::users::{self, UsersTab};
 use crate::clock::format_local;
 use crate::model::SystemPermission;
@@ -26,8 +28,10 @@ const AUDIT_ROWS: usize = 200;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
+    Dashboard,
     Overview,
     Pupils,
+    Reports,
     Groups,
     Users,
     Categories,
@@ -38,8 +42,10 @@ pub enum Tab {
 impl Tab {
     pub fn label(self) -> &'static str {
         match self {
+            Tab::Dashboard => "Dashboard",
             Tab::Overview => "Overview",
             Tab::Pupils => "Pupils",
+            Tab::Reports => "Reports",
             Tab::Groups => "Groups",
             Tab::Users => "Users",
             Tab::Categories => "Categories",
@@ -51,8 +57,9 @@ impl Tab {
     /// The permission a tab needs, if any.
     fn needs(self) -> Option<SystemPermission> {
         match self {
-            Tab::Overview => None,
+            Tab::Dashboard | Tab::Overview => None,
             Tab::Pupils => Some(SystemPermission::ViewStudentsList),
+            Tab::Reports => Some(SystemPermission::RunReports),
             Tab::Groups | Tab::Users | Tab::Categories | Tab::Imports => {
                 Some(SystemPermission::ManageSystem)
             }
@@ -95,6 +102,10 @@ pub enum Message {
     AuditSearch(String),
     IdleLock(u32),
     Overview(overview::Message),
+    Dashboard(dashboard::Message),
+    Reports(reports::Message),
+    /// Remind Me in the header bar: the Dashboard, ready for a new reminder.
+    RemindMe,
 }
 
 pub struct Home {
@@ -107,6 +118,8 @@ pub struct Home {
     looked_up: Option<(i64, Option<String>)>,
     /// The Overview tab: the health check and backups.
     health: Option<OverviewTab>,
+    dashboard: Option<DashboardTab>,
+    reports: Option<ReportsTab>,
     groups: Option<GroupsTab>,
     users: Option<UsersTab>,
     categories: Option<CategoriesTab>,
@@ -124,10 +137,12 @@ pub struct Home {
 impl Home {
     pub fn new(session: &Session) -> Home {
         let mut home = Home {
-            tab: Tab::Overview,
+            tab: Tab::Dashboard,
             chain: None,
             looked_up: None,
             health: None,
+            dashboard: None,
+            reports: None,
             groups: None,
             users: None,
             categories: None,
@@ -171,8 +186,10 @@ impl Home {
     /// The tabs this user may open, in order.
     pub fn tabs(me: &Me) -> Vec<Tab> {
         [
+            Tab::Dashboard,
             Tab::Overview,
             Tab::Pupils,
+            Tab::Reports,
             Tab::Groups,
             Tab::Users,
             Tab::Categories,
@@ -191,6 +208,20 @@ impl Home {
             self.idle_minutes = info.idle_lock_minutes;
         }
         let result = match self.tab {
+            Tab::Dashboard => {
+                match &mut self.dashboard {
+                    Some(d) => d.reload(session),
+                    None => self.dashboard = Some(DashboardTab::new(session)),
+                }
+                Ok(())
+            }
+            Tab::Reports => {
+                match &mut self.reports {
+                    Some(r) => r.reload(session),
+                    None => self.reports = Some(ReportsTab::new(session)),
+                }
+                Ok(())
+            }
             Tab::Overview => {
                 match &mut self.health {
                     Some(h) => h.reload(session),
@@ -287,6 +318,16 @@ impl Home {
     /// The Pupils tab, once it has been opened.
     pub fn pupils_tab(&self) -> Option<&PupilsTab> {
         self.pupils.as_ref()
+    }
+
+    /// The Dashboard, once it has been shown.
+    pub fn dashboard_tab(&self) -> Option<&DashboardTab> {
+        self.dashboard.as_ref()
+    }
+
+    /// The Reports tab, once it has been opened.
+    pub fn reports_tab(&self) -> Option<&ReportsTab> {
+        self.reports.as_ref()
     }
 
     fn open_concern(
@@ -444,6 +485,50 @@ impl Home {
                     }
                 };
             }
+            Message::Dashboard(m) => {
+                let Some(d) = &mut self.dashboard else {
+                    return Action::Effect(Effect::None);
+                };
+                match d.update(m, session) {
+                    dashboard::Action::Effect(e) => {
+                        return Action::Effect(e.map(Message::Dashboard));
+                    }
+                    dashboard::Action::OpenPupil(p) => {
+                        let action = self.update(Message::Tab(Tab::Pupils), session, modifiers);
+                        if self.tab != Tab::Pupils {
+                            return action;
+                        }
+                        if let Some(tab) = &mut self.pupils {
+                            tab.open_profile(session, &p);
+                        }
+                    }
+                }
+            }
+            Message::Reports(m) => {
+                if let Some(r) = &mut self.reports {
+                    let reports::Action::Effect(e) = r.update(m, session);
+                    return Action::Effect(e.map(Message::Reports));
+                }
+            }
+            Message::RemindMe => {
+                if self
+                    .concern
+                    .as_ref()
+                    .is_some_and(AddIncident::has_unsaved_changes)
+                {
+                    self.error = Some(
+                        "Save or cancel the concern you are writing first; then Remind Me opens on the Dashboard."
+                            .into(),
+                    );
+                    return Action::Effect(Effect::None);
+                }
+                let action = self.update(Message::Tab(Tab::Dashboard), session, modifiers);
+                if self.tab != Tab::Dashboard {
+                    return action;
+                }
+                self.concern = None;
+                return Action::Effect(Effect::Focus(dashboard::REMINDER_NOTE));
+            }
             Message::IdleLock(m) => match session.set_idle_lock_minutes(m) {
                 Ok(()) => {
                     self.idle_minutes = m;
@@ -590,6 +675,14 @@ impl Home {
 
     fn tab_view<'a>(&'a self, tab: Tab, me: &'a Me, hide_names: bool) -> Element<'a, Message> {
         match tab {
+            Tab::Dashboard => match &self.dashboard {
+                Some(d) => d.view(me, hide_names).map(Message::Dashboard),
+                None => text("").into(),
+            },
+            Tab::Reports => match &self.reports {
+                Some(r) => r.view(me, hide_names).map(Message::Reports),
+                None => text("").into(),
+            },
             Tab::Overview => match &self.health {
                 Some(h) => h
                     .view(me, hide_names, self.idle_minutes)

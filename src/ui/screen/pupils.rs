@@ -209,17 +209,22 @@ impl PupilsTab {
             Message::Scrolled(s) => self.scroll = s,
             Message::Open(i) => {
                 if let Some(p) = self.shown.get(i).cloned() {
-                    match ProfilePage::open(session, &p) {
-                        Ok(page) => {
-                            self.profile = Some(page);
-                            self.error = None;
-                        }
-                        Err(e) => self.error = Some(e.to_string()),
-                    }
+                    self.open_profile(session, &p);
                 }
             }
         }
         Action::Effect(Effect::None)
+    }
+
+    /// Opens a pupil's profile from elsewhere (an alert on the Dashboard).
+    pub fn open_profile(&mut self, session: &mut Session, pupil: &PupilSummary) {
+        match ProfilePage::open(session, pupil) {
+            Ok(page) => {
+                self.profile = Some(page);
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
     }
 
     fn escape(&mut self, session: &mut Session) -> bool {
