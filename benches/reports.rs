@@ -121,7 +121,11 @@ fn benches(c: &mut Criterion) {
         ..ReportSpec::default()
     };
     let all = admin.run_report(&year).expect("report");
-    assert!(all.table.total as usize > INCIDENTS * 9 / 10, "{}", all.table.total);
+    assert!(
+        all.table.total as usize > INCIDENTS * 9 / 10,
+        "{}",
+        all.table.total
+    );
     let by_level = ReportSpec {
         by: Some(GroupType::AcademicLevel),
         per: Period::Term,
@@ -133,7 +137,13 @@ fn benches(c: &mut Criterion) {
         kind: ReportKind::FrequentConcerns,
         ..year.clone()
     };
-    assert!(!admin.run_report(&frequent).expect("report").pupils.is_empty());
+    assert!(
+        !admin
+            .run_report(&frequent)
+            .expect("report")
+            .pupils
+            .is_empty()
+    );
 
     let mut group = c.benchmark_group("reports 2,000 pupils × 20,000 incidents");
     group.sample_size(20);

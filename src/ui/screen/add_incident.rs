@@ -10,8 +10,8 @@ use crate::ui::effect::Effect;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field};
 use iced::widget::{button, checkbox, column, container, pick_list, row, text, text_editor};
-use std::collections::BTreeSet;
 use iced::{Element, Fill, Length};
+use std::collections::BTreeSet;
 
 pub const SEARCH: &str = "concern-search";
 pub const LINK_SEARCH: &str = "concern-link-search";
@@ -354,12 +354,11 @@ impl AddIncident {
         let alerts = self.alerts_view();
         c = c.push(
             container(
-                column![pupil, category, when, description, linked, alerts]
-                    .spacing(theme::SPACE_L),
+                column![pupil, category, when, description, linked, alerts].spacing(theme::SPACE_L),
             )
-                .padding(theme::SPACE_L)
-                .width(Fill)
-                .style(theme::card),
+            .padding(theme::SPACE_L)
+            .width(Fill)
+            .style(theme::card),
         );
         c.push(form::actions(
             vec![form::secondary("Cancel", Some(Message::Cancel))],

@@ -106,12 +106,14 @@ impl DashboardTab {
         self.notice = None;
         match message {
             Message::Open(id) => {
-                let pupil = self.alerts().iter().find(|a| a.id == id).and_then(|a| {
-                    match &a.about {
-                        AlertAbout::Concern { pupil, .. } => Some(pupil.clone()),
-                        AlertAbout::Ask { .. } => None,
-                    }
-                });
+                let pupil =
+                    self.alerts()
+                        .iter()
+                        .find(|a| a.id == id)
+                        .and_then(|a| match &a.about {
+                            AlertAbout::Concern { pupil, .. } => Some(pupil.clone()),
+                            AlertAbout::Ask { .. } => None,
+                        });
                 if let Some(p) = pupil {
                     return Action::OpenPupil(p);
                 }
@@ -238,14 +240,17 @@ impl DashboardTab {
         .spacing(theme::SPACE_S);
         for r in &d.reminders {
             let when = match r.due {
-                Due::Overdue => text(format!("Overdue: {}", r.due_on.format("%a %-d %b")))
-                    .color(theme::DANGER),
+                Due::Overdue => {
+                    text(format!("Overdue: {}", r.due_on.format("%a %-d %b"))).color(theme::DANGER)
+                }
                 Due::Today => text("Today").color(theme::WARNING),
                 Due::Later => text(r.due_on.format("%a %-d %b").to_string()).color(theme::MUTED),
             };
             c = c.push(
                 row![
-                    when.size(theme::TEXT_SMALL).font(BOLD).width(iced::Length::Fixed(150.0)),
+                    when.size(theme::TEXT_SMALL)
+                        .font(BOLD)
+                        .width(iced::Length::Fixed(150.0)),
                     text(r.note.as_str()).size(theme::TEXT_BODY).width(Fill),
                     form::link("Done", Message::ReminderDone(r.id)),
                 ]
@@ -380,12 +385,9 @@ fn alert_row(a: &AlertView, hide_names: bool) -> Element<'_, Message> {
     }
     container(
         row![
-            column![
-                what,
-                text(sent).size(theme::TEXT_SMALL).color(theme::MUTED)
-            ]
-            .spacing(theme::SPACE_XS)
-            .width(Fill),
+            column![what, text(sent).size(theme::TEXT_SMALL).color(theme::MUTED)]
+                .spacing(theme::SPACE_XS)
+                .width(Fill),
             buttons,
         ]
         .spacing(theme::SPACE_M)

@@ -141,7 +141,9 @@ impl ReportsTab {
             kind: ReportKind::Incidents,
             range: RangeChoice::SchoolYear,
             last_days: "30".into(),
-            from: (today - chrono::Days::new(90)).format("%d/%m/%Y").to_string(),
+            from: (today - chrono::Days::new(90))
+                .format("%d/%m/%Y")
+                .to_string(),
             to: today.format("%d/%m/%Y").to_string(),
             per: Period::Month,
             by: By(None),
@@ -168,12 +170,15 @@ impl ReportsTab {
         let loaded = session.report_categories().and_then(|c| {
             self.categories = c;
             self.saved = session.saved_reports()?;
-            self.share_targets =
-                if session.me().permissions.has(SystemPermission::ShareSavedReports) {
-                    session.groups_to_share_with()?
-                } else {
-                    Vec::new()
-                };
+            self.share_targets = if session
+                .me()
+                .permissions
+                .has(SystemPermission::ShareSavedReports)
+            {
+                session.groups_to_share_with()?
+            } else {
+                Vec::new()
+            };
             Ok(())
         });
         if let Err(e) = loaded {
@@ -195,7 +200,10 @@ impl ReportsTab {
     fn spec(&self) -> Result<ReportSpec, String> {
         let number = |s: &str, what: &str| {
             s.trim().parse::<u32>().map_err(|_| {
-                format!("\"{}\" is not a number of {what}. Type a whole number, for example 30.", s.trim())
+                format!(
+                    "\"{}\" is not a number of {what}. Type a whole number, for example 30.",
+                    s.trim()
+                )
             })
         };
         let range = match self.range {
@@ -252,9 +260,10 @@ impl ReportsTab {
     /// Shows the progress bar, then counts once the window has drawn it.
     fn start(&mut self, job: Job) -> Action {
         self.running = Some(job);
-        Action::Effect(Effect::Run(Work::new("let the window show the progress bar", |_| {
-            Message::Go
-        })))
+        Action::Effect(Effect::Run(Work::new(
+            "let the window show the progress bar",
+            |_| Message::Go,
+        )))
     }
 
     pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
@@ -320,7 +329,8 @@ impl ReportsTab {
                     match session.delete_saved_report(s.id) {
                         Ok(()) => {
                             self.reload(session);
-                            self.notice = Some(format!("The saved report \"{}\" has been removed.", s.name));
+                            self.notice =
+                                Some(format!("The saved report \"{}\" has been removed.", s.name));
                         }
                         Err(e) => {
                             self.error = Some(e.to_string());
@@ -331,14 +341,11 @@ impl ReportsTab {
             }
             Message::SaveName(s) => self.save_name = s,
             Message::Save => {
-                let saved = self
-                    .spec()
-                    .map_err(|e| e.to_string())
-                    .and_then(|spec| {
-                        session
-                            .save_report(&self.save_name, &spec)
-                            .map_err(|e| e.to_string())
-                    });
+                let saved = self.spec().map_err(|e| e.to_string()).and_then(|spec| {
+                    session
+                        .save_report(&self.save_name, &spec)
+                        .map_err(|e| e.to_string())
+                });
                 match saved {
                     Ok(id) => {
                         self.reload(session);
@@ -371,7 +378,9 @@ impl ReportsTab {
                             self.notice = Some(if groups.is_empty() {
                                 format!("\"{name}\" is no longer shared.")
                             } else {
-                                format!("\"{name}\" is shared. Each member who runs it sees only what their own access allows.")
+                                format!(
+                                    "\"{name}\" is shared. Each member who runs it sees only what their own access allows."
+                                )
                             });
                         }
                         Err(e) => self.error = Some(e.to_string()),
@@ -399,7 +408,10 @@ impl ReportsTab {
                     // for what shows on the screen.
                     match session.export_report_csv(r, &path, false) {
                         Ok(()) => {
-                            self.notice = Some(format!("The report has been written to {}.", path.display()))
+                            self.notice = Some(format!(
+                                "The report has been written to {}.",
+                                path.display()
+                            ))
                         }
                         Err(e) => self.error = Some(e.to_string()),
                     }
@@ -461,7 +473,8 @@ impl ReportsTab {
         .spacing(theme::SPACE_S)
         .align_y(iced::Bottom);
         if let Some(s) = &self.selected {
-            saved_row = saved_row.push(form::secondary("Run saved report", Some(Message::RunSaved)));
+            saved_row =
+                saved_row.push(form::secondary("Run saved report", Some(Message::RunSaved)));
             if s.mine {
                 saved_row = saved_row.push(form::secondary("Remove", Some(Message::RemoveSaved)));
             }
@@ -505,9 +518,14 @@ impl ReportsTab {
             RangeChoice::SchoolYear => {}
             RangeChoice::LastDays => {
                 details = details.push(
-                    Field::new("Number of days", LAST_DAYS, &self.last_days, Message::LastDays)
-                        .on_submit(Message::Run)
-                        .view(),
+                    Field::new(
+                        "Number of days",
+                        LAST_DAYS,
+                        &self.last_days,
+                        Message::LastDays,
+                    )
+                    .on_submit(Message::Run)
+                    .view(),
                 );
             }
             RangeChoice::Between => {
@@ -529,14 +547,24 @@ impl ReportsTab {
         if self.kind == ReportKind::FrequentConcerns {
             details = details
                 .push(
-                    Field::new("More than this many concerns", MORE_THAN, &self.more_than, Message::MoreThan)
-                        .on_submit(Message::Run)
-                        .view(),
+                    Field::new(
+                        "More than this many concerns",
+                        MORE_THAN,
+                        &self.more_than,
+                        Message::MoreThan,
+                    )
+                    .on_submit(Message::Run)
+                    .view(),
                 )
                 .push(
-                    Field::new("Within this many days", WITHIN_DAYS, &self.within_days, Message::WithinDays)
-                        .on_submit(Message::Run)
-                        .view(),
+                    Field::new(
+                        "Within this many days",
+                        WITHIN_DAYS,
+                        &self.within_days,
+                        Message::WithinDays,
+                    )
+                    .on_submit(Message::Run)
+                    .view(),
                 );
         }
         c = c.push(details);
@@ -580,10 +608,15 @@ impl ReportsTab {
         // Saving and sharing the question.
         let mut save = row![
             container(
-                Field::new("Save these settings as", SAVE_NAME, &self.save_name, Message::SaveName)
-                    .placeholder("A name, e.g. Behaviour this term")
-                    .on_submit(Message::Save)
-                    .view()
+                Field::new(
+                    "Save these settings as",
+                    SAVE_NAME,
+                    &self.save_name,
+                    Message::SaveName
+                )
+                .placeholder("A name, e.g. Behaviour this term")
+                .on_submit(Message::Save)
+                .view()
             )
             .width(Fill),
             form::secondary("Save report", Some(Message::Save)),
@@ -699,20 +732,18 @@ fn report_view(r: &Report, hide_names: bool) -> Element<'_, Message> {
         if let Some(g) = row.group.as_deref()
             && last_group != Some(g)
         {
-            table = table.push(
-                text(g.to_string())
-                    .size(theme::TEXT_BODY)
-                    .font(BOLD),
-            );
+            table = table.push(text(g.to_string()).size(theme::TEXT_BODY).font(BOLD));
             last_group = Some(g);
         }
         let mut counts: Vec<String> = row.counts.iter().map(u32::to_string).collect();
         counts.push(row.total.to_string());
         table = table.push(cells(row.label.clone(), counts, false, row.depth));
     }
-    c = c.push(scrollable(table).direction(scrollable::Direction::Horizontal(
-        scrollable::Scrollbar::default(),
-    )));
+    c = c.push(
+        scrollable(table).direction(scrollable::Direction::Horizontal(
+            scrollable::Scrollbar::default(),
+        )),
+    );
     c = c.push(
         text(format!(
             "{} counted.",

@@ -153,7 +153,10 @@ impl<M> canvas::Program<M> for BarChart<'_> {
             {
                 frame.fill_text(label(
                     name.clone(),
-                    Point::new(x + bar_width / 2.0, plot.y + plot.height + LABEL_HEIGHT / 2.0),
+                    Point::new(
+                        x + bar_width / 2.0,
+                        plot.y + plot.height + LABEL_HEIGHT / 2.0,
+                    ),
                     iced::widget::text::Alignment::Center,
                 ));
             }
