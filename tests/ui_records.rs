@@ -104,12 +104,14 @@ fn leaving_a_half_written_concern_asks_first() {
     assert!(shows(&app, "Discard this concern?"));
     click(&mut app, "Keep writing");
     assert!(home(&app).concern.is_some());
-    // Another tab is refused while it is open and unsaved.
+    // Another tab asks the same question rather than dropping what was typed.
     click(&mut app, "Users");
-    assert!(shows(
-        &app,
-        "Save or discard your changes before leaving this page."
-    ));
+    assert!(shows(&app, "Discard this concern?"));
+    assert!(home(&app).concern.is_some());
+    // A second Escape answers it the safe way, and no stale message stays behind.
+    press(&mut app, iced::keyboard::key::Named::Escape);
+    assert!(!shows(&app, "Discard this concern?"));
+    assert!(home(&app).concern.is_some());
     click(&mut app, "Cancel");
     click(&mut app, "Discard");
     assert!(home(&app).concern.is_none());

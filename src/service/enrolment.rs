@@ -4,6 +4,8 @@
 
 use super::error::{Error, Result};
 use crate::auth::soft_key;
+use crate::model::UserId;
+use crate::vault::queries::people::StoredSoftKey;
 
 /// A soft key shown to its owner (as a QR code and as text) and not yet proved.
 #[derive(Clone, PartialEq, Eq)]
@@ -97,12 +99,17 @@ impl ConfirmedKey {
         }
     }
 
-    pub(in crate::service) fn secret(&self) -> &[u8] {
-        &self.secret
-    }
-
-    pub(in crate::service) fn used_step(&self) -> Option<u64> {
-        self.used_step
+    /// The key as the vault keeps it for `user`, enrolled at `now` and not yet used to sign in.
+    pub(in crate::service) fn stored_for(&self, user: UserId, now: i64) -> StoredSoftKey {
+        StoredSoftKey {
+            user,
+            secret: self.secret.clone(),
+            confirmed: true,
+            enrolled_at: now,
+            last_used_step: self.used_step,
+            failed_attempts: 0,
+            locked_until: None,
+        }
     }
 }
 
@@ -120,8 +127,10 @@ mod tests {
         }
         let code = soft_key::code_at(key.secret(), now as u64).unwrap();
         let confirmed = key.confirm(&code, now).expect("a current code confirms");
-        assert_eq!(confirmed.secret(), key.secret());
-        assert_eq!(confirmed.used_step(), Some(now as u64 / 30));
+        let stored = confirmed.stored_for(UserId(7), now);
+        assert_eq!(stored.secret, key.secret());
+        assert_eq!(stored.last_used_step, Some(now as u64 / 30));
+        assert_eq!((stored.user, stored.enrolled_at), (UserId(7), now));
     }
 
     #[test]

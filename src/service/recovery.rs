@@ -6,7 +6,7 @@ use super::error::{Error, Result};
 use super::setup::ConfirmedKey;
 use crate::auth::{codes, password};
 use crate::model::{SystemPermission, User};
-use crate::vault::queries::people::{self, StoredSoftKey};
+use crate::vault::queries::people;
 use crate::vault::{Actor, Change, DataKey, KdfCost, KeyFile, Location, Vault};
 
 pub struct RecoveryUnlock {
@@ -98,18 +98,7 @@ impl RecoveryUnlock {
             keys.set_recovery(&new_code, data_key, kdf)?;
             vault.write(&Actor::system("Recovery code"), |tx| {
                 if let Some(key) = &new_key {
-                    people::put_soft_key(
-                        tx,
-                        &StoredSoftKey {
-                            user: uid,
-                            secret: key.secret().to_vec(),
-                            confirmed: true,
-                            enrolled_at: now,
-                            last_used_step: key.used_step(),
-                            failed_attempts: 0,
-                            locked_until: None,
-                        },
-                    )?;
+                    people::put_soft_key(tx, &key.stored_for(uid, now))?;
                 }
                 Ok(((), Change::new("Recovery", summary)))
             })?;

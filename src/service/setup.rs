@@ -12,7 +12,7 @@ use super::session::Session;
 use crate::auth::{codes, password};
 use crate::model::{GroupType, SystemPermission};
 use crate::vault::files::sibling;
-use crate::vault::queries::people::{self, StoredSoftKey};
+use crate::vault::queries::people;
 use crate::vault::{
     Actor, Change, DataKey, DemoAccess, Error as VaultError, KdfCost, KeyFile, Location, Vault,
 };
@@ -395,18 +395,7 @@ fn build(at: &Location, data_key: &DataKey, spec: &NewVault<'_>) -> Result<()> {
             else {
                 continue;
             };
-            people::put_soft_key(
-                tx,
-                &StoredSoftKey {
-                    user: *user,
-                    secret: key.secret().to_vec(),
-                    confirmed: true,
-                    enrolled_at: now,
-                    last_used_step: key.used_step(),
-                    failed_attempts: 0,
-                    locked_until: None,
-                },
-            )?;
+            people::put_soft_key(tx, &key.stored_for(*user, now))?;
         }
         Ok(((), Change::new("School created", summary)))
     })?;

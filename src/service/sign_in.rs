@@ -267,18 +267,7 @@ impl SetupRedemption {
             let result = vault.write(&actor, |tx| {
                 people::close_setup_codes(tx, uid, now)?;
                 if let Some(k) = &key {
-                    people::put_soft_key(
-                        tx,
-                        &people::StoredSoftKey {
-                            user: uid,
-                            secret: k.secret().to_vec(),
-                            confirmed: true,
-                            enrolled_at: now,
-                            last_used_step: k.used_step(),
-                            failed_attempts: 0,
-                            locked_until: None,
-                        },
-                    )?;
+                    people::put_soft_key(tx, &k.stored_for(uid, now))?;
                 }
                 people::set_last_login(tx, uid, now)?;
                 Ok(((), Change::new("Set-up code used", summary)))

@@ -2,6 +2,7 @@
 //! screen (keyboard, idle lock, Hide Names, Blank Screen).
 
 use super::effect::Work;
+use super::screen;
 use super::screen::home::{self, Home};
 use super::screen::recover::{self, Recover};
 use super::screen::redeem::{self, Redeem};
@@ -11,6 +12,7 @@ use super::screen::sign_in::{self, SignIn};
 use super::screen::welcome::{self, Welcome};
 use super::theme;
 use super::widget::header::Header;
+use super::widget::status::Status;
 use crate::service::{self, Desk, KdfCost, Location, Session, Ticket};
 use iced::widget::{column, container, mouse_area, text};
 use iced::{Element, Event, Fill, Subscription, Task, keyboard, mouse};
@@ -149,6 +151,9 @@ impl App {
                 iced::widget::scrollable::AbsoluteOffset { x: 0.0, y },
             ),
             Effect::FocusNext => iced::widget::operation::focus_next(),
+            Effect::FocusFirstOf(ids) => {
+                iced::advanced::widget::operate(crate::ui::widget::focus::focus_first_of(ids))
+            }
             Effect::FocusPrevious => iced::widget::operation::focus_previous(),
             Effect::Dialog(d) => super::dialogs::open(d),
             Effect::Batch(all) => Task::batch(all.into_iter().map(|e| self.task(e))),
@@ -159,7 +164,10 @@ impl App {
         self.desk.clear();
         self.screen = Screen::Welcome(Welcome {
             school_file: self.options.location.db.display().to_string(),
-            error: self.welcome_error.take(),
+            status: self
+                .welcome_error
+                .take()
+                .map_or(Status::Quiet, Status::problem),
         });
     }
 
@@ -252,8 +260,8 @@ impl App {
                 };
                 let home = match kept {
                     Some(mut home) => {
-                        home.notice = Some(
-                            "Your unsaved changes from before the lock are still here.".into(),
+                        home.status = Status::note(
+                            "Your unsaved changes from before the lock are still here.",
                         );
                         *home
                     }
@@ -439,6 +447,9 @@ impl App {
                     self.blank = false;
                     return Effect::None;
                 }
+                if let Some(shortcut) = self.shortcut(&key, modifiers) {
+                    return shortcut;
+                }
                 match key {
                     keyboard::Key::Named(keyboard::key::Named::Tab) if modifiers.shift() => {
                         Effect::FocusPrevious
@@ -475,6 +486,38 @@ impl App {
                 }
             }
         }
+    }
+
+    /// The window's keyboard shortcuts (listed on the Help page, F1). They work wherever the
+    /// focus is, even in a text field, as none of them is a key that types.
+    fn shortcut(&mut self, key: &keyboard::Key, modifiers: keyboard::Modifiers) -> Option<Effect> {
+        use keyboard::key::Named;
+        if self.session.is_none() || !matches!(self.screen, Screen::Home(_)) {
+            return None;
+        }
+        let command = modifiers.command() && !modifiers.alt() && !modifiers.shift();
+        let message = match key {
+            keyboard::Key::Named(Named::F1) => Message::Home(home::Message::Help),
+            keyboard::Key::Character(c) if command => match c.as_str() {
+                "l" | "L" => Message::Lock,
+                "h" | "H" => Message::ToggleHideNames,
+                "r" | "R" => Message::Home(home::Message::RemindMe),
+                "b" | "B" => Message::BlankScreen,
+                "s" | "S" => Message::Home(home::Message::SaveShortcut),
+                "f" | "F" => return Some(Effect::FocusFirstOf(screen::FILTERS)),
+                _ => return None,
+            },
+            keyboard::Key::Character(c) if modifiers.alt() && !modifiers.command() => {
+                let n = c
+                    .as_str()
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=9).contains(n))?;
+                Message::Home(home::Message::TabNumber(n))
+            }
+            _ => return None,
+        };
+        Some(self.update(message))
     }
 
     pub fn view(&self) -> Element<'_, Message> {
@@ -533,6 +576,7 @@ impl App {
                         Message::ToggleHideNames,
                         Message::BlankScreen,
                         Message::Lock,
+                        Message::Home(home::Message::Help),
                     ),
                     h.view(me, self.hide_names).map(Message::Home),
                 ]

@@ -12,6 +12,8 @@ pub enum Effect<M> {
     ScrollTo(&'static str, f32),
     FocusNext,
     FocusPrevious,
+    /// Focus the first of these fields that the screen shows (Ctrl+F and the page's filter).
+    FocusFirstOf(&'static [&'static str]),
     /// Work slow enough to freeze the window (key derivation, building a school), run off the
     /// window's thread; its message reports how it went.
     Run(Work<M>),
@@ -113,6 +115,7 @@ impl<M: 'static> Effect<M> {
             Effect::Focus(id) => Effect::Focus(id),
             Effect::ScrollTo(id, y) => Effect::ScrollTo(id, y),
             Effect::FocusNext => Effect::FocusNext,
+            Effect::FocusFirstOf(ids) => Effect::FocusFirstOf(ids),
             Effect::FocusPrevious => Effect::FocusPrevious,
             Effect::Run(work) => Effect::Run(work.map(f)),
             Effect::Dialog(dialog) => Effect::Dialog(dialog.map(f)),
@@ -130,6 +133,7 @@ impl<M> std::fmt::Debug for Effect<M> {
             Effect::Focus(id) => write!(f, "Focus({id})"),
             Effect::ScrollTo(id, y) => write!(f, "ScrollTo({id}, {y})"),
             Effect::FocusNext => write!(f, "FocusNext"),
+            Effect::FocusFirstOf(ids) => write!(f, "FocusFirstOf({ids:?})"),
             Effect::FocusPrevious => write!(f, "FocusPrevious"),
             Effect::Run(w) => write!(f, "Run({})", w.name),
             Effect::Dialog(d) => write!(f, "Dialog({:?})", d.kind),

@@ -29,6 +29,7 @@ pub const HEADER: Color = color!(0x17263B);
 pub const SUCCESS: Color = color!(0x2E7D32);
 pub const WARNING: Color = color!(0x9A5B00);
 pub const DANGER: Color = color!(0xB3261E);
+pub const FOCUS: Color = color!(0xD9480F);
 pub const WARNING_BG: Color = color!(0xFFF4DC);
 pub const DANGER_BG: Color = color!(0xFDECEA);
 pub const INFO_BG: Color = color!(0xE8F1FB);
@@ -68,6 +69,12 @@ pub fn theme() -> Theme {
             danger: DANGER,
         },
     )
+}
+
+/// The ring around the control that has keyboard focus: dark on the light page and amber on the
+/// dark header bar would each need its own, so one colour that stands out on both is used.
+pub fn focus_ring(_: &Theme) -> Color {
+    FOCUS
 }
 
 /// A white panel with a light border: forms, cards, tables.

@@ -7,7 +7,9 @@ use crate::service::Session;
 use crate::service::access::{PupilAccessReport, Reach, UserAccessReport};
 use crate::ui::effect::Effect;
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD};
+use crate::ui::widget::status::Status;
 use crate::ui::widget::virtual_list::{self, Scroll};
 use iced::widget::{button, column, container, row, text, text_input};
 use iced::{Element, Fill, Length};
@@ -101,7 +103,7 @@ pub struct AccessReport {
     show: Show,
     scroll: Scroll,
     shown: Vec<usize>,
-    error: Option<String>,
+    status: Status,
 }
 
 impl AccessReport {
@@ -132,7 +134,7 @@ impl AccessReport {
             show: Show::All,
             scroll: Scroll::default(),
             shown: Vec::new(),
-            error: None,
+            status: Status::Quiet,
         };
         r.refresh_shown();
         r
@@ -154,10 +156,10 @@ impl AccessReport {
                 self.filter.clear();
                 self.show = Show::All;
                 self.scroll = Scroll::default();
-                self.error = None;
+                self.status.clear_problem();
                 self.refresh_shown();
             }
-            Err(e) => self.error = Some(e.to_string()),
+            Err(e) => self.status = Status::problem(e),
         }
     }
 
@@ -193,7 +195,7 @@ impl AccessReport {
                     self.filter.clear();
                     self.show = Show::All;
                     self.scroll = Scroll::default();
-                    self.error = None;
+                    self.status.clear_problem();
                     self.refresh_shown();
                 }
                 None => return Action::Close,
@@ -217,9 +219,7 @@ impl AccessReport {
             Report::User(r) => user_summary(r),
             Report::Pupil(r) => pupil_summary(r),
         });
-        if let Some(e) = &self.error {
-            page = page.push(form::error(e.as_str()));
-        }
+        page = page.push(self.status.view());
         let count = if self.shown.len() == self.report.len() {
             format!("Showing all {}", self.report.len())
         } else {
@@ -232,12 +232,12 @@ impl AccessReport {
         let choices = Show::ALL
             .iter()
             .fold(row![].spacing(theme::SPACE_XS), |r, s| {
-                r.push(
+                r.push(focusable(
                     button(text(s.label()).size(theme::TEXT_SMALL))
                         .padding([theme::SPACE_XS, theme::SPACE_S])
                         .style(theme::tab_button(*s == self.show))
                         .on_press(Message::Show(*s)),
-                )
+                ))
             });
         page = page.push(
             row![
@@ -322,35 +322,38 @@ impl AccessReport {
             Reach::ListOnly => theme::WARNING,
             Reach::Hidden => theme::DANGER,
         };
-        button(
-            row![
-                text(name)
-                    .size(theme::TEXT_BODY)
-                    .width(Length::FillPortion(3)),
-                text(second)
-                    .size(theme::TEXT_SMALL)
-                    .color(theme::MUTED)
-                    .width(Length::FillPortion(3)),
-                text(reach.label())
-                    .size(theme::TEXT_SMALL)
-                    .font(BOLD)
-                    .color(colour)
-                    .width(Length::FillPortion(2)),
-                text(capitalised(&reasons.join("; ")))
-                    .size(theme::TEXT_SMALL)
-                    .width(Length::FillPortion(5)),
-            ]
-            .spacing(theme::SPACE_S)
+        focusable(
+            button(
+                row![
+                    text(name)
+                        .size(theme::TEXT_BODY)
+                        .width(Length::FillPortion(3)),
+                    text(second)
+                        .size(theme::TEXT_SMALL)
+                        .color(theme::MUTED)
+                        .width(Length::FillPortion(3)),
+                    text(reach.label())
+                        .size(theme::TEXT_SMALL)
+                        .font(BOLD)
+                        .color(colour)
+                        .width(Length::FillPortion(2)),
+                    text(capitalised(&reasons.join("; ")))
+                        .size(theme::TEXT_SMALL)
+                        .width(Length::FillPortion(5)),
+                ]
+                .spacing(theme::SPACE_S)
+                .height(Fill)
+                // Clear of the scroll bar.
+                .padding(iced::Padding::ZERO.right(theme::SPACE_M))
+                .align_y(iced::Center),
+            )
+            .width(Fill)
             .height(Fill)
-            // Clear of the scroll bar.
-            .padding(iced::Padding::ZERO.right(theme::SPACE_M))
-            .align_y(iced::Center),
+            .padding([0.0, 0.0])
+            .style(theme::link_row)
+            .on_press(open),
         )
-        .width(Fill)
-        .height(Fill)
-        .padding([0.0, 0.0])
-        .style(theme::link_row)
-        .on_press(open)
+        .inset()
         .into()
     }
 }

@@ -8,7 +8,9 @@ use crate::service::alerts::{AlertChoices, AlertTo, StaffChoice};
 use crate::service::records::{CategoryChoice, NewConcern, PupilSummary, parse_date_time};
 use crate::ui::effect::Effect;
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD, Field};
+use crate::ui::widget::status::Status;
 use iced::widget::{button, checkbox, column, container, pick_list, row, text, text_editor};
 use iced::{Element, Fill, Length};
 use std::collections::BTreeSet;
@@ -69,20 +71,22 @@ pub struct AddIncident {
     alert_groups: BTreeSet<UserGroupId>,
     alert_staff: Vec<StaffChoice>,
     asking_to_discard: bool,
-    pub error: Option<String>,
+    pub status: Status,
 }
 
 impl AddIncident {
     /// A blank form, or one about `pupil` (from a profile), dated now.
     pub fn new(session: &Session, pupil: Option<PupilSummary>) -> AddIncident {
         let now = chrono::Local::now();
-        let (categories, error) = match session.categories_to_record() {
+        let (categories, status) = match session.categories_to_record() {
             Ok(c) if c.is_empty() => (
                 c,
-                Some("Your user group cannot record under any category yet. Ask your Keyholder administrator.".into()),
+                Status::problem(
+                    "Your user group cannot record under any category yet. Ask your Keyholder administrator.",
+                ),
             ),
-            Ok(c) => (c, None),
-            Err(e) => (Vec::new(), Some(e.to_string())),
+            Ok(c) => (c, Status::Quiet),
+            Err(e) => (Vec::new(), Status::problem(e)),
         };
         let alert_choices = session.alert_choices().ok();
         let alert_groups = alert_choices
@@ -105,8 +109,13 @@ impl AddIncident {
             link_matches: Vec::new(),
             linked: Vec::new(),
             asking_to_discard: false,
-            error,
+            status,
         }
+    }
+
+    /// Ctrl+S saves only where Save would: not while "Discard this concern?" is being asked.
+    pub fn can_save(&self) -> bool {
+        !self.asking_to_discard
     }
 
     /// Whether closing now would lose something the user typed or chose.
@@ -126,7 +135,7 @@ impl AddIncident {
                 if let Some(p) = self.matches.iter().find(|p| p.id == id) {
                     self.pupil = Some(p.clone());
                     self.linked.retain(|l| l.id != id);
-                    self.error = None;
+                    self.status.clear_problem();
                 }
             }
             Message::ChooseFirst => {
@@ -173,7 +182,12 @@ impl AddIncident {
             Message::UnalertStaff(id) => self.alert_staff.retain(|s| s.id != id),
             Message::Save => return self.save(session),
             Message::Cancel => {
-                if self.has_unsaved_changes() {
+                if self.asking_to_discard {
+                    // A second Escape answers the question the safe way: keep writing.
+                    self.asking_to_discard = false;
+                } else if self.has_unsaved_changes() {
+                    // The question replaces any old problem, so only one message shows.
+                    self.status.clear();
                     self.asking_to_discard = true;
                 } else {
                     return Action::Closed(None);
@@ -189,7 +203,7 @@ impl AddIncident {
         match session.find_pupil_to_record(search) {
             Ok(found) => found,
             Err(e) => {
-                self.error = Some(e.to_string());
+                self.status = Status::problem(e);
                 Vec::new()
             }
         }
@@ -197,17 +211,17 @@ impl AddIncident {
 
     fn save(&mut self, session: &mut Session) -> Action {
         let Some(pupil) = &self.pupil else {
-            self.error = Some("Choose the pupil the concern is about.".into());
+            self.status = Status::problem("Choose the pupil the concern is about.");
             return Action::Effect(Effect::Focus(SEARCH));
         };
         let Some(category) = &self.category else {
-            self.error = Some("Choose a category.".into());
+            self.status = Status::problem("Choose a category.");
             return Action::Effect(Effect::None);
         };
         let occurred_at = match parse_date_time(&self.date, &self.time) {
             Ok(t) => t,
             Err(e) => {
-                self.error = Some(e.to_string());
+                self.status = Status::problem(e);
                 return Action::Effect(Effect::Focus(DATE));
             }
         };
@@ -245,7 +259,7 @@ impl AddIncident {
                 }))
             }
             Err(e) => {
-                self.error = Some(e.to_string());
+                self.status = Status::problem(e);
                 Action::Effect(Effect::None)
             }
         }
@@ -259,9 +273,7 @@ impl AddIncident {
                 .color(theme::MUTED),
         ]
         .spacing(theme::SPACE_M);
-        if let Some(e) = &self.error {
-            c = c.push(form::error(e.as_str()));
-        }
+        c = c.push(self.status.view());
         if self.asking_to_discard {
             c = c.push(form::question(
                 "Discard this concern? What you have typed will be lost.",
@@ -413,12 +425,12 @@ impl AddIncident {
             .filter(|s| !self.alert_staff.iter().any(|x| x.id == s.id))
             .cloned()
             .collect();
-        c.push(
+        c.push(focusable(
             pick_list(others, None::<StaffChoice>, Message::AlertStaff)
                 .placeholder("Alert a member of staff as well")
                 .padding(theme::SPACE_S + 2.0)
                 .width(Fill),
-        )
+        ))
         .into()
     }
 }
@@ -444,14 +456,17 @@ fn matches<'a>(
         .take(SHOWN_MATCHES)
         .fold(column![].spacing(2.0), |c, p| {
             c.push(
-                button(
-                    text(format!("{} ({})", p.display_name(hide_names), p.class))
-                        .size(theme::TEXT_BODY),
+                focusable(
+                    button(
+                        text(format!("{} ({})", p.display_name(hide_names), p.class))
+                            .size(theme::TEXT_BODY),
+                    )
+                    .width(Fill)
+                    .padding([theme::SPACE_XS, theme::SPACE_S])
+                    .style(theme::link_row)
+                    .on_press(on_choose(p.id)),
                 )
-                .width(Fill)
-                .padding([theme::SPACE_XS, theme::SPACE_S])
-                .style(theme::link_row)
-                .on_press(on_choose(p.id)),
+                .inset(),
             )
         });
     if found.len() > SHOWN_MATCHES {

@@ -6,7 +6,9 @@ use crate::model::{Category, CategoryId};
 use crate::service::Session;
 use crate::ui::effect::Effect;
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD, Field};
+use crate::ui::widget::status::Status;
 use iced::widget::{button, column, container, row, text};
 use iced::{Element, Fill, Length};
 
@@ -38,8 +40,7 @@ pub struct CategoriesTab {
     categories: Vec<Category>,
     adding: Option<(Option<CategoryId>, String)>,
     renaming: Option<(CategoryId, String)>,
-    pub error: Option<String>,
-    pub notice: Option<String>,
+    pub status: Status,
 }
 
 impl CategoriesTab {
@@ -48,8 +49,7 @@ impl CategoriesTab {
             categories: Vec::new(),
             adding: None,
             renaming: None,
-            error: None,
-            notice: None,
+            status: Status::Quiet,
         };
         t.reload(session);
         t
@@ -58,19 +58,17 @@ impl CategoriesTab {
     pub fn reload(&mut self, session: &Session) {
         match session.categories() {
             Ok(c) => self.categories = c,
-            Err(e) => self.error = Some(e.to_string()),
+            Err(e) => self.status = Status::problem(e),
         }
     }
 
     fn done(&mut self, session: &Session, r: crate::service::Result<String>) {
         match r {
             Ok(n) => {
-                self.notice = Some(n);
-                self.error = None;
+                self.status = Status::done(n);
             }
             Err(e) => {
-                self.error = Some(e.to_string());
-                self.notice = None;
+                self.status = Status::problem(e);
             }
         }
         self.reload(session);
@@ -112,7 +110,7 @@ impl CategoriesTab {
                             self.done(session, Ok(format!("\"{}\" added.{note}", name.trim())));
                         }
                         Err(e) => {
-                            self.error = Some(e.to_string());
+                            self.status = Status::problem(e);
                             return Action::Effect(Effect::Focus(NEW_NAME));
                         }
                     }
@@ -138,7 +136,7 @@ impl CategoriesTab {
                             self.done(session, Ok("Renamed.".into()));
                         }
                         Err(e) => {
-                            self.error = Some(e.to_string());
+                            self.status = Status::problem(e);
                             return Action::Effect(Effect::Focus(EDIT_NAME));
                         }
                     }
@@ -205,10 +203,12 @@ impl CategoriesTab {
 
     pub fn view<'a>(&'a self) -> Element<'a, Message> {
         let small = |label: &'static str, msg: Message| {
-            button(text(label).size(theme::TEXT_SMALL))
-                .padding([theme::SPACE_XS, theme::SPACE_S])
-                .style(theme::secondary_button)
-                .on_press(msg)
+            focusable(
+                button(text(label).size(theme::TEXT_SMALL))
+                    .padding([theme::SPACE_XS, theme::SPACE_S])
+                    .style(theme::secondary_button)
+                    .on_press(msg),
+            )
         };
         let ordered = tree_order(&self.categories);
         let mut list = column![].spacing(theme::SPACE_XS);
@@ -308,12 +308,7 @@ impl CategoriesTab {
                 .color(theme::MUTED),
         ]
         .spacing(theme::SPACE_M);
-        if let Some(n) = &self.notice {
-            c = c.push(form::success(n.as_str()));
-        }
-        if let Some(e) = &self.error {
-            c = c.push(form::error(e.as_str()));
-        }
+        c = c.push(self.status.view());
         if let Some(f) = self.add_form(None) {
             c = c.push(f);
         }

@@ -9,6 +9,7 @@ use crate::ui::effect::Effect;
 use crate::ui::theme;
 use crate::ui::widget::dual_list::{self, DualList, Labels};
 use crate::ui::widget::form;
+use crate::ui::widget::status::Status;
 use iced::Element;
 use iced::keyboard;
 use iced::widget::{column, text};
@@ -55,8 +56,7 @@ pub struct ClassEditor {
     list: DualList<UserId>,
     seniors: BTreeSet<UserId>,
     confirming_leave: bool,
-    pub error: Option<String>,
-    pub notice: Option<String>,
+    pub status: Status,
 }
 
 impl ClassEditor {
@@ -87,8 +87,7 @@ impl ClassEditor {
             list: DualList::new(Transfer::new(items, data.on_list.iter().copied()), LABELS),
             seniors,
             confirming_leave: false,
-            error: None,
-            notice: None,
+            status: Status::Quiet,
         }
     }
 
@@ -110,7 +109,7 @@ impl ClassEditor {
         match message {
             Message::Escape => return self.escape(session),
             Message::List(m) => {
-                self.notice = None;
+                self.status.clear_unless_problem();
                 return Action::Effect(self.list.update(m, modifiers));
             }
             Message::Save => {
@@ -126,14 +125,13 @@ impl ClassEditor {
                         {
                             *self = ClassEditor::from_data(data);
                         }
-                        self.error = None;
-                        self.notice = Some(dual_list::saved_notice(
+                        self.status = Status::done(dual_list::saved_notice(
                             &change.added,
                             &change.removed,
                             "removed",
                         ));
                     }
-                    Err(e) => self.error = Some(e.to_string()),
+                    Err(e) => self.status = Status::problem(e),
                 }
             }
             Message::Back => {
@@ -176,12 +174,7 @@ impl ClassEditor {
                 "Access is not restricted by this type at the moment, so this list does not limit anyone yet. It takes effect when you tick Restrict access?",
             ));
         }
-        if let Some(n) = &self.notice {
-            c = c.push(form::success(n.as_str()));
-        }
-        if let Some(e) = &self.error {
-            c = c.push(form::error(e.as_str()));
-        }
+        c = c.push(self.status.view());
         if self.confirming_leave {
             c = c.push(form::question(
                 "You have changed who can see this group and not saved it. Discard the changes?",

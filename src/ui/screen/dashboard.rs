@@ -9,7 +9,9 @@ use crate::service::records::PupilSummary;
 use crate::service::{Me, Session};
 use crate::ui::effect::Effect;
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD, Field};
+use crate::ui::widget::status::Status;
 use iced::widget::{checkbox, column, container, row, text};
 use iced::{Element, Fill};
 use std::collections::BTreeSet;
@@ -46,8 +48,7 @@ pub struct DashboardTab {
     defaults: Option<AlertDefaults>,
     /// The default groups as ticked, before Save.
     ticked: BTreeSet<UserGroupId>,
-    pub error: Option<String>,
-    pub notice: Option<String>,
+    pub status: Status,
 }
 
 fn today_text() -> String {
@@ -62,18 +63,17 @@ impl DashboardTab {
             day: today_text(),
             defaults: None,
             ticked: BTreeSet::new(),
-            error: None,
-            notice: None,
+            status: Status::Quiet,
         };
         d.reload(session);
         d
     }
 
     pub fn reload(&mut self, session: &Session) {
-        self.error = None;
+        self.status.clear_problem();
         match session.dashboard() {
             Ok(d) => self.dashboard = Some(d),
-            Err(e) => self.error = Some(e.to_string()),
+            Err(e) => self.status = Status::problem(e),
         }
         self.defaults = None;
         if session.me().permissions.has(SystemPermission::ManageSystem) {
@@ -87,7 +87,7 @@ impl DashboardTab {
                         .collect();
                     self.defaults = Some(d);
                 }
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => self.status = Status::problem(e),
             }
         }
     }
@@ -103,7 +103,7 @@ impl DashboardTab {
     }
 
     pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
-        self.notice = None;
+        self.status.clear_unless_problem();
         match message {
             Message::Open(id) => {
                 let pupil =
@@ -120,7 +120,7 @@ impl DashboardTab {
             }
             Message::MarkRead(id) => match session.mark_alert_read(id) {
                 Ok(()) => self.reload(session),
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => self.status = Status::problem(e),
             },
             Message::Note(n) => self.note = n,
             Message::Day(d) => self.day = d,
@@ -129,16 +129,16 @@ impl DashboardTab {
                     self.note.clear();
                     self.day = today_text();
                     self.reload(session);
-                    self.notice = Some("Reminder added.".into());
+                    self.status = Status::done("Reminder added.");
                 }
                 Err(e) => {
-                    self.error = Some(e.to_string());
+                    self.status = Status::problem(e);
                     return Action::Effect(Effect::Focus(REMINDER_NOTE));
                 }
             },
             Message::ReminderDone(id) => match session.reminder_done(id) {
                 Ok(()) => self.reload(session),
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => self.status = Status::problem(e),
             },
             Message::DefaultGroup(g, on) => {
                 if on {
@@ -152,17 +152,21 @@ impl DashboardTab {
                 match session.set_alert_defaults(Some(chosen)) {
                     Ok(()) => {
                         self.reload(session);
-                        self.notice = Some("New concerns will alert these user groups unless the person recording one chooses otherwise.".into());
+                        self.status = Status::done(
+                            "New concerns will alert these user groups unless the person recording one chooses otherwise.",
+                        );
                     }
-                    Err(e) => self.error = Some(e.to_string()),
+                    Err(e) => self.status = Status::problem(e),
                 }
             }
             Message::DefaultsByPermission => match session.set_alert_defaults(None) {
                 Ok(()) => {
                     self.reload(session);
-                    self.notice = Some("New concerns will alert the user groups holding Named person or Manage system.".into());
+                    self.status = Status::done(
+                        "New concerns will alert the user groups holding Named person or Manage system.",
+                    );
                 }
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => self.status = Status::problem(e),
             },
         }
         Action::Effect(Effect::None)
@@ -170,12 +174,7 @@ impl DashboardTab {
 
     pub fn view<'a>(&'a self, me: &'a Me, hide_names: bool) -> Element<'a, Message> {
         let mut c = column![form::section_title("Dashboard")].spacing(theme::SPACE_M);
-        if let Some(n) = &self.notice {
-            c = c.push(form::success(n.as_str()));
-        }
-        if let Some(e) = &self.error {
-            c = c.push(form::error(e.as_str()));
-        }
+        c = c.push(self.status.view());
         let Some(d) = &self.dashboard else {
             return c.into();
         };
@@ -298,7 +297,7 @@ impl DashboardTab {
         .spacing(theme::SPACE_S);
         for (g, _) in &d.groups {
             let id = g.id;
-            c = c.push(
+            c = c.push(focusable(
                 checkbox(self.ticked.contains(&id))
                     .label(format!(
                         "{} ({})",
@@ -308,7 +307,7 @@ impl DashboardTab {
                     .on_toggle(move |on| Message::DefaultGroup(id, on))
                     .size(18)
                     .text_size(theme::TEXT_BODY),
-            );
+            ));
         }
         let mut left = Vec::new();
         if d.chosen {

@@ -4,6 +4,7 @@
 use crate::service::enrolment::{ConfirmedKey, PendingKey};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, MONO};
+use crate::ui::widget::status::Status;
 use iced::widget::{column, container, qr_code, row, text};
 use iced::{Element, Fill};
 
@@ -20,7 +21,7 @@ pub struct Enrolment {
     uri: String,
     qr: Option<qr_code::Data>,
     pub code: String,
-    pub error: Option<String>,
+    pub status: Status,
 }
 
 impl std::fmt::Debug for Enrolment {
@@ -43,7 +44,7 @@ impl Enrolment {
             uri,
             qr,
             code: String::new(),
-            error: None,
+            status: Status::Quiet,
         }
     }
 
@@ -64,7 +65,7 @@ impl Enrolment {
                     .filter(|c| c.is_ascii_digit() || *c == ' ')
                     .take(7)
                     .collect();
-                self.error = None;
+                self.status.clear_problem();
             }
         }
     }
@@ -74,7 +75,7 @@ impl Enrolment {
         match self.key.confirm(&self.code, now) {
             Ok(key) => Some(key),
             Err(e) => {
-                self.error = Some(e.to_string());
+                self.status = Status::problem(e);
                 self.code.clear();
                 None
             }
@@ -129,9 +130,7 @@ impl Enrolment {
             .view(),
         ]
         .spacing(theme::SPACE_M);
-        if let Some(e) = &self.error {
-            c = c.push(form::error(e.as_str()));
-        }
+        c = c.push(self.status.view());
         c.into()
     }
 }
@@ -145,7 +144,12 @@ mod tests {
         let mut e = Enrolment::new("r.okafor@larkfield.example");
         e.update(Message::CodeChanged("12345".into()));
         assert!(e.confirm(1_800_000_000).is_none());
-        assert!(e.error.as_deref().unwrap_or("").contains("does not match"));
+        assert!(
+            e.status
+                .problem_text()
+                .unwrap_or("")
+                .contains("does not match")
+        );
         assert!(e.code.is_empty());
         assert!(e.uri().contains("Keyholder"));
     }

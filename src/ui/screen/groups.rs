@@ -8,7 +8,9 @@ use crate::service::Session;
 use crate::service::groups::{GroupRow, GroupTypeSummary};
 use crate::ui::effect::Effect;
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD, Field};
+use crate::ui::widget::status::Status;
 use iced::widget::{button, checkbox, column, container, row, text, tooltip};
 use iced::{Element, Fill, Length};
 
@@ -102,8 +104,7 @@ pub struct GroupsTab {
     editing: Option<Draft>,
     show_without_group: bool,
     view: View,
-    pub error: Option<String>,
-    pub notice: Option<String>,
+    pub status: Status,
 }
 
 impl GroupsTab {
@@ -116,8 +117,7 @@ impl GroupsTab {
             editing: None,
             show_without_group: false,
             view: View::Table,
-            error: None,
-            notice: None,
+            status: Status::Quiet,
         };
         tab.reload(session);
         // Open on the type that is restricted, as that is where the work is.
@@ -130,7 +130,7 @@ impl GroupsTab {
     pub fn reload(&mut self, session: &Session) {
         match session.groups_tab() {
             Ok(t) => self.types = t,
-            Err(e) => self.error = Some(e.to_string()),
+            Err(e) => self.status = Status::problem(e),
         }
     }
 
@@ -149,12 +149,10 @@ impl GroupsTab {
     fn done(&mut self, session: &Session, result: crate::service::Result<String>) {
         match result {
             Ok(notice) => {
-                self.notice = Some(notice);
-                self.error = None;
+                self.status = Status::done(notice);
             }
             Err(e) => {
-                self.error = Some(e.to_string());
-                self.notice = None;
+                self.status = Status::problem(e);
             }
         }
         self.reload(session);
@@ -236,21 +234,14 @@ impl GroupsTab {
         }
     }
 
-    /// Keys for the class editor, when it is open: its lists, and Ctrl+S (Cmd+S) to save.
+    /// Keys for the class editor, when it is open: its lists. (Ctrl+S is the window's.)
     pub fn key(
         &mut self,
         key: &iced::keyboard::Key,
         modifiers: iced::keyboard::Modifiers,
         session: &mut Session,
     ) -> Action {
-        let save = matches!(key, iced::keyboard::Key::Character(c) if c.as_str() == "s")
-            && modifiers.command();
         match &mut self.view {
-            View::Editor(_) if save => self.update(
-                Message::Editor(class_editor::Message::Save),
-                session,
-                modifiers,
-            ),
             View::Editor(e) => {
                 let o = e.key(key, modifiers);
                 self.after_editor(o, session)
@@ -274,10 +265,10 @@ impl GroupsTab {
                 match AccessReport::for_pupil(session, p, "← Back to the groups") {
                     Ok(r) => {
                         self.view = View::Report(Box::new(r));
-                        self.error = None;
+                        self.status.clear_problem();
                         return Action::Effect(Effect::Focus(access_report::FILTER));
                     }
-                    Err(e) => self.error = Some(e.to_string()),
+                    Err(e) => self.status = Status::problem(e),
                 }
             }
             Message::Report(m) => {
@@ -299,8 +290,7 @@ impl GroupsTab {
                 self.new_group = None;
                 self.editing = None;
                 self.show_without_group = false;
-                self.notice = None;
-                self.error = None;
+                self.status.clear();
             }
             Message::Restrict(on) => match self.restrict_warning(on) {
                 Some(warning) => self.pending = Some(Pending::Restrict { on, warning }),
@@ -369,8 +359,7 @@ impl GroupsTab {
                     }
                     Err(e) => {
                         // Keep what was typed so it can be corrected.
-                        self.error = Some(e.to_string());
-                        self.notice = None;
+                        self.status = Status::problem(e);
                         return Action::Effect(Effect::Focus(NEW_NAME));
                     }
                 }
@@ -415,8 +404,7 @@ impl GroupsTab {
                         self.done(session, Ok(format!("{} saved.", name.trim())));
                     }
                     Err(e) => {
-                        self.error = Some(e.to_string());
-                        self.notice = None;
+                        self.status = Status::problem(e);
                         self.reload(session);
                         return Action::Effect(Effect::Focus(EDIT_NAME));
                     }
@@ -436,11 +424,10 @@ impl GroupsTab {
                 if let Some(r) = self.row(id) {
                     let members = r.pupils + r.archived_pupils;
                     if members > 0 {
-                        self.error = Some(format!(
+                        self.status = Status::problem(format!(
                             "{} cannot be removed while {members} pupils (current or archived) belong to it. Only an empty group can be removed.",
                             r.group.title()
                         ));
-                        self.notice = None;
                     } else {
                         self.pending = Some(Pending::Remove {
                             id,
@@ -458,11 +445,10 @@ impl GroupsTab {
             Message::OpenEditor(id) => match ClassEditor::open(session, id) {
                 Ok(e) => {
                     self.view = View::Editor(Box::new(e));
-                    self.notice = None;
-                    self.error = None;
+                    self.status.clear_unless_problem();
                     return Action::Effect(Effect::Focus(class_editor::LABELS.filters[0]));
                 }
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => self.status = Status::problem(e),
             },
             Message::ShowWithoutGroup(on) => self.show_without_group = on,
         }
@@ -504,12 +490,12 @@ impl GroupsTab {
         let sub_tabs = GroupType::ALL
             .into_iter()
             .fold(row![].spacing(theme::SPACE_XS), |r, t| {
-                r.push(
+                r.push(focusable(
                     button(text(t.plural()).size(theme::TEXT_BODY))
                         .padding([theme::SPACE_XS + 2.0, theme::SPACE_M])
                         .style(theme::tab_button(t == self.current))
                         .on_press(Message::SubTab(t)),
-                )
+                ))
             });
         let mut c = column![
             row![
@@ -524,12 +510,7 @@ impl GroupsTab {
             sub_tabs,
         ]
         .spacing(theme::SPACE_M);
-        if let Some(n) = &self.notice {
-            c = c.push(form::success(n.as_str()));
-        }
-        if let Some(e) = &self.error {
-            c = c.push(form::error(e.as_str()));
-        }
+        c = c.push(self.status.view());
         let Some(s) = self.summary() else {
             return c.into();
         };
@@ -691,11 +672,13 @@ impl GroupsTab {
             container(e).width(Length::FillPortion(portion)).clip(true)
         };
         let small = |label: &'a str, msg: Option<Message>| -> Element<'a, Message> {
-            button(text(label).size(theme::TEXT_SMALL))
-                .padding([theme::SPACE_XS, theme::SPACE_S])
-                .style(theme::secondary_button)
-                .on_press_maybe(msg)
-                .into()
+            focusable(
+                button(text(label).size(theme::TEXT_SMALL))
+                    .padding([theme::SPACE_XS, theme::SPACE_S])
+                    .style(theme::secondary_button)
+                    .on_press_maybe(msg),
+            )
+            .into()
         };
         if let Some(d) = self.editing.as_ref().filter(|d| d.id == Some(r.group.id)) {
             return container(
@@ -716,10 +699,12 @@ impl GroupsTab {
             .into();
         }
         let name: Element<'a, Message> = tooltip(
-            button(text(r.group.name.as_str()).size(theme::TEXT_BODY))
-                .padding(0)
-                .style(theme::link_button)
-                .on_press(Message::Edit(r.group.id)),
+            focusable(
+                button(text(r.group.name.as_str()).size(theme::TEXT_BODY))
+                    .padding(0)
+                    .style(theme::link_button)
+                    .on_press(Message::Edit(r.group.id)),
+            ),
             container(text("Rename or change the MIS ID").size(theme::TEXT_SMALL))
                 .padding(theme::SPACE_XS)
                 .style(theme::card),
@@ -786,10 +771,13 @@ fn without_group_list(pupils: &[Pupil], hide_names: bool) -> Element<'_, Message
         .take(WITHOUT_GROUP_SHOWN)
         .fold(row![].spacing(theme::SPACE_S), |r, p| {
             r.push(
-                button(text(p.display_name(hide_names)).size(theme::TEXT_BODY))
-                    .padding([theme::SPACE_XS, 0.0])
-                    .style(theme::link_button)
-                    .on_press(Message::WhoCanSee(p.id)),
+                focusable(
+                    button(text(p.display_name(hide_names)).size(theme::TEXT_BODY))
+                        .padding([theme::SPACE_XS, 0.0])
+                        .style(theme::link_button)
+                        .on_press(Message::WhoCanSee(p.id)),
+                )
+                .inset(),
             )
         })
         .wrap();

@@ -3,6 +3,7 @@
 
 use super::add_incident::{self, AddIncident};
 use super::categories::{self, CategoriesTab};
+use super::class_editor;
 use super::dashboard::{self, DashboardTab};
 use super::groups::{self, GroupsTab};
 use super::imports::{self, ImportsTab};
@@ -17,7 +18,10 @@ use crate::service::audit_trail::{TrailCheck, TrailReport};
 use crate::service::{Me, Session};
 use crate::ui::effect::Effect;
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD};
+use crate::ui::widget::status::Status;
+use iced::keyboard::key;
 use iced::widget::{button, column, container, row, scrollable, text, text_input};
 use iced::{Element, Fill, Length};
 
@@ -51,6 +55,21 @@ impl Tab {
             Tab::Categories => "Categories",
             Tab::Imports => "Imports",
             Tab::Audits => "Audits",
+        }
+    }
+
+    /// The id of the tab's button in the strip, for the keyboard focus.
+    pub fn focus_id(self) -> &'static str {
+        match self {
+            Tab::Dashboard => "tab-dashboard",
+            Tab::Overview => "tab-overview",
+            Tab::Reports => "tab-reports",
+            Tab::Pupils => "tab-pupils",
+            Tab::Groups => "tab-groups",
+            Tab::Users => "tab-users",
+            Tab::Categories => "tab-categories",
+            Tab::Imports => "tab-imports",
+            Tab::Audits => "tab-audits",
         }
     }
 
@@ -91,6 +110,8 @@ pub enum Message {
     /// The Escape key: closes what is open on top (a dialog, an editor, + Add Incident).
     Escape,
     Tab(Tab),
+    /// Left or Right on the tab strip: the tab opens and the strip keeps the focus.
+    TabByKey(Tab),
     Groups(groups::Message),
     Users(users::Message),
     Categories(categories::Message),
@@ -98,6 +119,12 @@ pub enum Message {
     Imports(imports::Message),
     /// + Add Incident in the header bar.
     AddIncident,
+    /// Alt+1…9: the tab at that place in the strip.
+    TabNumber(usize),
+    /// Ctrl+S: the open page's Save, if it has one.
+    SaveShortcut,
+    /// F1, or Help in the header: the keyboard page; again to close it.
+    Help,
     Concern(add_incident::Message),
     AuditSearch(String),
     IdleLock(u32),
@@ -130,8 +157,9 @@ pub struct Home {
     audit: Vec<AuditEntry>,
     audit_search: String,
     pub idle_minutes: u32,
-    pub error: Option<String>,
-    pub notice: Option<String>,
+    pub status: Status,
+    /// The keyboard page (F1), shown over the tab until closed.
+    pub help: bool,
 }
 
 impl Home {
@@ -152,8 +180,8 @@ impl Home {
             audit: Vec::new(),
             audit_search: String::new(),
             idle_minutes: 10,
-            error: None,
-            notice: None,
+            status: Status::Quiet,
+            help: false,
         };
         home.load(session);
         home
@@ -201,9 +229,63 @@ impl Home {
         .collect()
     }
 
+    /// What Ctrl+S does on the page that is showing.
+    fn save_message(&self) -> Option<Message> {
+        if let Some(c) = &self.concern {
+            return c
+                .can_save()
+                .then_some(Message::Concern(add_incident::Message::Save));
+        }
+        match self.page() {
+            Page::Groups(groups::Page::ClassEditor) => Some(Message::Groups(
+                groups::Message::Editor(class_editor::Message::Save),
+            )),
+            Page::Users(users::Page::UserGroup) => self
+                .users
+                .as_ref()
+                .and_then(UsersTab::group_editor)
+                .map(|g| Message::Users(users::Message::GroupEditor(g.save_message()))),
+            Page::Users(users::Page::Profile) => Some(Message::Users(users::Message::SaveDetails)),
+            Page::Users(users::Page::NewUser) => Some(Message::Users(users::Message::Create)),
+            _ => None,
+        }
+    }
+
+    /// Opens a tab at its first page, with nothing left over from an earlier visit (an old
+    /// "Saved", a set-up code already handed over). Clicking the tab that is open does the same,
+    /// which is the way back from an editor or a profile.
+    fn open_tab(&mut self, tab: Tab, session: &Session) {
+        self.concern = None;
+        self.status.clear();
+        // The Overview (a backup may be running) and Imports (a file being previewed or
+        // imported) keep their work; they show only what is current anyway.
+        match tab {
+            Tab::Pupils => self.pupils = None,
+            Tab::Groups => self.groups = None,
+            Tab::Users => self.users = None,
+            Tab::Categories => self.categories = None,
+            Tab::Audits => self.audit_search.clear(),
+            // The Dashboard is read afresh below; a report's settings and answer stay, since
+            // choosing them again would be work.
+            Tab::Dashboard => {
+                if let Some(d) = &mut self.dashboard {
+                    d.status.clear();
+                }
+            }
+            Tab::Reports => {
+                if let Some(r) = &mut self.reports {
+                    r.status.clear();
+                }
+            }
+            Tab::Overview | Tab::Imports => {}
+        }
+        self.tab = tab;
+        self.load(session);
+    }
+
     /// Reads what the current tab shows. Errors are shown on the page, never hidden.
     fn load(&mut self, session: &Session) {
-        self.error = None;
+        self.status.clear_problem();
         if let Ok(info) = session.school() {
             self.idle_minutes = info.idle_lock_minutes;
         }
@@ -279,7 +361,7 @@ impl Home {
                 }),
         };
         if let Err(e) = result {
-            self.error = Some(e.to_string());
+            self.status = Status::problem(e);
         }
     }
 
@@ -290,10 +372,11 @@ impl Home {
         if self.has_unsaved_changes() || self.concern.is_some() {
             return;
         }
-        let (error, notice) = (self.error.take(), self.notice.take());
+        let before = std::mem::take(&mut self.status);
         self.load(session);
-        self.error = self.error.take().or(error);
-        self.notice = notice;
+        if !self.status.is_problem() {
+            self.status = before;
+        }
     }
 
     /// Whether leaving the current tab now would lose changes.
@@ -402,24 +485,40 @@ impl Home {
         modifiers: iced::keyboard::Modifiers,
     ) -> Action {
         if let Message::Escape = message {
-            self.escape(session);
+            if self.help {
+                self.help = false;
+            } else {
+                self.escape(session);
+            }
             return Action::Effect(Effect::None);
         }
-        self.notice = None;
+        if !matches!(message, Message::Help) {
+            self.help = false;
+        }
+        self.status.clear_unless_problem();
         match message {
             Message::Escape => {}
-            Message::Tab(tab) if tab != self.tab && self.has_unsaved_changes() => {
-                self.error = Some("Save or discard your changes before leaving this page.".into());
+            Message::Tab(_) | Message::TabByKey(_) if self.has_unsaved_changes() => {
+                if let Some(c) = &mut self.concern {
+                    // Leaving + Add Incident asks the same question as Cancel.
+                    c.update(add_incident::Message::Cancel, session);
+                } else {
+                    self.status =
+                        Status::problem("Save or discard your changes before leaving this page.");
+                }
             }
             Message::Tab(tab) => {
-                self.tab = tab;
-                self.load(session);
+                self.open_tab(tab, session);
                 if tab == Tab::Audits {
                     return Action::Effect(Effect::Focus(AUDIT_SEARCH));
                 }
             }
+            Message::TabByKey(tab) => {
+                self.open_tab(tab, session);
+                return Action::Effect(Effect::Focus(tab.focus_id()));
+            }
             Message::Groups(m) => {
-                self.error = None;
+                self.status.clear_problem();
                 if let Some(g) = &mut self.groups {
                     return Home::from_groups(g.update(m, session, modifiers));
                 }
@@ -431,6 +530,20 @@ impl Home {
                 }
             }
             Message::AddIncident => return self.open_concern(session, None),
+            Message::TabNumber(n) => {
+                let tab = n
+                    .checked_sub(1)
+                    .and_then(|i| Home::tabs(session.me()).get(i).copied());
+                if let Some(tab) = tab {
+                    return self.update(Message::TabByKey(tab), session, modifiers);
+                }
+            }
+            Message::SaveShortcut => {
+                if let Some(m) = self.save_message() {
+                    return self.update(m, session, modifiers);
+                }
+            }
+            Message::Help => self.help = !self.help,
             Message::Concern(m) => {
                 if let Some(c) = &mut self.concern {
                     match c.update(m, session) {
@@ -439,7 +552,7 @@ impl Home {
                         }
                         add_incident::Action::Closed(notice) => {
                             self.concern = None;
-                            self.notice = notice;
+                            self.status = Status::note_maybe(notice);
                             self.load(session);
                         }
                     }
@@ -516,9 +629,8 @@ impl Home {
                     .as_ref()
                     .is_some_and(AddIncident::has_unsaved_changes)
                 {
-                    self.error = Some(
-                        "Save or cancel the concern you are writing first; then Remind Me opens on the Dashboard."
-                            .into(),
+                    self.status = Status::problem(
+                        "Save or cancel the concern you are writing first; then Remind Me opens on the Dashboard.",
                     );
                     return Action::Effect(Effect::None);
                 }
@@ -534,7 +646,7 @@ impl Home {
                     self.idle_minutes = m;
                     self.load(session);
                 }
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => self.status = Status::problem(e),
             },
         }
         Action::Effect(Effect::None)
@@ -632,14 +744,29 @@ impl Home {
     }
 
     pub fn view<'a>(&'a self, me: &'a Me, hide_names: bool) -> Element<'a, Message> {
-        let nav = Home::tabs(me)
-            .into_iter()
-            .fold(row![].spacing(theme::SPACE_XS), |r, t| {
+        let tabs = Home::tabs(me);
+        let nav = tabs
+            .iter()
+            .enumerate()
+            .fold(row![].spacing(theme::SPACE_XS), |r, (i, &t)| {
+                // Left and Right move along the tab strip, as in any tabbed window.
+                let (before, after) = (
+                    i.checked_sub(1).and_then(|j| tabs.get(j)).copied(),
+                    tabs.get(i + 1).copied(),
+                );
                 r.push(
-                    button(text(t.label()).size(theme::TEXT_BODY))
-                        .padding([theme::SPACE_S, theme::SPACE_M])
-                        .style(theme::tab_button(t == self.tab && self.concern.is_none()))
-                        .on_press(Message::Tab(t)),
+                    focusable(
+                        button(text(t.label()).size(theme::TEXT_BODY))
+                            .padding([theme::SPACE_S, theme::SPACE_M])
+                            .style(theme::tab_button(t == self.tab && self.concern.is_none()))
+                            .on_press(Message::Tab(t)),
+                    )
+                    .id(t.focus_id())
+                    .on_key(move |k, _| match k {
+                        key::Named::ArrowLeft => before.map(Message::TabByKey),
+                        key::Named::ArrowRight => after.map(Message::TabByKey),
+                        _ => None,
+                    }),
                 )
             });
         let mut body = column![].spacing(theme::SPACE_M);
@@ -648,13 +775,9 @@ impl Home {
                 "You are signed in without a soft key, so you have the basic permissions only: you can record concerns and use the library, but you cannot see pupils' records or change settings. Ask your Keyholder administrator to set up a key for you.",
             ));
         }
-        if let Some(n) = &self.notice {
-            body = body.push(form::info(n.as_str()));
-        }
-        if let Some(e) = &self.error {
-            body = body.push(form::error(e.as_str()));
-        }
+        body = body.push(self.status.view());
         let content: Element<'a, Message> = match (&self.concern, self.tab) {
+            _ if self.help => super::help::view(Message::Help),
             (Some(c), _) => c.view(hide_names).map(Message::Concern),
             (None, tab) => self.tab_view(tab, me, hide_names),
         };

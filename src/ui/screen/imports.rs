@@ -8,7 +8,9 @@ use crate::service::Session;
 use crate::service::import::{self, ImportReport, Preview};
 use crate::ui::effect::{Dialog, Effect, FileDialog};
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD};
+use crate::ui::widget::status::Status;
 use crate::ui::widget::virtual_list::{self, Scroll};
 use iced::widget::{
     button, checkbox, column, container, pick_list, row, scrollable, text, text_input,
@@ -126,7 +128,7 @@ pub struct ImportsTab {
     archive_missing: bool,
     rejected_scroll: Scroll,
     pub report: Option<ImportReport>,
-    pub error: Option<String>,
+    pub status: Status,
 }
 
 impl Default for ImportsTab {
@@ -156,7 +158,7 @@ impl ImportsTab {
             archive_missing: false,
             rejected_scroll: Scroll::default(),
             report: None,
-            error: None,
+            status: Status::Quiet,
         }
     }
 
@@ -186,7 +188,7 @@ impl ImportsTab {
         self.rejected_scroll = Scroll::default();
         let path = PathBuf::from(self.path.trim());
         if self.path.trim().is_empty() {
-            self.error = Some("Choose a file first.".into());
+            self.status = Status::problem("Choose a file first.");
             return;
         }
         let result = import::read_file(&path)
@@ -195,9 +197,9 @@ impl ImportsTab {
             Ok(p) => {
                 self.rejected = rejected_lines(&p);
                 self.preview = Some(p);
-                self.error = None;
+                self.status.clear_problem();
             }
-            Err(e) => self.error = Some(e.to_string()),
+            Err(e) => self.status = Status::problem(e),
         }
     }
 
@@ -231,7 +233,7 @@ impl ImportsTab {
             Message::Header(choice) => {
                 if let Some(p) = &mut self.preview {
                     if let Err(e) = session.import_set_header(p, choice.row) {
-                        self.error = Some(e.to_string());
+                        self.status = Status::problem(e);
                     }
                     self.rejected = rejected_lines(p);
                 }
@@ -239,7 +241,7 @@ impl ImportsTab {
             Message::Column(field, choice) => {
                 if let Some(p) = &mut self.preview {
                     if let Err(e) = session.import_set_column(p, field, choice.column) {
-                        self.error = Some(e.to_string());
+                        self.status = Status::problem(e);
                     }
                     self.rejected = rejected_lines(p);
                 }
@@ -254,9 +256,9 @@ impl ImportsTab {
                         self.report = Some(report);
                         self.preview = None;
                         self.archive_missing = false;
-                        self.error = None;
+                        self.status.clear_problem();
                     }
-                    Err(e) => self.error = Some(e.to_string()),
+                    Err(e) => self.status = Status::problem(e),
                 }
             }
             Message::Cancel => {
@@ -282,9 +284,7 @@ impl ImportsTab {
             self.choose_view(),
         ]
         .spacing(theme::SPACE_M);
-        if let Some(e) = &self.error {
-            c = c.push(form::error(e.as_str()));
-        }
+        c = c.push(self.status.view());
         if let Some(r) = &self.report {
             c = c.push(report_view(r));
         }
@@ -298,12 +298,12 @@ impl ImportsTab {
         let kinds = ImportKind::ALL
             .iter()
             .fold(row![].spacing(theme::SPACE_XS), |r, &k| {
-                r.push(
+                r.push(focusable(
                     button(text(k.label()).size(theme::TEXT_BODY))
                         .padding([theme::SPACE_S, theme::SPACE_M])
                         .style(theme::tab_button(k == self.kind))
                         .on_press(Message::Kind(k)),
-                )
+                ))
             });
         container(
             column![
@@ -675,11 +675,15 @@ fn report_view(r: &ImportReport) -> Element<'_, Message> {
     let mut buttons: Vec<Element<'_, Message>> = types
         .into_iter()
         .map(|t| {
-            button(text(format!("Open {} on the Groups tab", t.plural())).size(theme::TEXT_BODY))
+            focusable(
+                button(
+                    text(format!("Open {} on the Groups tab", t.plural())).size(theme::TEXT_BODY),
+                )
                 .padding([theme::SPACE_S + 2.0, theme::SPACE_M + 4.0])
                 .style(theme::secondary_button)
-                .on_press(Message::OpenGroups(t))
-                .into()
+                .on_press(Message::OpenGroups(t)),
+            )
+            .into()
         })
         .collect();
     buttons.push(form::secondary(

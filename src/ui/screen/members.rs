@@ -10,6 +10,7 @@ use crate::ui::effect::Effect;
 use crate::ui::theme;
 use crate::ui::widget::dual_list::{self, DualList, Labels};
 use crate::ui::widget::form;
+use crate::ui::widget::status::Status;
 use iced::Element;
 use iced::keyboard;
 use iced::widget::{column, pick_list, row, text};
@@ -48,8 +49,7 @@ pub struct Members {
     others: Vec<GroupChoice>,
     removed_to: Option<GroupChoice>,
     changed: bool,
-    pub error: Option<String>,
-    pub notice: Option<String>,
+    pub status: Status,
 }
 
 impl Members {
@@ -74,8 +74,7 @@ impl Members {
                 .collect(),
             removed_to: None,
             changed: false,
-            error: None,
-            notice: None,
+            status: Status::Quiet,
         })
     }
 
@@ -96,7 +95,7 @@ impl Members {
     ) -> Action {
         match message {
             Message::List(m) => {
-                self.notice = None;
+                self.status.clear_unless_problem();
                 return Action::Effect(self.list.update(m, modifiers));
             }
             Message::RemovedTo(g) => self.removed_to = Some(g),
@@ -113,14 +112,13 @@ impl Members {
                             self.changed = changed;
                             self.removed_to = removed_to;
                         }
-                        self.error = None;
-                        self.notice = Some(dual_list::saved_notice(
+                        self.status = Status::done(dual_list::saved_notice(
                             &change.added,
                             &change.removed,
                             "moved out",
                         ));
                     }
-                    Err(e) => self.error = Some(e.to_string()),
+                    Err(e) => self.status = Status::problem(e),
                 }
             }
             Message::Back => {
@@ -145,12 +143,7 @@ impl Members {
             ("Save Members", Message::Save),
         )]
         .spacing(theme::SPACE_M);
-        if let Some(n) = &self.notice {
-            c = c.push(form::success(n.as_str()));
-        }
-        if let Some(e) = &self.error {
-            c = c.push(form::error(e.as_str()));
-        }
+        c = c.push(self.status.view());
         c = c.push(self.list.view(360.0).map(Message::List));
         c = c.push(
             row![

@@ -9,6 +9,7 @@ pub mod class_editor;
 pub mod dashboard;
 pub mod enrol;
 pub mod groups;
+pub mod help;
 pub mod home;
 pub mod imports;
 pub mod members;
@@ -26,3 +27,16 @@ pub mod sign_in;
 pub mod user_group;
 pub mod users;
 pub mod welcome;
+
+/// Every page's filter or search box, for Ctrl+F: the first one the open page shows gets the
+/// focus. A page with two (the dual lists) gets its left one, the side a person usually searches.
+pub const FILTERS: &[&str] = &[
+    class_editor::LABELS.filters[0],
+    members::LABELS.filters[0],
+    access_report::FILTER,
+    users::FILTER,
+    users::STAFF_FILTER,
+    pupils::SEARCH,
+    add_incident::SEARCH,
+    home::AUDIT_SEARCH,
+];

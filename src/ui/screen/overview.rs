@@ -12,7 +12,9 @@ use crate::service::health::{Finding, Place, Severity};
 use crate::service::{Me, Overview, Session};
 use crate::ui::effect::{Dialog, Effect, FileDialog, Work};
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD};
+use crate::ui::widget::status::Status;
 use iced::widget::{button, column, container, pick_list, progress_bar, row, text};
 use iced::{Element, Fill};
 use std::path::PathBuf;
@@ -63,7 +65,7 @@ pub struct OverviewTab {
     /// The newest audit entry, whose fingerprint the admin is asked to note down.
     newest_entry: Option<AuditAnchor>,
     findings: Vec<Finding>,
-    error: Option<String>,
+    status: Status,
     backup: BackupState,
     backup_path: String,
 }
@@ -74,7 +76,7 @@ impl OverviewTab {
             counts: None,
             newest_entry: None,
             findings: Vec::new(),
-            error: None,
+            status: Status::Quiet,
             backup: BackupState::Idle,
             backup_path: String::new(),
         };
@@ -84,20 +86,20 @@ impl OverviewTab {
 
     /// Recomputes everything: called whenever the Overview is shown and after every change.
     pub fn reload(&mut self, session: &Session) {
-        self.error = None;
+        self.status.clear_problem();
         self.findings.clear();
         if session.me().permissions.has(SystemPermission::ManageSystem) {
             match session.overview() {
                 Ok(o) => self.counts = Some(o),
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => self.status = Status::problem(e),
             }
             match session.health_check() {
                 Ok(f) => self.findings = f,
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => self.status = Status::problem(e),
             }
             match session.audit_fingerprint() {
                 Ok(a) => self.newest_entry = a,
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => self.status = Status::problem(e),
             }
         }
     }
@@ -198,9 +200,7 @@ impl OverviewTab {
         idle_minutes: u32,
     ) -> Element<'a, Message> {
         let mut c = column![form::section_title("Overview")].spacing(theme::SPACE_M);
-        if let Some(e) = &self.error {
-            c = c.push(form::error(e.as_str()));
-        }
+        c = c.push(self.status.view());
         if !me.permissions.has(SystemPermission::ManageSystem) {
             return c.push(simple_summary(me)).into();
         }
@@ -377,13 +377,13 @@ fn finding_card(f: &Finding, hide_names: bool) -> Element<'_, Message> {
                 item.name.as_str()
             };
             names = names.push(match item.place {
-                Some(place) if place != f.fix || f.items.len() > 1 => {
+                Some(place) if place != f.fix || f.items.len() > 1 => focusable(
                     button(text(label).size(theme::TEXT_SMALL))
                         .padding(0)
                         .style(theme::link_button)
-                        .on_press(Message::Go(place))
-                        .into()
-                }
+                        .on_press(Message::Go(place)),
+                )
+                .into(),
                 _ => Element::from(text(label).size(theme::TEXT_SMALL)),
             });
         }

@@ -9,6 +9,7 @@ use crate::service::{Me, Session};
 use crate::ui::effect::Effect;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field};
+use crate::ui::widget::status::Status;
 use iced::widget::{column, container, row, text, text_editor};
 use iced::{Element, Fill, Length};
 
@@ -53,8 +54,7 @@ pub struct ProfilePage {
     /// Incidents whose earlier wordings are open.
     earlier_open: std::collections::BTreeSet<IncidentId>,
     report: Option<AccessReport>,
-    pub error: Option<String>,
-    pub notice: Option<String>,
+    pub status: Status,
 }
 
 impl ProfilePage {
@@ -71,8 +71,7 @@ impl ProfilePage {
             incident: None,
             earlier_open: Default::default(),
             report: None,
-            error: None,
-            notice: None,
+            status: Status::Quiet,
         })
     }
 
@@ -100,7 +99,7 @@ impl ProfilePage {
         if let Message::Escape = message {
             return self.escape(session);
         }
-        self.notice = None;
+        self.status.clear_unless_problem();
         match message {
             // Handled above, before the notice is cleared.
             Message::Escape => return Action::Effect(Effect::None),
@@ -114,12 +113,12 @@ impl ProfilePage {
             Message::WhoCanSee => {
                 match AccessReport::for_pupil(session, self.id(), "← Back to the profile") {
                     Ok(r) => self.report = Some(r),
-                    Err(e) => self.error = Some(e.to_string()),
+                    Err(e) => self.status = Status::problem(e),
                 }
             }
             Message::Back => {
                 if self.has_unsaved_changes() {
-                    self.error = Some("Save or cancel your changes first.".into());
+                    self.status = Status::problem("Save or cancel your changes first.");
                 } else {
                     return Action::Close;
                 }
@@ -162,10 +161,9 @@ impl ProfilePage {
                         Ok(p) => {
                             self.profile = p;
                             self.details = None;
-                            self.error = None;
-                            self.notice = Some("Details saved.".into());
+                            self.status = Status::done("Details saved.");
                         }
-                        Err(e) => self.error = Some(e.to_string()),
+                        Err(e) => self.status = Status::problem(e),
                     }
                 }
             }
@@ -185,17 +183,16 @@ impl ProfilePage {
                         Ok(p) => {
                             self.profile = p;
                             self.incident = None;
-                            self.error = None;
-                            self.notice = Some("Incident saved.".into());
+                            self.status = Status::done("Incident saved.");
                         }
-                        Err(e) => self.error = Some(e.to_string()),
+                        Err(e) => self.status = Status::problem(e),
                     }
                 }
             }
             Message::CancelEdit => {
                 self.details = None;
                 self.incident = None;
-                self.error = None;
+                self.status.clear_problem();
             }
             Message::ToggleEarlier(id) => {
                 if !self.earlier_open.remove(&id) {
@@ -248,12 +245,7 @@ impl ProfilePage {
             .spacing(theme::SPACE_XS),
         ]
         .spacing(theme::SPACE_M);
-        if let Some(n) = &self.notice {
-            c = c.push(form::success(n.as_str()));
-        }
-        if let Some(e) = &self.error {
-            c = c.push(form::error(e.as_str()));
-        }
+        c = c.push(self.status.view());
         c = c.push(self.details_card(hide_names));
         c = c.push(self.incidents_card(hide_names));
         c.into()

@@ -8,7 +8,9 @@ use crate::service::records::{ClassGroup, PupilSummary};
 use crate::service::{Me, Session};
 use crate::ui::effect::Effect;
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD};
+use crate::ui::widget::status::Status;
 use crate::ui::widget::virtual_list::{self, Scroll};
 use iced::widget::{button, column, container, row, scrollable, text, text_input};
 use iced::{Element, Fill, Length};
@@ -63,7 +65,7 @@ pub struct PupilsTab {
     /// The archived pupils, while that list is showing (administrators only).
     archived: Option<Vec<PupilSummary>>,
     pub profile: Option<ProfilePage>,
-    pub error: Option<String>,
+    pub status: Status,
     /// The pupil just returned to roll, for the confirmation (named as Hide Names says).
     returned: Option<PupilSummary>,
 }
@@ -79,7 +81,7 @@ impl PupilsTab {
             scroll: Scroll::default(),
             archived: None,
             profile: None,
-            error: None,
+            status: Status::Quiet,
             returned: None,
         };
         t.reload(session);
@@ -87,18 +89,18 @@ impl PupilsTab {
     }
 
     pub fn reload(&mut self, session: &Session) {
-        self.error = None;
+        self.status.clear_problem();
         if self.archived.is_some() {
             match session.archived_pupils() {
                 Ok(a) => self.archived = Some(a),
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => self.status = Status::problem(e),
             }
         }
         match session.class_structure(self.group_type) {
             Ok(g) => self.groups = g,
             Err(e) => {
                 self.groups.clear();
-                self.error = Some(e.to_string());
+                self.status = Status::problem(e);
             }
         }
         if self
@@ -122,7 +124,7 @@ impl PupilsTab {
         } else {
             match session.my_pupils(&self.search) {
                 Ok(found) => self.shown = found,
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => self.status = Status::problem(e),
             }
         }
     }
@@ -180,7 +182,7 @@ impl PupilsTab {
                         self.returned = Some(p);
                         self.reload(session);
                     }
-                    Err(e) => self.error = Some(e.to_string()),
+                    Err(e) => self.status = Status::problem(e),
                 }
             }
             Message::Profile(m) => {
@@ -221,9 +223,9 @@ impl PupilsTab {
         match ProfilePage::open(session, pupil) {
             Ok(page) => {
                 self.profile = Some(page);
-                self.error = None;
+                self.status.clear_problem();
             }
-            Err(e) => self.error = Some(e.to_string()),
+            Err(e) => self.status = Status::problem(e),
         }
     }
 
@@ -269,9 +271,7 @@ impl PupilsTab {
                 .style(theme::input),
         ]
         .spacing(theme::SPACE_M);
-        if let Some(e) = &self.error {
-            c = c.push(form::error(e.as_str()));
-        }
+        c = c.push(self.status.view());
         if let Some(p) = &self.returned {
             c = c.push(form::success(format!(
                 "{} is back on roll, in the groups they had.",
@@ -279,10 +279,12 @@ impl PupilsTab {
             )));
         }
         let tab = |label: &'a str, chosen: bool, m: Message| {
-            button(text(label).size(theme::TEXT_BODY))
-                .padding([theme::SPACE_XS + 2.0, theme::SPACE_M])
-                .style(theme::tab_button(chosen))
-                .on_press(m)
+            focusable(
+                button(text(label).size(theme::TEXT_BODY))
+                    .padding([theme::SPACE_XS + 2.0, theme::SPACE_M])
+                    .style(theme::tab_button(chosen))
+                    .on_press(m),
+            )
         };
         let browsing = self.search.is_empty() && self.archived.is_none();
         let mut types = TYPES.iter().fold(row![].spacing(theme::SPACE_XS), |r, t| {
@@ -308,21 +310,24 @@ impl PupilsTab {
         let groups = self.groups.iter().fold(column![].spacing(2.0), |col, g| {
             let chosen = Some(g.group.id) == self.group && browsing;
             col.push(
-                button(
-                    row![
-                        text(g.group.name.as_str())
-                            .size(theme::TEXT_BODY)
-                            .width(Fill),
-                        text(g.pupils.len().to_string())
-                            .size(theme::TEXT_SMALL)
-                            .color(theme::MUTED),
-                    ]
-                    .spacing(theme::SPACE_S),
+                focusable(
+                    button(
+                        row![
+                            text(g.group.name.as_str())
+                                .size(theme::TEXT_BODY)
+                                .width(Fill),
+                            text(g.pupils.len().to_string())
+                                .size(theme::TEXT_SMALL)
+                                .color(theme::MUTED),
+                        ]
+                        .spacing(theme::SPACE_S),
+                    )
+                    .width(Fill)
+                    .padding([theme::SPACE_S, theme::SPACE_M])
+                    .style(theme::tab_button(chosen))
+                    .on_press(Message::Group(g.group.id)),
                 )
-                .width(Fill)
-                .padding([theme::SPACE_S, theme::SPACE_M])
-                .style(theme::tab_button(chosen))
-                .on_press(Message::Group(g.group.id)),
+                .inset(),
             )
         });
         let heading = if !self.search.trim().is_empty() {
@@ -339,16 +344,19 @@ impl PupilsTab {
             ROW_HEIGHT,
             self.scroll,
             |i| {
-                button(
-                    name_and_class(&self.shown[i], hide_names)
-                        .height(Fill)
-                        .align_y(iced::Center),
+                focusable(
+                    button(
+                        name_and_class(&self.shown[i], hide_names)
+                            .height(Fill)
+                            .align_y(iced::Center),
+                    )
+                    .width(Fill)
+                    .height(Fill)
+                    .padding([0.0, theme::SPACE_S])
+                    .style(theme::link_row)
+                    .on_press(Message::Open(i)),
                 )
-                .width(Fill)
-                .height(Fill)
-                .padding([0.0, theme::SPACE_S])
-                .style(theme::link_row)
-                .on_press(Message::Open(i))
+                .inset()
                 .into()
             },
             |v| Message::Scrolled(Scroll::from_viewport(&v)),

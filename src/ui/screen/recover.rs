@@ -11,6 +11,7 @@ use crate::service::{self, KdfCost, Location, Ticket};
 use crate::ui::effect::{Effect, Work};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field};
+use crate::ui::widget::status::Status;
 use iced::Element;
 use iced::widget::{checkbox, column, text};
 
@@ -79,7 +80,7 @@ pub struct Recover {
     pub new_password: NewPassword,
     pub lost_phone: bool,
     step: Step,
-    pub error: Option<String>,
+    pub status: Status,
 }
 
 impl Recover {
@@ -94,7 +95,7 @@ impl Recover {
             new_password: NewPassword::default(),
             lost_phone: false,
             step: Step::Code,
-            error: None,
+            status: Status::Quiet,
         }
     }
 
@@ -124,7 +125,7 @@ impl Recover {
 
     fn reset(&mut self, key: Option<ConfirmedKey>) -> Action {
         let (Some(unlock), Some(admin)) = (self.unlock.take(), self.admin.clone()) else {
-            self.error = Some("Start again with the recovery code.".into());
+            self.status = Status::problem("Start again with the recovery code.");
             self.step = Step::Code;
             return Action::Effect(Effect::Focus(CODE));
         };
@@ -145,16 +146,16 @@ impl Recover {
             Message::Escape => self.escape(),
             Message::Code(v) => {
                 self.code = v;
-                self.error = None;
+                self.status.clear_problem();
                 Action::Effect(Effect::None)
             }
             Message::Unlock => {
                 if self.code.trim().is_empty() {
-                    self.error = Some("Type the recovery code from your printed copy.".into());
+                    self.status = Status::problem("Type the recovery code from your printed copy.");
                     return Action::Effect(Effect::Focus(CODE));
                 }
                 self.step = Step::Working;
-                self.error = None;
+                self.status.clear_problem();
                 let (location, code) = (self.location.clone(), self.code.clone());
                 Action::Effect(Effect::Run(Work::new(
                     "unlock with the recovery code",
@@ -179,9 +180,8 @@ impl Recover {
                     .collect();
                 self.admin = self.admins.first().cloned();
                 if self.admins.is_empty() {
-                    self.error = Some(
-                        "This school has no active administrator whose password could be reset."
-                            .into(),
+                    self.status = Status::problem(
+                        "This school has no active administrator whose password could be reset.",
                     );
                     self.step = Step::Code;
                     return Action::Effect(Effect::None);
@@ -190,7 +190,7 @@ impl Recover {
                 Action::Effect(Effect::Focus(PASSWORD))
             }
             Message::Unlocked(Err(e)) => {
-                self.error = Some(e.to_string());
+                self.status = Status::problem(e);
                 self.step = Step::Code;
                 Action::Effect(Effect::Focus(CODE))
             }
@@ -202,7 +202,7 @@ impl Recover {
             }
             Message::NewPassword(m) => {
                 self.new_password.update(m);
-                self.error = None;
+                self.status.clear_problem();
                 Action::Effect(Effect::None)
             }
             Message::LostPhone(v) => {
@@ -211,15 +211,16 @@ impl Recover {
             }
             Message::Next => {
                 let Some(admin) = &self.admin else {
-                    self.error = Some("Choose the administrator whose password to reset.".into());
+                    self.status =
+                        Status::problem("Choose the administrator whose password to reset.");
                     return Action::Effect(Effect::None);
                 };
                 let words = [admin.name.as_str(), admin.email.as_str()];
                 if let Err(e) = self.new_password.check(&words) {
-                    self.error = Some(e);
+                    self.status = Status::problem(e);
                     return Action::Effect(Effect::Focus(PASSWORD));
                 }
-                self.error = None;
+                self.status.clear_problem();
                 if self.lost_phone {
                     self.step = Step::Key(Box::new(Enrolment::new(&admin.email)));
                     Action::Effect(Effect::Focus(enrol::CODE_FIELD))
@@ -252,7 +253,7 @@ impl Recover {
             }
             Message::ResetDone(Err(e)) => {
                 // The unlocked vault was used up by the attempt; the recovery code still works.
-                self.error = Some(format!(
+                self.status = Status::problem(format!(
                     "{e} Nothing was changed; enter the recovery code again."
                 ));
                 self.step = Step::Code;
@@ -288,10 +289,7 @@ impl Recover {
     }
 
     pub fn view(&self) -> Element<'_, Message> {
-        let error: Element<'_, Message> = match &self.error {
-            Some(e) => form::error(e.as_str()),
-            None => iced::widget::space().into(),
-        };
+        let error: Element<'_, Message> = self.status.slot();
         let content: Element<'_, Message> = match &self.step {
             Step::Code => column![
                 form::heading(

@@ -9,6 +9,7 @@ use crate::service::{self, Location, Session, Ticket};
 use crate::ui::effect::{Effect, Work};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, Field};
+use crate::ui::widget::status::Status;
 use iced::Element;
 use iced::widget::{column, text};
 
@@ -71,7 +72,7 @@ pub struct Redeem {
     needs_key: bool,
     name: String,
     step: Step,
-    pub error: Option<String>,
+    pub status: Status,
 }
 
 impl Redeem {
@@ -85,7 +86,7 @@ impl Redeem {
             needs_key: true,
             name: String::new(),
             step: Step::Code,
-            error: None,
+            status: Status::Quiet,
         }
     }
 
@@ -103,7 +104,7 @@ impl Redeem {
     fn finish(&mut self, key: Option<setup::ConfirmedKey>) -> Action {
         let Some(redemption) = self.redemption.take() else {
             self.step = Step::Code;
-            self.error = Some("Please start again with your set-up code.".into());
+            self.status = Status::problem("Please start again with your set-up code.");
             return Action::Effect(Effect::Focus(CODE));
         };
         self.step = Step::Working;
@@ -129,8 +130,9 @@ impl Redeem {
             Message::NewPassword(m) => self.new_password.update(m),
             Message::Check => {
                 if self.email.trim().is_empty() || self.code.trim().is_empty() {
-                    self.error =
-                        Some("Type your e-mail address and the set-up code you were given.".into());
+                    self.status = Status::problem(
+                        "Type your e-mail address and the set-up code you were given.",
+                    );
                     return Action::Effect(Effect::Focus(if self.email.trim().is_empty() {
                         EMAIL
                     } else {
@@ -138,7 +140,7 @@ impl Redeem {
                     }));
                 }
                 self.step = Step::Working;
-                self.error = None;
+                self.status.clear_problem();
                 let (location, email, code) = (
                     self.location.clone(),
                     self.email.trim().to_string(),
@@ -167,17 +169,17 @@ impl Redeem {
                 return Action::Effect(Effect::Focus(PASSWORD));
             }
             Message::Checked(Err(e)) => {
-                self.error = Some(e.to_string());
+                self.status = Status::problem(e);
                 self.step = Step::Code;
                 return Action::Effect(Effect::Focus(CODE));
             }
             Message::Next => {
                 let words = [self.name.as_str(), self.email.as_str()];
                 if let Err(e) = self.new_password.check(&words) {
-                    self.error = Some(e);
+                    self.status = Status::problem(e);
                     return Action::Effect(Effect::Focus(PASSWORD));
                 }
-                self.error = None;
+                self.status.clear_problem();
                 self.step = Step::Key(Box::new(Enrolment::new(&self.email)));
                 return Action::Effect(Effect::Focus(enrol::CODE_FIELD));
             }
@@ -199,7 +201,7 @@ impl Redeem {
             Message::Finished(Ok(s)) => return Action::SignedIn(s),
             Message::Finished(Err(e)) => {
                 // The code is still good (nothing was saved), but the redemption was used up.
-                self.error = Some(format!(
+                self.status = Status::problem(format!(
                     "{e} Nothing was saved; enter your set-up code again."
                 ));
                 self.step = Step::Code;
@@ -223,10 +225,7 @@ impl Redeem {
     }
 
     pub fn view(&self) -> Element<'_, Message> {
-        let error: Element<'_, Message> = match &self.error {
-            Some(e) => form::error(e.as_str()),
-            None => iced::widget::space().into(),
-        };
+        let error: Element<'_, Message> = self.status.slot();
         let content: Element<'_, Message> = match &self.step {
             Step::Code => column![
                 form::heading(

@@ -11,7 +11,9 @@ use crate::service::{Me, Session};
 use crate::ui::effect::{Dialog, Effect, FileDialog, Work};
 use crate::ui::theme;
 use crate::ui::widget::bar_chart::BarChart;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD, Field};
+use crate::ui::widget::status::Status;
 use iced::widget::{checkbox, column, container, pick_list, progress_bar, row, scrollable, text};
 use iced::{Element, Fill, Length};
 use std::collections::BTreeSet;
@@ -130,8 +132,7 @@ pub struct ReportsTab {
     share_ticked: BTreeSet<UserGroupId>,
     running: Option<Job>,
     pub report: Option<Report>,
-    pub error: Option<String>,
-    pub notice: Option<String>,
+    pub status: Status,
 }
 
 impl ReportsTab {
@@ -158,15 +159,14 @@ impl ReportsTab {
             share_ticked: BTreeSet::new(),
             running: None,
             report: None,
-            error: None,
-            notice: None,
+            status: Status::Quiet,
         };
         t.reload(session);
         t
     }
 
     pub fn reload(&mut self, session: &Session) {
-        self.error = None;
+        self.status.clear_problem();
         let loaded = session.report_categories().and_then(|c| {
             self.categories = c;
             self.saved = session.saved_reports()?;
@@ -182,7 +182,7 @@ impl ReportsTab {
             Ok(())
         });
         if let Err(e) = loaded {
-            self.error = Some(e.to_string());
+            self.status = Status::problem(e);
         }
         self.chosen
             .retain(|c| self.categories.iter().any(|x| x.id == *c));
@@ -268,7 +268,7 @@ impl ReportsTab {
 
     pub fn update(&mut self, message: Message, session: &mut Session) -> Action {
         if !matches!(message, Message::Go) {
-            self.notice = None;
+            self.status.clear_unless_problem();
         }
         match message {
             Message::Kind(k) => self.kind = k,
@@ -290,10 +290,10 @@ impl ReportsTab {
             Message::WithinDays(s) => self.within_days = s,
             Message::Run => match self.spec() {
                 Ok(spec) => {
-                    self.error = None;
+                    self.status.clear();
                     return self.start(Job::Spec(spec));
                 }
-                Err(e) => self.error = Some(e),
+                Err(e) => self.status = Status::problem(e),
             },
             Message::Go => {
                 let result = match self.running.take() {
@@ -304,9 +304,9 @@ impl ReportsTab {
                 match result {
                     Ok(r) => {
                         self.report = Some(r);
-                        self.error = None;
+                        self.status.clear_problem();
                     }
-                    Err(e) => self.error = Some(e.to_string()),
+                    Err(e) => self.status = Status::problem(e),
                 }
             }
             Message::Saved(s) => {
@@ -320,7 +320,7 @@ impl ReportsTab {
             Message::RunSaved => {
                 if let Some(s) = &self.selected {
                     let id = s.id;
-                    self.error = None;
+                    self.status.clear();
                     return self.start(Job::Saved(id));
                 }
             }
@@ -329,11 +329,13 @@ impl ReportsTab {
                     match session.delete_saved_report(s.id) {
                         Ok(()) => {
                             self.reload(session);
-                            self.notice =
-                                Some(format!("The saved report \"{}\" has been removed.", s.name));
+                            self.status = Status::done(format!(
+                                "The saved report \"{}\" has been removed.",
+                                s.name
+                            ));
                         }
                         Err(e) => {
-                            self.error = Some(e.to_string());
+                            self.status = Status::problem(e);
                             self.selected = Some(s);
                         }
                     }
@@ -350,13 +352,13 @@ impl ReportsTab {
                     Ok(id) => {
                         self.reload(session);
                         self.selected = self.saved.iter().find(|s| s.id == id).cloned();
-                        self.notice = Some(format!(
+                        self.status = Status::done(format!(
                             "Saved as \"{}\". Only its settings are saved: each time it runs, it counts afresh.",
                             self.save_name.trim()
                         ));
                     }
                     Err(e) => {
-                        self.error = Some(e);
+                        self.status = Status::problem(e);
                         return Action::Effect(Effect::Focus(SAVE_NAME));
                     }
                 }
@@ -375,7 +377,7 @@ impl ReportsTab {
                     match session.share_saved_report(s.id, &groups) {
                         Ok(()) => {
                             self.reload(session);
-                            self.notice = Some(if groups.is_empty() {
+                            self.status = Status::done(if groups.is_empty() {
                                 format!("\"{name}\" is no longer shared.")
                             } else {
                                 format!(
@@ -383,7 +385,7 @@ impl ReportsTab {
                                 )
                             });
                         }
-                        Err(e) => self.error = Some(e.to_string()),
+                        Err(e) => self.status = Status::problem(e),
                     }
                 }
             }
@@ -408,12 +410,12 @@ impl ReportsTab {
                     // for what shows on the screen.
                     match session.export_report_csv(r, &path, false) {
                         Ok(()) => {
-                            self.notice = Some(format!(
+                            self.status = Status::done(format!(
                                 "The report has been written to {}.",
                                 path.display()
                             ))
                         }
-                        Err(e) => self.error = Some(e.to_string()),
+                        Err(e) => self.status = Status::problem(e),
                     }
                 }
             }
@@ -429,12 +431,7 @@ impl ReportsTab {
                 .color(theme::MUTED),
         ]
         .spacing(theme::SPACE_M);
-        if let Some(n) = &self.notice {
-            c = c.push(form::success(n.as_str()));
-        }
-        if let Some(e) = &self.error {
-            c = c.push(form::error(e.as_str()));
-        }
+        c = c.push(self.status.view());
         c = c.push(card(self.settings_view(me)));
         if self.running.is_some() {
             c = c.push(card(
@@ -460,15 +457,17 @@ impl ReportsTab {
         };
         let mut saved_row = row![labelled(
             "Saved reports",
-            pick_list(self.saved.clone(), self.selected.clone(), Message::Saved)
-                .placeholder(if self.saved.is_empty() {
-                    "None saved yet"
-                } else {
-                    "Choose a saved report"
-                })
-                .padding(theme::SPACE_S + 2.0)
-                .width(Fill)
-                .into(),
+            focusable(
+                pick_list(self.saved.clone(), self.selected.clone(), Message::Saved)
+                    .placeholder(if self.saved.is_empty() {
+                        "None saved yet"
+                    } else {
+                        "Choose a saved report"
+                    })
+                    .padding(theme::SPACE_S + 2.0)
+                    .width(Fill)
+            )
+            .into(),
         )]
         .spacing(theme::SPACE_S)
         .align_y(iced::Bottom);
@@ -484,31 +483,39 @@ impl ReportsTab {
             row![
                 labelled(
                     "Report",
-                    pick_list(ReportKind::ALL, Some(self.kind), Message::Kind)
-                        .padding(theme::SPACE_S + 2.0)
-                        .width(Fill)
-                        .into()
+                    focusable(
+                        pick_list(ReportKind::ALL, Some(self.kind), Message::Kind)
+                            .padding(theme::SPACE_S + 2.0)
+                            .width(Fill)
+                    )
+                    .into()
                 ),
                 labelled(
                     "Rows",
-                    pick_list(By::ALL, Some(self.by), Message::By)
-                        .padding(theme::SPACE_S + 2.0)
-                        .width(Fill)
-                        .into()
+                    focusable(
+                        pick_list(By::ALL, Some(self.by), Message::By)
+                            .padding(theme::SPACE_S + 2.0)
+                            .width(Fill)
+                    )
+                    .into()
                 ),
                 labelled(
                     "Columns",
-                    pick_list(Period::ALL, Some(self.per), Message::Per)
-                        .padding(theme::SPACE_S + 2.0)
-                        .width(Fill)
-                        .into()
+                    focusable(
+                        pick_list(Period::ALL, Some(self.per), Message::Per)
+                            .padding(theme::SPACE_S + 2.0)
+                            .width(Fill)
+                    )
+                    .into()
                 ),
                 labelled(
                     "Days",
-                    pick_list(RangeChoice::ALL, Some(self.range), Message::Range)
-                        .padding(theme::SPACE_S + 2.0)
-                        .width(Fill)
-                        .into()
+                    focusable(
+                        pick_list(RangeChoice::ALL, Some(self.range), Message::Range)
+                            .padding(theme::SPACE_S + 2.0)
+                            .width(Fill)
+                    )
+                    .into()
                 ),
             ]
             .spacing(theme::SPACE_M),
@@ -591,13 +598,13 @@ impl ReportsTab {
             } else {
                 cat.name.clone()
             };
-            boxes = boxes.push(
+            boxes = boxes.push(focusable(
                 checkbox(self.chosen.contains(&id))
                     .label(label)
                     .on_toggle(move |on| Message::Category(id, on))
                     .size(16)
                     .text_size(theme::TEXT_SMALL),
-            );
+            ));
         }
         cats = cats.push(scrollable(boxes).height(Length::Fixed(140.0)));
         c = c.push(cats);
@@ -640,13 +647,13 @@ impl ReportsTab {
             .spacing(theme::SPACE_XS);
             for (id, name) in &self.share_targets {
                 let id = *id;
-                share = share.push(
+                share = share.push(focusable(
                     checkbox(self.share_ticked.contains(&id))
                         .label(name.as_str())
                         .on_toggle(move |on| Message::Share(id, on))
                         .size(16)
                         .text_size(theme::TEXT_SMALL),
-                );
+                ));
             }
             share = share.push(form::secondary("Save sharing", Some(Message::SaveSharing)));
             c = c.push(share);

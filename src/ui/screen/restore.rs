@@ -8,6 +8,7 @@ use crate::service::{self, Location, Ticket};
 use crate::ui::effect::{Dialog, Effect, FileDialog, Work};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field};
+use crate::ui::widget::status::Status;
 use iced::widget::{column, row, text};
 use iced::{Element, Fill};
 use std::path::PathBuf;
@@ -67,7 +68,7 @@ pub struct Restore {
     use_code: bool,
     /// What is happening in the background, if anything.
     busy: Option<&'static str>,
-    error: Option<String>,
+    status: Status,
 }
 
 impl Restore {
@@ -81,7 +82,7 @@ impl Restore {
             code: String::new(),
             use_code: false,
             busy: None,
-            error: None,
+            status: Status::Quiet,
         }
     }
 
@@ -89,7 +90,7 @@ impl Restore {
         match message {
             Message::Escape => return self.escape(),
             Message::Choose => {
-                self.error = None;
+                self.status.clear_problem();
                 return Action::Effect(Effect::Dialog(Dialog::new(
                     FileDialog::OpenBackup,
                     Message::Chosen,
@@ -100,15 +101,15 @@ impl Restore {
             Message::OpenTyped => {
                 let typed = self.path.trim();
                 if typed.is_empty() {
-                    self.error =
-                        Some("Type the full path of the backup file, or choose it.".into());
+                    self.status =
+                        Status::problem("Type the full path of the backup file, or choose it.");
                     return Action::Effect(Effect::Focus(FILE_PATH));
                 }
                 let path = PathBuf::from(typed);
                 return self.update(Message::Chosen(Some(path)));
             }
             Message::Chosen(Some(path)) => {
-                self.error = None;
+                self.status.clear_problem();
                 self.busy = Some("Reading and checking the backup…");
                 return Action::Effect(Effect::Run(Work::new("read the backup", move |_| {
                     Message::Opened(backup::open_backup(&path))
@@ -127,13 +128,13 @@ impl Restore {
                     }
                     Err(e) => {
                         self.stage = Stage::Choose;
-                        self.error = Some(e.to_string());
+                        self.status = Status::problem(e);
                     }
                 }
             }
             Message::UseRecoveryCode(on) => {
                 self.use_code = on;
-                self.error = None;
+                self.status.clear_problem();
                 return Action::Effect(Effect::Focus(if on { CODE } else { EMAIL }));
             }
             Message::Email(s) => self.email = s,
@@ -145,15 +146,15 @@ impl Restore {
                 };
                 let how = if self.use_code {
                     if self.code.trim().is_empty() {
-                        self.error = Some("Type the recovery code from your printed copy.".into());
+                        self.status =
+                            Status::problem("Type the recovery code from your printed copy.");
                         return Action::Effect(Effect::Focus(CODE));
                     }
                     Unlock::RecoveryCode(self.code.clone())
                 } else {
                     if self.email.trim().is_empty() || self.password.is_empty() {
-                        self.error = Some(
-                            "Type an administrator's e-mail address and the password they had when the backup was taken."
-                                .into(),
+                        self.status = Status::problem(
+                            "Type an administrator's e-mail address and the password they had when the backup was taken.",
                         );
                         return Action::Effect(Effect::Focus(if self.email.trim().is_empty() {
                             EMAIL
@@ -166,7 +167,7 @@ impl Restore {
                         password: self.password.clone(),
                     }
                 };
-                self.error = None;
+                self.status.clear_problem();
                 self.busy = Some("Unlocking the backup and opening its copy of the school…");
                 let preview = preview.clone();
                 return Action::Effect(Effect::Run(Work::new("unlock the backup", move |desk| {
@@ -183,7 +184,7 @@ impl Restore {
                             self.stage = Stage::Ready(p.clone(), unlocked);
                         }
                     }
-                    Err(e) => self.error = Some(e.to_string()),
+                    Err(e) => self.status = Status::problem(e),
                 }
             }
             Message::Confirm => {
@@ -218,7 +219,7 @@ impl Restore {
             Message::Restored(Err(e)) => {
                 self.busy = None;
                 self.stage = Stage::Choose;
-                self.error = Some(format!("The restore did not happen: {e}"));
+                self.status = Status::problem(format!("The restore did not happen: {e}"));
             }
             Message::Back => {
                 return if self.location.exists() {
@@ -247,9 +248,7 @@ impl Restore {
             Some("Replace this computer's copy of the school with one from a .khbackup file."),
         )]
         .spacing(theme::SPACE_M);
-        if let Some(e) = &self.error {
-            c = c.push(form::error(e.as_str()));
-        }
+        c = c.push(self.status.view());
         if let Some(b) = self.busy {
             c = c.push(form::info(b));
         }

@@ -9,6 +9,7 @@ use crate::service::{self, KdfCost, Location, Session, Ticket};
 use crate::ui::effect::{Effect, Work};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, Field};
+use crate::ui::widget::status::Status;
 use iced::widget::{column, row, text};
 use iced::{Element, Length};
 
@@ -75,7 +76,7 @@ pub struct Setup {
     recovery_code: String,
     /// The key, kept across a failed attempt to create the school so it can be retried.
     enrolment: Option<Enrolment>,
-    pub error: Option<String>,
+    pub status: Status,
     confirming_cancel: bool,
 }
 
@@ -88,7 +89,7 @@ impl Setup {
             step: Step::Details,
             recovery_code: setup::new_recovery_code(),
             enrolment: None,
-            error: None,
+            status: Status::Quiet,
             confirming_cancel: false,
         }
     }
@@ -136,16 +137,16 @@ impl Setup {
             _ => edited = false,
         }
         if edited {
-            self.error = None;
+            self.status.clear_problem();
             return Action::Effect(Effect::None);
         }
         match message {
             Message::Next => {
                 if let Err(e) = self.details.check() {
-                    self.error = Some(e.to_string());
+                    self.status = Status::problem(e);
                     return Action::Effect(Effect::None);
                 }
-                self.error = None;
+                self.status.clear_problem();
                 // Keep the same key if the person came back to change a detail, unless the
                 // e-mail address (which the app shows) changed.
                 let enrolment = match self.enrolment.take() {
@@ -158,7 +159,7 @@ impl Setup {
             Message::Back => match std::mem::replace(&mut self.step, Step::Details) {
                 Step::Key(e) => {
                     self.enrolment = Some(*e);
-                    self.error = None;
+                    self.status.clear_problem();
                     Action::Effect(Effect::Focus(SCHOOL_NAME))
                 }
                 Step::Details => self.update(Message::Cancel),
@@ -185,7 +186,7 @@ impl Setup {
                 if let Step::Key(e) = &mut self.step {
                     e.update(m);
                 }
-                self.error = None;
+                self.status.clear_problem();
                 Action::Effect(Effect::None)
             }
             Message::ConfirmKey => {
@@ -232,7 +233,7 @@ impl Setup {
                 Action::Effect(Effect::None)
             }
             Message::Created(Err(e)) => {
-                self.error = Some(format!(
+                self.status = Status::problem(format!(
                     "The school could not be created, and nothing was saved: {e}"
                 ));
                 let mut enrolment = self
@@ -317,10 +318,7 @@ impl Setup {
     }
 
     fn error_view(&self) -> Element<'_, Message> {
-        match &self.error {
-            Some(e) => form::error(e.as_str()),
-            None => iced::widget::space().into(),
-        }
+        self.status.slot()
     }
 
     fn details_view(&self) -> Element<'_, Message> {

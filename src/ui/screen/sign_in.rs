@@ -4,6 +4,7 @@ use crate::service::{self, DemoAccess, Location, PendingCode, Session, SignInSte
 use crate::ui::effect::{Effect, Work};
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field, MONO};
+use crate::ui::widget::status::Status;
 use iced::widget::{column, container, row, text};
 use iced::{Element, Fill};
 
@@ -66,8 +67,7 @@ pub struct SignIn {
     pub code: String,
     stage: Stage,
     busy: bool,
-    pub error: Option<String>,
-    pub notice: Option<String>,
+    pub status: Status,
     /// Why this school cannot be opened at all (missing key file…), shown instead of the form.
     pub file_problem: Option<String>,
     demo: Option<DemoAccess>,
@@ -87,8 +87,7 @@ impl SignIn {
             code: String::new(),
             stage: Stage::Credentials,
             busy: false,
-            error: None,
-            notice,
+            status: Status::note_maybe(notice),
             file_problem,
             demo,
             now: crate::clock::now(),
@@ -119,12 +118,12 @@ impl SignIn {
             Message::Escape => self.escape(),
             Message::Email(v) => {
                 self.email = v;
-                self.error = None;
+                self.status.clear_problem();
                 Action::Effect(Effect::None)
             }
             Message::Password(v) => {
                 self.password = v;
-                self.error = None;
+                self.status.clear_problem();
                 Action::Effect(Effect::None)
             }
             Message::Code(v) => {
@@ -133,7 +132,7 @@ impl SignIn {
                     .filter(|c| c.is_ascii_digit() || *c == ' ')
                     .take(7)
                     .collect();
-                self.error = None;
+                self.status.clear_problem();
                 Action::Effect(Effect::None)
             }
             Message::Submit => {
@@ -141,16 +140,15 @@ impl SignIn {
                     return Action::Effect(Effect::None);
                 }
                 if self.email.trim().is_empty() {
-                    self.error = Some("Please enter your e-mail address.".into());
+                    self.status = Status::problem("Please enter your e-mail address.");
                     return Action::Effect(Effect::Focus(EMAIL));
                 }
                 if self.password.is_empty() {
-                    self.error = Some("Please enter your password.".into());
+                    self.status = Status::problem("Please enter your password.");
                     return Action::Effect(Effect::Focus(PASSWORD));
                 }
                 self.busy = true;
-                self.error = None;
-                self.notice = None;
+                self.status.clear();
                 let (location, email, password) = (
                     self.location.clone(),
                     self.email.trim().to_string(),
@@ -176,7 +174,7 @@ impl SignIn {
                         Action::Effect(Effect::Focus(CODE))
                     }
                     Err(e) => {
-                        self.error = Some(e.to_string());
+                        self.status = Status::problem(e);
                         Action::Effect(Effect::Focus(PASSWORD))
                     }
                 }
@@ -189,14 +187,15 @@ impl SignIn {
                     return Action::Effect(Effect::None);
                 };
                 if self.code.chars().filter(char::is_ascii_digit).count() != 6 {
-                    self.error = Some("Type the 6 digits your authenticator app shows.".into());
+                    self.status =
+                        Status::problem("Type the 6 digits your authenticator app shows.");
                     return Action::Effect(Effect::Focus(CODE));
                 }
                 let Some(pending) = pending.take() else {
                     return Action::Effect(Effect::None);
                 };
                 self.busy = true;
-                self.error = None;
+                self.status.clear_problem();
                 let code = self.code.clone();
                 Action::Effect(Effect::Run(Work::new("confirm the code", move |desk| {
                     let result = match desk.take(&pending) {
@@ -223,7 +222,7 @@ impl SignIn {
                 match result {
                     Ok(session) => Action::SignedIn(session),
                     Err((pending, e)) => {
-                        self.error = Some(e.to_string());
+                        self.status = Status::problem(e);
                         match pending {
                             Some(p) => {
                                 self.stage = Stage::Code(Some(p));
@@ -240,7 +239,7 @@ impl SignIn {
             Message::UseDifferentAccount => {
                 self.stage = Stage::Credentials;
                 self.code.clear();
-                self.error = None;
+                self.status.clear_problem();
                 Action::Effect(Effect::Focus(EMAIL))
             }
             Message::LostPassword => Action::StartRecovery,
@@ -250,7 +249,7 @@ impl SignIn {
                 if let Some(d) = &self.demo {
                     self.email = d.admin_email.clone();
                     self.password = d.password.clone();
-                    self.error = None;
+                    self.status.clear_problem();
                 }
                 Action::Effect(Effect::Focus(PASSWORD))
             }
@@ -322,9 +321,6 @@ impl SignIn {
                 );
             return form::page(c, theme::FORM_WIDTH);
         }
-        if let Some(n) = &self.notice {
-            c = c.push(form::info(n.as_str()));
-        }
         match &self.stage {
             Stage::Credentials => {
                 c = c
@@ -343,9 +339,7 @@ impl SignIn {
                             .on_submit(Message::Submit)
                             .view(),
                     );
-                if let Some(e) = &self.error {
-                    c = c.push(form::error(e.as_str()));
-                }
+                c = c.push(self.status.view());
                 c = c.push(form::actions(
                     vec![],
                     form::primary(
@@ -373,9 +367,7 @@ impl SignIn {
                     .push(form::heading("Enter your code", Some("Open your authenticator app and type the 6-digit code shown for Keyholder.")))
                     .push(text(format!("Signing in as {}", self.email.trim())).size(theme::TEXT_SMALL).color(theme::MUTED))
                     .push(Field::new("Code", CODE, &self.code, Message::Code).placeholder("123 456").on_submit(Message::SubmitCode).view());
-                if let Some(e) = &self.error {
-                    c = c.push(form::error(e.as_str()));
-                }
+                c = c.push(self.status.view());
                 c = c.push(form::actions(
                     vec![form::secondary(
                         "Use a different account",

@@ -9,8 +9,10 @@ use crate::service::Session;
 use crate::service::user_groups::UserGroupRow;
 use crate::ui::effect::Effect;
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD, Field};
 use crate::ui::widget::permission_grid::{self as pg};
+use crate::ui::widget::status::Status;
 use crate::ui::widget::virtual_list::Scroll;
 use iced::widget::{button, column, container, row, text};
 use iced::{Element, Fill};
@@ -66,11 +68,19 @@ pub struct UserGroupEditor {
     confirming_leave: bool,
     /// Change members, when it is open over the group.
     membership: Option<Members>,
-    pub error: Option<String>,
-    pub notice: Option<String>,
+    pub status: Status,
 }
 
 impl UserGroupEditor {
+    /// What Ctrl+S saves: Change members when it is open, otherwise the group.
+    pub fn save_message(&self) -> Message {
+        if self.membership.is_some() {
+            Message::Members(members::Message::Save)
+        } else {
+            Message::Save
+        }
+    }
+
     pub fn open(session: &Session, id: UserGroupId) -> crate::service::Result<UserGroupEditor> {
         let row = session
             .user_group_rows()?
@@ -101,8 +111,7 @@ impl UserGroupEditor {
             pending_admin: None,
             confirming_leave: false,
             membership: None,
-            error: None,
-            notice: None,
+            status: Status::Quiet,
         }
     }
 
@@ -182,10 +191,10 @@ impl UserGroupEditor {
             Message::ChangeMembers => match Members::open(session, self.id) {
                 Ok(m) => {
                     self.membership = Some(m);
-                    self.error = None;
+                    self.status.clear_problem();
                     return Action::Effect(Effect::Focus(members::LABELS.filters[0]));
                 }
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => self.status = Status::problem(e),
             },
             Message::Members(m) => {
                 let Some(page) = &mut self.membership else {
@@ -217,7 +226,7 @@ impl UserGroupEditor {
                 } else {
                     self.apply(m);
                 }
-                self.notice = None;
+                self.status.clear_unless_problem();
             }
             Message::ConfirmAdmin => {
                 if let Some(m) = self.pending_admin.take() {
@@ -228,7 +237,7 @@ impl UserGroupEditor {
             Message::Preset(p) => {
                 // Presets set the system permissions only; Administration is never part of one.
                 self.now.system = p.permissions();
-                self.notice = Some(format!(
+                self.status = Status::done(format!(
                     "Applied \"{}\". Adjust it if you need to, then Save User Group.",
                     p.label()
                 ));
@@ -239,13 +248,11 @@ impl UserGroupEditor {
                     Ok(()) => {
                         self.now.name = s.name.trim().to_string();
                         self.saved = self.now.clone();
-                        self.error = None;
-                        self.notice = Some("User group saved.".into());
+                        self.status = Status::done("User group saved.");
                         return Action::Changed;
                     }
                     Err(e) => {
-                        self.error = Some(e.to_string());
-                        self.notice = None;
+                        self.status = Status::problem(e);
                     }
                 }
             }
@@ -260,7 +267,7 @@ impl UserGroupEditor {
             Message::KeepEditing => self.confirming_leave = false,
             Message::Delete => match session.delete_user_group(self.id) {
                 Ok(()) => return Action::Close,
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => self.status = Status::problem(e),
             },
         }
         Action::Effect(Effect::None)
@@ -289,10 +296,12 @@ impl UserGroupEditor {
             return m.view().map(Message::Members);
         }
         let status_button = |label: &'static str, active: bool| {
-            button(text(label).size(theme::TEXT_BODY))
-                .padding([theme::SPACE_XS + 2.0, theme::SPACE_M])
-                .style(theme::tab_button(self.now.active == active))
-                .on_press(Message::Active(active))
+            focusable(
+                button(text(label).size(theme::TEXT_BODY))
+                    .padding([theme::SPACE_XS + 2.0, theme::SPACE_M])
+                    .style(theme::tab_button(self.now.active == active))
+                    .on_press(Message::Active(active)),
+            )
         };
         let mut c = column![
             row![
@@ -307,12 +316,7 @@ impl UserGroupEditor {
             .align_y(iced::Center),
         ]
         .spacing(theme::SPACE_M);
-        if let Some(n) = &self.notice {
-            c = c.push(form::success(n.as_str()));
-        }
-        if let Some(e) = &self.error {
-            c = c.push(form::error(e.as_str()));
-        }
+        c = c.push(self.status.view());
         if self.confirming_leave {
             c = c.push(form::question(
                 "This user group has changes that are not saved. Discard them?",
@@ -400,10 +404,12 @@ format!("Give this group {what}? Administration permissions let members change w
         c = c.push(pg::system_grid(&self.now.system, true).map(Message::Grid));
         c = c.push(
             row![
-                button(text("Delete this user group").size(theme::TEXT_SMALL))
-                    .padding([theme::SPACE_XS, theme::SPACE_S])
-                    .style(theme::secondary_button)
-                    .on_press(Message::Delete),
+                form::focusable_button(
+                    button(text("Delete this user group").size(theme::TEXT_SMALL))
+                        .padding([theme::SPACE_XS, theme::SPACE_S])
+                        .style(theme::secondary_button),
+                    (self.members == 0).then_some(Message::Delete),
+                ),
                 text("Only a group with no members can be deleted.")
                     .size(theme::TEXT_SMALL)
                     .color(theme::MUTED),

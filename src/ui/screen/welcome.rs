@@ -2,6 +2,7 @@
 
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD};
+use crate::ui::widget::status::Status;
 use iced::widget::{column, container, row, text};
 use iced::{Element, Fill, Length};
 
@@ -24,7 +25,7 @@ pub enum Message {
 pub struct Welcome {
     /// Where a new school would be created, shown so IT staff know what to back up.
     pub school_file: String,
-    pub error: Option<String>,
+    pub status: Status,
 }
 
 impl Welcome {
@@ -54,9 +55,7 @@ impl Welcome {
                 .style(theme::card)
             };
         let mut content = column![].spacing(theme::SPACE_L);
-        if let Some(e) = &self.error {
-            content = content.push(form::error(e.as_str()));
-        }
+        content = content.push(self.status.view());
         let content = content.push(column![
             form::heading(
                 "Welcome to Keyholder",

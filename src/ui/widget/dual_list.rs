@@ -6,7 +6,7 @@
 use crate::model::transfer::{FocusMove, Modifiers, Names, Side, Transfer};
 use crate::ui::effect::Effect;
 use crate::ui::theme;
-use crate::ui::widget::form::BOLD;
+use crate::ui::widget::form::{self, BOLD};
 use crate::ui::widget::virtual_list::{self, Scroll};
 use iced::keyboard;
 use iced::widget::{button, column, container, mouse_area, row, text, text_input, tooltip};
@@ -138,11 +138,13 @@ fn arrow<'a, K: Clone + 'a>(
     msg: Option<Message<K>>,
 ) -> Element<'a, Message<K>> {
     tooltip(
-        button(text(label).size(theme::TEXT_LARGE).center().width(Fill))
-            .width(Length::Fixed(48.0))
-            .padding([theme::SPACE_XS, theme::SPACE_S])
-            .style(theme::secondary_button)
-            .on_press_maybe(msg),
+        form::focusable_button(
+            button(text(label).size(theme::TEXT_LARGE).center().width(Fill))
+                .width(Length::Fixed(48.0))
+                .padding([theme::SPACE_XS, theme::SPACE_S])
+                .style(theme::secondary_button),
+            msg,
+        ),
         container(text(tip).size(theme::TEXT_SMALL))
             .padding(theme::SPACE_XS)
             .style(theme::card),

@@ -1,6 +1,7 @@
 //! Labelled fields, messages and buttons.
 
 use crate::ui::theme;
+use crate::ui::widget::focus::{Focusable, focusable};
 use iced::widget::{button, column, container, row, text, text_input};
 use iced::{Element, Fill, Length, font};
 
@@ -143,30 +144,42 @@ pub fn editor_bar<'a, M: Clone + 'a>(
     .into()
 }
 
+/// Any button, reachable with Tab and pressed with Enter or Space; `None` disables it (and Tab
+/// passes it over).
+pub fn focusable_button<'a, M: Clone + 'a>(
+    b: iced::widget::Button<'a, M>,
+    on_press: Option<M>,
+) -> Focusable<'a, M> {
+    let enabled = on_press.is_some();
+    focusable(b.on_press_maybe(on_press)).enabled(enabled)
+}
+
+fn styled<'a, M: Clone + 'a>(
+    label: &'a str,
+    style: fn(&iced::Theme, button::Status) -> button::Style,
+    on_press: Option<M>,
+) -> Element<'a, M> {
+    focusable_button(
+        button(text(label).size(theme::TEXT_BODY))
+            .padding([theme::SPACE_S + 2.0, theme::SPACE_M + 4.0])
+            .style(style),
+        on_press,
+    )
+    .into()
+}
+
 /// The main action of a screen. `None` disables it.
 pub fn primary<'a, M: Clone + 'a>(label: &'a str, on_press: Option<M>) -> Element<'a, M> {
-    button(text(label).size(theme::TEXT_BODY))
-        .padding([theme::SPACE_S + 2.0, theme::SPACE_M + 4.0])
-        .style(theme::primary_button)
-        .on_press_maybe(on_press)
-        .into()
+    styled(label, theme::primary_button, on_press)
 }
 
 pub fn secondary<'a, M: Clone + 'a>(label: &'a str, on_press: Option<M>) -> Element<'a, M> {
-    button(text(label).size(theme::TEXT_BODY))
-        .padding([theme::SPACE_S + 2.0, theme::SPACE_M + 4.0])
-        .style(theme::secondary_button)
-        .on_press_maybe(on_press)
-        .into()
+    styled(label, theme::secondary_button, on_press)
 }
 
 /// A button for a step that removes or overrides something; used where a question asks first.
 pub fn danger<'a, M: Clone + 'a>(label: &'a str, on_press: M) -> Element<'a, M> {
-    button(text(label).size(theme::TEXT_BODY))
-        .padding([theme::SPACE_S + 2.0, theme::SPACE_M + 4.0])
-        .style(theme::danger_button)
-        .on_press(on_press)
-        .into()
+    styled(label, theme::danger_button, Some(on_press))
 }
 
 /// A question to answer before going on: what will happen, the way back (`back`) and the way
@@ -194,11 +207,13 @@ pub fn question<'a, M: Clone + 'a>(
 }
 
 pub fn link<'a, M: Clone + 'a>(label: impl text::IntoFragment<'a>, on_press: M) -> Element<'a, M> {
-    button(text(label).size(theme::TEXT_BODY))
-        .padding(0)
-        .style(theme::link_button)
-        .on_press(on_press)
-        .into()
+    focusable_button(
+        button(text(label).size(theme::TEXT_BODY))
+            .padding(0)
+            .style(theme::link_button),
+        Some(on_press),
+    )
+    .into()
 }
 
 /// A row of buttons: secondary ones on the left, the primary on the right.
@@ -237,7 +252,7 @@ pub fn choice_list<'a, M: Clone + 'a>(
         .fold(
             column![].spacing(theme::SPACE_XS),
             |c, (i, (label, chosen))| {
-                c.push(
+                c.push(focusable_button(
                     button(text(label).size(theme::TEXT_BODY).font(if chosen {
                         BOLD
                     } else {
@@ -245,9 +260,9 @@ pub fn choice_list<'a, M: Clone + 'a>(
                     }))
                     .width(Fill)
                     .padding([theme::SPACE_S, theme::SPACE_M])
-                    .style(theme::tab_button(chosen))
-                    .on_press(on_select(i)),
-                )
+                    .style(theme::tab_button(chosen)),
+                    Some(on_select(i)),
+                ))
             },
         )
         .into()

@@ -1,10 +1,12 @@
 //! The dark bar across the top of the main window, as in the help sheets' header: the school,
 //! + Add Incident, Remind Me, Hide Names and Blank Screen, who is signed in, and Lock.
 
+use crate::ui::screen::help;
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::BOLD;
-use iced::widget::{button, container, row, text};
-use iced::{Element, Fill};
+use iced::widget::{button, container, row, text, tooltip};
+use iced::{Element, Fill, Length};
 
 pub struct Header<'a> {
     pub school: String,
@@ -23,12 +25,20 @@ impl<'a> Header<'a> {
         on_hide_names: M,
         on_blank: M,
         on_lock: M,
+        on_help: M,
     ) -> Element<'a, M> {
-        let small = |label: &'a str, on: bool, msg: M| {
-            button(text(label).size(theme::TEXT_SMALL))
-                .padding([theme::SPACE_XS + 2.0, theme::SPACE_S + 4.0])
-                .style(theme::header_button(on))
-                .on_press(msg)
+        // A fixed width, so switching Hide Names on does not shift the buttons beside it.
+        let small = |label: &'a str, on: bool, msg: M, width: f32, keys: &'a str| {
+            with_keys(
+                focusable(
+                    button(text(label).size(theme::TEXT_SMALL).center().width(Fill))
+                        .padding([theme::SPACE_XS + 2.0, theme::SPACE_S])
+                        .width(Length::Fixed(width))
+                        .style(theme::header_button(on))
+                        .on_press(msg),
+                ),
+                keys,
+            )
         };
         let mut school = row![text(self.school).size(theme::TEXT_LARGE).font(BOLD)]
             .spacing(theme::SPACE_S)
@@ -41,17 +51,19 @@ impl<'a> Header<'a> {
             );
         }
         let add = on_add_incident.map(|m| {
-            button(text("+ Add Incident").size(theme::TEXT_SMALL).font(BOLD))
-                .padding([theme::SPACE_XS + 2.0, theme::SPACE_S + 4.0])
-                .style(theme::primary_button)
-                .on_press(m)
+            focusable(
+                button(text("+ Add Incident").size(theme::TEXT_SMALL).font(BOLD))
+                    .padding([theme::SPACE_XS + 2.0, theme::SPACE_S + 4.0])
+                    .style(theme::primary_button)
+                    .on_press(m),
+            )
         });
         container(
             row![school, iced::widget::space().width(Fill),]
                 .push(add)
                 .push(
                     row![
-                        small("Remind Me", false, on_remind_me),
+                        small("Remind Me", false, on_remind_me, 100.0, help::REMIND_ME),
                         small(
                             if self.hide_names {
                                 "Hide Names: on"
@@ -59,11 +71,14 @@ impl<'a> Header<'a> {
                                 "Hide Names"
                             },
                             self.hide_names,
-                            on_hide_names
+                            on_hide_names,
+                            120.0,
+                            help::HIDE_NAMES
                         ),
-                        small("Blank Screen", false, on_blank),
+                        small("Blank Screen", false, on_blank, 110.0, help::BLANK),
                         text(format!("{} ({})", self.user, self.group)).size(theme::TEXT_SMALL),
-                        small("Lock", false, on_lock),
+                        small("Help", false, on_help, 60.0, help::HELP),
+                        small("Lock", false, on_lock, 70.0, help::LOCK),
                     ]
                     .spacing(theme::SPACE_M)
                     .align_y(iced::Center),
@@ -76,4 +91,16 @@ impl<'a> Header<'a> {
         .style(theme::header_bar)
         .into()
     }
+}
+
+/// A control with its keyboard shortcut shown when the pointer rests on it.
+pub fn with_keys<'a, M: 'a>(control: impl Into<Element<'a, M>>, keys: &'a str) -> Element<'a, M> {
+    tooltip(
+        control,
+        container(text(keys).size(theme::TEXT_SMALL))
+            .padding([theme::SPACE_XS, theme::SPACE_S])
+            .style(theme::card),
+        tooltip::Position::Bottom,
+    )
+    .into()
 }

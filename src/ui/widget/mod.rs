@@ -3,8 +3,10 @@
 
 pub mod bar_chart;
 pub mod dual_list;
+pub mod focus;
 pub mod form;
 pub mod header;
 pub mod permission_grid;
+pub mod status;
 pub mod tri_state;
 pub mod virtual_list;

@@ -1,6 +1,7 @@
 //! The user groups below the list of users: each group's members and key holders.
 
 use super::*;
+use crate::ui::widget::focus::focusable;
 use iced::widget::{column, row};
 
 impl UsersTab {
@@ -21,11 +22,10 @@ impl UsersTab {
             Message::OpenGroup(id) => match UserGroupEditor::open(session, id) {
                 Ok(e) => {
                     self.view = View::Group(Box::new(e));
-                    self.error = None;
-                    self.notice = None;
+                    self.status.clear();
                     return Action::Effect(Effect::Focus(user_group::NAME));
                 }
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => self.status = Status::problem(e),
             },
             Message::NewGroup => {
                 self.new_group = Some(String::new());
@@ -45,7 +45,7 @@ impl UsersTab {
                             iced::keyboard::Modifiers::default(),
                         );
                     }
-                    Err(e) => self.error = Some(e.to_string()),
+                    Err(e) => self.status = Status::problem(e),
                 }
             }
             // The other messages are for the other views (see `UsersTab::update`).
@@ -80,20 +80,23 @@ impl UsersTab {
                     .width(Length::FillPortion(portion))
             };
             rows = rows.push(
-                button(
-                    row![
-                        cell(g.group.name.clone(), 3),
-                        cell(if g.group.active { "Active" } else { "Inactive" }.into(), 2),
-                        cell(g.members.to_string(), 2),
-                        cell(g.members_without_key.to_string(), 2),
-                        cell(user_group::admin_label(&g.group.system).into(), 2),
-                    ]
-                    .spacing(theme::SPACE_S),
+                focusable(
+                    button(
+                        row![
+                            cell(g.group.name.clone(), 3),
+                            cell(if g.group.active { "Active" } else { "Inactive" }.into(), 2),
+                            cell(g.members.to_string(), 2),
+                            cell(g.members_without_key.to_string(), 2),
+                            cell(user_group::admin_label(&g.group.system).into(), 2),
+                        ]
+                        .spacing(theme::SPACE_S),
+                    )
+                    .width(Fill)
+                    .padding([theme::SPACE_XS + 2.0, 0.0])
+                    .style(theme::link_row)
+                    .on_press(Message::OpenGroup(g.group.id)),
                 )
-                .width(Fill)
-                .padding([theme::SPACE_XS + 2.0, 0.0])
-                .style(theme::link_row)
-                .on_press(Message::OpenGroup(g.group.id)),
+                .inset(),
             );
         }
         let new_group: Element<'_, Message> = match &self.new_group {

@@ -1,6 +1,7 @@
 //! The list of users: sortable columns, the filter, one row per user.
 
 use super::*;
+use crate::ui::widget::focus::focusable;
 use iced::widget::{column, row};
 
 impl UsersTab {
@@ -39,17 +40,15 @@ impl UsersTab {
                     self.view = View::Profile(Box::new(p));
                     self.profile_tab = ProfileTab::Details;
                     self.pending = None;
-                    self.error = None;
-                    self.notice = None;
+                    self.status.clear();
                 }
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => self.status = Status::problem(e),
             },
             Message::BackToList => {
                 self.view = View::List;
                 self.pending = None;
                 self.issued = None;
-                self.error = None;
-                self.notice = None;
+                self.status.clear();
                 return Action::Effect(Effect::Focus(FILTER));
             }
             // The other messages are for the other views (see `UsersTab::update`).
@@ -72,15 +71,17 @@ impl UsersTab {
             }
         };
         let head = |label: &str, by: SortBy, portion: u16| {
-            button(
-                text(format!("{label}{}", arrow(by)))
-                    .size(theme::TEXT_SMALL)
-                    .font(BOLD),
+            focusable(
+                button(
+                    text(format!("{label}{}", arrow(by)))
+                        .size(theme::TEXT_SMALL)
+                        .font(BOLD),
+                )
+                .padding([theme::SPACE_XS, 0.0])
+                .style(theme::link_button)
+                .on_press(Message::Sort(by))
+                .width(Length::FillPortion(portion)),
             )
-            .padding([theme::SPACE_XS, 0.0])
-            .style(theme::link_button)
-            .on_press(Message::Sort(by))
-            .width(Length::FillPortion(portion))
         };
         let header = row![
             head("Name", SortBy::Name, 3),
@@ -154,27 +155,30 @@ fn user_row(r: &UserRow) -> Element<'_, Message> {
         }
         k => key_label(k).to_string(),
     };
-    button(
-        row![
-            cell(name, 3),
-            cell(r.user.job_title.clone(), 3),
-            cell(r.group_name.clone(), 2),
-            cell(key, 2),
-            cell(
-                r.user
-                    .last_login_at
-                    .map(format_local)
-                    .unwrap_or_else(|| "Never".into()),
-                2
-            ),
-        ]
-        .spacing(theme::SPACE_S)
-        .align_y(iced::Center),
+    focusable(
+        button(
+            row![
+                cell(name, 3),
+                cell(r.user.job_title.clone(), 3),
+                cell(r.group_name.clone(), 2),
+                cell(key, 2),
+                cell(
+                    r.user
+                        .last_login_at
+                        .map(format_local)
+                        .unwrap_or_else(|| "Never".into()),
+                    2
+                ),
+            ]
+            .spacing(theme::SPACE_S)
+            .align_y(iced::Center),
+        )
+        .width(Fill)
+        .height(Fill)
+        .padding([0.0, 0.0])
+        .style(theme::link_row)
+        .on_press(Message::Open(r.user.id)),
     )
-    .width(Fill)
-    .height(Fill)
-    .padding([0.0, 0.0])
-    .style(theme::link_row)
-    .on_press(Message::Open(r.user.id))
+    .inset()
     .into()
 }

@@ -12,6 +12,7 @@ use crate::service::users::{IssuedCode, NewUserDetails, UserProfile, UserRow};
 use crate::ui::effect::Effect;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field, MONO};
+use crate::ui::widget::status::Status;
 use crate::ui::widget::virtual_list::{self, Scroll};
 use iced::widget::{button, column, container, pick_list, text, text_input};
 use iced::{Element, Fill, Length};
@@ -189,8 +190,7 @@ pub struct UsersTab {
     profile_tab: ProfileTab,
     pending: Option<Pending>,
     pub issued: Option<IssuedCode>,
-    pub error: Option<String>,
-    pub notice: Option<String>,
+    pub status: Status,
 }
 
 fn key_label(k: KeyState) -> &'static str {
@@ -222,8 +222,7 @@ impl UsersTab {
             profile_tab: ProfileTab::Details,
             pending: None,
             issued: None,
-            error: None,
-            notice: None,
+            status: Status::Quiet,
         };
         tab.reload(session);
         tab
@@ -245,13 +244,13 @@ impl UsersTab {
             Ok(())
         });
         if let Err(e) = result {
-            self.error = Some(e.to_string());
+            self.status = Status::problem(e);
         }
         if let View::Profile(p) = &self.view {
             let id = p.user.id;
             match session.user_profile(id) {
                 Ok(p) => self.view = View::Profile(Box::new(p)),
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => self.status = Status::problem(e),
             }
         }
         self.refresh_shown();
@@ -319,12 +318,10 @@ impl UsersTab {
     fn done(&mut self, session: &Session, result: crate::service::Result<String>) {
         match result {
             Ok(n) => {
-                self.notice = Some(n);
-                self.error = None;
+                self.status = Status::done(n);
             }
             Err(e) => {
-                self.error = Some(e.to_string());
-                self.notice = None;
+                self.status = Status::problem(e);
             }
         }
         self.reload(session);
@@ -491,12 +488,7 @@ impl UsersTab {
 
     pub fn view(&self, hide_names: bool) -> Element<'_, Message> {
         let mut c = column![].spacing(theme::SPACE_M);
-        if let Some(n) = &self.notice {
-            c = c.push(form::success(n.as_str()));
-        }
-        if let Some(e) = &self.error {
-            c = c.push(form::error(e.as_str()));
-        }
+        c = c.push(self.status.view());
         if let Some(code) = &self.issued {
             c = c.push(code_panel(code));
         }

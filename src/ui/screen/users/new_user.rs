@@ -1,6 +1,7 @@
 //! New User: choosing a member of staff from the MIS (or none), then their details.
 
 use super::*;
+use crate::ui::widget::focus::focusable;
 use iced::widget::{column, row};
 
 impl UsersTab {
@@ -11,8 +12,7 @@ impl UsersTab {
             Message::NewUser => {
                 self.start_draft(Draft::default());
                 self.issued = None;
-                self.error = None;
-                self.notice = None;
+                self.status.clear();
                 if self.staff.is_empty() {
                     self.view = View::NewUser;
                     return Action::Effect(Effect::Focus(TITLE));
@@ -50,7 +50,7 @@ impl UsersTab {
                     DetailField::Email => d.email = v,
                     DetailField::JobTitle => d.job_title = v,
                 }
-                self.error = None;
+                self.status.clear_problem();
             }
             Message::Group(g) => self.draft.group = Some(g),
             Message::Create => {
@@ -74,9 +74,10 @@ impl UsersTab {
                             session,
                             iced::keyboard::Modifiers::default(),
                         );
-                        self.notice = Some("User created. Give them the set-up code below.".into());
+                        self.status =
+                            Status::done("User created. Give them the set-up code below.");
                     }
-                    Err(e) => self.error = Some(e.to_string()),
+                    Err(e) => self.status = Status::problem(e),
                 }
             }
             // The other messages are for the other views (see `UsersTab::update`).
@@ -95,26 +96,29 @@ impl UsersTab {
             self.staff_scroll,
             move |i| {
                 let s = shown[i];
-                button(
-                    row![
-                        text(
-                            format!("{} {} {}", s.title, s.forename, s.surname)
-                                .trim()
-                                .to_string()
-                        )
-                        .size(theme::TEXT_BODY)
-                        .width(Length::FillPortion(3)),
-                        text(s.job_title.as_str())
+                focusable(
+                    button(
+                        row![
+                            text(
+                                format!("{} {} {}", s.title, s.forename, s.surname)
+                                    .trim()
+                                    .to_string()
+                            )
                             .size(theme::TEXT_BODY)
-                            .color(theme::MUTED)
                             .width(Length::FillPortion(3)),
-                    ]
-                    .spacing(theme::SPACE_S),
+                            text(s.job_title.as_str())
+                                .size(theme::TEXT_BODY)
+                                .color(theme::MUTED)
+                                .width(Length::FillPortion(3)),
+                        ]
+                        .spacing(theme::SPACE_S),
+                    )
+                    .width(Fill)
+                    .padding([theme::SPACE_XS + 2.0, theme::SPACE_S])
+                    .style(theme::tab_button(false))
+                    .on_press(Message::PickStaff(s.id)),
                 )
-                .width(Fill)
-                .padding([theme::SPACE_XS + 2.0, theme::SPACE_S])
-                .style(theme::tab_button(false))
-                .on_press(Message::PickStaff(s.id))
+                .inset()
                 .into()
             },
             |v| Message::StaffScrolled(Scroll::from_viewport(&v)),

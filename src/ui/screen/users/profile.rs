@@ -1,6 +1,7 @@
 //! A user's profile: details, user group, soft key and set-up code, and what they may do.
 
 use super::*;
+use crate::ui::widget::focus::focusable;
 use iced::widget::{column, row};
 
 impl UsersTab {
@@ -14,11 +15,10 @@ impl UsersTab {
                             self.view = View::Access(Box::new(r), id);
                             self.pending = None;
                             self.issued = None;
-                            self.error = None;
-                            self.notice = None;
+                            self.status.clear();
                             return Action::Effect(Effect::Focus(access_report::FILTER));
                         }
-                        Err(e) => self.error = Some(e.to_string()),
+                        Err(e) => self.status = Status::problem(e),
                     }
                 }
             }
@@ -122,10 +122,12 @@ impl UsersTab {
 
     pub(super) fn profile_view<'a>(&'a self, p: &'a UserProfile) -> Element<'a, Message> {
         let tab = |label: &'static str, t: ProfileTab| {
-            button(text(label).size(theme::TEXT_BODY))
-                .padding([theme::SPACE_XS + 2.0, theme::SPACE_M])
-                .style(theme::tab_button(self.profile_tab == t))
-                .on_press(Message::ProfileTab(t))
+            focusable(
+                button(text(label).size(theme::TEXT_BODY))
+                    .padding([theme::SPACE_XS + 2.0, theme::SPACE_M])
+                    .style(theme::tab_button(self.profile_tab == t))
+                    .on_press(Message::ProfileTab(t)),
+            )
         };
         let status = if !p.user.active {
             "Deactivated: cannot sign in".to_string()
