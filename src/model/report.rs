@@ -337,6 +337,8 @@ pub struct Rows {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct RowDef {
     label: String,
+    /// The row's own name, without its parent's: "Against Peers".
+    name: String,
     parent: Option<usize>,
     series: usize,
     /// Shown only when something was counted in it (an archived category).
@@ -350,6 +352,7 @@ impl Rows {
         for label in labels {
             rows.series.push(label.clone());
             rows.rows.push(RowDef {
+                name: label.clone(),
                 label,
                 parent: None,
                 series: rows.series.len() - 1,
@@ -386,6 +389,7 @@ impl Rows {
             };
             rows.rows.push(RowDef {
                 label,
+                name: c.name.clone(),
                 parent,
                 series,
                 quiet: c.archived,
@@ -466,6 +470,8 @@ pub struct TableRow {
     pub group: Option<String>,
     /// "Behaviour" or "Behaviour — Against Peers".
     pub label: String,
+    /// "Behaviour" or "Against Peers": what a table that indents sub-categories shows.
+    pub name: String,
     /// 0 for a category, 1 for a sub-category.
     pub depth: u8,
     /// One count per column.
@@ -643,6 +649,7 @@ fn tabulate_where(
             rows.push(TableRow {
                 group: group.clone(),
                 label: q.rows.rows[row].label.clone(),
+                name: q.rows.rows[row].name.clone(),
                 depth: q.rows.depth(row),
                 counts: these,
                 total: row_total,

@@ -590,15 +590,21 @@ impl ReportsTab {
             .align_y(iced::Center)
         ]
         .spacing(theme::SPACE_XS);
-        let mut boxes = column![].spacing(2.0);
-        for cat in &self.categories {
+        // Each category with its sub-categories under it, the categories side by side.
+        let mut groups = row![].spacing(theme::SPACE_L);
+        let mut group = column![].spacing(2.0);
+        for (i, cat) in self.categories.iter().enumerate() {
+            if i > 0 && cat.parent.is_none() {
+                groups = groups.push(container(group).width(Length::Fixed(230.0)));
+                group = column![].spacing(2.0);
+            }
             let id = cat.id;
             let label = if cat.parent.is_some() {
                 format!("    {}", cat.name)
             } else {
                 cat.name.clone()
             };
-            boxes = boxes.push(focusable(
+            group = group.push(focusable(
                 checkbox(self.chosen.contains(&id))
                     .label(label)
                     .on_toggle(move |on| Message::Category(id, on))
@@ -606,7 +612,8 @@ impl ReportsTab {
                     .text_size(theme::TEXT_SMALL),
             ));
         }
-        cats = cats.push(scrollable(boxes).height(Length::Fixed(140.0)));
+        groups = groups.push(container(group).width(Length::Fixed(230.0)));
+        cats = cats.push(groups.wrap().vertical_spacing(theme::SPACE_M));
         c = c.push(cats);
         c = c.push(form::actions(
             Vec::new(),
@@ -744,7 +751,7 @@ fn report_view(r: &Report, hide_names: bool) -> Element<'_, Message> {
         }
         let mut counts: Vec<String> = row.counts.iter().map(u32::to_string).collect();
         counts.push(row.total.to_string());
-        table = table.push(cells(row.label.clone(), counts, false, row.depth));
+        table = table.push(cells(row.name.clone(), counts, false, row.depth));
     }
     c = c.push(
         scrollable(table).direction(scrollable::Direction::Horizontal(
