@@ -274,7 +274,7 @@ fn the_default_is_the_groups_holding_named_person_or_manage_system_until_an_admi
     let mut t = sign_in_demo_user(&location, &teacher);
     assert!(t.set_alert_defaults(Some(vec![office])).is_err());
     assert!(t.alert_defaults().is_err());
-    assert_eq!(admin.alert_defaults().unwrap().chosen, false);
+    assert!(!admin.alert_defaults().unwrap().chosen);
 }
 
 #[test]

@@ -50,7 +50,7 @@ pub const SERIES: [Color; 7] = [
 /// The colour of a chart's `n`th series; past seven they repeat, darker.
 pub fn series_colour(n: usize) -> Color {
     let c = SERIES[n % SERIES.len()];
-    if (n / SERIES.len()) % 2 == 0 {
+    if (n / SERIES.len()).is_multiple_of(2) {
         c
     } else {
         Color::from_rgb(c.r * 0.6, c.g * 0.6, c.b * 0.6)
