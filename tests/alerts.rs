@@ -19,14 +19,6 @@ fn school(dir: &std::path::Path) -> (Location, Session, SchoolData) {
     (location, creds.session, data)
 }
 
-fn level_of(p: &PupilData) -> &str {
-    p.groups
-        .iter()
-        .find(|g| g.group_type == "academic_level")
-        .map(|g| g.name.as_str())
-        .unwrap()
-}
-
 /// A pupil on roll in `year`, and their id.
 fn pupil_in(admin: &Session, data: &SchoolData, year: &str) -> (PupilData, PupilId) {
     let p = data
@@ -40,27 +32,6 @@ fn pupil_in(admin: &Session, data: &SchoolData, year: &str) -> (PupilData, Pupil
         .unwrap()
         .id;
     (p, id)
-}
-
-/// A teacher with a soft key on the access list of `year` and no other Academic Level.
-fn teacher_of(data: &SchoolData, year: &str) -> String {
-    let lists_of = |email: &str| -> Vec<&str> {
-        data.groups
-            .iter()
-            .filter(|g| g.group_type == "academic_level" && g.access.iter().any(|a| a == email))
-            .map(|g| g.name.as_str())
-            .collect()
-    };
-    let holders = data
-        .users
-        .iter()
-        .filter(|u| u.user_group == "Teachers" && u.active);
-    holders
-        .filter(|u| lists_of(&u.email) == [year])
-        // The newest teacher has no key yet; the first of each year's pair has one.
-        .map(|u| u.email.clone())
-        .next()
-        .unwrap_or_else(|| panic!("a teacher of {year}"))
 }
 
 fn category(s: &Session, label: &str) -> CategoryId {

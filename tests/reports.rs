@@ -9,36 +9,9 @@ use common::*;
 use keyholder::model::report::{DateRange, Period, ReportKind, ReportSpec};
 use keyholder::model::{CategoryId, GroupType, PupilId, SystemPermission};
 use keyholder::service::records::NewConcern;
-use keyholder::service::school_data::PupilData;
 use keyholder::service::{SchoolData, Session};
 use keyholder::vault::Location;
 use std::collections::{BTreeMap, BTreeSet};
-
-fn level_of(p: &PupilData) -> &str {
-    p.groups
-        .iter()
-        .find(|g| g.group_type == "academic_level")
-        .map(|g| g.name.as_str())
-        .unwrap_or("")
-}
-
-fn teacher_of(data: &SchoolData, year: &str) -> String {
-    data.users
-        .iter()
-        .filter(|u| u.user_group == "Teachers" && u.active)
-        .find(|u| {
-            let lists: Vec<&str> = data
-                .groups
-                .iter()
-                .filter(|g| g.group_type == "academic_level" && g.access.contains(&u.email))
-                .map(|g| g.name.as_str())
-                .collect();
-            lists == [year]
-        })
-        .unwrap_or_else(|| panic!("a teacher of {year}"))
-        .email
-        .clone()
-}
 
 fn day_of(t: i64) -> NaiveDate {
     Local.timestamp_opt(t, 0).single().unwrap().date_naive()

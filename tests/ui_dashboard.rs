@@ -5,10 +5,9 @@
 mod common;
 
 use common::ui::*;
-use common::{demo_secret, small};
+use common::{demo_secret, level_of, small};
 use keyholder::service::alerts::AlertTo;
 use keyholder::service::records::NewConcern;
-use keyholder::service::school_data::PupilData;
 use keyholder::ui::app::{App, Screen};
 use keyholder::ui::screen::{dashboard, home, pupils};
 
@@ -17,14 +16,6 @@ fn home(app: &App) -> &home::Home {
         Screen::Home(h) => h,
         _ => panic!("not signed in"),
     }
-}
-
-fn level_of(p: &PupilData) -> &str {
-    p.groups
-        .iter()
-        .find(|g| g.group_type == "academic_level")
-        .map(|g| g.name.as_str())
-        .unwrap()
 }
 
 #[test]

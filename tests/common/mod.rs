@@ -166,3 +166,32 @@ pub fn pupils_csv(prefix: char, n: usize) -> String {
     }
     csv
 }
+
+/// The Academic Level of a pupil in an export ("" when they have none).
+pub fn level_of(p: &keyholder::service::school_data::PupilData) -> &str {
+    p.groups
+        .iter()
+        .find(|g| g.group_type == "academic_level")
+        .map(|g| g.name.as_str())
+        .unwrap_or("")
+}
+
+/// The first active teacher in an export who is on the access list of `year` and of no other
+/// Academic Level (in the demo, a form teacher with a soft key).
+pub fn teacher_of(data: &keyholder::service::SchoolData, year: &str) -> String {
+    data.users
+        .iter()
+        .filter(|u| u.user_group == "Teachers" && u.active)
+        .find(|u| {
+            let lists: Vec<&str> = data
+                .groups
+                .iter()
+                .filter(|g| g.group_type == "academic_level" && g.access.contains(&u.email))
+                .map(|g| g.name.as_str())
+                .collect();
+            lists == [year]
+        })
+        .unwrap_or_else(|| panic!("the demo has a teacher restricted to {year}"))
+        .email
+        .clone()
+}

@@ -168,11 +168,7 @@ impl AddIncident {
             }
             Message::Unlink(id) => self.linked.retain(|l| l.id != id),
             Message::AlertGroup(g, on) => {
-                if on {
-                    self.alert_groups.insert(g);
-                } else {
-                    self.alert_groups.remove(&g);
-                }
+                form::tick(&mut self.alert_groups, g, on);
             }
             Message::AlertStaff(s) => {
                 if !self.alert_staff.iter().any(|x| x.id == s.id) {

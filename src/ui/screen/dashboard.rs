@@ -141,11 +141,7 @@ impl DashboardTab {
                 Err(e) => self.status = Status::problem(e),
             },
             Message::DefaultGroup(g, on) => {
-                if on {
-                    self.ticked.insert(g);
-                } else {
-                    self.ticked.remove(&g);
-                }
+                form::tick(&mut self.ticked, g, on);
             }
             Message::SaveDefaults => {
                 let chosen = self.ticked.iter().copied().collect();
@@ -178,12 +174,12 @@ impl DashboardTab {
         let Some(d) = &self.dashboard else {
             return c.into();
         };
-        c = c.push(card(self.alerts_view(d, hide_names)));
-        c = c.push(card(self.reminders_view(d)));
+        c = c.push(form::panel(self.alerts_view(d, hide_names)));
+        c = c.push(form::panel(self.reminders_view(d)));
         if let Some(defaults) = &self.defaults
             && me.permissions.has(SystemPermission::ManageSystem)
         {
-            c = c.push(card(self.defaults_view(defaults)));
+            c = c.push(form::panel(self.defaults_view(defaults)));
         }
         c.into()
     }
@@ -322,14 +318,6 @@ impl DashboardTab {
         ))
         .into()
     }
-}
-
-fn card<'a>(content: Element<'a, Message>) -> Element<'a, Message> {
-    container(content)
-        .padding(theme::SPACE_L)
-        .width(Fill)
-        .style(theme::card)
-        .into()
 }
 
 fn alert_row(a: &AlertView, hide_names: bool) -> Element<'_, Message> {

@@ -279,11 +279,7 @@ impl ReportsTab {
             Message::Per(p) => self.per = p,
             Message::By(b) => self.by = b,
             Message::Category(c, on) => {
-                if on {
-                    self.chosen.insert(c);
-                } else {
-                    self.chosen.remove(&c);
-                }
+                form::tick(&mut self.chosen, c, on);
             }
             Message::AllCategories => self.chosen.clear(),
             Message::MoreThan(s) => self.more_than = s,
@@ -364,11 +360,7 @@ impl ReportsTab {
                 }
             }
             Message::Share(g, on) => {
-                if on {
-                    self.share_ticked.insert(g);
-                } else {
-                    self.share_ticked.remove(&g);
-                }
+                form::tick(&mut self.share_ticked, g, on);
             }
             Message::SaveSharing => {
                 if let Some(s) = &self.selected {
@@ -432,18 +424,17 @@ impl ReportsTab {
         ]
         .spacing(theme::SPACE_M);
         c = c.push(self.status.view());
-        c = c.push(card(self.settings_view(me)));
+        c = c.push(form::panel(self.settings_view(me)));
         if self.running.is_some() {
-            c = c.push(card(
+            c = c.push(form::panel(
                 column![
                     text("Counting…").size(theme::TEXT_BODY),
                     progress_bar(0.0..=1.0, 0.5).girth(8.0),
                 ]
-                .spacing(theme::SPACE_S)
-                .into(),
+                .spacing(theme::SPACE_S),
             ));
         } else if let Some(r) = &self.report {
-            c = c.push(card(report_view(r, hide_names)));
+            c = c.push(form::panel(report_view(r, hide_names)));
         }
         c.into()
     }
@@ -667,14 +658,6 @@ impl ReportsTab {
         }
         c.into()
     }
-}
-
-fn card<'a>(content: Element<'a, Message>) -> Element<'a, Message> {
-    container(content)
-        .padding(theme::SPACE_L)
-        .width(Fill)
-        .style(theme::card)
-        .into()
 }
 
 const FIRST_COLUMN: f32 = 280.0;
