@@ -355,3 +355,95 @@ fn reminders_belong_to_their_writer_and_their_words_stay_out_of_the_audit() {
         assert!(!text.contains("Kofi"), "{text}");
     }
 }
+
+#[test]
+fn alerts_reminders_and_saved_reports_move_with_the_school_through_export_and_load() {
+    use keyholder::model::report::{Period, ReportSpec};
+    use keyholder::service::setup::{self, NewVault, PersonAccess};
+    use keyholder::vault::KdfCost;
+    let dir = tempfile::tempdir().unwrap();
+    let (location, mut admin, data) = school(dir.path());
+    let teacher = teacher_of(&data, "Year 1");
+    let (_, pupil) = pupil_in(&admin, &data, "Year 1");
+    admin
+        .record_and_alert(
+            &concern(pupil, category(&admin, "Behaviour"), "Quiet all week."),
+            &AlertTo {
+                staff: vec![user_id(&admin, &teacher)],
+                groups: vec![group_id(&admin, "Attendance Officer")],
+            },
+        )
+        .unwrap();
+    let mut t = sign_in_demo_user(&location, &teacher);
+    let read = t.dashboard().unwrap().alerts[0].id;
+    t.mark_alert_read(read).unwrap();
+    let next_week = (chrono::Local::now().date_naive() + chrono::Days::new(7))
+        .format("%d/%m/%Y")
+        .to_string();
+    t.add_reminder("Ring home about the trip", &next_week)
+        .unwrap();
+    admin
+        .set_alert_defaults(Some(vec![group_id(&admin, "SLT")]))
+        .unwrap();
+    let behaviour = category(&admin, "Behaviour");
+    let id = admin
+        .save_report(
+            "Behaviour by term",
+            &ReportSpec {
+                per: Period::Term,
+                categories: vec![behaviour],
+                ..ReportSpec::default()
+            },
+        )
+        .unwrap();
+    admin
+        .share_saved_report(id, &[group_id(&admin, "Teachers")])
+        .unwrap();
+
+    let exported = admin.export().unwrap();
+    let a = &exported.alerts_and_reports;
+    assert_eq!(a.alerts.len(), 2);
+    assert_eq!(a.reminders.len(), 1);
+    assert_eq!(a.saved_reports.len(), 1);
+    assert_eq!(a.saved_reports[0].shared_with, ["Teachers"]);
+    assert_eq!(
+        a.alert_default_groups.as_deref(),
+        Some(&["SLT".to_string()][..])
+    );
+    // The file names the category, not a row number of this school file.
+    assert_eq!(a.saved_reports[0].categories[0].category, "Behaviour");
+    let text = exported.to_json();
+    let back = SchoolData::from_json(&text).unwrap();
+
+    let moved = Location::new(dir.path().join("moved.db"));
+    let mut s = setup::create_vault(NewVault {
+        location: &moved,
+        data: &back,
+        admin: PersonAccess {
+            email: admin.me().user.email.clone(),
+            password: "a long password for the moved school".into(),
+            soft_key: Some(confirmed_key(&[7; 20], now())),
+        },
+        others: Vec::new(),
+        recovery_code: "ABCD-EFGH-JKMN-PQRS",
+        kdf: KdfCost::insecure_for_tests(),
+        demo: None,
+        origin: "test",
+    })
+    .unwrap();
+    let again = s.export().unwrap();
+    assert_eq!(again.alerts_and_reports, exported.alerts_and_reports);
+
+    // An export from before alerts existed still loads, with none.
+    let mut old: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for k in [
+        "alerts",
+        "reminders",
+        "saved_reports",
+        "alert_default_groups",
+    ] {
+        old.as_object_mut().unwrap().remove(k);
+    }
+    let old = SchoolData::from_json(&old.to_string()).unwrap();
+    assert_eq!(old.alerts_and_reports, Default::default());
+}

@@ -83,6 +83,13 @@ pub fn for_incident(conn: Db<'_>, incident: IncidentId) -> Result<Vec<Alert>> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// Every alert, in the order they were sent (for the export).
+pub fn all(conn: Db<'_>) -> Result<Vec<Alert>> {
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM alerts ORDER BY id"))?;
+    let rows = stmt.query_map([], alert)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 pub fn get(conn: Db<'_>, id: AlertId) -> Result<Option<Alert>> {
     let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM alerts WHERE id = ?1"))?;
     let mut rows = stmt.query_map([id.0], alert)?;
@@ -174,6 +181,15 @@ pub fn open_reminders(conn: Db<'_>, owner: UserId) -> Result<Vec<Reminder>> {
          WHERE user_id = ?1 AND done_at IS NULL ORDER BY due_on, id",
     )?;
     let rows = stmt.query_map([owner.0], reminder)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Every reminder, done or not, in the order they were written (for the export).
+pub fn all_reminders(conn: Db<'_>) -> Result<Vec<Reminder>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, user_id, note, due_on, created_at, done_at FROM reminders ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], reminder)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
