@@ -64,6 +64,8 @@ pub struct ReportArgs {
     /// Write the report to this CSV file instead of printing it.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+    // `--pdf FILE` joins these once the casework PDF module is merged: it writes the same
+    // `Report` that --csv does, through `Session::export_report_*`, audited the same way.
 }
 
 fn spec_from(session: &Session, a: &ReportArgs) -> Result<ReportSpec, Failure> {
