@@ -27,4 +27,4 @@ pub use permission::{
     PermissionSection, SystemPermission, SystemPermissions,
 };
 pub use pupil::Pupil;
-pub use user::{KeyState, User, UserGroup};
+pub use user::{KeyState, User, UserDetail, UserGroup};

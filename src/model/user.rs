@@ -4,6 +4,31 @@ use super::names;
 use super::permission::{CategoryPermissions, SystemPermissions};
 use super::{UserGroupId, UserId};
 
+/// A part of a user's details, so a problem with it can be shown beside its field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserDetail {
+    Title,
+    Forename,
+    Surname,
+    Email,
+    JobTitle,
+    UserGroup,
+}
+
+impl UserDetail {
+    /// How a sentence names it: "Please enter the surname."
+    pub fn words(self) -> &'static str {
+        match self {
+            UserDetail::Title => "title",
+            UserDetail::Forename => "forename",
+            UserDetail::Surname => "surname",
+            UserDetail::Email => "e-mail address",
+            UserDetail::JobTitle => "job title",
+            UserDetail::UserGroup => "user group",
+        }
+    }
+}
+
 /// Where a user stands with their soft key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyState {

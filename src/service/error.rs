@@ -41,6 +41,10 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
 
+    /// Like `Invalid`, about one of a user's details, so the form can show it beside the field.
+    #[error("{1}")]
+    InDetail(crate::model::UserDetail, String),
+
     #[error("The export file could not be read: {0}")]
     BadExport(String),
 }

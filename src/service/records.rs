@@ -281,6 +281,13 @@ impl Session {
         Ok(out)
     }
 
+    /// Whether any pupil is on roll at all, so an empty new school is told to import its pupils
+    /// rather than that the person cannot see any. It says nothing about who the pupils are.
+    pub fn has_pupils_on_roll(&self) -> Result<bool> {
+        let school = self.load_school()?;
+        Ok(school.pupils.values().any(|p| !p.archived))
+    }
+
     /// The class structure of one group type, holding only pupils the user may see; groups with
     /// none of them are left out, so nothing hints at pupils the user may not see.
     pub fn class_structure(&self, t: GroupType) -> Result<Vec<ClassGroup>> {

@@ -6,8 +6,8 @@ use super::session::{Session, key_state};
 use super::setup::check_email;
 use crate::auth::{codes, password};
 use crate::model::{
-    EffectivePermissions, GroupType, KeyState, PupilGroup, SystemPermission, User, UserGroup,
-    UserGroupId, UserId,
+    EffectivePermissions, GroupType, KeyState, PupilGroup, SystemPermission, User, UserDetail,
+    UserGroup, UserGroupId, UserId,
 };
 use crate::vault::queries::groups;
 use crate::vault::queries::people::{self, NewUser as NewUserRow};
@@ -86,14 +86,16 @@ pub(crate) fn setup_code_hash(code: &str) -> String {
     hex::encode(h.finalize())
 }
 
-fn check_text(what: &str, value: &str, required: bool) -> Result<()> {
+fn check_text(field: UserDetail, value: &str, required: bool) -> Result<()> {
+    let what = field.words();
     if required && value.trim().is_empty() {
-        return Err(Error::Invalid(format!("Please enter the {what}.")));
+        return Err(Error::InDetail(field, format!("Please enter the {what}.")));
     }
     if value.trim().chars().count() > MAX_FIELD {
-        return Err(Error::Invalid(format!(
-            "The {what} can have at most {MAX_FIELD} characters."
-        )));
+        return Err(Error::InDetail(
+            field,
+            format!("The {what} can have at most {MAX_FIELD} characters."),
+        ));
     }
     Ok(())
 }
@@ -242,21 +244,24 @@ impl Session {
     pub fn create_user(&mut self, d: &NewUserDetails) -> Result<IssuedCode> {
         self.change(|this| {
             this.require(SystemPermission::ManageSystem)?;
-            check_text("title", &d.title, false)?;
-            check_text("forename", &d.forename, true)?;
-            check_text("surname", &d.surname, true)?;
-            check_email(&d.email)?;
-            check_text("job title", &d.job_title, false)?;
-            let group_id = d
-                .user_group
-                .ok_or_else(|| Error::Invalid("Please choose a user group.".into()))?;
+            check_text(UserDetail::Title, &d.title, false)?;
+            check_text(UserDetail::Forename, &d.forename, true)?;
+            check_text(UserDetail::Surname, &d.surname, true)?;
+            check_email(&d.email).map_err(|e| Error::InDetail(UserDetail::Email, e.to_string()))?;
+            check_text(UserDetail::JobTitle, &d.job_title, false)?;
+            let group_id = d.user_group.ok_or_else(|| {
+                Error::InDetail(UserDetail::UserGroup, "Please choose a user group.".into())
+            })?;
             let group = this.user_group(group_id)?;
             let conn = this.vault().db();
             if people::user_by_email(conn, &d.email)?.is_some() {
-                return Err(Error::Invalid(format!(
-                    "A user with the e-mail address {} already exists.",
-                    d.email.trim()
-                )));
+                return Err(Error::InDetail(
+                    UserDetail::Email,
+                    format!(
+                        "A user with the e-mail address {} already exists.",
+                        d.email.trim()
+                    ),
+                ));
             }
             if let Some(staff_id) = d.staff
                 && !staff::list(conn)?
@@ -483,10 +488,10 @@ impl Session {
     ) -> Result<()> {
         self.change(|this| {
             this.require(SystemPermission::ManageSystem)?;
-            check_text("title", title, false)?;
-            check_text("forename", forename, true)?;
-            check_text("surname", surname, true)?;
-            check_text("job title", job_title, false)?;
+            check_text(UserDetail::Title, title, false)?;
+            check_text(UserDetail::Forename, forename, true)?;
+            check_text(UserDetail::Surname, surname, true)?;
+            check_text(UserDetail::JobTitle, job_title, false)?;
             let u = this.user(id)?;
             let before = format!("{} {} {}, {}", u.title, u.forename, u.surname, u.job_title);
             let after = format!(

@@ -145,16 +145,23 @@ impl App {
         match effect {
             Effect::None => Task::none(),
             Effect::Run(work) => spawn(work, self.desk.clone()),
-            Effect::Focus(id) => iced::widget::operation::focus(id),
+            Effect::Focus(id) => iced::widget::operation::focus(id).chain(reveal()),
             Effect::ScrollTo(id, y) => iced::widget::operation::scroll_to(
                 id,
                 iced::widget::scrollable::AbsoluteOffset { x: 0.0, y },
             ),
-            Effect::FocusNext => iced::widget::operation::focus_next(),
+            Effect::FocusNext => {
+                iced::advanced::widget::operate(crate::ui::widget::focus::focus_next())
+                    .chain(reveal())
+            }
             Effect::FocusFirstOf(ids) => {
                 iced::advanced::widget::operate(crate::ui::widget::focus::focus_first_of(ids))
+                    .chain(reveal())
             }
-            Effect::FocusPrevious => iced::widget::operation::focus_previous(),
+            Effect::FocusPrevious => {
+                iced::advanced::widget::operate(crate::ui::widget::focus::focus_previous())
+                    .chain(reveal())
+            }
             Effect::Dialog(d) => super::dialogs::open(d),
             Effect::Batch(all) => Task::batch(all.into_iter().map(|e| self.task(e))),
         }
@@ -606,6 +613,11 @@ impl App {
             events
         }
     }
+}
+
+/// Brings the control that just took the focus into view.
+fn reveal() -> Task<Message> {
+    iced::advanced::widget::operate(crate::ui::widget::focus::reveal_focused())
 }
 
 /// Creates the demo school if there is none yet; then the sign-in screen opens on it.

@@ -244,6 +244,26 @@ pub fn tab_button(current: bool) -> impl Fn(&Theme, button::Status) -> button::S
     }
 }
 
+/// A drop-down: white like a text field, so it never looks disabled.
+pub fn drop_down(
+    _: &Theme,
+    status: iced::widget::pick_list::Status,
+) -> iced::widget::pick_list::Style {
+    use iced::widget::pick_list::Status;
+    let open = matches!(status, Status::Hovered | Status::Opened { .. });
+    iced::widget::pick_list::Style {
+        text_color: TEXT,
+        placeholder_color: MUTED,
+        handle_color: PRIMARY,
+        background: Background::Color(SURFACE),
+        border: Border {
+            color: if open { PRIMARY } else { MUTED },
+            width: 1.0,
+            radius: RADIUS.into(),
+        },
+    }
+}
+
 pub fn input(theme: &Theme, status: text_input::Status) -> text_input::Style {
     let mut s = text_input::default(theme, status);
     s.border.radius = RADIUS.into();

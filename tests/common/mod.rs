@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod keys;
 pub mod ui;
 
 use keyholder::auth::soft_key;

@@ -11,7 +11,7 @@ use crate::ui::theme;
 use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD, Field};
 use crate::ui::widget::status::Status;
-use iced::widget::{button, checkbox, column, container, pick_list, row, text, text_editor};
+use iced::widget::{button, checkbox, column, container, row, text, text_editor};
 use iced::{Element, Fill, Length};
 use std::collections::BTreeSet;
 
@@ -299,14 +299,13 @@ impl AddIncident {
         };
         let category = column![
             text("Category").size(theme::TEXT_SMALL).font(BOLD),
-            pick_list(
+            form::drop_down(
                 self.categories.clone(),
                 self.category.clone(),
-                Message::Category
-            )
-            .placeholder("Choose a category")
-            .padding(theme::SPACE_S + 2.0)
-            .width(Fill),
+                Message::Category,
+                "Choose a category",
+                Fill,
+            ),
         ]
         .spacing(theme::SPACE_XS);
         let when = row![
@@ -421,11 +420,12 @@ impl AddIncident {
             .filter(|s| !self.alert_staff.iter().any(|x| x.id == s.id))
             .cloned()
             .collect();
-        c.push(focusable(
-            pick_list(others, None::<StaffChoice>, Message::AlertStaff)
-                .placeholder("Alert a member of staff as well")
-                .padding(theme::SPACE_S + 2.0)
-                .width(Fill),
+        c.push(form::drop_down(
+            others,
+            None,
+            Message::AlertStaff,
+            "Alert a member of staff as well",
+            Fill,
         ))
         .into()
     }

@@ -109,7 +109,9 @@ impl ClassEditor {
         match message {
             Message::Escape => return self.escape(session),
             Message::List(m) => {
-                self.status.clear_unless_problem();
+                if m.moves() {
+                    self.status.clear_unless_problem();
+                }
                 return Action::Effect(self.list.update(m, modifiers));
             }
             Message::Save => {

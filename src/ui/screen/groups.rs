@@ -514,13 +514,13 @@ impl GroupsTab {
         let Some(s) = self.summary() else {
             return c.into();
         };
-        c = c.push(
+        c = c.push(focusable(
             checkbox(s.restricted)
                 .label("Restrict access?")
                 .on_toggle(Message::Restrict)
                 .size(20)
                 .text_size(theme::TEXT_BODY),
-        );
+        ));
         if let Some(p) = &self.pending {
             c = c.push(self.question(p));
         }

@@ -12,9 +12,7 @@ use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD};
 use crate::ui::widget::status::Status;
 use crate::ui::widget::virtual_list::{self, Scroll};
-use iced::widget::{
-    button, checkbox, column, container, pick_list, row, scrollable, text, text_input,
-};
+use iced::widget::{button, checkbox, column, container, row, scrollable, text, text_input};
 use iced::{Element, Fill, Length};
 use std::path::PathBuf;
 
@@ -387,12 +385,13 @@ impl ImportsTab {
                                         text(label)
                                             .size(theme::TEXT_BODY)
                                             .width(Length::Fixed(190.0)),
-                                        pick_list(columns.clone(), chosen, move |c| {
-                                            Message::Column(field, c)
-                                        })
-                                        .padding(theme::SPACE_XS + 2.0)
-                                        .text_size(theme::TEXT_BODY)
-                                        .width(Fill),
+                                        form::drop_down(
+                                            columns.clone(),
+                                            chosen,
+                                            move |c| Message::Column(field, c),
+                                            "",
+                                            Fill,
+                                        ),
                                     ]
                                     .spacing(theme::SPACE_S)
                                     .align_y(iced::Center)
@@ -411,9 +410,7 @@ impl ImportsTab {
                     .color(theme::MUTED),
                 row![
                     text("Column titles are on").size(theme::TEXT_BODY),
-                    pick_list(rows, chosen_row, Message::Header)
-                        .padding(theme::SPACE_XS + 2.0)
-                        .text_size(theme::TEXT_BODY),
+                    form::drop_down(rows, chosen_row, Message::Header, "", Length::Shrink),
                 ]
                 .spacing(theme::SPACE_S)
                 .align_y(iced::Center),
@@ -631,14 +628,14 @@ fn missing_view(p: &Preview, archive: bool, hide_names: bool) -> Element<'_, Mes
         shown.push(format!("and {} more", missing.len() - MISSING_NAMED));
     }
     column![
-        checkbox(archive)
+        focusable(checkbox(archive)
             .label(format!(
                 "Archive the {} not in this file (only if the file lists the whole school; records are kept and can be restored)",
                 crate::model::names::count(missing.len(), "pupil", "pupils")
             ))
             .on_toggle(Message::ArchiveMissing)
             .size(20)
-            .text_size(theme::TEXT_BODY),
+            .text_size(theme::TEXT_BODY)),
         text(shown.join(", "))
             .size(theme::TEXT_SMALL)
             .color(theme::MUTED),

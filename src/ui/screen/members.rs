@@ -13,7 +13,7 @@ use crate::ui::widget::form;
 use crate::ui::widget::status::Status;
 use iced::Element;
 use iced::keyboard;
-use iced::widget::{column, pick_list, row, text};
+use iced::widget::{column, row, text};
 
 pub const LABELS: Labels = Labels {
     headings: ["Everyone else", "Members"],
@@ -95,7 +95,9 @@ impl Members {
     ) -> Action {
         match message {
             Message::List(m) => {
-                self.status.clear_unless_problem();
+                if m.moves() {
+                    self.status.clear_unless_problem();
+                }
                 return Action::Effect(self.list.update(m, modifiers));
             }
             Message::RemovedTo(g) => self.removed_to = Some(g),
@@ -148,13 +150,13 @@ impl Members {
         c = c.push(
             row![
                 text("Staff taken out of this group go to:").size(theme::TEXT_BODY),
-                pick_list(
-                    self.others.as_slice(),
+                form::drop_down(
+                    self.others.clone(),
                     self.removed_to.clone(),
-                    Message::RemovedTo
-                )
-                .placeholder("Choose a user group")
-                .text_size(theme::TEXT_BODY),
+                    Message::RemovedTo,
+                    "Choose a user group",
+                    iced::Length::Shrink,
+                ),
             ]
             .spacing(theme::SPACE_M)
             .align_y(iced::Center),

@@ -15,7 +15,7 @@ use crate::ui::theme;
 use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD};
 use crate::ui::widget::status::Status;
-use iced::widget::{button, column, container, pick_list, progress_bar, row, text};
+use iced::widget::{button, column, container, progress_bar, row, text};
 use iced::{Element, Fill};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -237,8 +237,13 @@ impl OverviewTab {
             container(
                 row![
                     text("Lock the window after").size(theme::TEXT_BODY),
-                    pick_list(IDLE_CHOICES, Some(idle_minutes), Message::IdleLock)
-                        .padding(theme::SPACE_XS + 2.0),
+                    form::drop_down(
+                        IDLE_CHOICES.to_vec(),
+                        Some(idle_minutes),
+                        Message::IdleLock,
+                        "",
+                        iced::Length::Shrink,
+                    ),
                     text("minutes without use.").size(theme::TEXT_BODY),
                 ]
                 .spacing(theme::SPACE_S)

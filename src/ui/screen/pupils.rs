@@ -19,12 +19,8 @@ pub const SEARCH: &str = "pupils-search";
 const LIST: &str = "pupils-list";
 const ARCHIVED_LIST: &str = "pupils-archived";
 const ROW_HEIGHT: f32 = 36.0;
-/// The class structure in the order staff think of it.
-const TYPES: [GroupType; 3] = [
-    GroupType::AcademicLevel,
-    GroupType::RegistrationForm,
-    GroupType::House,
-];
+/// The same order as the Groups tab's sub-tabs.
+const TYPES: [GroupType; 3] = GroupType::ALL;
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -55,6 +51,8 @@ pub enum Action {
 }
 
 pub struct PupilsTab {
+    /// No pupil is on roll yet (a new school before its first import).
+    empty_school: bool,
     search: String,
     group_type: GroupType,
     groups: Vec<ClassGroup>,
@@ -73,6 +71,7 @@ pub struct PupilsTab {
 impl PupilsTab {
     pub fn new(session: &Session) -> PupilsTab {
         let mut t = PupilsTab {
+            empty_school: false,
             search: String::new(),
             group_type: GroupType::AcademicLevel,
             groups: Vec::new(),
@@ -96,6 +95,7 @@ impl PupilsTab {
                 Err(e) => self.status = Status::problem(e),
             }
         }
+        self.empty_school = session.has_pupils_on_roll().is_ok_and(|any| !any);
         match session.class_structure(self.group_type) {
             Ok(g) => self.groups = g,
             Err(e) => {
@@ -335,6 +335,9 @@ impl PupilsTab {
         } else {
             match self.groups.iter().find(|g| Some(g.group.id) == self.group) {
                 Some(g) => format!("{} ({})", g.group.name, g.pupils.len()),
+                None if self.empty_school => {
+                    "No pupils yet. An administrator adds them from the MIS file on the Imports tab.".to_string()
+                }
                 None => format!("You cannot see any pupils by {}.", self.group_type.label()),
             }
         };

@@ -10,6 +10,7 @@ use crate::service::setup::ConfirmedKey;
 use crate::service::{self, KdfCost, Location, Ticket};
 use crate::ui::effect::{Effect, Work};
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD, Field};
 use crate::ui::widget::status::Status;
 use iced::Element;
@@ -332,11 +333,11 @@ impl Recover {
                         Message::NewPassword,
                         Message::Next,
                     ),
-                    checkbox(self.lost_phone)
+                    focusable(checkbox(self.lost_phone)
                         .label("The authenticator app is lost too: set up a new soft key")
                         .on_toggle(Message::LostPhone)
                         .size(20)
-                        .text_size(theme::TEXT_BODY),
+                        .text_size(theme::TEXT_BODY)),
                     error,
                     form::actions(
                         vec![form::secondary("Cancel", Some(Message::Cancel))],

@@ -1,6 +1,7 @@
 //! Showing a new recovery code, once, and not moving on until the person says it is stored.
 
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, MONO};
 use iced::widget::{checkbox, column, container, text};
 use iced::{Element, Fill};
@@ -24,11 +25,11 @@ impl<'a> RecoveryCodeView<'a> {
             form::warning(
                 "Write it down or print this screen now, and keep it locked away from this computer (for example in the school safe). Anyone with this code and a copy of the school's files can open them. Keyholder cannot show it again.",
             ),
-            checkbox(self.stored)
+            focusable(checkbox(self.stored)
                 .label("I have stored the recovery code somewhere safe")
                 .on_toggle(on_toggle)
                 .size(20)
-                .text_size(theme::TEXT_BODY),
+                .text_size(theme::TEXT_BODY)),
             form::actions(
                 vec![],
                 form::primary("Continue", self.stored.then_some(on_continue)),

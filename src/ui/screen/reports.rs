@@ -14,7 +14,7 @@ use crate::ui::widget::bar_chart::BarChart;
 use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD, Field};
 use crate::ui::widget::status::Status;
-use iced::widget::{checkbox, column, container, pick_list, progress_bar, row, scrollable, text};
+use iced::widget::{checkbox, column, container, progress_bar, row, scrollable, text};
 use iced::{Element, Fill, Length};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -448,15 +448,16 @@ impl ReportsTab {
         };
         let mut saved_row = row![labelled(
             "Saved reports",
-            focusable(
-                pick_list(self.saved.clone(), self.selected.clone(), Message::Saved)
-                    .placeholder(if self.saved.is_empty() {
-                        "None saved yet"
-                    } else {
-                        "Choose a saved report"
-                    })
-                    .padding(theme::SPACE_S + 2.0)
-                    .width(Fill)
+            form::drop_down(
+                self.saved.clone(),
+                self.selected.clone(),
+                Message::Saved,
+                if self.saved.is_empty() {
+                    "None saved yet"
+                } else {
+                    "Choose a saved report"
+                },
+                Fill,
             )
             .into(),
         )]
@@ -474,37 +475,32 @@ impl ReportsTab {
             row![
                 labelled(
                     "Report",
-                    focusable(
-                        pick_list(ReportKind::ALL, Some(self.kind), Message::Kind)
-                            .padding(theme::SPACE_S + 2.0)
-                            .width(Fill)
+                    form::drop_down(
+                        ReportKind::ALL.to_vec(),
+                        Some(self.kind),
+                        Message::Kind,
+                        "",
+                        Fill
                     )
                     .into()
                 ),
                 labelled(
                     "Rows",
-                    focusable(
-                        pick_list(By::ALL, Some(self.by), Message::By)
-                            .padding(theme::SPACE_S + 2.0)
-                            .width(Fill)
-                    )
-                    .into()
+                    form::drop_down(By::ALL.to_vec(), Some(self.by), Message::By, "", Fill).into()
                 ),
                 labelled(
                     "Columns",
-                    focusable(
-                        pick_list(Period::ALL, Some(self.per), Message::Per)
-                            .padding(theme::SPACE_S + 2.0)
-                            .width(Fill)
-                    )
-                    .into()
+                    form::drop_down(Period::ALL.to_vec(), Some(self.per), Message::Per, "", Fill)
+                        .into()
                 ),
                 labelled(
                     "Days",
-                    focusable(
-                        pick_list(RangeChoice::ALL, Some(self.range), Message::Range)
-                            .padding(theme::SPACE_S + 2.0)
-                            .width(Fill)
+                    form::drop_down(
+                        RangeChoice::ALL.to_vec(),
+                        Some(self.range),
+                        Message::Range,
+                        "",
+                        Fill
                     )
                     .into()
                 ),

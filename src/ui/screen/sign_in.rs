@@ -246,11 +246,20 @@ impl SignIn {
             Message::Restore => Action::StartRestore,
             Message::FirstTime => Action::StartSetupCode(self.email.trim().to_string()),
             Message::FillDemo => {
-                if let Some(d) = &self.demo {
-                    self.email = d.admin_email.clone();
-                    self.password = d.password.clone();
-                    self.status.clear_problem();
+                let Some(d) = &self.demo else {
+                    return Action::Effect(Effect::None);
+                };
+                self.status.clear_problem();
+                if let Stage::Code(_) = self.stage {
+                    // On the code step it types the live code of whoever is signing in.
+                    if let Some(code) = service::demo::current_code(d, self.email.trim(), self.now)
+                    {
+                        self.code = code;
+                    }
+                    return Action::Effect(Effect::Focus(CODE));
                 }
+                self.email = d.admin_email.clone();
+                self.password = d.password.clone();
                 Action::Effect(Effect::Focus(PASSWORD))
             }
             Message::Tick(now) => {
@@ -297,7 +306,14 @@ impl SignIn {
                     ]
                     .spacing(theme::SPACE_M)
                     .align_y(iced::Center),
-                    form::secondary("Fill in the demo headteacher", Some(Message::FillDemo)),
+                    form::secondary(
+                        if matches!(self.stage, Stage::Code(_)) {
+                            "Fill in the current code"
+                        } else {
+                            "Fill in the demo headteacher"
+                        },
+                        Some(Message::FillDemo),
+                    ),
                 ]
                 .spacing(theme::SPACE_S),
             )

@@ -72,6 +72,20 @@ pub enum Message<K> {
     Scrolled(Side, Scroll),
 }
 
+impl<K> Message<K> {
+    /// Whether this moves people from one side to the other: the next real step after a save,
+    /// which is when the page's "Saved" message goes. Filtering, selecting and scrolling are not.
+    pub fn moves(&self) -> bool {
+        matches!(
+            self,
+            Message::Submit(_)
+                | Message::DoubleClick(..)
+                | Message::MoveSelected(_)
+                | Message::MoveVisible(_)
+        )
+    }
+}
+
 /// What a save of the moves did, for the page's notice: "Saved: added A, B; removed C." (with
 /// the screen's word for taking out), or "Nothing had changed."
 pub fn saved_notice(added: &[String], removed: &[String], removed_word: &str) -> String {

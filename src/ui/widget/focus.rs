@@ -191,10 +191,14 @@ impl<'a, M: 'a> Widget<M, iced::Theme, iced::Renderer> for Focusable<'a, M> {
                 state.by_mouse = false;
                 if is_activation(key) && !modifiers.control() && !modifiers.alt() {
                     let centre = mouse::Cursor::Available(child.bounds().center());
+                    // Each half of the click in a shell of its own: a button takes the press
+                    // (and marks it used), and must still see the release.
                     for click in [
                         mouse::Event::ButtonPressed(mouse::Button::Left),
                         mouse::Event::ButtonReleased(mouse::Button::Left),
                     ] {
+                        let mut messages = Vec::new();
+                        let mut inner = Shell::new(&mut messages);
                         self.content.as_widget_mut().update(
                             &mut tree.children[0],
                             &Event::Mouse(click),
@@ -202,9 +206,10 @@ impl<'a, M: 'a> Widget<M, iced::Theme, iced::Renderer> for Focusable<'a, M> {
                             centre,
                             renderer,
                             clipboard,
-                            shell,
+                            &mut inner,
                             viewport,
                         );
+                        shell.merge(inner, std::convert::identity);
                     }
                     shell.capture_event();
                     shell.request_redraw();
@@ -363,4 +368,168 @@ pub fn focus_first_of<T: Send + 'static>(ids: &'static [&'static str]) -> impl O
     }
 
     FindFirst { ids, found: None }
+}
+
+/// Tab: the next control, and from the last one round to the first, so the focus is never lost
+/// off the end of the page (iced's own `focus_next` stops there).
+pub fn focus_next<T: Send + 'static>() -> impl Operation<T> {
+    operation::then(operation::focusable::count(), |count| {
+        Step::new(count, true)
+    })
+}
+
+/// Shift+Tab: the previous control, and from the first round to the last.
+pub fn focus_previous<T: Send + 'static>() -> impl Operation<T> {
+    operation::then(operation::focusable::count(), |count| {
+        Step::new(count, false)
+    })
+}
+
+/// Focuses the control at `target` in the focus order, and no other.
+struct Step {
+    target: usize,
+    current: usize,
+}
+
+impl Step {
+    fn new(count: operation::focusable::Count, forward: bool) -> Step {
+        let total = count.total.max(1);
+        let target = match (count.focused, forward) {
+            (None, true) => 0,
+            (None, false) => total - 1,
+            (Some(i), true) => (i + 1) % total,
+            (Some(i), false) => (i + total - 1) % total,
+        };
+        Step { target, current: 0 }
+    }
+}
+
+impl<T> Operation<T> for Step {
+    fn focusable(
+        &mut self,
+        _id: Option<&widget::Id>,
+        _bounds: Rectangle,
+        state: &mut dyn operation::Focusable,
+    ) {
+        if self.current == self.target {
+            state.focus();
+        } else {
+            state.unfocus();
+        }
+        self.current += 1;
+    }
+
+    fn traverse(&mut self, operate: &mut dyn FnMut(&mut dyn Operation<T>)) {
+        operate(self);
+    }
+}
+
+/// Scrolls the innermost scrollable around the focused control just enough to show it, so Tab
+/// never leaves the focus somewhere off screen.
+pub fn reveal_focused<T: Send + 'static>() -> impl Operation<T> {
+    /// Where the focus is: the innermost scrollable holding it (by its place in the traversal)
+    /// and how far that one must move.
+    #[derive(Default)]
+    struct Find {
+        depth: usize,
+        seen: usize,
+        /// Scrollables being traversed: (depth, index, viewport, current offset).
+        open: Vec<(usize, usize, Rectangle, Vector)>,
+        found: Option<(usize, f32)>,
+    }
+
+    impl<T: Send + 'static> Operation<T> for Find {
+        fn scrollable(
+            &mut self,
+            _id: Option<&widget::Id>,
+            bounds: Rectangle,
+            _content_bounds: Rectangle,
+            translation: Vector,
+            _state: &mut dyn operation::Scrollable,
+        ) {
+            self.open.push((self.depth, self.seen, bounds, translation));
+            self.seen += 1;
+        }
+
+        fn focusable(
+            &mut self,
+            _id: Option<&widget::Id>,
+            bounds: Rectangle,
+            state: &mut dyn operation::Focusable,
+        ) {
+            if !state.is_focused() {
+                return;
+            }
+            if let Some(&(_, index, viewport, offset)) = self.open.last() {
+                let top = bounds.y - offset.y;
+                let bottom = top + bounds.height;
+                let delta = if top < viewport.y {
+                    top - viewport.y
+                } else if bottom > viewport.y + viewport.height {
+                    (bottom - (viewport.y + viewport.height)).min(top - viewport.y)
+                } else {
+                    0.0
+                };
+                if delta != 0.0 {
+                    self.found = Some((index, delta));
+                }
+            }
+        }
+
+        fn traverse(&mut self, operate: &mut dyn FnMut(&mut dyn Operation<T>)) {
+            self.depth += 1;
+            operate(self);
+            self.depth -= 1;
+            // A scrollable reports itself just before traversing its content: once that
+            // traversal is over, what follows is outside it.
+            let depth = self.depth;
+            self.open.retain(|(d, ..)| *d < depth);
+        }
+
+        fn finish(&self) -> operation::Outcome<T> {
+            match self.found {
+                Some((index, delta)) => operation::Outcome::Chain(Box::new(ScrollBy {
+                    index,
+                    delta,
+                    seen: 0,
+                })),
+                None => operation::Outcome::None,
+            }
+        }
+    }
+
+    struct ScrollBy {
+        index: usize,
+        delta: f32,
+        seen: usize,
+    }
+
+    impl<T> Operation<T> for ScrollBy {
+        fn scrollable(
+            &mut self,
+            _id: Option<&widget::Id>,
+            bounds: Rectangle,
+            content_bounds: Rectangle,
+            _translation: Vector,
+            state: &mut dyn operation::Scrollable,
+        ) {
+            if self.seen == self.index {
+                state.scroll_by(
+                    iced::widget::scrollable::AbsoluteOffset {
+                        x: 0.0,
+                        y: self.delta,
+                    },
+                    bounds,
+                    content_bounds,
+                );
+            }
+            self.seen += 1;
+        }
+
+        fn traverse(&mut self, operate: &mut dyn FnMut(&mut dyn Operation<T>)) {
+            operate(self);
+        }
+    }
+
+    Find::default()
 }

@@ -34,6 +34,8 @@ pub struct Field<'a, M> {
     pub placeholder: &'a str,
     pub secure: bool,
     pub hint: Option<String>,
+    /// What is wrong with what was typed, shown under the field in place of the hint.
+    pub problem: Option<&'a str>,
     pub on_input: Box<dyn Fn(String) -> M + 'a>,
     pub on_submit: Option<M>,
 }
@@ -52,6 +54,7 @@ impl<'a, M: Clone + 'a> Field<'a, M> {
             placeholder: "",
             secure: false,
             hint: None,
+            problem: None,
             on_input: Box::new(on_input),
             on_submit: None,
         }
@@ -72,6 +75,11 @@ impl<'a, M: Clone + 'a> Field<'a, M> {
         self
     }
 
+    pub fn problem(mut self, p: Option<&'a str>) -> Self {
+        self.problem = p;
+        self
+    }
+
     pub fn on_submit(mut self, m: M) -> Self {
         self.on_submit = Some(m);
         self
@@ -88,11 +96,22 @@ impl<'a, M: Clone + 'a> Field<'a, M> {
             .style(theme::input);
         let mut c = column![text(self.label).size(theme::TEXT_SMALL).font(BOLD), input]
             .spacing(theme::SPACE_XS);
-        if let Some(h) = self.hint {
+        if let Some(p) = self.problem {
+            c = c.push(problem_line(p));
+        } else if let Some(h) = self.hint {
             c = c.push(text(h).size(theme::TEXT_SMALL).color(theme::MUTED));
         }
         c.width(Fill).into()
     }
+}
+
+/// A problem with one field, written under it in bold as well as in red.
+pub fn problem_line<'a, M: 'a>(message: &'a str) -> Element<'a, M> {
+    text(message)
+        .size(theme::TEXT_SMALL)
+        .font(BOLD)
+        .color(theme::DANGER)
+        .into()
 }
 
 fn banner<'a, M: 'a>(
@@ -266,6 +285,47 @@ pub fn choice_list<'a, M: Clone + 'a>(
             },
         )
         .into()
+}
+
+/// A drop-down that Tab reaches: Enter or Space opens it, Up and Down change the choice without
+/// opening it.
+pub fn drop_down<'a, T, M>(
+    options: Vec<T>,
+    selected: Option<T>,
+    on_select: impl Fn(T) -> M + Clone + 'a,
+    placeholder: &'a str,
+    width: Length,
+) -> Focusable<'a, M>
+where
+    T: ToString + PartialEq + Clone + 'a,
+    M: Clone + 'a,
+{
+    let at = selected
+        .as_ref()
+        .and_then(|s| options.iter().position(|o| o == s));
+    let choose = on_select.clone();
+    let list = options.clone();
+    let enabled = !options.is_empty();
+    focusable(
+        iced::widget::pick_list(options, selected, on_select)
+            .placeholder(placeholder)
+            .width(width)
+            .padding(theme::SPACE_S + 2.0)
+            .text_size(theme::TEXT_BODY)
+            .style(theme::drop_down),
+    )
+    .enabled(enabled)
+    .on_key(move |key, _| {
+        let next = match (key, at) {
+            (iced::keyboard::key::Named::ArrowDown, None) => 0,
+            (iced::keyboard::key::Named::ArrowDown, Some(i)) => {
+                (i + 1).min(list.len().saturating_sub(1))
+            }
+            (iced::keyboard::key::Named::ArrowUp, Some(i)) => i.saturating_sub(1),
+            _ => return None,
+        };
+        list.get(next).cloned().map(&choose)
+    })
 }
 
 /// A white card the width of the page, holding one part of it.

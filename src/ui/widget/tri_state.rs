@@ -144,7 +144,7 @@ impl<Message: Clone> Widget<Message, Theme, iced::Renderer> for TriStateBox<Mess
         &self,
         tree: &widget::Tree,
         renderer: &mut iced::Renderer,
-        _theme: &Theme,
+        theme: &Theme,
         _style: &renderer::Style,
         layout: Layout<'_>,
         cursor: mouse::Cursor,
@@ -165,7 +165,7 @@ impl<Message: Clone> Widget<Message, Theme, iced::Renderer> for TriStateBox<Mess
             theme::SURFACE
         };
         let border_colour = if focused {
-            theme::HEADER
+            crate::ui::theme::focus_ring(theme)
         } else if filled {
             theme::PRIMARY
         } else {

@@ -4,6 +4,7 @@
 use super::access_report::{self, AccessReport};
 use super::user_group::{self, UserGroupEditor};
 use crate::clock::format_local;
+use crate::model::UserDetail;
 use crate::model::{KeyState, PermissionSection, UserGroupId, UserId, names};
 use crate::service::Session;
 use crate::service::user_groups::UserGroupRow;
@@ -14,7 +15,7 @@ use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field, MONO};
 use crate::ui::widget::status::Status;
 use crate::ui::widget::virtual_list::{self, Scroll};
-use iced::widget::{button, column, container, pick_list, text, text_input};
+use iced::widget::{button, column, container, text, text_input};
 use iced::{Element, Fill, Length};
 
 mod groups;
@@ -34,6 +35,7 @@ pub const SURNAME: &str = "user-surname";
 pub const EMAIL: &str = "user-email";
 pub const JOB_TITLE: &str = "user-job-title";
 pub const NEW_GROUP: &str = "users-new-group";
+pub const NEW_USER_GROUP: &str = "new-user-group";
 const ROW_HEIGHT: f32 = 36.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,6 +193,8 @@ pub struct UsersTab {
     pending: Option<Pending>,
     pub issued: Option<IssuedCode>,
     pub status: Status,
+    /// A problem with one of the details typed, shown beside its field rather than in a banner.
+    detail_problem: Option<(UserDetail, String)>,
 }
 
 fn key_label(k: KeyState) -> &'static str {
@@ -223,6 +227,7 @@ impl UsersTab {
             pending: None,
             issued: None,
             status: Status::Quiet,
+            detail_problem: None,
         };
         tab.reload(session);
         tab
@@ -354,6 +359,37 @@ impl UsersTab {
             View::NewUser | View::Profile(_) => self.draft.differs_from(&self.draft_base),
             _ => false,
         }
+    }
+
+    /// Shows a problem with the details beside its field and puts the focus there; any other
+    /// problem goes in the page's banner.
+    fn details_refused(&mut self, e: crate::service::Error) -> Effect<Message> {
+        match e {
+            crate::service::Error::InDetail(field, message) => {
+                self.status.clear();
+                self.detail_problem = Some((field, message));
+                match field {
+                    UserDetail::Title => Effect::Focus(TITLE),
+                    UserDetail::Forename => Effect::Focus(FORENAME),
+                    UserDetail::Surname => Effect::Focus(SURNAME),
+                    UserDetail::Email => Effect::Focus(EMAIL),
+                    UserDetail::JobTitle => Effect::Focus(JOB_TITLE),
+                    UserDetail::UserGroup => Effect::Focus(NEW_USER_GROUP),
+                }
+            }
+            other => {
+                self.detail_problem = None;
+                self.status = Status::problem(other);
+                Effect::None
+            }
+        }
+    }
+
+    fn detail_problem(&self, field: UserDetail) -> Option<&str> {
+        self.detail_problem
+            .as_ref()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
     }
 
     fn start_draft(&mut self, d: Draft) {

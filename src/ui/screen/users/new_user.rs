@@ -50,9 +50,15 @@ impl UsersTab {
                     DetailField::Email => d.email = v,
                     DetailField::JobTitle => d.job_title = v,
                 }
-                self.status.clear_problem();
+                // The problem stays beside its field until the next try, so nothing moves
+                // while the person types the correction.
             }
-            Message::Group(g) => self.draft.group = Some(g),
+            Message::Group(g) => {
+                self.draft.group = Some(g);
+                if self.detail_problem(UserDetail::UserGroup).is_some() {
+                    self.detail_problem = None;
+                }
+            }
             Message::Create => {
                 let d = &self.draft;
                 let details = NewUserDetails {
@@ -74,10 +80,11 @@ impl UsersTab {
                             session,
                             iced::keyboard::Modifiers::default(),
                         );
+                        self.detail_problem = None;
                         self.status =
                             Status::done("User created. Give them the set-up code below.");
                     }
-                    Err(e) => self.status = Status::problem(e),
+                    Err(e) => return Action::Effect(self.details_refused(e)),
                 }
             }
             // The other messages are for the other views (see `UsersTab::update`).
@@ -146,12 +153,20 @@ impl UsersTab {
 
     pub(super) fn detail_fields(&self, email_editable: bool) -> Element<'_, Message> {
         let d = &self.draft;
+        // Enter in any field does what the page's main button does.
+        let submit = if email_editable {
+            Message::Create
+        } else {
+            Message::SaveDetails
+        };
         let email: Element<'_, Message> = if email_editable {
             Field::new("E-mail", EMAIL, &d.email, |v| {
                 Message::Field(DetailField::Email, v)
             })
             .placeholder("name@school.org.uk")
             .hint("They sign in with it; the authenticator app shows it too.")
+            .problem(self.detail_problem(UserDetail::Email))
+            .on_submit(submit.clone())
             .view()
         } else {
             column![
@@ -171,6 +186,8 @@ impl UsersTab {
                         DetailField::Title,
                         v
                     ))
+                    .problem(self.detail_problem(UserDetail::Title))
+                    .on_submit(submit.clone())
                     .view()
                 )
                 .width(Length::Fixed(100.0)),
@@ -178,11 +195,15 @@ impl UsersTab {
                     DetailField::Forename,
                     v
                 ))
+                .problem(self.detail_problem(UserDetail::Forename))
+                .on_submit(submit.clone())
                 .view(),
                 Field::new("Surname", SURNAME, &d.surname, |v| Message::Field(
                     DetailField::Surname,
                     v
                 ))
+                .problem(self.detail_problem(UserDetail::Surname))
+                .on_submit(submit.clone())
                 .view(),
             ]
             .spacing(theme::SPACE_S),
@@ -191,6 +212,8 @@ impl UsersTab {
                 DetailField::JobTitle,
                 v
             ))
+            .problem(self.detail_problem(UserDetail::JobTitle))
+            .on_submit(submit.clone())
             .view(),
         ]
         .spacing(theme::SPACE_M)
@@ -211,10 +234,15 @@ impl UsersTab {
                 ),
                 self.detail_fields(true),
                 text("User Groups").size(theme::TEXT_SMALL).font(BOLD),
-                pick_list(self.groups.clone(), self.draft.group.clone(), Message::Group)
-                    .placeholder("Choose a user group")
-                    .padding(theme::SPACE_S + 2.0)
-                    .width(Fill),
+                form::drop_down(
+                    self.groups.clone(),
+                    self.draft.group.clone(),
+                    Message::Group,
+                    "Choose a user group",
+                    Fill,
+                )
+                .id(NEW_USER_GROUP),
+                self.detail_problem(UserDetail::UserGroup).map(form::problem_line),
                 text("Keyholder is offline, so it cannot e-mail a password link. Creating the user shows a one-time set-up code for you to hand over; with it they choose their password and set up their soft key on this computer.")
                     .size(theme::TEXT_SMALL)
                     .color(theme::MUTED),

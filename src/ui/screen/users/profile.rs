@@ -313,9 +313,13 @@ impl UsersTab {
         column![
             text("User Groups").size(theme::TEXT_SMALL).font(BOLD),
             row![
-                pick_list(self.groups.clone(), self.draft.group.clone(), Message::Group)
-                    .padding(theme::SPACE_S + 2.0)
-                    .width(Length::Fixed(320.0)),
+                form::drop_down(
+                    self.groups.clone(),
+                    self.draft.group.clone(),
+                    Message::Group,
+                    "Choose a user group",
+                    Length::Fixed(320.0),
+                ),
                 form::primary("Save details", p.user.active.then_some(Message::SaveGroup)),
             ]
             .spacing(theme::SPACE_M)

@@ -1,0 +1,216 @@
+//! Whole tasks done with the keyboard alone, in a window that keeps its focus between keys.
+
+mod common;
+
+use common::keys::Keyboard;
+use common::ui::options;
+use iced::keyboard::key::Named;
+use keyholder::model::GroupType;
+use keyholder::ui::app::{App, Screen};
+use keyholder::ui::screen::home::Tab;
+
+/// A demo school's window on its sign-in screen, with the keyboard, and the headteacher's details.
+fn window(dir: &std::path::Path) -> (Keyboard, keyholder::service::demo::DemoCredentials) {
+    let (location, creds) = common::demo_school(dir, common::small());
+    let (app, effect) = App::new(options(location));
+    let mut kb = Keyboard::new(app);
+    kb.apply(effect);
+    (kb, creds)
+}
+
+fn sign_in_by_keyboard(kb: &mut Keyboard, email: &str, secret: &[u8], steps: i64) {
+    if let Screen::SignIn(s) = &kb.app.screen
+        && s.email.is_empty()
+    {
+        kb.type_text(email);
+        kb.tab();
+    }
+    kb.type_text(common::PASSWORD);
+    kb.key(Named::Enter);
+    assert!(
+        kb.shows("Enter your code"),
+        "Enter in the password field signs in"
+    );
+    kb.type_text(&common::code(secret, common::now(), steps));
+    kb.key(Named::Enter);
+    assert!(kb.app.session.is_some(), "signed in by keyboard alone");
+}
+
+fn home(kb: &Keyboard) -> &keyholder::ui::screen::home::Home {
+    match &kb.app.screen {
+        Screen::Home(h) => h,
+        _ => panic!("not on the main window"),
+    }
+}
+
+#[test]
+fn restricting_houses_and_editing_an_access_list_by_keyboard_then_locking() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut kb, creds) = window(dir.path());
+    let houses_before = creds
+        .session
+        .groups_tab()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.group_type == GroupType::House)
+        .unwrap();
+    assert!(
+        !houses_before.restricted,
+        "the demo does not restrict by House"
+    );
+    let first_house = houses_before.groups[0].group.clone();
+    drop(creds.session);
+    sign_in_by_keyboard(&mut kb, &creds.email, &creds.totp_secret, 0);
+
+    // Alt+3: the third tab, Groups, with the focus on its tab in the strip.
+    kb.alt("3");
+    assert_eq!(home(&kb).tab, Tab::Groups);
+    kb.tab_to("Houses");
+    kb.key(Named::Enter);
+    kb.tab_to("Restrict access?");
+    kb.key(Named::Space);
+    assert!(kb.shows("Cancel"), "ticking the box asks first");
+    kb.tab_to("Restrict access");
+    kb.key(Named::Enter);
+    assert!(
+        kb.app
+            .session
+            .as_ref()
+            .unwrap()
+            .groups_tab()
+            .unwrap()
+            .iter()
+            .any(|t| t.group_type == GroupType::House && t.restricted),
+        "Houses are now restricted"
+    );
+
+    // The first house's Edit opens its class editor; two staff move across by filter and Enter.
+    kb.tab_to("Edit");
+    kb.key(Named::Enter);
+    assert!(kb.shows("Save Group"), "the class editor is open");
+    let staff: Vec<(String, keyholder::model::UserId)> = {
+        let session = kb.app.session.as_ref().unwrap();
+        let data = session.access_editor(first_house.id).unwrap();
+        assert!(data.on_list.is_empty());
+        data.users
+            .iter()
+            .take(2)
+            .map(|u| (u.user.surname.clone(), u.user.id))
+            .collect()
+    };
+    for (surname, _) in &staff {
+        kb.ctrl("f");
+        kb.type_text(surname);
+        kb.key(Named::ArrowDown);
+        kb.key(Named::Enter);
+        // Clear the filter for the next one: select all and delete.
+        kb.ctrl("a");
+        kb.key(Named::Backspace);
+    }
+    kb.ctrl("s");
+    assert!(kb.shows("Saved: added"), "Ctrl+S saved the moves");
+    let on_list = kb
+        .app
+        .session
+        .as_ref()
+        .unwrap()
+        .access_editor(first_house.id)
+        .unwrap()
+        .on_list;
+    for (surname, id) in &staff {
+        assert!(on_list.contains(id), "{surname} is on the list");
+    }
+
+    // Ctrl+L locks; the sign-in screen comes back.
+    kb.ctrl("l");
+    assert!(matches!(kb.app.screen, Screen::SignIn(_)));
+    assert!(kb.app.session.is_none());
+}
+
+#[test]
+fn a_user_group_is_opened_changed_and_saved_by_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut kb, creds) = window(dir.path());
+    let before = common::user_group(&creds.session, "Teachers");
+    drop(creds.session);
+    sign_in_by_keyboard(&mut kb, &creds.email, &creds.totp_secret, 0);
+    kb.alt("4");
+    assert_eq!(home(&kb).tab, Tab::Users);
+    kb.tab_to_row("Teachers");
+    kb.key(Named::Enter);
+    assert!(kb.shows("Save User Group"), "the user group is open");
+    // Its status buttons: make it inactive, then Ctrl+S.
+    let target = if before.active { "Inactive" } else { "Active" };
+    kb.tab_to(target);
+    kb.key(Named::Space);
+    kb.ctrl("s");
+    let after = {
+        let session = kb.app.session.as_ref().unwrap();
+        common::user_group(session, "Teachers")
+    };
+    assert_ne!(after.active, before.active, "the change was saved");
+}
+
+#[test]
+fn tab_reaches_the_header_the_tabs_and_every_button_of_the_groups_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut kb, creds) = window(dir.path());
+    drop(creds.session);
+    sign_in_by_keyboard(&mut kb, &creds.email, &creds.totp_secret, 0);
+    kb.alt("3");
+    let stops = kb.focus_stops();
+    let mut seen = Vec::new();
+    for _ in 0..stops {
+        kb.tab();
+        let Some(label) = kb.focused() else {
+            panic!("the focus was lost after {seen:?}");
+        };
+        seen.push(label);
+    }
+    for wanted in [
+        "+ Add Incident",
+        "Hide Names",
+        "Blank Screen",
+        "Help",
+        "Lock",
+        "Overview",
+        "Pupils",
+        "Groups",
+        "Users",
+        "Houses",
+        "Restrict access?",
+        "Edit",
+    ] {
+        assert!(
+            seen.iter().any(|s| s == wanted),
+            "Tab never reached {wanted:?}: {seen:?}"
+        );
+    }
+    // Shift+Tab walks back the same way.
+    let last = kb.focused();
+    kb.shift_tab();
+    kb.tab();
+    assert_eq!(kb.focused(), last);
+}
+
+#[test]
+fn escape_and_the_help_page_by_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut kb, creds) = window(dir.path());
+    drop(creds.session);
+    sign_in_by_keyboard(&mut kb, &creds.email, &creds.totp_secret, 0);
+    kb.key(Named::F1);
+    assert!(
+        kb.shows("Keyboard") && kb.shows("Ctrl+S"),
+        "F1 opens the keys"
+    );
+    kb.key(Named::Escape);
+    assert!(!kb.shows("Ctrl+Enter"), "Escape closes it");
+    // Ctrl+H hides names and Ctrl+B blanks the screen; a key brings it back.
+    kb.ctrl("h");
+    assert!(kb.app.hide_names);
+    kb.ctrl("b");
+    assert!(kb.app.blank);
+    kb.key(Named::Shift);
+    assert!(!kb.app.blank);
+}
