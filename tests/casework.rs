@@ -23,10 +23,6 @@ fn school(dir: &std::path::Path) -> (Location, Session, SchoolData) {
     (location, creds.session, data)
 }
 
-fn teacher_of(data: &SchoolData, year: &str) -> String {
-    teacher_restricted_to(data, year)
-}
-
 fn pupil_in(s: &Session, data: &SchoolData, year: &str) -> (PupilId, PupilData) {
     let p = data
         .pupils

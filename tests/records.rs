@@ -17,7 +17,7 @@ fn name(p: &keyholder::service::school_data::PupilData) -> String {
 
 /// A teacher on the access list of `year` and of no other Academic Level.
 fn teacher_of(data: &SchoolData, year: &str) -> (String, String) {
-    (teacher_restricted_to(data, year), year.to_string())
+    (common::teacher_of(data, year), year.to_string())
 }
 
 fn pupil_id(s: &Session, full_name: &str) -> PupilId {

@@ -138,6 +138,11 @@ fn sign_in_refuses_a_wrong_password_then_accepts_password_and_code() {
     click(&mut app, "Confirm");
     assert!(matches!(app.screen, Screen::Home(_)));
     assert!(shows(&app, "Harriet Quinlan (SLT)"));
+    assert!(
+        shows(&app, "Dashboard"),
+        "the Dashboard comes first after sign-in"
+    );
+    click(&mut app, "Overview");
     assert!(shows(&app, "The audit trail is intact"));
 }
 

@@ -30,7 +30,9 @@ fn findings_show_with_a_fix_button_that_opens_the_place_to_fix_them() {
         .user;
     drop(creds.session);
     sign_in_through_screens(&mut app, &creds.email, &creds.totp_secret);
-    assert_eq!(home(&app).tab, Tab::Overview, "the first admin screen");
+    assert_eq!(home(&app).tab, Tab::Dashboard, "the Dashboard comes first");
+    click(&mut app, "Overview");
+    assert_eq!(home(&app).tab, Tab::Overview);
     assert!(shows(&app, "1 user without a soft key"));
     assert!(shows(&app, &capped.full_name()));
     assert!(shows(&app, "No backup has been taken yet"));
@@ -75,6 +77,7 @@ fn back_up_now_then_restore_from_the_overview() {
         .email;
     drop(creds.session);
     sign_in_through_screens(&mut app, &creds.email, &creds.totp_secret);
+    click(&mut app, "Overview");
     let file = dir.path().join("usb").join("friday");
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();
     send(
@@ -145,6 +148,7 @@ fn back_up_to_a_typed_folder_when_no_dialog_can_open() {
     let (mut app, _location, creds) = demo_app(dir.path());
     drop(creds.session);
     sign_in_through_screens(&mut app, &creds.email, &creds.totp_secret);
+    click(&mut app, "Overview");
     let backups = |folder: &std::path::Path| -> Vec<std::path::PathBuf> {
         std::fs::read_dir(folder)
             .map(|d| d.map(|e| e.unwrap().path()).collect())
@@ -228,6 +232,7 @@ fn the_overview_shows_the_newest_entrys_fingerprint_and_the_audits_tab_looks_one
     let (mut app, _location, creds) = demo_app(dir.path());
     drop(creds.session);
     sign_in_through_screens(&mut app, &creds.email, &creds.totp_secret);
+    click(&mut app, "Overview");
     let newest = app
         .session
         .as_ref()

@@ -6,6 +6,7 @@ use super::Failure;
 use super::categories::names_category;
 use crate::model::{IncidentId, Outcome};
 use crate::service::Session;
+use crate::service::alerts::AlertTo;
 use crate::service::casework::NewAction;
 use crate::service::records::{NewConcern, parse_date_time};
 use clap::Subcommand;
@@ -19,7 +20,7 @@ pub enum IncidentsCommand {
     /// Record a concern about a pupil. Needs Add new incident/action and Add Incidents in the
     /// category.
     #[command(
-        after_help = "Example:\n  keyholder incidents add --pupil 1042 --category \"Behaviour/Against Peers\" \\\n      --occurred 2026-11-30 --time 10:15 --text-file concern.txt ...sign-in..."
+        after_help = "Example:\n  keyholder incidents add --pupil 1042 --category \"Behaviour/Against Peers\" \\\n      --occurred 2026-11-30 --time 10:15 --text-file concern.txt --alert SLT ...sign-in..."
     )]
     Add {
         /// The pupil's MIS ID.
@@ -37,6 +38,14 @@ pub enum IncidentsCommand {
         /// A text file holding what happened, in the words of the person recording it.
         #[arg(long, value_name = "FILE")]
         text_file: PathBuf,
+        /// Alert this member of staff (by e-mail) or user group (by name) instead of the
+        /// default groups; may be given more than once. Each sees it on their Dashboard at
+        /// their next sign-in.
+        #[arg(long, value_name = "EMAIL_OR_USER_GROUP")]
+        alert: Vec<String>,
+        /// Alert nobody (without --alert, the default groups are alerted, as on screen).
+        #[arg(long, conflicts_with = "alert")]
+        no_alert: bool,
     },
     /// A pupil's incidents that you may read, newest first. Needs View student details and
     /// access to the pupil; the view is audited like opening the profile.
@@ -92,6 +101,42 @@ fn outcome_names() -> String {
         .join(", ")
 }
 
+/// Whom `--alert` names (e-mail addresses and user-group names), or the default groups.
+fn alert_to(session: &Session, named: &[String], none: bool) -> Result<AlertTo, Failure> {
+    let choices = session.alert_choices()?;
+    if none {
+        return Ok(AlertTo::default());
+    }
+    if named.is_empty() {
+        return Ok(AlertTo {
+            staff: Vec::new(),
+            groups: choices.default_groups,
+        });
+    }
+    let mut to = AlertTo::default();
+    for n in named {
+        let n = n.trim();
+        if let Some(g) = choices
+            .groups
+            .iter()
+            .find(|g| g.name.eq_ignore_ascii_case(n))
+        {
+            to.groups.push(g.id);
+        } else if let Some(s) = choices
+            .staff
+            .iter()
+            .find(|s| s.email.eq_ignore_ascii_case(n))
+        {
+            to.staff.push(s.id);
+        } else {
+            return Err(Failure::refused(format!(
+                "\"{n}\" is neither the e-mail address of a member of staff who can sign in nor an active user group. Nothing has been recorded."
+            )));
+        }
+    }
+    Ok(to)
+}
+
 pub fn run(session: &mut Session, command: IncidentsCommand) -> Result<(), Failure> {
     match command {
         IncidentsCommand::Add {
@@ -100,6 +145,8 @@ pub fn run(session: &mut Session, command: IncidentsCommand) -> Result<(), Failu
             occurred,
             time,
             text_file,
+            alert,
+            no_alert,
         } => {
             let description =
                 super::read_text_file(&text_file, MAX_TEXT_FILE, "a description file")?;
@@ -116,13 +163,17 @@ pub fn run(session: &mut Session, command: IncidentsCommand) -> Result<(), Failu
                          your user group does not have Add Incidents for it."
                     ))
                 })?;
-            let recorded = session.record_concern(&NewConcern {
-                pupil: pupil.id,
-                category: chosen.id,
-                occurred_at,
-                description,
-                linked: Vec::new(),
-            })?;
+            let to = alert_to(session, &alert, no_alert)?;
+            let recorded = session.record_and_alert(
+                &NewConcern {
+                    pupil: pupil.id,
+                    category: chosen.id,
+                    occurred_at,
+                    description,
+                    linked: Vec::new(),
+                },
+                &to,
+            )?;
             say!(
                 "Concern recorded about {} ({}) under {category}.{}",
                 pupil.display_name(false),
@@ -133,6 +184,12 @@ pub fn run(session: &mut Session, command: IncidentsCommand) -> Result<(), Failu
                     " You cannot read it back: your user group does not have View Incidents for that category."
                 }
             );
+            if recorded.alerted > 0 {
+                say!(
+                    "{} alerted; they will see it on their Dashboard when they next sign in.",
+                    crate::model::names::count(recorded.alerted, "person", "people")
+                );
+            }
             Ok(())
         }
         IncidentsCommand::List { pupil, json } => {

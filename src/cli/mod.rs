@@ -26,6 +26,7 @@ mod check;
 mod groups;
 mod import;
 mod incidents;
+mod report;
 mod user_groups;
 mod users;
 
@@ -63,6 +64,7 @@ Pupils' records:
   pupils       A pupil's statuses (child protection plan, child in need, ...)
   chronology   A pupil's chronology, as text, JSON or a PDF
   access       Which pupils you (or another user) can see, and why not
+  report       Count the incidents you may read, by category, class and month
 
 Keeping the school safe:
   check        The Overview's health check
@@ -214,6 +216,19 @@ pub enum Command {
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// A report under your own access (Run reports): incidents by category (and House, Academic
+    /// Level or Registration Form) per month or term, or pupils with frequent concerns; saved
+    /// reports by name. It counts only pupils whose profiles you may open and categories you
+    /// may read incidents in.
+    #[command(
+        after_help = "Example:\n  keyholder report --category Behaviour --by academic-level --per term --from 01/09/2025 --to 31/03/2026 --csv behaviour.csv ...sign-in...\n  keyholder report --kind frequent-concerns --more-than 3 --within-days 30 --save \"Frequent concerns\" --share SLT ...sign-in...\n  keyholder report \"Frequent concerns\" --json ...sign-in..."
+    )]
+    Report {
+        #[command(flatten)]
+        sign_in: SignInArgs,
+        #[command(flatten)]
+        args: report::ReportArgs,
     },
     /// The Overview's health check: exit status 0 with no warnings, 1 with warnings. Needs
     /// Manage system.
@@ -585,6 +600,13 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
         } => {
             let session = sign_in(&location, &args)?;
             access::run(&session, other.as_deref(), json)
+        }
+        Command::Report {
+            sign_in: args,
+            args: report,
+        } => {
+            let mut session = sign_in(&location, &args)?;
+            report::run(&mut session, report)
         }
         Command::Check {
             sign_in: args,

@@ -23,5 +23,8 @@ id_type!(
     CategoryId,
     IncidentId,
     ActionId,
-    StatusId
+    StatusId,
+    AlertId,
+    ReminderId,
+    SavedReportId,
 );

@@ -13,6 +13,7 @@ pub mod import;
 pub mod names;
 pub mod permission;
 pub mod pupil;
+pub mod report;
 pub mod transfer;
 pub mod user;
 
@@ -20,7 +21,8 @@ pub use casework::{Outcome, StatusKind};
 pub use category::Category;
 pub use group::{GroupType, PupilGroup};
 pub use ids::{
-    ActionId, CategoryId, IncidentId, PupilGroupId, PupilId, StatusId, UserGroupId, UserId,
+    ActionId, AlertId, CategoryId, IncidentId, PupilGroupId, PupilId, ReminderId, SavedReportId,
+    StatusId, UserGroupId, UserId,
 };
 pub use permission::{
     CategoryGrant, CategoryPermission, CategoryPermissions, EffectivePermissions,

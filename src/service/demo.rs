@@ -570,6 +570,7 @@ pub fn generate(size: DemoSize, seed: u64, now: i64) -> DemoSchool {
             users,
             pupils,
             incidents,
+            alerts_and_reports: Default::default(),
         },
         key_holders,
     }

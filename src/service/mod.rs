@@ -2,6 +2,7 @@
 //! vault and leaves an audit entry; no screen or command touches the vault directly.
 
 pub mod access;
+pub mod alerts;
 pub mod audit_trail;
 pub mod backup;
 pub mod casework;
@@ -15,6 +16,7 @@ pub mod health;
 pub mod import;
 pub mod records;
 pub mod recovery;
+pub mod reports;
 pub mod school_data;
 pub mod session;
 pub mod setup;

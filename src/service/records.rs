@@ -79,6 +79,8 @@ pub struct Recorded {
     pub id: IncidentId,
     /// Whether the user may read it back (View Incidents for its category and the profile).
     pub readable: bool,
+    /// How many members of staff were alerted to it.
+    pub alerted: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,10 +187,10 @@ type Stamp = (i64, u64);
 pub(super) struct School {
     pub(super) access: SchoolAccess,
     pub(super) pupils: BTreeMap<PupilId, Pupil>,
-    memberships: BTreeMap<PupilId, Vec<PupilGroupId>>,
-    groups: BTreeMap<PupilGroupId, PupilGroup>,
+    pub(super) memberships: BTreeMap<PupilId, Vec<PupilGroupId>>,
+    pub(super) groups: BTreeMap<PupilGroupId, PupilGroup>,
     /// Each group's place in the school's own order (Reception before Year 1, and so on).
-    order: BTreeMap<PupilGroupId, usize>,
+    pub(super) order: BTreeMap<PupilGroupId, usize>,
 }
 
 impl School {
@@ -487,7 +489,11 @@ impl Session {
                 .categories
                 .allows(c.category, CategoryPermission::ViewIncidents)
                 && this.my_access()?.can(me, c.pupil, Purpose::Profile);
-            Ok(Recorded { id, readable })
+            Ok(Recorded {
+                id,
+                readable,
+                alerted: 0,
+            })
         })
     }
 

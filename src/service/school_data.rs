@@ -10,7 +10,9 @@ use crate::model::{
     SystemPermission, SystemPermissions, UserGroupId, UserId,
 };
 use crate::vault::Db;
-use crate::vault::queries::{casework, categories, groups, incidents, people, pupils, school};
+use crate::vault::queries::{
+    alerts, casework, categories, groups, incidents, people, pupils, reports, school,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -34,6 +36,68 @@ pub struct SchoolData {
     pub users: Vec<UserData>,
     pub pupils: Vec<PupilData>,
     pub incidents: Vec<IncidentData>,
+    /// Alerts, reminders and saved reports, at the top level of the file beside the rest. An
+    /// export without them (from before they existed) loads with none.
+    #[serde(flatten)]
+    pub alerts_and_reports: AlertsAndReports,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AlertsAndReports {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<AlertData>,
+    /// The user groups a new concern alerts by default, when an administrator chose them;
+    /// absent: the groups holding Named person or Manage system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert_default_groups: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reminders: Vec<ReminderData>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub saved_reports: Vec<SavedReportData>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertData {
+    /// Position of the incident in `incidents`, counting from 0.
+    pub incident: usize,
+    /// E-mail address of the person alerted.
+    pub reader: String,
+    pub sent_by: Option<String>,
+    pub sent_at: i64,
+    /// The user group it reached the reader through, by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via_group: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReminderData {
+    /// E-mail address of the person it reminds.
+    pub owner: String,
+    pub note: String,
+    /// YYYY-MM-DD.
+    pub due_on: String,
+    pub created_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedReportData {
+    /// E-mail address of the person who saved it.
+    pub owner: String,
+    pub name: String,
+    /// The report's settings (docs/export-format.md), without its categories...
+    pub settings: serde_json::Value,
+    /// ...which are here by name.
+    #[serde(default)]
+    pub categories: Vec<CategoryRef>,
+    /// User groups it is shared with, by name.
+    #[serde(default)]
+    pub shared_with: Vec<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -410,10 +474,11 @@ impl SchoolData {
             .collect();
 
         let mut revisions = incidents::all_revisions(conn)?;
-        let incidents_out = all_incidents
+        let mut incident_at: HashMap<crate::model::IncidentId, usize> = HashMap::new();
+        let incidents_out: Vec<IncidentData> = all_incidents
             .iter()
             .filter_map(|i| {
-                Some(IncidentData {
+                let data = IncidentData {
                     pupil: *index_of.get(&i.pupil)?,
                     category: cat_ref.get(&i.category)?.clone(),
                     occurred_at: i.occurred_at,
@@ -467,9 +532,13 @@ impl SchoolData {
                                 .collect(),
                         })
                         .collect(),
-                })
+                };
+                incident_at.insert(i.id, incident_at.len());
+                Some(data)
             })
             .collect();
+        let alerts_and_reports =
+            AlertsAndReports::read(conn, &email_of, &group_name, &cat_ref, &incident_at)?;
 
         Ok(SchoolData {
             format_version: FORMAT_VERSION,
@@ -487,6 +556,7 @@ impl SchoolData {
             users: users_out,
             pupils: pupils_out,
             incidents: incidents_out,
+            alerts_and_reports,
         })
     }
 
@@ -670,6 +740,7 @@ impl SchoolData {
             })
         };
 
+        let mut incident_ids = Vec::with_capacity(self.incidents.len());
         for i in &self.incidents {
             let linked = i
                 .linked_pupils
@@ -729,6 +800,79 @@ impl SchoolData {
                     )?;
                 }
             }
+            incident_ids.push(id);
+        }
+        let user_group = |name: &str| {
+            ug_ids.get(&name.to_lowercase()).copied().ok_or_else(|| {
+                bad(format!(
+                    "it refers to a user group that is not in the file: {name:?}"
+                ))
+            })
+        };
+        let a = &self.alerts_and_reports;
+        for alert in &a.alerts {
+            let incident = incident_ids.get(alert.incident).copied().ok_or_else(|| {
+                bad(format!(
+                    "an alert refers to incident number {}, which is not in the file",
+                    alert.incident
+                ))
+            })?;
+            let via = alert.via_group.as_deref().map(user_group).transpose()?;
+            let sent_by = alert.sent_by.as_deref().map(user).transpose()?;
+            alerts::insert(
+                conn,
+                incident,
+                user(&alert.reader)?,
+                sent_by,
+                alert.sent_at,
+                via,
+            )?;
+            if let Some(at) = alert.read_at {
+                for stored in alerts::for_incident(conn, incident)? {
+                    if stored.reader == user(&alert.reader)? {
+                        alerts::mark_read(conn, stored.id, at)?;
+                    }
+                }
+            }
+        }
+        if let Some(names) = &a.alert_default_groups {
+            let ids = names
+                .iter()
+                .map(|n| user_group(n))
+                .collect::<Result<Vec<_>>>()?;
+            alerts::set_default_groups(conn, Some(&ids))?;
+        }
+        for r in &a.reminders {
+            let due = super::records::parse_date(&r.due_on)
+                .map_err(|_| bad(format!("a reminder has the date {:?}", r.due_on)))?;
+            let id =
+                alerts::insert_reminder(conn, user(&r.owner)?, r.note.trim(), &due, r.created_at)?;
+            if let Some(at) = r.done_at {
+                alerts::reminder_done(conn, id, at)?;
+            }
+        }
+        for saved in &a.saved_reports {
+            let mut spec = crate::model::report::ReportSpec::from_json(&saved.settings.to_string())
+                .map_err(|e| bad(format!("the saved report {:?}: {e}", saved.name)))?;
+            spec.categories = saved
+                .categories
+                .iter()
+                .map(&category)
+                .collect::<Result<Vec<_>>>()?;
+            let id = reports::insert_saved(
+                conn,
+                user(&saved.owner)?,
+                saved.name.trim(),
+                &spec.to_json(),
+                saved.created_at,
+            )?;
+            reports::update_saved(conn, id, &spec.to_json(), saved.updated_at)?;
+            let shares = saved
+                .shared_with
+                .iter()
+                .map(|n| user_group(n))
+                .collect::<Result<Vec<_>>>()?;
+            reports::set_shares(conn, id, &shares)?;
         }
         Ok(user_ids)
     }
@@ -826,6 +970,75 @@ fn insert_status(
     )
     .map_err(|e| e.to_string())?;
     Ok(())
+}
+
+impl AlertsAndReports {
+    fn read(
+        conn: Db<'_>,
+        email_of: &HashMap<UserId, &str>,
+        group_name: &HashMap<UserGroupId, &str>,
+        cat_ref: &HashMap<CategoryId, CategoryRef>,
+        incident_at: &HashMap<crate::model::IncidentId, usize>,
+    ) -> Result<AlertsAndReports> {
+        let email = |u: UserId| email_of.get(&u).map(|e| e.to_string());
+        let group = |g: UserGroupId| group_name.get(&g).map(|n| n.to_string());
+        let alerts_out = alerts::all(conn)?
+            .into_iter()
+            .filter_map(|a| {
+                Some(AlertData {
+                    incident: *incident_at.get(&a.incident)?,
+                    reader: email(a.reader)?,
+                    sent_by: a.sent_by.and_then(email),
+                    sent_at: a.sent_at,
+                    via_group: a.via_group.and_then(group),
+                    read_at: a.read_at,
+                })
+            })
+            .collect();
+        let alert_default_groups =
+            alerts::default_groups(conn)?.map(|ids| ids.into_iter().filter_map(group).collect());
+        let reminders = alerts::all_reminders(conn)?
+            .into_iter()
+            .filter_map(|r| {
+                Some(ReminderData {
+                    owner: email(r.owner)?,
+                    note: r.note,
+                    due_on: r.due_on,
+                    created_at: r.created_at,
+                    done_at: r.done_at,
+                })
+            })
+            .collect();
+        let saved_reports = reports::all_saved(conn)?
+            .into_iter()
+            .filter_map(|s| {
+                let spec = crate::model::report::ReportSpec::from_json(&s.spec).ok()?;
+                let mut settings = serde_json::to_value(&spec).ok()?;
+                if let Some(o) = settings.as_object_mut() {
+                    o.remove("categories");
+                }
+                Some(SavedReportData {
+                    owner: email(s.owner)?,
+                    name: s.name,
+                    settings,
+                    categories: spec
+                        .categories
+                        .iter()
+                        .filter_map(|c| cat_ref.get(c).cloned())
+                        .collect(),
+                    shared_with: s.shared_with.into_iter().filter_map(group).collect(),
+                    created_at: s.created_at,
+                    updated_at: s.updated_at,
+                })
+            })
+            .collect();
+        Ok(AlertsAndReports {
+            alerts: alerts_out,
+            alert_default_groups,
+            reminders,
+            saved_reports,
+        })
+    }
 }
 
 /// Each category's reference by name.

@@ -247,6 +247,7 @@ pub fn starter_school(d: &NewSchoolDetails) -> SchoolData {
         }],
         pupils: Vec::new(),
         incidents: Vec::new(),
+        alerts_and_reports: Default::default(),
     }
 }
 

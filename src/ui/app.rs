@@ -508,6 +508,7 @@ impl App {
             keyboard::Key::Character(c) if command => match c.as_str() {
                 "l" | "L" => Message::Lock,
                 "h" | "H" => Message::ToggleHideNames,
+                "r" | "R" => Message::Home(home::Message::RemindMe),
                 "b" | "B" => Message::BlankScreen,
                 "s" | "S" => Message::Home(home::Message::SaveShortcut),
                 "f" | "F" => return Some(Effect::FocusFirstOf(screen::FILTERS)),
@@ -578,6 +579,7 @@ impl App {
                         me.permissions
                             .has(crate::model::SystemPermission::AddNewIncident)
                             .then_some(Message::Home(home::Message::AddIncident)),
+                        Message::Home(home::Message::RemindMe),
                         Message::ToggleHideNames,
                         Message::BlankScreen,
                         Message::Lock,

@@ -34,6 +34,14 @@ pub fn open<M: Send + 'static>(dialog: Dialog<M>) -> Task<M> {
                         .save_file()
                         .await
                 }
+                FileDialog::SaveReportCsv { file_name } => {
+                    rfd::AsyncFileDialog::new()
+                        .set_title("Write the report to…")
+                        .set_file_name(file_name)
+                        .add_filter("CSV files", &["csv"])
+                        .save_file()
+                        .await
+                }
                 FileDialog::OpenImportFile => {
                     rfd::AsyncFileDialog::new()
                         .set_title("Choose the CSV file exported from your MIS")

@@ -39,6 +39,8 @@ pub enum FileDialog {
     OpenImportFile,
     /// Where to write a PDF (a chronology, a report), suggesting a file name.
     SavePdf { file_name: String },
+    /// Where to write a report as CSV, suggesting a file name.
+    SaveReportCsv { file_name: String },
 }
 
 /// A file dialog and the message its answer (a path, or `None` when cancelled) becomes.

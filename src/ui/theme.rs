@@ -35,6 +35,28 @@ pub const DANGER_BG: Color = color!(0xFDECEA);
 pub const INFO_BG: Color = color!(0xE8F1FB);
 pub const SUCCESS_BG: Color = color!(0xE6F4E7);
 
+/// The colours of a chart's series (categories), in turn; told apart by people with the common
+/// kinds of colour blindness (after Paul Tol's "bright" scheme).
+pub const SERIES: [Color; 7] = [
+    color!(0x4477AA),
+    color!(0xEE6677),
+    color!(0x228833),
+    color!(0xCCBB44),
+    color!(0x66CCEE),
+    color!(0xAA3377),
+    color!(0xBBBBBB),
+];
+
+/// The colour of a chart's `n`th series; past seven they repeat, darker.
+pub fn series_colour(n: usize) -> Color {
+    let c = SERIES[n % SERIES.len()];
+    if (n / SERIES.len()).is_multiple_of(2) {
+        c
+    } else {
+        Color::from_rgb(c.r * 0.6, c.g * 0.6, c.b * 0.6)
+    }
+}
+
 pub fn theme() -> Theme {
     Theme::custom(
         "Keyholder",

@@ -168,17 +168,18 @@ pub fn pupils_csv(prefix: char, n: usize) -> String {
     csv
 }
 
-/// The Academic Level a pupil is in, in an export.
+/// The Academic Level of a pupil in an export ("" when they have none).
 pub fn level_of(p: &keyholder::service::school_data::PupilData) -> &str {
     p.groups
         .iter()
         .find(|g| g.group_type == "academic_level")
         .map(|g| g.name.as_str())
-        .expect("every demo pupil has an Academic Level")
+        .unwrap_or("")
 }
 
-/// An active teacher on the access list of `year` and of no other Academic Level.
-pub fn teacher_restricted_to(data: &keyholder::service::SchoolData, year: &str) -> String {
+/// The first active teacher in an export who is on the access list of `year` and of no other
+/// Academic Level (in the demo, a form teacher with a soft key).
+pub fn teacher_of(data: &keyholder::service::SchoolData, year: &str) -> String {
     data.users
         .iter()
         .filter(|u| u.user_group == "Teachers" && u.active)
@@ -191,7 +192,7 @@ pub fn teacher_restricted_to(data: &keyholder::service::SchoolData, year: &str) 
                 .collect();
             lists == [year]
         })
-        .expect("the demo has a teacher restricted to that year")
+        .unwrap_or_else(|| panic!("the demo has a teacher restricted to {year}"))
         .email
         .clone()
 }

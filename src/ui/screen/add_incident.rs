@@ -2,16 +2,18 @@
 //! Finding the pupil is never blocked by class restrictions, and shows only name and class. What
 //! was typed is never thrown away silently: leaving with unsaved text asks first.
 
-use crate::model::PupilId;
+use crate::model::{PupilId, UserGroupId, UserId};
 use crate::service::Session;
+use crate::service::alerts::{AlertChoices, AlertTo, StaffChoice};
 use crate::service::records::{CategoryChoice, NewConcern, PupilSummary, parse_date_time};
 use crate::ui::effect::Effect;
 use crate::ui::theme;
 use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD, Field};
 use crate::ui::widget::status::Status;
-use iced::widget::{button, column, container, row, text, text_editor};
+use iced::widget::{button, checkbox, column, container, row, text, text_editor};
 use iced::{Element, Fill, Length};
+use std::collections::BTreeSet;
 
 pub const SEARCH: &str = "concern-search";
 pub const LINK_SEARCH: &str = "concern-link-search";
@@ -34,6 +36,11 @@ pub enum Message {
     LinkSearch(String),
     Link(PupilId),
     Unlink(PupilId),
+    /// Whether a user group is alerted.
+    AlertGroup(UserGroupId, bool),
+    /// A member of staff to alert as well.
+    AlertStaff(StaffChoice),
+    UnalertStaff(UserId),
     Save,
     Cancel,
     /// Answer to "Discard this concern?".
@@ -59,6 +66,10 @@ pub struct AddIncident {
     link_search: String,
     link_matches: Vec<PupilSummary>,
     linked: Vec<PupilSummary>,
+    /// Who can be alerted; `None` when that could not be read (the concern can still be saved).
+    alert_choices: Option<AlertChoices>,
+    alert_groups: BTreeSet<UserGroupId>,
+    alert_staff: Vec<StaffChoice>,
     asking_to_discard: bool,
     pub status: Status,
 }
@@ -77,7 +88,15 @@ impl AddIncident {
             Ok(c) => (c, Status::Quiet),
             Err(e) => (Vec::new(), Status::problem(e)),
         };
+        let alert_choices = session.alert_choices().ok();
+        let alert_groups = alert_choices
+            .as_ref()
+            .map(|c| c.default_groups.iter().copied().collect())
+            .unwrap_or_default();
         AddIncident {
+            alert_choices,
+            alert_groups,
+            alert_staff: Vec::new(),
             search: String::new(),
             matches: Vec::new(),
             pupil,
@@ -148,6 +167,15 @@ impl AddIncident {
                 self.link_matches.clear();
             }
             Message::Unlink(id) => self.linked.retain(|l| l.id != id),
+            Message::AlertGroup(g, on) => {
+                form::tick(&mut self.alert_groups, g, on);
+            }
+            Message::AlertStaff(s) => {
+                if !self.alert_staff.iter().any(|x| x.id == s.id) {
+                    self.alert_staff.push(s);
+                }
+            }
+            Message::UnalertStaff(id) => self.alert_staff.retain(|s| s.id != id),
             Message::Save => return self.save(session),
             Message::Cancel => {
                 if self.asking_to_discard {
@@ -200,16 +228,32 @@ impl AddIncident {
             description: self.description.text(),
             linked: self.linked.iter().map(|l| l.id).collect(),
         };
-        match session.record_concern(&concern) {
-            Ok(r) if r.readable => Action::Closed(Some(format!(
-                "Your concern about {} has been recorded.",
-                pupil.display_name(false)
-            ))),
-            Ok(_) => Action::Closed(Some(format!(
-                "Thank you: your concern about {} has been recorded and is with the staff who look after {} records. Your user group cannot read incidents in this category, so you will not see it on the pupil's profile; that is expected.",
-                pupil.display_name(false),
-                category.label
-            ))),
+        let to = AlertTo {
+            staff: self.alert_staff.iter().map(|s| s.id).collect(),
+            groups: self.alert_groups.iter().copied().collect(),
+        };
+        match session.record_and_alert(&concern, &to) {
+            Ok(r) => {
+                let alerted = match r.alerted {
+                    0 => String::new(),
+                    n => format!(
+                        " {} alerted: they will see it on their Dashboard.",
+                        crate::model::names::count(n, "person", "people")
+                    ),
+                };
+                Action::Closed(Some(if r.readable {
+                    format!(
+                        "Your concern about {} has been recorded.{alerted}",
+                        pupil.display_name(false)
+                    )
+                } else {
+                    format!(
+                        "Thank you: your concern about {} has been recorded and is with the staff who look after {} records.{alerted} Your user group cannot read incidents in this category, so you will not see it on the pupil's profile; that is expected.",
+                        pupil.display_name(false),
+                        category.label
+                    )
+                }))
+            }
             Err(e) => {
                 self.status = Status::problem(e);
                 Action::Effect(Effect::None)
@@ -314,15 +358,74 @@ impl AddIncident {
             hide_names,
             Message::Link,
         ));
+        let alerts = self.alerts_view();
         c = c.push(
-            container(column![pupil, category, when, description, linked].spacing(theme::SPACE_L))
-                .padding(theme::SPACE_L)
-                .width(Fill)
-                .style(theme::card),
+            container(
+                column![pupil, category, when, description, linked, alerts].spacing(theme::SPACE_L),
+            )
+            .padding(theme::SPACE_L)
+            .width(Fill)
+            .style(theme::card),
         );
         c.push(form::actions(
             vec![form::secondary("Cancel", Some(Message::Cancel))],
             form::primary("Save incident", Some(Message::Save)),
+        ))
+        .into()
+    }
+}
+
+impl AddIncident {
+    /// Who the concern alerts: user groups to tick (the school's default already ticked) and
+    /// named staff to add.
+    fn alerts_view(&self) -> Element<'_, Message> {
+        let mut c = column![
+            text("Alert").size(theme::TEXT_SMALL).font(BOLD),
+            text("Each person alerted sees this concern on their Dashboard when they next sign in, with only what their own access lets them open.")
+                .size(theme::TEXT_SMALL)
+                .color(theme::MUTED),
+        ]
+        .spacing(theme::SPACE_XS);
+        let Some(choices) = &self.alert_choices else {
+            return c.into();
+        };
+        let mut groups = row![].spacing(theme::SPACE_L);
+        for g in &choices.groups {
+            let id = g.id;
+            groups = groups.push(
+                checkbox(self.alert_groups.contains(&id))
+                    .label(format!(
+                        "{} ({})",
+                        g.name,
+                        crate::model::names::count(g.members, "person", "people")
+                    ))
+                    .on_toggle(move |on| Message::AlertGroup(id, on))
+                    .size(16)
+                    .text_size(theme::TEXT_SMALL),
+            );
+        }
+        c = c.push(groups.wrap());
+        for s in &self.alert_staff {
+            c = c.push(
+                row![
+                    text(s.to_string()).size(theme::TEXT_BODY).width(Fill),
+                    form::link("Remove", Message::UnalertStaff(s.id)),
+                ]
+                .align_y(iced::Center),
+            );
+        }
+        let others: Vec<StaffChoice> = choices
+            .staff
+            .iter()
+            .filter(|s| !self.alert_staff.iter().any(|x| x.id == s.id))
+            .cloned()
+            .collect();
+        c.push(form::drop_down(
+            others,
+            None,
+            Message::AlertStaff,
+            "Alert a member of staff as well",
+            Fill,
         ))
         .into()
     }

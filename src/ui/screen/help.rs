@@ -17,7 +17,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ),
     (
         "Left / Right",
-        "Move along the tabs (Overview, Pupils, Groups…) when one of them has the focus",
+        "Move along the tabs (Dashboard, Overview, Pupils…) when one of them has the focus",
     ),
     (
         "Up / Down",
@@ -29,6 +29,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ),
     (SAVE, "Save the page that is open"),
     (FILTER, "Go to the page's filter or search box"),
+    (REMIND_ME, "Remind Me: a note to yourself on the Dashboard"),
     (LOCK, "Lock Keyholder (sign in again to carry on)"),
     (HIDE_NAMES, "Hide Names on or off"),
     (BLANK, "Blank Screen (any key or click brings it back)"),
@@ -54,6 +55,7 @@ pub const LIST_KEYS: &[(&str, &str)] = &[
 pub const SAVE: &str = "Ctrl+S";
 pub const FILTER: &str = "Ctrl+F";
 pub const LOCK: &str = "Ctrl+L";
+pub const REMIND_ME: &str = "Ctrl+R";
 pub const HIDE_NAMES: &str = "Ctrl+H";
 pub const BLANK: &str = "Ctrl+B";
 pub const HELP: &str = "F1";

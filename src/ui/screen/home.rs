@@ -4,10 +4,12 @@
 use super::add_incident::{self, AddIncident};
 use super::categories::{self, CategoriesTab};
 use super::class_editor;
+use super::dashboard::{self, DashboardTab};
 use super::groups::{self, GroupsTab};
 use super::imports::{self, ImportsTab};
 use super::overview::{self, OverviewTab};
 use super::pupils::{self, PupilsTab};
+use super::reports::{self, ReportsTab};
 use super::users::{self, UsersTab};
 use crate::clock::format_local;
 use crate::model::SystemPermission;
@@ -30,8 +32,10 @@ const AUDIT_ROWS: usize = 200;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
+    Dashboard,
     Overview,
     Pupils,
+    Reports,
     Groups,
     Users,
     Categories,
@@ -42,8 +46,10 @@ pub enum Tab {
 impl Tab {
     pub fn label(self) -> &'static str {
         match self {
+            Tab::Dashboard => "Dashboard",
             Tab::Overview => "Overview",
             Tab::Pupils => "Pupils",
+            Tab::Reports => "Reports",
             Tab::Groups => "Groups",
             Tab::Users => "Users",
             Tab::Categories => "Categories",
@@ -55,7 +61,9 @@ impl Tab {
     /// The id of the tab's button in the strip, for the keyboard focus.
     pub fn focus_id(self) -> &'static str {
         match self {
+            Tab::Dashboard => "tab-dashboard",
             Tab::Overview => "tab-overview",
+            Tab::Reports => "tab-reports",
             Tab::Pupils => "tab-pupils",
             Tab::Groups => "tab-groups",
             Tab::Users => "tab-users",
@@ -68,8 +76,9 @@ impl Tab {
     /// The permission a tab needs, if any.
     fn needs(self) -> Option<SystemPermission> {
         match self {
-            Tab::Overview => None,
+            Tab::Dashboard | Tab::Overview => None,
             Tab::Pupils => Some(SystemPermission::ViewStudentsList),
+            Tab::Reports => Some(SystemPermission::RunReports),
             Tab::Groups | Tab::Users | Tab::Categories | Tab::Imports => {
                 Some(SystemPermission::ManageSystem)
             }
@@ -120,6 +129,10 @@ pub enum Message {
     AuditSearch(String),
     IdleLock(u32),
     Overview(overview::Message),
+    Dashboard(dashboard::Message),
+    Reports(reports::Message),
+    /// Remind Me in the header bar: the Dashboard, ready for a new reminder.
+    RemindMe,
 }
 
 pub struct Home {
@@ -132,6 +145,8 @@ pub struct Home {
     looked_up: Option<(i64, Option<String>)>,
     /// The Overview tab: the health check and backups.
     health: Option<OverviewTab>,
+    dashboard: Option<DashboardTab>,
+    reports: Option<ReportsTab>,
     groups: Option<GroupsTab>,
     users: Option<UsersTab>,
     categories: Option<CategoriesTab>,
@@ -150,10 +165,12 @@ pub struct Home {
 impl Home {
     pub fn new(session: &Session) -> Home {
         let mut home = Home {
-            tab: Tab::Overview,
+            tab: Tab::Dashboard,
             chain: None,
             looked_up: None,
             health: None,
+            dashboard: None,
+            reports: None,
             groups: None,
             users: None,
             categories: None,
@@ -197,8 +214,10 @@ impl Home {
     /// The tabs this user may open, in order.
     pub fn tabs(me: &Me) -> Vec<Tab> {
         [
+            Tab::Dashboard,
             Tab::Overview,
             Tab::Pupils,
+            Tab::Reports,
             Tab::Groups,
             Tab::Users,
             Tab::Categories,
@@ -246,6 +265,18 @@ impl Home {
             Tab::Users => self.users = None,
             Tab::Categories => self.categories = None,
             Tab::Audits => self.audit_search.clear(),
+            // The Dashboard is read afresh below; a report's settings and answer stay, since
+            // choosing them again would be work.
+            Tab::Dashboard => {
+                if let Some(d) = &mut self.dashboard {
+                    d.status.clear();
+                }
+            }
+            Tab::Reports => {
+                if let Some(r) = &mut self.reports {
+                    r.status.clear();
+                }
+            }
             Tab::Overview | Tab::Imports => {}
         }
         self.tab = tab;
@@ -259,6 +290,20 @@ impl Home {
             self.idle_minutes = info.idle_lock_minutes;
         }
         let result = match self.tab {
+            Tab::Dashboard => {
+                match &mut self.dashboard {
+                    Some(d) => d.reload(session),
+                    None => self.dashboard = Some(DashboardTab::new(session)),
+                }
+                Ok(())
+            }
+            Tab::Reports => {
+                match &mut self.reports {
+                    Some(r) => r.reload(session),
+                    None => self.reports = Some(ReportsTab::new(session)),
+                }
+                Ok(())
+            }
             Tab::Overview => {
                 match &mut self.health {
                     Some(h) => h.reload(session),
@@ -356,6 +401,16 @@ impl Home {
     /// The Pupils tab, once it has been opened.
     pub fn pupils_tab(&self) -> Option<&PupilsTab> {
         self.pupils.as_ref()
+    }
+
+    /// The Dashboard, once it has been shown.
+    pub fn dashboard_tab(&self) -> Option<&DashboardTab> {
+        self.dashboard.as_ref()
+    }
+
+    /// The Reports tab, once it has been opened.
+    pub fn reports_tab(&self) -> Option<&ReportsTab> {
+        self.reports.as_ref()
     }
 
     fn open_concern(
@@ -543,6 +598,49 @@ impl Home {
                     }
                 };
             }
+            Message::Dashboard(m) => {
+                let Some(d) = &mut self.dashboard else {
+                    return Action::Effect(Effect::None);
+                };
+                match d.update(m, session) {
+                    dashboard::Action::Effect(e) => {
+                        return Action::Effect(e.map(Message::Dashboard));
+                    }
+                    dashboard::Action::OpenPupil(p) => {
+                        let action = self.update(Message::Tab(Tab::Pupils), session, modifiers);
+                        if self.tab != Tab::Pupils {
+                            return action;
+                        }
+                        if let Some(tab) = &mut self.pupils {
+                            tab.open_profile(session, &p);
+                        }
+                    }
+                }
+            }
+            Message::Reports(m) => {
+                if let Some(r) = &mut self.reports {
+                    let reports::Action::Effect(e) = r.update(m, session);
+                    return Action::Effect(e.map(Message::Reports));
+                }
+            }
+            Message::RemindMe => {
+                if self
+                    .concern
+                    .as_ref()
+                    .is_some_and(AddIncident::has_unsaved_changes)
+                {
+                    self.status = Status::problem(
+                        "Save or cancel the concern you are writing first; then Remind Me opens on the Dashboard.",
+                    );
+                    return Action::Effect(Effect::None);
+                }
+                let action = self.update(Message::Tab(Tab::Dashboard), session, modifiers);
+                if self.tab != Tab::Dashboard {
+                    return action;
+                }
+                self.concern = None;
+                return Action::Effect(Effect::Focus(dashboard::REMINDER_NOTE));
+            }
             Message::IdleLock(m) => match session.set_idle_lock_minutes(m) {
                 Ok(()) => {
                     self.idle_minutes = m;
@@ -700,6 +798,14 @@ impl Home {
 
     fn tab_view<'a>(&'a self, tab: Tab, me: &'a Me, hide_names: bool) -> Element<'a, Message> {
         match tab {
+            Tab::Dashboard => match &self.dashboard {
+                Some(d) => d.view(me, hide_names).map(Message::Dashboard),
+                None => text("").into(),
+            },
+            Tab::Reports => match &self.reports {
+                Some(r) => r.view(me, hide_names).map(Message::Reports),
+                None => text("").into(),
+            },
             Tab::Overview => match &self.health {
                 Some(h) => h
                     .view(me, hide_names, self.idle_minutes)

@@ -211,17 +211,22 @@ impl PupilsTab {
             Message::Scrolled(s) => self.scroll = s,
             Message::Open(i) => {
                 if let Some(p) = self.shown.get(i).cloned() {
-                    match ProfilePage::open(session, &p) {
-                        Ok(page) => {
-                            self.profile = Some(page);
-                            self.status.clear_problem();
-                        }
-                        Err(e) => self.status = Status::problem(e),
-                    }
+                    self.open_profile(session, &p);
                 }
             }
         }
         Action::Effect(Effect::None)
+    }
+
+    /// Opens a pupil's profile from elsewhere (an alert on the Dashboard).
+    pub fn open_profile(&mut self, session: &mut Session, pupil: &PupilSummary) {
+        match ProfilePage::open(session, pupil) {
+            Ok(page) => {
+                self.profile = Some(page);
+                self.status.clear_problem();
+            }
+            Err(e) => self.status = Status::problem(e),
+        }
     }
 
     fn escape(&mut self, session: &mut Session) -> bool {

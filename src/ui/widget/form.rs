@@ -327,3 +327,21 @@ where
         list.get(next).cloned().map(&choose)
     })
 }
+
+/// A white card the width of the page, holding one part of it.
+pub fn panel<'a, M: 'a>(content: impl Into<Element<'a, M>>) -> Element<'a, M> {
+    container(content)
+        .padding(theme::SPACE_L)
+        .width(Fill)
+        .style(theme::card)
+        .into()
+}
+
+/// Ticks (`on`) or unticks `item` in the set a list of checkboxes stands for.
+pub fn tick<T: Ord>(ticked: &mut std::collections::BTreeSet<T>, item: T, on: bool) {
+    if on {
+        ticked.insert(item);
+    } else {
+        ticked.remove(&item);
+    }
+}

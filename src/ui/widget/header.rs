@@ -1,5 +1,5 @@
 //! The dark bar across the top of the main window, as in the help sheets' header: the school,
-//! + Add Incident, Hide Names and Blank Screen, who is signed in, and Lock.
+//! + Add Incident, Remind Me, Hide Names and Blank Screen, who is signed in, and Lock.
 
 use crate::ui::screen::help;
 use crate::ui::theme;
@@ -21,6 +21,7 @@ impl<'a> Header<'a> {
     pub fn view<M: Clone + 'a>(
         self,
         on_add_incident: Option<M>,
+        on_remind_me: M,
         on_hide_names: M,
         on_blank: M,
         on_lock: M,
@@ -62,6 +63,7 @@ impl<'a> Header<'a> {
                 .push(add)
                 .push(
                     row![
+                        small("Remind Me", false, on_remind_me, 100.0, help::REMIND_ME),
                         small(
                             if self.hide_names {
                                 "Hide Names: on"

@@ -1,6 +1,7 @@
 //! Building blocks shared by every screen, so forms, messages and buttons look and behave the
 //! same everywhere.
 
+pub mod bar_chart;
 pub mod dual_list;
 pub mod focus;
 pub mod form;

@@ -1,6 +1,7 @@
 //! SQL for each part of the school, as plain functions over a connection (or a transaction, which
 //! derefs to one). Writes are only called from inside [`super::Vault::write`].
 
+pub mod alerts;
 pub mod backups;
 pub mod casework;
 pub mod categories;
@@ -10,6 +11,7 @@ pub mod import_mappings;
 pub mod incidents;
 pub mod people;
 pub mod pupils;
+pub mod reports;
 pub mod school;
 pub mod staff;
 
