@@ -5,6 +5,7 @@
 pub mod access;
 pub mod casework;
 pub mod category;
+pub mod display;
 pub mod grid;
 pub mod group;
 pub mod health;

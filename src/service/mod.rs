@@ -14,6 +14,7 @@ pub mod error;
 pub mod groups;
 pub mod health;
 pub mod import;
+pub mod preferences;
 pub mod records;
 pub mod recovery;
 pub mod reports;

@@ -12,7 +12,9 @@ use super::screen::sign_in::{self, SignIn};
 use super::screen::welcome::{self, Welcome};
 use super::theme;
 use super::widget::header::Header;
+use super::widget::keys_first::keys_first;
 use super::widget::status::Status;
+use crate::model::display::{Display, TextSize};
 use crate::service::{self, Desk, KdfCost, Location, Session, Ticket};
 use iced::widget::{column, container, mouse_area, text};
 use iced::{Element, Event, Fill, Subscription, Task, keyboard, mouse};
@@ -69,6 +71,8 @@ pub enum Message {
     Modifiers(keyboard::Modifiers),
     /// A background job's thread ended without reporting (it panicked).
     JobLost,
+    /// Draw the window this way (a shortcut, or the help page's display settings).
+    Display(Display),
 }
 
 /// What `update` asks the runtime to do (see [`super::effect`]); tests carry it out themselves.
@@ -96,6 +100,9 @@ pub struct App {
     pub session: Option<Session>,
     pub hide_names: bool,
     pub blank: bool,
+    /// How the window is drawn: the signed-in person's choice, kept after a lock so the sign-in
+    /// screen stays readable for them.
+    pub display: Display,
     modifiers: keyboard::Modifiers,
     last_activity: Instant,
     idle_limit: Duration,
@@ -117,6 +124,7 @@ impl App {
             session: None,
             hide_names: false,
             blank: false,
+            display: Display::default(),
             modifiers: keyboard::Modifiers::default(),
             last_activity: Instant::now(),
             idle_limit: Duration::from_secs(600),
@@ -275,6 +283,9 @@ impl App {
                     None => Home::new(&session),
                 };
                 self.idle_limit = Duration::from_secs(u64::from(home.idle_minutes.max(1)) * 60);
+                let mut session = session;
+                let mut home = home;
+                self.display = self.display_for(&mut session, &mut home);
                 self.session = Some(session);
                 self.screen = Screen::Home(home);
                 self.last_activity = Instant::now();
@@ -287,6 +298,41 @@ impl App {
         match action {
             home::Action::Effect(e) => e.map(Message::Home),
             home::Action::StartRestore => self.go(Go::Restore),
+            home::Action::Display(d) => self.update(Message::Display(d)),
+        }
+    }
+
+    /// The look for the person signing in: what they chose last time. Someone who has never chosen
+    /// but changed the look before signing in (they needed larger text to sign in) keeps that,
+    /// and it is remembered for them.
+    fn display_for(&self, session: &mut Session, home: &mut Home) -> Display {
+        let saved = match session.display() {
+            Ok(d) => d,
+            Err(e) => {
+                home.status =
+                    Status::problem(format!("Your display settings could not be read: {e}"));
+                return self.display;
+            }
+        };
+        if saved != Display::default() || self.display == Display::default() {
+            return saved;
+        }
+        if let Err(e) = session.set_display(self.display) {
+            home.status = Status::problem(format!("Your display settings could not be saved: {e}"));
+        }
+        self.display
+    }
+
+    /// Draws the window as `d` from now on, remembering it for the person signed in.
+    fn set_display(&mut self, d: Display) {
+        self.display = d;
+        let (Some(session), Screen::Home(home)) = (&mut self.session, &mut self.screen) else {
+            return;
+        };
+        if let Err(e) = session.set_display(d) {
+            home.status = Status::problem(format!(
+                "The window shows your choice, but it could not be remembered for next time: {e}"
+            ));
         }
     }
 
@@ -492,6 +538,10 @@ impl App {
                     self.show_sign_in(None, notice)
                 }
             }
+            Message::Display(d) => {
+                self.set_display(d);
+                Effect::None
+            }
         }
     }
 
@@ -527,7 +577,46 @@ impl App {
         Some(self.update(message))
     }
 
+    /// Ctrl+Plus (or Ctrl+=, the same key without Shift), Ctrl+Minus and Ctrl+0, as in a browser.
+    fn text_size_key(
+        key: &keyboard::Key,
+        modifiers: keyboard::Modifiers,
+        now: TextSize,
+    ) -> Option<TextSize> {
+        if !modifiers.command() || modifiers.alt() {
+            return None;
+        }
+        match key {
+            keyboard::Key::Character(c) => match c.as_str() {
+                "+" | "=" => Some(now.larger()),
+                "-" | "_" => Some(now.smaller()),
+                "0" => Some(TextSize::Standard),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The theme iced draws the window with.
+    pub fn theme(&self) -> iced::Theme {
+        theme::theme(self.display.high_contrast)
+    }
+
+    /// How much larger than standard everything is drawn.
+    pub fn scale_factor(&self) -> f32 {
+        self.display.text_size.factor()
+    }
+
     pub fn view(&self) -> Element<'_, Message> {
+        let now = self.display;
+        keys_first(self.screen_view(), move |key, modifiers| {
+            Self::text_size_key(key, modifiers, now.text_size)
+                .map(|text_size| Message::Display(Display { text_size, ..now }))
+        })
+        .into()
+    }
+
+    fn screen_view(&self) -> Element<'_, Message> {
         if self.blank {
             return mouse_area(
                 container(
@@ -547,7 +636,7 @@ impl App {
                     text("Opening the demo school…").size(theme::TEXT_HEADING),
                     text("The first time, Keyholder builds it with its made-up pupils and staff. This takes a few seconds.")
                         .size(theme::TEXT_BODY)
-                        .color(theme::MUTED),
+                        .style(theme::muted),
                 ]
                 .spacing(theme::SPACE_S),
             )
@@ -585,7 +674,7 @@ impl App {
                         Message::Lock,
                         Message::Home(home::Message::Help),
                     ),
-                    h.view(me, self.hide_names).map(Message::Home),
+                    h.view(me, self.hide_names, self.display).map(Message::Home),
                 ]
                 .into()
             }

@@ -49,7 +49,8 @@ pub fn run(vault: Option<PathBuf>, demo: bool) -> anyhow::Result<()> {
         App::view,
     )
     .title(App::title)
-    .theme(|_: &App| theme::theme())
+    .theme(App::theme)
+    .scale_factor(App::scale_factor)
     .subscription(App::subscription)
     .window(icon::window_settings())
     .window_size((1280.0, 800.0))

@@ -247,7 +247,7 @@ impl AccessReport {
                     .padding(theme::SPACE_S + 2.0)
                     .style(theme::input),
                 choices,
-                text(count).size(theme::TEXT_SMALL).color(theme::MUTED),
+                text(count).size(theme::TEXT_SMALL).style(theme::muted),
             ]
             .spacing(theme::SPACE_M)
             .align_y(iced::Center),
@@ -289,7 +289,7 @@ impl AccessReport {
                 Report::Pupil(_) => "Click a user to see every pupil they can see.",
             })
             .size(theme::TEXT_SMALL)
-            .color(theme::MUTED),
+            .style(theme::muted),
         )
         .into()
     }
@@ -317,10 +317,10 @@ impl AccessReport {
                 )
             }
         };
-        let colour = match reach {
-            Reach::Profile => theme::SUCCESS,
-            Reach::ListOnly => theme::WARNING,
-            Reach::Hidden => theme::DANGER,
+        let colour: theme::TextStyle = match reach {
+            Reach::Profile => theme::success_text,
+            Reach::ListOnly => theme::warning_text,
+            Reach::Hidden => theme::danger_text,
         };
         focusable(
             button(
@@ -330,12 +330,12 @@ impl AccessReport {
                         .width(Length::FillPortion(3)),
                     text(second)
                         .size(theme::TEXT_SMALL)
-                        .color(theme::MUTED)
+                        .style(theme::muted)
                         .width(Length::FillPortion(3)),
                     text(reach.label())
                         .size(theme::TEXT_SMALL)
                         .font(BOLD)
-                        .color(colour)
+                        .style(colour)
                         .width(Length::FillPortion(2)),
                     text(capitalised(&reasons.join("; ")))
                         .size(theme::TEXT_SMALL)
@@ -362,7 +362,7 @@ fn head(label: &str, portion: u16) -> Element<'_, Message> {
     text(label)
         .size(theme::TEXT_SMALL)
         .font(BOLD)
-        .color(theme::MUTED)
+        .style(theme::muted)
         .width(Length::FillPortion(portion))
         .into()
 }

@@ -266,7 +266,7 @@ impl AddIncident {
             form::section_title("Add Incident"),
             text("Record a concern about any pupil. You will see only their name and class here, whatever your access to their records.")
                 .size(theme::TEXT_BODY)
-                .color(theme::MUTED),
+                .style(theme::muted),
         ]
         .spacing(theme::SPACE_M);
         c = c.push(self.status.view());
@@ -383,7 +383,7 @@ impl AddIncident {
             text("Alert").size(theme::TEXT_SMALL).font(BOLD),
             text("Each person alerted sees this concern on their Dashboard when they next sign in, with only what their own access lets them open.")
                 .size(theme::TEXT_SMALL)
-                .color(theme::MUTED),
+                .style(theme::muted),
         ]
         .spacing(theme::SPACE_XS);
         let Some(choices) = &self.alert_choices else {
@@ -444,7 +444,7 @@ fn matches<'a>(
     if found.is_empty() {
         return text("No pupil on roll has a name like that.")
             .size(theme::TEXT_SMALL)
-            .color(theme::MUTED)
+            .style(theme::muted)
             .into();
     }
     let mut c = found
@@ -472,7 +472,7 @@ fn matches<'a>(
                 found.len() - SHOWN_MATCHES
             ))
             .size(theme::TEXT_SMALL)
-            .color(theme::MUTED),
+            .style(theme::muted),
         );
     }
     c.into()

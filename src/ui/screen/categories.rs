@@ -262,10 +262,10 @@ impl CategoriesTab {
                         } else {
                             iced::Font::DEFAULT
                         })
-                        .color(if c.archived {
-                            theme::MUTED
+                        .style(if c.archived {
+                            theme::muted
                         } else {
-                            theme::TEXT
+                            theme::plain
                         })
                         .into()
                 }
@@ -305,7 +305,7 @@ impl CategoriesTab {
             .align_y(iced::Center),
             text("Incidents are recorded under a category or one of its sub-categories. Each user group's grid decides who may see and add them.")
                 .size(theme::TEXT_SMALL)
-                .color(theme::MUTED),
+                .style(theme::muted),
         ]
         .spacing(theme::SPACE_M);
         c = c.push(self.status.view());

@@ -256,7 +256,7 @@ impl ChronologyPage {
                 }
             ))
             .size(theme::TEXT_BODY)
-            .color(theme::MUTED),
+            .style(theme::muted),
             filters,
             focusable(
                 checkbox(self.statuses)
@@ -329,7 +329,7 @@ fn entry_view(e: &ChronologyEntry) -> Element<'_, Message> {
             body = body.push(
                 text(e.what.about().unwrap_or_default())
                     .size(theme::TEXT_SMALL)
-                    .color(theme::MUTED),
+                    .style(theme::muted),
             );
             body = body.push(text(description.as_str()).size(theme::TEXT_BODY));
             if !rationale.is_empty() {
@@ -344,7 +344,7 @@ fn entry_view(e: &ChronologyEntry) -> Element<'_, Message> {
     body = body.push(
         text(e.what.by(false))
             .size(theme::TEXT_SMALL)
-            .color(theme::MUTED),
+            .style(theme::muted),
     );
     let indent = if matches!(e.what, Entry::Action { .. }) {
         theme::SPACE_L
@@ -356,7 +356,7 @@ fn entry_view(e: &ChronologyEntry) -> Element<'_, Message> {
             text(when)
                 .size(theme::TEXT_SMALL)
                 .font(BOLD)
-                .color(theme::MUTED)
+                .style(theme::muted)
                 .width(Length::Fixed(150.0)),
             body.width(Fill),
         ]

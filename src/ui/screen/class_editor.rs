@@ -205,7 +205,7 @@ impl ClassEditor {
         c = c.push(
             text("Click selects; Ctrl-click adds to the selection; Shift-click selects a range; double-click moves at once. The double arrows move everyone the filter shows. Arrow keys move through the list last used, Enter moves the selection, Ctrl+Enter moves everyone the filter shows, Ctrl+S saves.")
                 .size(theme::TEXT_SMALL)
-                .color(theme::MUTED),
+                .style(theme::muted),
         );
         c.into()
     }

@@ -197,7 +197,7 @@ impl DashboardTab {
                 .push(
                     text("No alerts. When someone records a concern and alerts you, it waits here for you.")
                         .size(theme::TEXT_BODY)
-                        .color(theme::MUTED),
+                        .style(theme::muted),
                 )
                 .into();
         }
@@ -205,7 +205,7 @@ impl DashboardTab {
             c = c.push(
                 text("No new alerts.")
                     .size(theme::TEXT_BODY)
-                    .color(theme::MUTED),
+                    .style(theme::muted),
             );
         }
         for a in d.alerts.iter().filter(|a| !a.read) {
@@ -216,7 +216,7 @@ impl DashboardTab {
                 text("Read")
                     .size(theme::TEXT_SMALL)
                     .font(BOLD)
-                    .color(theme::MUTED),
+                    .style(theme::muted),
             );
             for a in d.alerts.iter().filter(|a| a.read) {
                 c = c.push(alert_row(a, hide_names));
@@ -230,16 +230,15 @@ impl DashboardTab {
             text("Remind Me").size(theme::TEXT_LARGE).font(BOLD),
             text("Notes to yourself for a day. Nobody else sees them.")
                 .size(theme::TEXT_SMALL)
-                .color(theme::MUTED),
+                .style(theme::muted),
         ]
         .spacing(theme::SPACE_S);
         for r in &d.reminders {
             let when = match r.due {
-                Due::Overdue => {
-                    text(format!("Overdue: {}", r.due_on.format("%a %-d %b"))).color(theme::DANGER)
-                }
-                Due::Today => text("Today").color(theme::WARNING),
-                Due::Later => text(r.due_on.format("%a %-d %b").to_string()).color(theme::MUTED),
+                Due::Overdue => text(format!("Overdue: {}", r.due_on.format("%a %-d %b")))
+                    .style(theme::danger_text),
+                Due::Today => text("Today").style(theme::warning_text),
+                Due::Later => text(r.due_on.format("%a %-d %b").to_string()).style(theme::muted),
             };
             c = c.push(
                 row![
@@ -288,7 +287,7 @@ impl DashboardTab {
                 "The user groups holding Named person or Manage system, until you choose. The person recording a concern can still change who it alerts."
             })
             .size(theme::TEXT_SMALL)
-            .color(theme::MUTED),
+            .style(theme::muted),
         ]
         .spacing(theme::SPACE_S);
         for (g, _) in &d.groups {
@@ -349,7 +348,7 @@ fn alert_row(a: &AlertView, hide_names: bool) -> Element<'_, Message> {
                 .font(BOLD),
                 text(format!("Happened {}", format_local(*occurred_at)))
                     .size(theme::TEXT_SMALL)
-                    .color(theme::MUTED),
+                    .style(theme::muted),
             ]
             .into(),
             Some(form::secondary("Open profile", Some(Message::Open(a.id)))),
@@ -372,7 +371,7 @@ fn alert_row(a: &AlertView, hide_names: bool) -> Element<'_, Message> {
     }
     container(
         row![
-            column![what, text(sent).size(theme::TEXT_SMALL).color(theme::MUTED)]
+            column![what, text(sent).size(theme::TEXT_SMALL).style(theme::muted)]
                 .spacing(theme::SPACE_XS)
                 .width(Fill),
             buttons,

@@ -97,11 +97,11 @@ impl Enrolment {
             text("1. Open your authenticator app").font(BOLD).size(theme::TEXT_BODY),
             text("Microsoft Authenticator: tap + then \"Other account\". Google Authenticator: tap + then \"Scan a QR code\". Any other app that supports time-based codes works too.")
                 .size(theme::TEXT_SMALL)
-                .color(theme::MUTED),
+                .style(theme::muted),
             text("2. Scan the code on the left").font(BOLD).size(theme::TEXT_BODY),
             text("If the phone cannot scan it, choose \"enter a setup key\" and type this key:")
                 .size(theme::TEXT_SMALL)
-                .color(theme::MUTED),
+                .style(theme::muted),
             container(
                 text(self.key.grouped_text())
                     .font(MONO)
@@ -112,7 +112,7 @@ impl Enrolment {
             .style(theme::secret_box),
             text(format!("Account: {}   Issuer: Keyholder", self.email))
                 .size(theme::TEXT_SMALL)
-                .color(theme::MUTED),
+                .style(theme::muted),
             text("3. Type the 6-digit code the app shows").font(BOLD).size(theme::TEXT_BODY),
         ]
         .spacing(theme::SPACE_XS + 2.0);

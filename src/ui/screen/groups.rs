@@ -506,7 +506,7 @@ impl GroupsTab {
             .align_y(iced::Center),
             text("Pupils belong to groups of three types. Restrict access by a type, then choose for each of its groups which staff can see its pupils.")
                 .size(theme::TEXT_BODY)
-                .color(theme::MUTED),
+                .style(theme::muted),
             sub_tabs,
         ]
         .spacing(theme::SPACE_M);
@@ -628,7 +628,7 @@ impl GroupsTab {
                 text(label)
                     .size(theme::TEXT_SMALL)
                     .font(BOLD)
-                    .color(theme::MUTED),
+                    .style(theme::muted),
             )
             .width(Length::FillPortion(portion))
         };
@@ -654,7 +654,7 @@ impl GroupsTab {
                     s.group_type.plural()
                 ))
                 .size(theme::TEXT_BODY)
-                .color(theme::MUTED),
+                .style(theme::muted),
             );
         }
         for r in &s.groups {
@@ -784,7 +784,7 @@ fn without_group_list(pupils: &[Pupil], hide_names: bool) -> Element<'_, Message
     let mut c = column![
         text("Click a pupil to see who can see them, and why not.")
             .size(theme::TEXT_SMALL)
-            .color(theme::MUTED),
+            .style(theme::muted),
         links
     ]
     .spacing(theme::SPACE_S);
@@ -795,7 +795,7 @@ fn without_group_list(pupils: &[Pupil], hide_names: bool) -> Element<'_, Message
                 pupils.len() - WITHOUT_GROUP_SHOWN
             ))
             .size(theme::TEXT_SMALL)
-            .color(theme::MUTED),
+            .style(theme::muted),
         );
     }
     container(c)

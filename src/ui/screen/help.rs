@@ -1,4 +1,5 @@
-//! Help > Keyboard: every key the window answers to, opened with F1 or the header's Help.
+//! Help: the person's display settings and every key the window answers to, opened with F1 or
+//! the header's Help.
 
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD};
@@ -34,6 +35,9 @@ pub const KEYS: &[(&str, &str)] = &[
     (HIDE_NAMES, "Hide Names on or off"),
     (BLANK, "Blank Screen (any key or click brings it back)"),
     ("Alt+1 … Alt+9", "Open the first … ninth tab"),
+    (LARGER, "Larger text (up to 150 %), also before signing in"),
+    (SMALLER, "Smaller text"),
+    (STANDARD_SIZE, "Text at the standard size"),
     (HELP, "Open or close this page"),
 ];
 
@@ -59,6 +63,9 @@ pub const REMIND_ME: &str = "Ctrl+R";
 pub const HIDE_NAMES: &str = "Ctrl+H";
 pub const BLANK: &str = "Ctrl+B";
 pub const HELP: &str = "F1";
+pub const LARGER: &str = "Ctrl+Plus";
+pub const SMALLER: &str = "Ctrl+Minus";
+pub const STANDARD_SIZE: &str = "Ctrl+0";
 
 fn table<'a, M: 'a>(keys: &'a [(&'a str, &'a str)]) -> Element<'a, M> {
     keys.iter()
@@ -75,22 +82,31 @@ fn table<'a, M: 'a>(keys: &'a [(&'a str, &'a str)]) -> Element<'a, M> {
         .into()
 }
 
-pub fn view<'a, M: Clone + 'a>(close: M) -> Element<'a, M> {
-    container(
-        column![
-            form::heading(
-                "Keyboard",
-                Some("Everything in Keyholder can be done without a mouse. On a Mac, use Cmd where this page says Ctrl."),
-            ),
-            table(KEYS),
-            form::section_title("In a class editor and in Change members"),
-            table(LIST_KEYS),
-            form::actions(vec![], form::primary("Close", Some(close))),
-        ]
-        .spacing(theme::SPACE_M)
-        .max_width(900),
-    )
-    .padding(theme::SPACE_L)
-    .style(theme::card)
+/// The help page: the person's display settings (`display`), then every key.
+pub fn view<'a, M: Clone + 'a>(close: M, display: Element<'a, M>) -> Element<'a, M> {
+    let card = |content: Element<'a, M>| {
+        container(content)
+            .padding(theme::SPACE_L)
+            .max_width(900)
+            .style(theme::card)
+    };
+    column![
+        card(display),
+        card(
+            column![
+                form::heading(
+                    "Keyboard",
+                    Some("Everything in Keyholder can be done without a mouse. On a Mac, use Cmd where this page says Ctrl."),
+                ),
+                table(KEYS),
+                form::section_title("In a class editor and in Change members"),
+                table(LIST_KEYS),
+                form::actions(vec![], form::primary("Close", Some(close))),
+            ]
+            .spacing(theme::SPACE_M)
+            .into()
+        ),
+    ]
+    .spacing(theme::SPACE_M)
     .into()
 }

@@ -13,6 +13,7 @@ use super::reports::{self, ReportsTab};
 use super::users::{self, UsersTab};
 use crate::clock::format_local;
 use crate::model::SystemPermission;
+use crate::model::display::Display;
 use crate::service::AuditEntry;
 use crate::service::audit_trail::{TrailCheck, TrailReport};
 use crate::service::{Me, Session};
@@ -103,6 +104,8 @@ pub enum Action {
     Effect(Effect<Message>),
     /// Restore from a backup (signing out first).
     StartRestore,
+    /// Draw the window this way from now on (and remember it for the person).
+    Display(Display),
 }
 
 #[derive(Debug, Clone)]
@@ -125,6 +128,8 @@ pub enum Message {
     SaveShortcut,
     /// F1, or Help in the header: the keyboard page; again to close it.
     Help,
+    /// A choice on the help page's display settings.
+    Display(Display),
     Concern(add_incident::Message),
     AuditSearch(String),
     IdleLock(u32),
@@ -492,7 +497,7 @@ impl Home {
             }
             return Action::Effect(Effect::None);
         }
-        if !matches!(message, Message::Help) {
+        if !matches!(message, Message::Help | Message::Display(_)) {
             self.help = false;
         }
         self.status.clear_unless_problem();
@@ -544,6 +549,11 @@ impl Home {
                 }
             }
             Message::Help => self.help = !self.help,
+            Message::Display(d) => {
+                // The page stays open to show the new look.
+                self.help = true;
+                return Action::Display(d);
+            }
             Message::Concern(m) => {
                 if let Some(c) = &mut self.concern {
                     match c.update(m, session) {
@@ -743,7 +753,12 @@ impl Home {
         }
     }
 
-    pub fn view<'a>(&'a self, me: &'a Me, hide_names: bool) -> Element<'a, Message> {
+    pub fn view<'a>(
+        &'a self,
+        me: &'a Me,
+        hide_names: bool,
+        display: Display,
+    ) -> Element<'a, Message> {
         let tabs = Home::tabs(me);
         let nav = tabs
             .iter()
@@ -777,7 +792,10 @@ impl Home {
         }
         body = body.push(self.status.view());
         let content: Element<'a, Message> = match (&self.concern, self.tab) {
-            _ if self.help => super::help::view(Message::Help),
+            _ if self.help => super::help::view(
+                Message::Help,
+                super::display::view(display, Message::Display),
+            ),
             (Some(c), _) => c.view(hide_names).map(Message::Concern),
             (None, tab) => self.tab_view(tab, me, hide_names),
         };
@@ -887,7 +905,7 @@ impl Home {
                     "Showing the newest {AUDIT_ROWS}; search to find older entries."
                 ))
                 .size(theme::TEXT_SMALL)
-                .color(theme::MUTED),
+                .style(theme::muted),
             );
         }
         c.push(
@@ -929,7 +947,7 @@ fn table_row<'a, M: 'a, const N: usize>(cells: [String; N], header: bool) -> Ele
                             theme::TEXT_BODY
                         })
                         .font(if header { BOLD } else { iced::Font::DEFAULT })
-                        .color(if header { theme::MUTED } else { theme::TEXT }),
+                        .style(if header { theme::muted } else { theme::plain }),
                 )
                 .width(Length::FillPortion(1)),
             )

@@ -278,7 +278,7 @@ impl ImportsTab {
             form::section_title("Imports"),
             text("Bring in pupils (with their houses, years and forms), staff or groups from a CSV file exported from your MIS, such as SIMS, Arbor or Bromcom. Nothing changes until you confirm.")
                 .size(theme::TEXT_SMALL)
-                .color(theme::MUTED),
+                .style(theme::muted),
             self.choose_view(),
         ]
         .spacing(theme::SPACE_M);
@@ -407,7 +407,7 @@ impl ImportsTab {
                     .font(BOLD),
                 text(p.file_description())
                     .size(theme::TEXT_SMALL)
-                    .color(theme::MUTED),
+                    .style(theme::muted),
                 row![
                     text("Column titles are on").size(theme::TEXT_BODY),
                     form::drop_down(rows, chosen_row, Message::Header, "", Length::Shrink),
@@ -462,7 +462,7 @@ impl ImportsTab {
             .push(
                 text("Enter confirms; Escape cancels. The import is saved all at once, or not at all.")
                     .size(theme::TEXT_SMALL)
-                    .color(theme::MUTED),
+                    .style(theme::muted),
             );
         column![
             file,
@@ -499,7 +499,7 @@ impl ImportsTab {
                 .into(),
                 RejectedLine::More(more) => text(more.as_str())
                     .size(theme::TEXT_SMALL)
-                    .color(theme::MUTED)
+                    .style(theme::muted)
                     .into(),
             }
         };
@@ -527,7 +527,7 @@ impl ImportsTab {
             ))
             .size(theme::TEXT_BODY)
             .font(BOLD)
-            .color(theme::DANGER),
+            .style(theme::danger_text),
             list,
         ]
         .spacing(theme::SPACE_XS)
@@ -565,7 +565,7 @@ fn first_rows(p: &Preview, hide_names: bool) -> Element<'_, Message> {
     let field_of = |col: usize| mapped_to(col).map(|f| f.label(p.kind));
     // Cells keep to one line so rows line up; the field a column feeds may wrap, so a long
     // field name ("Academic level (year group)") is read whole.
-    let cell = |content: String, bold: bool, colour: iced::Color| {
+    let cell = |content: String, bold: bool, colour: theme::TextStyle| {
         let wrapping = if content.starts_with('→') {
             text::Wrapping::Word
         } else {
@@ -575,7 +575,7 @@ fn first_rows(p: &Preview, hide_names: bool) -> Element<'_, Message> {
             text(content)
                 .size(theme::TEXT_SMALL)
                 .font(if bold { BOLD } else { iced::Font::DEFAULT })
-                .color(colour)
+                .style(colour)
                 .wrapping(wrapping),
         )
         .width(Length::Fixed(CELL_WIDTH))
@@ -584,16 +584,16 @@ fn first_rows(p: &Preview, hide_names: bool) -> Element<'_, Message> {
     let mut table = column![].spacing(theme::SPACE_XS);
     let width = p.column_names.len();
     table = table.push((0..width).fold(row![].spacing(theme::SPACE_S), |r, i| {
-        r.push(cell(short(&p.column_names[i]), true, theme::TEXT))
+        r.push(cell(short(&p.column_names[i]), true, theme::plain))
     }));
     table = table.push((0..width).fold(row![].spacing(theme::SPACE_S), |r, i| {
         r.push(cell(
             field_of(i).map_or("not imported".into(), |f| format!("→ {f}")),
             false,
             if field_of(i).is_some() {
-                theme::PRIMARY
+                theme::primary_text
             } else {
-                theme::MUTED
+                theme::muted
             },
         ))
     }));
@@ -606,7 +606,7 @@ fn first_rows(p: &Preview, hide_names: bool) -> Element<'_, Message> {
         .take(FIRST_ROWS);
     for r in data {
         table = table.push((0..width).fold(row![].spacing(theme::SPACE_S), |row, i| {
-            row.push(cell(shown(i, r.cell(i)), false, theme::TEXT))
+            row.push(cell(shown(i, r.cell(i)), false, theme::plain))
         }));
     }
     scrollable(container(table).padding(iced::Padding::ZERO.bottom(theme::SPACE_M)))
@@ -638,7 +638,7 @@ fn missing_view(p: &Preview, archive: bool, hide_names: bool) -> Element<'_, Mes
             .text_size(theme::TEXT_BODY)),
         text(shown.join(", "))
             .size(theme::TEXT_SMALL)
-            .color(theme::MUTED),
+            .style(theme::muted),
     ]
     .spacing(theme::SPACE_XS)
     .into()
@@ -654,7 +654,7 @@ fn report_view(r: &ImportReport) -> Element<'_, Message> {
                     col.push(
                         text(line.as_str())
                             .size(theme::TEXT_SMALL)
-                            .color(theme::MUTED),
+                            .style(theme::muted),
                     )
                 }),
         );

@@ -164,7 +164,7 @@ impl Members {
         c = c.push(
             text("Moving someone to Members moves them out of their own user group; everyone is in exactly one. Click, Ctrl-click and Shift-click select; double-click, Enter and the arrows move; the double arrows move everyone the filter shows.")
                 .size(theme::TEXT_SMALL)
-                .color(theme::MUTED),
+                .style(theme::muted),
         );
         c.into()
     }

@@ -9,6 +9,7 @@ pub mod categories;
 pub mod chronology;
 pub mod class_editor;
 pub mod dashboard;
+pub mod display;
 pub mod enrol;
 pub mod groups;
 pub mod help;

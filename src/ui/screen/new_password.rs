@@ -81,7 +81,7 @@ pub fn working<'a, M: 'a>(whose: &'static str) -> Element<'a, M> {
             "Checking the code and protecting {whose} password. This takes a few seconds."
         ))
         .size(theme::TEXT_BODY)
-        .color(theme::MUTED),
+        .style(theme::muted),
     ]
     .spacing(theme::SPACE_M)
     .into()

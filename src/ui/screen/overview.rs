@@ -223,7 +223,7 @@ impl OverviewTab {
                     ),
                 })
                 .size(theme::TEXT_BODY)
-                .color(theme::MUTED),
+                .style(theme::muted),
             ]
             .spacing(theme::SPACE_XS),
         );
@@ -274,7 +274,7 @@ impl OverviewTab {
         c = c.push(
             text("A backup is one .khbackup file holding the school file and its key file, checked after writing by opening it. Save it to a USB stick or network share and keep it somewhere safe; it opens only with a password or the recovery code.")
                 .size(theme::TEXT_BODY)
-                .color(theme::MUTED),
+                .style(theme::muted),
         );
         match &self.backup {
             BackupState::Running(progress) => {
@@ -286,7 +286,7 @@ impl OverviewTab {
                         (done * 100.0).round()
                     ))
                     .size(theme::TEXT_SMALL)
-                    .color(theme::MUTED),
+                    .style(theme::muted),
                 );
             }
             BackupState::Done(m) => c = c.push(form::success(m.as_str())),
@@ -345,7 +345,7 @@ fn fingerprint_card(newest: &AuditAnchor) -> Element<'_, Message> {
                 "Now and then, write this entry number and fingerprint on paper with the date, and keep the note away from this PC. Whoever rewrites the audit trail changes the fingerprint of every entry from the one they changed onwards, so a note cannot be made to match afterwards. To check a note later, type its entry number in the search box on the Audits tab and compare the fingerprint shown."
             )
             .size(theme::TEXT_BODY)
-            .color(theme::MUTED),
+            .style(theme::muted),
         ]
         .spacing(theme::SPACE_S),
     )
@@ -356,20 +356,20 @@ fn fingerprint_card(newest: &AuditAnchor) -> Element<'_, Message> {
 }
 
 fn finding_card(f: &Finding, hide_names: bool) -> Element<'_, Message> {
-    let (badge, colour) = match f.severity {
-        Severity::Warning => ("Warning", theme::WARNING),
-        Severity::Information => ("Information", theme::PRIMARY),
+    let (badge, colour): (&str, theme::TextStyle) = match f.severity {
+        Severity::Warning => ("Warning", theme::warning_text),
+        Severity::Information => ("Information", theme::primary_text),
     };
     let mut body = column![
         row![
-            text(badge).size(theme::TEXT_SMALL).font(BOLD).color(colour),
+            text(badge).size(theme::TEXT_SMALL).font(BOLD).style(colour),
             text(f.title.as_str()).size(theme::TEXT_BODY).font(BOLD),
         ]
         .spacing(theme::SPACE_S)
         .align_y(iced::Center),
         text(f.explanation.as_str())
             .size(theme::TEXT_BODY)
-            .color(theme::MUTED),
+            .style(theme::muted),
     ]
     .spacing(theme::SPACE_XS)
     .width(Fill);
@@ -396,7 +396,7 @@ fn finding_card(f: &Finding, hide_names: bool) -> Element<'_, Message> {
             names = names.push(
                 text(format!("and {} more", f.items.len() - ITEMS_SHOWN))
                     .size(theme::TEXT_SMALL)
-                    .color(theme::MUTED),
+                    .style(theme::muted),
             );
         }
         body = body.push(names);
@@ -425,9 +425,9 @@ fn stats(o: &Overview) -> Element<'_, Message> {
     let stat = |label: &'static str, value: String, note: String| {
         container(
             column![
-                text(label).size(theme::TEXT_SMALL).color(theme::MUTED),
+                text(label).size(theme::TEXT_SMALL).style(theme::muted),
                 text(value).size(theme::TEXT_TITLE).font(BOLD),
-                text(note).size(theme::TEXT_SMALL).color(theme::MUTED),
+                text(note).size(theme::TEXT_SMALL).style(theme::muted),
             ]
             .spacing(theme::SPACE_XS),
         )
@@ -498,7 +498,7 @@ fn simple_summary<'a>(me: &'a Me) -> Element<'a, Message> {
             None => String::new(),
         })
         .size(theme::TEXT_SMALL)
-        .color(theme::MUTED),
+        .style(theme::muted),
     ]
     .spacing(theme::SPACE_S)
     .into()

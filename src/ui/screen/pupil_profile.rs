@@ -427,7 +427,7 @@ impl ProfilePage {
                 text(name).size(theme::TEXT_TITLE).font(BOLD),
                 text(self.class.as_str())
                     .size(theme::TEXT_BODY)
-                    .color(theme::MUTED),
+                    .style(theme::muted),
             ]
             .spacing(theme::SPACE_XS),
         ]
@@ -446,7 +446,7 @@ impl ProfilePage {
                 text(label)
                     .size(theme::TEXT_SMALL)
                     .font(BOLD)
-                    .color(theme::MUTED)
+                    .style(theme::muted)
                     .width(Length::Fixed(160.0)),
                 text(value).size(theme::TEXT_BODY).width(Fill),
             ]
@@ -523,7 +523,7 @@ impl ProfilePage {
             text("Incidents").size(theme::TEXT_HEADING).font(BOLD),
             text("Newest first. Only the categories your user group may read are shown.")
                 .size(theme::TEXT_SMALL)
-                .color(theme::MUTED),
+                .style(theme::muted),
         ]
         .spacing(theme::SPACE_S);
         if p.incidents.is_empty() {
@@ -538,7 +538,7 @@ impl ProfilePage {
                         .width(Fill),
                     text(format_local(i.occurred_at))
                         .size(theme::TEXT_SMALL)
-                        .color(theme::MUTED),
+                        .style(theme::muted),
                 ]
                 .align_y(iced::Center),
             ]
@@ -589,7 +589,7 @@ impl ProfilePage {
             let mut foot = row![
                 text(footer)
                     .size(theme::TEXT_SMALL)
-                    .color(theme::MUTED)
+                    .style(theme::muted)
                     .width(Fill)
             ]
             .spacing(theme::SPACE_M)
@@ -627,7 +627,7 @@ impl ProfilePage {
                                     ),
                                 })
                                 .size(theme::TEXT_SMALL)
-                                .color(theme::MUTED),
+                                .style(theme::muted),
                                 text(e.description.as_str()).size(theme::TEXT_BODY),
                             ]
                             .spacing(theme::SPACE_XS),
@@ -669,7 +669,7 @@ impl ProfilePage {
                 ))
                 .size(theme::TEXT_SMALL)
                 .font(BOLD)
-                .color(theme::MUTED),
+                .style(theme::muted),
             );
         }
         for a in &i.actions {
@@ -689,7 +689,7 @@ impl ProfilePage {
                         .width(Fill),
                     text(format_local(a.taken_at))
                         .size(theme::TEXT_SMALL)
-                        .color(theme::MUTED),
+                        .style(theme::muted),
                 ]
                 .align_y(iced::Center),
                 text(a.description.as_str()).size(theme::TEXT_BODY),
@@ -714,7 +714,7 @@ impl ProfilePage {
             let mut foot = row![
                 text(by)
                     .size(theme::TEXT_SMALL)
-                    .color(theme::MUTED)
+                    .style(theme::muted)
                     .width(Fill)
             ]
             .spacing(theme::SPACE_M)
@@ -750,7 +750,7 @@ impl ProfilePage {
                             e.taken_by.name
                         ))
                         .size(theme::TEXT_SMALL)
-                        .color(theme::MUTED),
+                        .style(theme::muted),
                         text(e.description.as_str()).size(theme::TEXT_BODY),
                     ]
                     .spacing(theme::SPACE_XS);
@@ -808,7 +808,7 @@ impl ProfilePage {
             text("Statuses").size(theme::TEXT_HEADING).font(BOLD),
             text("Child protection plan, child in need, looked after, early help, young carer.")
                 .size(theme::TEXT_SMALL)
-                .color(theme::MUTED),
+                .style(theme::muted),
         ]
         .spacing(theme::SPACE_S);
         if p.statuses.is_empty() {
@@ -829,7 +829,7 @@ impl ProfilePage {
                 text(s.period()).size(theme::TEXT_BODY).width(Fill),
                 text(format!("Recorded by {}", s.set_by.name))
                     .size(theme::TEXT_SMALL)
-                    .color(theme::MUTED),
+                    .style(theme::muted),
             ]
             .spacing(theme::SPACE_M)
             .align_y(iced::Center);
@@ -841,7 +841,7 @@ impl ProfilePage {
                 c = c.push(
                     text(s.note.as_str())
                         .size(theme::TEXT_SMALL)
-                        .color(theme::MUTED),
+                        .style(theme::muted),
                 );
             }
             if let Some(f) = self.end.as_ref().filter(|f| f.status == s.id) {

@@ -263,7 +263,7 @@ impl PupilsTab {
             form::section_title("Pupils"),
             text("The pupils you may see. Click a name to open the profile.")
                 .size(theme::TEXT_BODY)
-                .color(theme::MUTED),
+                .style(theme::muted),
             text_input("Search by name", &self.search)
                 .id(SEARCH)
                 .on_input(Message::Search)
@@ -318,7 +318,7 @@ impl PupilsTab {
                                 .width(Fill),
                             text(g.pupils.len().to_string())
                                 .size(theme::TEXT_SMALL)
-                                .color(theme::MUTED),
+                                .style(theme::muted),
                         ]
                         .spacing(theme::SPACE_S),
                     )
@@ -395,7 +395,7 @@ fn name_and_class(p: &PupilSummary, hide_names: bool) -> iced::widget::Row<'_, M
             .width(Length::FillPortion(3)),
         text(p.class.as_str())
             .size(theme::TEXT_SMALL)
-            .color(theme::MUTED)
+            .style(theme::muted)
             .width(Length::FillPortion(2)),
     ]
 }
@@ -434,7 +434,7 @@ fn archived_view(
             text(heading).size(theme::TEXT_BODY).font(BOLD),
             text("Archived pupils keep their records but appear in nobody's lists, and their profiles cannot be opened. Returning a pupil to roll brings them back in the groups they had, for the staff who can see those groups.")
                 .size(theme::TEXT_SMALL)
-                .color(theme::MUTED),
+                .style(theme::muted),
             container(list).height(Length::Fixed(ROW_HEIGHT * 13.0)),
         ]
         .spacing(theme::SPACE_S),

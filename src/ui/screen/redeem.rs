@@ -278,7 +278,7 @@ impl Redeem {
                     form::heading("Set up your soft key", Some("The soft key is a 6-digit code from an authenticator app on your phone, asked for each time you sign in.")),
                     e.view(Message::Enrol, Message::ConfirmKey),
                     error,
-                    text(skip_note).size(theme::TEXT_SMALL).color(theme::MUTED),
+                    text(skip_note).size(theme::TEXT_SMALL).style(theme::muted),
                     form::actions(
                         vec![form::secondary("Skip: basic permissions only", Some(Message::SkipKey))],
                         form::primary("Confirm and sign in", Some(Message::ConfirmKey)),

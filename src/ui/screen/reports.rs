@@ -420,7 +420,7 @@ impl ReportsTab {
             form::section_title("Reports"),
             text("Reports count only the pupils whose profiles you may open and the categories you may read incidents in.")
                 .size(theme::TEXT_BODY)
-                .color(theme::MUTED),
+                .style(theme::muted),
         ]
         .spacing(theme::SPACE_M);
         c = c.push(self.status.view());
@@ -636,7 +636,7 @@ impl ReportsTab {
                     .font(BOLD),
                 text("Members run it under their own access: they see only their own pupils and categories.")
                     .size(theme::TEXT_SMALL)
-                    .color(theme::MUTED),
+                    .style(theme::muted),
             ]
             .spacing(theme::SPACE_XS);
             for (id, name) in &self.share_targets {
@@ -661,19 +661,19 @@ const COUNT_COLUMN: f32 = 86.0;
 
 fn cells<'a>(first: String, rest: Vec<String>, bold: bool, indent: u8) -> Element<'a, Message> {
     let font = if bold { BOLD } else { iced::Font::DEFAULT };
-    let colour = if bold { theme::MUTED } else { theme::TEXT };
+    let colour: theme::TextStyle = if bold { theme::muted } else { theme::plain };
     let mut r = row![
         container(
             text(format!("{}{first}", "    ".repeat(usize::from(indent))))
                 .size(theme::TEXT_SMALL)
                 .font(font)
-                .color(colour)
+                .style(colour)
         )
         .width(Length::Fixed(FIRST_COLUMN))
     ];
     for cell in rest {
         r = r.push(
-            container(text(cell).size(theme::TEXT_SMALL).font(font).color(colour))
+            container(text(cell).size(theme::TEXT_SMALL).font(font).style(colour))
                 .width(Length::Fixed(COUNT_COLUMN))
                 .align_right(Length::Fixed(COUNT_COLUMN)),
         );
@@ -694,7 +694,7 @@ fn report_view(r: &Report, hide_names: bool) -> Element<'_, Message> {
                     r.range_text()
                 })
                 .size(theme::TEXT_SMALL)
-                .color(theme::MUTED),
+                .style(theme::muted),
             ]
             .width(Fill),
             form::secondary("Export CSV…", Some(Message::ExportCsv)),
@@ -743,7 +743,7 @@ fn report_view(r: &Report, hide_names: bool) -> Element<'_, Message> {
             crate::model::names::count(r.table.total as usize, "incident", "incidents")
         ))
         .size(theme::TEXT_SMALL)
-        .color(theme::MUTED),
+        .style(theme::muted),
     );
     if r.spec.kind == ReportKind::FrequentConcerns {
         let mut pupils = column![
@@ -760,7 +760,7 @@ fn report_view(r: &Report, hide_names: bool) -> Element<'_, Message> {
             pupils = pupils.push(
                 text("None among the pupils you may see.")
                     .size(theme::TEXT_BODY)
-                    .color(theme::MUTED),
+                    .style(theme::muted),
             );
         }
         for p in &r.pupils {

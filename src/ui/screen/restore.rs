@@ -261,7 +261,7 @@ impl Restore {
                         self.location.db.display()
                     ))
                     .size(theme::TEXT_BODY)
-                    .color(theme::MUTED),
+                    .style(theme::muted),
                 );
                 c = c.push(
                     Field::new("Backup file", FILE_PATH, &self.path, Message::Path)
@@ -342,7 +342,7 @@ fn holds(p: &BackupPreview) -> Element<'_, Message> {
         row![
             text(label)
                 .size(theme::TEXT_BODY)
-                .color(theme::MUTED)
+                .style(theme::muted)
                 .width(180),
             text(value).size(theme::TEXT_BODY),
         ]

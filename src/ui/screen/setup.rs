@@ -299,12 +299,12 @@ impl Setup {
                 form::heading("Creating your school…", None),
                 text("Encrypting the school's file and protecting your password. This takes a few seconds.")
                     .size(theme::TEXT_BODY)
-                    .color(theme::MUTED),
+                    .style(theme::muted),
             ]
             .spacing(theme::SPACE_M)
             .into(),
             Step::Recovery { stored, .. } => column![
-                text("Step 3 of 3").size(theme::TEXT_SMALL).color(theme::MUTED),
+                text("Step 3 of 3").size(theme::TEXT_SMALL).style(theme::muted),
                 RecoveryCodeView {
                     code: &self.recovery_code,
                     stored: *stored,

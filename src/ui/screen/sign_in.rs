@@ -302,7 +302,7 @@ impl SignIn {
                             .size(theme::TEXT_LARGE),
                         text(format!("changes in {seconds_left} s"))
                             .size(theme::TEXT_SMALL)
-                            .color(theme::MUTED),
+                            .style(theme::muted),
                     ]
                     .spacing(theme::SPACE_M)
                     .align_y(iced::Center),
@@ -333,7 +333,7 @@ impl SignIn {
                 .push(
                     text(format!("School file: {}", self.location.db.display()))
                         .size(theme::TEXT_SMALL)
-                        .color(theme::MUTED),
+                        .style(theme::muted),
                 );
             return form::page(c, theme::FORM_WIDTH);
         }
@@ -368,7 +368,7 @@ impl SignIn {
                         form::link("First time here? Use your set-up code", Message::FirstTime),
                         text("Forgotten your password? Ask your Keyholder administrator for a new set-up code.")
                             .size(theme::TEXT_SMALL)
-                            .color(theme::MUTED),
+                            .style(theme::muted),
                         form::link(
                             "Lost every administrator password? Use the recovery code",
                             Message::LostPassword,
@@ -381,7 +381,7 @@ impl SignIn {
             Stage::Code(_) => {
                 c = c
                     .push(form::heading("Enter your code", Some("Open your authenticator app and type the 6-digit code shown for Keyholder.")))
-                    .push(text(format!("Signing in as {}", self.email.trim())).size(theme::TEXT_SMALL).color(theme::MUTED))
+                    .push(text(format!("Signing in as {}", self.email.trim())).size(theme::TEXT_SMALL).style(theme::muted))
                     .push(Field::new("Code", CODE, &self.code, Message::Code).placeholder("123 456").on_submit(Message::SubmitCode).view());
                 c = c.push(self.status.view());
                 c = c.push(form::actions(

@@ -343,10 +343,10 @@ impl UserGroupEditor {
                     "Members of an inactive group cannot sign in at all."
                 })
                 .size(theme::TEXT_SMALL)
-                .color(if self.now.active {
-                    theme::MUTED
+                .style(if self.now.active {
+                    theme::muted
                 } else {
-                    theme::WARNING
+                    theme::warning_text
                 }),
             ]
             .spacing(theme::SPACE_L)
@@ -369,7 +369,7 @@ impl UserGroupEditor {
                 crate::model::names::count(self.members, "member", "members")
             ))
             .size(theme::TEXT_SMALL)
-            .color(theme::MUTED)
+            .style(theme::muted)
             .into()
         };
         c = c.push(
@@ -381,7 +381,7 @@ impl UserGroupEditor {
             .align_y(iced::Center),
         );
         c = c.push(form::section_title("Category Permissions"));
-        c = c.push(text("Tick what members may do for each category. Ticking a category sets all its sub-categories; a dash means its sub-categories differ.").size(theme::TEXT_SMALL).color(theme::MUTED));
+        c = c.push(text("Tick what members may do for each category. Ticking a category sets all its sub-categories; a dash means its sub-categories differ.").size(theme::TEXT_SMALL).style(theme::muted));
         c = c.push(
             pg::category_grid(&self.rows, &self.now.grid, self.scroll, 420.0, true)
                 .map(Message::Grid),
@@ -412,7 +412,7 @@ format!("Give this group {what}? Administration permissions let members change w
                 ),
                 text("Only a group with no members can be deleted.")
                     .size(theme::TEXT_SMALL)
-                    .color(theme::MUTED),
+                    .style(theme::muted),
             ]
             .spacing(theme::SPACE_S)
             .align_y(iced::Center),
@@ -427,7 +427,7 @@ format!("Give this group {what}? Administration permissions let members change w
                 text("Our advice").font(BOLD).size(theme::TEXT_BODY),
                 text("If members will hold a soft key: tick View students list (to browse the classes), View student details (to open a pupil's record) and Add new incident/action. Run reports, the Planner and the Library are often useful too.").size(theme::TEXT_SMALL),
                 text("If members will not hold a key: Add new incident/action is all they need, perhaps with the Library. Anything more would not apply without a key anyway.").size(theme::TEXT_SMALL),
-                text("Administration permissions are for senior staff only.").size(theme::TEXT_SMALL).color(theme::WARNING),
+                text("Administration permissions are for senior staff only.").size(theme::TEXT_SMALL).style(theme::warning_text),
                 row![
                     preset(Preset::KeyHolder),
                     preset(Preset::KeyHolderPlus),

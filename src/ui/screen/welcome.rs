@@ -43,7 +43,7 @@ impl Welcome {
                 container(
                     column![
                         text(title).size(theme::TEXT_LARGE).font(BOLD),
-                        text(body).size(theme::TEXT_BODY).color(theme::MUTED),
+                        text(body).size(theme::TEXT_BODY).style(theme::muted),
                         iced::widget::space().height(Fill),
                         button,
                     ]
@@ -77,13 +77,13 @@ impl Welcome {
             row![
                 text("Moving to this computer, or replacing a broken one?")
                     .size(theme::TEXT_BODY)
-                    .color(theme::MUTED),
+                    .style(theme::muted),
                 form::link("Restore from a backup", Message::Restore),
             ]
             .spacing(theme::SPACE_S),
             text(format!("A new school will be saved in {}", self.school_file))
                 .size(theme::TEXT_SMALL)
-                .color(theme::MUTED),
+                .style(theme::muted),
         ]
         .spacing(theme::SPACE_L));
         form::page(content, 760.0)

@@ -53,8 +53,8 @@ impl BarChart<'_> {
                         container(text(""))
                             .width(Length::Fixed(14.0))
                             .height(Length::Fixed(14.0))
-                            .style(move |_: &Theme| container::Style {
-                                background: Some(theme::series_colour(s).into()),
+                            .style(move |t: &Theme| container::Style {
+                                background: Some(theme::series_colour(t, s).into()),
                                 ..container::Style::default()
                             }),
                         text(name.to_string()).size(theme::TEXT_SMALL),
@@ -82,7 +82,7 @@ impl<M> canvas::Program<M> for BarChart<'_> {
         &self,
         _state: &(),
         renderer: &Renderer,
-        _theme: &Theme,
+        theme: &Theme,
         bounds: Rectangle,
         _cursor: mouse::Cursor,
     ) -> Vec<Geometry> {
@@ -94,7 +94,8 @@ impl<M> canvas::Program<M> for BarChart<'_> {
             height: (bounds.height - LABEL_HEIGHT - 8.0).max(1.0),
         };
         let peak = self.peak();
-        let axis = Stroke::default().with_color(theme::BORDER).with_width(1.0);
+        let palette = theme::palette(theme);
+        let axis = Stroke::default().with_color(palette.border).with_width(1.0);
         frame.stroke(
             &Path::line(
                 Point::new(plot.x, plot.y + plot.height),
@@ -112,7 +113,7 @@ impl<M> canvas::Program<M> for BarChart<'_> {
         let label = |content: String, at: Point, align_x| Text {
             content,
             position: at,
-            color: theme::MUTED,
+            color: palette.muted,
             size: theme::TEXT_SMALL.into(),
             align_x,
             align_y: iced::alignment::Vertical::Center,
@@ -145,7 +146,7 @@ impl<M> canvas::Program<M> for BarChart<'_> {
                 frame.fill_rectangle(
                     Point::new(x, top),
                     Size::new(bar_width, h),
-                    theme::series_colour(s),
+                    theme::series_colour(theme, s),
                 );
             }
             if i % every == 0

@@ -126,23 +126,22 @@ impl Scrolls {
 }
 
 fn row_style(selected: bool, focused: bool) -> impl Fn(&Theme) -> container::Style {
-    move |_| container::Style {
-        background: selected.then_some(Background::Color(theme::INFO_BG)),
-        border: Border {
-            color: if focused {
-                theme::PRIMARY
-            } else {
-                iced::Color::TRANSPARENT
+    move |t| {
+        let p = theme::palette(t);
+        container::Style {
+            background: selected.then_some(Background::Color(p.selected_bg)),
+            border: Border {
+                color: if focused {
+                    p.primary
+                } else {
+                    iced::Color::TRANSPARENT
+                },
+                width: if focused { 1.5 } else { 0.0 },
+                radius: 4.0.into(),
             },
-            width: if focused { 1.5 } else { 0.0 },
-            radius: 4.0.into(),
-        },
-        text_color: Some(if selected {
-            theme::PRIMARY
-        } else {
-            theme::TEXT
-        }),
-        ..container::Style::default()
+            text_color: Some(if selected { p.selected_text } else { p.text }),
+            ..container::Style::default()
+        }
     }
 }
 
@@ -183,7 +182,7 @@ where
         container(
             text(labels.names.none)
                 .size(theme::TEXT_BODY)
-                .color(theme::MUTED),
+                .style(theme::muted),
         )
         .padding(theme::SPACE_S)
         .into()
@@ -191,7 +190,7 @@ where
         container(
             text("No one matches the filter.")
                 .size(theme::TEXT_BODY)
-                .color(theme::MUTED),
+                .style(theme::muted),
         )
         .padding(theme::SPACE_S)
         .into()
@@ -231,7 +230,7 @@ where
                 .font(BOLD),
             text(t.count_text(side, &labels.names))
                 .size(theme::TEXT_SMALL)
-                .color(theme::MUTED),
+                .style(theme::muted),
             text_input(labels.filter_hint, t.filter(side))
                 .id(labels.filter_id(side))
                 .on_input(move |s| Message::Filter(side, s))

@@ -19,7 +19,6 @@ use iced::{Border, Element, Event, Length, Rectangle, Size, Vector};
 
 /// The space kept around every focusable control for its ring, so taking focus moves nothing.
 pub const RING_SPACE: f32 = 3.0;
-const RING_WIDTH: f32 = 2.0;
 
 type KeyHandler<'a, M> = Box<dyn Fn(&key::Named, keyboard::Modifiers) -> Option<M> + 'a>;
 
@@ -287,7 +286,7 @@ impl<'a, M: 'a> Widget<M, iced::Theme, iced::Renderer> for Focusable<'a, M> {
                     bounds: layout.bounds(),
                     border: Border {
                         color: theme::focus_ring(theme),
-                        width: RING_WIDTH,
+                        width: theme::focus_width(theme),
                         radius: if self.inset {
                             theme::RADIUS
                         } else {

@@ -16,7 +16,7 @@ pub const MONO: iced::Font = iced::Font::MONOSPACE;
 pub fn heading<'a, M: 'a>(title: &'a str, subtitle: Option<&'a str>) -> Element<'a, M> {
     let mut c = column![text(title).size(theme::TEXT_TITLE).font(BOLD)].spacing(theme::SPACE_XS);
     if let Some(s) = subtitle {
-        c = c.push(text(s).size(theme::TEXT_BODY).color(theme::MUTED));
+        c = c.push(text(s).size(theme::TEXT_BODY).style(theme::muted));
     }
     c.into()
 }
@@ -99,7 +99,7 @@ impl<'a, M: Clone + 'a> Field<'a, M> {
         if let Some(p) = self.problem {
             c = c.push(problem_line(p));
         } else if let Some(h) = self.hint {
-            c = c.push(text(h).size(theme::TEXT_SMALL).color(theme::MUTED));
+            c = c.push(text(h).size(theme::TEXT_SMALL).style(theme::muted));
         }
         c.width(Fill).into()
     }
@@ -110,7 +110,7 @@ pub fn problem_line<'a, M: 'a>(message: &'a str) -> Element<'a, M> {
     text(message)
         .size(theme::TEXT_SMALL)
         .font(BOLD)
-        .color(theme::DANGER)
+        .style(theme::danger_text)
         .into()
 }
 
@@ -153,7 +153,7 @@ pub fn editor_bar<'a, M: Clone + 'a>(
         secondary(back.0, Some(back.1)),
         column![
             text(title).size(theme::TEXT_TITLE).font(BOLD),
-            text(subtitle).size(theme::TEXT_BODY).color(theme::MUTED),
+            text(subtitle).size(theme::TEXT_BODY).style(theme::muted),
         ],
         iced::widget::space().width(Fill),
         primary(save.0, Some(save.1)),

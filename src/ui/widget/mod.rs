@@ -6,6 +6,7 @@ pub mod dual_list;
 pub mod focus;
 pub mod form;
 pub mod header;
+pub mod keys_first;
 pub mod permission_grid;
 pub mod status;
 pub mod tri_state;

@@ -70,7 +70,7 @@ pub fn category_grid<'a>(
                     .align_y(iced::Center),
                     text(p.explanation())
                         .size(11.0)
-                        .color(theme::MUTED)
+                        .style(theme::muted)
                         .center(),
                 ]
                 .spacing(theme::SPACE_XS)
@@ -82,7 +82,7 @@ pub fn category_grid<'a>(
     let body: Element<'a, Message> = if rows.is_empty() {
         text("There are no categories yet: add them under Admin > Categories.")
             .size(theme::TEXT_BODY)
-            .color(theme::MUTED)
+            .style(theme::muted)
             .into()
     } else {
         virtual_list::view(

@@ -2,7 +2,6 @@
 //! Tab moves to it, Space toggles it. iced's own checkbox has two states and no keyboard focus;
 //! the permission grids need both.
 
-use crate::ui::theme;
 use iced::advanced::layout::{self, Layout};
 use iced::advanced::renderer::{self, Renderer as _};
 use iced::advanced::text::{self as advanced_text, Renderer as _};
@@ -155,28 +154,33 @@ impl<Message: Clone> Widget<Message, Theme, iced::Renderer> for TriStateBox<Mess
         let enabled = self.on_toggle.is_some();
         let hovered = enabled && cursor.is_over(bounds);
         let filled = self.state != TriState::Off;
+        let p = crate::ui::theme::palette(theme);
         let fill = if !enabled {
-            theme::BORDER
+            p.border
         } else if filled {
-            theme::PRIMARY
+            p.primary
         } else if hovered {
-            theme::INFO_BG
+            p.hover
         } else {
-            theme::SURFACE
+            p.surface
         };
         let border_colour = if focused {
-            crate::ui::theme::focus_ring(theme)
+            p.focus
         } else if filled {
-            theme::PRIMARY
+            p.primary
         } else {
-            theme::MUTED
+            p.muted
         };
         renderer.fill_quad(
             renderer::Quad {
                 bounds,
                 border: Border {
                     color: border_colour,
-                    width: if focused { 2.5 } else { 1.0 },
+                    width: if focused {
+                        p.focus_width + 0.5
+                    } else {
+                        p.border_width.min(1.5)
+                    },
                     radius: 4.0.into(),
                 },
                 ..renderer::Quad::default()

@@ -10,6 +10,7 @@ pub mod health;
 pub mod import_mappings;
 pub mod incidents;
 pub mod people;
+pub mod preferences;
 pub mod pupils;
 pub mod reports;
 pub mod school;

@@ -59,7 +59,7 @@ impl UsersTab {
             text(label)
                 .size(theme::TEXT_SMALL)
                 .font(BOLD)
-                .color(theme::MUTED)
+                .style(theme::muted)
                 .width(Length::FillPortion(portion))
         };
         let mut rows = column![
@@ -124,7 +124,7 @@ impl UsersTab {
             form::section_title("User Groups"),
             text("A user's permissions come from their user group. Click a group to see and change its permissions.")
                 .size(theme::TEXT_SMALL)
-                .color(theme::MUTED),
+                .style(theme::muted),
             container(rows).padding(theme::SPACE_M).width(Fill).style(theme::card),
             new_group,
         ]

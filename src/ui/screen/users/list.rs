@@ -115,7 +115,7 @@ impl UsersTab {
                     .on_input(Message::Filter)
                     .padding(theme::SPACE_S + 2.0)
                     .style(theme::input),
-                text(count).size(theme::TEXT_SMALL).color(theme::MUTED),
+                text(count).size(theme::TEXT_SMALL).style(theme::muted),
             ]
             .spacing(theme::SPACE_M)
             .align_y(iced::Center),
@@ -128,7 +128,7 @@ impl UsersTab {
             .style(theme::card),
             text("Click a column title to sort by it (again to reverse). Click a name to open the profile.")
                 .size(theme::TEXT_SMALL)
-                .color(theme::MUTED),
+                .style(theme::muted),
             self.groups_view(),
         ]
         .spacing(theme::SPACE_M)
@@ -141,7 +141,7 @@ fn user_row(r: &UserRow) -> Element<'_, Message> {
     let cell = |s: String, portion: u16| {
         text(s)
             .size(theme::TEXT_BODY)
-            .color(if muted { theme::MUTED } else { theme::TEXT })
+            .style(if muted { theme::muted } else { theme::plain })
             .width(Length::FillPortion(portion))
     };
     let name = if r.user.active {

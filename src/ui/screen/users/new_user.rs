@@ -115,7 +115,7 @@ impl UsersTab {
                             .width(Length::FillPortion(3)),
                             text(s.job_title.as_str())
                                 .size(theme::TEXT_BODY)
-                                .color(theme::MUTED)
+                                .style(theme::muted)
                                 .width(Length::FillPortion(3)),
                         ]
                         .spacing(theme::SPACE_S),
@@ -174,7 +174,7 @@ impl UsersTab {
                 text(d.email.as_str()).size(theme::TEXT_BODY),
                 text("Sign-in is tied to the e-mail address, so it cannot be changed. To use another address, deactivate this user and add them again.")
                     .size(theme::TEXT_SMALL)
-                    .color(theme::MUTED),
+                    .style(theme::muted),
             ]
             .spacing(theme::SPACE_XS)
             .into()
@@ -245,7 +245,7 @@ impl UsersTab {
                 self.detail_problem(UserDetail::UserGroup).map(form::problem_line),
                 text("Keyholder is offline, so it cannot e-mail a password link. Creating the user shows a one-time set-up code for you to hand over; with it they choose their password and set up their soft key on this computer.")
                     .size(theme::TEXT_SMALL)
-                    .color(theme::MUTED),
+                    .style(theme::muted),
                 form::actions(
                     vec![form::secondary("Cancel", Some(Message::BackToList))],
                     form::primary("Create user", Some(Message::Create)),

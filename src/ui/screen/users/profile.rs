@@ -163,7 +163,7 @@ impl UsersTab {
                         status
                     ))
                     .size(theme::TEXT_BODY)
-                    .color(theme::MUTED),
+                    .style(theme::muted),
                 ]
                 .spacing(theme::SPACE_XS),
             ]
@@ -283,7 +283,7 @@ impl UsersTab {
                     }
                 ))
                 .size(theme::TEXT_SMALL)
-                .color(theme::WARNING),
+                .style(theme::warning_text),
             );
         }
         let mut sees = column![
@@ -326,7 +326,7 @@ impl UsersTab {
             .align_y(iced::Center),
             text("A user's permissions come from their user group. Choosing another group changes what they may do.")
                 .size(theme::TEXT_SMALL)
-                .color(theme::MUTED),
+                .style(theme::muted),
             perms,
             sees,
         ]
