@@ -18,24 +18,6 @@ fn window(dir: &std::path::Path) -> (Keyboard, keyholder::service::demo::DemoCre
     (kb, creds)
 }
 
-fn sign_in_by_keyboard(kb: &mut Keyboard, email: &str, secret: &[u8], steps: i64) {
-    if let Screen::SignIn(s) = &kb.app.screen
-        && s.email.is_empty()
-    {
-        kb.type_text(email);
-        kb.tab();
-    }
-    kb.type_text(common::PASSWORD);
-    kb.key(Named::Enter);
-    assert!(
-        kb.shows("Enter your code"),
-        "Enter in the password field signs in"
-    );
-    kb.type_text(&common::code(secret, common::now(), steps));
-    kb.key(Named::Enter);
-    assert!(kb.app.session.is_some(), "signed in by keyboard alone");
-}
-
 fn home(kb: &Keyboard) -> &keyholder::ui::screen::home::Home {
     match &kb.app.screen {
         Screen::Home(h) => h,
@@ -60,7 +42,7 @@ fn restricting_houses_and_editing_an_access_list_by_keyboard_then_locking() {
     );
     let first_house = houses_before.groups[0].group.clone();
     drop(creds.session);
-    sign_in_by_keyboard(&mut kb, &creds.email, &creds.totp_secret, 0);
+    kb.sign_in(&creds.email, &creds.totp_secret, 0);
 
     // Alt+5: the fifth tab (after Dashboard, Overview, Pupils and Reports), Groups, with the
     // focus on its tab in the strip.
@@ -134,7 +116,7 @@ fn a_user_group_is_opened_changed_and_saved_by_keyboard() {
     let (mut kb, creds) = window(dir.path());
     let before = common::user_group(&creds.session, "Teachers");
     drop(creds.session);
-    sign_in_by_keyboard(&mut kb, &creds.email, &creds.totp_secret, 0);
+    kb.sign_in(&creds.email, &creds.totp_secret, 0);
     kb.alt("6");
     assert_eq!(home(&kb).tab, Tab::Users);
     kb.tab_to_row("Teachers");
@@ -157,7 +139,7 @@ fn tab_reaches_the_header_the_tabs_and_every_button_of_the_groups_page() {
     let dir = tempfile::tempdir().unwrap();
     let (mut kb, creds) = window(dir.path());
     drop(creds.session);
-    sign_in_by_keyboard(&mut kb, &creds.email, &creds.totp_secret, 0);
+    kb.sign_in(&creds.email, &creds.totp_secret, 0);
     kb.alt("5");
     let stops = kb.focus_stops();
     let mut seen = Vec::new();
@@ -202,7 +184,7 @@ fn escape_and_the_help_page_by_keyboard() {
     let dir = tempfile::tempdir().unwrap();
     let (mut kb, creds) = window(dir.path());
     drop(creds.session);
-    sign_in_by_keyboard(&mut kb, &creds.email, &creds.totp_secret, 0);
+    kb.sign_in(&creds.email, &creds.totp_secret, 0);
     kb.key(Named::F1);
     assert!(
         kb.shows("Keyboard") && kb.shows("Ctrl+S"),

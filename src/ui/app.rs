@@ -103,6 +103,8 @@ pub struct App {
     /// How the window is drawn: the signed-in person's choice, kept after a lock so the sign-in
     /// screen stays readable for them.
     pub display: Display,
+    /// The look was changed on a screen before sign-in (someone needed larger text to sign in).
+    display_chosen_signed_out: bool,
     modifiers: keyboard::Modifiers,
     last_activity: Instant,
     idle_limit: Duration,
@@ -125,6 +127,7 @@ impl App {
             hide_names: false,
             blank: false,
             display: Display::default(),
+            display_chosen_signed_out: false,
             modifiers: keyboard::Modifiers::default(),
             last_activity: Instant::now(),
             idle_limit: Duration::from_secs(600),
@@ -304,8 +307,9 @@ impl App {
 
     /// The look for the person signing in: what they chose last time. Someone who has never chosen
     /// but changed the look before signing in (they needed larger text to sign in) keeps that,
-    /// and it is remembered for them.
-    fn display_for(&self, session: &mut Session, home: &mut Home) -> Display {
+    /// and it is remembered for them; the look the last person left behind is not passed on.
+    fn display_for(&mut self, session: &mut Session, home: &mut Home) -> Display {
+        let chosen_signed_out = std::mem::take(&mut self.display_chosen_signed_out);
         let saved = match session.display() {
             Ok(d) => d,
             Err(e) => {
@@ -314,7 +318,7 @@ impl App {
                 return self.display;
             }
         };
-        if saved != Display::default() || self.display == Display::default() {
+        if !chosen_signed_out || saved != Display::default() {
             return saved;
         }
         if let Err(e) = session.set_display(self.display) {
@@ -327,6 +331,7 @@ impl App {
     fn set_display(&mut self, d: Display) {
         self.display = d;
         let (Some(session), Screen::Home(home)) = (&mut self.session, &mut self.screen) else {
+            self.display_chosen_signed_out = true;
             return;
         };
         if let Err(e) = session.set_display(d) {

@@ -77,7 +77,7 @@ pub const STANDARD: Palette = Palette {
     danger: color!(0xB3261E),
     // Dark on the light page and amber on the dark header bar would each need their own ring, so
     // one colour that stands out (over 3:1) on both is used.
-    focus: color!(0xD9480F),
+    focus: color!(0xEC6212),
     focus_width: 2.0,
     warning_bg: color!(0xFFF4DC),
     danger_bg: color!(0xFDECEA),
@@ -119,7 +119,7 @@ pub const HIGH_CONTRAST: Palette = Palette {
     success: color!(0x0A4A12),
     warning: color!(0x4D2B00),
     danger: color!(0x7A0000),
-    focus: color!(0xD9480F),
+    focus: color!(0xEC6212),
     focus_width: 3.0,
     warning_bg: color!(0xFFFFFF),
     danger_bg: color!(0xFFFFFF),
@@ -492,5 +492,107 @@ pub fn link_row(theme: &Theme, status: button::Status) -> button::Style {
             ..Border::default()
         },
         ..button::Style::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// WCAG 2.2's contrast ratio of two opaque colours.
+    fn contrast(a: Color, b: Color) -> f32 {
+        fn luminance(c: Color) -> f32 {
+            let channel = |v: f32| {
+                if v <= 0.039_28 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b)
+        }
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    #[test]
+    fn contrast_is_computed_as_wcag_defines_it() {
+        let black_on_white = contrast(Color::BLACK, Color::WHITE);
+        assert!((black_on_white - 21.0).abs() < 0.01, "{black_on_white}");
+        assert!((contrast(Color::WHITE, Color::WHITE) - 1.0).abs() < 0.001);
+    }
+
+    #[test]
+    fn every_text_of_the_high_contrast_theme_is_at_least_seven_to_one() {
+        let p = HIGH_CONTRAST;
+        let on_page = [
+            ("text", p.text),
+            ("muted", p.muted),
+            ("primary", p.primary),
+            ("success", p.success),
+            ("warning", p.warning),
+            ("danger", p.danger),
+        ];
+        for bg in [
+            p.background,
+            p.surface,
+            p.hover,
+            p.warning_bg,
+            p.danger_bg,
+            p.info_bg,
+        ] {
+            for (name, fg) in on_page {
+                assert!(
+                    contrast(fg, bg) >= 7.0,
+                    "{name} on {bg:?}: {}",
+                    contrast(fg, bg)
+                );
+            }
+        }
+        let pairs = [
+            ("selection", p.selected_text, p.selected_bg),
+            ("header", p.header_text, p.header),
+            ("header button", p.header_text, p.header_button_hover),
+            ("header toggle on", p.header, p.header_button_on),
+            ("blank screen", p.blank_text, p.blank_bg),
+            ("primary button", Color::WHITE, p.primary),
+            ("danger button", Color::WHITE, p.danger),
+            ("pressed button", Color::WHITE, p.text),
+        ];
+        for (name, fg, bg) in pairs {
+            assert!(contrast(fg, bg) >= 7.0, "{name}: {}", contrast(fg, bg));
+        }
+    }
+
+    #[test]
+    fn the_focus_ring_stands_out_on_the_page_and_on_the_header_in_both_themes() {
+        for p in [STANDARD, HIGH_CONTRAST] {
+            for bg in [
+                p.background,
+                p.surface,
+                p.header,
+                p.header_button,
+                p.header_button_hover,
+            ] {
+                assert!(
+                    contrast(p.focus, bg) >= 3.0,
+                    "{bg:?}: {}",
+                    contrast(p.focus, bg)
+                );
+            }
+            assert!(p.focus_width >= 2.0);
+        }
+        assert!(HIGH_CONTRAST.focus_width > STANDARD.focus_width);
+    }
+
+    #[test]
+    fn style_functions_follow_the_theme_they_are_given() {
+        let standard = theme(false);
+        let high = theme(true);
+        assert_eq!(palette(&standard), &STANDARD);
+        assert_eq!(palette(&high), &HIGH_CONTRAST);
+        assert_eq!(muted(&high).color, Some(HIGH_CONTRAST.muted));
+        assert_ne!(muted(&standard).color, muted(&high).color);
+        assert_eq!(card(&high).border.width, 1.5);
     }
 }

@@ -163,8 +163,48 @@ impl Keyboard {
         );
     }
 
+    /// Ctrl with a key that has no control code (Plus, Minus), as X11 and Windows report it: with
+    /// the character as its text, which a text field would type.
+    pub fn ctrl_typing(&mut self, c: &str) {
+        let k = keyboard::Key::Character(c.into());
+        let physical = key::Physical::Unidentified(key::NativeCode::Unidentified);
+        self.events(vec![
+            iced::Event::Keyboard(keyboard::Event::ModifiersChanged(keyboard::Modifiers::CTRL)),
+            iced::Event::Keyboard(keyboard::Event::KeyPressed {
+                key: k.clone(),
+                modified_key: k,
+                physical_key: physical,
+                location: keyboard::Location::Standard,
+                modifiers: keyboard::Modifiers::CTRL,
+                text: Some(c.into()),
+                repeat: false,
+            }),
+            iced::Event::Keyboard(keyboard::Event::ModifiersChanged(self.modifiers)),
+        ]);
+    }
+
     pub fn alt(&mut self, c: &str) {
         self.key_with(keyboard::Key::Character(c.into()), keyboard::Modifiers::ALT);
+    }
+
+    /// Signs in from the sign-in screen with keys only: the e-mail address (unless it is filled
+    /// in already), the demo password and the code `steps` time steps from now.
+    pub fn sign_in(&mut self, email: &str, secret: &[u8], steps: i64) {
+        if let keyholder::ui::app::Screen::SignIn(s) = &self.app.screen
+            && s.email.is_empty()
+        {
+            self.type_text(email);
+            self.tab();
+        }
+        self.type_text(super::PASSWORD);
+        self.key(key::Named::Enter);
+        assert!(
+            self.shows("Enter your code"),
+            "Enter in the password field signs in"
+        );
+        self.type_text(&super::code(secret, super::now(), steps));
+        self.key(key::Named::Enter);
+        assert!(self.app.session.is_some(), "signed in by keyboard alone");
     }
 
     /// Types into whatever has the focus.
