@@ -582,7 +582,7 @@ mod tests {
             }
             assert!(p.focus_width >= 2.0);
         }
-        assert!(HIGH_CONTRAST.focus_width > STANDARD.focus_width);
+        const { assert!(HIGH_CONTRAST.focus_width > STANDARD.focus_width) };
     }
 
     #[test]
