@@ -42,7 +42,7 @@ pub fn view<'a, M: Clone + 'a>(now: Display, change: impl Fn(Display) -> M) -> E
                 .spacing(theme::SPACE_S)
                 .width(Length::FillPortion(3)),
             column![
-                form::section_title(format!("Text size ({} and {})", help::LARGER, help::SMALLER)),
+                form::section_title("Text size"),
                 sizes
             ]
             .spacing(theme::SPACE_S)
@@ -51,7 +51,9 @@ pub fn view<'a, M: Clone + 'a>(now: Display, change: impl Fn(Display) -> M) -> E
         .spacing(theme::SPACE_L)
         .width(Fill),
         text(format!(
-            "{} goes back to the standard size. When the text is larger, pages scroll to show all they hold.",
+            "Anywhere in Keyholder, {} makes the text larger, {} smaller and {} standard. When the text is larger, pages scroll to show all they hold.",
+            help::LARGER,
+            help::SMALLER,
             help::STANDARD_SIZE
         ))
         .size(theme::TEXT_SMALL)

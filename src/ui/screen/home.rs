@@ -765,6 +765,7 @@ impl Home {
             .enumerate()
             .fold(row![].spacing(theme::SPACE_XS), |r, (i, &t)| {
                 // Left and Right move along the tab strip, as in any tabbed window.
+                // (The strip wraps onto a second line when the window is narrow.)
                 let (before, after) = (
                     i.checked_sub(1).and_then(|j| tabs.get(j)).copied(),
                     tabs.get(i + 1).copied(),
@@ -808,7 +809,8 @@ impl Home {
         .id(PAGE)
         .height(Fill);
         column![
-            container(nav).padding([theme::SPACE_S, theme::SPACE_L]),
+            container(nav.wrap().vertical_spacing(theme::SPACE_XS))
+                .padding([theme::SPACE_S, theme::SPACE_L]),
             page
         ]
         .into()

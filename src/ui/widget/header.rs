@@ -58,33 +58,49 @@ impl<'a> Header<'a> {
                     .on_press(m),
             )
         });
+        // The controls wrap onto a second line (right-aligned) when the window is narrow or the
+        // text is large, instead of running off the edge.
+        let controls = row![]
+            .push(add)
+            .push(small(
+                "Remind Me",
+                false,
+                on_remind_me,
+                100.0,
+                help::REMIND_ME,
+            ))
+            .push(small(
+                if self.hide_names {
+                    "Hide Names: on"
+                } else {
+                    "Hide Names"
+                },
+                self.hide_names,
+                on_hide_names,
+                120.0,
+                help::HIDE_NAMES,
+            ))
+            .push(small("Blank Screen", false, on_blank, 110.0, help::BLANK))
+            .push(
+                container(text(format!("{} ({})", self.user, self.group)).size(theme::TEXT_SMALL))
+                    .padding([theme::SPACE_XS + 2.0, 0.0]),
+            )
+            .push(small("Help", false, on_help, 60.0, help::HELP))
+            .push(small("Lock", false, on_lock, 70.0, help::LOCK))
+            .spacing(theme::SPACE_M)
+            .align_y(iced::Center)
+            .wrap()
+            .vertical_spacing(theme::SPACE_S)
+            .align_x(iced::alignment::Horizontal::Right);
         container(
-            row![school, iced::widget::space().width(Fill),]
-                .push(add)
-                .push(
-                    row![
-                        small("Remind Me", false, on_remind_me, 100.0, help::REMIND_ME),
-                        small(
-                            if self.hide_names {
-                                "Hide Names: on"
-                            } else {
-                                "Hide Names"
-                            },
-                            self.hide_names,
-                            on_hide_names,
-                            120.0,
-                            help::HIDE_NAMES
-                        ),
-                        small("Blank Screen", false, on_blank, 110.0, help::BLANK),
-                        text(format!("{} ({})", self.user, self.group)).size(theme::TEXT_SMALL),
-                        small("Help", false, on_help, 60.0, help::HELP),
-                        small("Lock", false, on_lock, 70.0, help::LOCK),
-                    ]
-                    .spacing(theme::SPACE_M)
-                    .align_y(iced::Center),
-                )
-                .spacing(theme::SPACE_M)
-                .align_y(iced::Center),
+            row![
+                school,
+                container(controls)
+                    .width(Fill)
+                    .align_x(iced::alignment::Horizontal::Right)
+            ]
+            .spacing(theme::SPACE_M)
+            .align_y(iced::Center),
         )
         .padding([theme::SPACE_S + 2.0, theme::SPACE_L])
         .width(Fill)
