@@ -211,6 +211,16 @@ pub fn plain(theme: &Theme) -> text::Style {
     coloured(palette(theme).text)
 }
 
+/// Muted text inside a choice that may be the chosen one: there it takes the choice's own colour,
+/// as the high-contrast theme inverts a chosen row and muted text would vanish.
+pub fn muted_unless(chosen: bool) -> TextStyle {
+    if chosen {
+        |_| text::Style::default()
+    } else {
+        muted
+    }
+}
+
 pub fn primary_text(theme: &Theme) -> text::Style {
     coloured(palette(theme).primary)
 }

@@ -325,21 +325,19 @@ impl AccessReport {
         focusable(
             button(
                 row![
-                    text(name)
-                        .size(theme::TEXT_BODY)
-                        .width(Length::FillPortion(3)),
-                    text(second)
-                        .size(theme::TEXT_SMALL)
-                        .style(theme::muted)
-                        .width(Length::FillPortion(3)),
-                    text(reach.label())
-                        .size(theme::TEXT_SMALL)
-                        .font(BOLD)
-                        .style(colour)
-                        .width(Length::FillPortion(2)),
-                    text(capitalised(&reasons.join("; ")))
-                        .size(theme::TEXT_SMALL)
-                        .width(Length::FillPortion(5)),
+                    form::row_cell(text(name).size(theme::TEXT_BODY), Length::FillPortion(3)),
+                    form::row_cell(
+                        text(second).size(theme::TEXT_SMALL).style(theme::muted),
+                        Length::FillPortion(3)
+                    ),
+                    form::row_cell(
+                        text(reach.label())
+                            .size(theme::TEXT_SMALL)
+                            .font(BOLD)
+                            .style(colour),
+                        Length::FillPortion(2)
+                    ),
+                    reasons_cell(reasons),
                 ]
                 .spacing(theme::SPACE_S)
                 .height(Fill)
@@ -365,6 +363,37 @@ fn head(label: &str, portion: u16) -> Element<'_, Message> {
         .style(theme::muted)
         .width(Length::FillPortion(portion))
         .into()
+}
+
+/// Why, in the row's last cell: as many reasons as fit the row's two lines; the rest are
+/// counted, and the whole list is in the tooltip.
+fn reasons_cell(reasons: &[String]) -> Element<'_, Message> {
+    let all = capitalised(&reasons.join("; "));
+    let shown = match reasons {
+        [] => String::new(),
+        [one] => capitalised(one),
+        [first, rest @ ..] => format!("{} (and {} more)", capitalised(first), rest.len()),
+    };
+    let cell = container(
+        text(shown)
+            .size(theme::TEXT_SMALL)
+            .wrapping(iced::widget::text::Wrapping::WordOrGlyph),
+    )
+    .clip(true)
+    .max_height(ROW_HEIGHT - theme::SPACE_XS)
+    .width(Length::FillPortion(5));
+    if reasons.len() < 2 {
+        return cell.into();
+    }
+    iced::widget::tooltip(
+        cell,
+        container(text(all).size(theme::TEXT_SMALL))
+            .padding(theme::SPACE_S)
+            .max_width(480)
+            .style(theme::card),
+        iced::widget::tooltip::Position::Left,
+    )
+    .into()
 }
 
 fn capitalised(s: &str) -> String {

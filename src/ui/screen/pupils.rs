@@ -318,7 +318,7 @@ impl PupilsTab {
                                 .width(Fill),
                             text(g.pupils.len().to_string())
                                 .size(theme::TEXT_SMALL)
-                                .style(theme::muted),
+                                .style(theme::muted_unless(chosen)),
                         ]
                         .spacing(theme::SPACE_S),
                     )
@@ -390,13 +390,16 @@ impl PupilsTab {
 /// A row of a pupil list: the name (initials with Hide Names on) and the class.
 fn name_and_class(p: &PupilSummary, hide_names: bool) -> iced::widget::Row<'_, Message> {
     row![
-        text(p.display_name(hide_names))
-            .size(theme::TEXT_BODY)
-            .width(Length::FillPortion(3)),
-        text(p.class.as_str())
-            .size(theme::TEXT_SMALL)
-            .style(theme::muted)
-            .width(Length::FillPortion(2)),
+        form::row_cell(
+            text(p.display_name(hide_names)).size(theme::TEXT_BODY),
+            Length::FillPortion(3)
+        ),
+        form::row_cell(
+            text(p.class.as_str())
+                .size(theme::TEXT_SMALL)
+                .style(theme::muted),
+            Length::FillPortion(2)
+        ),
     ]
 }
 

@@ -244,6 +244,15 @@ pub fn actions<'a, M: 'a>(left: Vec<Element<'a, M>>, right: Element<'a, M>) -> E
     r.push(iced::widget::space().width(Fill)).push(right).into()
 }
 
+/// One cell of a list whose rows have a fixed height: one line, clipped at its edge, so a long
+/// name or large text never spills into the next row (opening the row shows it in full).
+pub fn row_cell<'a, M: 'a>(t: iced::widget::Text<'a>, width: Length) -> Element<'a, M> {
+    container(t.wrapping(text::Wrapping::None))
+        .clip(true)
+        .width(width)
+        .into()
+}
+
 /// A form-width white card centred on the page, scrolling if the window is short.
 pub fn page<'a, M: 'a>(content: impl Into<Element<'a, M>>, width: f32) -> Element<'a, M> {
     let card = container(content)

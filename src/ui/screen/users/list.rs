@@ -88,7 +88,7 @@ impl UsersTab {
             head("Job Title", SortBy::JobTitle, 3),
             head("User Groups", SortBy::UserGroup, 2),
             head("Key", SortBy::Key, 2),
-            head("Last Login", SortBy::LastLogin, 2),
+            head("Last Login", SortBy::LastLogin, 3),
         ]
         .spacing(theme::SPACE_S);
         let list = virtual_list::view(
@@ -139,10 +139,12 @@ impl UsersTab {
 fn user_row(r: &UserRow) -> Element<'_, Message> {
     let muted = !r.user.active;
     let cell = |s: String, portion: u16| {
-        text(s)
-            .size(theme::TEXT_BODY)
-            .style(if muted { theme::muted } else { theme::plain })
-            .width(Length::FillPortion(portion))
+        form::row_cell(
+            text(s)
+                .size(theme::TEXT_BODY)
+                .style(if muted { theme::muted } else { theme::plain }),
+            Length::FillPortion(portion),
+        )
     };
     let name = if r.user.active {
         r.user.full_name()
@@ -167,7 +169,7 @@ fn user_row(r: &UserRow) -> Element<'_, Message> {
                         .last_login_at
                         .map(format_local)
                         .unwrap_or_else(|| "Never".into()),
-                    2
+                    3
                 ),
             ]
             .spacing(theme::SPACE_S)

@@ -106,17 +106,21 @@ impl UsersTab {
                 focusable(
                     button(
                         row![
-                            text(
-                                format!("{} {} {}", s.title, s.forename, s.surname)
-                                    .trim()
-                                    .to_string()
-                            )
-                            .size(theme::TEXT_BODY)
-                            .width(Length::FillPortion(3)),
-                            text(s.job_title.as_str())
-                                .size(theme::TEXT_BODY)
-                                .style(theme::muted)
-                                .width(Length::FillPortion(3)),
+                            form::row_cell(
+                                text(
+                                    format!("{} {} {}", s.title, s.forename, s.surname)
+                                        .trim()
+                                        .to_string()
+                                )
+                                .size(theme::TEXT_BODY),
+                                Length::FillPortion(3)
+                            ),
+                            form::row_cell(
+                                text(s.job_title.as_str())
+                                    .size(theme::TEXT_BODY)
+                                    .style(theme::muted),
+                                Length::FillPortion(3)
+                            ),
                         ]
                         .spacing(theme::SPACE_S),
                     )
