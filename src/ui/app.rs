@@ -73,6 +73,8 @@ pub enum Message {
     JobLost,
     /// Draw the window this way (a shortcut, or the help page's display settings).
     Display(Display),
+    /// The window's new size, so lists can use the height there is.
+    Resized(iced::Size),
 }
 
 /// What `update` asks the runtime to do (see [`super::effect`]); tests carry it out themselves.
@@ -105,6 +107,8 @@ pub struct App {
     pub display: Display,
     /// The look was changed on a screen before sign-in (someone needed larger text to sign in).
     display_chosen_signed_out: bool,
+    /// The window's height before the text size scales it.
+    window_height: f32,
     modifiers: keyboard::Modifiers,
     last_activity: Instant,
     idle_limit: Duration,
@@ -128,6 +132,7 @@ impl App {
             blank: false,
             display: Display::default(),
             display_chosen_signed_out: false,
+            window_height: 800.0,
             modifiers: keyboard::Modifiers::default(),
             last_activity: Instant::now(),
             idle_limit: Duration::from_secs(600),
@@ -547,6 +552,10 @@ impl App {
                 self.set_display(d);
                 Effect::None
             }
+            Message::Resized(size) => {
+                self.window_height = size.height;
+                Effect::None
+            }
         }
     }
 
@@ -679,7 +688,8 @@ impl App {
                         Message::Lock,
                         Message::Home(home::Message::Help),
                     ),
-                    h.view(me, self.hide_names, self.display).map(Message::Home),
+                    h.view(me, self.hide_names, self.display, self.window_height / self.scale_factor())
+                        .map(Message::Home),
                 ]
                 .into()
             }
@@ -692,6 +702,7 @@ impl App {
                 Message::KeyPressed(key, modifiers, status == iced::event::Status::Captured),
             ),
             Event::Keyboard(keyboard::Event::ModifiersChanged(m)) => Some(Message::Modifiers(m)),
+            Event::Window(iced::window::Event::Resized(size)) => Some(Message::Resized(size)),
             Event::Mouse(mouse::Event::ButtonPressed(_) | mouse::Event::WheelScrolled { .. }) => {
                 Some(Message::Activity)
             }

@@ -163,7 +163,7 @@ impl ClassEditor {
         self.update(Message::Back, session, keyboard::Modifiers::default())
     }
 
-    pub fn view(&self) -> Element<'_, Message> {
+    pub fn view(&self, list_height: f32) -> Element<'_, Message> {
         let mut c = column![form::editor_bar(
             ("Back to groups", Message::Back),
             &self.title,
@@ -201,7 +201,7 @@ impl ClassEditor {
                 if names.len() == 1 { "is" } else { "are" },
             )));
         }
-        c = c.push(self.list.view(360.0).map(Message::List));
+        c = c.push(self.list.view(list_height).map(Message::List));
         c = c.push(
             text("Click selects; Ctrl-click adds to the selection; Shift-click selects a range; double-click moves at once. The double arrows move everyone the filter shows. Arrow keys move through the list last used, Enter moves the selection, Ctrl+Enter moves everyone the filter shows, Ctrl+S saves.")
                 .size(theme::TEXT_SMALL)

@@ -481,9 +481,10 @@ impl GroupsTab {
         open
     }
 
-    pub fn view(&self, hide_names: bool) -> Element<'_, Message> {
+    /// `list_height`: how tall the class editor's lists may be to fill the window.
+    pub fn view(&self, hide_names: bool, list_height: f32) -> Element<'_, Message> {
         match &self.view {
-            View::Editor(e) => return e.view().map(Message::Editor),
+            View::Editor(e) => return e.view(list_height).map(Message::Editor),
             View::Report(r) => return r.view(hide_names).map(Message::Report),
             View::Table => {}
         }

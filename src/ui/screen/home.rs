@@ -758,7 +758,11 @@ impl Home {
         me: &'a Me,
         hide_names: bool,
         display: Display,
+        window_height: f32,
     ) -> Element<'a, Message> {
+        // What is left for a list once the header, the tabs, an editor's bar and its hints are
+        // drawn: the class editor and Change members fill the window with it.
+        let list_height = (window_height - 400.0).max(300.0);
         let tabs = Home::tabs(me);
         let nav = tabs
             .iter()
@@ -798,7 +802,7 @@ impl Home {
                 super::display::view(display, Message::Display),
             ),
             (Some(c), _) => c.view(hide_names).map(Message::Concern),
-            (None, tab) => self.tab_view(tab, me, hide_names),
+            (None, tab) => self.tab_view(tab, me, hide_names, list_height),
         };
         body = body.push(content);
         let page = scrollable(
@@ -808,15 +812,26 @@ impl Home {
         )
         .id(PAGE)
         .height(Fill);
+        let footer = match (&self.concern, self.tab, &self.users) {
+            (None, Tab::Users, Some(u)) if !self.help => u.footer().map(|f| f.map(Message::Users)),
+            _ => None,
+        };
         column![
             container(nav.wrap().vertical_spacing(theme::SPACE_XS))
                 .padding([theme::SPACE_S, theme::SPACE_L]),
             page
         ]
+        .push(footer)
         .into()
     }
 
-    fn tab_view<'a>(&'a self, tab: Tab, me: &'a Me, hide_names: bool) -> Element<'a, Message> {
+    fn tab_view<'a>(
+        &'a self,
+        tab: Tab,
+        me: &'a Me,
+        hide_names: bool,
+        list_height: f32,
+    ) -> Element<'a, Message> {
         match tab {
             Tab::Dashboard => match &self.dashboard {
                 Some(d) => d.view(me, hide_names).map(Message::Dashboard),
@@ -837,11 +852,11 @@ impl Home {
                 None => text("").into(),
             },
             Tab::Groups => match &self.groups {
-                Some(g) => g.view(hide_names).map(Message::Groups),
+                Some(g) => g.view(hide_names, list_height).map(Message::Groups),
                 None => text("").into(),
             },
             Tab::Users => match &self.users {
-                Some(u) => u.view(hide_names).map(Message::Users),
+                Some(u) => u.view(hide_names, list_height).map(Message::Users),
                 None => text("").into(),
             },
             Tab::Categories => match &self.categories {

@@ -137,7 +137,7 @@ impl Members {
         Action::Effect(self.list.key(key, modifiers))
     }
 
-    pub fn view(&self) -> Element<'_, Message> {
+    pub fn view(&self, list_height: f32) -> Element<'_, Message> {
         let mut c = column![form::editor_bar(
             ("Back to the user group", Message::Back),
             &self.name,
@@ -146,7 +146,7 @@ impl Members {
         )]
         .spacing(theme::SPACE_M);
         c = c.push(self.status.view());
-        c = c.push(self.list.view(360.0).map(Message::List));
+        c = c.push(self.list.view(list_height).map(Message::List));
         c = c.push(
             row![
                 text("Staff taken out of this group go to:").size(theme::TEXT_BODY),

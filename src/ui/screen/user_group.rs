@@ -291,9 +291,9 @@ impl UserGroupEditor {
         self.update(Message::Back, session, iced::keyboard::Modifiers::default())
     }
 
-    pub fn view(&self) -> Element<'_, Message> {
+    pub fn view(&self, list_height: f32) -> Element<'_, Message> {
         if let Some(m) = &self.membership {
-            return m.view().map(Message::Members);
+            return m.view(list_height).map(Message::Members);
         }
         let status_button = |label: &'static str, active: bool| {
             focusable(
@@ -309,8 +309,6 @@ impl UserGroupEditor {
                 text("User Group Information")
                     .size(theme::TEXT_TITLE)
                     .font(BOLD),
-                iced::widget::space().width(Fill),
-                form::primary("Save User Group", Some(Message::Save)),
             ]
             .spacing(theme::SPACE_L)
             .align_y(iced::Center),
@@ -418,6 +416,23 @@ format!("Give this group {what}? Administration permissions let members change w
             .align_y(iced::Center),
         );
         c.into()
+    }
+
+    /// The bar under the page, always in view (the permission grids are long): whether there is
+    /// anything to save, and Save User Group. `None` while Change members is open.
+    pub fn save_bar(&self) -> Option<Element<'_, Message>> {
+        if self.membership.is_some() {
+            return None;
+        }
+        let state = if self.is_dirty() {
+            "You have changes that are not saved yet."
+        } else {
+            "No changes since this user group was opened or saved."
+        };
+        Some(form::save_bar(
+            state,
+            form::primary("Save User Group", Some(Message::Save)),
+        ))
     }
 
     fn guidance(&self) -> Element<'_, Message> {

@@ -163,6 +163,23 @@ pub fn editor_bar<'a, M: Clone + 'a>(
     .into()
 }
 
+/// A bar kept under a long page's scrolling part: what there is to save, and the Save button.
+pub fn save_bar<'a, M: 'a>(state: &'a str, save: Element<'a, M>) -> Element<'a, M> {
+    container(
+        row![
+            text(state).size(theme::TEXT_SMALL).style(theme::muted),
+            iced::widget::space().width(Fill),
+            save,
+        ]
+        .spacing(theme::SPACE_M)
+        .align_y(iced::Center),
+    )
+    .padding([theme::SPACE_S, theme::SPACE_L])
+    .width(Fill)
+    .style(theme::card)
+    .into()
+}
+
 /// Any button, reachable with Tab and pressed with Enter or Space; `None` disables it (and Tab
 /// passes it over).
 pub fn focusable_button<'a, M: Clone + 'a>(

@@ -522,7 +522,15 @@ impl UsersTab {
         true
     }
 
-    pub fn view(&self, hide_names: bool) -> Element<'_, Message> {
+    /// What stays in view under the page: the user group editor's save bar.
+    pub fn footer(&self) -> Option<Element<'_, Message>> {
+        match &self.view {
+            View::Group(g) => g.save_bar().map(|b| b.map(Message::GroupEditor)),
+            _ => None,
+        }
+    }
+
+    pub fn view(&self, hide_names: bool, list_height: f32) -> Element<'_, Message> {
         let mut c = column![].spacing(theme::SPACE_M);
         c = c.push(self.status.view());
         if let Some(code) = &self.issued {
@@ -533,7 +541,7 @@ impl UsersTab {
             View::PickStaff => self.pick_staff_view(),
             View::NewUser => self.new_user_view(),
             View::Profile(p) => self.profile_view(p),
-            View::Group(g) => return g.view().map(Message::GroupEditor),
+            View::Group(g) => return g.view(list_height).map(Message::GroupEditor),
             View::Access(r, _) => return r.view(hide_names).map(Message::Access),
         };
         c.push(body).into()
