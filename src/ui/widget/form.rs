@@ -267,6 +267,8 @@ pub fn row_cell<'a, M: 'a>(t: iced::widget::Text<'a>, width: Length) -> Element<
     container(t.wrapping(text::Wrapping::None))
         .clip(true)
         .width(width)
+        .height(Fill)
+        .align_y(iced::Center)
         .into()
 }
 
