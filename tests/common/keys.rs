@@ -232,6 +232,47 @@ impl Keyboard {
         })
     }
 
+    /// Where the control with the focus is drawn, or `None` when nothing has the focus.
+    pub fn focused_bounds(&mut self) -> Option<Rectangle> {
+        self.with_ui(|ui, renderer| {
+            let mut find = FocusedBounds(None);
+            ui.operate(renderer, &mut find);
+            find.0
+        })
+    }
+
+    /// Tab round the whole page once from where the focus is: the label of every stop, in order.
+    /// Fails unless the round visits every control Tab can reach exactly once and comes back to
+    /// where it started, with the focus never lost on the way.
+    pub fn tab_round(&mut self) -> Vec<String> {
+        let stops = self.focus_stops();
+        assert!(stops > 0, "the page has no control Tab can reach");
+        if self.focused_bounds().is_none() {
+            self.tab();
+        }
+        let start = self.focused_bounds();
+        let mut seen: Vec<(String, Rectangle)> = Vec::new();
+        for _ in 0..stops {
+            let bounds = self
+                .focused_bounds()
+                .unwrap_or_else(|| panic!("the focus was lost after {:?}", seen.last()));
+            let label = self.focused().unwrap_or_default();
+            assert!(
+                !seen.iter().any(|(_, b)| *b == bounds),
+                "Tab came back to {label:?} before visiting every control: {:?}",
+                seen.iter().map(|(l, _)| l).collect::<Vec<_>>()
+            );
+            seen.push((label, bounds));
+            self.tab();
+        }
+        assert_eq!(
+            self.focused_bounds(),
+            start,
+            "after {stops} stops Tab is back where it began"
+        );
+        seen.into_iter().map(|(l, _)| l).collect()
+    }
+
     /// How many controls Tab can reach on the page showing.
     pub fn focus_stops(&mut self) -> usize {
         self.with_ui(|ui, renderer| {
