@@ -200,3 +200,61 @@ fn escape_and_the_help_page_by_keyboard() {
     kb.key(Named::Shift);
     assert!(!kb.app.blank);
 }
+
+#[test]
+fn a_new_school_is_set_up_by_keyboard_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let location = keyholder::service::Location::new(dir.path().join("school.db"));
+    let (app, effect) = App::new(options(location.clone()));
+    let mut kb = Keyboard::new(app);
+    kb.apply(effect);
+    kb.tab_to("Set up a new school");
+    kb.key(Named::Enter);
+    assert!(kb.shows("Step 1 of 3"));
+
+    // The first field has the focus; Tab walks the form in reading order.
+    for (i, value) in [
+        "Larkfield Primary School",
+        "Mrs",
+        "Ruth",
+        "Okafor",
+        "r.okafor@larkfield.example",
+        "Headteacher",
+        "winter lantern copper 81",
+        "winter lantern copper 81",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if i > 0 {
+            kb.tab();
+        }
+        kb.type_text(value);
+    }
+    kb.key(Named::Enter);
+    assert!(kb.shows("Step 2 of 3"), "Enter in the last field goes on");
+    assert!(
+        kb.shows("Account: r.okafor@larkfield.example"),
+        "each value went into its own field"
+    );
+
+    let secret = match &kb.app.screen {
+        Screen::Setup(s) => s.enrolment().expect("a key to enrol").secret().to_vec(),
+        _ => panic!("not on the set-up screen"),
+    };
+    kb.tab_to("(text field)");
+    kb.type_text(&common::code(&secret, common::now(), 0));
+    kb.key(Named::Enter);
+    assert!(kb.shows("Step 3 of 3"), "the code creates the school");
+    assert!(location.db.exists());
+
+    kb.tab_to("I have stored the recovery code somewhere safe");
+    kb.key(Named::Space);
+    kb.tab_to("Continue");
+    kb.key(Named::Enter);
+    assert!(
+        matches!(kb.app.screen, Screen::Home(_)),
+        "signed in to the new school"
+    );
+    assert!(kb.shows("Ruth Okafor (SLT)"));
+}
