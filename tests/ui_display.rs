@@ -60,6 +60,16 @@ fn text_size_keys_work_before_sign_in_and_type_nothing_into_the_field() {
         before,
         "the keys changed the size and typed nothing"
     );
+
+    // The bar under the sign-in page switches high contrast on and off, by keyboard too.
+    kb.tab_to("High contrast");
+    kb.key(Named::Enter);
+    assert!(kb.app.display.high_contrast);
+    assert_eq!(theme::palette(&kb.app.theme()), &theme::HIGH_CONTRAST);
+    assert!(kb.shows("Standard theme"));
+    kb.tab_to("Larger text: 125 % (Ctrl+Plus)");
+    kb.key(Named::Enter);
+    assert_eq!(kb.app.display.text_size, TextSize::Larger);
 }
 
 #[test]

@@ -16,7 +16,8 @@ use super::widget::keys_first::keys_first;
 use super::widget::status::Status;
 use crate::model::display::{Display, TextSize};
 use crate::service::{self, Desk, KdfCost, Location, Session, Ticket};
-use iced::widget::{column, container, mouse_area, text};
+use super::widget::form;
+use iced::widget::{column, container, mouse_area, row, text};
 use iced::{Element, Event, Fill, Subscription, Task, keyboard, mouse};
 use std::time::{Duration, Instant};
 
@@ -630,6 +631,49 @@ impl App {
         .into()
     }
 
+    /// Before sign-in, the look can be changed from a bar under the page (signed in, it is on
+    /// the Help page): someone who needs high contrast or larger text to sign in finds it here.
+    fn with_display_bar<'a>(&self, page: Element<'a, Message>) -> Element<'a, Message> {
+        let now = self.display;
+        let contrast = Message::Display(Display {
+            high_contrast: !now.high_contrast,
+            ..now
+        });
+        let larger = Message::Display(Display {
+            text_size: if now.text_size == TextSize::Largest {
+                TextSize::Standard
+            } else {
+                now.text_size.larger()
+            },
+            ..now
+        });
+        let bar = row![
+            iced::widget::space().width(Fill),
+            form::link(
+                if now.high_contrast {
+                    "Standard theme"
+                } else {
+                    "High contrast"
+                },
+                contrast,
+            ),
+            form::link(
+                if now.text_size == TextSize::Largest {
+                    "Standard text size (Ctrl+0)".to_string()
+                } else {
+                    format!("Larger text: {} (Ctrl+Plus)", now.text_size.larger())
+                },
+                larger,
+            ),
+        ]
+        .spacing(theme::SPACE_L);
+        column![
+            container(page).height(Fill),
+            container(bar).padding([theme::SPACE_S, theme::SPACE_L])
+        ]
+        .into()
+    }
+
     fn screen_view(&self) -> Element<'_, Message> {
         if self.blank {
             return mouse_area(
@@ -644,7 +688,7 @@ impl App {
             .into();
         }
         match &self.screen {
-            Screen::Welcome(w) => w.view().map(Message::Welcome),
+            Screen::Welcome(w) => self.with_display_bar(w.view().map(Message::Welcome)),
             Screen::Preparing => container(
                 column![
                     text("Opening the demo school…").size(theme::TEXT_HEADING),
@@ -656,11 +700,11 @@ impl App {
             )
             .center(Fill)
             .into(),
-            Screen::Setup(s) => s.view().map(Message::Setup),
-            Screen::SignIn(s) => s.view().map(Message::SignIn),
-            Screen::Recover(r) => r.view().map(Message::Recover),
-            Screen::Redeem(r) => r.view().map(Message::Redeem),
-            Screen::Restore(r) => r.view().map(Message::Restore),
+            Screen::Setup(s) => self.with_display_bar(s.view().map(Message::Setup)),
+            Screen::SignIn(s) => self.with_display_bar(s.view().map(Message::SignIn)),
+            Screen::Recover(r) => self.with_display_bar(r.view().map(Message::Recover)),
+            Screen::Redeem(r) => self.with_display_bar(r.view().map(Message::Redeem)),
+            Screen::Restore(r) => self.with_display_bar(r.view().map(Message::Restore)),
             Screen::Home(h) => {
                 let Some(session) = &self.session else {
                     return text("Signed out").into();

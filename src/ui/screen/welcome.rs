@@ -54,13 +54,13 @@ impl Welcome {
                 .height(Length::Fixed(230.0))
                 .style(theme::card)
             };
-        let mut content = column![].spacing(theme::SPACE_L);
-        content = content.push(self.status.view());
-        let content = content.push(column![
-            form::heading(
-                "Welcome to Keyholder",
-                Some("Keyholder keeps your school's safeguarding access records on this computer, in one encrypted file. It never needs the internet."),
-            ),
+        let content = column![form::heading(
+            "Welcome to Keyholder",
+            Some("Keyholder keeps your school's safeguarding access records on this computer, in one encrypted file. It never needs the internet."),
+        )]
+        .spacing(theme::SPACE_L)
+        .push(self.status.view())
+        .push(column![
             row![
                 choice(
                     "Starting with Keyholder",

@@ -109,6 +109,9 @@ impl UsersTab {
                 form::primary("New User", Some(Message::NewUser)),
             ]
             .align_y(iced::Center),
+        ]
+        .push(self.notices())
+        .push(
             row![
                 text_input("Filter by name, job title or user group", &self.filter)
                     .id(FILTER)
@@ -119,18 +122,22 @@ impl UsersTab {
             ]
             .spacing(theme::SPACE_M)
             .align_y(iced::Center),
+        )
+        .push(
             container(
                 column![header, container(list).height(Length::Fixed(ROW_HEIGHT * 12.0))]
-                    .spacing(theme::SPACE_XS)
+                    .spacing(theme::SPACE_XS),
             )
             .padding(theme::SPACE_M)
             .width(Fill)
             .style(theme::card),
+        )
+        .push(
             text("Click a column title to sort by it (again to reverse). Click a name to open the profile.")
                 .size(theme::TEXT_SMALL)
                 .style(theme::muted),
-            self.groups_view(),
-        ]
+        )
+        .push(self.groups_view())
         .spacing(theme::SPACE_M)
         .into()
     }

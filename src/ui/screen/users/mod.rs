@@ -531,19 +531,29 @@ impl UsersTab {
     }
 
     pub fn view(&self, hide_names: bool, list_height: f32) -> Element<'_, Message> {
-        let mut c = column![].spacing(theme::SPACE_M);
-        c = c.push(self.status.view());
-        if let Some(code) = &self.issued {
-            c = c.push(code_panel(code));
-        }
-        let body = match &self.view {
+        match &self.view {
             View::List => self.list_view(),
             View::PickStaff => self.pick_staff_view(),
             View::NewUser => self.new_user_view(),
             View::Profile(p) => self.profile_view(p),
-            View::Group(g) => return g.view(list_height).map(Message::GroupEditor),
-            View::Access(r, _) => return r.view(hide_names).map(Message::Access),
-        };
-        c.push(body).into()
+            View::Group(g) => g.view(list_height).map(Message::GroupEditor),
+            View::Access(r, _) => r.view(hide_names).map(Message::Access),
+        }
+    }
+
+    /// The page's last message and a set-up code just issued, shown under the heading of
+    /// whichever page is open, as on every other screen.
+    fn notices(&self) -> Option<Element<'_, Message>> {
+        let mut c = column![].spacing(theme::SPACE_M);
+        let mut any = false;
+        if let Some(s) = self.status.view() {
+            c = c.push(s);
+            any = true;
+        }
+        if let Some(code) = &self.issued {
+            c = c.push(code_panel(code));
+            any = true;
+        }
+        any.then(|| c.into())
     }
 }

@@ -136,21 +136,28 @@ impl UsersTab {
         );
         column![
             form::heading("New User", Some("Choose the member of staff from your MIS list. Only staff who are not users yet are listed.")),
+        ]
+        .push(self.notices())
+        .push(
             text_input("Filter by name or job title", &self.staff_filter)
                 .id(STAFF_FILTER)
                 .on_input(Message::StaffFilter)
                 .padding(theme::SPACE_S + 2.0)
                 .style(theme::input),
+        )
+        .push(
             container(container(list).height(Length::Fixed(ROW_HEIGHT * 10.0)))
                 .padding(theme::SPACE_S)
                 .width(Fill)
                 .style(theme::card),
+        )
+        .push(
             row![
                 form::secondary("Back to users", Some(Message::BackToList)),
                 form::secondary("Not in the list", Some(Message::NotInList)),
             ]
             .spacing(theme::SPACE_S),
-        ]
+        )
         .spacing(theme::SPACE_M)
         .into()
     }
@@ -236,8 +243,11 @@ impl UsersTab {
                         "Type in the member of staff and choose their user group."
                     }),
                 ),
-                self.detail_fields(true),
-                text("User Groups").size(theme::TEXT_SMALL).font(BOLD),
+            ]
+            .push(self.notices())
+            .push(self.detail_fields(true))
+            .push(text("User Groups").size(theme::TEXT_SMALL).font(BOLD))
+            .push(
                 form::drop_down(
                     self.groups.clone(),
                     self.draft.group.clone(),
@@ -246,15 +256,17 @@ impl UsersTab {
                     Fill,
                 )
                 .id(NEW_USER_GROUP),
-                self.detail_problem(UserDetail::UserGroup).map(form::problem_line),
+            )
+            .push(self.detail_problem(UserDetail::UserGroup).map(form::problem_line))
+            .push(
                 text("Keyholder is offline, so it cannot e-mail a password link. Creating the user shows a one-time set-up code for you to hand over; with it they choose their password and set up their soft key on this computer.")
                     .size(theme::TEXT_SMALL)
                     .style(theme::muted),
-                form::actions(
-                    vec![form::secondary("Cancel", Some(Message::BackToList))],
-                    form::primary("Create user", Some(Message::Create)),
-                ),
-            ]
+            )
+            .push(form::actions(
+                vec![form::secondary("Cancel", Some(Message::BackToList))],
+                form::primary("Create user", Some(Message::Create)),
+            ))
             .spacing(theme::SPACE_M),
         )
         .padding(theme::SPACE_L)

@@ -169,12 +169,15 @@ impl UsersTab {
             ]
             .spacing(theme::SPACE_L)
             .align_y(iced::Center),
+        ]
+        .push(self.notices())
+        .push(
             row![
                 tab("Details", ProfileTab::Details),
                 tab("Permissions", ProfileTab::Permissions)
             ]
             .spacing(theme::SPACE_XS),
-        ]
+        )
         .spacing(theme::SPACE_M);
         if let Some(pending) = &self.pending {
             let (question, confirm) = match pending {
