@@ -124,6 +124,12 @@ fn every_tab_and_editor_has_a_complete_focus_order() {
         round_has(&mut kb, &format!("tab {n}"), &all);
     }
 
+    // Shift+Tab walks back the same way.
+    let here = kb.focused_bounds();
+    kb.tab();
+    kb.shift_tab();
+    assert_eq!(kb.focused_bounds(), here, "Shift+Tab undoes Tab");
+
     // Help, with the display settings.
     kb.key(Named::F1);
     round_has(
