@@ -566,14 +566,6 @@ fn the_chronology_is_in_date_order_and_narrows_by_category_and_days() {
         Entry::Incident { id, .. } if *id == recent)));
 }
 
-/// The PDF's text, every run of white space one space.
-fn pdf_text(path: &std::path::Path) -> String {
-    let bytes = std::fs::read(path).unwrap();
-    assert!(bytes.starts_with(b"%PDF-"));
-    let text = pdf_extract::extract_text_from_mem(&bytes).expect("the PDF's text reads back");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 #[test]
 fn the_chronology_pdf_holds_every_entry_the_reader_may_see_and_no_other() {
     let dir = tempfile::tempdir().unwrap();

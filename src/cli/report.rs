@@ -1,6 +1,6 @@
 //! `keyholder report`: a report as the Reports tab runs it, under the signed-in person's own
 //! access (Run reports): a saved one by name, or one described by its options, printed as a
-//! table, as JSON (docs/report-format.md) or written to a CSV file. `--save` keeps its settings
+//! table, as JSON (docs/report-format.md) or written to a CSV or PDF file. `--save` keeps its settings
 //! under a name, `--share` shares them with user groups (Share saved reports).
 
 use super::Failure;
@@ -18,8 +18,10 @@ pub struct ReportArgs {
     /// A saved report to run (yours, or one shared with your user group).
     #[arg(value_name = "NAME", conflicts_with_all = ["kind", "category", "by", "per", "from", "to", "last_days", "more_than", "within_days", "save"])]
     pub name: Option<String>,
-    /// What to count: incidents (by category), or frequent-concerns (pupils with more than
-    /// --more-than concerns in --within-days days).
+    /// What to count: incidents (by category), frequent-concerns (pupils with more than
+    /// --more-than concerns in --within-days days), actions (actions on incidents by outcome,
+    /// with each referral and what came of it), or statuses (pupils with each status, and
+    /// those with one open on the last day).
     #[arg(long, value_name = "KIND", default_value = "incidents")]
     pub kind: String,
     /// Count only this category ("Behaviour", or "Behaviour/Against Peers"); may be given more
@@ -56,23 +58,25 @@ pub struct ReportArgs {
     #[arg(long, value_name = "USER_GROUP")]
     pub share: Vec<String>,
     /// List the saved reports you may run, and do nothing else.
-    #[arg(long, conflicts_with_all = ["name", "save", "share", "json", "csv"])]
+    #[arg(long, conflicts_with_all = ["name", "save", "share", "json", "csv", "pdf"])]
     pub list: bool,
     /// Print the report as JSON.
-    #[arg(long, conflicts_with = "csv")]
+    #[arg(long, conflicts_with_all = ["csv", "pdf"])]
     pub json: bool,
     /// Write the report to this CSV file instead of printing it.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "pdf")]
     pub csv: Option<PathBuf>,
-    // `--pdf FILE` joins these once the casework PDF module is merged: it writes the same
-    // `Report` that --csv does, through `Session::export_report_*`, audited the same way.
+    /// Write the report to this PDF file, to print, instead of printing it here.
+    #[arg(long, value_name = "FILE")]
+    pub pdf: Option<PathBuf>,
 }
 
 fn spec_from(session: &Session, a: &ReportArgs) -> Result<ReportSpec, Failure> {
     let kind = ReportKind::from_key(a.kind.trim()).ok_or_else(|| {
         Failure::refused(format!(
-            "There is no report kind \"{}\": use incidents or frequent-concerns.",
-            a.kind
+            "There is no report kind \"{}\": use {}.",
+            a.kind,
+            ReportKind::ALL.map(|k| k.key()).join(", ")
         ))
     })?;
     let per = Period::from_key(a.per.trim().to_lowercase().as_str()).ok_or_else(|| {
@@ -202,6 +206,17 @@ pub fn run(session: &mut Session, a: ReportArgs) -> Result<(), Failure> {
         );
         return Ok(());
     }
+    if let Some(path) = &a.pdf {
+        let pages = session.export_report_pdf(&report, path, false)?;
+        say!(
+            "Wrote {} ({}) to {}, {}.",
+            report.title,
+            report.range_text(),
+            path.display(),
+            crate::model::names::count(pages, "page", "pages")
+        );
+        return Ok(());
+    }
     if a.json {
         say!("{}", json(&report));
         return Ok(());
@@ -240,6 +255,27 @@ fn json(r: &Report) -> serde_json::Value {
             "last": p.last.format("%Y-%m-%d").to_string(),
             "in_range": p.in_range,
         })).collect::<Vec<_>>(),
+        "referrals": r.referrals.iter().map(|x| serde_json::json!({
+            "forename": x.pupil.forename,
+            "surname": x.pupil.surname,
+            "class": x.pupil.class,
+            "outcome": x.outcome.key(),
+            "category": x.category,
+            "incident_on": x.incident_on.format("%Y-%m-%d").to_string(),
+            "referred_on": x.referred_on.format("%Y-%m-%d").to_string(),
+            "since": x.since.iter().map(|(day, outcome)| serde_json::json!({
+                "on": day.format("%Y-%m-%d").to_string(),
+                "outcome": outcome.key(),
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "open_statuses": r.open_statuses.iter().map(|o| serde_json::json!({
+            "status": o.kind.key(),
+            "pupils": o.pupils.iter().map(|p| serde_json::json!({
+                "forename": p.forename,
+                "surname": p.surname,
+                "class": p.class,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
         "notes": r.notes,
         "run_by": r.run_by,
         "run_at": r.run_at,
@@ -268,7 +304,7 @@ fn print(r: &Report) -> Result<(), Failure> {
         .rows
         .iter()
         .map(|row| label(row).chars().count())
-        .chain(std::iter::once("Category".len()))
+        .chain(std::iter::once(r.spec.kind.row_title().len()))
         .max()
         .unwrap_or(8);
     let widths: Vec<usize> = r
@@ -277,7 +313,7 @@ fn print(r: &Report) -> Result<(), Failure> {
         .iter()
         .map(|c| c.chars().count().max(3))
         .collect();
-    let mut header = format!("{:first_width$}", "Category");
+    let mut header = format!("{:first_width$}", r.spec.kind.row_title());
     for (c, w) in r.table.columns.iter().zip(&widths) {
         header.push_str(&format!("  {c:>w$}"));
     }
@@ -292,10 +328,7 @@ fn print(r: &Report) -> Result<(), Failure> {
         say!("{line}");
     }
     say!();
-    say!(
-        "{} counted.",
-        crate::model::names::count(r.table.total as usize, "record", "records")
-    );
+    say!("{}", r.spec.kind.counted(r.table.total));
     if r.spec.kind == ReportKind::FrequentConcerns {
         say!();
         if r.pupils.is_empty() {
@@ -310,6 +343,44 @@ fn print(r: &Report) -> Result<(), Failure> {
                 p.first.format("%d/%m/%Y"),
                 p.last.format("%d/%m/%Y"),
                 p.in_range
+            );
+        }
+    }
+    if r.spec.kind == ReportKind::ActionsByOutcome {
+        say!();
+        if r.referrals.is_empty() {
+            say!("No referrals among the pupils and categories you may see.");
+        }
+        for x in &r.referrals {
+            say!(
+                "{} {}: {} ({}), {} of {}. Since: {}",
+                x.referred_on.format("%d/%m/%Y"),
+                x.outcome.label(),
+                x.pupil.display_name(false),
+                x.pupil.class,
+                x.category,
+                x.incident_on.format("%d/%m/%Y"),
+                crate::service::reports::since_text(x)
+            );
+        }
+    }
+    if r.spec.kind == ReportKind::OpenStatuses {
+        say!();
+        say!("Open on {}:", r.to.format("%d/%m/%Y"));
+        for o in &r.open_statuses {
+            let names: Vec<String> = o
+                .pupils
+                .iter()
+                .map(|p| format!("{} ({})", p.display_name(false), p.class))
+                .collect();
+            say!(
+                "{}: {}",
+                o.kind.label(),
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
             );
         }
     }

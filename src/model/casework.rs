@@ -70,6 +70,15 @@ impl Outcome {
         Outcome::ALL.into_iter().find(|o| o.key() == k)
     }
 
+    /// Whether the action sent the concern outside school: to children's social care, the LADO
+    /// or the police. Reports list each with what came of it.
+    pub fn is_referral(self) -> bool {
+        matches!(
+            self,
+            Outcome::SocialCareReferral | Outcome::LadoReferral | Outcome::Police
+        )
+    }
+
     /// Whether the action must say why: a decision to take no further action.
     pub fn needs_rationale(self) -> bool {
         self == Outcome::NoFurtherAction

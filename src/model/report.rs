@@ -29,17 +29,28 @@ pub enum ReportKind {
     Incidents,
     /// Pupils with more than N concerns in any D days running.
     FrequentConcerns,
-    // Casework (part A) adds actions by outcome and pupils with each open status here: each is a
-    // `Counted` record with its own `Rows`, tabulated by the same `tabulate`.
+    /// Actions on incidents, by outcome (referrals and what came of them), on the day each was
+    /// taken.
+    ActionsByOutcome,
+    /// Pupils with each status (a child-protection plan, child in need, ...) in each column it
+    /// was open, and those with one open on the last day.
+    OpenStatuses,
 }
 
 impl ReportKind {
-    pub const ALL: [ReportKind; 2] = [ReportKind::Incidents, ReportKind::FrequentConcerns];
+    pub const ALL: [ReportKind; 4] = [
+        ReportKind::Incidents,
+        ReportKind::FrequentConcerns,
+        ReportKind::ActionsByOutcome,
+        ReportKind::OpenStatuses,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
             ReportKind::Incidents => "Incidents by category",
             ReportKind::FrequentConcerns => "Pupils with frequent concerns",
+            ReportKind::ActionsByOutcome => "Actions by outcome",
+            ReportKind::OpenStatuses => "Pupils with each status",
         }
     }
 
@@ -48,7 +59,34 @@ impl ReportKind {
         match self {
             ReportKind::Incidents => "incidents",
             ReportKind::FrequentConcerns => "frequent-concerns",
+            ReportKind::ActionsByOutcome => "actions",
+            ReportKind::OpenStatuses => "statuses",
         }
+    }
+
+    /// What the table's rows are, for its first column's heading.
+    pub fn row_title(self) -> &'static str {
+        match self {
+            ReportKind::Incidents | ReportKind::FrequentConcerns => "Category",
+            ReportKind::ActionsByOutcome => "Outcome",
+            ReportKind::OpenStatuses => "Status",
+        }
+    }
+
+    /// What one count in the table is: "12 incidents counted".
+    pub fn counted(self, n: u32) -> String {
+        let (one, many) = match self {
+            ReportKind::Incidents | ReportKind::FrequentConcerns => ("incident", "incidents"),
+            ReportKind::ActionsByOutcome => ("action", "actions"),
+            // A pupil on a plan all year is in every month's count, and once in the total.
+            ReportKind::OpenStatuses => ("pupil", "pupils"),
+        };
+        format!("{} counted.", super::names::count(n as usize, one, many))
+    }
+
+    /// Whether the report can be narrowed to chosen categories: statuses belong to none.
+    pub fn uses_categories(self) -> bool {
+        self != ReportKind::OpenStatuses
     }
 
     pub fn from_key(key: &str) -> Option<ReportKind> {
@@ -105,6 +143,21 @@ impl Period {
                 9..=12 => y * 3,
                 1..=3 => (y - 1) * 3 + 1,
                 _ => (y - 1) * 3 + 2,
+            },
+        }
+    }
+
+    /// The first day of the column after the one `day` is in.
+    pub fn next_start(self, day: NaiveDate) -> Option<NaiveDate> {
+        let month_start = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1);
+        let (y, m) = (day.year(), day.month());
+        match self {
+            Period::Month if m == 12 => month_start(y + 1, 1),
+            Period::Month => month_start(y, m + 1),
+            Period::Term => match m {
+                9..=12 => month_start(y + 1, 1),
+                1..=3 => month_start(y, 4),
+                _ => month_start(y, 9),
             },
         }
     }
@@ -272,6 +325,17 @@ impl ReportSpec {
                 super::names::count(self.more_than as usize, "concern", "concerns"),
                 self.within_days
             ),
+            ReportKind::ActionsByOutcome | ReportKind::OpenStatuses => {
+                let by = self
+                    .by
+                    .map(|t| format!(" and {}", t.label()))
+                    .unwrap_or_default();
+                format!(
+                    "{}{by}, per {}",
+                    self.kind.label(),
+                    self.per.label().to_lowercase()
+                )
+            }
         }
     }
 }
@@ -554,7 +618,19 @@ pub fn tabulate(
     classes: Classes<'_>,
     records: &[Counted],
 ) -> Result<Table, String> {
-    tabulate_where(q, reader, classes, records, |_| true)
+    tabulate_where(q, reader, classes, records, false, |_| true)
+}
+
+/// Counts pupils rather than records: each cell, row total and the grand total count a pupil
+/// once however many records they have there (a pupil on a plan all term is one pupil that
+/// term, and one in the total across terms).
+pub fn tabulate_pupils(
+    q: &Question<'_>,
+    reader: &Reader,
+    classes: Classes<'_>,
+    records: &[Counted],
+) -> Result<Table, String> {
+    tabulate_where(q, reader, classes, records, true, |_| true)
 }
 
 fn tabulate_where(
@@ -562,6 +638,7 @@ fn tabulate_where(
     reader: &Reader,
     classes: Classes<'_>,
     records: &[Counted],
+    distinct: bool,
     also: impl Fn(&Counted) -> bool,
 ) -> Result<Table, String> {
     let columns = columns(q.per, q.from, q.to)?;
@@ -587,6 +664,15 @@ fn tabulate_where(
     let mut bars = vec![vec![0u32; q.rows.series.len()]; width];
     let mut total = 0u32;
     let mut pupil_slots: HashMap<PupilId, Vec<usize>> = HashMap::new();
+    // Counting pupils: who is already in each cell, bar and row, and in the whole report.
+    #[derive(PartialEq, Eq, Hash)]
+    enum Cell {
+        Count(usize),
+        Bar(usize, usize),
+    }
+    let mut seen: HashSet<(Cell, PupilId)> = HashSet::new();
+    let mut row_pupils: HashMap<usize, HashSet<PupilId>> = HashMap::new();
+    let mut counted_pupils: HashSet<PupilId> = HashSet::new();
     for r in records {
         if !q.takes(reader, r) || !also(r) {
             continue;
@@ -595,9 +681,12 @@ fn tabulate_where(
         if column >= width {
             continue;
         }
-        total += 1;
+        if !distinct || counted_pupils.insert(r.pupil) {
+            total += 1;
+        }
         if let Some(series) = q.rows.rows.get(r.row).map(|d| d.series)
             && let Some(bar) = bars[column].get_mut(series)
+            && (!distinct || seen.insert((Cell::Bar(column, series), r.pupil)))
         {
             *bar += 1;
         }
@@ -622,7 +711,16 @@ fn tabulate_where(
         };
         for &slot in in_slots {
             for row in q.rows.chain(r.row) {
-                counts[(slot * q.rows.len() + row) * width + column] += 1;
+                let cell = (slot * q.rows.len() + row) * width + column;
+                if !distinct || seen.insert((Cell::Count(cell), r.pupil)) {
+                    counts[cell] += 1;
+                }
+                if distinct {
+                    row_pupils
+                        .entry(slot * q.rows.len() + row)
+                        .or_default()
+                        .insert(r.pupil);
+                }
             }
         }
     }
@@ -635,7 +733,13 @@ fn tabulate_where(
         for row in 0..q.rows.len() {
             let start = (slot * q.rows.len() + row) * width;
             let these = counts[start..start + width].to_vec();
-            let row_total: u32 = these.iter().sum();
+            let row_total: u32 = if distinct {
+                row_pupils
+                    .get(&(slot * q.rows.len() + row))
+                    .map_or(0, |p| p.len() as u32)
+            } else {
+                these.iter().sum()
+            };
             // Rows by group list only what was counted, or a big school's table would be
             // mostly zeros; rows by category alone list every category, so a zero shows.
             if (q.by.is_some() || q.rows.rows[row].quiet) && row_total == 0 {
@@ -711,8 +815,38 @@ pub fn frequent(
     }
     found.sort_by_key(|f| (std::cmp::Reverse(f.most), f.pupil));
     let listed: HashSet<PupilId> = found.iter().map(|f| f.pupil).collect();
-    let table = tabulate_where(q, reader, classes, records, |r| listed.contains(&r.pupil))?;
+    let table = tabulate_where(q, reader, classes, records, false, |r| {
+        listed.contains(&r.pupil)
+    })?;
     Ok((found, table))
+}
+
+/// A status as records to count: one in each column of `per` it was open in, between `from`
+/// and `to`, on the first day of that column it was open. A status is open from the day it
+/// started until the day before it ended.
+pub fn status_records(
+    status: &super::casework::PupilStatus,
+    row: usize,
+    per: Period,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<Counted> {
+    let last_open = status.ended_on.and_then(|e| e.pred_opt()).unwrap_or(to);
+    let (mut day, last) = (status.started_on.max(from), last_open.min(to));
+    let mut out = Vec::new();
+    while day <= last {
+        out.push(Counted {
+            pupil: status.pupil,
+            category: None,
+            day,
+            row,
+        });
+        match per.next_start(day) {
+            Some(next) => day = next,
+            None => break,
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -962,6 +1096,105 @@ mod tests {
         // A window of ten days holds the 1st to the 10th; one of nine days does not.
         let (found, _) = frequent(&q, &reader(&access), classes, &records, 3, 9).unwrap();
         assert!(found.is_empty());
+    }
+
+    fn status(pupil: i64, from: &str, until: Option<&str>) -> crate::model::casework::PupilStatus {
+        crate::model::casework::PupilStatus {
+            id: crate::model::StatusId(pupil),
+            pupil: PupilId(pupil),
+            kind: crate::model::casework::StatusKind::ChildInNeed,
+            started_on: day(from),
+            ended_on: until.map(day),
+            note: String::new(),
+            set_by: None,
+            set_at: 0,
+            ended_by: None,
+            ended_at: None,
+        }
+    }
+
+    #[test]
+    fn a_status_counts_once_in_each_column_it_was_open_and_once_in_the_total() {
+        let (access, groups, memberships) = school();
+        let rows = Rows::flat(["Child in need".to_string()]);
+        let (from, to) = (day("2026-01-01"), day("2026-04-30"));
+        let mut records = Vec::new();
+        // Pupil 1 from mid-January to the day March began (so not open in March); then again
+        // from the 20th of March: two statuses, one pupil.
+        for s in [
+            status(1, "2026-01-15", Some("2026-03-01")),
+            status(1, "2026-03-20", None),
+            // Pupil 2 ended before the range; pupil 3 is not the teacher's.
+            status(2, "2025-06-01", Some("2025-12-31")),
+            status(3, "2026-01-01", None),
+        ] {
+            records.extend(status_records(&s, 0, Period::Month, from, to));
+        }
+        let q = Question {
+            rows: &rows,
+            per: Period::Month,
+            from,
+            to,
+            by: None,
+            only: None,
+        };
+        let classes = Classes {
+            groups: &groups,
+            memberships: &memberships,
+        };
+        let t = tabulate_pupils(&q, &reader(&access), classes, &records).unwrap();
+        assert_eq!(t.columns, ["Jan 2026", "Feb 2026", "Mar 2026", "Apr 2026"]);
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(t.rows[0].counts, [1, 1, 1, 1]);
+        assert_eq!(t.rows[0].total, 1, "one pupil, however many months");
+        assert_eq!(t.total, 1);
+        assert_eq!(t.bars, [vec![1], vec![1], vec![1], vec![1]]);
+        // Counting records instead would count pupil 1 in every month, and twice over.
+        let by_record = tabulate(&q, &reader(&access), classes, &records).unwrap();
+        assert_eq!(by_record.rows[0].total, 4);
+        // A status that ended the day it began was never open.
+        assert!(
+            status_records(
+                &status(1, "2026-02-02", Some("2026-02-02")),
+                0,
+                Period::Term,
+                from,
+                to
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn the_next_column_starts_on_the_first_day_of_the_next_month_or_term() {
+        assert_eq!(
+            Period::Month.next_start(day("2025-12-31")),
+            Some(day("2026-01-01"))
+        );
+        assert_eq!(
+            Period::Month.next_start(day("2026-02-10")),
+            Some(day("2026-03-01"))
+        );
+        assert_eq!(
+            Period::Term.next_start(day("2025-09-01")),
+            Some(day("2026-01-01"))
+        );
+        assert_eq!(
+            Period::Term.next_start(day("2026-03-31")),
+            Some(day("2026-04-01"))
+        );
+        assert_eq!(
+            Period::Term.next_start(day("2026-08-31")),
+            Some(day("2026-09-01"))
+        );
+        for per in Period::ALL {
+            let mut d = day("2025-01-01");
+            while d < day("2027-01-01") {
+                let next = per.next_start(d).unwrap();
+                assert_eq!(per.index(next), per.index(d) + 1, "{per:?} {d}");
+                d = next;
+            }
+        }
     }
 
     #[test]

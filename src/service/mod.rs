@@ -17,6 +17,7 @@ pub mod import;
 pub mod preferences;
 pub mod records;
 pub mod recovery;
+mod report_pdf;
 pub mod reports;
 pub mod school_data;
 pub mod session;

@@ -12,10 +12,11 @@ use crate::model::report::{
     self, Classes, Counted, Question, Reader, ReportKind, ReportSpec, Rows, Table,
 };
 use crate::model::{
-    CategoryPermission, PupilGroup, SavedReportId, SystemPermission, UserGroupId, names,
+    Category, CategoryId, CategoryPermission, Outcome, PupilGroup, SavedReportId, StatusKind,
+    SystemPermission, UserGroupId, names,
 };
 use crate::vault::Change;
-use crate::vault::queries::{categories, people, reports};
+use crate::vault::queries::{casework, categories, people, reports};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashSet};
 
@@ -34,10 +35,44 @@ pub struct FrequentPupil {
     pub in_range: u32,
 }
 
+/// A referral out of school (to children's social care, the LADO or the police) and what was
+/// done about the incident after it: what an inspector asks to see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Referral {
+    pub pupil: PupilSummary,
+    /// The incident's category, "Behaviour — Against Peers".
+    pub category: String,
+    /// The day the incident happened.
+    pub incident_on: NaiveDate,
+    pub referred_on: NaiveDate,
+    pub outcome: Outcome,
+    /// Every action on the incident after the referral, in order: the day and its outcome.
+    pub since: Vec<(NaiveDate, Outcome)>,
+}
+
+impl Referral {
+    /// "No further action on 3 Mar 2026", or what was last done, or that nothing has been.
+    pub fn latest_text(&self) -> String {
+        match self.since.last() {
+            Some((day, outcome)) => format!("{outcome} on {}", day.format("%-d %b %Y")),
+            None => "Nothing recorded since".into(),
+        }
+    }
+}
+
+/// The pupils with one status open on a report's last day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenStatus {
+    pub kind: StatusKind,
+    pub pupils: Vec<PupilSummary>,
+}
+
 /// A report's answer for the person who ran it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
     pub spec: ReportSpec,
+    /// The school's name, for the top of a printed report.
+    pub school: String,
     /// The saved report it was run from, if any.
     pub name: Option<String>,
     pub title: String,
@@ -46,6 +81,12 @@ pub struct Report {
     pub table: Table,
     /// Pupils with frequent concerns (empty for other kinds).
     pub pupils: Vec<FrequentPupil>,
+    /// Actions by outcome: each referral in the range with what came of it (empty for other
+    /// kinds).
+    pub referrals: Vec<Referral>,
+    /// Pupils with each status: those with it open on the last day, every status listed
+    /// (empty for other kinds).
+    pub open_statuses: Vec<OpenStatus>,
     /// What the reader should know about what was counted ("Counts only …").
     pub notes: Vec<String>,
     pub run_by: String,
@@ -100,6 +141,33 @@ fn start_of(day: NaiveDate) -> i64 {
     }
 }
 
+/// What each kind of report adds to its table.
+#[derive(Default)]
+struct Answer {
+    table: Table,
+    pupils: Vec<FrequentPupil>,
+    referrals: Vec<Referral>,
+    open_statuses: Vec<OpenStatus>,
+}
+
+/// Whether a record in a category is among the chosen ones (a category takes in its
+/// sub-categories); with none chosen, every category is.
+fn category_filter<'a>(
+    all: &'a [Category],
+    narrowed: bool,
+    chosen: &'a [CategoryId],
+) -> impl Fn(CategoryId) -> bool + 'a {
+    move |id| {
+        !narrowed
+            || chosen.contains(&id)
+            || all
+                .iter()
+                .find(|c| c.id == id)
+                .and_then(|c| c.parent)
+                .is_some_and(|p| chosen.contains(&p))
+    }
+}
+
 impl Session {
     /// The categories a report can count for the signed-in person (those they may read
     /// incidents in), in the grid's order. Needs Run reports.
@@ -131,6 +199,10 @@ impl Session {
     /// The report itself, read and counted, without its audit entry.
     fn answer(&self, spec: &ReportSpec, name: Option<String>) -> Result<Report> {
         self.require(SystemPermission::RunReports)?;
+        if spec.kind == ReportKind::OpenStatuses {
+            // Statuses are on the pupil's profile, which needs View Student Details.
+            self.require(SystemPermission::ViewStudentDetails)?;
+        }
         let (from, to) = spec.range.days(today()).map_err(Error::Invalid)?;
         report::columns(spec.per, from, to).map_err(Error::Invalid)?;
         let me = self.me();
@@ -138,12 +210,21 @@ impl Session {
         let school = self.load_school()?;
         let reader = Reader::new(&school.access, me.user.id, &me.permissions.categories);
         let all_categories = categories::list(conn)?;
-        let (rows, row_of) = Rows::categories(&all_categories, |c| reader.may_read_category(c.id));
-        let mut notes = vec![format!(
-            "Counts only the {} whose profiles you may open and the categories you may read incidents in.",
-            names::count(reader.pupil_count(), "pupil", "pupils")
-        )];
-        let only: Option<HashSet<usize>> = (!spec.categories.is_empty()).then(|| {
+        let (category_rows, row_of) =
+            Rows::categories(&all_categories, |c| reader.may_read_category(c.id));
+        let mut notes = vec![if spec.kind.uses_categories() {
+            format!(
+                "Counts only the {} whose profiles you may open and the categories you may read incidents in.",
+                names::count(reader.pupil_count(), "pupil", "pupils")
+            )
+        } else {
+            format!(
+                "Counts only the {} whose profiles you may open.",
+                names::count(reader.pupil_count(), "pupil", "pupils")
+            )
+        }];
+        let chosen = spec.kind.uses_categories() && !spec.categories.is_empty();
+        let only: Option<HashSet<usize>> = chosen.then(|| {
             spec.categories
                 .iter()
                 .filter_map(|c| row_of.get(c).copied())
@@ -154,88 +235,199 @@ impl Session {
                 "You may not read incidents in any of the categories this report counts, so it has nothing to count for you."
                     .into(),
             );
-        } else if let Some(chosen) = &only
-            && chosen.len() < spec.categories.len()
+        } else if let Some(kept) = &only
+            && kept.len() < spec.categories.len()
         {
+            let left_out = spec.categories.len() - kept.len();
             notes.push(format!(
-                "{} of the categories this report counts {} left out: you may not read incidents in {}.",
-                spec.categories.len() - chosen.len(),
-                if spec.categories.len() - chosen.len() == 1 { "is" } else { "are" },
-                if spec.categories.len() - chosen.len() == 1 { "it" } else { "them" },
+                "{left_out} of the categories this report counts {} left out: you may not read incidents in {}.",
+                if left_out == 1 { "is" } else { "are" },
+                if left_out == 1 { "it" } else { "them" },
             ));
         }
-        let facts =
-            reports::incident_facts(conn, start_of(from), start_of(to.succ_opt().unwrap_or(to)))?;
-        let counted: Vec<Counted> = facts
-            .iter()
-            .filter_map(|f| {
-                Some(Counted {
-                    pupil: f.pupil,
-                    category: Some(f.category),
-                    day: local_day(f.occurred_at),
-                    row: *row_of.get(&f.category)?,
-                })
-            })
-            .collect();
         let mut groups: Vec<PupilGroup> = school.groups.values().cloned().collect();
         groups.sort_by_key(|g| school.order.get(&g.id).copied());
         let classes = Classes {
             groups: &groups,
             memberships: &school.memberships,
         };
-        let q = Question {
-            rows: &rows,
-            per: spec.per,
-            from,
-            to,
-            by: spec.by,
-            only: only.as_ref(),
-        };
-        let (table, pupils) = match spec.kind {
-            ReportKind::Incidents => (
-                report::tabulate(&q, &reader, classes, &counted).map_err(Error::Invalid)?,
-                Vec::new(),
-            ),
-            ReportKind::FrequentConcerns => {
-                let (found, table) = report::frequent(
-                    &q,
-                    &reader,
-                    classes,
-                    &counted,
-                    spec.more_than,
-                    spec.within_days,
-                )
-                .map_err(Error::Invalid)?;
-                let mut pupils: Vec<FrequentPupil> = found
-                    .into_iter()
+        let (start, until) = (start_of(from), start_of(to.succ_opt().unwrap_or(to)));
+        let mut answer = Answer::default();
+        match spec.kind {
+            ReportKind::Incidents | ReportKind::FrequentConcerns => {
+                let facts = reports::incident_facts(conn, start, until)?;
+                let counted: Vec<Counted> = facts
+                    .iter()
                     .filter_map(|f| {
-                        Some(FrequentPupil {
-                            pupil: school.summary(school.pupils.get(&f.pupil)?),
-                            most: f.most,
-                            first: f.first,
-                            last: f.last,
-                            in_range: f.in_range,
+                        Some(Counted {
+                            pupil: f.pupil,
+                            category: Some(f.category),
+                            day: local_day(f.occurred_at),
+                            row: *row_of.get(&f.category)?,
                         })
                     })
                     .collect();
-                pupils.sort_by_cached_key(|p| {
+                let q = Question {
+                    rows: &category_rows,
+                    per: spec.per,
+                    from,
+                    to,
+                    by: spec.by,
+                    only: only.as_ref(),
+                };
+                if spec.kind == ReportKind::Incidents {
+                    answer.table =
+                        report::tabulate(&q, &reader, classes, &counted).map_err(Error::Invalid)?;
+                } else {
+                    let (found, table) = report::frequent(
+                        &q,
+                        &reader,
+                        classes,
+                        &counted,
+                        spec.more_than,
+                        spec.within_days,
+                    )
+                    .map_err(Error::Invalid)?;
+                    answer.table = table;
+                    answer.pupils = found
+                        .into_iter()
+                        .filter_map(|f| {
+                            Some(FrequentPupil {
+                                pupil: school.summary(school.pupils.get(&f.pupil)?),
+                                most: f.most,
+                                first: f.first,
+                                last: f.last,
+                                in_range: f.in_range,
+                            })
+                        })
+                        .collect();
+                    answer.pupils.sort_by_cached_key(|p| {
+                        (
+                            std::cmp::Reverse(p.most),
+                            names::sort_key(&p.pupil.forename, &p.pupil.surname),
+                            p.pupil.id,
+                        )
+                    });
+                }
+            }
+            ReportKind::ActionsByOutcome => {
+                let rows = Rows::flat(Outcome::ALL.map(|o| o.label().to_string()));
+                let row_of_outcome = |o: Outcome| Outcome::ALL.iter().position(|x| *x == o);
+                // A chosen category takes in its sub-categories, as the incidents report does.
+                let in_chosen = category_filter(&all_categories, only.is_some(), &spec.categories);
+                let facts: Vec<reports::ActionFact> = reports::action_facts(conn, start, until)?
+                    .into_iter()
+                    .filter(|f| {
+                        in_chosen(f.category)
+                            && row_of.contains_key(&f.category)
+                            && reader.may_read(f.pupil, Some(f.category))
+                    })
+                    .collect();
+                let in_range = |f: &reports::ActionFact| {
+                    let day = local_day(f.taken_at);
+                    day >= from && day <= to
+                };
+                let counted: Vec<Counted> = facts
+                    .iter()
+                    .filter(|f| in_range(f))
+                    .filter_map(|f| {
+                        Some(Counted {
+                            pupil: f.pupil,
+                            category: Some(f.category),
+                            day: local_day(f.taken_at),
+                            row: row_of_outcome(f.outcome)?,
+                        })
+                    })
+                    .collect();
+                let q = Question {
+                    rows: &rows,
+                    per: spec.per,
+                    from,
+                    to,
+                    by: spec.by,
+                    only: None,
+                };
+                answer.table =
+                    report::tabulate(&q, &reader, classes, &counted).map_err(Error::Invalid)?;
+                let label_of: std::collections::HashMap<CategoryId, String> = all_categories
+                    .iter()
+                    .map(|c| {
+                        let parent = c
+                            .parent
+                            .and_then(|p| all_categories.iter().find(|x| x.id == p))
+                            .map(|p| p.name.as_str());
+                        (c.id, c.path(parent))
+                    })
+                    .collect();
+                for (i, f) in facts.iter().enumerate() {
+                    if !f.outcome.is_referral() || !in_range(f) {
+                        continue;
+                    }
+                    let Some(pupil) = school.pupils.get(&f.pupil) else {
+                        continue;
+                    };
+                    let since = facts[i + 1..]
+                        .iter()
+                        .take_while(|later| later.incident == f.incident)
+                        .map(|later| (local_day(later.taken_at), later.outcome))
+                        .collect();
+                    answer.referrals.push(Referral {
+                        pupil: school.summary(pupil),
+                        category: label_of.get(&f.category).cloned().unwrap_or_default(),
+                        incident_on: local_day(f.occurred_at),
+                        referred_on: local_day(f.taken_at),
+                        outcome: f.outcome,
+                        since,
+                    });
+                }
+                answer.referrals.sort_by_cached_key(|r| {
                     (
-                        std::cmp::Reverse(p.most),
-                        names::sort_key(&p.pupil.forename, &p.pupil.surname),
-                        p.pupil.id,
+                        r.referred_on,
+                        names::sort_key(&r.pupil.forename, &r.pupil.surname),
+                        r.pupil.id,
                     )
                 });
-                (table, pupils)
             }
-        };
+            ReportKind::OpenStatuses => {
+                let rows = Rows::flat(StatusKind::ALL.map(|k| k.label().to_string()));
+                let counted: Vec<Counted> = casework::all_statuses(conn)?
+                    .iter()
+                    // Archived pupils are not on the roll: the open list leaves them out too.
+                    .filter(|st| school.pupils.get(&st.pupil).is_some_and(|p| !p.archived))
+                    .flat_map(|st| {
+                        let row = StatusKind::ALL.iter().position(|k| *k == st.kind);
+                        row.map(|row| report::status_records(st, row, spec.per, from, to))
+                            .unwrap_or_default()
+                    })
+                    .collect();
+                let q = Question {
+                    rows: &rows,
+                    per: spec.per,
+                    from,
+                    to,
+                    by: spec.by,
+                    only: None,
+                };
+                answer.table = report::tabulate_pupils(&q, &reader, classes, &counted)
+                    .map_err(Error::Invalid)?;
+                answer.open_statuses = self
+                    .open_statuses_on(to)?
+                    .into_iter()
+                    .map(|(kind, pupils)| OpenStatus { kind, pupils })
+                    .collect();
+            }
+        }
         Ok(Report {
             spec: spec.clone(),
+            school: crate::vault::queries::school::get(conn)?.name,
             name,
             title: spec.title(),
             from,
             to,
-            table,
-            pupils,
+            table: answer.table,
+            pupils: answer.pupils,
+            referrals: answer.referrals,
+            open_statuses: answer.open_statuses,
             notes,
             run_by: me.user.full_name(),
             run_at: crate::clock::now(),
@@ -250,10 +442,38 @@ impl Session {
         path: &std::path::Path,
         hide_names: bool,
     ) -> Result<()> {
-        self.change(|this| {
+        let csv = report_csv(report, hide_names);
+        self.save_report_file(report, path, csv.as_bytes(), "CSV file")
+    }
+
+    /// Writes a report as a PDF to `path` (whole or not at all), recorded in the audit; returns
+    /// how many pages it has. Needs Run reports.
+    pub fn export_report_pdf(
+        &mut self,
+        report: &Report,
+        path: &std::path::Path,
+        hide_names: bool,
+    ) -> Result<usize> {
+        let document = super::report_pdf::document(report, hide_names);
+        let pdf = crate::pdf::render(&document)
+            .map_err(|e| Error::Invalid(format!("The PDF could not be made: {e}.")))?;
+        let what = format!("PDF ({})", names::count(pdf.pages, "page", "pages"));
+        self.save_report_file(report, path, &pdf.bytes, &what)?;
+        Ok(pdf.pages)
+    }
+
+    /// Saves a report's file together with its audit entry: if the entry cannot be saved, the
+    /// file is taken away again.
+    fn save_report_file(
+        &mut self,
+        report: &Report,
+        path: &std::path::Path,
+        bytes: &[u8],
+        what: &str,
+    ) -> Result<()> {
+        let mut written = false;
+        let result = self.change(|this| {
             this.require(SystemPermission::RunReports)?;
-            let csv = report_csv(report, hide_names);
-            crate::vault::files::write_atomic(path, csv.as_bytes())?;
             let file = path
                 .file_name()
                 .map(|f| f.to_string_lossy().to_string())
@@ -264,14 +484,22 @@ impl Session {
                     Change::new(
                         "Report exported",
                         format!(
-                            "Wrote {}, {}, to the CSV file {file}",
+                            "Wrote {}, {}, to the {what} {file}",
                             report.title,
                             report.range_text()
                         ),
                     ),
                 ))
-            })
-        })
+            })?;
+            crate::vault::files::write_atomic(path, bytes)?;
+            written = true;
+            Ok(())
+        });
+        if result.is_err() && written {
+            // Best effort: the change that would have recorded it was not saved.
+            let _ = std::fs::remove_file(path);
+        }
+        result
     }
 
     /// Saved reports the signed-in person may run: their own and those shared with their user
@@ -476,6 +704,19 @@ impl Session {
     }
 }
 
+/// Everything done about a referred incident since, "Monitoring 03/03/2026; No further action
+/// 20/03/2026", or that nothing has been.
+pub fn since_text(r: &Referral) -> String {
+    if r.since.is_empty() {
+        return "Nothing recorded since".into();
+    }
+    r.since
+        .iter()
+        .map(|(day, outcome)| format!("{outcome} {}", day.format("%d/%m/%Y")))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// A cell as a spreadsheet will take it: text that begins like a formula is kept as text.
 fn cell(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@']) {
@@ -516,7 +757,7 @@ pub fn report_csv(report: &Report, hide_names: bool) -> String {
     if let Some(t) = by_group {
         header.push(t.label().to_string());
     }
-    header.push("Category".into());
+    header.push(report.spec.kind.row_title().into());
     header.extend(report.table.columns.iter().cloned());
     header.push("Total".into());
     line(header);
@@ -553,6 +794,47 @@ pub fn report_csv(report: &Report, hide_names: bool) -> String {
                 p.last.format("%d/%m/%Y").to_string(),
                 p.in_range.to_string(),
             ]);
+        }
+    }
+    if report.spec.kind == ReportKind::ActionsByOutcome {
+        line(Vec::new());
+        line(
+            [
+                "Referral",
+                "Pupil",
+                "Class",
+                "Category",
+                "Incident on",
+                "Referred on",
+                "Since",
+            ]
+            .map(String::from)
+            .to_vec(),
+        );
+        for r in &report.referrals {
+            line(vec![
+                r.outcome.label().to_string(),
+                r.pupil.display_name(hide_names),
+                r.pupil.class.clone(),
+                r.category.clone(),
+                r.incident_on.format("%d/%m/%Y").to_string(),
+                r.referred_on.format("%d/%m/%Y").to_string(),
+                since_text(r),
+            ]);
+        }
+    }
+    if report.spec.kind == ReportKind::OpenStatuses {
+        line(Vec::new());
+        line(vec![format!("Open on {}", report.to.format("%d/%m/%Y"))]);
+        line(["Status", "Pupil", "Class"].map(String::from).to_vec());
+        for open in &report.open_statuses {
+            for p in &open.pupils {
+                line(vec![
+                    open.kind.label().to_string(),
+                    p.display_name(hide_names),
+                    p.class.clone(),
+                ]);
+            }
         }
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

@@ -196,3 +196,12 @@ pub fn teacher_of(data: &keyholder::service::SchoolData, year: &str) -> String {
         .email
         .clone()
 }
+
+/// A PDF's text as a PDF text extractor reads it back, every run of white space one space.
+#[allow(dead_code)]
+pub fn pdf_text(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let text = pdf_extract::extract_text_from_mem(&bytes).expect("the PDF's text reads back");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

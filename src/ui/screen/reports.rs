@@ -1,6 +1,7 @@
-//! Reports (Run reports): incidents by category (and by House, Academic Level or Registration
-//! Form) per month or term, or pupils with frequent concerns, as a chart and a table, written to
-//! CSV on request. A report's settings can be saved under a name and, with Share saved reports,
+//! Reports (Run reports): incidents by category, pupils with frequent concerns, actions by
+//! outcome (with each referral and what came of it) and pupils with each status, per month or
+//! term and by House, Academic Level or Registration Form if asked, as a chart and a table,
+//! written to CSV or PDF on request. A report's settings can be saved under a name and, with Share saved reports,
 //! shared with user groups, whose members run it under their own access.
 
 use crate::model::report::{DateRange, Period, ReportKind, ReportSpec};
@@ -68,8 +69,8 @@ impl By {
 impl std::fmt::Display for By {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.0 {
-            None => f.write_str("Category only"),
-            Some(t) => write!(f, "Category and {}", t.label()),
+            None => f.write_str("Not by class"),
+            Some(t) => write!(f, "By {}", t.label()),
         }
     }
 }
@@ -99,6 +100,8 @@ pub enum Message {
     SaveSharing,
     ExportCsv,
     CsvChosen(Option<PathBuf>),
+    ExportPdf,
+    PdfChosen(Option<PathBuf>),
 }
 
 pub enum Action {
@@ -383,16 +386,38 @@ impl ReportsTab {
             }
             Message::ExportCsv => {
                 if let Some(r) = &self.report {
-                    let file_name = format!(
-                        "{} {}.csv",
-                        r.name.clone().unwrap_or_else(|| r.title.clone()),
-                        r.to.format("%Y-%m-%d")
-                    )
-                    .replace(['/', '\\', ':'], "-");
                     return Action::Effect(Effect::Dialog(Dialog::new(
-                        FileDialog::SaveReportCsv { file_name },
+                        FileDialog::SaveReportCsv {
+                            file_name: file_name(r, "csv"),
+                        },
                         Message::CsvChosen,
                     )));
+                }
+            }
+            Message::ExportPdf => {
+                if let Some(r) = &self.report {
+                    return Action::Effect(Effect::Dialog(Dialog::new(
+                        FileDialog::SavePdf {
+                            file_name: file_name(r, "pdf"),
+                        },
+                        Message::PdfChosen,
+                    )));
+                }
+            }
+            Message::PdfChosen(None) => {}
+            Message::PdfChosen(Some(path)) => {
+                if let Some(r) = &self.report {
+                    // Named in full, as the CSV file is.
+                    match session.export_report_pdf(r, &path, false) {
+                        Ok(pages) => {
+                            self.status = Status::done(format!(
+                                "The report has been written to {} ({}).",
+                                path.display(),
+                                crate::model::names::count(pages, "page", "pages")
+                            ))
+                        }
+                        Err(e) => self.status = Status::problem(e),
+                    }
                 }
             }
             Message::CsvChosen(None) => {}
@@ -440,12 +465,17 @@ impl ReportsTab {
     }
 
     fn settings_view<'a>(&'a self, me: &'a Me) -> Element<'a, Message> {
-        let labelled = |label: &'a str, widget: Element<'a, Message>| -> Element<'a, Message> {
-            column![text(label).size(theme::TEXT_SMALL).font(BOLD), widget]
-                .spacing(theme::SPACE_XS)
-                .width(Fill)
-                .into()
-        };
+        let labelled_in =
+            |width: Length, label: &'a str, widget: Element<'a, Message>| -> Element<'a, Message> {
+                column![text(label).size(theme::TEXT_SMALL).font(BOLD), widget]
+                    .spacing(theme::SPACE_XS)
+                    .width(width)
+                    .into()
+            };
+        let labelled = |label, widget| labelled_in(Fill, label, widget);
+        // Fixed widths in a row that wraps: at a larger text size the choices go onto a second
+        // line rather than being cut short.
+        let choice = |label, widget| labelled_in(Length::Fixed(CHOICE_WIDTH), label, widget);
         let mut saved_row = row![labelled(
             "Saved reports",
             form::drop_down(
@@ -473,7 +503,7 @@ impl ReportsTab {
         let mut c = column![saved_row].spacing(theme::SPACE_M);
         c = c.push(
             row![
-                labelled(
+                choice(
                     "Report",
                     form::drop_down(
                         ReportKind::ALL.to_vec(),
@@ -484,16 +514,16 @@ impl ReportsTab {
                     )
                     .into()
                 ),
-                labelled(
+                choice(
                     "Rows",
                     form::drop_down(By::ALL.to_vec(), Some(self.by), Message::By, "", Fill).into()
                 ),
-                labelled(
+                choice(
                     "Columns",
                     form::drop_down(Period::ALL.to_vec(), Some(self.per), Message::Per, "", Fill)
                         .into()
                 ),
-                labelled(
+                choice(
                     "Days",
                     form::drop_down(
                         RangeChoice::ALL.to_vec(),
@@ -505,7 +535,9 @@ impl ReportsTab {
                     .into()
                 ),
             ]
-            .spacing(theme::SPACE_M),
+            .spacing(theme::SPACE_M)
+            .wrap()
+            .vertical_spacing(theme::SPACE_S),
         );
         let mut details = row![].spacing(theme::SPACE_M);
         match self.range {
@@ -562,6 +594,19 @@ impl ReportsTab {
                 );
         }
         c = c.push(details);
+        if self.kind.uses_categories() {
+            c = c.push(self.categories_view());
+        }
+        c = c.push(form::actions(
+            Vec::new(),
+            form::primary("Run report", (!self.is_running()).then_some(Message::Run)),
+        ));
+        c = c.push(self.saving_view(me));
+        c.into()
+    }
+
+    /// The categories to count, each with its sub-categories under it.
+    fn categories_view(&self) -> Element<'_, Message> {
         let mut cats = column![
             row![
                 text(if self.chosen.is_empty() {
@@ -601,11 +646,11 @@ impl ReportsTab {
         }
         groups = groups.push(container(group).width(Length::Fixed(230.0)));
         cats = cats.push(groups.wrap().vertical_spacing(theme::SPACE_M));
-        c = c.push(cats);
-        c = c.push(form::actions(
-            Vec::new(),
-            form::primary("Run report", (!self.is_running()).then_some(Message::Run)),
-        ));
+        cats.into()
+    }
+
+    fn saving_view<'a>(&'a self, me: &'a Me) -> Element<'a, Message> {
+        let mut c = column![].spacing(theme::SPACE_M);
         // Saving and sharing the question.
         let mut save = row![
             container(
@@ -656,6 +701,18 @@ impl ReportsTab {
     }
 }
 
+/// "Actions by outcome 2026-03-14.pdf": the report's name or title and its last day.
+fn file_name(r: &Report, extension: &str) -> String {
+    format!(
+        "{} {}.{extension}",
+        r.name.clone().unwrap_or_else(|| r.title.clone()),
+        r.to.format("%Y-%m-%d")
+    )
+    .replace(['/', '\\', ':'], "-")
+}
+
+/// The width of each of the report's choices (what, rows, columns, days).
+const CHOICE_WIDTH: f32 = 260.0;
 const FIRST_COLUMN: f32 = 280.0;
 const COUNT_COLUMN: f32 = 86.0;
 
@@ -697,7 +754,11 @@ fn report_view(r: &Report, hide_names: bool) -> Element<'_, Message> {
                 .style(theme::muted),
             ]
             .width(Fill),
-            form::secondary("Export CSV…", Some(Message::ExportCsv)),
+            row![
+                form::secondary("Export CSV…", Some(Message::ExportCsv)),
+                form::secondary("Export PDF…", Some(Message::ExportPdf)),
+            ]
+            .spacing(theme::SPACE_S),
         ]
         .align_y(iced::Center),
     ]
@@ -714,8 +775,8 @@ fn report_view(r: &Report, hide_names: bool) -> Element<'_, Message> {
         .view(),
     );
     let first_title = match r.spec.by {
-        Some(t) => format!("{} · Category", t.label()),
-        None => "Category".into(),
+        Some(t) => format!("{} · {}", t.label(), r.spec.kind.row_title()),
+        None => r.spec.kind.row_title().into(),
     };
     let mut header: Vec<String> = r.table.columns.clone();
     header.push("Total".into());
@@ -738,13 +799,15 @@ fn report_view(r: &Report, hide_names: bool) -> Element<'_, Message> {
         )),
     );
     c = c.push(
-        text(format!(
-            "{} counted.",
-            crate::model::names::count(r.table.total as usize, "incident", "incidents")
-        ))
-        .size(theme::TEXT_SMALL)
-        .style(theme::muted),
+        text(r.spec.kind.counted(r.table.total))
+            .size(theme::TEXT_SMALL)
+            .style(theme::muted),
     );
+    match r.spec.kind {
+        ReportKind::ActionsByOutcome => c = c.push(referrals_view(r, hide_names)),
+        ReportKind::OpenStatuses => c = c.push(open_statuses_view(r, hide_names)),
+        ReportKind::Incidents | ReportKind::FrequentConcerns => {}
+    }
     if r.spec.kind == ReportKind::FrequentConcerns {
         let mut pupils = column![
             text(format!(
@@ -778,6 +841,80 @@ fn report_view(r: &Report, hide_names: bool) -> Element<'_, Message> {
             );
         }
         c = c.push(pupils);
+    }
+    c.into()
+}
+
+/// Each referral out of school in the range, and what was done about the incident since.
+fn referrals_view(r: &Report, hide_names: bool) -> Element<'_, Message> {
+    let mut c = column![
+        text("Referrals and what came of them")
+            .size(theme::TEXT_BODY)
+            .font(BOLD),
+        text("Each referral to children's social care, the LADO or the police in these dates, with what was last done about the incident.")
+            .size(theme::TEXT_SMALL)
+            .style(theme::muted),
+    ]
+    .spacing(theme::SPACE_XS);
+    if r.referrals.is_empty() {
+        c = c.push(
+            text("None among the pupils and categories you may see.")
+                .size(theme::TEXT_BODY)
+                .style(theme::muted),
+        );
+    }
+    for x in &r.referrals {
+        c = c.push(
+            column![
+                text(format!(
+                    "{}: {} ({})",
+                    x.referred_on.format("%-d %b %Y"),
+                    x.pupil.display_name(hide_names),
+                    x.pupil.class
+                ))
+                .size(theme::TEXT_BODY)
+                .font(BOLD),
+                text(format!(
+                    "{}, about {} on {}. Since: {}.",
+                    x.outcome.label(),
+                    x.category,
+                    x.incident_on.format("%-d %b %Y"),
+                    x.latest_text()
+                ))
+                .size(theme::TEXT_SMALL),
+            ]
+            .spacing(2.0),
+        );
+    }
+    c.into()
+}
+
+/// For each status, the pupils with it open on the report's last day.
+fn open_statuses_view(r: &Report, hide_names: bool) -> Element<'_, Message> {
+    let mut c = column![
+        text(format!("Open on {}", r.to.format("%-d %B %Y")))
+            .size(theme::TEXT_BODY)
+            .font(BOLD)
+    ]
+    .spacing(theme::SPACE_XS);
+    for open in &r.open_statuses {
+        let names = if open.pupils.is_empty() {
+            "none".to_string()
+        } else {
+            open.pupils
+                .iter()
+                .map(|p| format!("{} ({})", p.display_name(hide_names), p.class))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        c = c.push(
+            text(format!(
+                "{} ({}): {names}",
+                open.kind.label(),
+                open.pupils.len()
+            ))
+            .size(theme::TEXT_BODY),
+        );
     }
     c.into()
 }

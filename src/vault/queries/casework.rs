@@ -72,7 +72,7 @@ pub fn update_action(
     Ok(())
 }
 
-fn outcome(key: &str) -> Result<Outcome> {
+pub(crate) fn outcome(key: &str) -> Result<Outcome> {
     Outcome::from_key(key)
         .ok_or_else(|| Error::Damaged(format!("an action has an unknown outcome {key:?}")))
 }

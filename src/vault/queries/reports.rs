@@ -1,7 +1,7 @@
 //! What reports read (when, about whom and under which category each incident is, and nothing of
 //! what it says) and the saved reports with the user groups they are shared with.
 
-use crate::model::{CategoryId, PupilId, SavedReportId, UserGroupId, UserId};
+use crate::model::{CategoryId, IncidentId, Outcome, PupilId, SavedReportId, UserGroupId, UserId};
 use crate::vault::{Db, Error, Result};
 use rusqlite::params;
 
@@ -28,6 +28,54 @@ pub fn incident_facts(conn: Db<'_>, from: i64, until: i64) -> Result<Vec<Inciden
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// An action on an incident as a report counts it: its outcome and when, and the incident's
+/// pupil, category and day (never what either says).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActionFact {
+    pub incident: IncidentId,
+    pub pupil: PupilId,
+    pub category: CategoryId,
+    pub occurred_at: i64,
+    pub taken_at: i64,
+    pub outcome: Outcome,
+}
+
+/// Every action on the incidents that had an action taken from `from` up to (not including)
+/// `until`: those in the range are counted, the later ones say what came of a referral. By
+/// incident, then in the order they were taken.
+pub fn action_facts(conn: Db<'_>, from: i64, until: i64) -> Result<Vec<ActionFact>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.incident_id, i.pupil_id, i.category_id, i.occurred_at, a.taken_at, a.outcome
+         FROM incident_actions a JOIN incidents i ON i.id = a.incident_id
+         WHERE a.incident_id IN (SELECT incident_id FROM incident_actions
+                                 WHERE taken_at >= ?1 AND taken_at < ?2)
+         ORDER BY a.incident_id, a.taken_at, a.id",
+    )?;
+    let rows = stmt.query_map(params![from, until], |r| {
+        Ok((
+            IncidentId(r.get(0)?),
+            PupilId(r.get(1)?),
+            CategoryId(r.get(2)?),
+            r.get::<_, i64>(3)?,
+            r.get::<_, i64>(4)?,
+            r.get::<_, String>(5)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (incident, pupil, category, occurred_at, taken_at, key) = row?;
+        out.push(ActionFact {
+            incident,
+            pupil,
+            category,
+            occurred_at,
+            taken_at,
+            outcome: super::casework::outcome(&key)?,
+        });
+    }
+    Ok(out)
 }
 
 /// A report's settings saved under a name.
