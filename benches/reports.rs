@@ -75,6 +75,26 @@ fn add_incidents(location: &Location, n: usize) {
                 .expect("insert");
         }
     }
+    // An action on every incident, the outcomes in turn, an hour after it; a status on one
+    // pupil in ten, begun some time in the last ten months.
+    conn.execute_batch(
+        "INSERT INTO incident_actions (incident_id, taken_at, taken_by, outcome, description,
+                                       rationale, recorded_by, recorded_at)
+         SELECT id, occurred_at + 3600, NULL,
+                CASE id % 8 WHEN 0 THEN 'discussed_with_dsl' WHEN 1 THEN 'no_further_action'
+                     WHEN 2 THEN 'early_help' WHEN 3 THEN 'social_care_referral'
+                     WHEN 4 THEN 'lado_referral' WHEN 5 THEN 'police' WHEN 6 THEN 'monitoring'
+                     ELSE 'other' END,
+                'What was done.', 'Why it was decided.', NULL, occurred_at + 3600
+         FROM incidents;
+         INSERT INTO pupil_statuses (pupil_id, status, started_on, ended_on, note, set_by, set_at)
+         SELECT id,
+                CASE id % 5 WHEN 0 THEN 'child_protection_plan' WHEN 1 THEN 'child_in_need'
+                     WHEN 2 THEN 'looked_after' WHEN 3 THEN 'early_help' ELSE 'young_carer' END,
+                date('now', '-' || (id % 300) || ' days'), NULL, '', NULL, 0
+         FROM pupils WHERE id % 10 = 0;",
+    )
+    .expect("actions and statuses");
     conn.execute_batch("COMMIT").expect("commit");
 }
 
@@ -145,6 +165,18 @@ fn benches(c: &mut Criterion) {
             .is_empty()
     );
 
+    let actions = ReportSpec {
+        kind: ReportKind::ActionsByOutcome,
+        ..year.clone()
+    };
+    let counted = admin.run_report(&actions).expect("report");
+    assert!(counted.table.total as usize > INCIDENTS * 8 / 10 && !counted.referrals.is_empty());
+    let statuses = ReportSpec {
+        kind: ReportKind::OpenStatuses,
+        ..year.clone()
+    };
+    assert!(admin.run_report(&statuses).expect("report").table.total > 100);
+
     let mut group = c.benchmark_group("reports 2,000 pupils × 20,000 incidents");
     group.sample_size(20);
     group.warm_up_time(Duration::from_secs(1));
@@ -157,6 +189,12 @@ fn benches(c: &mut Criterion) {
     });
     group.bench_function("frequent concerns, administrator", |b| {
         b.iter(|| black_box(admin.run_report(black_box(&frequent)).expect("report")))
+    });
+    group.bench_function("actions by outcome with referrals, administrator", |b| {
+        b.iter(|| black_box(admin.run_report(black_box(&actions)).expect("report")))
+    });
+    group.bench_function("pupils with each status, administrator", |b| {
+        b.iter(|| black_box(admin.run_report(black_box(&statuses)).expect("report")))
     });
     group.finish();
 }

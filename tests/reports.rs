@@ -577,7 +577,12 @@ fn actions_by_outcome_count_what_the_reader_may_read_and_list_each_referral_with
     );
     let lado = referral(&all, y2, Outcome::LadoReferral).unwrap();
     assert!(lado.since.is_empty());
-    assert_eq!(lado.latest_text(), "Nothing recorded since");
+    assert_eq!(lado.latest_text(), "nothing recorded since");
+    assert!(
+        social
+            .latest_text()
+            .starts_with("since then: Monitoring on ")
+    );
     assert!(referral(&all, y1, Outcome::Police).is_some());
     assert!(
         all.referrals

@@ -147,3 +147,68 @@ fn a_report_shows_its_chart_and_table() {
     let all = app.session.as_ref().unwrap().overview().unwrap().incidents;
     assert!(report.table.total as usize <= all && report.table.total > 0);
 }
+
+#[test]
+fn actions_by_outcome_lists_referrals_and_writes_a_pdf_from_the_reports_tab() {
+    use keyholder::model::report::ReportKind;
+    use keyholder::ui::app::Message;
+    use keyholder::ui::screen::reports;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, _location, creds) = demo_app(dir.path());
+    sign_in_through_screens(&mut app, &creds.email, &creds.totp_secret);
+    drop(creds.session);
+    let to_reports = |m| Message::Home(home::Message::Reports(m));
+    click(&mut app, "Reports");
+    assert!(shows(&app, "Categories: all you may read"));
+    send(
+        &mut app,
+        [to_reports(reports::Message::Kind(ReportKind::OpenStatuses))],
+    );
+    assert!(
+        !shows(&app, "Categories: all you may read"),
+        "statuses belong to no category, so none are offered"
+    );
+    send(
+        &mut app,
+        [to_reports(reports::Message::Kind(
+            ReportKind::ActionsByOutcome,
+        ))],
+    );
+    click(&mut app, "Run report");
+    let report = home(&app)
+        .reports_tab()
+        .and_then(|r| r.report.clone())
+        .expect("a report");
+    assert_eq!(report.spec.kind, ReportKind::ActionsByOutcome);
+    assert!(shows(&app, "Outcome"));
+    assert!(shows(&app, "Referrals and what came of them"));
+    // The demo's story has a referral to children's social care this term.
+    let first = report.referrals.first().expect("the demo has a referral");
+    assert!(shows(
+        &app,
+        &format!(
+            "{}: {} ({})",
+            first.referred_on.format("%-d %b %Y"),
+            first.pupil.display_name(false),
+            first.pupil.class
+        )
+    ));
+    assert!(shows(
+        &app,
+        &ReportKind::ActionsByOutcome.counted(report.table.total)
+    ));
+
+    // Export PDF… asks where; the answer writes the file and says so.
+    let pdf = dir.path().join("referrals.pdf");
+    send(
+        &mut app,
+        [to_reports(reports::Message::PdfChosen(Some(pdf.clone())))],
+    );
+    assert!(
+        shows(&app, "The report has been written to"),
+        "the person is told"
+    );
+    let text = common::pdf_text(&pdf);
+    assert!(text.contains(&first.pupil.surname), "{text}");
+    assert!(text.contains("Referrals and what came of them"));
+}

@@ -27,6 +27,7 @@ mod groups;
 mod import;
 mod incidents;
 mod report;
+mod retention;
 mod user_groups;
 mod users;
 
@@ -64,7 +65,8 @@ Pupils' records:
   pupils       A pupil's statuses (child protection plan, child in need, ...)
   chronology   A pupil's chronology, as text, JSON or a PDF
   access       Which pupils you (or another user) can see, and why not
-  report       Count the incidents you may read, by category, class and month
+  report       Count incidents, actions or statuses, by category, class and month
+  retention    How long records are kept: policies, the review list, holds
 
 Keeping the school safe:
   check        The Overview's health check
@@ -218,7 +220,8 @@ pub enum Command {
         json: bool,
     },
     /// A report under your own access (Run reports): incidents by category (and House, Academic
-    /// Level or Registration Form) per month or term, or pupils with frequent concerns; saved
+    /// Level or Registration Form) per month or term, pupils with frequent concerns, actions by
+    /// outcome with each referral, or pupils with each status; saved
     /// reports by name. It counts only pupils whose profiles you may open and categories you
     /// may read incidents in.
     #[command(
@@ -229,6 +232,16 @@ pub enum Command {
         sign_in: SignInArgs,
         #[command(flatten)]
         args: report::ReportArgs,
+    },
+    /// Data Destruction Policies: how long each category's records are kept, the review list,
+    /// holds, and keeping records longer. Needs Data destruction policy.
+    #[command(after_help = "Example:
+  keyholder retention review ...sign-in...")]
+    Retention {
+        #[command(flatten)]
+        sign_in: SignInArgs,
+        #[command(subcommand)]
+        command: retention::RetentionCommand,
     },
     /// The Overview's health check: exit status 0 with no warnings, 1 with warnings. Needs
     /// Manage system.
@@ -607,6 +620,13 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
         } => {
             let mut session = sign_in(&location, &args)?;
             report::run(&mut session, report)
+        }
+        Command::Retention {
+            sign_in: args,
+            command,
+        } => {
+            let mut session = sign_in(&location, &args)?;
+            retention::run(&mut session, command)
         }
         Command::Check {
             sign_in: args,

@@ -62,6 +62,7 @@ pub enum Check {
     ArchivedPupilsInGroups,
     AuditTrail,
     LastBackup,
+    RecordsDue,
 }
 
 impl Check {
@@ -79,6 +80,7 @@ impl Check {
             Check::NewGroups => "new-groups",
             Check::ArchivedPupilsInGroups => "archived-pupils-in-groups",
             Check::AuditTrail => "audit-trail",
+            Check::RecordsDue => "records-due",
             Check::LastBackup => "last-backup",
         }
     }
@@ -103,6 +105,8 @@ pub enum Place {
     Audits,
     /// Back up now, on the Overview itself.
     Backup,
+    /// Data Destruction Policies: the review list.
+    Retention,
 }
 
 /// One name a finding is about, with where to deal with it.
@@ -185,6 +189,8 @@ pub struct Snapshot {
     pub added_at: BTreeMap<UserId, i64>,
     pub trail: TrailState,
     pub last_backup: Option<LastBackup>,
+    /// Pupils with records past their keeping period (not held, not kept longer by a review).
+    pub records_due: usize,
 }
 
 /// The audit trail's state, as its own check found it.
@@ -293,6 +299,7 @@ pub fn findings(s: &Snapshot) -> Vec<Finding> {
             archived_pupils_in_groups(s),
             Some(audit_trail(s)),
             Some(last_backup(s)),
+            records_due(s),
         ]
         .into_iter()
         .flatten(),
@@ -665,6 +672,22 @@ pub fn audit_trail(s: &Snapshot) -> Finding {
     }
 }
 
+/// Records kept past their policy's period: keeping them longer than needed is itself a breach
+/// of data protection, so someone should review them.
+pub fn records_due(s: &Snapshot) -> Option<Finding> {
+    (s.records_due > 0).then(|| Finding {
+        check: Check::RecordsDue,
+        severity: Severity::Warning,
+        title: format!(
+            "{} past their keeping period",
+            count(s.records_due, "pupil has records", "pupils have records")
+        ),
+        explanation: "Their categories' data destruction policy says how long to keep them, and that time is over. Review them on Data Destruction Policies: keep them longer with a reason, or place a hold if they may be needed.".into(),
+        items: Vec::new(),
+        fix: Place::Retention,
+    })
+}
+
 /// The last backup, always reported: a warning when there is none or it is overdue.
 pub fn last_backup(s: &Snapshot) -> Finding {
     let last = &s.last_backup;
@@ -781,6 +804,7 @@ mod tests {
                 taken_at: now - d * DAY,
                 file_name: "Larkfield.khbackup".into(),
             }),
+            records_due: 0,
         };
         snapshot(SchoolAccess::new(SchoolAccessInput {
             restricted: [GroupType::AcademicLevel].into(),

@@ -27,4 +27,5 @@ id_type!(
     AlertId,
     ReminderId,
     SavedReportId,
+    HoldId,
 );

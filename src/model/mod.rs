@@ -15,6 +15,7 @@ pub mod names;
 pub mod permission;
 pub mod pupil;
 pub mod report;
+pub mod retention;
 pub mod transfer;
 pub mod user;
 
@@ -22,8 +23,8 @@ pub use casework::{Outcome, StatusKind};
 pub use category::Category;
 pub use group::{GroupType, PupilGroup};
 pub use ids::{
-    ActionId, AlertId, CategoryId, IncidentId, PupilGroupId, PupilId, ReminderId, SavedReportId,
-    StatusId, UserGroupId, UserId,
+    ActionId, AlertId, CategoryId, HoldId, IncidentId, PupilGroupId, PupilId, ReminderId,
+    SavedReportId, StatusId, UserGroupId, UserId,
 };
 pub use permission::{
     CategoryGrant, CategoryPermission, CategoryPermissions, EffectivePermissions,

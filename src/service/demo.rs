@@ -239,7 +239,7 @@ pub fn generate(size: DemoSize, seed: u64, now: i64) -> DemoSchool {
     let slt_perms: Vec<SystemPermission> = SystemPermission::ALL
         .iter()
         .copied()
-        .filter(|p| *p != DataDestructionPolicy && *p != NamedPerson)
+        .filter(|p| *p != NamedPerson)
         .collect();
     let teacher_grants: Vec<CategoryGrantData> = setup::grants_for_all(&categories, false)
         .into_iter()

@@ -52,6 +52,7 @@ impl Session {
                 taken_at: b.taken_at,
                 file_name: b.file_name,
             }),
+            records_due: self.records_due_count(super::alerts::local_day(now))?,
         };
         Ok(crate::model::health::findings(&snapshot))
     }

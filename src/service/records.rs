@@ -131,6 +131,9 @@ pub struct PupilProfile {
     pub statuses: Vec<StatusView>,
     /// Setting and ending statuses needs Edit student information.
     pub can_edit_statuses: bool,
+    /// Holds standing on the pupil's records (everyone who may open the profile sees them, so
+    /// that nobody removes what a hold protects).
+    pub holds: Vec<super::retention::HoldView>,
 }
 
 /// A pupil's details that may be edited.
@@ -640,6 +643,7 @@ impl Session {
             can_record: perms.has(SystemPermission::AddNewIncident),
             statuses: super::casework::status_views(conn, id, &staff)?,
             can_edit_statuses: perms.has(SystemPermission::EditStudentInformation),
+            holds: self.holds_on(id)?,
             pupil,
         })
     }

@@ -51,11 +51,14 @@ pub struct Referral {
 }
 
 impl Referral {
-    /// "No further action on 3 Mar 2026", or what was last done, or that nothing has been.
+    /// What was last done about the incident, "since then: Monitoring on 3 Mar 2026", or that
+    /// nothing has been.
     pub fn latest_text(&self) -> String {
         match self.since.last() {
-            Some((day, outcome)) => format!("{outcome} on {}", day.format("%-d %b %Y")),
-            None => "Nothing recorded since".into(),
+            Some((day, outcome)) => {
+                format!("since then: {outcome} on {}", day.format("%-d %b %Y"))
+            }
+            None => "nothing recorded since".into(),
         }
     }
 }

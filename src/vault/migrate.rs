@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0006_casework.sql"),
     include_str!("../../migrations/0007_alerts_reports.sql"),
     include_str!("../../migrations/0008_preferences.sql"),
+    include_str!("../../migrations/0009_retention.sql"),
 ];
 
 /// The schema version this build of Keyholder writes.

@@ -103,7 +103,7 @@ pub struct AccessReport {
     show: Show,
     scroll: Scroll,
     shown: Vec<usize>,
-    status: Status,
+    pub status: Status,
 }
 
 impl AccessReport {

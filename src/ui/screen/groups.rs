@@ -108,6 +108,16 @@ pub struct GroupsTab {
 }
 
 impl GroupsTab {
+    /// The message line under the heading of the page that is showing (the table, the class
+    /// editor or the access report).
+    pub fn page_status(&mut self) -> &mut Status {
+        match &mut self.view {
+            View::Editor(e) => &mut e.status,
+            View::Report(r) => &mut r.status,
+            View::Table => &mut self.status,
+        }
+    }
+
     pub fn new(session: &Session) -> GroupsTab {
         let mut tab = GroupsTab {
             current: GroupType::AcademicLevel,

@@ -10,6 +10,7 @@ use super::imports::{self, ImportsTab};
 use super::overview::{self, OverviewTab};
 use super::pupils::{self, PupilsTab};
 use super::reports::{self, ReportsTab};
+use super::retention::{self, RetentionTab};
 use super::users::{self, UsersTab};
 use crate::clock::format_local;
 use crate::model::SystemPermission;
@@ -41,6 +42,7 @@ pub enum Tab {
     Users,
     Categories,
     Imports,
+    Retention,
     Audits,
 }
 
@@ -55,6 +57,7 @@ impl Tab {
             Tab::Users => "Users",
             Tab::Categories => "Categories",
             Tab::Imports => "Imports",
+            Tab::Retention => "Data Destruction Policies",
             Tab::Audits => "Audits",
         }
     }
@@ -70,6 +73,7 @@ impl Tab {
             Tab::Users => "tab-users",
             Tab::Categories => "tab-categories",
             Tab::Imports => "tab-imports",
+            Tab::Retention => "tab-retention",
             Tab::Audits => "tab-audits",
         }
     }
@@ -83,6 +87,7 @@ impl Tab {
             Tab::Groups | Tab::Users | Tab::Categories | Tab::Imports => {
                 Some(SystemPermission::ManageSystem)
             }
+            Tab::Retention => Some(SystemPermission::DataDestructionPolicy),
             Tab::Audits => Some(SystemPermission::ViewAudits),
         }
     }
@@ -118,6 +123,7 @@ pub enum Message {
     Groups(groups::Message),
     Users(users::Message),
     Categories(categories::Message),
+    Retention(retention::Message),
     Pupils(pupils::Message),
     Imports(imports::Message),
     /// + Add Incident in the header bar.
@@ -155,6 +161,7 @@ pub struct Home {
     groups: Option<GroupsTab>,
     users: Option<UsersTab>,
     categories: Option<CategoriesTab>,
+    retention: Option<RetentionTab>,
     pupils: Option<PupilsTab>,
     imports: Option<ImportsTab>,
     /// + Add Incident, open over whichever tab is showing.
@@ -179,6 +186,7 @@ impl Home {
             groups: None,
             users: None,
             categories: None,
+            retention: None,
             pupils: None,
             imports: None,
             concern: None,
@@ -227,6 +235,7 @@ impl Home {
             Tab::Users,
             Tab::Categories,
             Tab::Imports,
+            Tab::Retention,
             Tab::Audits,
         ]
         .into_iter()
@@ -269,6 +278,7 @@ impl Home {
             Tab::Groups => self.groups = None,
             Tab::Users => self.users = None,
             Tab::Categories => self.categories = None,
+            Tab::Retention => self.retention = None,
             Tab::Audits => self.audit_search.clear(),
             // The Dashboard is read afresh below; a report's settings and answer stay, since
             // choosing them again would be work.
@@ -282,10 +292,48 @@ impl Home {
                     r.status.clear();
                 }
             }
-            Tab::Overview | Tab::Imports => {}
+            // Their work goes on, but an old message does not stay for the next visit.
+            Tab::Overview => {
+                if let Some(h) = &mut self.health {
+                    h.status.clear();
+                }
+            }
+            Tab::Imports => {
+                if let Some(i) = &mut self.imports {
+                    i.status.clear();
+                }
+            }
         }
         self.tab = tab;
         self.load(session);
+    }
+
+    /// The message line under the heading of what is showing, where a message about it belongs
+    /// (every screen puts its messages there): the tab's own page, + Add Incident, or this
+    /// screen's line for the help page, the Audits tab and a tab that could not be read.
+    fn page_status(&mut self) -> &mut Status {
+        if self.help {
+            return &mut self.status;
+        }
+        if let Some(c) = &mut self.concern {
+            return &mut c.status;
+        }
+        let tab = match self.tab {
+            Tab::Dashboard => self.dashboard.as_mut().map(|d| &mut d.status),
+            Tab::Reports => self.reports.as_mut().map(|r| &mut r.status),
+            Tab::Overview => self.health.as_mut().map(|h| &mut h.status),
+            Tab::Pupils => self.pupils.as_mut().map(PupilsTab::page_status),
+            Tab::Groups => self.groups.as_mut().map(GroupsTab::page_status),
+            Tab::Users => self.users.as_mut().map(UsersTab::page_status),
+            Tab::Categories => self.categories.as_mut().map(|c| &mut c.status),
+            Tab::Retention => self.retention.as_mut().map(|r| &mut r.status),
+            Tab::Imports => self.imports.as_mut().map(|i| &mut i.status),
+            Tab::Audits => None,
+        };
+        match tab {
+            Some(s) => s,
+            None => &mut self.status,
+        }
     }
 
     /// Reads what the current tab shows. Errors are shown on the page, never hidden.
@@ -352,6 +400,13 @@ impl Home {
                 self.imports.get_or_insert_with(ImportsTab::new);
                 Ok(())
             }
+            Tab::Retention => {
+                match &mut self.retention {
+                    Some(r) => r.reload(session),
+                    None => self.retention = Some(RetentionTab::new(session)),
+                }
+                Ok(())
+            }
             Tab::Audits => session
                 .recent_audit(&self.audit_search, AUDIT_ROWS)
                 .and_then(|a| {
@@ -397,6 +452,10 @@ impl Home {
                 .users
                 .as_ref()
                 .is_some_and(UsersTab::has_unsaved_changes)
+            || self
+                .retention
+                .as_ref()
+                .is_some_and(RetentionTab::has_unsaved_changes)
             || self
                 .concern
                 .as_ref()
@@ -508,7 +567,7 @@ impl Home {
                     // Leaving + Add Incident asks the same question as Cancel.
                     c.update(add_incident::Message::Cancel, session);
                 } else {
-                    self.status =
+                    *self.page_status() =
                         Status::problem("Save or discard your changes before leaving this page.");
                 }
             }
@@ -562,8 +621,10 @@ impl Home {
                         }
                         add_incident::Action::Closed(notice) => {
                             self.concern = None;
-                            self.status = Status::note_maybe(notice);
                             self.load(session);
+                            if let Some(notice) = notice {
+                                *self.page_status() = Status::Note(notice);
+                            }
                         }
                     }
                 }
@@ -582,6 +643,12 @@ impl Home {
                 if let Some(c) = &mut self.categories {
                     let categories::Action::Effect(e) = c.update(m, session);
                     return Action::Effect(e.map(Message::Categories));
+                }
+            }
+            Message::Retention(m) => {
+                if let Some(r) = &mut self.retention {
+                    let retention::Action::Effect(e) = r.update(m, session);
+                    return Action::Effect(e.map(Message::Retention));
                 }
             }
             Message::Imports(m) => {
@@ -639,7 +706,7 @@ impl Home {
                     .as_ref()
                     .is_some_and(AddIncident::has_unsaved_changes)
                 {
-                    self.status = Status::problem(
+                    *self.page_status() = Status::problem(
                         "Save or cancel the concern you are writing first; then Remind Me opens on the Dashboard.",
                     );
                     return Action::Effect(Effect::None);
@@ -656,7 +723,7 @@ impl Home {
                     self.idle_minutes = m;
                     self.load(session);
                 }
-                Err(e) => self.status = Status::problem(e),
+                Err(e) => *self.page_status() = Status::problem(e),
             },
         }
         Action::Effect(Effect::None)
@@ -685,6 +752,7 @@ impl Home {
             ),
             Place::Users | Place::User(_) | Place::UserGroup(_) => (Tab::Users, Vec::new()),
             Place::Audits => (Tab::Audits, Vec::new()),
+            Place::Retention => (Tab::Retention, Vec::new()),
             Place::Backup => return Action::Effect(Effect::None),
         };
         let mut action = self.update(Message::Tab(tab), session, modifiers);
@@ -747,6 +815,11 @@ impl Home {
             (Tab::Imports, ..) => {
                 if let Some(i) = &mut self.imports {
                     i.update(imports::Message::Escape, session);
+                }
+            }
+            (Tab::Retention, ..) => {
+                if let Some(r) = &mut self.retention {
+                    r.update(retention::Message::Escape, session);
                 }
             }
             _ => {}
@@ -865,6 +938,10 @@ impl Home {
             },
             Tab::Imports => match &self.imports {
                 Some(i) => i.view(hide_names).map(Message::Imports),
+                None => text("").into(),
+            },
+            Tab::Retention => match &self.retention {
+                Some(r) => r.view(hide_names).map(Message::Retention),
                 None => text("").into(),
             },
             Tab::Audits => self.audit_view(),

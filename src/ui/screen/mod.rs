@@ -25,6 +25,7 @@ pub mod recovery_code;
 pub mod redeem;
 pub mod reports;
 pub mod restore;
+pub mod retention;
 pub mod setup;
 pub mod sign_in;
 pub mod user_group;

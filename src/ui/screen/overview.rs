@@ -65,7 +65,7 @@ pub struct OverviewTab {
     /// The newest audit entry, whose fingerprint the admin is asked to note down.
     newest_entry: Option<AuditAnchor>,
     findings: Vec<Finding>,
-    status: Status,
+    pub status: Status,
     backup: BackupState,
     backup_path: String,
 }

@@ -433,6 +433,18 @@ impl ProfilePage {
         ]
         .spacing(theme::SPACE_M);
         c = c.push(self.status.view());
+        for h in &p.holds {
+            c = c.push(form::warning(format!(
+                "These records are on hold: {} (placed by {} on {}{}). Nothing of this pupil's may be destroyed while the hold stands.",
+                h.hold.reason,
+                h.placed_by,
+                crate::clock::format_local(h.hold.placed_at),
+                h.hold
+                    .ends_on
+                    .map(|e| format!(", until {}", e.format("%-d %b %Y")))
+                    .unwrap_or_default()
+            )));
+        }
         c = c.push(self.details_card(hide_names));
         c = c.push(self.statuses_card());
         c = c.push(self.incidents_card(hide_names));

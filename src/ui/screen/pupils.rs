@@ -69,6 +69,18 @@ pub struct PupilsTab {
 }
 
 impl PupilsTab {
+    /// The message line under the heading of the page that is showing (the list, a profile or
+    /// its chronology).
+    pub fn page_status(&mut self) -> &mut Status {
+        match &mut self.profile {
+            Some(p) => match &mut p.chronology {
+                Some(c) => &mut c.status,
+                None => &mut p.status,
+            },
+            None => &mut self.status,
+        }
+    }
+
     pub fn new(session: &Session) -> PupilsTab {
         let mut t = PupilsTab {
             empty_school: false,

@@ -201,14 +201,7 @@ impl ReportsTab {
 
     /// The form's settings as a report's question, or what is wrong with them.
     fn spec(&self) -> Result<ReportSpec, String> {
-        let number = |s: &str, what: &str| {
-            s.trim().parse::<u32>().map_err(|_| {
-                format!(
-                    "\"{}\" is not a number of {what}. Type a whole number, for example 30.",
-                    s.trim()
-                )
-            })
-        };
+        let number = |s: &str, what: &str| form::whole_number(s, what, 30);
         let range = match self.range {
             RangeChoice::SchoolYear => DateRange::SchoolYear,
             RangeChoice::LastDays => DateRange::LastDays {
@@ -593,7 +586,10 @@ impl ReportsTab {
                     .view(),
                 );
         }
-        c = c.push(details);
+        // No empty row (and its spacing) when there is nothing more to ask.
+        if self.range != RangeChoice::SchoolYear || self.kind == ReportKind::FrequentConcerns {
+            c = c.push(details);
+        }
         if self.kind.uses_categories() {
             c = c.push(self.categories_view());
         }
@@ -863,8 +859,9 @@ fn referrals_view(r: &Report, hide_names: bool) -> Element<'_, Message> {
                 .style(theme::muted),
         );
     }
+    let mut list = column![].spacing(theme::SPACE_S);
     for x in &r.referrals {
-        c = c.push(
+        list = list.push(
             column![
                 text(format!(
                     "{}: {} ({})",
@@ -875,7 +872,7 @@ fn referrals_view(r: &Report, hide_names: bool) -> Element<'_, Message> {
                 .size(theme::TEXT_BODY)
                 .font(BOLD),
                 text(format!(
-                    "{}, about {} on {}. Since: {}.",
+                    "{}, about {} on {}; {}.",
                     x.outcome.label(),
                     x.category,
                     x.incident_on.format("%-d %b %Y"),
@@ -886,7 +883,7 @@ fn referrals_view(r: &Report, hide_names: bool) -> Element<'_, Message> {
             .spacing(2.0),
         );
     }
-    c.into()
+    c.push(list).into()
 }
 
 /// For each status, the pupils with it open on the report's last day.

@@ -373,3 +373,14 @@ pub fn tick<T: Ord>(ticked: &mut std::collections::BTreeSet<T>, item: T, on: boo
         ticked.remove(&item);
     }
 }
+
+/// A whole number typed into a field, or what is wrong with it in the person's words ("\"ten\"
+/// is not a number of days. Type a whole number, for example 30.").
+pub fn whole_number(typed: &str, of: &str, example: u32) -> Result<u32, String> {
+    typed.trim().parse::<u32>().map_err(|_| {
+        format!(
+            "\"{}\" is not a number of {of}. Type a whole number, for example {example}.",
+            typed.trim()
+        )
+    })
+}

@@ -212,13 +212,10 @@ pub fn insert_action_revision(conn: Db<'_>, id: ActionId, r: &ActionRevision) ->
     Ok(())
 }
 
-fn day_text(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
+use super::day_text;
 
 fn day(text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| Error::Damaged(format!("a pupil's status has an unreadable date {text:?}")))
+    super::read_day(text, "a pupil's status")
 }
 
 /// A status to write. `ended_*` are set together or not at all.

@@ -13,10 +13,22 @@ pub mod people;
 pub mod preferences;
 pub mod pupils;
 pub mod reports;
+pub mod retention;
 pub mod school;
 pub mod staff;
 
 /// SQLite stores booleans as integers.
 pub(crate) fn flag(b: bool) -> i64 {
     i64::from(b)
+}
+
+/// Days are stored as `YYYY-MM-DD`, which sorts and compares as text.
+pub(crate) fn day_text(d: chrono::NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// A stored day read back; `what` says whose it is when it cannot be ("a pupil's status").
+pub(crate) fn read_day(text: &str, what: &str) -> super::Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| super::Error::Damaged(format!("{what} has an unreadable date {text:?}")))
 }

@@ -206,6 +206,16 @@ fn key_label(k: KeyState) -> &'static str {
 }
 
 impl UsersTab {
+    /// The message line under the heading of the page that is showing: a user group's editor
+    /// and an access report have their own; every other page shows this tab's.
+    pub fn page_status(&mut self) -> &mut Status {
+        match &mut self.view {
+            View::Group(g) => &mut g.status,
+            View::Access(r, _) => &mut r.status,
+            View::List | View::PickStaff | View::NewUser | View::Profile(_) => &mut self.status,
+        }
+    }
+
     pub fn new(session: &Session) -> UsersTab {
         let mut tab = UsersTab {
             rows: Vec::new(),

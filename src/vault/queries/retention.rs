@@ -1,0 +1,207 @@
+//! What Data Destruction Policies keep: each category's policy, the day each pupil left, holds
+//! and the decisions to keep records longer; and the incidents' dates the periods count from.
+
+use super::{day_text, read_day};
+use crate::model::retention::{Basis, Extension, Hold, Policy, Then};
+use crate::model::{CategoryId, HoldId, IncidentId, PupilId, UserId};
+use crate::vault::{Db, Error, Result};
+use chrono::NaiveDate;
+use rusqlite::params;
+use std::collections::HashMap;
+
+/// The policies set for categories (not the defaults nor what sub-categories inherit).
+pub fn policies(conn: Db<'_>) -> Result<HashMap<CategoryId, Policy>> {
+    let mut stmt =
+        conn.prepare("SELECT category_id, basis, years, then_do FROM retention_policies")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            CategoryId(r.get(0)?),
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let (category, basis, years, then) = row?;
+        let damaged = || {
+            Error::Damaged(format!(
+                "the retention policy of category {category} cannot be read"
+            ))
+        };
+        out.insert(
+            category,
+            Policy {
+                basis: Basis::from_key(&basis).ok_or_else(damaged)?,
+                years: u32::try_from(years).map_err(|_| damaged())?,
+                then: Then::from_key(&then).ok_or_else(damaged)?,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Sets a category's own policy; `None` removes it (the category then follows its category or
+/// its default again).
+pub fn set_policy(conn: Db<'_>, category: CategoryId, policy: Option<&Policy>) -> Result<()> {
+    match policy {
+        Some(p) => conn.execute(
+            "INSERT INTO retention_policies (category_id, basis, years, then_do)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (category_id) DO UPDATE
+                 SET basis = excluded.basis, years = excluded.years, then_do = excluded.then_do",
+            params![category.0, p.basis.key(), p.years, p.then.key()],
+        )?,
+        None => conn.execute(
+            "DELETE FROM retention_policies WHERE category_id = ?1",
+            [category.0],
+        )?,
+    };
+    Ok(())
+}
+
+/// The day each pupil who has left did so (as far as Keyholder has seen it).
+pub fn leaving_days(conn: Db<'_>) -> Result<HashMap<PupilId, NaiveDate>> {
+    let mut stmt = conn.prepare("SELECT pupil_id, left_on FROM pupil_leaving")?;
+    let rows = stmt.query_map([], |r| Ok((PupilId(r.get(0)?), r.get::<_, String>(1)?)))?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let (pupil, day) = row?;
+        out.insert(pupil, read_day(&day, "the day a pupil left")?);
+    }
+    Ok(out)
+}
+
+/// Records the day a pupil left (an export loaded, a correction); the triggers keep it as
+/// pupils are archived and returned to roll.
+pub fn set_leaving_day(conn: Db<'_>, pupil: PupilId, day: NaiveDate) -> Result<()> {
+    conn.execute(
+        "INSERT OR REPLACE INTO pupil_leaving (pupil_id, left_on) VALUES (?1, ?2)",
+        params![pupil.0, day_text(day)],
+    )?;
+    Ok(())
+}
+
+/// Every hold, standing or not, oldest first.
+pub fn holds(conn: Db<'_>) -> Result<Vec<Hold>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, pupil_id, reason, placed_by, placed_at, ends_on, lifted_by, lifted_at
+         FROM retention_holds ORDER BY placed_at, id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            Hold {
+                id: HoldId(r.get(0)?),
+                pupil: PupilId(r.get(1)?),
+                reason: r.get(2)?,
+                placed_by: r.get::<_, Option<i64>>(3)?.map(UserId),
+                placed_at: r.get(4)?,
+                ends_on: None,
+                lifted_by: r.get::<_, Option<i64>>(6)?.map(UserId),
+                lifted_at: r.get(7)?,
+            },
+            r.get::<_, Option<String>>(5)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (mut hold, ends) = row?;
+        hold.ends_on = ends.map(|e| read_day(&e, "a hold")).transpose()?;
+        out.push(hold);
+    }
+    Ok(out)
+}
+
+pub fn insert_hold(
+    conn: Db<'_>,
+    pupil: PupilId,
+    reason: &str,
+    by: UserId,
+    at: i64,
+    ends_on: Option<NaiveDate>,
+) -> Result<HoldId> {
+    conn.execute(
+        "INSERT INTO retention_holds (pupil_id, reason, placed_by, placed_at, ends_on)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![pupil.0, reason, by.0, at, ends_on.map(day_text)],
+    )?;
+    Ok(HoldId(conn.last_insert_rowid()))
+}
+
+pub fn lift_hold(conn: Db<'_>, id: HoldId, by: UserId, at: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE retention_holds SET lifted_by = ?2, lifted_at = ?3
+         WHERE id = ?1 AND lifted_at IS NULL",
+        params![id.0, by.0, at],
+    )?;
+    Ok(())
+}
+
+/// Each pupil's latest decision to keep their records longer.
+pub fn extensions(conn: Db<'_>) -> Result<HashMap<PupilId, Extension>> {
+    let mut stmt = conn
+        .prepare("SELECT pupil_id, until_on, reason, set_by, set_at FROM retention_extensions")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            PupilId(r.get(0)?),
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<i64>>(3)?.map(UserId),
+            r.get::<_, i64>(4)?,
+        ))
+    })?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let (pupil, until, reason, set_by, set_at) = row?;
+        out.insert(
+            pupil,
+            Extension {
+                pupil,
+                until: read_day(&until, "a decision to keep records longer")?,
+                reason,
+                set_by,
+                set_at,
+            },
+        );
+    }
+    Ok(out)
+}
+
+pub fn set_extension(conn: Db<'_>, e: &Extension) -> Result<()> {
+    conn.execute(
+        "INSERT OR REPLACE INTO retention_extensions (pupil_id, until_on, reason, set_by, set_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            e.pupil.0,
+            day_text(e.until),
+            e.reason,
+            e.set_by.map(|u| u.0),
+            e.set_at
+        ],
+    )?;
+    Ok(())
+}
+
+/// An incident as a retention period counts it: whose, under which category, and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IncidentDate {
+    pub id: IncidentId,
+    pub pupil: PupilId,
+    pub category: CategoryId,
+    pub occurred_at: i64,
+}
+
+pub fn incident_dates(conn: Db<'_>) -> Result<Vec<IncidentDate>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, pupil_id, category_id, occurred_at FROM incidents ORDER BY occurred_at, id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(IncidentDate {
+            id: IncidentId(r.get(0)?),
+            pupil: PupilId(r.get(1)?),
+            category: CategoryId(r.get(2)?),
+            occurred_at: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}

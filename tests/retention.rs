@@ -1,0 +1,531 @@
+//! Data Destruction Policies through the service and the command line: each category's policy
+//! (defaults, inheritance, changes audited), when records fall due (by date of birth, leaving
+//! day and incident day, leap days included; no date of birth, never due), holds, and keeping
+//! records longer after a review.
+
+mod common;
+
+use chrono::{Datelike, Local, NaiveDate, TimeZone};
+use common::*;
+use keyholder::model::retention::{Basis, Policy, Source, Then};
+use keyholder::model::{CategoryId, GroupType, PupilId, SystemPermission};
+use keyholder::service::records::{NewConcern, PupilDetails};
+use keyholder::service::{SchoolData, Session};
+use keyholder::vault::Location;
+
+fn day_of(t: i64) -> NaiveDate {
+    Local.timestamp_opt(t, 0).single().unwrap().date_naive()
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// Gives a user group Data destruction policy (no demo group has it).
+fn may_manage_retention(admin: &mut Session, group: &str) {
+    let g = user_group(admin, group);
+    admin
+        .save_user_group(
+            g.id,
+            &g.name,
+            g.active,
+            g.system.with(SystemPermission::DataDestructionPolicy),
+            &g.categories,
+        )
+        .unwrap();
+}
+
+fn category(admin: &Session, label: &str) -> CategoryId {
+    admin
+        .retention_policies()
+        .unwrap()
+        .into_iter()
+        .find(|l| l.label == label)
+        .unwrap_or_else(|| panic!("no category {label}"))
+        .category
+}
+
+/// The demo school (whose senior leaders manage retention) and its export.
+fn school(dir: &std::path::Path) -> (Location, Session, SchoolData) {
+    let (location, mut creds) = demo_school(dir, small());
+    assert!(
+        creds
+            .session
+            .me()
+            .permissions
+            .has(SystemPermission::DataDestructionPolicy)
+    );
+    let data = creds.session.export().unwrap();
+    (location, creds.session, data)
+}
+
+fn pupil(admin: &Session, data: &SchoolData, at: usize) -> PupilId {
+    admin
+        .retention_pupil_by_mis_id(data.pupils[at].mis_id.as_deref().unwrap())
+        .unwrap()
+        .id
+}
+
+fn set_dob(admin: &mut Session, data: &SchoolData, at: usize, dob: &str) {
+    let p = &data.pupils[at];
+    admin
+        .update_pupil_details(
+            pupil(admin, data, at),
+            &PupilDetails {
+                forename: p.forename.clone(),
+                surname: p.surname.clone(),
+                date_of_birth: dob.into(),
+            },
+        )
+        .unwrap();
+}
+
+fn concern(admin: &mut Session, pupil: PupilId, category: CategoryId, days_ago: i64) {
+    admin
+        .record_concern(&NewConcern {
+            pupil,
+            category,
+            occurred_at: now() - days_ago * 86_400,
+            description: "Kept under the school's policy.".into(),
+            linked: Vec::new(),
+        })
+        .unwrap();
+}
+
+fn is_due(admin: &Session, pupil: PupilId, on: NaiveDate) -> bool {
+    admin
+        .retention_review_on(on)
+        .unwrap()
+        .due
+        .iter()
+        .any(|d| d.pupil.id == pupil)
+}
+
+#[test]
+fn safeguarding_records_start_at_date_of_birth_plus_25_then_review_and_sub_categories_follow() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_location, mut admin, _data) = school(dir.path());
+    let lines = admin.retention_policies().unwrap();
+    let line = |label: &str| lines.iter().find(|l| l.label == label).unwrap().clone();
+    let dob25 = Policy {
+        basis: Basis::DateOfBirth,
+        years: 25,
+        then: Then::Review,
+    };
+    assert_eq!(line("Cause for Concern").policy, Some(dob25));
+    assert_eq!(line("Cause for Concern").source, Some(Source::Default));
+    let neglect = line("Cause for Concern — Neglect Related");
+    assert_eq!(neglect.policy, Some(dob25));
+    assert_eq!(neglect.source_text, "Follows Cause for Concern");
+    assert_eq!(
+        line("Behaviour").policy,
+        None,
+        "kept until the school decides"
+    );
+    assert_eq!(line("Behaviour").source_text, "No policy set");
+
+    // Behaviour: six years after the incident, then destroy; its sub-categories follow.
+    let six = Policy {
+        basis: Basis::Incident,
+        years: 6,
+        then: Then::Destroy,
+    };
+    let behaviour = category(&admin, "Behaviour");
+    admin.set_retention_policy(behaviour, Some(six)).unwrap();
+    let lines = admin.retention_policies().unwrap();
+    let peers = lines
+        .iter()
+        .find(|l| l.label == "Behaviour — Against Peers")
+        .unwrap();
+    assert_eq!(peers.policy, Some(six));
+    assert_eq!(peers.source, Some(Source::Inherited(behaviour)));
+    let entry = admin
+        .recent_audit("Data destruction policy changed", 5)
+        .unwrap();
+    assert!(
+        entry.iter().any(|e| e.summary.contains("Behaviour")),
+        "{entry:?}"
+    );
+
+    // A period no school keeps records for is refused and changes nothing.
+    let e = admin
+        .set_retention_policy(behaviour, Some(Policy { years: 0, ..six }))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("between 1 and 100 years"), "{e}");
+    assert_eq!(
+        admin
+            .retention_policies()
+            .unwrap()
+            .iter()
+            .find(|l| l.category == behaviour)
+            .unwrap()
+            .policy,
+        Some(six)
+    );
+    // Clearing it: kept again.
+    admin.set_retention_policy(behaviour, None).unwrap();
+    assert!(
+        admin
+            .retention_policies()
+            .unwrap()
+            .iter()
+            .all(|l| !l.label.starts_with("Behaviour") || l.policy.is_none())
+    );
+}
+
+#[test]
+fn records_fall_due_by_date_of_birth_leaving_day_and_incident_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_location, mut admin, data) = school(dir.path());
+    let cause = category(&admin, "Cause for Concern");
+    let attendance = category(&admin, "Attendance");
+    let behaviour = category(&admin, "Behaviour");
+    // Pupils with nothing recorded yet, so each test record is the only one.
+    let unrecorded: Vec<usize> = (0..data.pupils.len())
+        .filter(|&i| !data.pupils[i].archived && data.incidents.iter().all(|x| x.pupil != i))
+        .collect();
+    let (leap, plain, no_dob) = (unrecorded[0], unrecorded[1], unrecorded[2]);
+
+    // Date of birth + 25 years; born on 29 February, due on 1 March in a year without one.
+    set_dob(&mut admin, &data, leap, "2016-02-29");
+    set_dob(&mut admin, &data, plain, "2017-06-10");
+    set_dob(&mut admin, &data, no_dob, "");
+    for at in [leap, plain, no_dob] {
+        let id = pupil(&admin, &data, at);
+        concern(&mut admin, id, cause, 3);
+    }
+    let (p_leap, p_plain, p_none) = (
+        pupil(&admin, &data, leap),
+        pupil(&admin, &data, plain),
+        pupil(&admin, &data, no_dob),
+    );
+    assert!(!is_due(&admin, p_leap, day("2041-02-28")));
+    assert!(is_due(&admin, p_leap, day("2041-03-01")));
+    assert!(!is_due(&admin, p_plain, day("2042-06-09")));
+    assert!(is_due(&admin, p_plain, day("2042-06-10")));
+    let review = admin.retention_review_on(day("2042-06-10")).unwrap();
+    let listed = review.due.iter().find(|d| d.pupil.id == p_plain).unwrap();
+    assert!(
+        listed.incidents[0]
+            .why
+            .contains("Date of birth 10 Jun 2017 + 25 years"),
+        "{}",
+        listed.incidents[0].why
+    );
+    assert_eq!(listed.incidents[0].policy.then, Then::Review);
+    assert!(
+        review
+            .due
+            .windows(2)
+            .all(|w| w[0].due_since <= w[1].due_since),
+        "the longest overdue first"
+    );
+    // No date of birth: never due, and listed so that someone adds one.
+    assert!(!is_due(&admin, p_none, day("2200-01-01")));
+    assert!(
+        review.needs_date_of_birth.iter().any(|p| p.id == p_none),
+        "{:?}",
+        review.needs_date_of_birth
+    );
+
+    // Six years after the incident.
+    admin
+        .set_retention_policy(
+            attendance,
+            Some(Policy {
+                basis: Basis::Incident,
+                years: 6,
+                then: Then::Destroy,
+            }),
+        )
+        .unwrap();
+    let incident_pupil = unrecorded[3];
+    let p_incident = pupil(&admin, &data, incident_pupil);
+    concern(&mut admin, p_incident, attendance, 10);
+    let happened = day_of(now() - 10 * 86_400);
+    let six_on = NaiveDate::from_ymd_opt(happened.year() + 6, happened.month(), happened.day())
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(happened.year() + 6, 3, 1).unwrap());
+    assert!(!is_due(&admin, p_incident, six_on.pred_opt().unwrap()));
+    assert!(is_due(&admin, p_incident, six_on));
+
+    // Two years after leaving: counted from the day the pupil is archived, not before.
+    admin
+        .set_retention_policy(
+            behaviour,
+            Some(Policy {
+                basis: Basis::Leaving,
+                years: 2,
+                then: Then::Review,
+            }),
+        )
+        .unwrap();
+    let year_6 = admin
+        .groups_tab()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.group_type == GroupType::AcademicLevel)
+        .unwrap()
+        .groups
+        .into_iter()
+        .find(|g| g.group.name == "Year 6")
+        .unwrap()
+        .group
+        .id;
+    let leaver = (0..data.pupils.len())
+        .find(|&i| level_of(&data.pupils[i]) == "Year 6" && !data.pupils[i].archived)
+        .unwrap();
+    let p_leaver = pupil(&admin, &data, leaver);
+    concern(&mut admin, p_leaver, behaviour, 5);
+    let in_three_years = day_of(now()) + chrono::Days::new(3 * 366);
+    assert!(
+        !is_due(&admin, p_leaver, in_three_years),
+        "still on roll: the period has not begun"
+    );
+    admin.archive_group_pupils(year_6).unwrap();
+    let today = day_of(now());
+    let two_on = NaiveDate::from_ymd_opt(today.year() + 2, today.month(), today.day())
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(today.year() + 2, 3, 1).unwrap());
+    assert!(!is_due(&admin, p_leaver, two_on.pred_opt().unwrap()));
+    assert!(is_due(&admin, p_leaver, two_on));
+    // Back on roll: no longer left.
+    admin.return_to_roll(p_leaver).unwrap();
+    assert!(!is_due(&admin, p_leaver, in_three_years));
+}
+
+#[test]
+fn a_held_pupil_is_never_due_and_a_review_can_keep_records_longer() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, mut admin, data) = school(dir.path());
+    let cause = category(&admin, "Cause for Concern");
+    let at = (0..data.pupils.len())
+        .find(|&i| !data.pupils[i].archived && level_of(&data.pupils[i]) == "Year 2")
+        .unwrap();
+    set_dob(&mut admin, &data, at, "2019-01-15");
+    let p = pupil(&admin, &data, at);
+    concern(&mut admin, p, cause, 2);
+    let due_day = day("2044-01-15");
+    assert!(is_due(&admin, p, due_day));
+
+    // A hold without an end: not offered, listed as held, and shown on the profile.
+    assert!(
+        admin.place_hold(p, "  ", None).is_err(),
+        "a reason is needed"
+    );
+    let hold = admin
+        .place_hold(p, "Requested by the local authority for an inquiry", None)
+        .unwrap();
+    assert!(!is_due(&admin, p, due_day));
+    assert!(!is_due(&admin, p, day("2099-01-01")));
+    let review = admin.retention_review_on(due_day).unwrap();
+    assert!(review.holds.iter().any(|h| h.pupil.id == p));
+    assert!(
+        admin.holds_on(p).unwrap()[0]
+            .hold
+            .reason
+            .contains("inquiry")
+    );
+    let profile = admin.open_pupil_profile(p).unwrap();
+    assert_eq!(profile.holds.len(), 1, "the hold shows on the profile");
+    assert!(
+        admin
+            .recent_audit("Hold placed", 3)
+            .unwrap()
+            .iter()
+            .any(|e| e.summary.contains("inquiry"))
+    );
+    admin.lift_hold(hold).unwrap();
+    assert!(is_due(&admin, p, due_day));
+    assert!(admin.lift_hold(hold).is_err(), "already lifted");
+
+    // A hold with an end date stands until that day.
+    let end = day_of(now()) + chrono::Days::new(30);
+    admin.place_hold(p, "Court case", Some(end)).unwrap();
+    assert!(
+        admin
+            .retention_review_on(end)
+            .unwrap()
+            .holds
+            .iter()
+            .any(|h| h.pupil.id == p)
+    );
+    assert!(
+        admin
+            .retention_review_on(end + chrono::Days::new(1))
+            .unwrap()
+            .holds
+            .is_empty()
+    );
+
+    // Kept for twenty more years after a review: not due until then, and counted as kept.
+    let until = admin
+        .keep_longer(p, 20, "A sibling is still on roll")
+        .unwrap();
+    assert_eq!(until.year(), day_of(now()).year() + 20);
+    assert!(until > due_day);
+    let review = admin.retention_review_on(due_day).unwrap();
+    assert!(review.due.iter().all(|d| d.pupil.id != p));
+    assert!(review.kept_longer >= 1);
+    assert!(!is_due(&admin, p, until.pred_opt().unwrap()));
+    assert!(is_due(&admin, p, until));
+    assert!(admin.keep_longer(p, 0, "x").is_err());
+    assert!(
+        admin
+            .retention_pupil_by_mis_id("NO-SUCH-ID")
+            .unwrap_err()
+            .to_string()
+            .contains("No pupil has the MIS ID NO-SUCH-ID")
+    );
+
+    // Someone without the permission is refused everything.
+    let teacher = teacher_of(&data, "Year 2");
+    let mut t = sign_in_demo_user(&location, &teacher);
+    assert!(t.retention_review().is_err());
+    assert!(t.place_hold(p, "No", None).is_err());
+    assert!(t.retention_policies().is_err());
+}
+
+#[test]
+fn the_review_names_only_pupils_the_reader_may_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, mut admin, data) = school(dir.path());
+    may_manage_retention(&mut admin, "Teachers");
+    let cause = category(&admin, "Cause for Concern");
+    let year = |y: &str| {
+        (0..data.pupils.len())
+            .find(|&i| !data.pupils[i].archived && level_of(&data.pupils[i]) == y)
+            .unwrap()
+    };
+    let (mine, other) = (year("Year 1"), year("Year 3"));
+    for at in [mine, other] {
+        set_dob(&mut admin, &data, at, "2018-05-05");
+        let id = pupil(&admin, &data, at);
+        concern(&mut admin, id, cause, 1);
+    }
+    let t = sign_in_demo_user(&location, &teacher_of(&data, "Year 1"));
+    let review = t.retention_review_on(day("2043-05-05")).unwrap();
+    let find = |at: usize| {
+        review
+            .due
+            .iter()
+            .find(|d| d.pupil.mis_id == data.pupils[at].mis_id)
+            .unwrap_or_else(|| panic!("pupil {at} is listed"))
+            .pupil
+            .clone()
+    };
+    assert!(find(mine).shown.is_some());
+    let hidden = find(other);
+    assert!(hidden.shown.is_none());
+    let label = hidden.label(false);
+    assert!(label.contains("MIS ID"), "{label}");
+    assert!(!label.contains(&data.pupils[other].surname), "{label}");
+    assert!(!format!("{review:?}").contains(&data.pupils[other].surname));
+}
+
+#[test]
+fn the_retention_commands_set_a_policy_list_the_review_and_place_a_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, admin, data) = school(dir.path());
+    let email = admin.me().user.email.clone();
+    drop(admin);
+    let pw = dir.path().join("pw.txt");
+    std::fs::write(&pw, format!("{PASSWORD}\n")).unwrap();
+    let secret = demo_secret(&location, &email);
+    let run = |args: &[&str], step: i64| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_keyholder"))
+            .arg("retention")
+            .args(args)
+            .args([
+                "--vault",
+                &location.db.display().to_string(),
+                "--user",
+                &email,
+            ])
+            .args(["--password-file", &pw.display().to_string()])
+            .args(["--code", &code(&secret, now(), step)])
+            .output()
+            .unwrap()
+    };
+    let ok = |out: &std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let out = run(
+        &[
+            "set",
+            "Behaviour",
+            "--from",
+            "incident",
+            "--years",
+            "6",
+            "--then",
+            "destroy",
+        ],
+        -1,
+    );
+    // What was done is told on standard error, so that standard output stays data.
+    ok(&out);
+    let told = String::from_utf8_lossy(&out.stderr);
+    assert!(told.contains("6 years after the incident"), "{told}");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&run(&["policies", "--json"], 0))).unwrap();
+    let peers = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["category"] == "Behaviour — Against Peers")
+        .unwrap();
+    assert_eq!(peers["policy"]["years"], 6);
+    assert_eq!(peers["source"], "Follows Behaviour");
+
+    let mis_id = data.pupils[0].mis_id.clone().unwrap();
+    let out = run(&["hold", &mis_id, "--reason", "Police inquiry"], 1);
+    ok(&out);
+    let told = String::from_utf8_lossy(&out.stderr);
+    assert!(told.contains("on hold"), "{told}");
+}
+
+#[test]
+fn the_health_check_says_how_many_pupils_have_records_due() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_location, mut admin, data) = school(dir.path());
+    let due = |admin: &Session| {
+        admin
+            .health_check()
+            .unwrap()
+            .into_iter()
+            .find(|f| f.check == keyholder::model::health::Check::RecordsDue)
+    };
+    assert!(due(&admin).is_none(), "nothing is due in a new demo");
+    let behaviour = category(&admin, "Behaviour");
+    admin
+        .set_retention_policy(
+            behaviour,
+            Some(Policy {
+                basis: Basis::Incident,
+                years: 2,
+                then: Then::Destroy,
+            }),
+        )
+        .unwrap();
+    let (a, b) = (pupil(&admin, &data, 0), pupil(&admin, &data, 1));
+    concern(&mut admin, a, behaviour, 3 * 366);
+    concern(&mut admin, b, behaviour, 3 * 366);
+    let finding = due(&admin).expect("records are due");
+    assert_eq!(
+        finding.title,
+        "2 pupils have records past their keeping period"
+    );
+    assert!(finding.is_warning());
+    // A held pupil is not counted.
+    admin.place_hold(a, "Inquiry", None).unwrap();
+    assert_eq!(
+        due(&admin).unwrap().title,
+        "1 pupil has records past their keeping period"
+    );
+}

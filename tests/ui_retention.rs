@@ -1,0 +1,129 @@
+//! Admin > Data Destruction Policies through the screens: the policies with where each comes
+//! from, changing one (a bad number explained, nothing saved), a pupil whose records are due,
+//! a hold placed on them and lifted.
+
+mod common;
+
+use common::ui::*;
+use keyholder::model::retention::{Basis, Then};
+use keyholder::service::records::NewConcern;
+use keyholder::ui::app::{App, Message};
+use keyholder::ui::screen::{home, retention};
+
+fn to_retention(m: retention::Message) -> Message {
+    Message::Home(home::Message::Retention(m))
+}
+
+fn category(app: &App, label: &str) -> keyholder::model::CategoryId {
+    app.session
+        .as_ref()
+        .unwrap()
+        .retention_policies()
+        .unwrap()
+        .into_iter()
+        .find(|l| l.label == label)
+        .unwrap()
+        .category
+}
+
+#[test]
+fn a_policy_is_changed_and_a_due_pupil_is_held_from_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, _location, mut creds) = demo_app(dir.path());
+    // A concern about a pupil from three years ago, under Behaviour.
+    let behaviour = creds
+        .session
+        .categories_to_record()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.label == "Behaviour")
+        .unwrap()
+        .id;
+    let pupil = creds.session.find_pupil_to_record("a").unwrap().remove(0);
+    creds
+        .session
+        .record_concern(&NewConcern {
+            pupil: pupil.id,
+            category: behaviour,
+            occurred_at: common::now() - 3 * 366 * 86_400,
+            description: "An old worry.".into(),
+            linked: Vec::new(),
+        })
+        .unwrap();
+    sign_in_through_screens(&mut app, &creds.email, &creds.totp_secret);
+    drop(creds.session);
+
+    click(&mut app, "Data Destruction Policies");
+    assert!(shows(&app, "Policies"));
+    assert!(shows(
+        &app,
+        "Keep until 25 years after the pupil's date of birth, then review · The default for safeguarding records"
+    ));
+    assert!(shows(
+        &app,
+        "No pupil's records are due for review or destruction today."
+    ));
+
+    // Behaviour: two years after the incident, then destroy. A bad number is explained.
+    let b = category(&app, "Behaviour");
+    send(&mut app, [to_retention(retention::Message::Edit(b))]);
+    send(
+        &mut app,
+        [
+            to_retention(retention::Message::Basis(Basis::Incident)),
+            to_retention(retention::Message::Then(Then::Destroy)),
+        ],
+    );
+    replace_in(&mut app, retention::YEARS, "two");
+    click(&mut app, "Save policy");
+    assert!(shows(&app, "\"two\" is not a number of years"));
+    assert_eq!(
+        app.session
+            .as_ref()
+            .unwrap()
+            .retention_policies()
+            .unwrap()
+            .into_iter()
+            .find(|l| l.category == b)
+            .unwrap()
+            .policy,
+        None,
+        "nothing was saved"
+    );
+    replace_in(&mut app, retention::YEARS, "2");
+    click(&mut app, "Save policy");
+    assert!(shows(&app, "The policy has been saved."));
+    assert!(shows(
+        &app,
+        "Keep until 2 years after the incident, then destroy · Set for this category"
+    ));
+    assert!(shows(&app, "Follows Behaviour"));
+
+    // The old concern is now due; its pupil is listed by name, with why.
+    let name = format!("{} ({})", pupil.display_name(false), pupil.class);
+    assert!(shows(&app, &name), "{name}");
+    assert!(shows(&app, "1 record due since"));
+
+    // A hold: a reason is needed; then the pupil is on hold, not due.
+    send(
+        &mut app,
+        [to_retention(retention::Message::StartHold(pupil.id))],
+    );
+    click(&mut app, "Place hold");
+    assert!(shows(&app, "Say why, in a few words"));
+    type_into(
+        &mut app,
+        retention::HOLD_REASON,
+        "Requested for a court case",
+    );
+    click(&mut app, "Place hold");
+    assert!(shows(&app, "The hold is placed"));
+    assert!(shows(&app, "On hold"));
+    assert!(shows(
+        &app,
+        "No pupil's records are due for review or destruction today."
+    ));
+    click(&mut app, "Lift hold");
+    assert!(shows(&app, "The hold has been lifted."));
+    assert!(shows(&app, "1 record due since"));
+}
