@@ -529,3 +529,279 @@ fn the_health_check_says_how_many_pupils_have_records_due() {
         "1 pupil has records past their keeping period"
     );
 }
+
+/// The school file decrypted into a plain SQLite file, as bytes: what anyone with the key
+/// could read from it.
+fn decrypted_file(location: &Location, dir: &std::path::Path, name: &str) -> Vec<u8> {
+    let key = keyholder::vault::KeyFile::read(&location.keys)
+        .unwrap()
+        .unlock_person(keyholder::service::demo::ADMIN_EMAIL, PASSWORD)
+        .unwrap();
+    let vault = keyholder::vault::Vault::open(location, &key).unwrap();
+    let plain = dir.join(name);
+    // The school's connection opens only files that exist.
+    drop(rusqlite::Connection::open(&plain).unwrap());
+    vault
+        .conn()
+        .execute_batch(&format!(
+            "ATTACH DATABASE '{}' AS plaintext KEY ''; SELECT sqlcipher_export('plaintext'); DETACH DATABASE plaintext;",
+            plain.display()
+        ))
+        .unwrap();
+    let free: i64 = vault
+        .conn()
+        .query_row("PRAGMA freelist_count", [], |r| r.get(0))
+        .unwrap();
+    let mut bytes = std::fs::read(&plain).unwrap();
+    // Free pages of the school file itself would still hold deleted rows: count them in.
+    bytes.extend(format!("freelist={free}").into_bytes());
+    bytes
+}
+
+fn holds_text(bytes: &[u8], text: &str) -> bool {
+    bytes.windows(text.len()).any(|w| w == text.as_bytes())
+}
+
+#[test]
+fn destruction_takes_only_what_is_due_leaves_a_permanent_log_and_no_trace_of_the_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, mut admin, data) = school(dir.path());
+    let behaviour = category(&admin, "Behaviour");
+    admin
+        .set_retention_policy(
+            behaviour,
+            Some(Policy {
+                basis: Basis::Incident,
+                years: 2,
+                then: Then::Destroy,
+            }),
+        )
+        .unwrap();
+    // Three pupils with an old Behaviour concern: one on roll, one who has left (their whole
+    // record goes) and one on hold (kept).
+    let year = |y: &str| {
+        (0..data.pupils.len())
+            .find(|&i| !data.pupils[i].archived && level_of(&data.pupils[i]) == y)
+            .unwrap()
+    };
+    let (stays, leaves, held) = (year("Year 1"), year("Year 6"), year("Year 2"));
+    let text = |at: usize| format!("DESTROY-ME-{at} pushed in the lunch queue");
+    for at in [stays, leaves, held] {
+        let id = pupil(&admin, &data, at);
+        admin
+            .record_concern(&NewConcern {
+                pupil: id,
+                category: behaviour,
+                occurred_at: now() - 3 * 366 * 86_400,
+                description: text(at),
+                linked: Vec::new(),
+            })
+            .unwrap();
+    }
+    let (p_stays, p_leaves, p_held) = (
+        pupil(&admin, &data, stays),
+        pupil(&admin, &data, leaves),
+        pupil(&admin, &data, held),
+    );
+    admin.place_hold(p_held, "Court case", None).unwrap();
+    let year_6 = admin
+        .groups_tab()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.group_type == GroupType::AcademicLevel)
+        .unwrap()
+        .groups
+        .into_iter()
+        .find(|g| g.group.name == "Year 6")
+        .unwrap()
+        .group
+        .id;
+    admin.archive_group_pupils(year_6).unwrap();
+    let leaves_records = data.incidents.iter().filter(|i| i.pupil == leaves).count();
+
+    // Nothing is marked yet; the policy says destroy, so --due takes the two not on hold.
+    use keyholder::service::retention::Take;
+    assert!(admin.destruction_plan(Take::Marked).unwrap().is_empty());
+    let plan = admin.destruction_plan(Take::MarkedAndDue).unwrap();
+    let planned: Vec<PupilId> = plan.pupils.iter().map(|p| p.pupil.id).collect();
+    assert!(planned.contains(&p_stays) && planned.contains(&p_leaves));
+    assert!(!planned.contains(&p_held), "a held pupil is never offered");
+    let leaver = plan.pupils.iter().find(|p| p.pupil.id == p_leaves).unwrap();
+    assert_eq!(
+        leaver.whole_record,
+        leaves_records == 0,
+        "the whole record goes only when nothing else of theirs is left"
+    );
+
+    let before = decrypted_file(&location, dir.path(), "before.db");
+    assert!(
+        holds_text(&before, &text(stays)),
+        "the test can see the text"
+    );
+
+    // A wrong password destroys nothing.
+    let e = admin
+        .destroy_records(Take::MarkedAndDue, "not the password")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("Nothing has been destroyed"), "{e}");
+    assert_eq!(
+        admin
+            .destruction_plan(Take::MarkedAndDue)
+            .unwrap()
+            .records(),
+        plan.records()
+    );
+
+    let done = admin.destroy_records(Take::MarkedAndDue, PASSWORD).unwrap();
+    assert_eq!(done.records(), plan.records());
+    let after = decrypted_file(&location, dir.path(), "after.db");
+    assert!(!holds_text(&after, &text(stays)));
+    assert!(!holds_text(&after, &text(leaves)));
+    assert!(
+        holds_text(&after, &text(held)),
+        "the held pupil's record stays"
+    );
+    assert!(
+        holds_text(&after, "freelist=0"),
+        "no free page holds old rows"
+    );
+
+    // The log: by MIS ID, counts and days, never names or what was written.
+    let log = admin.destruction_log().unwrap();
+    assert_eq!(log.len(), 2);
+    let entry = log
+        .iter()
+        .find(|d| d.mis_id == data.pupils[stays].mis_id)
+        .unwrap();
+    assert_eq!(entry.counts, "Behaviour: 1");
+    assert!(entry.policies.contains("2 years after the incident"));
+    assert!(entry.authorised_by.contains(&admin.me().user.email));
+    let shown = format!("{log:?}");
+    for at in [stays, leaves] {
+        assert!(!shown.contains(&data.pupils[at].surname), "{shown}");
+        assert!(!shown.contains("DESTROY-ME"), "{shown}");
+    }
+    assert!(
+        admin
+            .recent_audit("Records destroyed", 5)
+            .unwrap()
+            .iter()
+            .all(|e| !e.summary.contains("DESTROY-ME"))
+    );
+    assert_eq!(admin.recent_audit("Records destroyed", 5).unwrap().len(), 2);
+
+    // The log cannot be changed or removed, even from inside the file.
+    let key = keyholder::vault::KeyFile::read(&location.keys)
+        .unwrap()
+        .unlock_person(keyholder::service::demo::ADMIN_EMAIL, PASSWORD)
+        .unwrap();
+    let vault = keyholder::vault::Vault::open(&location, &key).unwrap();
+    assert!(
+        vault
+            .conn()
+            .execute("DELETE FROM destruction_log", [])
+            .is_err()
+    );
+    assert!(
+        vault
+            .conn()
+            .execute("UPDATE destruction_log SET counts = ''", [])
+            .is_err()
+    );
+    drop(vault);
+
+    // It goes with an export and comes back with a load, and a later destruction keeps it.
+    let exported = admin.export().unwrap();
+    assert_eq!(exported.retention.destruction_log.len(), 2);
+    assert!(
+        !serde_json::to_string(&exported.retention)
+            .unwrap()
+            .contains("DESTROY-ME")
+    );
+    let copy = Location::new(dir.path().join("copy.db"));
+    let loaded =
+        keyholder::service::setup::load_school(&copy, &exported, PASSWORD, "Retention test")
+            .unwrap();
+    let mut other = sign_in_at(&copy, &loaded.admin, PASSWORD, loaded.key.secret(), now());
+    assert_eq!(other.destruction_log().unwrap(), log);
+    admin
+        .lift_hold(admin.standing_holds(p_held).unwrap()[0].hold.id)
+        .unwrap();
+    admin.destroy_records(Take::MarkedAndDue, PASSWORD).unwrap();
+    let log = admin.destruction_log().unwrap();
+    assert_eq!(log.len(), 3, "a later destruction adds to the log");
+    let reloaded = other.export().unwrap();
+    assert_eq!(reloaded.retention.destruction_log.len(), 2);
+}
+
+#[test]
+fn the_destroy_command_shows_what_it_would_do_then_destroys_with_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, mut admin, data) = school(dir.path());
+    let email = admin.me().user.email.clone();
+    let behaviour = category(&admin, "Behaviour");
+    admin
+        .set_retention_policy(
+            behaviour,
+            Some(Policy {
+                basis: Basis::Incident,
+                years: 1,
+                then: Then::Review,
+            }),
+        )
+        .unwrap();
+    let p = pupil(&admin, &data, 0);
+    concern(&mut admin, p, behaviour, 800);
+    drop(admin);
+    let pw = dir.path().join("pw.txt");
+    std::fs::write(&pw, format!("{PASSWORD}\n")).unwrap();
+    let secret = demo_secret(&location, &email);
+    let run = |args: &[&str], step: i64| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_keyholder"))
+            .arg("retention")
+            .args(args)
+            .args([
+                "--vault",
+                &location.db.display().to_string(),
+                "--user",
+                &email,
+            ])
+            .args(["--password-file", &pw.display().to_string()])
+            .args(["--code", &code(&secret, now(), step)])
+            .output()
+            .unwrap()
+    };
+    let said = |out: &std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    // The policy ends in review: nothing is taken until a review marks it.
+    let mis_id = data.pupils[0].mis_id.clone().unwrap();
+    let text = said(&run(&["mark", &mis_id], -1));
+    assert!(text.contains("Marked 1 record"), "{text}");
+    let text = said(&run(&["destroy", "--dry-run"], 0));
+    assert!(
+        text.contains("Would destroy 1 record of 1 pupil. Nothing has been destroyed."),
+        "{text}"
+    );
+    let text = said(&run(&["destroy"], 1));
+    assert!(text.contains("Destroyed 1 record of 1 pupil."), "{text}");
+    // Every code of this minute is used: read the log from the file itself.
+    let key = keyholder::vault::KeyFile::read(&location.keys)
+        .unwrap()
+        .unlock_person(&email, PASSWORD)
+        .unwrap();
+    let vault = keyholder::vault::Vault::open(&location, &key).unwrap();
+    let log = keyholder::vault::queries::retention::destructions(vault.db()).unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].mis_id.as_deref(), Some(mis_id.as_str()));
+}

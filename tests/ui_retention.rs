@@ -126,4 +126,31 @@ fn a_policy_is_changed_and_a_due_pupil_is_held_from_the_screen() {
     click(&mut app, "Lift hold");
     assert!(shows(&app, "The hold has been lifted."));
     assert!(shows(&app, "1 record due since"));
+
+    // Marked after a review, then destroyed after the password is given again.
+    click(&mut app, "Mark for destruction");
+    assert!(shows(&app, "marked for destruction"));
+    assert!(shows(&app, "Ready for destruction: 1 record of 1 pupil"));
+    assert!(shows(&app, "Nothing has been destroyed."));
+    click(&mut app, "Destroy these records…");
+    assert!(shows(&app, "It cannot be undone."));
+    type_into(&mut app, retention::DESTROY_PASSWORD, "not my password");
+    click(&mut app, "Destroy for good");
+    assert!(shows(
+        &app,
+        "That password is not right. Nothing has been destroyed."
+    ));
+    assert!(shows(&app, "1 record due since"), "still there");
+    type_into(&mut app, retention::DESTROY_PASSWORD, common::PASSWORD);
+    press_enter_in(&mut app, retention::DESTROY_PASSWORD);
+    assert!(shows(&app, "Destroyed 1 record of 1 pupil."));
+    assert!(shows(
+        &app,
+        "No pupil's records are due for review or destruction today."
+    ));
+    assert!(shows(&app, "Behaviour — Against Peers: 1") || shows(&app, "Behaviour: 1"));
+    assert!(
+        !shows(&app, &pupil.surname),
+        "the log names nobody; the pupil is no longer listed"
+    );
 }

@@ -626,7 +626,13 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
             command,
         } => {
             let mut session = sign_in(&location, &args)?;
-            retention::run(&mut session, command)
+            let file = args.password_file.clone();
+            retention::run(&mut session, command, || {
+                read_password(
+                    file.as_deref(),
+                    "Your password again, to destroy these records for good: ",
+                )
+            })
         }
         Command::Check {
             sign_in: args,

@@ -7,7 +7,7 @@ use super::categories::names_category;
 use crate::model::retention::{Basis, Policy, Then};
 use crate::service::Session;
 use crate::service::records::parse_day;
-use crate::service::retention::{PolicyLine, Review};
+use crate::service::retention::{PolicyLine, Review, Take};
 use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
@@ -69,6 +69,32 @@ pub enum RetentionCommand {
         /// The pupil's MIS ID.
         mis_id: String,
     },
+    /// Mark a pupil's due records for destruction (destroyed only by `retention destroy`).
+    #[command(after_help = "Example:\n  keyholder retention mark 4021 ...sign-in...")]
+    Mark {
+        /// The pupil's MIS ID.
+        mis_id: String,
+    },
+    /// Destroy the records marked for destruction (with --due, also every due record whose
+    /// policy says destroy), after the password is given again; held pupils' records never.
+    /// Each destruction is kept in the permanent destruction log.
+    #[command(
+        after_help = "Example:\n  keyholder retention destroy --due --dry-run ...sign-in...\n  keyholder retention destroy --due ...sign-in..."
+    )]
+    Destroy {
+        /// Also every due record whose policy says destroy, not only those marked.
+        #[arg(long)]
+        due: bool,
+        /// Print what would be destroyed, and destroy nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// The permanent log of destructions.
+    #[command(after_help = "Example:\n  keyholder retention log --json ...sign-in...")]
+    Log {
+        #[arg(long)]
+        json: bool,
+    },
     /// Keep a pupil's records for more years after a review.
     #[command(
         after_help = "Example:\n  keyholder retention keep 4021 --years 5 --reason \"Sibling still on roll\" ...sign-in..."
@@ -128,7 +154,13 @@ fn review_json(r: &Review) -> serde_json::Value {
     })
 }
 
-pub fn run(session: &mut Session, command: RetentionCommand) -> Result<(), Failure> {
+/// `password_again` asks for the password once more (from the password file, or the terminal)
+/// before anything is destroyed.
+pub fn run(
+    session: &mut Session,
+    command: RetentionCommand,
+    password_again: impl FnOnce() -> Result<String, Failure>,
+) -> Result<(), Failure> {
     match command {
         RetentionCommand::Policies { json } => {
             let lines = session.retention_policies()?;
@@ -285,6 +317,99 @@ pub fn run(session: &mut Session, command: RetentionCommand) -> Result<(), Failu
                 crate::model::names::count(holds.len(), "hold", "holds"),
                 pupil.label(false)
             ));
+        }
+        RetentionCommand::Mark { mis_id } => {
+            let pupil = session.retention_pupil_by_mis_id(&mis_id)?;
+            let n = session.mark_for_destruction(pupil.id)?;
+            super::tell(format_args!(
+                "Marked {} of {} for destruction. Nothing is destroyed until `keyholder retention destroy`.",
+                crate::model::names::count(n, "record", "records"),
+                pupil.label(false)
+            ));
+        }
+        RetentionCommand::Destroy { due, dry_run } => {
+            let take = if due {
+                Take::MarkedAndDue
+            } else {
+                Take::Marked
+            };
+            let plan = session.destruction_plan(take)?;
+            if plan.is_empty() {
+                say!("Nothing is due for destruction.");
+                return Ok(());
+            }
+            for p in &plan.pupils {
+                say!(
+                    "{}: {}{}",
+                    p.pupil.label(false),
+                    p.incidents
+                        .iter()
+                        .map(|i| format!("{} {}", i.day.format("%d/%m/%Y"), i.category))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if p.whole_record {
+                        ", and the pupil's own record"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            if dry_run {
+                say!(
+                    "Would destroy {}. Nothing has been destroyed.",
+                    plan.describe()
+                );
+                return Ok(());
+            }
+            let password = password_again()?;
+            let done = session.destroy_records(take, &password)?;
+            say!(
+                "Destroyed {}. Backups made before now still hold them.",
+                done.describe()
+            );
+        }
+        RetentionCommand::Log { json } => {
+            let log = session.destruction_log()?;
+            if json {
+                say!(
+                    "{}",
+                    serde_json::Value::Array(
+                        log.iter()
+                            .map(|d| serde_json::json!({
+                                "destroyed_at": d.destroyed_at,
+                                "authorised_by": d.authorised_by,
+                                "mis_id": d.mis_id,
+                                "upn": d.upn,
+                                "whole_record": d.whole_record,
+                                "counts": d.counts,
+                                "first_day": d.first_day.format("%Y-%m-%d").to_string(),
+                                "last_day": d.last_day.format("%Y-%m-%d").to_string(),
+                                "policies": d.policies,
+                            }))
+                            .collect()
+                    )
+                );
+                return Ok(());
+            }
+            if log.is_empty() {
+                say!("Nothing has been destroyed.");
+            }
+            for d in &log {
+                say!(
+                    "{}: {} ({}), {} to {}, authorised by {}{}",
+                    crate::clock::format_local(d.destroyed_at),
+                    d.mis_id.as_deref().unwrap_or("no MIS ID"),
+                    d.counts,
+                    d.first_day.format("%d/%m/%Y"),
+                    d.last_day.format("%d/%m/%Y"),
+                    d.authorised_by,
+                    if d.whole_record {
+                        "; the pupil's own record too"
+                    } else {
+                        ""
+                    }
+                );
+            }
         }
         RetentionCommand::Keep {
             mis_id,

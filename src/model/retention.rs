@@ -222,6 +222,26 @@ pub struct Extension {
     pub set_at: i64,
 }
 
+/// One destruction, as the permanent log keeps it: whose records by MIS ID and UPN (never by
+/// name), what by category and days, under which policies, when and on whose authority. Never
+/// what the records said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Destruction {
+    pub destroyed_at: i64,
+    /// "Ada Bell <a.bell@school.example>", as they were when they authorised it.
+    pub authorised_by: String,
+    pub mis_id: Option<String>,
+    pub upn: Option<String>,
+    /// The pupil's record went too, as nothing of theirs was left.
+    pub whole_record: bool,
+    /// "Behaviour — Against Peers: 2; Attendance: 1".
+    pub counts: String,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+    /// "Behaviour: Keep until 6 years after the incident, then destroy".
+    pub policies: String,
+}
+
 /// When a record's period ends, or why it cannot be worked out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Due {

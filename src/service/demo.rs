@@ -571,6 +571,7 @@ pub fn generate(size: DemoSize, seed: u64, now: i64) -> DemoSchool {
             pupils,
             incidents,
             alerts_and_reports: Default::default(),
+            retention: Default::default(),
         },
         key_holders,
     }

@@ -8,7 +8,7 @@ use super::error::{Error, Result};
 use super::records::{PupilSummary, pupil_ref};
 use super::session::Session;
 use crate::model::access::Purpose;
-use crate::model::retention::{self, Due, Extension, Hold, Policy, Source};
+use crate::model::retention::{self, Destruction, Due, Extension, Hold, Policy, Source, Then};
 use crate::model::{Category, CategoryId, HoldId, PupilId, SystemPermission, names};
 use crate::vault::Change;
 use crate::vault::queries::{categories, retention as queries};
@@ -48,6 +48,14 @@ pub struct ReviewPupil {
 }
 
 impl ReviewPupil {
+    /// How the audit and the destruction log name the pupil: by MIS ID, never by name.
+    pub fn reference(&self) -> String {
+        match self.mis_id.as_deref().map(str::trim) {
+            Some(m) if !m.is_empty() => format!("pupil {m}"),
+            _ => format!("pupil record {}", self.id.0),
+        }
+    }
+
     /// The name and class if the reader may see them, else "MIS ID 1234 (UPN …)".
     pub fn label(&self, hide_names: bool) -> String {
         if let Some(p) = &self.shown {
@@ -78,6 +86,8 @@ pub struct DueIncident {
     pub policy: Policy,
     /// How the day was worked out: "Date of birth 4 Mar 2001 + 25 years".
     pub why: String,
+    /// Marked for destruction by a review (or its policy says destroy).
+    pub marked: bool,
 }
 
 /// A pupil with records whose period is over, oldest first.
@@ -263,6 +273,7 @@ impl Session {
             .filter(|h| h.stands_on(day))
             .collect();
         let staff = super::casework::staff_names(conn)?;
+        let marks = queries::marks(conn)?;
         let mut review = Review::default();
         let mut due: BTreeMap<PupilId, Vec<DueIncident>> = BTreeMap::new();
         let (mut no_dob, mut no_leaving) = (Vec::new(), Vec::new());
@@ -317,6 +328,7 @@ impl Session {
                     names::count(policy.years as usize, "year", "years"),
                     day_words(due_on)
                 ),
+                marked: marks.contains(&i.id),
             });
         }
         let held = |p: &PupilId| standing.iter().any(|h| h.pupil == *p);
@@ -405,7 +417,7 @@ impl Session {
             let reference = pupil_ref(p);
             let (me, now) = (this.me_id(), crate::clock::now());
             this.write(|tx| {
-                let id = queries::insert_hold(tx, pupil, reason, me, now, ends_on)?;
+                let id = queries::insert_hold(tx, pupil, reason, Some(me), now, ends_on)?;
                 Ok((
                     id,
                     Change::new(
@@ -438,7 +450,7 @@ impl Session {
                 .map_or_else(|| "a pupil".to_string(), pupil_ref);
             let (me, now) = (this.me_id(), crate::clock::now());
             this.write(|tx| {
-                queries::lift_hold(tx, id, me, now)?;
+                queries::lift_hold(tx, id, Some(me), now)?;
                 Ok((
                     (),
                     Change::new(
@@ -527,6 +539,270 @@ impl Session {
                     hold,
                 })
             })
+            .collect())
+    }
+}
+
+/// What a destruction would destroy: for each pupil, their records and whether their whole
+/// record goes (they have left, and nothing of theirs would remain).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DestructionPlan {
+    pub pupils: Vec<Planned>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    pub pupil: ReviewPupil,
+    pub incidents: Vec<DueIncident>,
+    pub whole_record: bool,
+}
+
+impl DestructionPlan {
+    pub fn records(&self) -> usize {
+        self.pupils.iter().map(|p| p.incidents.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pupils.is_empty()
+    }
+
+    /// "7 records of 3 pupils".
+    pub fn describe(&self) -> String {
+        format!(
+            "{} of {}",
+            names::count(self.records(), "record", "records"),
+            names::count(self.pupils.len(), "pupil", "pupils")
+        )
+    }
+}
+
+/// Which due records a destruction takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Take {
+    /// Those a review marked for destruction.
+    Marked,
+    /// Those marked, and every due record whose policy says destroy.
+    MarkedAndDue,
+}
+
+/// "Behaviour — Against Peers: 2; Attendance: 1", in the order first met.
+fn counts_by_category(incidents: &[DueIncident]) -> String {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for i in incidents {
+        match counts.iter_mut().find(|(c, _)| *c == i.category) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((i.category.clone(), 1)),
+        }
+    }
+    counts
+        .iter()
+        .map(|(c, n)| format!("{c}: {n}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl Session {
+    /// Marks a pupil's due records for destruction (they are destroyed only when someone
+    /// confirms it with their password). Returns how many were marked.
+    pub fn mark_for_destruction(&mut self, pupil: PupilId) -> Result<usize> {
+        self.change(|this| {
+            this.require(SystemPermission::DataDestructionPolicy)?;
+            let review = this.retention_review()?;
+            let due = review
+                .due
+                .iter()
+                .find(|d| d.pupil.id == pupil)
+                .ok_or_else(|| {
+                    Error::Invalid(
+                        "None of this pupil's records are due, or they are on hold: nothing has been marked."
+                            .into(),
+                    )
+                })?;
+            let reference = due.pupil.reference();
+            let ids: Vec<_> = due.incidents.iter().map(|i| i.incident).collect();
+            let (me, now) = (this.me_id(), crate::clock::now());
+            this.write(|tx| {
+                for id in &ids {
+                    queries::set_mark(tx, *id, Some(me), now)?;
+                }
+                Ok((
+                    ids.len(),
+                    Change::new(
+                        "Records marked for destruction",
+                        format!(
+                            "Marked {} of {} for destruction",
+                            names::count(ids.len(), "record", "records"),
+                            reference
+                        ),
+                    ),
+                ))
+            })
+        })
+    }
+
+    /// Takes back a pupil's marks: their records are reviewed again.
+    pub fn unmark_for_destruction(&mut self, pupil: PupilId) -> Result<()> {
+        self.change(|this| {
+            this.require(SystemPermission::DataDestructionPolicy)?;
+            let review = this.retention_review()?;
+            let Some(due) = review.due.iter().find(|d| d.pupil.id == pupil) else {
+                return Ok(());
+            };
+            let reference = due.pupil.reference();
+            let ids: Vec<_> = due
+                .incidents
+                .iter()
+                .filter(|i| i.marked)
+                .map(|i| i.incident)
+                .collect();
+            this.write(|tx| {
+                for id in &ids {
+                    queries::clear_mark(tx, *id)?;
+                }
+                Ok((
+                    (),
+                    Change::new(
+                        "Destruction marks taken back",
+                        format!("No longer marked for destruction: the records of {reference}"),
+                    ),
+                ))
+            })
+        })
+    }
+
+    /// What a destruction would take today: never a held pupil's records, never one kept
+    /// longer, never anything not yet due.
+    pub fn destruction_plan(&self, take: Take) -> Result<DestructionPlan> {
+        self.require(SystemPermission::DataDestructionPolicy)?;
+        let review = self.retention_review()?;
+        let conn = self.vault().db();
+        let mut per_pupil: HashMap<PupilId, usize> = HashMap::new();
+        for i in queries::incident_dates(conn)? {
+            *per_pupil.entry(i.pupil).or_default() += 1;
+        }
+        let mut plan = DestructionPlan::default();
+        for d in review.due {
+            let incidents: Vec<DueIncident> = d
+                .incidents
+                .into_iter()
+                .filter(|i| {
+                    i.marked || (take == Take::MarkedAndDue && i.policy.then == Then::Destroy)
+                })
+                .collect();
+            if incidents.is_empty() {
+                continue;
+            }
+            let whole_record = d.pupil.archived
+                && per_pupil.get(&d.pupil.id).copied().unwrap_or(0) == incidents.len();
+            plan.pupils.push(Planned {
+                pupil: d.pupil,
+                incidents,
+                whole_record,
+            });
+        }
+        Ok(plan)
+    }
+
+    /// Destroys what [`Session::destruction_plan`] takes, after the person's password is given
+    /// again: the records and everything that hangs from them, and each pupil's own record when
+    /// nothing of theirs is left. Each pupil's destruction is in the permanent log and the audit;
+    /// then the school file is rewritten so that none of it remains in the file. Returns what
+    /// was destroyed.
+    pub fn destroy_records(&mut self, take: Take, password: &str) -> Result<DestructionPlan> {
+        let plan = self.change(|this| {
+            this.require(SystemPermission::DataDestructionPolicy)?;
+            let me = this.me().user.clone();
+            crate::vault::KeyFile::read(&this.vault().location().keys)?
+                .unlock_person(&me.email, password)
+                .map_err(|_| {
+                    Error::Invalid("That password is not right. Nothing has been destroyed.".into())
+                })?;
+            let plan = this.destruction_plan(take)?;
+            if plan.is_empty() {
+                return Err(Error::Invalid(
+                    "Nothing is marked for destruction, so nothing has been destroyed.".into(),
+                ));
+            }
+            let now = crate::clock::now();
+            let authorised_by = format!("{} <{}>", me.full_name(), me.email);
+            for p in &plan.pupils {
+                let ids: Vec<_> = p.incidents.iter().map(|i| i.incident).collect();
+                let first = p.incidents.iter().map(|i| i.day).min().unwrap_or_default();
+                let last = p.incidents.iter().map(|i| i.day).max().unwrap_or_default();
+                let mut policies: Vec<String> = p
+                    .incidents
+                    .iter()
+                    .map(|i| format!("{}: {}", i.category, i.policy.describe()))
+                    .collect();
+                policies.sort();
+                policies.dedup();
+                let entry = Destruction {
+                    destroyed_at: now,
+                    authorised_by: authorised_by.clone(),
+                    mis_id: p.pupil.mis_id.clone(),
+                    upn: p.pupil.upn.clone(),
+                    whole_record: p.whole_record,
+                    counts: counts_by_category(&p.incidents),
+                    first_day: first,
+                    last_day: last,
+                    policies: policies.join("; "),
+                };
+                let reference = p.pupil.reference();
+                this.write(|tx| {
+                    queries::delete_incidents(tx, &ids)?;
+                    if p.whole_record {
+                        queries::delete_pupil(tx, p.pupil.id)?;
+                    }
+                    queries::insert_destruction(tx, &entry)?;
+                    Ok((
+                        (),
+                        Change::new(
+                            "Records destroyed",
+                            format!(
+                                "Destroyed {} of {reference} ({}), from {} to {}{}",
+                                names::count(ids.len(), "record", "records"),
+                                entry.counts,
+                                day_words(first),
+                                day_words(last),
+                                if p.whole_record {
+                                    ", and the pupil's own record"
+                                } else {
+                                    ""
+                                }
+                            ),
+                        ),
+                    ))
+                })?;
+            }
+            Ok(plan)
+        })?;
+        // After the change is saved: what was deleted is overwritten, and now the free pages
+        // and the write-ahead log go too.
+        self.compact_file()?;
+        Ok(plan)
+    }
+
+    /// The permanent log of destructions, oldest first.
+    pub fn destruction_log(&self) -> Result<Vec<Destruction>> {
+        self.require(SystemPermission::DataDestructionPolicy)?;
+        Ok(queries::destructions(self.vault().db())?)
+    }
+}
+
+impl Session {
+    /// The backups Keyholder knows of that were made before the latest destruction: they still
+    /// hold what was destroyed, until they are themselves destroyed or replaced. Newest first,
+    /// by when and file name.
+    pub fn backups_holding_destroyed_records(&self) -> Result<Vec<(i64, String)>> {
+        self.require(SystemPermission::DataDestructionPolicy)?;
+        let conn = self.vault().db();
+        let Some(last) = queries::destructions(conn)?.last().map(|d| d.destroyed_at) else {
+            return Ok(Vec::new());
+        };
+        Ok(crate::vault::queries::backups::all(conn)?
+            .into_iter()
+            .filter(|b| b.taken_at <= last)
+            .map(|b| (b.taken_at, b.file_name))
             .collect())
     }
 }

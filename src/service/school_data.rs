@@ -17,9 +17,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 /// Bumped whenever a field's meaning changes or a field is added; documented in
-/// docs/export-format.md. Format 2 added incidents' `actions` and pupils' `statuses`; a file of
-/// format 1 has neither and loads as it is.
-pub const FORMAT_VERSION: u32 = 2;
+/// docs/export-format.md. Format 2 added incidents' `actions` and pupils' `statuses`; format 3
+/// the retention section (policies, leaving days, holds, records kept longer, marks and the
+/// destruction log), which an older Keyholder would drop, so it refuses the file. Files of
+/// formats 1 and 2 load as they are.
+pub const FORMAT_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SchoolData {
@@ -40,6 +42,81 @@ pub struct SchoolData {
     /// export without them (from before they existed) loads with none.
     #[serde(flatten)]
     pub alerts_and_reports: AlertsAndReports,
+    /// How long records are kept, and what was destroyed (format 3), at the top level too.
+    #[serde(flatten)]
+    pub retention: RetentionData,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RetentionData {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retention_policies: Vec<PolicyData>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub leaving_days: Vec<LeavingData>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holds: Vec<HoldData>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kept_longer: Vec<KeptLongerData>,
+    /// Positions of incidents (in `incidents`) marked for destruction.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub marked_for_destruction: Vec<usize>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub destruction_log: Vec<DestructionData>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyData {
+    pub category: CategoryRef,
+    /// `date_of_birth`, `leaving` or `incident`.
+    pub from: String,
+    pub years: u32,
+    /// `review` or `destroy`.
+    pub then: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeavingData {
+    /// Position of the pupil in `pupils`.
+    pub pupil: usize,
+    /// YYYY-MM-DD.
+    pub left_on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoldData {
+    pub pupil: usize,
+    pub reason: String,
+    pub placed_by: Option<String>,
+    pub placed_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ends_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifted_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifted_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeptLongerData {
+    pub pupil: usize,
+    pub until: String,
+    pub reason: String,
+    pub set_by: Option<String>,
+    pub set_at: i64,
+}
+
+/// One destruction, as the log keeps it: never the records' content or the pupil's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DestructionData {
+    pub destroyed_at: i64,
+    pub authorised_by: String,
+    pub mis_id: Option<String>,
+    pub upn: Option<String>,
+    pub whole_record: bool,
+    pub counts: String,
+    pub first_day: String,
+    pub last_day: String,
+    pub policies: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -539,6 +616,7 @@ impl SchoolData {
             .collect();
         let alerts_and_reports =
             AlertsAndReports::read(conn, &email_of, &group_name, &cat_ref, &incident_at)?;
+        let retention = RetentionData::read(conn, &email_of, &cat_ref, &index_of, &incident_at)?;
 
         Ok(SchoolData {
             format_version: FORMAT_VERSION,
@@ -557,6 +635,7 @@ impl SchoolData {
             pupils: pupils_out,
             incidents: incidents_out,
             alerts_and_reports,
+            retention,
         })
     }
 
@@ -809,6 +888,8 @@ impl SchoolData {
                 ))
             })
         };
+        self.retention
+            .insert(conn, &pupil_ids, &incident_ids, &category, &user)?;
         let a = &self.alerts_and_reports;
         for alert in &a.alerts {
             let incident = incident_ids.get(alert.incident).copied().ok_or_else(|| {
@@ -970,6 +1051,190 @@ fn insert_status(
     )
     .map_err(|e| e.to_string())?;
     Ok(())
+}
+
+fn day_key(d: chrono::NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+impl RetentionData {
+    fn read(
+        conn: Db<'_>,
+        email_of: &HashMap<UserId, &str>,
+        cat_ref: &HashMap<CategoryId, CategoryRef>,
+        index_of: &HashMap<crate::model::PupilId, usize>,
+        incident_at: &HashMap<crate::model::IncidentId, usize>,
+    ) -> Result<RetentionData> {
+        use crate::vault::queries::retention as q;
+        let email = |u: Option<UserId>| u.and_then(|u| email_of.get(&u).map(|e| e.to_string()));
+        let mut retention_policies: Vec<PolicyData> = q::policies(conn)?
+            .into_iter()
+            .filter_map(|(c, p)| {
+                Some(PolicyData {
+                    category: cat_ref.get(&c)?.clone(),
+                    from: p.basis.key().to_string(),
+                    years: p.years,
+                    then: p.then.key().to_string(),
+                })
+            })
+            .collect();
+        retention_policies.sort_by(|a, b| {
+            (&a.category.category, &a.category.sub_category)
+                .cmp(&(&b.category.category, &b.category.sub_category))
+        });
+        let mut leaving_days: Vec<LeavingData> = q::leaving_days(conn)?
+            .into_iter()
+            .filter_map(|(p, d)| {
+                Some(LeavingData {
+                    pupil: *index_of.get(&p)?,
+                    left_on: day_key(d),
+                })
+            })
+            .collect();
+        leaving_days.sort_by_key(|l| l.pupil);
+        let holds = q::holds(conn)?
+            .into_iter()
+            .filter_map(|h| {
+                Some(HoldData {
+                    pupil: *index_of.get(&h.pupil)?,
+                    reason: h.reason,
+                    placed_by: email(h.placed_by),
+                    placed_at: h.placed_at,
+                    ends_on: h.ends_on.map(day_key),
+                    lifted_by: email(h.lifted_by),
+                    lifted_at: h.lifted_at,
+                })
+            })
+            .collect();
+        let mut kept_longer: Vec<KeptLongerData> = q::extensions(conn)?
+            .into_values()
+            .filter_map(|e| {
+                Some(KeptLongerData {
+                    pupil: *index_of.get(&e.pupil)?,
+                    until: day_key(e.until),
+                    reason: e.reason,
+                    set_by: email(e.set_by),
+                    set_at: e.set_at,
+                })
+            })
+            .collect();
+        kept_longer.sort_by_key(|k| k.pupil);
+        let mut marked_for_destruction: Vec<usize> = q::marks(conn)?
+            .into_iter()
+            .filter_map(|i| incident_at.get(&i).copied())
+            .collect();
+        marked_for_destruction.sort_unstable();
+        let destruction_log = q::destructions(conn)?
+            .into_iter()
+            .map(|d| DestructionData {
+                destroyed_at: d.destroyed_at,
+                authorised_by: d.authorised_by,
+                mis_id: d.mis_id,
+                upn: d.upn,
+                whole_record: d.whole_record,
+                counts: d.counts,
+                first_day: day_key(d.first_day),
+                last_day: day_key(d.last_day),
+                policies: d.policies,
+            })
+            .collect();
+        Ok(RetentionData {
+            retention_policies,
+            leaving_days,
+            holds,
+            kept_longer,
+            marked_for_destruction,
+            destruction_log,
+        })
+    }
+
+    fn insert(
+        &self,
+        conn: Db<'_>,
+        pupil_ids: &[crate::model::PupilId],
+        incident_ids: &[crate::model::IncidentId],
+        category: &dyn Fn(&CategoryRef) -> Result<CategoryId>,
+        user: &dyn Fn(&str) -> Result<UserId>,
+    ) -> Result<()> {
+        use crate::model::retention::{Basis, Destruction, Extension, Policy, Then};
+        use crate::vault::queries::retention as q;
+        let bad = |msg: String| Error::BadExport(msg);
+        let pupil = |i: usize| {
+            pupil_ids.get(i).copied().ok_or_else(|| {
+                bad(format!(
+                    "the retention section refers to pupil number {i}, which is not in the file"
+                ))
+            })
+        };
+        let day = |d: &str| export_day(d).map_err(|e| bad(format!("the retention section: {e}")));
+        let person = |e: &Option<String>| e.as_deref().map(user).transpose();
+        for p in &self.retention_policies {
+            let policy = Policy {
+                basis: Basis::from_key(&p.from)
+                    .ok_or_else(|| bad(format!("a retention policy counts from {:?}", p.from)))?,
+                years: p.years,
+                then: Then::from_key(&p.then)
+                    .ok_or_else(|| bad(format!("a retention policy ends in {:?}", p.then)))?,
+            };
+            policy
+                .check()
+                .map_err(|e| bad(format!("a retention policy: {e}")))?;
+            q::set_policy(conn, category(&p.category)?, Some(&policy))?;
+        }
+        for l in &self.leaving_days {
+            q::set_leaving_day(conn, pupil(l.pupil)?, day(&l.left_on)?)?;
+        }
+        for h in &self.holds {
+            let id = q::insert_hold(
+                conn,
+                pupil(h.pupil)?,
+                &h.reason,
+                person(&h.placed_by)?,
+                h.placed_at,
+                h.ends_on.as_deref().map(day).transpose()?,
+            )?;
+            if let Some(at) = h.lifted_at {
+                q::lift_hold(conn, id, person(&h.lifted_by)?, at)?;
+            }
+        }
+        for k in &self.kept_longer {
+            q::set_extension(
+                conn,
+                &Extension {
+                    pupil: pupil(k.pupil)?,
+                    until: day(&k.until)?,
+                    reason: k.reason.clone(),
+                    set_by: person(&k.set_by)?,
+                    set_at: k.set_at,
+                },
+            )?;
+        }
+        for &i in &self.marked_for_destruction {
+            let incident = incident_ids.get(i).copied().ok_or_else(|| {
+                bad(format!(
+                    "a mark for destruction refers to incident number {i}, which is not in the file"
+                ))
+            })?;
+            q::set_mark(conn, incident, None, 0)?;
+        }
+        for d in &self.destruction_log {
+            q::insert_destruction(
+                conn,
+                &Destruction {
+                    destroyed_at: d.destroyed_at,
+                    authorised_by: d.authorised_by.clone(),
+                    mis_id: d.mis_id.clone(),
+                    upn: d.upn.clone(),
+                    whole_record: d.whole_record,
+                    counts: d.counts.clone(),
+                    first_day: day(&d.first_day)?,
+                    last_day: day(&d.last_day)?,
+                    policies: d.policies.clone(),
+                },
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl AlertsAndReports {

@@ -248,6 +248,7 @@ pub fn starter_school(d: &NewSchoolDetails) -> SchoolData {
         pupils: Vec::new(),
         incidents: Vec::new(),
         alerts_and_reports: Default::default(),
+        retention: Default::default(),
     }
 }
 

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007_alerts_reports.sql"),
     include_str!("../../migrations/0008_preferences.sql"),
     include_str!("../../migrations/0009_retention.sql"),
+    include_str!("../../migrations/0010_destruction.sql"),
 ];
 
 /// The schema version this build of Keyholder writes.

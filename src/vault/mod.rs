@@ -161,6 +161,9 @@ fn configure(conn: &Connection, path: &Path) -> Result<()> {
         .map_err(on_path)?;
     conn.pragma_update(None, "foreign_keys", "ON")
         .map_err(on_path)?;
+    // What is deleted is overwritten, not left in free pages: destroyed records must be gone.
+    conn.pragma_update(None, "secure_delete", "ON")
+        .map_err(on_path)?;
     conn.pragma_update(None, "journal_mode", "WAL")
         .map_err(on_path)?;
     conn.pragma_update(None, "synchronous", "FULL")
@@ -276,6 +279,25 @@ impl Vault {
         self.conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
+    }
+
+    /// Rewrites the school file without its free pages and folds the write-ahead log back into
+    /// it, so that nothing deleted remains anywhere in the file (after a destruction). Only
+    /// between changes: SQLite cannot do this inside a transaction.
+    pub fn compact(&mut self) -> Result<()> {
+        if self.depth > 0 {
+            return Err(Error::Damaged(
+                "the school file can only be compacted between changes".into(),
+            ));
+        }
+        self.lock.acquire()?;
+        let result = self
+            .conn
+            .execute_batch("VACUUM")
+            .map_err(Error::from)
+            .and_then(|()| self.checkpoint());
+        self.lock.release();
+        result
     }
 
     /// Makes a change and its audit entry in one transaction: both are saved, or neither.

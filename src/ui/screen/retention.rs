@@ -2,11 +2,12 @@
 //! records are kept, the pupils whose records' period is over, holds, and decisions to keep
 //! records longer. A pupil is named only to someone who may open their profile.
 
+use crate::model::retention::Destruction;
 use crate::model::retention::{Basis, Policy, Then};
 use crate::model::{CategoryId, HoldId, PupilId};
 use crate::service::Session;
 use crate::service::records::parse_day;
-use crate::service::retention::{DuePupil, PolicyLine, Review};
+use crate::service::retention::{DestructionPlan, DuePupil, PolicyLine, Review, Take};
 use crate::ui::effect::Effect;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD, Field, whole_number};
@@ -19,6 +20,7 @@ pub const HOLD_REASON: &str = "retention-hold-reason";
 pub const HOLD_UNTIL: &str = "retention-hold-until";
 pub const KEEP_YEARS: &str = "retention-keep-years";
 pub const KEEP_REASON: &str = "retention-keep-reason";
+pub const DESTROY_PASSWORD: &str = "retention-destroy-password";
 
 /// The most pupils each list shows; the command line lists them all.
 const SHOWN: usize = 100;
@@ -42,6 +44,12 @@ pub enum Message {
     KeepYears(String),
     KeepReason(String),
     SaveKeep,
+    Mark(PupilId),
+    Unmark(PupilId),
+    /// Opens the confirmation, which asks for the password again.
+    AskDestroy,
+    DestroyPassword(String),
+    Destroy,
 }
 
 pub enum Action {
@@ -73,6 +81,13 @@ enum Form {
 pub struct RetentionTab {
     policies: Vec<PolicyLine>,
     review: Review,
+    /// What Destroy would take: marked records and due ones whose policy says destroy.
+    plan: DestructionPlan,
+    log: Vec<Destruction>,
+    /// Backups from before the latest destruction, which still hold what it destroyed.
+    old_backups: Vec<(i64, String)>,
+    /// The password typed into the confirmation, while it is open.
+    confirming: Option<String>,
     editing: Option<Editing>,
     form: Option<Form>,
     pub status: Status,
@@ -83,6 +98,10 @@ impl RetentionTab {
         let mut t = RetentionTab {
             policies: Vec::new(),
             review: Review::default(),
+            plan: DestructionPlan::default(),
+            log: Vec::new(),
+            old_backups: Vec::new(),
+            confirming: None,
             editing: None,
             form: None,
             status: Status::Quiet,
@@ -95,6 +114,9 @@ impl RetentionTab {
         let loaded = session.retention_policies().and_then(|p| {
             self.policies = p;
             self.review = session.retention_review()?;
+            self.plan = session.destruction_plan(Take::MarkedAndDue)?;
+            self.log = session.destruction_log()?;
+            self.old_backups = session.backups_holding_destroyed_records()?;
             Ok(())
         });
         if let Err(e) = loaded {
@@ -107,9 +129,15 @@ impl RetentionTab {
         self.editing.is_some() || self.form.is_some()
     }
 
+    /// What Destroy would take now.
+    pub fn plan(&self) -> &DestructionPlan {
+        &self.plan
+    }
+
     fn done(&mut self, session: &Session, message: String) {
         self.editing = None;
         self.form = None;
+        self.confirming = None;
         self.reload(session);
         self.status = Status::done(message);
     }
@@ -120,6 +148,7 @@ impl RetentionTab {
             Message::Escape | Message::Cancel => {
                 self.editing = None;
                 self.form = None;
+                self.confirming = None;
                 self.status.clear();
             }
             Message::Edit(category) => {
@@ -237,6 +266,49 @@ impl RetentionTab {
                 Ok(()) => self.done(session, "The hold has been lifted.".into()),
                 Err(e) => self.status = Status::problem(e),
             },
+            Message::Mark(pupil) => match session.mark_for_destruction(pupil) {
+                Ok(n) => self.done(
+                    session,
+                    format!(
+                        "Marked {} for destruction. Nothing is destroyed until you confirm it below with your password.",
+                        crate::model::names::count(n, "record", "records")
+                    ),
+                ),
+                Err(e) => self.status = Status::problem(e),
+            },
+            Message::Unmark(pupil) => match session.unmark_for_destruction(pupil) {
+                Ok(()) => self.done(session, "The mark has been taken back.".into()),
+                Err(e) => self.status = Status::problem(e),
+            },
+            Message::AskDestroy => {
+                self.editing = None;
+                self.form = None;
+                self.confirming = Some(String::new());
+                return Action::Effect(Effect::Focus(DESTROY_PASSWORD));
+            }
+            Message::DestroyPassword(p) => {
+                if let Some(typed) = &mut self.confirming {
+                    *typed = p;
+                }
+            }
+            Message::Destroy => {
+                if let Some(password) = self.confirming.clone() {
+                    match session.destroy_records(Take::MarkedAndDue, &password) {
+                        Ok(done) => self.done(
+                            session,
+                            format!(
+                                "Destroyed {}. Each destruction is in the log below. Backups made before now still hold these records.",
+                                done.describe()
+                            ),
+                        ),
+                        Err(e) => {
+                            self.status = Status::problem(e);
+                            self.confirming = Some(String::new());
+                            return Action::Effect(Effect::Focus(DESTROY_PASSWORD));
+                        }
+                    }
+                }
+            }
             Message::StartKeep(pupil) => {
                 self.editing = None;
                 self.form = Some(Form::Keep {
@@ -298,6 +370,7 @@ impl RetentionTab {
         c = c.push(self.status.view());
         c = c.push(form::panel(self.policies_view()));
         c = c.push(form::panel(self.review_view(hide_names)));
+        c = c.push(form::panel(self.destruction_view()));
         c.into()
     }
 
@@ -409,7 +482,7 @@ impl RetentionTab {
                 "No pupil's records are due for review or destruction today.".to_string()
             } else {
                 format!(
-                    "{} with records whose period is over, the longest overdue first. Review each: keep the records longer, or place a hold. Destroying records from here is not yet possible in this version.",
+                    "{} with records whose period is over, the longest overdue first. Review each: keep the records longer, place a hold, or mark them for destruction.",
                     crate::model::names::count(r.due.len(), "pupil", "pupils")
                 )
             })
@@ -519,6 +592,11 @@ impl RetentionTab {
                     .style(theme::muted),
                 ]
                 .width(Fill),
+                if d.incidents.iter().any(|i| i.marked) {
+                    form::secondary("Take back the mark", Some(Message::Unmark(d.pupil.id)))
+                } else {
+                    form::secondary("Mark for destruction", Some(Message::Mark(d.pupil.id)))
+                },
                 form::secondary("Keep longer…", Some(Message::StartKeep(d.pupil.id))),
                 form::secondary("Place a hold…", Some(Message::StartHold(d.pupil.id))),
             ]
@@ -529,11 +607,16 @@ impl RetentionTab {
         for i in &d.incidents {
             c = c.push(
                 text(format!(
-                    "{} · {} · {}, then {}",
+                    "{} · {} · {}, then {}{}",
                     i.day.format("%-d %b %Y"),
                     i.category,
                     i.why,
-                    i.policy.then.key()
+                    i.policy.then.key(),
+                    if i.marked {
+                        " · marked for destruction"
+                    } else {
+                        ""
+                    }
                 ))
                 .size(theme::TEXT_SMALL),
             );
@@ -602,5 +685,103 @@ impl RetentionTab {
             _ => {}
         }
         container(c).padding([theme::SPACE_S, 0.0]).into()
+    }
+
+    fn destruction_view(&self) -> Element<'_, Message> {
+        let mut c =
+            column![text("Destruction").size(theme::TEXT_LARGE).font(BOLD)].spacing(theme::SPACE_S);
+        if self.plan.is_empty() {
+            c = c.push(
+                text("Nothing is ready for destruction: mark a pupil's due records above, or give a category a policy that ends in destroy.")
+                    .size(theme::TEXT_SMALL)
+                    .style(theme::muted),
+            );
+        } else {
+            c = c.push(
+                text(format!(
+                    "Ready for destruction: {} (marked after a review, or due under a policy that ends in destroy). Held pupils' records are never included.",
+                    self.plan.describe()
+                ))
+                .size(theme::TEXT_BODY),
+            );
+            match &self.confirming {
+                None => {
+                    c = c.push(form::actions(
+                        Vec::new(),
+                        form::danger("Destroy these records…", Message::AskDestroy),
+                    ))
+                }
+                Some(typed) => {
+                    c = c.push(form::warning(format!(
+                        "This destroys {} for good: their incidents, actions, earlier wordings and monitoring, and a pupil's own record when nothing of theirs is left. It cannot be undone. Backups made before now will still hold them.",
+                        self.plan.describe()
+                    )));
+                    c = c.push(
+                        row![
+                            container(
+                                Field::new(
+                                    "Your password, to confirm",
+                                    DESTROY_PASSWORD,
+                                    typed,
+                                    Message::DestroyPassword
+                                )
+                                .secure()
+                                .on_submit(Message::Destroy)
+                                .view()
+                            )
+                            .width(Length::Fixed(360.0)),
+                            form::secondary("Cancel", Some(Message::Cancel)),
+                            form::danger("Destroy for good", Message::Destroy),
+                        ]
+                        .spacing(theme::SPACE_S)
+                        .align_y(iced::Bottom),
+                    );
+                }
+            }
+        }
+        if !self.old_backups.is_empty() {
+            let files: Vec<String> = self
+                .old_backups
+                .iter()
+                .map(|(at, name)| format!("{name} ({})", crate::clock::format_local(*at)))
+                .collect();
+            c = c.push(form::info(format!(
+                "These backups were made before the last destruction and still hold what it destroyed: {}. Destroy or replace them when your school's policy says so.",
+                files.join("; ")
+            )));
+        }
+        c = c.push(text("Destruction log").size(theme::TEXT_BODY).font(BOLD));
+        c = c.push(
+            text("Kept for ever and never changed: whose records by MIS ID, what by category and days, the policy, when and on whose authority. Never what the records said.")
+                .size(theme::TEXT_SMALL)
+                .style(theme::muted),
+        );
+        if self.log.is_empty() {
+            c = c.push(
+                text("Nothing has been destroyed.")
+                    .size(theme::TEXT_SMALL)
+                    .style(theme::muted),
+            );
+        }
+        for d in self.log.iter().rev().take(SHOWN) {
+            c = c.push(
+                text(format!(
+                    "{} · MIS ID {} · {} · {} to {} · authorised by {}{}",
+                    crate::clock::format_local(d.destroyed_at),
+                    d.mis_id.as_deref().unwrap_or("none"),
+                    d.counts,
+                    d.first_day.format("%-d %b %Y"),
+                    d.last_day.format("%-d %b %Y"),
+                    d.authorised_by,
+                    if d.whole_record {
+                        " · the pupil's own record too"
+                    } else {
+                        ""
+                    }
+                ))
+                .size(theme::TEXT_SMALL),
+            );
+        }
+        c.into()
     }
 }

@@ -35,15 +35,27 @@ pub fn last(conn: Db<'_>) -> Result<Option<BackupRecord>> {
             "SELECT taken_at, file_name, bytes, sha256, taken_by FROM backups
              ORDER BY taken_at DESC, id DESC LIMIT 1",
             [],
-            |r| {
-                Ok(BackupRecord {
-                    taken_at: r.get(0)?,
-                    file_name: r.get(1)?,
-                    bytes: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
-                    sha256: r.get(3)?,
-                    taken_by: r.get::<_, Option<i64>>(4)?.map(UserId),
-                })
-            },
+            record,
         )
         .optional()?)
+}
+
+/// Every backup recorded, newest first.
+pub fn all(conn: Db<'_>) -> Result<Vec<BackupRecord>> {
+    let mut stmt = conn.prepare(
+        "SELECT taken_at, file_name, bytes, sha256, taken_by FROM backups
+         ORDER BY taken_at DESC, id DESC",
+    )?;
+    let rows = stmt.query_map([], record)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+fn record(r: &rusqlite::Row<'_>) -> rusqlite::Result<BackupRecord> {
+    Ok(BackupRecord {
+        taken_at: r.get(0)?,
+        file_name: r.get(1)?,
+        bytes: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+        sha256: r.get(3)?,
+        taken_by: r.get::<_, Option<i64>>(4)?.map(UserId),
+    })
 }

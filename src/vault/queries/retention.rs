@@ -2,12 +2,12 @@
 //! and the decisions to keep records longer; and the incidents' dates the periods count from.
 
 use super::{day_text, read_day};
-use crate::model::retention::{Basis, Extension, Hold, Policy, Then};
+use crate::model::retention::{Basis, Destruction, Extension, Hold, Policy, Then};
 use crate::model::{CategoryId, HoldId, IncidentId, PupilId, UserId};
 use crate::vault::{Db, Error, Result};
 use chrono::NaiveDate;
 use rusqlite::params;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The policies set for categories (not the defaults nor what sub-categories inherit).
 pub fn policies(conn: Db<'_>) -> Result<HashMap<CategoryId, Policy>> {
@@ -116,23 +116,23 @@ pub fn insert_hold(
     conn: Db<'_>,
     pupil: PupilId,
     reason: &str,
-    by: UserId,
+    by: Option<UserId>,
     at: i64,
     ends_on: Option<NaiveDate>,
 ) -> Result<HoldId> {
     conn.execute(
         "INSERT INTO retention_holds (pupil_id, reason, placed_by, placed_at, ends_on)
          VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![pupil.0, reason, by.0, at, ends_on.map(day_text)],
+        params![pupil.0, reason, by.map(|u| u.0), at, ends_on.map(day_text)],
     )?;
     Ok(HoldId(conn.last_insert_rowid()))
 }
 
-pub fn lift_hold(conn: Db<'_>, id: HoldId, by: UserId, at: i64) -> Result<()> {
+pub fn lift_hold(conn: Db<'_>, id: HoldId, by: Option<UserId>, at: i64) -> Result<()> {
     conn.execute(
         "UPDATE retention_holds SET lifted_by = ?2, lifted_at = ?3
          WHERE id = ?1 AND lifted_at IS NULL",
-        params![id.0, by.0, at],
+        params![id.0, by.map(|u| u.0), at],
     )?;
     Ok(())
 }
@@ -204,4 +204,108 @@ pub fn incident_dates(conn: Db<'_>) -> Result<Vec<IncidentDate>> {
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The incidents marked for destruction.
+pub fn marks(conn: Db<'_>) -> Result<HashSet<IncidentId>> {
+    let mut stmt = conn.prepare("SELECT incident_id FROM destruction_marks")?;
+    let rows = stmt.query_map([], |r| Ok(IncidentId(r.get(0)?)))?;
+    Ok(rows.collect::<rusqlite::Result<HashSet<_>>>()?)
+}
+
+pub fn set_mark(conn: Db<'_>, incident: IncidentId, by: Option<UserId>, at: i64) -> Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO destruction_marks (incident_id, marked_by, marked_at)
+         VALUES (?1, ?2, ?3)",
+        params![incident.0, by.map(|u| u.0), at],
+    )?;
+    Ok(())
+}
+
+pub fn clear_mark(conn: Db<'_>, incident: IncidentId) -> Result<()> {
+    conn.execute(
+        "DELETE FROM destruction_marks WHERE incident_id = ?1",
+        [incident.0],
+    )?;
+    Ok(())
+}
+
+/// Deletes incidents with everything that hangs from them (wordings, actions and their
+/// versions, alerts, links to other pupils, marks).
+pub fn delete_incidents(conn: Db<'_>, ids: &[IncidentId]) -> Result<()> {
+    let mut stmt = conn.prepare_cached("DELETE FROM incidents WHERE id = ?1")?;
+    for id in ids {
+        stmt.execute([id.0])?;
+    }
+    Ok(())
+}
+
+/// Deletes a pupil's own record (groups, monitoring, statuses, holds and the rest follow), and
+/// their name on other pupils' incidents. Their incidents must already be gone.
+pub fn delete_pupil(conn: Db<'_>, pupil: PupilId) -> Result<()> {
+    conn.execute(
+        "DELETE FROM incident_linked_pupils WHERE pupil_id = ?1",
+        [pupil.0],
+    )?;
+    conn.execute("DELETE FROM pupils WHERE id = ?1", [pupil.0])?;
+    Ok(())
+}
+
+pub fn insert_destruction(conn: Db<'_>, d: &Destruction) -> Result<()> {
+    conn.execute(
+        "INSERT INTO destruction_log (destroyed_at, authorised_by, mis_id, upn, whole_record,
+                                      counts, first_day, last_day, policies)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            d.destroyed_at,
+            d.authorised_by,
+            d.mis_id,
+            d.upn,
+            super::flag(d.whole_record),
+            d.counts,
+            day_text(d.first_day),
+            day_text(d.last_day),
+            d.policies
+        ],
+    )?;
+    Ok(())
+}
+
+/// The destruction log, oldest first.
+pub fn destructions(conn: Db<'_>) -> Result<Vec<Destruction>> {
+    let mut stmt = conn.prepare(
+        "SELECT destroyed_at, authorised_by, mis_id, upn, whole_record, counts, first_day,
+                last_day, policies
+         FROM destruction_log ORDER BY destroyed_at, id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, bool>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+            r.get::<_, String>(7)?,
+            r.get::<_, String>(8)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (destroyed_at, authorised_by, mis_id, upn, whole_record, counts, first, last, policies) =
+            row?;
+        out.push(Destruction {
+            destroyed_at,
+            authorised_by,
+            mis_id,
+            upn,
+            whole_record,
+            counts,
+            first_day: read_day(&first, "the destruction log")?,
+            last_day: read_day(&last, "the destruction log")?,
+            policies,
+        });
+    }
+    Ok(out)
 }
