@@ -32,3 +32,19 @@ CREATE TRIGGER destruction_log_never_removed BEFORE DELETE ON destruction_log
 BEGIN
     SELECT RAISE(ABORT, 'the destruction log cannot be removed');
 END;
+
+-- Destructions a restore found in the replaced school file but not in the older backup put in
+-- its place: they are offered to be made again (Data Destruction Policies), so that restoring
+-- a backup does not bring destroyed records back for good. Removed once re-applied.
+CREATE TABLE destructions_to_reapply (
+    id            INTEGER PRIMARY KEY,
+    destroyed_at  INTEGER NOT NULL,
+    authorised_by TEXT NOT NULL,
+    mis_id        TEXT,
+    upn           TEXT,
+    whole_record  INTEGER NOT NULL CHECK (whole_record IN (0, 1)),
+    counts        TEXT NOT NULL,
+    first_day     TEXT NOT NULL,
+    last_day      TEXT NOT NULL,
+    policies      TEXT NOT NULL
+);

@@ -805,3 +805,147 @@ fn the_destroy_command_shows_what_it_would_do_then_destroys_with_the_password() 
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].mis_id.as_deref(), Some(mis_id.as_str()));
 }
+
+#[test]
+fn a_restored_older_backup_offers_the_destructions_since_and_matches_once_they_are_made_again() {
+    use keyholder::service::backup::{Unlock, open_backup};
+    use keyholder::service::retention::Take;
+    let dir = tempfile::tempdir().unwrap();
+    let (location, mut admin, data) = school(dir.path());
+    let email = admin.me().user.email.clone();
+    let behaviour = category(&admin, "Behaviour");
+    admin
+        .set_retention_policy(
+            behaviour,
+            Some(Policy {
+                basis: Basis::Incident,
+                years: 2,
+                then: Then::Destroy,
+            }),
+        )
+        .unwrap();
+    let p = pupil(&admin, &data, 0);
+    admin
+        .record_concern(&NewConcern {
+            pupil: p,
+            category: behaviour,
+            occurred_at: now() - 3 * 366 * 86_400,
+            description: "DESTROY-ME-AGAIN in the old backup".into(),
+            linked: Vec::new(),
+        })
+        .unwrap();
+    let written = admin
+        .back_up(&dir.path().join("before.khbackup"), &|_| {})
+        .unwrap();
+    admin.destroy_records(Take::MarkedAndDue, PASSWORD).unwrap();
+    let after = admin.export().unwrap();
+    drop(admin);
+    // The backup had it on the page: it lists the backup as still holding what went.
+    let restored = open_backup(&written.path)
+        .unwrap()
+        .unlock(&Unlock::Password {
+            email: email.clone(),
+            password: PASSWORD.into(),
+        })
+        .unwrap()
+        .restore(&location)
+        .unwrap();
+    assert_eq!(restored.destructions_to_reapply, 1);
+
+    let secret = demo_secret(&location, &email);
+    let mut s = sign_in_at(&location, &email, PASSWORD, &secret, now() + 30);
+    let back = s.export().unwrap();
+    assert!(
+        back.incidents
+            .iter()
+            .any(|i| i.description.starts_with("DESTROY-ME-AGAIN")),
+        "the old backup brought the record back"
+    );
+    let pending = s.destructions_to_reapply().unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].mis_id, data.pupils[0].mis_id);
+    assert_eq!(pending[0].counts, "Behaviour: 1");
+    assert!(s.reapply_destructions("wrong").is_err());
+    assert_eq!(s.reapply_destructions(PASSWORD).unwrap(), 1);
+    assert!(s.destructions_to_reapply().unwrap().is_empty());
+    let again = s.export().unwrap();
+    let texts = |d: &SchoolData| {
+        let mut t: Vec<String> = d.incidents.iter().map(|i| i.description.clone()).collect();
+        t.sort();
+        t
+    };
+    assert_eq!(
+        texts(&again),
+        texts(&after),
+        "the same records as after the destruction"
+    );
+    assert_eq!(
+        again.retention.destruction_log,
+        after.retention.destruction_log
+    );
+    assert_eq!(again.pupils.len(), after.pupils.len());
+}
+
+#[test]
+fn monitoring_goes_when_nothing_of_the_pupil_s_is_left_in_its_category() {
+    use keyholder::service::retention::Take;
+    let dir = tempfile::tempdir().unwrap();
+    let (_location, mut admin, data) = school(dir.path());
+    // A pupil on roll monitored for a category (the demo monitors pupils with records in it).
+    let (at, watched) = (0..data.pupils.len())
+        .find_map(|i| {
+            let p = &data.pupils[i];
+            (!p.archived && p.date_of_birth.is_some())
+                .then(|| p.monitored.iter().find(|c| c.sub_category.is_none()))
+                .flatten()
+                .map(|c| (i, c.category.clone()))
+        })
+        .expect("the demo monitors a pupil");
+    // Every record in that category is past "date of birth + 1 year, then destroy".
+    admin
+        .set_retention_policy(
+            category(&admin, &watched),
+            Some(Policy {
+                basis: Basis::DateOfBirth,
+                years: 1,
+                then: Then::Destroy,
+            }),
+        )
+        .unwrap();
+    let plan = admin.destruction_plan(Take::MarkedAndDue).unwrap();
+    assert!(
+        plan.pupils
+            .iter()
+            .any(|p| p.pupil.mis_id == data.pupils[at].mis_id)
+    );
+    admin.destroy_records(Take::MarkedAndDue, PASSWORD).unwrap();
+    let after = admin.export().unwrap();
+    let pupil = after
+        .pupils
+        .iter()
+        .find(|p| p.mis_id == data.pupils[at].mis_id)
+        .unwrap();
+    assert!(
+        pupil.monitored.iter().all(|c| c.category != watched),
+        "{:?}",
+        pupil.monitored
+    );
+    assert!(
+        after
+            .incidents
+            .iter()
+            .all(|i| i.category.category != watched)
+    );
+    // Monitoring for other categories, whose records stay, is untouched.
+    let others_before: usize = data
+        .pupils
+        .iter()
+        .map(|p| p.monitored.iter().filter(|c| c.category != watched).count())
+        .sum();
+    let others_after: usize = after
+        .pupils
+        .iter()
+        .map(|p| p.monitored.iter().filter(|c| c.category != watched).count())
+        .sum();
+    assert_eq!(others_before, others_after);
+}

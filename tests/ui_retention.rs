@@ -15,15 +15,7 @@ fn to_retention(m: retention::Message) -> Message {
 }
 
 fn category(app: &App, label: &str) -> keyholder::model::CategoryId {
-    app.session
-        .as_ref()
-        .unwrap()
-        .retention_policies()
-        .unwrap()
-        .into_iter()
-        .find(|l| l.label == label)
-        .unwrap()
-        .category
+    category_in(app.session.as_ref().unwrap(), label)
 }
 
 #[test]
@@ -153,4 +145,76 @@ fn a_policy_is_changed_and_a_due_pupil_is_held_from_the_screen() {
         !shows(&app, &pupil.surname),
         "the log names nobody; the pupil is no longer listed"
     );
+}
+
+#[test]
+fn after_restoring_an_older_backup_the_page_offers_to_destroy_its_records_again() {
+    use keyholder::service::backup::{Unlock, open_backup};
+    use keyholder::service::retention::Take;
+    let dir = tempfile::tempdir().unwrap();
+    let (location, mut creds) = common::demo_school(dir.path(), common::small());
+    let s = &mut creds.session;
+    let behaviour = category_in(s, "Behaviour");
+    s.set_retention_policy(
+        behaviour,
+        Some(keyholder::model::retention::Policy {
+            basis: Basis::Incident,
+            years: 2,
+            then: Then::Destroy,
+        }),
+    )
+    .unwrap();
+    let pupil = s.find_pupil_to_record("a").unwrap().remove(0);
+    let category = s
+        .categories_to_record()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.label == "Behaviour")
+        .unwrap()
+        .id;
+    s.record_concern(&NewConcern {
+        pupil: pupil.id,
+        category,
+        occurred_at: common::now() - 3 * 366 * 86_400,
+        description: "Back from the old backup.".into(),
+        linked: Vec::new(),
+    })
+    .unwrap();
+    let written = s
+        .back_up(&dir.path().join("old.khbackup"), &|_| {})
+        .unwrap();
+    s.destroy_records(Take::MarkedAndDue, common::PASSWORD)
+        .unwrap();
+    drop(creds.session);
+    open_backup(&written.path)
+        .unwrap()
+        .unlock(&Unlock::Password {
+            email: creds.email.clone(),
+            password: common::PASSWORD.into(),
+        })
+        .unwrap()
+        .restore(&location)
+        .unwrap();
+
+    let mut app = start(location.clone());
+    sign_in_through_screens(&mut app, &creds.email, &creds.totp_secret);
+    click(&mut app, "Data Destruction Policies");
+    assert!(shows(
+        &app,
+        "This school was restored from a backup taken before 1 destruction"
+    ));
+    click(&mut app, "Destroy them again…");
+    type_into(&mut app, retention::REAPPLY_PASSWORD, common::PASSWORD);
+    click(&mut app, "Destroy again for good");
+    assert!(shows(&app, "Destroyed again: 1 record."));
+    assert!(!shows(&app, "This school was restored from a backup"));
+}
+
+fn category_in(s: &keyholder::service::Session, label: &str) -> keyholder::model::CategoryId {
+    s.retention_policies()
+        .unwrap()
+        .into_iter()
+        .find(|l| l.label == label)
+        .unwrap()
+        .category
 }

@@ -49,10 +49,11 @@ pub fn restore(
     };
     let restored = preview.unlock(&how)?.restore(location)?;
     say!(
-        "Restored {} from the backup of {}. {}",
+        "Restored {} from the backup of {}. {}{}",
         restored.location.db.display(),
         crate::clock::format_local(restored.manifest.created_at),
-        backup::describe_kept(&restored.kept)
+        backup::describe_kept(&restored.kept),
+        backup::describe_reapply(&restored)
     );
     Ok(())
 }

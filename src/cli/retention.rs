@@ -89,6 +89,10 @@ pub enum RetentionCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// After a restore from an older backup: destroy again what was destroyed since it was
+    /// taken (the password is asked for again).
+    #[command(after_help = "Example:\n  keyholder retention reapply ...sign-in...")]
+    Reapply,
     /// The permanent log of destructions.
     #[command(after_help = "Example:\n  keyholder retention log --json ...sign-in...")]
     Log {
@@ -366,6 +370,20 @@ pub fn run(
             say!(
                 "Destroyed {}. Backups made before now still hold them.",
                 done.describe()
+            );
+        }
+        RetentionCommand::Reapply => {
+            let pending = session.destructions_to_reapply()?;
+            if pending.is_empty() {
+                say!("There is nothing to destroy again.");
+                return Ok(());
+            }
+            let password = password_again()?;
+            let n = session.reapply_destructions(&password)?;
+            say!(
+                "Made {} again: {} destroyed.",
+                crate::model::names::count(pending.len(), "destruction", "destructions"),
+                crate::model::names::count(n, "record", "records")
             );
         }
         RetentionCommand::Log { json } => {

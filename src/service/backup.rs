@@ -6,7 +6,7 @@ use super::session::Session;
 use crate::model::{SystemPermission, UserId};
 use crate::vault::backup::{self, Contents, Manifest};
 pub use crate::vault::backup::{EXTENSION, Written};
-use crate::vault::queries::{backups, people};
+use crate::vault::queries::{backups, people, retention};
 use crate::vault::replace;
 use crate::vault::{Actor, Change, DataKey, Location, Vault};
 use std::path::{Path, PathBuf};
@@ -275,6 +275,9 @@ pub struct Restored {
     /// Where the files that were replaced now are (kept until the admin deletes them).
     pub kept: Option<Location>,
     pub manifest: Manifest,
+    /// Destructions made after the backup was taken (found in the replaced file's log): its
+    /// records are back, and Data Destruction Policies offers to destroy them again.
+    pub destructions_to_reapply: usize,
 }
 
 impl UnlockedBackup {
@@ -302,6 +305,10 @@ impl UnlockedBackup {
         // Brings an older backup's schema up to date, and notes the restore in the restored
         // school's own audit trail (and that this backup exists, for the health check).
         let mut vault = Vault::open(location, &self.key)?;
+        let to_reapply = match &kept {
+            Some(k) => destructions_since(k, &self.key, &vault),
+            None => Vec::new(),
+        };
         let actor = match &self.by {
             Some((id, name)) => Actor::user(*id, name.clone()),
             None => Actor::system("Recovery code"),
@@ -318,14 +325,25 @@ impl UnlockedBackup {
             .as_ref()
             .map(|k| format!("; the replaced files were kept as {}", k.db.display()))
             .unwrap_or_default();
+        let reapply_text = if to_reapply.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} made since the backup to be re-applied",
+                crate::model::names::count(to_reapply.len(), "destruction", "destructions")
+            )
+        };
         vault.write(&actor, |tx| {
             backups::insert(tx, &record)?;
+            for d in &to_reapply {
+                retention::insert_into(tx, retention::DestructionList::ToReapply, d)?;
+            }
             Ok((
                 (),
                 Change::new(
                     "Restored from backup",
                     format!(
-                        "Restored from {} taken {}{kept_text}",
+                        "Restored from {} taken {}{kept_text}{reapply_text}",
                         self.contents.path.display(),
                         crate::clock::format_local(m.created_at)
                     ),
@@ -336,7 +354,41 @@ impl UnlockedBackup {
             location: location.clone(),
             kept,
             manifest: self.contents.manifest.clone(),
+            destructions_to_reapply: to_reapply.len(),
         })
+    }
+}
+
+/// The destructions in the replaced school file's log that the restored one does not have: made
+/// after the backup was taken. The replaced file opens with the same data key (a school's key
+/// never changes); if it cannot be read, none are found, and the restore says nothing of them.
+fn destructions_since(
+    kept: &Location,
+    key: &DataKey,
+    restored: &Vault,
+) -> Vec<crate::model::retention::Destruction> {
+    let Ok(old) = Vault::open(kept, key) else {
+        return Vec::new();
+    };
+    let (Ok(theirs), Ok(ours)) = (
+        retention::destructions(old.db()),
+        retention::destructions(restored.db()),
+    ) else {
+        return Vec::new();
+    };
+    theirs.into_iter().filter(|d| !ours.contains(d)).collect()
+}
+
+/// What a restore brought back that had been destroyed since the backup, for messages: empty
+/// when nothing had.
+pub fn describe_reapply(r: &Restored) -> String {
+    match r.destructions_to_reapply {
+        0 => String::new(),
+        n => format!(
+            " {} made since this backup {} not in it, so those records are back: someone with Data destruction policy should destroy them again on Data Destruction Policies (or with keyholder retention reapply).",
+            crate::model::names::count(n, "destruction", "destructions"),
+            if n == 1 { "is" } else { "are" }
+        ),
     }
 }
 

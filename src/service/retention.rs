@@ -80,6 +80,7 @@ impl ReviewPupil {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DueIncident {
     pub incident: crate::model::IncidentId,
+    pub category_id: CategoryId,
     pub category: String,
     pub day: NaiveDate,
     pub due_on: NaiveDate,
@@ -319,6 +320,7 @@ impl Session {
             .unwrap_or_default();
             due.entry(i.pupil).or_default().push(DueIncident {
                 incident: i.id,
+                category_id: i.category,
                 category: label.get(&i.category).cloned().unwrap_or_default(),
                 day: incident_day,
                 due_on,
@@ -585,6 +587,18 @@ pub enum Take {
     MarkedAndDue,
 }
 
+/// These categories and the ones over them, each once.
+fn with_parents(ids: impl Iterator<Item = CategoryId>, all: &[Category]) -> Vec<CategoryId> {
+    let mut out: Vec<CategoryId> = ids
+        .flat_map(|id| {
+            std::iter::once(id).chain(all.iter().find(|c| c.id == id).and_then(|c| c.parent))
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// "Behaviour — Against Peers: 2; Attendance: 1", in the order first met.
 fn counts_by_category(incidents: &[DueIncident]) -> String {
     let mut counts: Vec<(String, usize)> = Vec::new();
@@ -602,6 +616,17 @@ fn counts_by_category(incidents: &[DueIncident]) -> String {
 }
 
 impl Session {
+    /// The signed-in person's password, asked for again before anything is destroyed.
+    fn check_password_again(&self, password: &str) -> Result<()> {
+        let me = &self.me().user;
+        crate::vault::KeyFile::read(&self.vault().location().keys)?
+            .unlock_person(&me.email, password)
+            .map_err(|_| {
+                Error::Invalid("That password is not right. Nothing has been destroyed.".into())
+            })?;
+        Ok(())
+    }
+
     /// Marks a pupil's due records for destruction (they are destroyed only when someone
     /// confirms it with their password). Returns how many were marked.
     pub fn mark_for_destruction(&mut self, pupil: PupilId) -> Result<usize> {
@@ -712,11 +737,7 @@ impl Session {
         let plan = self.change(|this| {
             this.require(SystemPermission::DataDestructionPolicy)?;
             let me = this.me().user.clone();
-            crate::vault::KeyFile::read(&this.vault().location().keys)?
-                .unlock_person(&me.email, password)
-                .map_err(|_| {
-                    Error::Invalid("That password is not right. Nothing has been destroyed.".into())
-                })?;
+            this.check_password_again(password)?;
             let plan = this.destruction_plan(take)?;
             if plan.is_empty() {
                 return Err(Error::Invalid(
@@ -725,6 +746,7 @@ impl Session {
             }
             let now = crate::clock::now();
             let authorised_by = format!("{} <{}>", me.full_name(), me.email);
+            let all_categories = categories::list(this.vault().db())?;
             for p in &plan.pupils {
                 let ids: Vec<_> = p.incidents.iter().map(|i| i.incident).collect();
                 let first = p.incidents.iter().map(|i| i.day).min().unwrap_or_default();
@@ -748,8 +770,12 @@ impl Session {
                     policies: policies.join("; "),
                 };
                 let reference = p.pupil.reference();
+                // Monitoring for what was destroyed goes with it (the category and the one over it).
+                let monitored =
+                    with_parents(p.incidents.iter().map(|i| i.category_id), &all_categories);
                 this.write(|tx| {
                     queries::delete_incidents(tx, &ids)?;
+                    queries::delete_monitoring_without_records(tx, p.pupil.id, &monitored)?;
                     if p.whole_record {
                         queries::delete_pupil(tx, p.pupil.id)?;
                     }
@@ -804,5 +830,111 @@ impl Session {
             .filter(|b| b.taken_at <= last)
             .map(|b| (b.taken_at, b.file_name))
             .collect())
+    }
+}
+
+impl Session {
+    /// Destructions made after the backup this school was restored from was taken: their
+    /// records are back until they are destroyed again.
+    pub fn destructions_to_reapply(&self) -> Result<Vec<Destruction>> {
+        self.require(SystemPermission::DataDestructionPolicy)?;
+        Ok(queries::read_list(
+            self.vault().db(),
+            queries::DestructionList::ToReapply,
+        )?)
+    }
+
+    /// Makes again each destruction a restore brought back (after the password is given
+    /// again): the same pupil's records (by MIS ID) in the same categories and days, and their
+    /// own record if it went then and nothing else of theirs is left. Each goes back into the
+    /// log as it was first written. Returns how many records were destroyed.
+    pub fn reapply_destructions(&mut self, password: &str) -> Result<usize> {
+        let destroyed = self.change(|this| -> Result<usize> {
+            this.require(SystemPermission::DataDestructionPolicy)?;
+            this.check_password_again(password)?;
+            let pending = this.destructions_to_reapply()?;
+            if pending.is_empty() {
+                return Ok(0);
+            }
+            let conn = this.vault().db();
+            let school = this.load_school()?;
+            let all_categories = categories::list(conn)?;
+            let label = labels(&all_categories);
+            let incidents = queries::incident_dates(conn)?;
+            let mut destroyed = 0;
+            for d in &pending {
+                let wanted = d.mis_id.as_deref().map(str::trim).filter(|m| !m.is_empty());
+                let pupil = wanted.and_then(|m| {
+                    school
+                        .pupils
+                        .values()
+                        .find(|p| p.mis_id.as_deref().map(str::trim) == Some(m))
+                });
+                let in_entry: Vec<&str> = d
+                    .counts
+                    .split("; ")
+                    .filter_map(|c| c.rsplit_once(": ").map(|(l, _)| l))
+                    .collect();
+                let (ids, remaining): (Vec<&queries::IncidentDate>, Vec<_>) = incidents
+                    .iter()
+                    .filter(|i| pupil.is_some_and(|p| p.id == i.pupil))
+                    .partition(|i| {
+                        let day = local_day(i.occurred_at);
+                        day >= d.first_day
+                            && day <= d.last_day
+                            && label
+                                .get(&i.category)
+                                .is_some_and(|l| in_entry.contains(&l.as_str()))
+                    });
+                let monitored = with_parents(ids.iter().map(|i| i.category), &all_categories);
+                let ids: Vec<_> = ids.into_iter().map(|i| i.id).collect();
+                let whole = d.whole_record
+                    && remaining.is_empty()
+                    && pupil.is_some_and(|p| p.archived);
+                destroyed += ids.len();
+                let reference = match wanted {
+                    Some(m) => format!("pupil {m}"),
+                    None => "a pupil without an MIS ID".to_string(),
+                };
+                this.write(|tx| {
+                    queries::delete_incidents(tx, &ids)?;
+                    if let Some(p) = pupil {
+                        queries::delete_monitoring_without_records(tx, p.id, &monitored)?;
+                    }
+                    if whole && let Some(p) = pupil {
+                        queries::delete_pupil(tx, p.id)?;
+                    }
+                    queries::insert_destruction(tx, d)?;
+                    Ok((
+                        (),
+                        Change::new(
+                            "Destruction re-applied",
+                            format!(
+                                "Destroyed again, after a restore, {} of {reference} ({}), first destroyed {}",
+                                names::count(ids.len(), "record", "records"),
+                                d.counts,
+                                crate::clock::format_local(d.destroyed_at)
+                            ),
+                        ),
+                    ))
+                })?;
+            }
+            this.write(|tx| {
+                queries::clear_to_reapply(tx)?;
+                Ok((
+                    (),
+                    Change::new(
+                        "Destruction re-applied",
+                        format!(
+                            "Re-applied {} after a restore",
+                            names::count(pending.len(), "destruction", "destructions")
+                        ),
+                    ),
+                ))
+            })?;
+            Ok(destroyed)
+        })?;
+        self.compact_file()?;
+        Ok(destroyed)
     }
 }

@@ -210,9 +210,10 @@ impl Restore {
                 return Action::ShowSignIn {
                     email: None,
                     notice: Some(format!(
-                        "The school has been restored from the backup of {}. Sign in to carry on. {}",
+                        "The school has been restored from the backup of {}. Sign in to carry on. {}{}",
                         crate::clock::format_local(r.manifest.created_at),
-                        backup::describe_kept(&r.kept)
+                        backup::describe_kept(&r.kept),
+                        backup::describe_reapply(&r)
                     )),
                 };
             }

@@ -21,6 +21,7 @@ pub const HOLD_UNTIL: &str = "retention-hold-until";
 pub const KEEP_YEARS: &str = "retention-keep-years";
 pub const KEEP_REASON: &str = "retention-keep-reason";
 pub const DESTROY_PASSWORD: &str = "retention-destroy-password";
+pub const REAPPLY_PASSWORD: &str = "retention-reapply-password";
 
 /// The most pupils each list shows; the command line lists them all.
 const SHOWN: usize = 100;
@@ -50,6 +51,9 @@ pub enum Message {
     AskDestroy,
     DestroyPassword(String),
     Destroy,
+    AskReapply,
+    ReapplyPassword(String),
+    Reapply,
 }
 
 pub enum Action {
@@ -88,6 +92,9 @@ pub struct RetentionTab {
     old_backups: Vec<(i64, String)>,
     /// The password typed into the confirmation, while it is open.
     confirming: Option<String>,
+    /// Destructions an older backup's restore brought back, to be made again.
+    to_reapply: Vec<Destruction>,
+    reapplying: Option<String>,
     editing: Option<Editing>,
     form: Option<Form>,
     pub status: Status,
@@ -102,6 +109,8 @@ impl RetentionTab {
             log: Vec::new(),
             old_backups: Vec::new(),
             confirming: None,
+            to_reapply: Vec::new(),
+            reapplying: None,
             editing: None,
             form: None,
             status: Status::Quiet,
@@ -117,6 +126,7 @@ impl RetentionTab {
             self.plan = session.destruction_plan(Take::MarkedAndDue)?;
             self.log = session.destruction_log()?;
             self.old_backups = session.backups_holding_destroyed_records()?;
+            self.to_reapply = session.destructions_to_reapply()?;
             Ok(())
         });
         if let Err(e) = loaded {
@@ -138,6 +148,7 @@ impl RetentionTab {
         self.editing = None;
         self.form = None;
         self.confirming = None;
+        self.reapplying = None;
         self.reload(session);
         self.status = Status::done(message);
     }
@@ -149,6 +160,7 @@ impl RetentionTab {
                 self.editing = None;
                 self.form = None;
                 self.confirming = None;
+                self.reapplying = None;
                 self.status.clear();
             }
             Message::Edit(category) => {
@@ -309,6 +321,33 @@ impl RetentionTab {
                     }
                 }
             }
+            Message::AskReapply => {
+                self.reapplying = Some(String::new());
+                return Action::Effect(Effect::Focus(REAPPLY_PASSWORD));
+            }
+            Message::ReapplyPassword(p) => {
+                if let Some(typed) = &mut self.reapplying {
+                    *typed = p;
+                }
+            }
+            Message::Reapply => {
+                if let Some(password) = self.reapplying.clone() {
+                    match session.reapply_destructions(&password) {
+                        Ok(n) => self.done(
+                            session,
+                            format!(
+                                "Destroyed again: {}. The log is as it was before the restore.",
+                                crate::model::names::count(n, "record", "records")
+                            ),
+                        ),
+                        Err(e) => {
+                            self.status = Status::problem(e);
+                            self.reapplying = Some(String::new());
+                            return Action::Effect(Effect::Focus(REAPPLY_PASSWORD));
+                        }
+                    }
+                }
+            }
             Message::StartKeep(pupil) => {
                 self.editing = None;
                 self.form = Some(Form::Keep {
@@ -368,6 +407,9 @@ impl RetentionTab {
         ]
         .spacing(theme::SPACE_M);
         c = c.push(self.status.view());
+        if !self.to_reapply.is_empty() {
+            c = c.push(form::panel(self.reapply_view()));
+        }
         c = c.push(form::panel(self.policies_view()));
         c = c.push(form::panel(self.review_view(hide_names)));
         c = c.push(form::panel(self.destruction_view()));
@@ -685,6 +727,49 @@ impl RetentionTab {
             _ => {}
         }
         container(c).padding([theme::SPACE_S, 0.0]).into()
+    }
+
+    fn reapply_view(&self) -> Element<'_, Message> {
+        let mut c = column![form::warning(format!(
+            "This school was restored from a backup taken before {} ({}). Those records are back in the school file: destroy them again.",
+            crate::model::names::count(self.to_reapply.len(), "destruction", "destructions"),
+            self.to_reapply
+                .iter()
+                .map(|d| format!(
+                    "MIS ID {}: {}",
+                    d.mis_id.as_deref().unwrap_or("none"),
+                    d.counts
+                ))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))]
+        .spacing(theme::SPACE_S);
+        c = c.push(match &self.reapplying {
+            None => form::actions(
+                Vec::new(),
+                form::danger("Destroy them again…", Message::AskReapply),
+            ),
+            Some(typed) => row![
+                container(
+                    Field::new(
+                        "Your password, to confirm",
+                        REAPPLY_PASSWORD,
+                        typed,
+                        Message::ReapplyPassword
+                    )
+                    .secure()
+                    .on_submit(Message::Reapply)
+                    .view()
+                )
+                .width(Length::Fixed(360.0)),
+                form::secondary("Cancel", Some(Message::Cancel)),
+                form::danger("Destroy again for good", Message::Reapply),
+            ]
+            .spacing(theme::SPACE_S)
+            .align_y(iced::Bottom)
+            .into(),
+        });
+        c.into()
     }
 
     fn destruction_view(&self) -> Element<'_, Message> {

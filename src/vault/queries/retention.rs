@@ -240,6 +240,24 @@ pub fn delete_incidents(conn: Db<'_>, ids: &[IncidentId]) -> Result<()> {
     Ok(())
 }
 
+/// Takes a pupil off monitoring for a category (or a category over it) once none of their
+/// records in it remain: what the monitoring was about has been destroyed.
+pub fn delete_monitoring_without_records(
+    conn: Db<'_>,
+    pupil: PupilId,
+    categories: &[CategoryId],
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "DELETE FROM pupil_monitoring WHERE pupil_id = ?1 AND category_id = ?2
+         AND NOT EXISTS (SELECT 1 FROM incidents i JOIN categories k ON k.id = i.category_id
+                         WHERE i.pupil_id = ?1 AND (k.id = ?2 OR k.parent_id = ?2))",
+    )?;
+    for c in categories {
+        stmt.execute(params![pupil.0, c.0])?;
+    }
+    Ok(())
+}
+
 /// Deletes a pupil's own record (groups, monitoring, statuses, holds and the rest follow), and
 /// their name on other pupils' incidents. Their incidents must already be gone.
 pub fn delete_pupil(conn: Db<'_>, pupil: PupilId) -> Result<()> {
@@ -251,11 +269,35 @@ pub fn delete_pupil(conn: Db<'_>, pupil: PupilId) -> Result<()> {
     Ok(())
 }
 
+/// Where a destruction is written: the permanent log, or the list a restore leaves of those to
+/// make again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DestructionList {
+    Log,
+    ToReapply,
+}
+
+impl DestructionList {
+    fn table(self) -> &'static str {
+        match self {
+            DestructionList::Log => "destruction_log",
+            DestructionList::ToReapply => "destructions_to_reapply",
+        }
+    }
+}
+
 pub fn insert_destruction(conn: Db<'_>, d: &Destruction) -> Result<()> {
+    insert_into(conn, DestructionList::Log, d)
+}
+
+pub fn insert_into(conn: Db<'_>, list: DestructionList, d: &Destruction) -> Result<()> {
     conn.execute(
-        "INSERT INTO destruction_log (destroyed_at, authorised_by, mis_id, upn, whole_record,
-                                      counts, first_day, last_day, policies)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        &format!(
+            "INSERT INTO {} (destroyed_at, authorised_by, mis_id, upn, whole_record, counts,
+                             first_day, last_day, policies)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            list.table()
+        ),
         params![
             d.destroyed_at,
             d.authorised_by,
@@ -273,11 +315,22 @@ pub fn insert_destruction(conn: Db<'_>, d: &Destruction) -> Result<()> {
 
 /// The destruction log, oldest first.
 pub fn destructions(conn: Db<'_>) -> Result<Vec<Destruction>> {
-    let mut stmt = conn.prepare(
+    read_list(conn, DestructionList::Log)
+}
+
+/// Empties the list of destructions to make again (once they are made).
+pub fn clear_to_reapply(conn: Db<'_>) -> Result<()> {
+    conn.execute("DELETE FROM destructions_to_reapply", [])?;
+    Ok(())
+}
+
+pub fn read_list(conn: Db<'_>, list: DestructionList) -> Result<Vec<Destruction>> {
+    let mut stmt = conn.prepare(&format!(
         "SELECT destroyed_at, authorised_by, mis_id, upn, whole_record, counts, first_day,
                 last_day, policies
-         FROM destruction_log ORDER BY destroyed_at, id",
-    )?;
+         FROM {} ORDER BY destroyed_at, id",
+        list.table()
+    ))?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, i64>(0)?,
