@@ -428,33 +428,7 @@ fn the_retention_commands_set_a_policy_list_the_review_and_place_a_hold() {
     let (location, admin, data) = school(dir.path());
     let email = admin.me().user.email.clone();
     drop(admin);
-    let pw = dir.path().join("pw.txt");
-    std::fs::write(&pw, format!("{PASSWORD}\n")).unwrap();
-    let secret = demo_secret(&location, &email);
-    let run = |args: &[&str], step: i64| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_keyholder"))
-            .arg("retention")
-            .args(args)
-            .args([
-                "--vault",
-                &location.db.display().to_string(),
-                "--user",
-                &email,
-            ])
-            .args(["--password-file", &pw.display().to_string()])
-            .args(["--code", &code(&secret, now(), step)])
-            .output()
-            .unwrap()
-    };
-    let ok = |out: &std::process::Output| {
-        assert!(
-            out.status.success(),
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).to_string()
-    };
+    let run = command_as(&location, &email, dir.path());
     let out = run(
         &[
             "set",
@@ -469,11 +443,15 @@ fn the_retention_commands_set_a_policy_list_the_review_and_place_a_hold() {
         -1,
     );
     // What was done is told on standard error, so that standard output stays data.
-    ok(&out);
+    said(&out);
     let told = String::from_utf8_lossy(&out.stderr);
     assert!(told.contains("6 years after the incident"), "{told}");
-    let json: serde_json::Value =
-        serde_json::from_str(&ok(&run(&["policies", "--json"], 0))).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&{
+        let out = run(&["policies", "--json"], 0);
+        said(&out);
+        out.stdout
+    })
+    .unwrap();
     let peers = json
         .as_array()
         .unwrap()
@@ -485,7 +463,7 @@ fn the_retention_commands_set_a_policy_list_the_review_and_place_a_hold() {
 
     let mis_id = data.pupils[0].mis_id.clone().unwrap();
     let out = run(&["hold", &mis_id, "--reason", "Police inquiry"], 1);
-    ok(&out);
+    said(&out);
     let told = String::from_utf8_lossy(&out.stderr);
     assert!(told.contains("on hold"), "{told}");
 }
@@ -528,6 +506,47 @@ fn the_health_check_says_how_many_pupils_have_records_due() {
         due(&admin).unwrap().title,
         "1 pupil has records past their keeping period"
     );
+}
+
+/// `keyholder retention ARGS` as `email`, signed in with the code `step` steps from now.
+fn command_as<'a>(
+    location: &'a Location,
+    email: &'a str,
+    dir: &std::path::Path,
+) -> impl Fn(&[&str], i64) -> std::process::Output + 'a {
+    let pw = dir.join("pw.txt");
+    std::fs::write(&pw, format!("{PASSWORD}\n")).unwrap();
+    let secret = demo_secret(location, email);
+    move |args: &[&str], step: i64| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_keyholder"))
+            .arg("retention")
+            .args(args)
+            .args([
+                "--vault",
+                &location.db.display().to_string(),
+                "--user",
+                email,
+            ])
+            .args(["--password-file", &pw.display().to_string()])
+            .args(["--code", &code(&secret, now(), step)])
+            .output()
+            .unwrap()
+    }
+}
+
+/// A command's standard output and error together, after checking it succeeded.
+fn said(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
 /// The school file decrypted into a plain SQLite file, as bytes: what anyone with the key
@@ -754,36 +773,7 @@ fn the_destroy_command_shows_what_it_would_do_then_destroys_with_the_password() 
     let p = pupil(&admin, &data, 0);
     concern(&mut admin, p, behaviour, 800);
     drop(admin);
-    let pw = dir.path().join("pw.txt");
-    std::fs::write(&pw, format!("{PASSWORD}\n")).unwrap();
-    let secret = demo_secret(&location, &email);
-    let run = |args: &[&str], step: i64| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_keyholder"))
-            .arg("retention")
-            .args(args)
-            .args([
-                "--vault",
-                &location.db.display().to_string(),
-                "--user",
-                &email,
-            ])
-            .args(["--password-file", &pw.display().to_string()])
-            .args(["--code", &code(&secret, now(), step)])
-            .output()
-            .unwrap()
-    };
-    let said = |out: &std::process::Output| {
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    };
+    let run = command_as(&location, &email, dir.path());
     // The policy ends in review: nothing is taken until a review marks it.
     let mis_id = data.pupils[0].mis_id.clone().unwrap();
     let text = said(&run(&["mark", &mis_id], -1));
