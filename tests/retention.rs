@@ -92,6 +92,22 @@ fn concern(admin: &mut Session, pupil: PupilId, category: CategoryId, days_ago: 
         .unwrap();
 }
 
+/// The id of an Academic Level, by name.
+fn academic_level(admin: &Session, name: &str) -> keyholder::model::PupilGroupId {
+    admin
+        .groups_tab()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.group_type == GroupType::AcademicLevel)
+        .unwrap()
+        .groups
+        .into_iter()
+        .find(|g| g.group.name == name)
+        .unwrap()
+        .group
+        .id
+}
+
 fn is_due(admin: &Session, pupil: PupilId, on: NaiveDate) -> bool {
     admin
         .retention_review_on(on)
@@ -260,18 +276,7 @@ fn records_fall_due_by_date_of_birth_leaving_day_and_incident_day() {
             }),
         )
         .unwrap();
-    let year_6 = admin
-        .groups_tab()
-        .unwrap()
-        .into_iter()
-        .find(|t| t.group_type == GroupType::AcademicLevel)
-        .unwrap()
-        .groups
-        .into_iter()
-        .find(|g| g.group.name == "Year 6")
-        .unwrap()
-        .group
-        .id;
+    let year_6 = academic_level(&admin, "Year 6");
     let leaver = (0..data.pupils.len())
         .find(|&i| level_of(&data.pupils[i]) == "Year 6" && !data.pupils[i].archived)
         .unwrap();
@@ -623,18 +628,7 @@ fn destruction_takes_only_what_is_due_leaves_a_permanent_log_and_no_trace_of_the
         pupil(&admin, &data, held),
     );
     admin.place_hold(p_held, "Court case", None).unwrap();
-    let year_6 = admin
-        .groups_tab()
-        .unwrap()
-        .into_iter()
-        .find(|t| t.group_type == GroupType::AcademicLevel)
-        .unwrap()
-        .groups
-        .into_iter()
-        .find(|g| g.group.name == "Year 6")
-        .unwrap()
-        .group
-        .id;
+    let year_6 = academic_level(&admin, "Year 6");
     admin.archive_group_pupils(year_6).unwrap();
     let leaves_records = data.incidents.iter().filter(|i| i.pupil == leaves).count();
 
