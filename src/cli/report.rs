@@ -368,20 +368,7 @@ fn print(r: &Report) -> Result<(), Failure> {
         say!();
         say!("Open on {}:", r.to.format("%d/%m/%Y"));
         for o in &r.open_statuses {
-            let names: Vec<String> = o
-                .pupils
-                .iter()
-                .map(|p| format!("{} ({})", p.display_name(false), p.class))
-                .collect();
-            say!(
-                "{}: {}",
-                o.kind.label(),
-                if names.is_empty() {
-                    "none".to_string()
-                } else {
-                    names.join(", ")
-                }
-            );
+            say!("{}: {}", o.kind.label(), o.names(false));
         }
     }
     Ok(())

@@ -413,20 +413,7 @@ pub fn run(
                 say!("Nothing has been destroyed.");
             }
             for d in &log {
-                say!(
-                    "{}: {} ({}), {} to {}, authorised by {}{}",
-                    crate::clock::format_local(d.destroyed_at),
-                    d.mis_id.as_deref().unwrap_or("no MIS ID"),
-                    d.counts,
-                    d.first_day.format("%d/%m/%Y"),
-                    d.last_day.format("%d/%m/%Y"),
-                    d.authorised_by,
-                    if d.whole_record {
-                        "; the pupil's own record too"
-                    } else {
-                        ""
-                    }
-                );
+                say!("{}", d.summary(&crate::clock::format_local(d.destroyed_at)));
             }
         }
         RetentionCommand::Keep {

@@ -242,6 +242,26 @@ pub struct Destruction {
     pub policies: String,
 }
 
+impl Destruction {
+    /// One line for the log as screens and the command line show it (`when` is the time,
+    /// already formatted in local time).
+    pub fn summary(&self, when: &str) -> String {
+        format!(
+            "{when} · MIS ID {} · {} · {} to {} · authorised by {}{}",
+            self.mis_id.as_deref().unwrap_or("none"),
+            self.counts,
+            self.first_day.format("%-d %b %Y"),
+            self.last_day.format("%-d %b %Y"),
+            self.authorised_by,
+            if self.whole_record {
+                " · the pupil's own record too"
+            } else {
+                ""
+            }
+        )
+    }
+}
+
 /// When a record's period ends, or why it cannot be worked out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Due {

@@ -183,15 +183,7 @@ fn status_blocks(r: &Report, hide_names: bool) -> Vec<Block> {
         r.to.format("%-d %B %Y")
     ))];
     for open in &r.open_statuses {
-        let names = if open.pupils.is_empty() {
-            "none".to_string()
-        } else {
-            open.pupils
-                .iter()
-                .map(|p| format!("{} ({})", p.display_name(hide_names), p.class))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let names = open.names(hide_names);
         blocks.push(Block::Together(vec![
             Block::strong(format!(
                 "{}: {}",

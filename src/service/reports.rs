@@ -70,6 +70,20 @@ pub struct OpenStatus {
     pub pupils: Vec<PupilSummary>,
 }
 
+impl OpenStatus {
+    /// "Aurora Bailey (Year 6 · 6 Robins), Dara Nwosu (Reception · R Wrens)", or "none".
+    pub fn names(&self, hide_names: bool) -> String {
+        if self.pupils.is_empty() {
+            return "none".into();
+        }
+        self.pupils
+            .iter()
+            .map(|p| format!("{} ({})", p.display_name(hide_names), p.class))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// A report's answer for the person who ran it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {

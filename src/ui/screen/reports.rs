@@ -895,15 +895,7 @@ fn open_statuses_view(r: &Report, hide_names: bool) -> Element<'_, Message> {
     ]
     .spacing(theme::SPACE_XS);
     for open in &r.open_statuses {
-        let names = if open.pupils.is_empty() {
-            "none".to_string()
-        } else {
-            open.pupils
-                .iter()
-                .map(|p| format!("{} ({})", p.display_name(hide_names), p.class))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let names = open.names(hide_names);
         c = c.push(
             text(format!(
                 "{} ({}): {names}",

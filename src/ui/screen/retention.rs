@@ -850,21 +850,8 @@ impl RetentionTab {
         }
         for d in self.log.iter().rev().take(SHOWN) {
             c = c.push(
-                text(format!(
-                    "{} · MIS ID {} · {} · {} to {} · authorised by {}{}",
-                    crate::clock::format_local(d.destroyed_at),
-                    d.mis_id.as_deref().unwrap_or("none"),
-                    d.counts,
-                    d.first_day.format("%-d %b %Y"),
-                    d.last_day.format("%-d %b %Y"),
-                    d.authorised_by,
-                    if d.whole_record {
-                        " · the pupil's own record too"
-                    } else {
-                        ""
-                    }
-                ))
-                .size(theme::TEXT_SMALL),
+                text(d.summary(&crate::clock::format_local(d.destroyed_at)))
+                    .size(theme::TEXT_SMALL),
             );
         }
         c.into()
