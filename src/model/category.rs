@@ -40,6 +40,16 @@ pub fn tree_order(categories: &[Category]) -> Vec<&Category> {
     out
 }
 
+/// Every category's label as screens, reports and the audit show it ("Behaviour — Against
+/// Peers" for a sub-category).
+pub fn labels(all: &[Category]) -> std::collections::HashMap<CategoryId, String> {
+    let names: std::collections::HashMap<CategoryId, &str> =
+        all.iter().map(|c| (c.id, c.name.as_str())).collect();
+    all.iter()
+        .map(|c| (c.id, c.path(c.parent.and_then(|p| names.get(&p).copied()))))
+        .collect()
+}
+
 /// A category for tests elsewhere in the crate.
 #[cfg(test)]
 pub(crate) fn sample(id: i64, parent: Option<i64>, name: &str) -> Category {

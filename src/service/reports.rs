@@ -366,16 +366,7 @@ impl Session {
                 };
                 answer.table =
                     report::tabulate(&q, &reader, classes, &counted).map_err(Error::Invalid)?;
-                let label_of: std::collections::HashMap<CategoryId, String> = all_categories
-                    .iter()
-                    .map(|c| {
-                        let parent = c
-                            .parent
-                            .and_then(|p| all_categories.iter().find(|x| x.id == p))
-                            .map(|p| p.name.as_str());
-                        (c.id, c.path(parent))
-                    })
-                    .collect();
+                let label_of = crate::model::category::labels(&all_categories);
                 for (i, f) in facts.iter().enumerate() {
                     if !f.outcome.is_referral() || !in_range(f) {
                         continue;

@@ -8,6 +8,7 @@ use super::error::{Error, Result};
 use super::records::{PupilSummary, pupil_ref};
 use super::session::Session;
 use crate::model::access::Purpose;
+use crate::model::category::labels;
 use crate::model::retention::{self, Destruction, Due, Extension, Hold, Policy, Source, Then};
 use crate::model::{Category, CategoryId, HoldId, PupilId, SystemPermission, names};
 use crate::vault::Change;
@@ -143,13 +144,6 @@ fn checked_reason(reason: &str) -> Result<&str> {
         )));
     }
     Ok(reason)
-}
-
-fn labels(all: &[Category]) -> HashMap<CategoryId, String> {
-    let names: HashMap<CategoryId, &str> = all.iter().map(|c| (c.id, c.name.as_str())).collect();
-    all.iter()
-        .map(|c| (c.id, c.path(c.parent.and_then(|p| names.get(&p).copied()))))
-        .collect()
 }
 
 impl Session {
