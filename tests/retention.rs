@@ -562,6 +562,26 @@ fn decrypted_file(location: &Location, dir: &std::path::Path, name: &str) -> Vec
         .unlock_person(keyholder::service::demo::ADMIN_EMAIL, PASSWORD)
         .unwrap();
     let vault = keyholder::vault::Vault::open(location, &key).unwrap();
+    export_plain(&vault, dir, name)
+}
+
+/// The school file alone as it is on the disk now, without its write-ahead log (what a copy
+/// of the file, or the disk itself, holds), decrypted.
+fn decrypted_main_file(location: &Location, dir: &std::path::Path, name: &str) -> Vec<u8> {
+    let copy_dir = dir.join(format!("{name}-on-disk"));
+    std::fs::create_dir_all(&copy_dir).unwrap();
+    let copy = Location::new(copy_dir.join("school.db"));
+    std::fs::copy(&location.db, &copy.db).unwrap();
+    std::fs::copy(&location.keys, &copy.keys).unwrap();
+    let key = keyholder::vault::KeyFile::read(&copy.keys)
+        .unwrap()
+        .unlock_person(keyholder::service::demo::ADMIN_EMAIL, PASSWORD)
+        .unwrap();
+    let vault = keyholder::vault::Vault::open(&copy, &key).unwrap();
+    export_plain(&vault, dir, name)
+}
+
+fn export_plain(vault: &keyholder::vault::Vault, dir: &std::path::Path, name: &str) -> Vec<u8> {
     let plain = dir.join(name);
     // The school's connection opens only files that exist.
     drop(rusqlite::Connection::open(&plain).unwrap());
@@ -671,6 +691,21 @@ fn destruction_takes_only_what_is_due_leaves_a_permanent_log_and_no_trace_of_the
     let after = decrypted_file(&location, dir.path(), "after.db");
     assert!(!holds_text(&after, &text(stays)));
     assert!(!holds_text(&after, &text(leaves)));
+    let on_disk = decrypted_main_file(&location, dir.path(), "on-disk.db");
+    assert!(
+        !holds_text(&on_disk, &text(stays)) && !holds_text(&on_disk, &text(leaves)),
+        "the file on the disk, without its write-ahead log, holds none of it either"
+    );
+    assert!(
+        holds_text(&on_disk, &text(held)),
+        "it is the school as it is now"
+    );
+    let wal = std::path::PathBuf::from(format!("{}-wal", location.db.display()));
+    assert_eq!(
+        std::fs::metadata(&wal).map_or(0, |m| m.len()),
+        0,
+        "no earlier version of a page waits in the write-ahead log"
+    );
     assert!(
         holds_text(&after, &text(held)),
         "the held pupil's record stays"
