@@ -716,6 +716,13 @@ fn expected_statuses(
     out
 }
 
+/// How many pupils are in each cell.
+fn counts_of(
+    cells: &BTreeMap<(String, String), BTreeSet<usize>>,
+) -> BTreeMap<(String, String), usize> {
+    cells.iter().map(|(k, v)| (k.clone(), v.len())).collect()
+}
+
 fn status_counts(r: &keyholder::service::reports::Report) -> BTreeMap<(String, String), usize> {
     let mut out = BTreeMap::new();
     for row in &r.table.rows {
@@ -752,15 +759,13 @@ fn pupils_with_each_status_count_each_pupil_once_a_month_and_list_who_has_one_op
     };
     let email = admin.me().user.email.clone();
     let all = admin.run_report(&spec).unwrap();
-    let expected: BTreeMap<(String, String), usize> = expected_statuses(&data, &email, from, to)
-        .into_iter()
-        .map(|(k, v)| (k, v.len()))
-        .collect();
+    let pupils_by_cell = expected_statuses(&data, &email, from, to);
+    let expected = counts_of(&pupils_by_cell);
     assert_eq!(status_counts(&all), expected);
     assert!(expected.contains_key(&("child_protection_plan".into(), "Total".into())));
     assert_eq!(
         all.table.total as usize,
-        expected_statuses(&data, &email, from, to)
+        pupils_by_cell
             .into_iter()
             .filter(|((_, column), _)| column == "Total")
             .flat_map(|(_, pupils)| pupils)
@@ -789,10 +794,7 @@ fn pupils_with_each_status_count_each_pupil_once_a_month_and_list_who_has_one_op
     let teacher = teacher_of(&data, "Year 1");
     let mut t = sign_in_demo_user(&location, &teacher);
     let theirs = t.run_report(&spec).unwrap();
-    let expected: BTreeMap<(String, String), usize> = expected_statuses(&data, &teacher, from, to)
-        .into_iter()
-        .map(|(k, v)| (k, v.len()))
-        .collect();
+    let expected = counts_of(&expected_statuses(&data, &teacher, from, to));
     assert_eq!(status_counts(&theirs), expected);
     assert!(open(&theirs, StatusKind::ChildInNeed).contains(&name(pupils[0])));
     assert!(!open(&theirs, StatusKind::EarlyHelp).contains(&name(pupils[1])));

@@ -108,6 +108,13 @@ fn academic_level(admin: &Session, name: &str) -> keyholder::model::PupilGroupId
         .id
 }
 
+/// Sets a category's own policy: keep `years` after `basis`, then `then`.
+fn keep(admin: &mut Session, category: CategoryId, basis: Basis, years: u32, then: Then) {
+    admin
+        .set_retention_policy(category, Some(Policy { basis, years, then }))
+        .unwrap();
+}
+
 fn is_due(admin: &Session, pupil: PupilId, on: NaiveDate) -> bool {
     admin
         .retention_review_on(on)
@@ -246,16 +253,7 @@ fn records_fall_due_by_date_of_birth_leaving_day_and_incident_day() {
     );
 
     // Six years after the incident.
-    admin
-        .set_retention_policy(
-            attendance,
-            Some(Policy {
-                basis: Basis::Incident,
-                years: 6,
-                then: Then::Destroy,
-            }),
-        )
-        .unwrap();
+    keep(&mut admin, attendance, Basis::Incident, 6, Then::Destroy);
     let incident_pupil = unrecorded[3];
     let p_incident = pupil(&admin, &data, incident_pupil);
     concern(&mut admin, p_incident, attendance, 10);
@@ -266,16 +264,7 @@ fn records_fall_due_by_date_of_birth_leaving_day_and_incident_day() {
     assert!(is_due(&admin, p_incident, six_on));
 
     // Two years after leaving: counted from the day the pupil is archived, not before.
-    admin
-        .set_retention_policy(
-            behaviour,
-            Some(Policy {
-                basis: Basis::Leaving,
-                years: 2,
-                then: Then::Review,
-            }),
-        )
-        .unwrap();
+    keep(&mut admin, behaviour, Basis::Leaving, 2, Then::Review);
     let year_6 = academic_level(&admin, "Year 6");
     let leaver = (0..data.pupils.len())
         .find(|&i| level_of(&data.pupils[i]) == "Year 6" && !data.pupils[i].archived)
@@ -486,16 +475,7 @@ fn the_health_check_says_how_many_pupils_have_records_due() {
     };
     assert!(due(&admin).is_none(), "nothing is due in a new demo");
     let behaviour = category(&admin, "Behaviour");
-    admin
-        .set_retention_policy(
-            behaviour,
-            Some(Policy {
-                basis: Basis::Incident,
-                years: 2,
-                then: Then::Destroy,
-            }),
-        )
-        .unwrap();
+    keep(&mut admin, behaviour, Basis::Incident, 2, Then::Destroy);
     let (a, b) = (pupil(&admin, &data, 0), pupil(&admin, &data, 1));
     concern(&mut admin, a, behaviour, 3 * 366);
     concern(&mut admin, b, behaviour, 3 * 366);
@@ -611,16 +591,7 @@ fn destruction_takes_only_what_is_due_leaves_a_permanent_log_and_no_trace_of_the
     let dir = tempfile::tempdir().unwrap();
     let (location, mut admin, data) = school(dir.path());
     let behaviour = category(&admin, "Behaviour");
-    admin
-        .set_retention_policy(
-            behaviour,
-            Some(Policy {
-                basis: Basis::Incident,
-                years: 2,
-                then: Then::Destroy,
-            }),
-        )
-        .unwrap();
+    keep(&mut admin, behaviour, Basis::Incident, 2, Then::Destroy);
     // Three pupils with an old Behaviour concern: one on roll, one who has left (their whole
     // record goes) and one on hold (kept).
     let year = |y: &str| {
@@ -789,16 +760,7 @@ fn the_destroy_command_shows_what_it_would_do_then_destroys_with_the_password() 
     let (location, mut admin, data) = school(dir.path());
     let email = admin.me().user.email.clone();
     let behaviour = category(&admin, "Behaviour");
-    admin
-        .set_retention_policy(
-            behaviour,
-            Some(Policy {
-                basis: Basis::Incident,
-                years: 1,
-                then: Then::Review,
-            }),
-        )
-        .unwrap();
+    keep(&mut admin, behaviour, Basis::Incident, 1, Then::Review);
     let p = pupil(&admin, &data, 0);
     concern(&mut admin, p, behaviour, 800);
     drop(admin);
@@ -833,16 +795,7 @@ fn a_restored_older_backup_offers_the_destructions_since_and_matches_once_they_a
     let (location, mut admin, data) = school(dir.path());
     let email = admin.me().user.email.clone();
     let behaviour = category(&admin, "Behaviour");
-    admin
-        .set_retention_policy(
-            behaviour,
-            Some(Policy {
-                basis: Basis::Incident,
-                years: 2,
-                then: Then::Destroy,
-            }),
-        )
-        .unwrap();
+    keep(&mut admin, behaviour, Basis::Incident, 2, Then::Destroy);
     let p = pupil(&admin, &data, 0);
     admin
         .record_concern(&NewConcern {
