@@ -4,7 +4,7 @@ mod common;
 
 use common::ui::*;
 use iced::keyboard;
-use keyholder::model::transfer::Side;
+use keyholder::model::dual_list::Side;
 use keyholder::model::{GroupType, UserId};
 use keyholder::ui::app::{App, Message, Screen};
 use keyholder::ui::screen::class_editor::LABELS;

@@ -6,7 +6,7 @@ mod common;
 use common::ui::*;
 use common::*;
 use keyholder::model::UserId;
-use keyholder::model::transfer::Side;
+use keyholder::model::dual_list::Side;
 use keyholder::service::audit_trail::TrailCheck;
 use keyholder::ui::app::{App, Screen};
 use keyholder::ui::screen::members::{LABELS, Members};

@@ -28,6 +28,7 @@ mod import;
 mod incidents;
 mod report;
 mod retention;
+mod transfer;
 mod user_groups;
 mod users;
 
@@ -67,6 +68,7 @@ Pupils' records:
   access       Which pupils you (or another user) can see, and why not
   report       Count incidents, actions or statuses, by category, class and month
   retention    How long records are kept: policies, the review list, holds
+  transfer     Send a pupil's file to their next school, receive one, confirm it
 
 Keeping the school safe:
   check        The Overview's health check
@@ -242,6 +244,16 @@ pub enum Command {
         sign_in: SignInArgs,
         #[command(subcommand)]
         command: retention::RetentionCommand,
+    },
+    /// Transfers: a pupil's child-protection file sent to their next school, received from
+    /// their last one, and its receipt confirmed. Needs Manage system or Named person.
+    #[command(after_help = "Example:
+  keyholder transfer list ...sign-in...")]
+    Transfer {
+        #[command(flatten)]
+        sign_in: SignInArgs,
+        #[command(subcommand)]
+        command: transfer::TransferCommand,
     },
     /// The Overview's health check: exit status 0 with no warnings, 1 with warnings. Needs
     /// Manage system.
@@ -633,6 +645,13 @@ pub fn run(vault: Option<&Path>, command: Command) -> Result<(), Failure> {
                     "Your password again, to destroy these records for good: ",
                 )
             })
+        }
+        Command::Transfer {
+            sign_in: args,
+            command,
+        } => {
+            let mut session = sign_in(&location, &args)?;
+            transfer::run(&mut session, command)
         }
         Command::Check {
             sign_in: args,

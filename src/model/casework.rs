@@ -162,6 +162,10 @@ pub struct IncidentAction {
     pub rationale: String,
     pub recorded_by: Option<UserId>,
     pub recorded_at: i64,
+    /// For an action received from another school: who did it and who recorded it there, by
+    /// name (they are not users here).
+    pub taken_by_name: Option<String>,
+    pub recorded_by_name: Option<String>,
 }
 
 /// A version of an action that an edit replaced, whole.
@@ -174,6 +178,9 @@ pub struct ActionRevision {
     pub rationale: String,
     pub replaced_by: Option<UserId>,
     pub replaced_at: i64,
+    /// For a version received from another school, the names there.
+    pub taken_by_name: Option<String>,
+    pub replaced_by_name: Option<String>,
 }
 
 /// A status a pupil carried, or carries, from one day until another.
@@ -190,6 +197,9 @@ pub struct PupilStatus {
     pub set_at: i64,
     pub ended_by: Option<UserId>,
     pub ended_at: Option<i64>,
+    /// For a status received from another school, who set and ended it there, by name.
+    pub set_by_name: Option<String>,
+    pub ended_by_name: Option<String>,
 }
 
 impl PupilStatus {
@@ -308,6 +318,8 @@ mod tests {
             set_at: 0,
             ended_by: None,
             ended_at: None,
+            set_by_name: None,
+            ended_by_name: None,
         }
     }
 

@@ -63,6 +63,7 @@ pub enum Check {
     AuditTrail,
     LastBackup,
     RecordsDue,
+    TransfersUnconfirmed,
 }
 
 impl Check {
@@ -81,6 +82,7 @@ impl Check {
             Check::ArchivedPupilsInGroups => "archived-pupils-in-groups",
             Check::AuditTrail => "audit-trail",
             Check::RecordsDue => "records-due",
+            Check::TransfersUnconfirmed => "transfers-unconfirmed",
             Check::LastBackup => "last-backup",
         }
     }
@@ -107,6 +109,8 @@ pub enum Place {
     Backup,
     /// Data Destruction Policies: the review list.
     Retention,
+    /// Admin > Transfers.
+    Transfers,
 }
 
 /// One name a finding is about, with where to deal with it.
@@ -191,6 +195,9 @@ pub struct Snapshot {
     pub last_backup: Option<LastBackup>,
     /// Pupils with records past their keeping period (not held, not kept longer by a review).
     pub records_due: usize,
+    /// Transfers sent with no receipt after 5 school days: "T-7KQ2M9XD to Oakfield Primary,
+    /// sent 3 Dec 2026".
+    pub transfers_unconfirmed: Vec<String>,
 }
 
 /// The audit trail's state, as its own check found it.
@@ -300,6 +307,7 @@ pub fn findings(s: &Snapshot) -> Vec<Finding> {
             Some(audit_trail(s)),
             Some(last_backup(s)),
             records_due(s),
+            transfers_unconfirmed(s),
         ]
         .into_iter()
         .flatten(),
@@ -688,6 +696,24 @@ pub fn records_due(s: &Snapshot) -> Option<Finding> {
     })
 }
 
+pub fn transfers_unconfirmed(s: &Snapshot) -> Option<Finding> {
+    (!s.transfers_unconfirmed.is_empty()).then(|| Finding {
+        check: Check::TransfersUnconfirmed,
+        severity: Severity::Warning,
+        title: format!(
+            "{} without a receipt after 5 school days",
+            count(s.transfers_unconfirmed.len(), "transfer", "transfers")
+        ),
+        explanation: "A pupil's child protection file was sent to their new school and no receipt has come back. Contact the receiving school to check it arrived, then enter its receipt on Admin > Transfers.".into(),
+        items: s
+            .transfers_unconfirmed
+            .iter()
+            .map(|t| Item::plain(t.clone(), Some(Place::Transfers)))
+            .collect(),
+        fix: Place::Transfers,
+    })
+}
+
 /// The last backup, always reported: a warning when there is none or it is overdue.
 pub fn last_backup(s: &Snapshot) -> Finding {
     let last = &s.last_backup;
@@ -805,6 +831,7 @@ mod tests {
                 file_name: "Larkfield.khbackup".into(),
             }),
             records_due: 0,
+            transfers_unconfirmed: Vec::new(),
         };
         snapshot(SchoolAccess::new(SchoolAccessInput {
             restricted: [GroupType::AcademicLevel].into(),

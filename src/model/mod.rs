@@ -6,6 +6,7 @@ pub mod access;
 pub mod casework;
 pub mod category;
 pub mod display;
+pub mod dual_list;
 pub mod grid;
 pub mod group;
 pub mod health;
@@ -16,7 +17,7 @@ pub mod permission;
 pub mod pupil;
 pub mod report;
 pub mod retention;
-pub mod transfer;
+pub mod school_transfer;
 pub mod user;
 
 pub use casework::{Outcome, StatusKind};

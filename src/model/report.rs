@@ -1110,6 +1110,8 @@ mod tests {
             set_at: 0,
             ended_by: None,
             ended_at: None,
+            set_by_name: None,
+            ended_by_name: None,
         }
     }
 

@@ -64,6 +64,8 @@ struct Group {
     keep_with_next: bool,
     /// Lines put first on every new page the group starts or runs onto (a table's header).
     repeat: Vec<Line>,
+    /// What follows starts a new page (the group has no lines).
+    page_break: bool,
 }
 
 impl Group {
@@ -265,6 +267,7 @@ fn table_groups(fonts: &Fonts, t: &Table) -> Vec<Group> {
         keep: true,
         keep_with_next: true,
         repeat: Vec::new(),
+        page_break: false,
     }];
     for row in &t.rows {
         let mut lines = row_lines(fonts, &cells(row.clone()), Face::Regular, size, ink);
@@ -283,6 +286,7 @@ fn table_groups(fonts: &Fonts, t: &Table) -> Vec<Group> {
             keep: true,
             keep_with_next: false,
             repeat: header.clone(),
+            page_break: false,
         });
     }
     groups
@@ -295,6 +299,7 @@ fn block_groups(fonts: &Fonts, block: &Block, out: &mut Vec<Group>) {
         keep,
         keep_with_next,
         repeat: Vec::new(),
+        page_break: false,
     };
     match block {
         Block::Text {
@@ -359,6 +364,10 @@ fn block_groups(fonts: &Fonts, block: &Block, out: &mut Vec<Group>) {
         }
         Block::Table(t) => out.extend(table_groups(fonts, t)),
         Block::Rule => out.push(single(vec![rule_line()], false, false)),
+        Block::PageBreak => out.push(Group {
+            page_break: true,
+            ..single(Vec::new(), false, false)
+        }),
         Block::Space(h) => out.push(single(vec![space(h.clamp(0.0, 200.0))], false, false)),
         Block::Together(blocks) => {
             let mut inner = Vec::new();
@@ -434,6 +443,12 @@ pub fn paginate(doc: &Document, fonts: &Fonts) -> Vec<Page> {
         y: TOP,
     };
     for (i, g) in groups.iter().enumerate() {
+        if g.page_break {
+            if !p.at_top() {
+                p.new_page(&[]);
+            }
+            continue;
+        }
         let height = g.height();
         let next_first = groups
             .get(i + 1)
@@ -554,5 +569,23 @@ mod tests {
             .find(|p| texts(p).contains(&"Heading"))
             .unwrap();
         assert!(texts(holder).contains(&"Under the heading"));
+    }
+
+    #[test]
+    fn a_page_break_starts_a_new_page_but_never_an_empty_one() {
+        let fonts = Fonts::load().unwrap();
+        let pages = paginate(
+            &doc(vec![
+                Block::PageBreak,
+                Block::text("First"),
+                Block::PageBreak,
+                Block::PageBreak,
+                Block::text("Second"),
+            ]),
+            &fonts,
+        );
+        assert_eq!(pages.len(), 2);
+        assert_eq!(texts(&pages[0]), vec!["First"]);
+        assert_eq!(texts(&pages[1]), vec!["Second"]);
     }
 }

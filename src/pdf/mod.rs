@@ -79,6 +79,8 @@ pub enum Block {
     Space(f32),
     /// Blocks kept on one page when they fit on one: an entry and its details.
     Together(Vec<Block>),
+    /// What follows starts on a new page (nothing happens at the top of one).
+    PageBreak,
 }
 
 impl Block {

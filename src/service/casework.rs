@@ -78,6 +78,22 @@ pub(super) fn staff_name(staff: &BTreeMap<UserId, StaffName>, id: Option<UserId>
         .unwrap_or_else(StaffName::unknown)
 }
 
+/// Who wrote or did something: a user here, or for a record received from another school, the
+/// name it came with (they are not users here).
+pub(super) fn person(
+    staff: &BTreeMap<UserId, StaffName>,
+    id: Option<UserId>,
+    outside: &Option<String>,
+) -> StaffName {
+    match (id, outside) {
+        (None, Some(name)) => StaffName {
+            name: name.clone(),
+            role: "staff at the previous school".into(),
+        },
+        _ => staff_name(staff, id),
+    }
+}
+
 /// An action as the profile shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionView {
@@ -134,11 +150,11 @@ pub(super) fn action_views(
             .into_iter()
             .map(|r| EarlierAction {
                 taken_at: r.taken_at,
-                taken_by: staff_name(staff, r.taken_by),
+                taken_by: person(staff, r.taken_by, &r.taken_by_name),
                 outcome: r.outcome,
                 description: r.description,
                 rationale: r.rationale,
-                replaced_by: staff_name(staff, r.replaced_by),
+                replaced_by: person(staff, r.replaced_by, &r.replaced_by_name),
                 replaced_at: r.replaced_at,
             })
             .collect();
@@ -146,12 +162,12 @@ pub(super) fn action_views(
             id: a.id,
             incident: a.incident,
             taken_at: a.taken_at,
-            taken_by: staff_name(staff, a.taken_by),
+            taken_by: person(staff, a.taken_by, &a.taken_by_name),
             taken_by_id: a.taken_by,
             outcome: a.outcome,
             description: a.description,
             rationale: a.rationale,
-            recorded_by: staff_name(staff, a.recorded_by),
+            recorded_by: person(staff, a.recorded_by, &a.recorded_by_name),
             recorded_at: a.recorded_at,
             earlier,
             can_edit: may_add && (may_edit_any || a.recorded_by == Some(me)),
@@ -200,9 +216,11 @@ pub(super) fn status_views(
             started_on: s.started_on,
             ended_on: s.ended_on,
             note: s.note,
-            set_by: staff_name(staff, s.set_by),
+            set_by: person(staff, s.set_by, &s.set_by_name),
             set_at: s.set_at,
-            ended_by: s.ended_on.map(|_| staff_name(staff, s.ended_by)),
+            ended_by: s
+                .ended_on
+                .map(|_| person(staff, s.ended_by, &s.ended_by_name)),
         })
         .collect())
 }
@@ -391,7 +409,7 @@ pub struct ChronologyExported {
 }
 
 /// The local day of a moment.
-fn local_day(unix: i64) -> NaiveDate {
+pub(super) fn local_day(unix: i64) -> NaiveDate {
     use chrono::{Local, TimeZone};
     Local
         .timestamp_opt(unix, 0)
@@ -739,7 +757,17 @@ impl Session {
     /// the profile (whose opening is audited); see [`Session::open_chronology`] for a read on
     /// its own.
     pub fn chronology(&self, pupil: PupilId, filter: &ChronologyFilter) -> Result<Chronology> {
-        let profile = self.pupil_profile(pupil)?;
+        self.chronology_of(pupil, filter, false)
+    }
+
+    /// As [`Session::chronology`]; with `archived_too`, also of a pupil who has left.
+    pub(super) fn chronology_of(
+        &self,
+        pupil: PupilId,
+        filter: &ChronologyFilter,
+        archived_too: bool,
+    ) -> Result<Chronology> {
+        let profile = self.profile_of(pupil, archived_too)?;
         let conn = self.vault().db();
         let parents: BTreeMap<CategoryId, Option<CategoryId>> = categories::list(conn)?
             .into_iter()

@@ -531,6 +531,8 @@ pub fn generate(size: DemoSize, seed: u64, now: i64) -> DemoSchool {
             recorded_by: recorders.choose(&mut rng).cloned(),
             recorded_at: occurred + rng.gen_range(600..7200),
             linked_pupils: linked,
+            recorded_by_name: None,
+            received_in: None,
         });
     }
     incidents.sort_by_key(|i| i.occurred_at);
@@ -542,6 +544,7 @@ pub fn generate(size: DemoSize, seed: u64, now: i64) -> DemoSchool {
             description: format!("{}. More to follow.", first.trim()),
             replaced_by: i.recorded_by.clone(),
             replaced_at: i.recorded_at + 3 * 3600,
+            replaced_by_name: None,
         });
     }
 
@@ -618,6 +621,8 @@ fn demo_casework(
             recorded_by: Some(dsl.clone()),
             recorded_at: discussed + 600,
             earlier: Vec::new(),
+            taken_by_name: None,
+            recorded_by_name: None,
         });
         let decided = (discussed + rng.gen_range(3600..3 * 86_400)).min(latest);
         let (outcome, description, rationale) = match rng.gen_range(0..5) {
@@ -651,6 +656,8 @@ fn demo_casework(
             recorded_by: Some(dsl.clone()),
             recorded_at: (decided + 900).min(now),
             earlier: Vec::new(),
+            taken_by_name: None,
+            recorded_by_name: None,
         });
         let status = match outcome {
             Outcome::EarlyHelp => Some(StatusKind::EarlyHelp),
@@ -672,6 +679,8 @@ fn demo_casework(
                 set_at: started,
                 ended_by: None,
                 ended_at: None,
+                set_by_name: None,
+                ended_by_name: None,
             });
         }
     }
@@ -706,6 +715,8 @@ fn demo_casework(
             set_at: from,
             ended_by: until.map(|_| dsl.clone()),
             ended_at: until,
+            set_by_name: None,
+            ended_by_name: None,
         });
     }
 }
@@ -747,6 +758,8 @@ fn demo_story(
         recorded_by: Some(dsl.into()),
         recorded_at: t + 1800,
         earlier: Vec::new(),
+        taken_by_name: None,
+        recorded_by_name: None,
     };
     let concern = |occurred: i64, recorded: i64, category, text: &str, actions| IncidentData {
         pupil: STORY_PUPIL,
@@ -758,6 +771,8 @@ fn demo_story(
         linked_pupils: Vec::new(),
         earlier: Vec::new(),
         actions,
+        recorded_by_name: None,
+        received_in: None,
     };
     incidents.push(concern(
         at(120, 9),
@@ -809,6 +824,8 @@ fn demo_story(
         set_at: from,
         ended_by: until.map(|_| dsl.into()),
         ended_at: until,
+        set_by_name: None,
+        ended_by_name: None,
     };
     p.statuses
         .push(status(StatusKind::EarlyHelp, at(72, 9), Some(at(33, 9))));

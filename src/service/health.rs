@@ -53,6 +53,18 @@ impl Session {
                 file_name: b.file_name,
             }),
             records_due: self.records_due_count(super::alerts::local_day(now))?,
+            transfers_unconfirmed: self
+                .overdue_transfers(super::alerts::local_day(now))?
+                .into_iter()
+                .map(|t| {
+                    format!(
+                        "{} to {}, sent {}",
+                        t.reference,
+                        t.to_school,
+                        super::casework::day_text(super::alerts::local_day(t.sent_at))
+                    )
+                })
+                .collect(),
         };
         Ok(crate::model::health::findings(&snapshot))
     }

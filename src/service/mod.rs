@@ -24,6 +24,9 @@ pub mod school_data;
 pub mod session;
 pub mod setup;
 pub mod sign_in;
+pub mod transfer_file;
+mod transfer_pdf;
+pub mod transfers;
 pub mod user_groups;
 pub mod users;
 

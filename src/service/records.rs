@@ -104,6 +104,31 @@ pub struct IncidentView {
     /// Whether the user may add an action to it: Add new incident/action and either Edit
     /// incidents or having recorded it.
     pub can_add_action: bool,
+    /// For one that arrived in a transfer: from where and when.
+    pub received: Option<Received>,
+}
+
+/// Where an incident came from when it arrived in a transfer from the pupil's previous school.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Received {
+    pub from_school: String,
+    pub received_at: i64,
+    /// Its category there, when it was put under another one here.
+    pub category: Option<String>,
+}
+
+impl Received {
+    /// "Received from Oakfield Primary on 3 Dec 2026 (their category: Welfare)".
+    pub fn describe(&self) -> String {
+        let day = super::casework::day_text(super::casework::local_day(self.received_at));
+        match &self.category {
+            Some(c) => format!(
+                "Received from {} on {day} (their category: {c})",
+                self.from_school
+            ),
+            None => format!("Received from {} on {day}", self.from_school),
+        }
+    }
 }
 
 /// A wording of an incident that an edit replaced.
@@ -539,9 +564,23 @@ impl Session {
 
     /// The profile without recording a view, for refreshing the screen after an edit.
     pub(super) fn pupil_profile(&self, id: PupilId) -> Result<PupilProfile> {
+        self.profile_of(id, false)
+    }
+
+    /// The profile of a pupil on roll, or with `archived_too` of one who has left (whose file
+    /// is sent on to their next school): the same rules either way.
+    pub(super) fn profile_of(&self, id: PupilId, archived_too: bool) -> Result<PupilProfile> {
         self.require(SystemPermission::ViewStudentDetails)?;
         let school = self.load_school()?;
-        let pupil = school.on_roll(id)?.clone();
+        let pupil = if archived_too {
+            school
+                .pupils
+                .get(&id)
+                .ok_or_else(|| Error::Invalid("That pupil is no longer in Keyholder.".into()))?
+        } else {
+            school.on_roll(id)?
+        }
+        .clone();
         if !school.access.can(self.me_id(), id, Purpose::Profile) {
             return Err(not_yours());
         }
@@ -599,7 +638,10 @@ impl Session {
                     .into_iter()
                     .map(|r| EarlierWording {
                         description: r.description,
-                        replaced_by: r.replaced_by.and_then(|u| users.get(&u).cloned()),
+                        replaced_by: r
+                            .replaced_by
+                            .and_then(|u| users.get(&u).cloned())
+                            .or(r.replaced_by_name),
                         replaced_at: r.replaced_at,
                     })
                     .collect();
@@ -616,6 +658,7 @@ impl Session {
                     recorded_by: i
                         .recorded_by
                         .and_then(|u| users.get(&u).cloned())
+                        .or_else(|| i.recorded_by_name.clone())
                         .unwrap_or_else(|| "Imported".into()),
                     recorded_at: i.recorded_at,
                     linked: shown
@@ -625,7 +668,16 @@ impl Session {
                         .collect(),
                     linked_hidden: hidden.len(),
                     earlier,
-                    recorded_by_person: super::casework::staff_name(&staff, i.recorded_by),
+                    recorded_by_person: super::casework::person(
+                        &staff,
+                        i.recorded_by,
+                        &i.recorded_by_name,
+                    ),
+                    received: i.received.as_ref().map(|(school, at)| Received {
+                        from_school: school.clone(),
+                        received_at: *at,
+                        category: i.received_category.clone(),
+                    }),
                     actions: actions.remove(&i.id).unwrap_or_default(),
                     can_add_action: may_add_actions
                         && (perms.has(SystemPermission::EditIncidents)

@@ -305,6 +305,12 @@ pub struct StatusData {
     pub ended_by: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<i64>,
+    /// For a record received from another school, the name there (format 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_by_name: Option<String>,
+    /// For a record received from another school, the name there (format 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_by_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -324,6 +330,12 @@ pub struct IncidentData {
     /// What was done about it, in the order it was done (format 2).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<ActionData>,
+    /// For a record received from another school, the name there (format 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by_name: Option<String>,
+    /// Position in `transfers_in` of the transfer it arrived in (format 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_in: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -341,6 +353,12 @@ pub struct ActionData {
     /// The versions edits replaced, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub earlier: Vec<EarlierActionData>,
+    /// For a record received from another school, the name there (format 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_by_name: Option<String>,
+    /// For a record received from another school, the name there (format 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -354,6 +372,12 @@ pub struct EarlierActionData {
     /// E-mail address of the user whose edit replaced it, or `null`.
     pub replaced_by: Option<String>,
     pub replaced_at: i64,
+    /// For a record received from another school, the name there (format 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_by_name: Option<String>,
+    /// For a record received from another school, the name there (format 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_by_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -362,6 +386,9 @@ pub struct EarlierWordingData {
     /// E-mail address of the user whose edit replaced it, or `null`.
     pub replaced_by: Option<String>,
     pub replaced_at: i64,
+    /// For a record received from another school, the name there (format 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_by_name: Option<String>,
 }
 
 impl SchoolData {
@@ -545,6 +572,8 @@ impl SchoolData {
                         set_at: st.set_at,
                         ended_by: email(st.ended_by),
                         ended_at: st.ended_at,
+                        set_by_name: st.set_by_name,
+                        ended_by_name: st.ended_by_name,
                     })
                     .collect(),
             })
@@ -579,6 +608,7 @@ impl SchoolData {
                                 .replaced_by
                                 .and_then(|u| email_of.get(&u).map(|e| e.to_string())),
                             replaced_at: r.replaced_at,
+                            replaced_by_name: r.replaced_by_name,
                         })
                         .collect(),
                     actions: actions
@@ -605,10 +635,16 @@ impl SchoolData {
                                     rationale: r.rationale,
                                     replaced_by: email(r.replaced_by),
                                     replaced_at: r.replaced_at,
+                                    taken_by_name: r.taken_by_name,
+                                    replaced_by_name: r.replaced_by_name,
                                 })
                                 .collect(),
+                            taken_by_name: a.taken_by_name,
+                            recorded_by_name: a.recorded_by_name,
                         })
                         .collect(),
+                    recorded_by_name: i.recorded_by_name.clone(),
+                    received_in: None,
                 };
                 incident_at.insert(i.id, incident_at.len());
                 Some(data)
@@ -846,6 +882,7 @@ impl SchoolData {
                         description: e.description.clone(),
                         replaced_by: e.replaced_by.as_deref().map(user).transpose()?,
                         replaced_at: e.replaced_at,
+                        replaced_by_name: e.replaced_by_name.clone(),
                     },
                 )?;
             }
@@ -875,6 +912,8 @@ impl SchoolData {
                             rationale: e.rationale.clone(),
                             replaced_by: e.replaced_by.as_deref().map(user).transpose()?,
                             replaced_at: e.replaced_at,
+                            taken_by_name: e.taken_by_name.clone(),
+                            replaced_by_name: e.replaced_by_name.clone(),
                         },
                     )?;
                 }

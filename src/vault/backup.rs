@@ -9,7 +9,7 @@
 
 use super::audit::{self, AuditAnchor};
 use super::error::{Error, Result};
-use super::files::{self, write_atomic};
+use super::files::{self, sha256_hex, write_atomic};
 use super::keyfile::KeyFile;
 use super::slots::DataKey;
 use super::{Location, apply_key_and_check, connect, migrate};
@@ -120,10 +120,6 @@ pub struct Written {
     pub manifest: Manifest,
     pub bytes: u64,
     pub sha256: String,
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
 }
 
 /// A copy of a school file in a private temporary folder, open with its data key. The folder and

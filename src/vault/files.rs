@@ -6,6 +6,12 @@ use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// A file's SHA-256 as people compare it: 64 hex digits.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
+}
+
 /// Writes `bytes` to `path` via a temporary file in the same folder, flushed to disk, then renamed
 /// over the old file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {

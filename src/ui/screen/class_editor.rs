@@ -1,7 +1,7 @@
 //! Edit, from the Groups tab: who can see the pupils of one group. Nothing is saved until Save
 //! Group; leaving with changes asks first.
 
-use crate::model::transfer::{self, Names, Side, Transfer};
+use crate::model::dual_list::{self as lists, Names, Side, Transfer};
 use crate::model::{PupilGroupId, UserId};
 use crate::service::Session;
 use crate::service::groups::AccessEditorData;
@@ -72,7 +72,7 @@ impl ClassEditor {
             .filter(|u| u.senior_key_holder)
             .map(|u| u.user.id)
             .collect();
-        let items = transfer::people(data.users.iter().map(|u| {
+        let items = lists::people(data.users.iter().map(|u| {
             (
                 u.user.id,
                 u.user.forename.as_str(),

@@ -753,6 +753,7 @@ impl Home {
             Place::Users | Place::User(_) | Place::UserGroup(_) => (Tab::Users, Vec::new()),
             Place::Audits => (Tab::Audits, Vec::new()),
             Place::Retention => (Tab::Retention, Vec::new()),
+            Place::Transfers => (Tab::Overview, Vec::new()),
             Place::Backup => return Action::Effect(Effect::None),
         };
         let mut action = self.update(Message::Tab(tab), session, modifiers);

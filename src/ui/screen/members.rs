@@ -3,7 +3,7 @@
 //! of the group go to the user group chosen below the lists. Nothing is saved until Save Members.
 
 use super::users::GroupChoice;
-use crate::model::transfer::{self, Names, Transfer};
+use crate::model::dual_list::{self as lists, Names, Transfer};
 use crate::model::{UserGroupId, UserId};
 use crate::service::Session;
 use crate::ui::effect::Effect;
@@ -55,7 +55,7 @@ pub struct Members {
 impl Members {
     pub fn open(session: &Session, group: UserGroupId) -> crate::service::Result<Members> {
         let m = session.membership(group)?;
-        let items = transfer::people(
+        let items = lists::people(
             m.staff
                 .iter()
                 .map(|(u, g)| (u.id, u.forename.as_str(), u.surname.as_str(), g.as_str())),

@@ -1,9 +1,9 @@
 //! The dual list: two lists with a filter and a count on each side, and arrows between them
 //! (the class editor's "cannot see" and "can see"). [`DualList`] holds a
-//! `model::transfer::Transfer` with the screen's wording and widget ids, handles clicks, keys and
+//! `model::dual_list::Transfer` with the screen's wording and widget ids, handles clicks, keys and
 //! moves in its own `update`, and draws it; the selection and moving rules live in the model.
 
-use crate::model::transfer::{FocusMove, Modifiers, Names, Side, Transfer};
+use crate::model::dual_list::{FocusMove, Modifiers, Names, Side, Transfer};
 use crate::ui::effect::Effect;
 use crate::ui::theme;
 use crate::ui::widget::form::{self, BOLD};

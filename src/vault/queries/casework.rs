@@ -51,14 +51,16 @@ pub fn update_action(
 ) -> Result<()> {
     conn.execute(
         "INSERT INTO incident_action_revisions
-             (action_id, taken_at, taken_by, outcome, description, rationale, replaced_by, replaced_at)
-         SELECT id, taken_at, taken_by, outcome, description, rationale, ?2, ?3
+             (action_id, taken_at, taken_by, outcome, description, rationale, replaced_by,
+              replaced_at, taken_by_name)
+         SELECT id, taken_at, taken_by, outcome, description, rationale, ?2, ?3, taken_by_name
          FROM incident_actions WHERE id = ?1",
         params![id.0, by.map(|u| u.0), at],
     )?;
     conn.execute(
         "UPDATE incident_actions
-         SET taken_at = ?2, taken_by = ?3, outcome = ?4, description = ?5, rationale = ?6
+         SET taken_at = ?2, taken_by = ?3, outcome = ?4, description = ?5, rationale = ?6,
+             taken_by_name = NULL
          WHERE id = ?1",
         params![
             id.0,
@@ -108,7 +110,7 @@ fn select_actions<P: rusqlite::Params>(
 ) -> Result<Vec<IncidentAction>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT id, incident_id, taken_at, taken_by, outcome, description, rationale,
-                recorded_by, recorded_at
+                recorded_by, recorded_at, taken_by_name, recorded_by_name
          FROM incident_actions {filter} ORDER BY taken_at, id"
     ))?;
     let rows = stmt.query_map(args, |r| {
@@ -123,6 +125,8 @@ fn select_actions<P: rusqlite::Params>(
                 rationale: r.get(6)?,
                 recorded_by: r.get::<_, Option<i64>>(7)?.map(UserId),
                 recorded_at: r.get(8)?,
+                taken_by_name: r.get(9)?,
+                recorded_by_name: r.get(10)?,
             },
             r.get::<_, String>(4)?,
         ))
@@ -161,7 +165,7 @@ fn select_action_revisions<P: rusqlite::Params>(
 ) -> Result<BTreeMap<ActionId, Vec<ActionRevision>>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT action_id, taken_at, taken_by, outcome, description, rationale, replaced_by,
-                replaced_at
+                replaced_at, taken_by_name, replaced_by_name
          FROM incident_action_revisions {filter} ORDER BY action_id, replaced_at, id"
     ))?;
     let rows = stmt.query_map(args, |r| {
@@ -174,11 +178,16 @@ fn select_action_revisions<P: rusqlite::Params>(
             r.get::<_, String>(5)?,
             r.get::<_, Option<i64>>(6)?,
             r.get::<_, i64>(7)?,
+            (
+                r.get::<_, Option<String>>(8)?,
+                r.get::<_, Option<String>>(9)?,
+            ),
         ))
     })?;
     let mut out: BTreeMap<ActionId, Vec<ActionRevision>> = BTreeMap::new();
     for row in rows {
-        let (id, taken_at, taken_by, key, description, rationale, replaced_by, replaced_at) = row?;
+        let (id, taken_at, taken_by, key, description, rationale, replaced_by, replaced_at, names) =
+            row?;
         out.entry(id).or_default().push(ActionRevision {
             taken_at,
             taken_by: taken_by.map(UserId),
@@ -187,6 +196,8 @@ fn select_action_revisions<P: rusqlite::Params>(
             rationale,
             replaced_by: replaced_by.map(UserId),
             replaced_at,
+            taken_by_name: names.0,
+            replaced_by_name: names.1,
         });
     }
     Ok(out)
@@ -196,8 +207,9 @@ fn select_action_revisions<P: rusqlite::Params>(
 pub fn insert_action_revision(conn: Db<'_>, id: ActionId, r: &ActionRevision) -> Result<()> {
     conn.execute(
         "INSERT INTO incident_action_revisions
-             (action_id, taken_at, taken_by, outcome, description, rationale, replaced_by, replaced_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             (action_id, taken_at, taken_by, outcome, description, rationale, replaced_by,
+              replaced_at, taken_by_name, replaced_by_name)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             id.0,
             r.taken_at,
@@ -206,7 +218,9 @@ pub fn insert_action_revision(conn: Db<'_>, id: ActionId, r: &ActionRevision) ->
             r.description,
             r.rationale,
             r.replaced_by.map(|u| u.0),
-            r.replaced_at
+            r.replaced_at,
+            r.taken_by_name,
+            r.replaced_by_name
         ],
     )?;
     Ok(())
@@ -291,7 +305,7 @@ fn select_statuses<P: rusqlite::Params>(
 ) -> Result<Vec<PupilStatus>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT id, pupil_id, status, started_on, ended_on, note, set_by, set_at, ended_by,
-                ended_at
+                ended_at, set_by_name, ended_by_name
          FROM pupil_statuses {filter} ORDER BY started_on, id"
     ))?;
     let rows = stmt.query_map(args, |r| {
@@ -306,11 +320,16 @@ fn select_statuses<P: rusqlite::Params>(
             r.get::<_, i64>(7)?,
             r.get::<_, Option<i64>>(8)?,
             r.get::<_, Option<i64>>(9)?,
+            (
+                r.get::<_, Option<String>>(10)?,
+                r.get::<_, Option<String>>(11)?,
+            ),
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, pupil, key, started, ended, note, set_by, set_at, ended_by, ended_at) = row?;
+        let (id, pupil, key, started, ended, note, set_by, set_at, ended_by, ended_at, names) =
+            row?;
         out.push(PupilStatus {
             id: StatusId(id),
             pupil: PupilId(pupil),
@@ -323,6 +342,8 @@ fn select_statuses<P: rusqlite::Params>(
             set_at,
             ended_by: ended_by.map(UserId),
             ended_at,
+            set_by_name: names.0,
+            ended_by_name: names.1,
         });
     }
     Ok(out)

@@ -13,6 +13,14 @@ pub struct Incident {
     pub recorded_by: Option<UserId>,
     pub recorded_at: i64,
     pub linked_pupils: Vec<PupilId>,
+    /// For an incident received from another school: who recorded it there, by name.
+    pub recorded_by_name: Option<String>,
+    /// The school it was received from, and when, for one that came in a transfer.
+    pub received: Option<(String, i64)>,
+    /// Its category at the sending school, when it was put under another one here.
+    pub received_category: Option<String>,
+    /// The received transfer (its row in `transfers_in`) it arrived in.
+    pub received_in: Option<i64>,
 }
 
 pub struct NewIncident<'a> {
@@ -68,6 +76,8 @@ pub struct Revision {
     pub description: String,
     pub replaced_by: Option<UserId>,
     pub replaced_at: i64,
+    /// For a wording received from another school, who replaced it there.
+    pub replaced_by_name: Option<String>,
 }
 
 /// Changes an incident's wording, keeping the wording it replaces (see [`revisions`]).
@@ -93,7 +103,7 @@ pub fn set_description(
 /// The wordings an incident had before its edits, oldest first.
 pub fn revisions(conn: Db<'_>, id: IncidentId) -> Result<Vec<Revision>> {
     let mut stmt = conn.prepare(
-        "SELECT description, replaced_by, replaced_at FROM incident_revisions
+        "SELECT description, replaced_by, replaced_at, replaced_by_name FROM incident_revisions
          WHERE incident_id = ?1 ORDER BY replaced_at, id",
     )?;
     let rows = stmt.query_map([id.0], |r| {
@@ -101,6 +111,7 @@ pub fn revisions(conn: Db<'_>, id: IncidentId) -> Result<Vec<Revision>> {
             description: r.get(0)?,
             replaced_by: r.get::<_, Option<i64>>(1)?.map(UserId),
             replaced_at: r.get(2)?,
+            replaced_by_name: r.get(3)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -111,8 +122,8 @@ pub fn all_revisions(
     conn: Db<'_>,
 ) -> Result<std::collections::BTreeMap<IncidentId, Vec<Revision>>> {
     let mut stmt = conn.prepare(
-        "SELECT incident_id, description, replaced_by, replaced_at FROM incident_revisions
-         ORDER BY incident_id, replaced_at, id",
+        "SELECT incident_id, description, replaced_by, replaced_at, replaced_by_name
+         FROM incident_revisions ORDER BY incident_id, replaced_at, id",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok((
@@ -121,6 +132,7 @@ pub fn all_revisions(
                 description: r.get(1)?,
                 replaced_by: r.get::<_, Option<i64>>(2)?.map(UserId),
                 replaced_at: r.get(3)?,
+                replaced_by_name: r.get(4)?,
             },
         ))
     })?;
@@ -135,13 +147,15 @@ pub fn all_revisions(
 /// Puts back a replaced wording (loading an export).
 pub fn insert_revision(conn: Db<'_>, id: IncidentId, r: &Revision) -> Result<()> {
     conn.execute(
-        "INSERT INTO incident_revisions (incident_id, description, replaced_by, replaced_at)
-         VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO incident_revisions
+             (incident_id, description, replaced_by, replaced_at, replaced_by_name)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
             id.0,
             r.description,
             r.replaced_by.map(|u| u.0),
-            r.replaced_at
+            r.replaced_at,
+            r.replaced_by_name
         ],
     )?;
     Ok(())
@@ -160,7 +174,11 @@ fn select<P: rusqlite::Params>(conn: Db<'_>, filter: &str, args: P) -> Result<Ve
         }
     }
     let mut stmt = conn.prepare(&format!(
-        "SELECT id, pupil_id, category_id, occurred_at, description, recorded_by, recorded_at
+        "SELECT id, pupil_id, category_id, occurred_at, description, recorded_by, recorded_at,
+                recorded_by_name,
+                (SELECT t.from_school FROM transfers_in t WHERE t.id = incidents.received_in),
+                (SELECT t.received_at FROM transfers_in t WHERE t.id = incidents.received_in),
+                received_category, received_in
          FROM incidents {filter} ORDER BY occurred_at, id"
     ))?;
     let rows = stmt.query_map(args, |r| {
@@ -174,6 +192,13 @@ fn select<P: rusqlite::Params>(conn: Db<'_>, filter: &str, args: P) -> Result<Ve
             recorded_by: r.get::<_, Option<i64>>(5)?.map(UserId),
             recorded_at: r.get(6)?,
             linked_pupils: Vec::new(),
+            recorded_by_name: r.get(7)?,
+            received: match (r.get::<_, Option<String>>(8)?, r.get::<_, Option<i64>>(9)?) {
+                (Some(school), Some(at)) => Some((school, at)),
+                _ => None,
+            },
+            received_category: r.get(10)?,
+            received_in: r.get(11)?,
         })
     })?;
     let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;

@@ -16,6 +16,7 @@ pub mod reports;
 pub mod retention;
 pub mod school;
 pub mod staff;
+pub mod transfers;
 
 /// SQLite stores booleans as integers.
 pub(crate) fn flag(b: bool) -> i64 {

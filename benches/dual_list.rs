@@ -3,7 +3,7 @@
 //! lists the window draws after each keystroke.
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use keyholder::model::transfer::{self, Item, Side, Transfer};
+use keyholder::model::dual_list::{self as lists, Item, Side, Transfer};
 use keyholder::ui::effect::Effect;
 use keyholder::ui::screen::class_editor;
 use keyholder::ui::widget::dual_list::{self, DualList};
@@ -74,7 +74,7 @@ fn editor() -> Transfer<u32> {
             )
         })
         .collect();
-    let items = transfer::people(staff.iter().map(|(k, f, s, g)| (*k, *f, s.as_str(), *g)));
+    let items = lists::people(staff.iter().map(|(k, f, s, g)| (*k, *f, s.as_str(), *g)));
     let on_right: Vec<u32> = (0..2 * PER_SIDE as u32).filter(|k| k % 2 == 0).collect();
     Transfer::new(items, on_right)
 }
