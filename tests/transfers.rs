@@ -270,6 +270,56 @@ fn a_file_sent_received_and_confirmed_arrives_whole() {
         .unwrap_err()
         .to_string();
     assert!(again.contains("already confirmed"), "{again}");
+
+    // An export and a load keep both logs, the received records' names and their marks.
+    for (school, name) in [(&mut s.sender, "sender"), (&mut s.receiver, "receiver")] {
+        let exported = school.export().unwrap();
+        let copy = Location::new(dir.path().join(format!("{name}-copy.db")));
+        let loaded = load_school(&copy, &exported, PASSWORD, "Transfer test").unwrap();
+        let mut other = sign_in_at(&copy, &loaded.admin, PASSWORD, loaded.key.secret(), now());
+        let (a, b) = (school.transfers().unwrap(), other.transfers().unwrap());
+        let strip = |l: keyholder::service::transfers::TransferLog| {
+            (
+                l.sent
+                    .into_iter()
+                    .map(|mut x| {
+                        x.transfer.id = 0;
+                        x.transfer.pupil = None;
+                        x.transfer.sent_by = None;
+                        x.transfer.confirmed_by = None;
+                        x
+                    })
+                    .collect::<Vec<_>>(),
+                l.received
+                    .into_iter()
+                    .map(|mut x| {
+                        x.transfer.id = 0;
+                        x.transfer.pupil = None;
+                        x.transfer.received_by = None;
+                        x
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(strip(a), strip(b), "{name}");
+        assert_eq!(
+            other.export().unwrap().without_timestamps().transfers,
+            exported.without_timestamps().transfers
+        );
+    }
+    let exported = s.receiver.export().unwrap();
+    let copy = Location::new(dir.path().join("receiver-again.db"));
+    let loaded = load_school(&copy, &exported, PASSWORD, "Transfer test").unwrap();
+    let mut other = sign_in_at(&copy, &loaded.admin, PASSWORD, loaded.key.secret(), now());
+    let moved = other
+        .my_pupils("")
+        .unwrap()
+        .into_iter()
+        .filter(|p| p.forename == s.data.pupils[s.index].forename)
+        .map(|p| other.open_pupil_profile(p.id).unwrap())
+        .find(|p| p.incidents.iter().any(|i| i.received.is_some()))
+        .expect("the received pupil is in the copy");
+    assert_eq!(contents(&moved), contents(&before));
 }
 
 #[test]

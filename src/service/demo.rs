@@ -533,6 +533,7 @@ pub fn generate(size: DemoSize, seed: u64, now: i64) -> DemoSchool {
             linked_pupils: linked,
             recorded_by_name: None,
             received_in: None,
+            received_category: None,
         });
     }
     incidents.sort_by_key(|i| i.occurred_at);
@@ -575,6 +576,7 @@ pub fn generate(size: DemoSize, seed: u64, now: i64) -> DemoSchool {
             incidents,
             alerts_and_reports: Default::default(),
             retention: Default::default(),
+            transfers: Default::default(),
         },
         key_holders,
     }
@@ -773,6 +775,7 @@ fn demo_story(
         actions,
         recorded_by_name: None,
         received_in: None,
+        received_category: None,
     };
     incidents.push(concern(
         at(120, 9),

@@ -770,6 +770,8 @@ impl Session {
                 this.write(|tx| {
                     queries::delete_incidents(tx, &ids)?;
                     queries::delete_monitoring_without_records(tx, p.pupil.id, &monitored)?;
+                    // A chronology kept with a transfer holds the records' text too.
+                    crate::vault::queries::transfers::forget_chronologies(tx, p.pupil.id)?;
                     if p.whole_record {
                         queries::delete_pupil(tx, p.pupil.id)?;
                     }

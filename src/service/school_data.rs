@@ -11,7 +11,7 @@ use crate::model::{
 };
 use crate::vault::Db;
 use crate::vault::queries::{
-    alerts, casework, categories, groups, incidents, people, pupils, reports, school,
+    alerts, casework, categories, groups, incidents, people, pupils, reports, school, transfers,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -19,9 +19,10 @@ use std::collections::{BTreeMap, HashMap};
 /// Bumped whenever a field's meaning changes or a field is added; documented in
 /// docs/export-format.md. Format 2 added incidents' `actions` and pupils' `statuses`; format 3
 /// the retention section (policies, leaving days, holds, records kept longer, marks and the
-/// destruction log), which an older Keyholder would drop, so it refuses the file. Files of
-/// formats 1 and 2 load as they are.
-pub const FORMAT_VERSION: u32 = 3;
+/// destruction log); format 4 the transfers sent and received, and on records that arrived in
+/// one, the other school's names. An older Keyholder would drop what it does not know, so it
+/// refuses the file. Files of earlier formats load as they are.
+pub const FORMAT_VERSION: u32 = 4;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SchoolData {
@@ -45,6 +46,72 @@ pub struct SchoolData {
     /// How long records are kept, and what was destroyed (format 3), at the top level too.
     #[serde(flatten)]
     pub retention: RetentionData,
+    /// Transfers of pupils' files to and from other schools (format 4), at the top level too.
+    #[serde(flatten)]
+    pub transfers: TransfersData,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TransfersData {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transfers_sent: Vec<SentData>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transfers_received: Vec<ReceivedData>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentData {
+    pub reference: String,
+    /// Position of the pupil in `pupils`, while their record is here.
+    #[serde(default)]
+    pub pupil: Option<usize>,
+    pub pupil_ref: String,
+    pub to_school: String,
+    #[serde(default)]
+    pub to_contact: String,
+    pub included: String,
+    pub incidents: usize,
+    /// `keyholder` or `paper`.
+    pub method: String,
+    pub sha256: String,
+    /// The secret receipt codes are checked against, in hex.
+    pub receipt_key: String,
+    pub sent_at: i64,
+    /// E-mail address of who sent it, or `null`.
+    pub sent_by: Option<String>,
+    #[serde(default)]
+    pub kept_copy: bool,
+    /// The kept chronology PDF, base64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kept_chronology: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceivedData {
+    pub reference: String,
+    pub from_school: String,
+    #[serde(default)]
+    pub pupil: Option<usize>,
+    pub pupil_ref: String,
+    pub sent_at: i64,
+    pub sent_by_name: String,
+    pub sha256: String,
+    pub incidents: usize,
+    pub receipt_code: String,
+    pub received_at: i64,
+    /// E-mail address of who received it, or `null`.
+    pub received_by: Option<String>,
+    /// The chronology PDF the file carried, base64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chronology: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -333,9 +400,12 @@ pub struct IncidentData {
     /// For a record received from another school, the name there (format 4).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recorded_by_name: Option<String>,
-    /// Position in `transfers_in` of the transfer it arrived in (format 4).
+    /// Position in `transfers_received` of the transfer it arrived in (format 4).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_in: Option<usize>,
+    /// Its category at the sending school, when it was put under another one here (format 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_category: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -579,6 +649,7 @@ impl SchoolData {
             })
             .collect();
 
+        let (transfers, received_at) = TransfersData::read(conn, &email_of, &index_of)?;
         let mut revisions = incidents::all_revisions(conn)?;
         let mut incident_at: HashMap<crate::model::IncidentId, usize> = HashMap::new();
         let incidents_out: Vec<IncidentData> = all_incidents
@@ -644,7 +715,8 @@ impl SchoolData {
                         })
                         .collect(),
                     recorded_by_name: i.recorded_by_name.clone(),
-                    received_in: None,
+                    received_in: i.received_in.and_then(|t| received_at.get(&t).copied()),
+                    received_category: i.received_category.clone(),
                 };
                 incident_at.insert(i.id, incident_at.len());
                 Some(data)
@@ -672,6 +744,7 @@ impl SchoolData {
             incidents: incidents_out,
             alerts_and_reports,
             retention,
+            transfers,
         })
     }
 
@@ -854,6 +927,7 @@ impl SchoolData {
                 ))
             })
         };
+        let received_ids = self.transfers.insert(conn, &pupil_ids, &user)?;
 
         let mut incident_ids = Vec::with_capacity(self.incidents.len());
         for i in &self.incidents {
@@ -874,6 +948,25 @@ impl SchoolData {
                     linked_pupils: &linked,
                 },
             )?;
+            if i.recorded_by_name.is_some() || i.received_in.is_some() {
+                let transfer = i
+                    .received_in
+                    .map(|t| {
+                        received_ids.get(t).copied().ok_or_else(|| {
+                            bad(format!(
+                                "an incident arrived in transfer number {t}, which is not in the file"
+                            ))
+                        })
+                    })
+                    .transpose()?;
+                transfers::mark_received(
+                    conn,
+                    id,
+                    transfer,
+                    i.recorded_by_name.as_deref(),
+                    i.received_category.as_deref(),
+                )?;
+            }
             for e in &i.earlier {
                 incidents::insert_revision(
                     conn,
@@ -900,6 +993,14 @@ impl SchoolData {
                     a.recorded_by.as_deref().map(user).transpose()?,
                     a.recorded_at,
                 )?;
+                if a.taken_by_name.is_some() || a.recorded_by_name.is_some() {
+                    transfers::set_action_names(
+                        conn,
+                        action,
+                        a.taken_by_name.as_deref(),
+                        a.recorded_by_name.as_deref(),
+                    )?;
+                }
                 for e in &a.earlier {
                     casework::insert_action_revision(
                         conn,
@@ -1073,7 +1174,7 @@ fn insert_status(
             .transpose()
             .map_err(|e| e.to_string())
     };
-    casework::insert_status(
+    let id = casework::insert_status(
         conn,
         &casework::NewStatus {
             pupil,
@@ -1089,6 +1190,15 @@ fn insert_status(
         },
     )
     .map_err(|e| e.to_string())?;
+    if st.set_by_name.is_some() || st.ended_by_name.is_some() {
+        transfers::set_status_names(
+            conn,
+            id,
+            st.set_by_name.as_deref(),
+            st.ended_by_name.as_deref(),
+        )
+        .map_err(|e| e.to_string())?;
+    }
     Ok(())
 }
 
@@ -1273,6 +1383,160 @@ impl RetentionData {
             )?;
         }
         Ok(())
+    }
+}
+
+fn bad(msg: impl Into<String>) -> Error {
+    Error::BadExport(msg.into())
+}
+
+fn base64_of(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn bytes_of(text: &str) -> Result<Vec<u8>> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .map_err(|_| bad("a transfer's PDF is not readable base64"))
+}
+
+impl TransfersData {
+    /// The transfers, and each received one's position in `transfers_received` by its row.
+    fn read(
+        conn: Db<'_>,
+        email_of: &HashMap<UserId, &str>,
+        index_of: &HashMap<PupilId, usize>,
+    ) -> Result<(TransfersData, HashMap<i64, usize>)> {
+        let email = |u: Option<UserId>| u.and_then(|u| email_of.get(&u).map(|e| e.to_string()));
+        let mut sent = Vec::new();
+        for t in transfers::sent(conn)?.into_iter().rev() {
+            let kept = transfers::kept_copy(conn, t.id)?;
+            sent.push(SentData {
+                reference: t.reference,
+                pupil: t.pupil.and_then(|p| index_of.get(&p).copied()),
+                pupil_ref: t.pupil_ref,
+                to_school: t.to_school,
+                to_contact: t.to_contact,
+                included: t.included,
+                incidents: t.incidents,
+                method: t.method.key().into(),
+                sha256: t.sha256,
+                receipt_key: hex::encode(&t.receipt_key),
+                sent_at: t.sent_at,
+                sent_by: email(t.sent_by),
+                kept_copy: t.kept_copy,
+                kept_chronology: kept.as_deref().map(base64_of),
+                received_on: t.received_on.map(day_key),
+                received_by: t.received_by,
+                confirmed_by: email(t.confirmed_by),
+                confirmed_at: t.confirmed_at,
+            });
+        }
+        let mut received = Vec::new();
+        let mut at = HashMap::new();
+        for t in transfers::received(conn)?.into_iter().rev() {
+            at.insert(t.id, received.len());
+            let chronology = transfers::received_chronology(conn, t.id)?;
+            received.push(ReceivedData {
+                reference: t.reference,
+                from_school: t.from_school,
+                pupil: t.pupil.and_then(|p| index_of.get(&p).copied()),
+                pupil_ref: t.pupil_ref,
+                sent_at: t.sent_at,
+                sent_by_name: t.sent_by_name,
+                sha256: t.sha256,
+                incidents: t.incidents,
+                receipt_code: t.receipt_code,
+                received_at: t.received_at,
+                received_by: email(t.received_by),
+                chronology: chronology.as_deref().map(base64_of),
+            });
+        }
+        Ok((
+            TransfersData {
+                transfers_sent: sent,
+                transfers_received: received,
+            },
+            at,
+        ))
+    }
+
+    /// Puts the transfers back; returns each received one's row, by position.
+    fn insert(
+        &self,
+        conn: Db<'_>,
+        pupil_ids: &[PupilId],
+        user: &dyn Fn(&str) -> Result<UserId>,
+    ) -> Result<Vec<i64>> {
+        let pupil = |i: Option<usize>| {
+            i.map(|i| {
+                pupil_ids.get(i).copied().ok_or_else(|| {
+                    bad(format!(
+                        "a transfer refers to pupil number {i}, which is not in the file"
+                    ))
+                })
+            })
+            .transpose()
+        };
+        let person = |e: &Option<String>| e.as_deref().map(user).transpose();
+        for t in &self.transfers_sent {
+            let kept = t.kept_chronology.as_deref().map(bytes_of).transpose()?;
+            transfers::restore_sent(
+                conn,
+                &crate::model::school_transfer::SentTransfer {
+                    id: 0,
+                    reference: t.reference.clone(),
+                    pupil: pupil(t.pupil)?,
+                    pupil_ref: t.pupil_ref.clone(),
+                    to_school: t.to_school.clone(),
+                    to_contact: t.to_contact.clone(),
+                    included: t.included.clone(),
+                    incidents: t.incidents,
+                    method: crate::model::school_transfer::Method::from_key(&t.method)
+                        .ok_or_else(|| bad(format!("unknown transfer method {:?}", t.method)))?,
+                    sha256: t.sha256.clone(),
+                    receipt_key: hex::decode(&t.receipt_key)
+                        .map_err(|_| bad("a transfer's receipt key is not hex"))?,
+                    sent_at: t.sent_at,
+                    sent_by: person(&t.sent_by)?,
+                    kept_copy: t.kept_copy,
+                    received_on: t
+                        .received_on
+                        .as_deref()
+                        .map(export_day)
+                        .transpose()
+                        .map_err(bad)?,
+                    received_by: t.received_by.clone(),
+                    confirmed_by: person(&t.confirmed_by)?,
+                    confirmed_at: t.confirmed_at,
+                },
+                kept.as_deref(),
+            )?;
+        }
+        let mut ids = Vec::with_capacity(self.transfers_received.len());
+        for t in &self.transfers_received {
+            let chronology = t.chronology.as_deref().map(bytes_of).transpose()?;
+            ids.push(transfers::insert_received(
+                conn,
+                &transfers::NewReceived {
+                    reference: &t.reference,
+                    from_school: &t.from_school,
+                    pupil: pupil(t.pupil)?,
+                    pupil_ref: &t.pupil_ref,
+                    sent_at: t.sent_at,
+                    sent_by_name: &t.sent_by_name,
+                    sha256: &t.sha256,
+                    incidents: t.incidents,
+                    receipt_code: &t.receipt_code,
+                    received_at: t.received_at,
+                    received_by: person(&t.received_by)?,
+                    chronology: chronology.as_deref(),
+                },
+            )?);
+        }
+        Ok(ids)
     }
 }
 

@@ -249,6 +249,7 @@ pub fn starter_school(d: &NewSchoolDetails) -> SchoolData {
         incidents: Vec::new(),
         alerts_and_reports: Default::default(),
         retention: Default::default(),
+        transfers: Default::default(),
     }
 }
 

@@ -1068,7 +1068,7 @@ impl Session {
                     &transfers::NewReceived {
                         reference: &f.reference,
                         from_school: &f.from_school,
-                        pupil,
+                        pupil: Some(pupil),
                         pupil_ref: &pupil_text,
                         sent_at: f.sent_at,
                         sent_by_name: &f.sent_by,

@@ -147,20 +147,25 @@ pub fn confirm(
     Ok(())
 }
 
-/// Drops the kept chronology copies about a pupil (their records are being destroyed); the log
-/// of what was sent stays.
-pub fn forget_kept_copies(conn: Db<'_>, pupil: PupilId) -> Result<usize> {
-    Ok(conn.execute(
+/// Drops the chronology PDFs kept with transfers of a pupil, sent or received (their records are
+/// being destroyed, and a chronology holds their text); the logs of the transfers stay.
+pub fn forget_chronologies(conn: Db<'_>, pupil: PupilId) -> Result<()> {
+    conn.execute(
         "UPDATE transfers_out SET chronology = NULL WHERE pupil_id = ?1 AND chronology IS NOT NULL",
         [pupil.0],
-    )?)
+    )?;
+    conn.execute(
+        "UPDATE transfers_in SET chronology = NULL WHERE pupil_id = ?1 AND chronology IS NOT NULL",
+        [pupil.0],
+    )?;
+    Ok(())
 }
 
 /// A transfer to log as received.
 pub struct NewReceived<'a> {
     pub reference: &'a str,
     pub from_school: &'a str,
-    pub pupil: PupilId,
+    pub pupil: Option<PupilId>,
     pub pupil_ref: &'a str,
     pub sent_at: i64,
     pub sent_by_name: &'a str,
@@ -181,7 +186,7 @@ pub fn insert_received(conn: Db<'_>, t: &NewReceived<'_>) -> Result<i64> {
         params![
             t.reference,
             t.from_school,
-            t.pupil.0,
+            t.pupil.map(|p| p.0),
             t.pupil_ref,
             t.sent_at,
             t.sent_by_name,
@@ -234,6 +239,18 @@ pub fn received_by_reference(conn: Db<'_>, reference: &str) -> Result<Option<Rec
     Ok(select_received(conn, "WHERE reference = ?1", [reference])?
         .into_iter()
         .next())
+}
+
+/// The chronology PDF a received transfer carried.
+pub fn received_chronology(conn: Db<'_>, id: i64) -> Result<Option<Vec<u8>>> {
+    Ok(conn
+        .query_row(
+            "SELECT chronology FROM transfers_in WHERE id = ?1",
+            [id],
+            |r| r.get::<_, Option<Vec<u8>>>(0),
+        )
+        .optional()?
+        .flatten())
 }
 
 /// Marks an incident as having arrived in a received transfer, recorded there by `recorded_by`.
