@@ -365,7 +365,7 @@ fn outcomes_and_statuses_survive_export_and_load() {
         )
         .unwrap();
     let exported = admin.export().unwrap();
-    assert_eq!(exported.format_version, 3);
+    assert_eq!(exported.format_version, 4);
     let incident = exported
         .incidents
         .iter()

@@ -4,6 +4,7 @@
 
 use super::Failure;
 use super::categories::category_by_path;
+use crate::model::names;
 use crate::model::school_transfer::Method;
 use crate::service::Session;
 use crate::service::records::parse_day;
@@ -138,14 +139,14 @@ fn print_preview(p: &TransferPreview) -> Result<(), Failure> {
     say!(
         "  pupil: {} (born {}, UPN {})",
         p.pupil_name,
-        p.date_of_birth.as_deref().unwrap_or("not recorded"),
+        names::date_of_birth(p.date_of_birth.as_deref()),
         p.upn.as_deref().unwrap_or("none")
     );
     say!(
-        "  holds {} incidents, {} actions, {} statuses ({})",
-        p.incidents,
-        p.actions,
-        p.statuses,
+        "  holds {}, {}, {} ({})",
+        names::count(p.incidents, "incident", "incidents"),
+        names::count(p.actions, "action", "actions"),
+        names::count(p.statuses, "status", "statuses"),
         p.included
     );
     match &p.pupil_match {
@@ -162,7 +163,11 @@ fn print_preview(p: &TransferPreview) -> Result<(), Failure> {
             .iter()
             .find(|t| t.target == c.proposed)
             .map_or("?", |t| t.label.as_str());
-        say!("  {} ({} incidents) -> {to}", c.theirs, c.incidents);
+        say!(
+            "  {} ({}) -> {to}",
+            c.theirs,
+            names::count(c.incidents, "incident", "incidents")
+        );
     }
     Ok(())
 }
@@ -205,11 +210,11 @@ pub fn run(session: &mut Session, command: TransferCommand) -> Result<(), Failur
                 &out,
             )?;
             say!(
-                "Wrote transfer {} to {} ({} incidents, {} actions).",
+                "Wrote transfer {} to {} ({}, {}).",
                 sent.reference,
                 sent.path.display(),
-                sent.incidents,
-                sent.actions
+                names::count(sent.incidents, "incident", "incidents"),
+                names::count(sent.actions, "action", "actions")
             );
             say!(
                 "{} (shown this once; read it to the receiving school's DSL by phone, never send \
@@ -283,10 +288,10 @@ pub fn run(session: &mut Session, command: TransferCommand) -> Result<(), Failur
             }
             let receipt = session.receive_transfer(&opened, &mapping)?;
             say!(
-                "Received transfer {} from {}: {} incidents added to the record of {}.",
+                "Received transfer {} from {}: {} added to the record of {}.",
                 receipt.reference,
                 receipt.from_school,
-                receipt.incidents,
+                names::count(receipt.incidents, "incident", "incidents"),
                 receipt.pupil_name
             );
             say!(

@@ -59,6 +59,17 @@ pub fn capitalise(s: &str) -> String {
     }
 }
 
+/// A date of birth as documents write it, "4 March 2015", from its stored `YYYY-MM-DD`; "not
+/// recorded" when there is none (or it cannot be read).
+pub fn date_of_birth(stored: Option<&str>) -> String {
+    stored
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .map_or_else(
+            || "not recorded".to_string(),
+            |d| d.format("%-d %B %Y").to_string(),
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -289,6 +289,8 @@ pub enum Entry {
         edits: usize,
         /// Other pupils involved, counted and never named: a chronology leaves the PC.
         others_involved: usize,
+        /// "Received from Oakfield Primary on 3 Dec 2026", for one that came in a transfer.
+        received: Option<String>,
     },
     Action {
         id: ActionId,
@@ -362,11 +364,16 @@ impl Entry {
             Entry::Incident {
                 recorded_by,
                 recorded_at,
+                received,
                 ..
             } => format!(
-                "Recorded by {} on {}",
+                "Recorded by {} on {}{}",
                 recorded_by.shown(anonymised),
-                crate::clock::format_local(*recorded_at)
+                crate::clock::format_local(*recorded_at),
+                received
+                    .as_ref()
+                    .map(|r| format!(". {r}"))
+                    .unwrap_or_default()
             ),
             Entry::Action { taken_by, .. } => format!("By {}", taken_by.shown(anonymised)),
             Entry::StatusStarted { by, .. } | Entry::StatusEnded { by, .. } => {
@@ -800,6 +807,7 @@ impl Session {
                         recorded_at: i.recorded_at,
                         edits: i.earlier.len(),
                         others_involved: i.linked.len() + i.linked_hidden,
+                        received: i.received.as_ref().map(super::records::Received::describe),
                     },
                 });
             }
@@ -1012,19 +1020,37 @@ pub fn suggested_pdf_name(pupil: &Pupil, anonymised: bool, at: i64) -> String {
 /// (under `suggested`, never over a file already there), or a file path, given `.pdf` if it has
 /// no extension.
 pub fn typed_pdf_destination(typed: &str, suggested: &str) -> Result<std::path::PathBuf> {
-    let typed = typed.trim();
-    if typed.is_empty() {
+    if typed.trim().is_empty() {
         return Err(Error::Invalid(
             "Type the folder to save the PDF in, or press Export to choose it.".into(),
         ));
     }
+    typed_destination(typed, suggested)
+}
+
+/// As [`typed_pdf_destination`], for a file of any kind: `suggested` gives the name and the
+/// extension a typed file name without one is given.
+pub fn typed_destination(typed: &str, suggested: &str) -> Result<std::path::PathBuf> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Err(Error::Invalid(
+            "Type the folder to save it in, or press the button to choose where.".into(),
+        ));
+    }
+    let extension = Path::new(suggested)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("pdf")
+        .to_string();
     let path = std::path::PathBuf::from(typed);
     if path.is_dir() {
-        let stem = suggested.strip_suffix(".pdf").unwrap_or(suggested);
+        let stem = suggested
+            .strip_suffix(&format!(".{extension}"))
+            .unwrap_or(suggested);
         let mut file = path.join(suggested);
         let mut n = 2;
         while file.exists() {
-            file = path.join(format!("{stem} ({n}).pdf"));
+            file = path.join(format!("{stem} ({n}).{extension}"));
             n += 1;
         }
         return Ok(file);
@@ -1034,14 +1060,14 @@ pub fn typed_pdf_destination(typed: &str, suggested: &str) -> Result<std::path::
         .is_some_and(|p| !p.as_os_str().is_empty() && !p.is_dir())
     {
         return Err(Error::Invalid(format!(
-            "There is no folder {}. Check the name, or press Export to choose where to save it.",
+            "There is no folder {}. Check the name, or press the button to choose where to save it.",
             path.parent()
                 .map(|p| p.display().to_string())
                 .unwrap_or_default()
         )));
     }
     Ok(if path.extension().is_none() {
-        path.with_extension("pdf")
+        path.with_extension(extension)
     } else {
         path
     })

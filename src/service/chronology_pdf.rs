@@ -16,14 +16,7 @@ pub(super) fn document(
 ) -> Document {
     let p = &c.pupil;
     let name = p.full_name();
-    let dob = p
-        .date_of_birth
-        .as_deref()
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .map_or_else(
-            || "not recorded".to_string(),
-            |d| d.format("%-d %B %Y").to_string(),
-        );
+    let dob = names::date_of_birth(p.date_of_birth.as_deref());
     let none = |v: &Option<String>| {
         v.as_deref()
             .map(str::trim)

@@ -14,6 +14,9 @@ use std::io::{Read, Write};
 
 pub const FORMAT: u32 = 1;
 
+/// A transfer file's extension.
+pub const EXTENSION: &str = "khtransfer";
+
 /// How many words a passphrase has: 6 × 11 bits, with scrypt on top.
 pub const PASSPHRASE_WORDS: usize = 6;
 

@@ -24,12 +24,7 @@ fn render(doc: &Document) -> Result<Vec<u8>> {
 }
 
 fn dob(d: &Option<String>) -> String {
-    d.as_deref()
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .map_or_else(
-            || "not recorded".into(),
-            |d| d.format("%-d %B %Y").to_string(),
-        )
+    names::date_of_birth(d.as_deref())
 }
 
 fn or_none(v: &Option<String>) -> String {

@@ -368,6 +368,13 @@ impl Session {
             .collect())
     }
 
+    /// The categories a transfer may be narrowed to: those the user may read incidents in.
+    pub fn categories_to_transfer(&self) -> Result<Vec<super::records::CategoryChoice>> {
+        may_transfer(self)?;
+        let all = categories::list(self.vault().db())?;
+        Ok(self.category_choices(&all, crate::model::CategoryPermission::ViewIncidents, true))
+    }
+
     /// The pupil (on roll or left) whose profile the user may open with this MIS ID.
     pub fn pupil_to_transfer_by_mis_id(&self, mis_id: &str) -> Result<PupilId> {
         may_transfer(self)?;

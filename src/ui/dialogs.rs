@@ -3,6 +3,7 @@
 
 use super::effect::{Dialog, FileDialog};
 use crate::service::backup::EXTENSION;
+use crate::service::transfer_file::EXTENSION as TRANSFER;
 use iced::Task;
 
 /// Opens the dialog; its answer comes back as the screen's message.
@@ -40,6 +41,22 @@ pub fn open<M: Send + 'static>(dialog: Dialog<M>) -> Task<M> {
                         .set_file_name(file_name)
                         .add_filter("CSV files", &["csv"])
                         .save_file()
+                        .await
+                }
+                FileDialog::SaveTransfer { file_name } => {
+                    rfd::AsyncFileDialog::new()
+                        .set_title("Save the transfer file as…")
+                        .set_file_name(file_name)
+                        .add_filter("Keyholder transfer", &[TRANSFER])
+                        .save_file()
+                        .await
+                }
+                FileDialog::OpenTransfer => {
+                    rfd::AsyncFileDialog::new()
+                        .set_title("Choose the transfer file the other school sent")
+                        .add_filter("Keyholder transfer", &[TRANSFER])
+                        .add_filter("All files", &["*"])
+                        .pick_file()
                         .await
                 }
                 FileDialog::OpenImportFile => {

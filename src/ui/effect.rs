@@ -41,6 +41,10 @@ pub enum FileDialog {
     SavePdf { file_name: String },
     /// Where to write a report as CSV, suggesting a file name.
     SaveReportCsv { file_name: String },
+    /// Where to write a transfer file for a pupil's next school, suggesting a file name.
+    SaveTransfer { file_name: String },
+    /// Which transfer file, received from another school, to open.
+    OpenTransfer,
 }
 
 /// A file dialog and the message its answer (a path, or `None` when cancelled) becomes.

@@ -11,6 +11,7 @@ use super::overview::{self, OverviewTab};
 use super::pupils::{self, PupilsTab};
 use super::reports::{self, ReportsTab};
 use super::retention::{self, RetentionTab};
+use super::transfers::{self, TransfersTab};
 use super::users::{self, UsersTab};
 use crate::clock::format_local;
 use crate::model::SystemPermission;
@@ -43,6 +44,7 @@ pub enum Tab {
     Categories,
     Imports,
     Retention,
+    Transfers,
     Audits,
 }
 
@@ -58,6 +60,7 @@ impl Tab {
             Tab::Categories => "Categories",
             Tab::Imports => "Imports",
             Tab::Retention => "Data Destruction Policies",
+            Tab::Transfers => "Transfers",
             Tab::Audits => "Audits",
         }
     }
@@ -74,6 +77,7 @@ impl Tab {
             Tab::Categories => "tab-categories",
             Tab::Imports => "tab-imports",
             Tab::Retention => "tab-retention",
+            Tab::Transfers => "tab-transfers",
             Tab::Audits => "tab-audits",
         }
     }
@@ -88,7 +92,19 @@ impl Tab {
                 Some(SystemPermission::ManageSystem)
             }
             Tab::Retention => Some(SystemPermission::DataDestructionPolicy),
+            // Manage system or Named person: see `allowed`.
+            Tab::Transfers => Some(SystemPermission::NamedPerson),
             Tab::Audits => Some(SystemPermission::ViewAudits),
+        }
+    }
+
+    fn allowed(self, me: &Me) -> bool {
+        match self {
+            Tab::Transfers => {
+                me.permissions.has(SystemPermission::ManageSystem)
+                    || me.permissions.has(SystemPermission::NamedPerson)
+            }
+            _ => self.needs().is_none_or(|p| me.permissions.has(p)),
         }
     }
 }
@@ -124,6 +140,7 @@ pub enum Message {
     Users(users::Message),
     Categories(categories::Message),
     Retention(retention::Message),
+    Transfers(transfers::Message),
     Pupils(pupils::Message),
     Imports(imports::Message),
     /// + Add Incident in the header bar.
@@ -162,6 +179,7 @@ pub struct Home {
     users: Option<UsersTab>,
     categories: Option<CategoriesTab>,
     retention: Option<RetentionTab>,
+    transfers: Option<TransfersTab>,
     pupils: Option<PupilsTab>,
     imports: Option<ImportsTab>,
     /// + Add Incident, open over whichever tab is showing.
@@ -187,6 +205,7 @@ impl Home {
             users: None,
             categories: None,
             retention: None,
+            transfers: None,
             pupils: None,
             imports: None,
             concern: None,
@@ -236,10 +255,11 @@ impl Home {
             Tab::Categories,
             Tab::Imports,
             Tab::Retention,
+            Tab::Transfers,
             Tab::Audits,
         ]
         .into_iter()
-        .filter(|t| t.needs().is_none_or(|p| me.permissions.has(p)))
+        .filter(|t| t.allowed(me))
         .collect()
     }
 
@@ -279,6 +299,7 @@ impl Home {
             Tab::Users => self.users = None,
             Tab::Categories => self.categories = None,
             Tab::Retention => self.retention = None,
+            Tab::Transfers => self.transfers = None,
             Tab::Audits => self.audit_search.clear(),
             // The Dashboard is read afresh below; a report's settings and answer stay, since
             // choosing them again would be work.
@@ -327,6 +348,7 @@ impl Home {
             Tab::Users => self.users.as_mut().map(UsersTab::page_status),
             Tab::Categories => self.categories.as_mut().map(|c| &mut c.status),
             Tab::Retention => self.retention.as_mut().map(|r| &mut r.status),
+            Tab::Transfers => self.transfers.as_mut().map(|t| &mut t.status),
             Tab::Imports => self.imports.as_mut().map(|i| &mut i.status),
             Tab::Audits => None,
         };
@@ -407,6 +429,13 @@ impl Home {
                 }
                 Ok(())
             }
+            Tab::Transfers => {
+                match &mut self.transfers {
+                    Some(t) => t.reload(session),
+                    None => self.transfers = Some(TransfersTab::new(session)),
+                }
+                Ok(())
+            }
             Tab::Audits => session
                 .recent_audit(&self.audit_search, AUDIT_ROWS)
                 .and_then(|a| {
@@ -456,6 +485,10 @@ impl Home {
                 .retention
                 .as_ref()
                 .is_some_and(RetentionTab::has_unsaved_changes)
+            || self
+                .transfers
+                .as_ref()
+                .is_some_and(TransfersTab::has_unsaved_changes)
             || self
                 .concern
                 .as_ref()
@@ -651,6 +684,12 @@ impl Home {
                     return Action::Effect(e.map(Message::Retention));
                 }
             }
+            Message::Transfers(m) => {
+                if let Some(t) = &mut self.transfers {
+                    let transfers::Action::Effect(e) = t.update(m, session);
+                    return Action::Effect(e.map(Message::Transfers));
+                }
+            }
             Message::Imports(m) => {
                 if let Some(i) = &mut self.imports {
                     let outcome = i.update(m, session);
@@ -753,7 +792,7 @@ impl Home {
             Place::Users | Place::User(_) | Place::UserGroup(_) => (Tab::Users, Vec::new()),
             Place::Audits => (Tab::Audits, Vec::new()),
             Place::Retention => (Tab::Retention, Vec::new()),
-            Place::Transfers => (Tab::Overview, Vec::new()),
+            Place::Transfers => (Tab::Transfers, Vec::new()),
             Place::Backup => return Action::Effect(Effect::None),
         };
         let mut action = self.update(Message::Tab(tab), session, modifiers);
@@ -821,6 +860,11 @@ impl Home {
             (Tab::Retention, ..) => {
                 if let Some(r) = &mut self.retention {
                     r.update(retention::Message::Escape, session);
+                }
+            }
+            (Tab::Transfers, ..) => {
+                if let Some(t) = &mut self.transfers {
+                    t.update(transfers::Message::Escape, session);
                 }
             }
             _ => {}
@@ -943,6 +987,10 @@ impl Home {
             },
             Tab::Retention => match &self.retention {
                 Some(r) => r.view(hide_names).map(Message::Retention),
+                None => text("").into(),
+            },
+            Tab::Transfers => match &self.transfers {
+                Some(t) => t.view(hide_names).map(Message::Transfers),
                 None => text("").into(),
             },
             Tab::Audits => self.audit_view(),

@@ -28,6 +28,7 @@ pub mod restore;
 pub mod retention;
 pub mod setup;
 pub mod sign_in;
+pub mod transfers;
 pub mod user_group;
 pub mod users;
 pub mod welcome;

@@ -583,6 +583,9 @@ impl ProfilePage {
                     None => format!(". Edited on {}", format_local(last.replaced_at)),
                 });
             }
+            if let Some(r) = &i.received {
+                footer.push_str(&format!(". {}", r.describe()));
+            }
             if !i.linked.is_empty() || i.linked_hidden > 0 {
                 let mut names: Vec<String> = i
                     .linked

@@ -356,6 +356,24 @@ where
     })
 }
 
+/// Labelled values, the labels in a column of their own: "Date of birth   4 March 2015".
+pub fn facts<'a, M: 'a>(rows: impl IntoIterator<Item = (&'a str, String)>) -> Element<'a, M> {
+    rows.into_iter()
+        .fold(column![].spacing(theme::SPACE_XS), |c, (label, value)| {
+            c.push(
+                row![
+                    text(label)
+                        .size(theme::TEXT_SMALL)
+                        .font(BOLD)
+                        .width(Length::Fixed(140.0)),
+                    text(value).size(theme::TEXT_BODY).width(Fill),
+                ]
+                .spacing(theme::SPACE_S),
+            )
+        })
+        .into()
+}
+
 /// A white card the width of the page, holding one part of it.
 pub fn panel<'a, M: 'a>(content: impl Into<Element<'a, M>>) -> Element<'a, M> {
     container(content)
