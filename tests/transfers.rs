@@ -592,3 +592,148 @@ fn only_the_safeguarding_team_can_send_and_only_pupils_they_can_open() {
     assert!(!dir.path().join("x.khtransfer").exists());
     assert!(t.transfers().is_err());
 }
+
+/// Runs `keyholder transfer ARGS` signed in as `email` with the code `step` time steps from now.
+fn transfer_command<'a>(
+    location: &'a Location,
+    email: &'a str,
+    secret: Vec<u8>,
+    pw: &'a Path,
+) -> impl Fn(&[&str], i64) -> std::process::Output + 'a {
+    move |args: &[&str], step: i64| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_keyholder"))
+            .arg("transfer")
+            .args(args)
+            .args([
+                "--vault",
+                &location.db.display().to_string(),
+                "--user",
+                email,
+            ])
+            .args(["--password-file", &pw.display().to_string()])
+            .args(["--code", &code(&secret, now(), step)])
+            .output()
+            .unwrap()
+    }
+}
+
+fn out_of(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn the_commands_send_receive_and_confirm_a_transfer() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sending, creds) = demo_school(&dir.path().join("sending"), small());
+    let mut sender = creds.session;
+    let data = sender.export().unwrap();
+    let index = busiest(&data);
+    let mis_id = data.pupils[index].mis_id.clone().unwrap();
+    let email = creds.email.clone();
+    drop(sender.lock());
+    let mut theirs = data.clone();
+    theirs.school.name = RECEIVING.into();
+    without_upn(&mut theirs, index);
+    let receiving = Location::new(dir.path().join("receiving.db"));
+    let loaded = load_school(&receiving, &theirs, PASSWORD, "Transfer test").unwrap();
+    let pw = dir.path().join("pw.txt");
+    std::fs::write(&pw, format!("{PASSWORD}\n")).unwrap();
+    let send = transfer_command(&sending, &email, demo_secret(&sending, &email), &pw);
+    let receive = transfer_command(&receiving, &loaded.admin, loaded.key.secret().to_vec(), &pw);
+
+    let file = dir.path().join("move.khtransfer");
+    let o = send(
+        &[
+            "send",
+            "--pupil",
+            &mis_id,
+            "--to",
+            RECEIVING,
+            "--contact",
+            "Ms R. Adeyemi",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+        -1,
+    );
+    let text = out_of(&o);
+    assert!(o.status.success(), "{text}");
+    let reference = text
+        .split_whitespace()
+        .find(|w| w.starts_with("T-"))
+        .unwrap()
+        .to_string();
+    let passphrase = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Passphrase"))
+        .nth(1)
+        .unwrap()
+        .trim()
+        .to_string();
+    assert_eq!(passphrase.split(' ').count(), 6, "{text}");
+    let words = dir.path().join("words.txt");
+    std::fs::write(&words, format!("{passphrase}\n")).unwrap();
+
+    let o = receive(
+        &[
+            "receive",
+            file.to_str().unwrap(),
+            "--passphrase-file",
+            words.to_str().unwrap(),
+            "--dry-run",
+        ],
+        -1,
+    );
+    let text = out_of(&o);
+    assert!(o.status.success(), "{text}");
+    assert!(text.contains("a new pupil record is made"), "{text}");
+    assert!(
+        text.contains("Nothing has been changed (--dry-run)."),
+        "{text}"
+    );
+    let o = receive(
+        &[
+            "receive",
+            file.to_str().unwrap(),
+            "--passphrase-file",
+            words.to_str().unwrap(),
+        ],
+        0,
+    );
+    let text = out_of(&o);
+    assert!(o.status.success(), "{text}");
+    let code_given = text
+        .lines()
+        .find(|l| l.starts_with("Receipt code"))
+        .and_then(|l| l.rsplit(' ').next())
+        .unwrap()
+        .to_string();
+    let o = receive(
+        &[
+            "receive",
+            file.to_str().unwrap(),
+            "--passphrase-file",
+            words.to_str().unwrap(),
+        ],
+        1,
+    );
+    let text = out_of(&o);
+    assert!(text.contains("was already received"), "{text}");
+    assert!(text.contains(&code_given), "{text}");
+
+    let o = send(&["confirm", &reference, "--receipt", &code_given], 0);
+    let text = out_of(&o);
+    assert!(o.status.success(), "{text}");
+    assert!(text.contains("Confirmed: received"), "{text}");
+    let o = send(&["list", "--json"], 1);
+    let text = out_of(&o);
+    assert!(o.status.success(), "{text}");
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["sent"][0]["reference"], reference.as_str());
+    assert_eq!(json["sent"][0]["state"], "confirmed");
+    assert_eq!(json["sent"][0]["to"], RECEIVING);
+}

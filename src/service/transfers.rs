@@ -324,14 +324,19 @@ impl Session {
     }
 
     /// The pupils a transfer may be sent for: those whose profile the user may open, on roll or
-    /// left (left first: they are usually the ones moving), whose name matches `search`.
+    /// left, whose name, MIS ID or UPN matches `search`: one whose MIS ID or UPN is exactly the
+    /// search first, then those who have left (they are usually the ones moving), by name.
     pub fn pupils_to_transfer(&self, search: &str) -> Result<Vec<PupilSummary>> {
         may_transfer(self)?;
         self.require(SystemPermission::ViewStudentDetails)?;
         let school = self.load_school()?;
         let me = self.me_id();
         let words: Vec<String> = search.split_whitespace().map(str::to_lowercase).collect();
-        let mut out: Vec<(bool, PupilSummary)> = school
+        let exact = |v: &Option<String>| {
+            v.as_deref()
+                .is_some_and(|v| !search.trim().is_empty() && same_text(v, search))
+        };
+        let mut out: Vec<(bool, bool, PupilSummary)> = school
             .pupils
             .values()
             .filter(|p| school.access.can(me, p.id, Purpose::Profile))
@@ -355,15 +360,20 @@ impl Session {
                         format!("{} · left", s.class)
                     };
                 }
-                (!p.archived, s)
+                (!(exact(&p.mis_id) || exact(&p.upn)), !p.archived, s)
             })
             .collect();
-        out.sort_by_cached_key(|(on_roll, p)| {
-            (*on_roll, names::sort_key(&p.forename, &p.surname), p.id)
+        out.sort_by_cached_key(|(not_exact, on_roll, p)| {
+            (
+                *not_exact,
+                *on_roll,
+                names::sort_key(&p.forename, &p.surname),
+                p.id,
+            )
         });
         Ok(out
             .into_iter()
-            .map(|(_, p)| p)
+            .map(|(_, _, p)| p)
             .take(super::records::SEARCH_LIMIT)
             .collect())
     }
