@@ -51,17 +51,33 @@ CREATE TABLE transfers_in (
     chronology   BLOB
 );
 
--- Records that arrived in a transfer: the transfer they came in, and the names of the people
--- at the other school who wrote or did them, kept as text since they are not users here.
-ALTER TABLE incidents ADD COLUMN received_in INTEGER REFERENCES transfers_in(id);
-ALTER TABLE incidents ADD COLUMN recorded_by_name TEXT;
--- The category it had at the sending school ("Behaviour — Against Peers"), when it was put
--- under another one here.
-ALTER TABLE incidents ADD COLUMN received_category TEXT;
-ALTER TABLE incident_revisions ADD COLUMN replaced_by_name TEXT;
-ALTER TABLE incident_actions ADD COLUMN taken_by_name TEXT;
-ALTER TABLE incident_actions ADD COLUMN recorded_by_name TEXT;
-ALTER TABLE incident_action_revisions ADD COLUMN taken_by_name TEXT;
-ALTER TABLE incident_action_revisions ADD COLUMN replaced_by_name TEXT;
-ALTER TABLE pupil_statuses ADD COLUMN set_by_name TEXT;
-ALTER TABLE pupil_statuses ADD COLUMN ended_by_name TEXT;
+-- Records that arrived in a transfer, beside the tables they are in (so no table of an older
+-- version changes): the transfer an incident came in, the name of who recorded it at the other
+-- school (they are not users here), and its category there when it was put under another here.
+CREATE TABLE received_incidents (
+    incident_id INTEGER PRIMARY KEY REFERENCES incidents(id) ON DELETE CASCADE,
+    transfer_id INTEGER REFERENCES transfers_in(id),
+    recorded_by TEXT,
+    category    TEXT
+);
+-- The other school's names on what came with them: who replaced a wording, who took and
+-- recorded an action (and its earlier versions), who set and ended a status.
+CREATE TABLE received_revision_names (
+    revision_id INTEGER PRIMARY KEY REFERENCES incident_revisions(id) ON DELETE CASCADE,
+    replaced_by TEXT
+);
+CREATE TABLE received_action_names (
+    action_id   INTEGER PRIMARY KEY REFERENCES incident_actions(id) ON DELETE CASCADE,
+    taken_by    TEXT,
+    recorded_by TEXT
+);
+CREATE TABLE received_action_revision_names (
+    revision_id INTEGER PRIMARY KEY REFERENCES incident_action_revisions(id) ON DELETE CASCADE,
+    taken_by    TEXT,
+    replaced_by TEXT
+);
+CREATE TABLE received_status_names (
+    status_id INTEGER PRIMARY KEY REFERENCES pupil_statuses(id) ON DELETE CASCADE,
+    set_by    TEXT,
+    ended_by  TEXT
+);

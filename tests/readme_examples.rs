@@ -191,6 +191,52 @@ fn every_command_line_in_the_readme_runs_as_written() {
     let usb = cwd.join("usb");
     std::fs::create_dir_all(&usb).unwrap();
 
+    // Transfers need a second school: it sent the file the README receives (with its passphrase
+    // in words.txt), and it receives what the README sends, giving the receipt code the README
+    // confirms. None of its pupils' UPNs are known here, nor ours there.
+    let (_, other_creds) = common::demo_school(&cwd.join("other"), common::small());
+    let mut data = { other_creds.session }.export().unwrap();
+    data.school.name = "Larkspur Primary School".into();
+    for p in &mut data.pupils {
+        p.upn = p.upn.as_ref().map(|u| format!("X{u}"));
+    }
+    let other_location = keyholder::vault::Location::new(cwd.join("larkspur.db"));
+    let loaded =
+        keyholder::service::setup::load_school(&other_location, &data, common::PASSWORD, "README")
+            .unwrap();
+    let mut other = common::sign_in_at(
+        &other_location,
+        &loaded.admin,
+        common::PASSWORD,
+        loaded.key.secret(),
+        common::now(),
+    );
+    let moving = data
+        .pupils
+        .iter()
+        .find(|p| !p.statuses.is_empty())
+        .and_then(|p| p.mis_id.clone())
+        .unwrap();
+    let sent = other
+        .send_transfer(
+            &keyholder::service::transfers::TransferRequest {
+                pupil: other.pupil_to_transfer_by_mis_id(&moving).unwrap(),
+                to_school: "Millbrook Primary School".into(),
+                to_contact: String::new(),
+                categories: Vec::new(),
+                from: None,
+                until: None,
+                keep_copy: false,
+                method: keyholder::model::school_transfer::Method::Keyholder,
+            },
+            &cwd.join("P20417.khtransfer"),
+        )
+        .unwrap();
+    std::fs::write(cwd.join("words.txt"), format!("{}\n", sent.passphrase)).unwrap();
+    // The README's example reference and receipt code stand for those of the transfer its
+    // `send` line makes.
+    let mut stand_ins: BTreeMap<String, String> = BTreeMap::new();
+
     let mut turn = 0;
     for line in &lines {
         let mut args: Vec<String> = Vec::new();
@@ -218,7 +264,11 @@ fn every_command_line_in_the_readme_runs_as_written() {
                 }
                 "123456" => args.push("CODE".into()),
                 _ => {
-                    let w = people.get(w).cloned().unwrap_or_else(|| w.to_string());
+                    let w = people
+                        .get(w)
+                        .or_else(|| stand_ins.get(w))
+                        .cloned()
+                        .unwrap_or_else(|| w.to_string());
                     args.push(w.replace("/media/usb/", "usb/"));
                 }
             }
@@ -247,6 +297,24 @@ fn every_command_line_in_the_readme_runs_as_written() {
             args.join(" ")
         );
         assert!(!stderr.contains("panicked"), "`{line}`: {stderr}");
+        if args[..2] == ["transfer", "send"] {
+            let said = String::from_utf8_lossy(&out.stdout);
+            let reference = said
+                .split_whitespace()
+                .find(|w| w.starts_with("T-"))
+                .unwrap();
+            let passphrase = said
+                .lines()
+                .skip_while(|l| !l.starts_with("Passphrase"))
+                .nth(1)
+                .unwrap()
+                .trim();
+            let file = args.iter().skip_while(|a| *a != "--out").nth(1).unwrap();
+            let (opened, _) = other.open_transfer(&cwd.join(file), passphrase).unwrap();
+            let receipt = other.receive_transfer(&opened, &BTreeMap::new()).unwrap();
+            stand_ins.insert("T-7KQ2M9XD".into(), reference.to_string());
+            stand_ins.insert("4K7QH-M2XRB".into(), receipt.code);
+        }
     }
     // The lines really did their work: a few of their effects, checked in the school itself.
     assert!(cwd.join("demo.db").exists() && cwd.join("new.db").exists());

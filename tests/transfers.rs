@@ -737,3 +737,89 @@ fn the_commands_send_receive_and_confirm_a_transfer() {
     assert_eq!(json["sent"][0]["state"], "confirmed");
     assert_eq!(json["sent"][0]["to"], RECEIVING);
 }
+
+#[test]
+fn a_leaver_is_sent_with_only_the_categories_and_days_chosen_and_the_copies_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = schools(dir.path(), without_upn);
+    let before = s.sender.open_pupil_profile(s.pupil).unwrap();
+    // The pupil leaves: their form is archived, and they can still be sent.
+    let form = s
+        .sender
+        .class_structure(keyholder::model::GroupType::RegistrationForm)
+        .unwrap()
+        .into_iter()
+        .find(|g| g.pupils.iter().any(|p| p.id == s.pupil))
+        .unwrap()
+        .group
+        .id;
+    s.sender.archive_group_pupils(form).unwrap();
+    let found = s.sender.pupils_to_transfer("").unwrap();
+    assert!(
+        found
+            .iter()
+            .any(|p| p.id == s.pupil && p.class.ends_with("left")),
+        "a leaver is offered, marked as left"
+    );
+
+    // One category only, and only from the day of its latest incident.
+    let chosen = before.incidents[0].category;
+    let latest = before
+        .incidents
+        .iter()
+        .filter(|i| i.category == chosen)
+        .map(|i| i.occurred_at)
+        .max()
+        .unwrap();
+    let from = Local
+        .timestamp_opt(latest, 0)
+        .single()
+        .unwrap()
+        .date_naive();
+    let expected = before
+        .incidents
+        .iter()
+        .filter(|i| i.category == chosen && i.occurred_at >= latest)
+        .count();
+    let mut r = request(s.pupil, Method::Keyholder);
+    r.categories = vec![chosen];
+    r.from = Some(from);
+    let path = dir.path().join("narrow.khtransfer");
+    let sent = s.sender.send_transfer(&r, &path).unwrap();
+    assert_eq!(sent.incidents, expected);
+    let (_, preview) = s.receiver.open_transfer(&path, &sent.passphrase).unwrap();
+    assert_eq!(preview.incidents, expected);
+    assert!(preview.included.contains("from "), "{}", preview.included);
+    assert_eq!(preview.categories.len(), 1);
+
+    // The kept chronology can be saved; the receipt prints.
+    let kept = dir.path().join("kept.pdf");
+    s.sender
+        .save_kept_chronology(&sent.reference, &kept)
+        .unwrap();
+    let p = &s.data.pupils[s.index];
+    assert!(pdf_text(&kept).contains(&p.surname));
+    let receipt = receive(&mut s.receiver, &path, &sent.passphrase);
+    let printed = dir.path().join("receipt.pdf");
+    s.receiver
+        .export_receipt_pdf(&receipt.reference, &printed)
+        .unwrap();
+    let text = pdf_text(&printed);
+    assert!(text.contains(&receipt.code), "{text}");
+    assert!(text.contains(&sent.reference), "{text}");
+    assert!(text.contains(RECEIVING), "{text}");
+
+    // A copy not kept is not there to save.
+    let mut r = request(s.pupil, Method::Keyholder);
+    r.keep_copy = false;
+    let other = s
+        .sender
+        .send_transfer(&r, &dir.path().join("other.khtransfer"))
+        .unwrap();
+    let e = s
+        .sender
+        .save_kept_chronology(&other.reference, &dir.path().join("none.pdf"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("No copy of the chronology was kept"), "{e}");
+}

@@ -154,8 +154,24 @@ impl Session {
         self.school_access_with(Some((me.user.id, me.signed_in_with_key)))
     }
 
+    /// The same rule with pupils who have left judged as though still on roll, in the groups
+    /// they had: who may send a leaver's file to their next school. Nothing else uses it; the
+    /// rule itself hides a leaver from everyone.
+    pub(crate) fn leavers_access(&self) -> Result<SchoolAccess> {
+        let me = self.me();
+        self.access_over(Some((me.user.id, me.signed_in_with_key)), true)
+    }
+
     /// `signed_in`: a user whose key counts as this session's sign-in instead of their enrolment.
     fn school_access_with(&self, signed_in: Option<(UserId, bool)>) -> Result<SchoolAccess> {
+        self.access_over(signed_in, false)
+    }
+
+    fn access_over(
+        &self,
+        signed_in: Option<(UserId, bool)>,
+        with_leavers: bool,
+    ) -> Result<SchoolAccess> {
         let conn = self.vault().db();
         let restricted = groups::restricted_types(conn)?
             .into_iter()
@@ -184,7 +200,7 @@ impl Session {
         }
         let on_roll: BTreeSet<PupilId> = pupils::list(conn)?
             .into_iter()
-            .filter(|p| !p.archived)
+            .filter(|p| with_leavers || !p.archived)
             .map(|p| p.id)
             .collect();
         let mut memberships = pupils::memberships(conn)?;

@@ -581,7 +581,13 @@ impl Session {
             school.on_roll(id)?
         }
         .clone();
-        if !school.access.can(self.me_id(), id, Purpose::Profile) {
+        let allowed = if pupil.archived {
+            self.leavers_access()?
+                .can(self.me_id(), id, Purpose::Profile)
+        } else {
+            school.access.can(self.me_id(), id, Purpose::Profile)
+        };
+        if !allowed {
             return Err(not_yours());
         }
         let conn = self.vault().db();
@@ -695,7 +701,7 @@ impl Session {
             can_record: perms.has(SystemPermission::AddNewIncident),
             statuses: super::casework::status_views(conn, id, &staff)?,
             can_edit_statuses: perms.has(SystemPermission::EditStudentInformation),
-            holds: self.holds_on(id)?,
+            holds: self.holds_for(id)?,
             pupil,
         })
     }

@@ -522,6 +522,12 @@ impl Session {
                 "You may not open this pupil's profile.".into(),
             ));
         }
+        self.holds_for(pupil)
+    }
+
+    /// The holds on a pupil's records, for a caller that has checked the profile may be opened.
+    pub(super) fn holds_for(&self, pupil: PupilId) -> Result<Vec<HoldView>> {
+        let school = self.load_school()?;
         let conn = self.vault().db();
         let staff = super::casework::staff_names(conn)?;
         let day = today();

@@ -90,9 +90,13 @@ fn pack_document(f: &TransferFile) -> Document {
     }
     for s in &p.statuses {
         let kind = StatusKind::from_key(&s.status).map_or(s.status.as_str(), |k| k.label());
+        let day = |d: &str| {
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_or_else(|_| d.to_string(), day_text)
+        };
         let period = match &s.ended_on {
-            Some(e) => format!("{} to {e}", s.started_on),
-            None => format!("since {}", s.started_on),
+            Some(e) => format!("{} to {}", day(&s.started_on), day(e)),
+            None => format!("since {}", day(&s.started_on)),
         };
         let mut parts = vec![Block::strong(format!("{kind}, {period}"))];
         if !s.note.trim().is_empty() {

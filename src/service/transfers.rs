@@ -266,6 +266,22 @@ fn log_ref(mis_id: Option<&str>, upn: Option<&str>) -> String {
     }
 }
 
+/// Whether `me` may see `p` for `purpose`: a pupil on roll by the access rule, one who has left
+/// by the rule as it was for the groups they had (see `Session::leavers_access`).
+fn may_see(
+    on_roll: &crate::model::access::SchoolAccess,
+    leavers: &crate::model::access::SchoolAccess,
+    me: UserId,
+    p: &crate::model::Pupil,
+    purpose: Purpose,
+) -> bool {
+    if p.archived {
+        leavers.can(me, p.id, purpose)
+    } else {
+        on_roll.can(me, p.id, purpose)
+    }
+}
+
 fn same_text(a: &str, b: &str) -> bool {
     a.trim().to_lowercase() == b.trim().to_lowercase()
 }
@@ -283,10 +299,11 @@ impl Session {
         let staff = staff_names(conn)?;
         let name = |u: Option<UserId>| super::casework::staff_name(&staff, u).name;
         let school = self.load_school()?;
+        let leavers = self.leavers_access()?;
         let me = self.me_id();
         let pupil_label = |p: Option<PupilId>, fallback: &str| {
             p.and_then(|id| school.pupils.get(&id))
-                .filter(|p| school.access.can(me, p.id, Purpose::List))
+                .filter(|p| may_see(&school.access, &leavers, me, p, Purpose::List))
                 .map_or_else(|| fallback.to_string(), |p| p.full_name())
         };
         let sent = transfers::sent(conn)?
@@ -330,6 +347,7 @@ impl Session {
         may_transfer(self)?;
         self.require(SystemPermission::ViewStudentDetails)?;
         let school = self.load_school()?;
+        let leavers = self.leavers_access()?;
         let me = self.me_id();
         let words: Vec<String> = search.split_whitespace().map(str::to_lowercase).collect();
         let exact = |v: &Option<String>| {
@@ -339,7 +357,7 @@ impl Session {
         let mut out: Vec<(bool, bool, PupilSummary)> = school
             .pupils
             .values()
-            .filter(|p| school.access.can(me, p.id, Purpose::Profile))
+            .filter(|p| may_see(&school.access, &leavers, me, p, Purpose::Profile))
             .filter(|p| {
                 let hay = format!(
                     "{} {} {} {}",
@@ -390,6 +408,7 @@ impl Session {
         may_transfer(self)?;
         let wanted = mis_id.trim();
         let school = self.load_school()?;
+        let leavers = self.leavers_access()?;
         let me = self.me_id();
         school
             .pupils
@@ -397,7 +416,7 @@ impl Session {
             .find(|p| {
                 !wanted.is_empty()
                     && p.mis_id.as_deref().map(str::trim) == Some(wanted)
-                    && school.access.can(me, p.id, Purpose::Profile)
+                    && may_see(&school.access, &leavers, me, p, Purpose::Profile)
             })
             .map(|p| p.id)
             .ok_or_else(|| {
@@ -811,6 +830,10 @@ impl Session {
         }
         let already = transfers::received_by_reference(conn, &f.reference)?;
         let all = categories::list(conn)?;
+        let transferred = all
+            .iter()
+            .find(|c| c.parent.is_none() && !c.archived && same_text(&c.name, TRANSFERRED_CATEGORY))
+            .map_or(Target::Transferred, |c| Target::Category(c.id));
         let mut by_label: BTreeMap<String, (usize, Target, bool)> = BTreeMap::new();
         for i in &f.incidents {
             let theirs = TransferFile::category_label(i);
@@ -828,7 +851,7 @@ impl Session {
                     .map(|c| c.id);
                 match here {
                     Some(id) => (0, Target::Category(id), true),
-                    None => (0, Target::Transferred, false),
+                    None => (0, transferred, false),
                 }
             });
             entry.0 += 1;
@@ -847,10 +870,13 @@ impl Session {
                 }
             })
             .collect();
-        targets.push(TargetChoice {
-            target: Target::Transferred,
-            label: format!("{TRANSFERRED_CATEGORY} (a category for records from other schools)"),
-        });
+        // Once the school has the category, it is offered as itself; until then, as new.
+        if transferred == Target::Transferred {
+            targets.push(TargetChoice {
+                target: Target::Transferred,
+                label: format!("{TRANSFERRED_CATEGORY} (new category)"),
+            });
+        }
         Ok(TransferPreview {
             reference: f.reference.clone(),
             from_school: f.from_school.clone(),
@@ -941,7 +967,13 @@ impl Session {
                 )));
             }
         }
-        if !school.access.can(me, found.id, Purpose::Profile) {
+        if !may_see(
+            &school.access,
+            &self.leavers_access()?,
+            me,
+            found,
+            Purpose::Profile,
+        ) {
             return Err(Error::Invalid(
                 "This pupil is already in Keyholder, but you may not open their profile, so you \
                  cannot add to their record. Ask someone who can (or your Keyholder \

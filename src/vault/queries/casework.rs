@@ -51,16 +51,26 @@ pub fn update_action(
 ) -> Result<()> {
     conn.execute(
         "INSERT INTO incident_action_revisions
-             (action_id, taken_at, taken_by, outcome, description, rationale, replaced_by,
-              replaced_at, taken_by_name)
-         SELECT id, taken_at, taken_by, outcome, description, rationale, ?2, ?3, taken_by_name
+             (action_id, taken_at, taken_by, outcome, description, rationale, replaced_by, replaced_at)
+         SELECT id, taken_at, taken_by, outcome, description, rationale, ?2, ?3
          FROM incident_actions WHERE id = ?1",
         params![id.0, by.map(|u| u.0), at],
     )?;
+    // A received action names who took it at the other school: the version replaced keeps the
+    // name, and the new version is taken by whoever the edit says.
+    conn.execute(
+        "INSERT INTO received_action_revision_names (revision_id, taken_by)
+         SELECT last_insert_rowid(), taken_by FROM received_action_names
+         WHERE action_id = ?1 AND taken_by IS NOT NULL",
+        [id.0],
+    )?;
+    conn.execute(
+        "UPDATE received_action_names SET taken_by = NULL WHERE action_id = ?1",
+        [id.0],
+    )?;
     conn.execute(
         "UPDATE incident_actions
-         SET taken_at = ?2, taken_by = ?3, outcome = ?4, description = ?5, rationale = ?6,
-             taken_by_name = NULL
+         SET taken_at = ?2, taken_by = ?3, outcome = ?4, description = ?5, rationale = ?6
          WHERE id = ?1",
         params![
             id.0,
@@ -110,7 +120,9 @@ fn select_actions<P: rusqlite::Params>(
 ) -> Result<Vec<IncidentAction>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT id, incident_id, taken_at, taken_by, outcome, description, rationale,
-                recorded_by, recorded_at, taken_by_name, recorded_by_name
+                recorded_by, recorded_at,
+                (SELECT n.taken_by FROM received_action_names n WHERE n.action_id = incident_actions.id),
+                (SELECT n.recorded_by FROM received_action_names n WHERE n.action_id = incident_actions.id)
          FROM incident_actions {filter} ORDER BY taken_at, id"
     ))?;
     let rows = stmt.query_map(args, |r| {
@@ -165,7 +177,11 @@ fn select_action_revisions<P: rusqlite::Params>(
 ) -> Result<BTreeMap<ActionId, Vec<ActionRevision>>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT action_id, taken_at, taken_by, outcome, description, rationale, replaced_by,
-                replaced_at, taken_by_name, replaced_by_name
+                replaced_at,
+                (SELECT n.taken_by FROM received_action_revision_names n
+                 WHERE n.revision_id = incident_action_revisions.id),
+                (SELECT n.replaced_by FROM received_action_revision_names n
+                 WHERE n.revision_id = incident_action_revisions.id)
          FROM incident_action_revisions {filter} ORDER BY action_id, replaced_at, id"
     ))?;
     let rows = stmt.query_map(args, |r| {
@@ -207,9 +223,8 @@ fn select_action_revisions<P: rusqlite::Params>(
 pub fn insert_action_revision(conn: Db<'_>, id: ActionId, r: &ActionRevision) -> Result<()> {
     conn.execute(
         "INSERT INTO incident_action_revisions
-             (action_id, taken_at, taken_by, outcome, description, rationale, replaced_by,
-              replaced_at, taken_by_name, replaced_by_name)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             (action_id, taken_at, taken_by, outcome, description, rationale, replaced_by, replaced_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             id.0,
             r.taken_at,
@@ -218,11 +233,16 @@ pub fn insert_action_revision(conn: Db<'_>, id: ActionId, r: &ActionRevision) ->
             r.description,
             r.rationale,
             r.replaced_by.map(|u| u.0),
-            r.replaced_at,
-            r.taken_by_name,
-            r.replaced_by_name
+            r.replaced_at
         ],
     )?;
+    if r.taken_by_name.is_some() || r.replaced_by_name.is_some() {
+        conn.execute(
+            "INSERT INTO received_action_revision_names (revision_id, taken_by, replaced_by)
+             VALUES (last_insert_rowid(), ?1, ?2)",
+            params![r.taken_by_name, r.replaced_by_name],
+        )?;
+    }
     Ok(())
 }
 
@@ -305,7 +325,9 @@ fn select_statuses<P: rusqlite::Params>(
 ) -> Result<Vec<PupilStatus>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT id, pupil_id, status, started_on, ended_on, note, set_by, set_at, ended_by,
-                ended_at, set_by_name, ended_by_name
+                ended_at,
+                (SELECT n.set_by FROM received_status_names n WHERE n.status_id = pupil_statuses.id),
+                (SELECT n.ended_by FROM received_status_names n WHERE n.status_id = pupil_statuses.id)
          FROM pupil_statuses {filter} ORDER BY started_on, id"
     ))?;
     let rows = stmt.query_map(args, |r| {

@@ -103,8 +103,10 @@ pub fn set_description(
 /// The wordings an incident had before its edits, oldest first.
 pub fn revisions(conn: Db<'_>, id: IncidentId) -> Result<Vec<Revision>> {
     let mut stmt = conn.prepare(
-        "SELECT description, replaced_by, replaced_at, replaced_by_name FROM incident_revisions
-         WHERE incident_id = ?1 ORDER BY replaced_at, id",
+        "SELECT description, replaced_by, replaced_at,
+                (SELECT n.replaced_by FROM received_revision_names n
+                 WHERE n.revision_id = incident_revisions.id)
+         FROM incident_revisions WHERE incident_id = ?1 ORDER BY replaced_at, id",
     )?;
     let rows = stmt.query_map([id.0], |r| {
         Ok(Revision {
@@ -122,7 +124,9 @@ pub fn all_revisions(
     conn: Db<'_>,
 ) -> Result<std::collections::BTreeMap<IncidentId, Vec<Revision>>> {
     let mut stmt = conn.prepare(
-        "SELECT incident_id, description, replaced_by, replaced_at, replaced_by_name
+        "SELECT incident_id, description, replaced_by, replaced_at,
+                (SELECT n.replaced_by FROM received_revision_names n
+                 WHERE n.revision_id = incident_revisions.id)
          FROM incident_revisions ORDER BY incident_id, replaced_at, id",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -147,17 +151,22 @@ pub fn all_revisions(
 /// Puts back a replaced wording (loading an export).
 pub fn insert_revision(conn: Db<'_>, id: IncidentId, r: &Revision) -> Result<()> {
     conn.execute(
-        "INSERT INTO incident_revisions
-             (incident_id, description, replaced_by, replaced_at, replaced_by_name)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO incident_revisions (incident_id, description, replaced_by, replaced_at)
+         VALUES (?1, ?2, ?3, ?4)",
         params![
             id.0,
             r.description,
             r.replaced_by.map(|u| u.0),
-            r.replaced_at,
-            r.replaced_by_name
+            r.replaced_at
         ],
     )?;
+    if let Some(name) = &r.replaced_by_name {
+        conn.execute(
+            "INSERT INTO received_revision_names (revision_id, replaced_by)
+             VALUES (last_insert_rowid(), ?1)",
+            [name],
+        )?;
+    }
     Ok(())
 }
 
@@ -174,12 +183,13 @@ fn select<P: rusqlite::Params>(conn: Db<'_>, filter: &str, args: P) -> Result<Ve
         }
     }
     let mut stmt = conn.prepare(&format!(
-        "SELECT id, pupil_id, category_id, occurred_at, description, recorded_by, recorded_at,
-                recorded_by_name,
-                (SELECT t.from_school FROM transfers_in t WHERE t.id = incidents.received_in),
-                (SELECT t.received_at FROM transfers_in t WHERE t.id = incidents.received_in),
-                received_category, received_in
-         FROM incidents {filter} ORDER BY occurred_at, id"
+        "SELECT incidents.id, pupil_id, category_id, occurred_at, description,
+                incidents.recorded_by, recorded_at, r.recorded_by,
+                (SELECT t.from_school FROM transfers_in t WHERE t.id = r.transfer_id),
+                (SELECT t.received_at FROM transfers_in t WHERE t.id = r.transfer_id),
+                r.category, r.transfer_id
+         FROM incidents LEFT JOIN received_incidents r ON r.incident_id = incidents.id
+         {filter} ORDER BY occurred_at, incidents.id"
     ))?;
     let rows = stmt.query_map(args, |r| {
         let id: i64 = r.get(0)?;

@@ -262,8 +262,8 @@ pub fn mark_received(
     their_category: Option<&str>,
 ) -> Result<()> {
     conn.execute(
-        "UPDATE incidents SET received_in = ?2, recorded_by_name = ?3, received_category = ?4
-         WHERE id = ?1",
+        "INSERT OR REPLACE INTO received_incidents (incident_id, transfer_id, recorded_by, category)
+         VALUES (?1, ?2, ?3, ?4)",
         params![incident.0, transfer, recorded_by, their_category],
     )?;
     Ok(())
@@ -277,7 +277,8 @@ pub fn set_action_names(
     recorded_by: Option<&str>,
 ) -> Result<()> {
     conn.execute(
-        "UPDATE incident_actions SET taken_by_name = ?2, recorded_by_name = ?3 WHERE id = ?1",
+        "INSERT OR REPLACE INTO received_action_names (action_id, taken_by, recorded_by)
+         VALUES (?1, ?2, ?3)",
         params![action.0, taken_by, recorded_by],
     )?;
     Ok(())
@@ -291,7 +292,8 @@ pub fn set_status_names(
     ended_by: Option<&str>,
 ) -> Result<()> {
     conn.execute(
-        "UPDATE pupil_statuses SET set_by_name = ?2, ended_by_name = ?3 WHERE id = ?1",
+        "INSERT OR REPLACE INTO received_status_names (status_id, set_by, ended_by)
+         VALUES (?1, ?2, ?3)",
         params![status.0, set_by, ended_by],
     )?;
     Ok(())
