@@ -501,22 +501,13 @@ fn command_as<'a>(
 ) -> impl Fn(&[&str], i64) -> std::process::Output + 'a {
     let pw = dir.join("pw.txt");
     std::fs::write(&pw, format!("{PASSWORD}\n")).unwrap();
-    let secret = demo_secret(location, email);
-    move |args: &[&str], step: i64| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_keyholder"))
-            .arg("retention")
-            .args(args)
-            .args([
-                "--vault",
-                &location.db.display().to_string(),
-                "--user",
-                email,
-            ])
-            .args(["--password-file", &pw.display().to_string()])
-            .args(["--code", &code(&secret, now(), step)])
-            .output()
-            .unwrap()
-    }
+    common::command_as(
+        "retention",
+        location,
+        email,
+        demo_secret(location, email),
+        pw,
+    )
 }
 
 /// A command's standard output and error together, after checking it succeeded.

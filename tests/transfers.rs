@@ -593,30 +593,6 @@ fn only_the_safeguarding_team_can_send_and_only_pupils_they_can_open() {
     assert!(t.transfers().is_err());
 }
 
-/// Runs `keyholder transfer ARGS` signed in as `email` with the code `step` time steps from now.
-fn transfer_command<'a>(
-    location: &'a Location,
-    email: &'a str,
-    secret: Vec<u8>,
-    pw: &'a Path,
-) -> impl Fn(&[&str], i64) -> std::process::Output + 'a {
-    move |args: &[&str], step: i64| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_keyholder"))
-            .arg("transfer")
-            .args(args)
-            .args([
-                "--vault",
-                &location.db.display().to_string(),
-                "--user",
-                email,
-            ])
-            .args(["--password-file", &pw.display().to_string()])
-            .args(["--code", &code(&secret, now(), step)])
-            .output()
-            .unwrap()
-    }
-}
-
 fn out_of(o: &std::process::Output) -> String {
     format!(
         "{}{}",
@@ -642,8 +618,20 @@ fn the_commands_send_receive_and_confirm_a_transfer() {
     let loaded = load_school(&receiving, &theirs, PASSWORD, "Transfer test").unwrap();
     let pw = dir.path().join("pw.txt");
     std::fs::write(&pw, format!("{PASSWORD}\n")).unwrap();
-    let send = transfer_command(&sending, &email, demo_secret(&sending, &email), &pw);
-    let receive = transfer_command(&receiving, &loaded.admin, loaded.key.secret().to_vec(), &pw);
+    let send = command_as(
+        "transfer",
+        &sending,
+        &email,
+        demo_secret(&sending, &email),
+        pw.clone(),
+    );
+    let receive = command_as(
+        "transfer",
+        &receiving,
+        &loaded.admin,
+        loaded.key.secret().to_vec(),
+        pw,
+    );
 
     let file = dir.path().join("move.khtransfer");
     let o = send(

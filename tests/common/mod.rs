@@ -205,3 +205,30 @@ pub fn pdf_text(path: &Path) -> String {
     let text = pdf_extract::extract_text_from_mem(&bytes).expect("the PDF's text reads back");
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// Runs `keyholder COMMAND ARGS…` signed in as `email`, password from the file `pw`, with the
+/// code `step` time steps from now (each code is accepted once: use -1, 0, 1, … in turn).
+#[allow(dead_code)]
+pub fn command_as<'a>(
+    command: &'a str,
+    location: &'a Location,
+    email: &'a str,
+    secret: Vec<u8>,
+    pw: std::path::PathBuf,
+) -> impl Fn(&[&str], i64) -> std::process::Output + 'a {
+    move |args: &[&str], step: i64| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_keyholder"))
+            .arg(command)
+            .args(args)
+            .args([
+                "--vault",
+                &location.db.display().to_string(),
+                "--user",
+                email,
+            ])
+            .args(["--password-file", &pw.display().to_string()])
+            .args(["--code", &code(&secret, now(), step)])
+            .output()
+            .expect("keyholder runs")
+    }
+}

@@ -790,58 +790,35 @@ impl TransfersTab {
 }
 
 fn confirm_view(k: &Confirming) -> Element<'_, Message> {
-    let fields: Element<'_, Message> = if k.paper {
-        row![
-            container(
-                Field::new(
-                    "Date received (on the receipt)",
-                    RECEIVED_ON,
-                    &k.on,
-                    Message::ReceivedOn
-                )
-                .placeholder("dd/mm/yyyy")
-                .on_submit(Message::Confirm)
-                .view()
+    // A receipt code, or for a PDF pack the date on the signed paper receipt.
+    let (first, by) = if k.paper {
+        (
+            Field::new(
+                "Date received (on the receipt)",
+                RECEIVED_ON,
+                &k.on,
+                Message::ReceivedOn,
             )
-            .width(Length::Fixed(240.0)),
-            container(
-                Field::new(
-                    "Received by (name on the receipt)",
-                    RECEIVED_BY,
-                    &k.by,
-                    Message::ReceivedBy
-                )
-                .on_submit(Message::Confirm)
-                .view()
-            )
-            .width(Fill),
-        ]
-        .spacing(theme::SPACE_S)
-        .into()
+            .placeholder("dd/mm/yyyy"),
+            "Received by (name on the receipt)",
+        )
     } else {
-        row![
-            container(
-                Field::new("Receipt code", CODE, &k.code, Message::Code)
-                    .placeholder("e.g. 4K7QH-M2XRB")
-                    .on_submit(Message::Confirm)
-                    .view()
-            )
-            .width(Length::Fixed(240.0)),
-            container(
-                Field::new(
-                    "Received by (optional)",
-                    RECEIVED_BY,
-                    &k.by,
-                    Message::ReceivedBy
-                )
+        (
+            Field::new("Receipt code", CODE, &k.code, Message::Code)
+                .placeholder("e.g. 4K7QH-M2XRB"),
+            "Received by (optional)",
+        )
+    };
+    let fields = row![
+        container(first.on_submit(Message::Confirm).view()).width(Length::Fixed(240.0)),
+        container(
+            Field::new(by, RECEIVED_BY, &k.by, Message::ReceivedBy)
                 .on_submit(Message::Confirm)
                 .view()
-            )
-            .width(Fill),
-        ]
-        .spacing(theme::SPACE_S)
-        .into()
-    };
+        )
+        .width(Fill),
+    ]
+    .spacing(theme::SPACE_S);
     container(
         column![
             fields,
