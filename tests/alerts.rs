@@ -50,6 +50,7 @@ fn concern(pupil: PupilId, category: CategoryId, text: &str) -> NewConcern {
         occurred_at: now() - 3600,
         description: text.into(),
         linked: Vec::new(),
+        restriction: Default::default(),
     }
 }
 

@@ -54,6 +54,7 @@ fn record(s: &mut Session, pupil: PupilId, category: &str, text: &str, at: i64) 
         occurred_at: at,
         description: text.into(),
         linked: vec![],
+        restriction: Default::default(),
     })
     .unwrap()
     .id

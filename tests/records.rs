@@ -60,6 +60,7 @@ fn a_teacher_restricted_to_year_1_sees_year_1_only() {
                 occurred_at: now() - 7200,
                 description: text.into(),
                 linked: vec![],
+                restriction: Default::default(),
             })
             .unwrap();
     }
@@ -183,6 +184,7 @@ fn without_a_key_no_profiles_but_a_concern_about_any_pupil() {
             occurred_at: now() - 3600,
             description: "Came to the office upset at lunchtime.".into(),
             linked: vec![],
+            restriction: Default::default(),
         })
         .unwrap();
     assert!(!recorded.readable, "cannot read it back without a key");
@@ -212,6 +214,7 @@ fn bad_concerns_are_refused_and_change_nothing() {
         occurred_at: now() - 60,
         description: "Something".into(),
         linked: vec![],
+        restriction: Default::default(),
     };
     let blank = NewConcern {
         description: "   ".into(),
@@ -346,6 +349,7 @@ fn editing_needs_its_permission_and_is_audited() {
             occurred_at: now() - 600,
             description: "First version".into(),
             linked: vec![],
+            restriction: Default::default(),
         })
         .unwrap();
     assert!(recorded.readable);

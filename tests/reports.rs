@@ -60,6 +60,7 @@ fn busy_school(dir: &std::path::Path) -> (Location, Session, SchoolData) {
                 occurred_at: now() - ((i as i64 * 37) % 110 + 1) * 86_400,
                 description: format!("Concern number {i}."),
                 linked: Vec::new(),
+                restriction: Default::default(),
             })
             .unwrap();
     }
@@ -263,6 +264,7 @@ fn pupils_with_frequent_concerns_are_those_the_reader_may_see() {
                 occurred_at: now() - days_ago * 86_400,
                 description: "Another worry.".into(),
                 linked: Vec::new(),
+                restriction: Default::default(),
             })
             .unwrap();
     }
@@ -465,6 +467,7 @@ fn casework_school(dir: &std::path::Path) -> (Location, Session, SchoolData, [us
                 occurred_at: days_ago(ago),
                 description: "A concern the team acted on.".into(),
                 linked: Vec::new(),
+                restriction: Default::default(),
             })
             .unwrap()
             .id;

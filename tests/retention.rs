@@ -88,6 +88,7 @@ fn concern(admin: &mut Session, pupil: PupilId, category: CategoryId, days_ago: 
             occurred_at: now() - days_ago * 86_400,
             description: "Kept under the school's policy.".into(),
             linked: Vec::new(),
+            restriction: Default::default(),
         })
         .unwrap();
 }
@@ -601,6 +602,7 @@ fn destruction_takes_only_what_is_due_leaves_a_permanent_log_and_no_trace_of_the
                 occurred_at: now() - 3 * 366 * 86_400,
                 description: text(at),
                 linked: Vec::new(),
+                restriction: Default::default(),
             })
             .unwrap();
     }
@@ -795,6 +797,7 @@ fn a_restored_older_backup_offers_the_destructions_since_and_matches_once_they_a
             occurred_at: now() - 3 * 366 * 86_400,
             description: "DESTROY-ME-AGAIN in the old backup".into(),
             linked: Vec::new(),
+            restriction: Default::default(),
         })
         .unwrap();
     let written = admin

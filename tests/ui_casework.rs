@@ -48,6 +48,7 @@ fn an_action_added_on_the_profile_is_listed_under_its_incident() {
         occurred_at: common::now() - 2 * 86_400,
         description: "Snatched a reading book and tore it.".into(),
         linked: vec![],
+        restriction: Default::default(),
     })
     .unwrap();
 

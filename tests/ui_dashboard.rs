@@ -69,6 +69,7 @@ fn after_sign_in_the_dashboard_shows_the_alert_which_opens_the_profile_and_is_ma
                 occurred_at: common::now() - 600,
                 description: "Said someone at home frightens them.".into(),
                 linked: Vec::new(),
+                restriction: Default::default(),
             },
             &AlertTo {
                 staff: vec![teacher_id],

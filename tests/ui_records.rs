@@ -216,6 +216,7 @@ fn an_edited_incident_shows_its_earlier_wordings_on_the_profile() {
             occurred_at: common::now() - 3600,
             description: "Upset at drop-off.".into(),
             linked: vec![],
+            restriction: Default::default(),
         })
         .unwrap();
     s.edit_incident(recorded.id, "Upset at drop-off; said home was noisy.")

@@ -40,6 +40,7 @@ fn a_policy_is_changed_and_a_due_pupil_is_held_from_the_screen() {
             occurred_at: common::now() - 3 * 366 * 86_400,
             description: "An old worry.".into(),
             linked: Vec::new(),
+            restriction: Default::default(),
         })
         .unwrap();
     sign_in_through_screens(&mut app, &creds.email, &creds.totp_secret);
@@ -178,6 +179,7 @@ fn after_restoring_an_older_backup_the_page_offers_to_destroy_its_records_again(
         occurred_at: common::now() - 3 * 366 * 86_400,
         description: "Back from the old backup.".into(),
         linked: Vec::new(),
+        restriction: Default::default(),
     })
     .unwrap();
     let written = s

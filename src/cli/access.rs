@@ -37,6 +37,7 @@ fn to_json(r: &UserAccessReport) -> serde_json::Value {
             "in_lists": p.in_lists,
             "profile": p.profile,
             "reasons": p.reasons,
+            "restricted_incidents": p.restricted,
         })).collect::<Vec<_>>(),
     })
 }
@@ -72,10 +73,16 @@ fn print_text(r: &UserAccessReport) -> Result<(), Failure> {
             Reach::Hidden => "hidden ",
         };
         let name = p.display_name(false);
-        if p.reasons.is_empty() {
+        let why: Vec<&str> = p
+            .reasons
+            .iter()
+            .chain(&p.restricted)
+            .map(String::as_str)
+            .collect();
+        if why.is_empty() {
             say!("{mark}  {name} ({})", p.class);
         } else {
-            say!("{mark}  {name} ({}): {}", p.class, p.reasons.join("; "));
+            say!("{mark}  {name} ({}): {}", p.class, why.join("; "));
         }
     }
     Ok(())

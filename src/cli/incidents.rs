@@ -4,11 +4,13 @@
 
 use super::Failure;
 use super::categories::names_category;
+use crate::model::restriction::StaffInvolved;
 use crate::model::{IncidentId, Outcome};
 use crate::service::Session;
 use crate::service::alerts::AlertTo;
 use crate::service::casework::NewAction;
 use crate::service::records::{NewConcern, parse_date_time};
+use crate::service::restrictions::Restricting;
 use clap::Subcommand;
 use std::path::PathBuf;
 
@@ -46,6 +48,24 @@ pub enum IncidentsCommand {
         /// Alert nobody (without --alert, the default groups are alerted, as on screen).
         #[arg(long, conflicts_with = "alert")]
         no_alert: bool,
+        #[command(flatten)]
+        restrict: RestrictArgs,
+    },
+    /// Change who may read an incident: --only restricts it to named people and user groups,
+    /// --open lifts that, --about names staff it concerns (kept from them, and from their user
+    /// group unless --their-group-may-read). Needs to read it, and to have recorded it or hold
+    /// Edit incidents.
+    #[command(
+        after_help = "Example:\n  keyholder incidents restrict 14 --only head@school.example --only SLT ...sign-in...\n  keyholder incidents restrict 14 --open ...sign-in..."
+    )]
+    Restrict {
+        /// The incident's number, as `incidents list` shows it.
+        incident: i64,
+        #[command(flatten)]
+        restrict: RestrictArgs,
+        /// Lift the restriction: everyone the class rule and the categories allow may read it.
+        #[arg(long, conflicts_with = "only")]
+        open: bool,
     },
     /// A pupil's incidents that you may read, newest first. Needs View student details and
     /// access to the pupil; the view is audited like opening the profile.
@@ -90,6 +110,49 @@ pub enum IncidentsCommand {
         #[arg(long, value_name = "HH:MM")]
         time: Option<String>,
     },
+}
+
+/// Who may read a concern, on the command line.
+#[derive(Debug, clap::Args)]
+pub struct RestrictArgs {
+    /// Only this member of staff (by e-mail) or user group (by name) may read it; may be given
+    /// more than once. Whoever recorded it always may.
+    #[arg(long, value_name = "EMAIL_OR_USER_GROUP")]
+    only: Vec<String>,
+    /// A member of staff (by e-mail) the concern is about: they never read it, nor does their
+    /// user group; may be given more than once.
+    #[arg(long, value_name = "EMAIL")]
+    about: Vec<String>,
+    /// Let the user groups of the staff named with --about read it.
+    #[arg(long, requires = "about")]
+    their_group_may_read: bool,
+}
+
+impl RestrictArgs {
+    fn restricting(&self, session: &Session) -> Result<Restricting, Failure> {
+        let only = if self.only.is_empty() {
+            None
+        } else {
+            Some(session.readers_named(&self.only)?)
+        };
+        let about = session.readers_named(&self.about)?;
+        if !about.groups.is_empty() {
+            return Err(Failure::refused(
+                "--about names members of staff by e-mail, not user groups.",
+            ));
+        }
+        Ok(Restricting {
+            only,
+            staff: about
+                .users
+                .into_iter()
+                .map(|user| StaffInvolved {
+                    user,
+                    group_may_read: self.their_group_may_read,
+                })
+                .collect(),
+        })
+    }
 }
 
 /// The outcomes as the command line spells them.
@@ -147,6 +210,7 @@ pub fn run(session: &mut Session, command: IncidentsCommand) -> Result<(), Failu
             text_file,
             alert,
             no_alert,
+            restrict,
         } => {
             let description =
                 super::read_text_file(&text_file, MAX_TEXT_FILE, "a description file")?;
@@ -171,6 +235,7 @@ pub fn run(session: &mut Session, command: IncidentsCommand) -> Result<(), Failu
                     occurred_at,
                     description,
                     linked: Vec::new(),
+                    restriction: restrict.restricting(session)?,
                 },
                 &to,
             )?;
@@ -190,6 +255,31 @@ pub fn run(session: &mut Session, command: IncidentsCommand) -> Result<(), Failu
                     crate::model::names::count(recorded.alerted, "person", "people")
                 );
             }
+            Ok(())
+        }
+        IncidentsCommand::Restrict {
+            incident,
+            restrict,
+            open,
+        } => {
+            let mut r = restrict.restricting(session)?;
+            if open {
+                r.only = None;
+            } else if r.only.is_none() && r.staff.is_empty() {
+                return Err(Failure::refused(
+                    "Say who may read it with --only (or --open to lift a restriction), or whom it is about with --about.",
+                ));
+            }
+            let profile = session.restrict_incident(IncidentId(incident), &r)?;
+            let text = profile
+                .incidents
+                .iter()
+                .find(|i| i.id == IncidentId(incident))
+                .and_then(|i| i.restriction.clone())
+                .unwrap_or_else(|| {
+                    "Anyone the class rule and the categories allow may read it".into()
+                });
+            say!("Incident {incident}: {text}.");
             Ok(())
         }
         IncidentsCommand::List { pupil, json } => {

@@ -16,6 +16,7 @@ pub mod names;
 pub mod permission;
 pub mod pupil;
 pub mod report;
+pub mod restriction;
 pub mod retention;
 pub mod school_transfer;
 pub mod user;

@@ -51,6 +51,8 @@ pub struct UserLine {
     pub profile: bool,
     /// Every reason for whatever is refused, in the admin's words.
     pub reasons: Vec<String>,
+    /// "Restricted incidents: can read 1 of 3" (only those the person asking may read).
+    pub restricted: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +82,8 @@ pub struct PupilLine {
     pub in_lists: bool,
     pub profile: bool,
     pub reasons: Vec<String>,
+    /// "Restricted incidents: can read 1 of 3" (only those the person asking may read).
+    pub restricted: Option<String>,
 }
 
 impl PupilLine {
@@ -248,6 +252,7 @@ impl Session {
             .into_iter()
             .map(|u| (u.id, u))
             .collect();
+        let explainable = self.explainable()?;
         let mut lines: Vec<UserLine> = list
             .iter()
             .zip(&profile)
@@ -263,6 +268,7 @@ impl Session {
                     in_lists: l.is_allowed(),
                     profile: p.is_allowed(),
                     reasons: reasons(&school, l, p),
+                    restricted: explainable.line(*id, pupil, p.is_allowed()),
                 })
             })
             .collect();
@@ -301,6 +307,7 @@ impl Session {
             .filter(|p| !p.archived)
             .collect();
         on_roll.sort_by_cached_key(|p| (names::sort_key(&p.forename, &p.surname), p.id));
+        let explainable = self.explainable()?;
         let lines = on_roll
             .into_iter()
             .map(|p| {
@@ -318,6 +325,7 @@ impl Session {
                     in_lists: list.is_allowed(),
                     profile: profile.is_allowed(),
                     reasons: reasons(&school, &list, &profile),
+                    restricted: explainable.line(user, p.id, profile.is_allowed()),
                     forename: p.forename,
                     surname: p.surname,
                 }

@@ -276,8 +276,11 @@ impl Session {
     /// chosen, in one change: the concern is never saved without its alerts, nor they without it.
     pub fn record_and_alert(&mut self, c: &NewConcern, to: &AlertTo) -> Result<Recorded> {
         self.change(|this| {
-            let recipients = this.alert_recipients(to)?;
+            let mut recipients = this.alert_recipients(to)?;
             let mut recorded = this.record_concern(c)?;
+            // A restricted concern alerts only those who may read it: the others get no trace.
+            let guards = this.guards()?;
+            recipients.retain(|(u, _)| guards.may_read(*u, recorded.id, c.pupil));
             if recipients.is_empty() {
                 return Ok(recorded);
             }
@@ -337,10 +340,15 @@ impl Session {
         let group_names: BTreeMap<UserGroupId, &str> =
             groups.iter().map(|g| (g.id, g.name.as_str())).collect();
         let mut out = Vec::new();
+        let guards = self.guards()?;
         for a in alerts::for_reader(conn, me.user.id, READ_ALERTS_SHOWN)? {
             let Some(incident) = incidents::get(conn, a.incident)? else {
                 continue;
             };
+            // Restricted since it was sent, to a list without this reader: no trace of it.
+            if !guards.may_read(me.user.id, incident.id, incident.pupil) {
+                continue;
+            }
             let pupil = school
                 .pupils
                 .get(&incident.pupil)

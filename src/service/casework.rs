@@ -408,6 +408,23 @@ pub struct Chronology {
     pub categories: Vec<CategoryChoice>,
 }
 
+impl Chronology {
+    /// The incidents it shows (an action's incident counts too).
+    pub fn incident_ids(&self) -> Vec<IncidentId> {
+        let mut ids: Vec<IncidentId> = self
+            .entries
+            .iter()
+            .filter_map(|e| match &e.what {
+                Entry::Incident { id, .. } | Entry::Action { incident: id, .. } => Some(*id),
+                _ => None,
+            })
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+}
+
 /// What exporting a chronology wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChronologyExported {
@@ -888,13 +905,14 @@ impl Session {
         self.change(|this| {
             let chronology = this.chronology(pupil, filter)?;
             let reference = records::pupil_ref(&chronology.pupil);
+            let read = records::restricted_read(pupil, chronology.incident_ids(), &this.guards()?);
             this.write(|_| {
                 Ok((
                     (),
                     Change::new(
                         "Chronology viewed",
                         format!(
-                            "Viewed the chronology of {reference} ({}, {})",
+                            "Viewed the chronology of {reference} ({}, {}){read}",
                             chronology.filter.describe_days(),
                             names::count(chronology.entries.len(), "entry", "entries")
                         ),
@@ -926,13 +944,14 @@ impl Session {
             let pdf = crate::pdf::render(&document)
                 .map_err(|e| Error::Invalid(format!("The PDF could not be made: {e}.")))?;
             let reference = records::pupil_ref(&chronology.pupil);
+            let read = records::restricted_read(pupil, chronology.incident_ids(), &this.guards()?);
             this.write(|_| {
                 Ok((
                     (),
                     Change::new(
                         "Chronology exported",
                         format!(
-                            "Exported the chronology of {reference} as a PDF{} ({}, {}, {})",
+                            "Exported the chronology of {reference} as a PDF{} ({}, {}, {}){read}",
                             if anonymised { ", anonymised" } else { "" },
                             chronology.filter.describe_days(),
                             names::count(chronology.entries.len(), "entry", "entries"),

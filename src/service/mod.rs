@@ -19,6 +19,7 @@ pub mod records;
 pub mod recovery;
 mod report_pdf;
 pub mod reports;
+pub mod restrictions;
 pub mod retention;
 pub mod school_data;
 pub mod session;

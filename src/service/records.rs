@@ -71,6 +71,8 @@ pub struct NewConcern {
     pub occurred_at: i64,
     pub description: String,
     pub linked: Vec<PupilId>,
+    /// Who alone may read it, and the staff it is about (see `model::restriction`).
+    pub restriction: super::restrictions::Restricting,
 }
 
 /// What happened after recording.
@@ -106,6 +108,9 @@ pub struct IncidentView {
     pub can_add_action: bool,
     /// For one that arrived in a transfer: from where and when.
     pub received: Option<Received>,
+    /// For a restricted one: "Only Ada Bell and SLT (user group) can read this", shown only to
+    /// those who can.
+    pub restriction: Option<String>,
 }
 
 /// Where an incident came from when it arrived in a transfer from the pupil's previous school.
@@ -159,6 +164,8 @@ pub struct PupilProfile {
     /// Holds standing on the pupil's records (everyone who may open the profile sees them, so
     /// that nobody removes what a hold protects).
     pub holds: Vec<super::retention::HoldView>,
+    /// To those on its list, who may read a locked record's incidents.
+    pub lock: Option<String>,
 }
 
 /// A pupil's details that may be edited.
@@ -168,6 +175,25 @@ pub struct PupilDetails {
     pub surname: String,
     /// YYYY-MM-DD or empty.
     pub date_of_birth: String,
+}
+
+/// What the audit adds when a read included restricted incidents: ", including restricted
+/// incidents 14 and 15".
+pub(super) fn restricted_read(
+    pupil: PupilId,
+    incidents: impl IntoIterator<Item = IncidentId>,
+    guards: &crate::model::restriction::Guards,
+) -> String {
+    let ids: Vec<String> = incidents
+        .into_iter()
+        .filter(|i| guards.is_guarded(*i, pupil))
+        .map(|i| i.0.to_string())
+        .collect();
+    match ids.len() {
+        0 => String::new(),
+        1 => format!(", including restricted incident {}", ids[0]),
+        _ => format!(", including restricted incidents {}", ids.join(", ")),
+    }
 }
 
 /// How the audit names a pupil.
@@ -490,6 +516,8 @@ impl Session {
                     .ok_or_else(|| Error::Invalid("A linked pupil is no longer on roll.".into()))?;
                 linked_refs.push(pupil_ref(p));
             }
+            this.check_restricting(&c.restriction)?;
+            let restricting = this.restricting_text(&c.restriction);
             let me = this.me_id();
             let label = choice.label.clone();
             let id = this.write(|tx| {
@@ -505,10 +533,12 @@ impl Session {
                         linked_pupils: &linked,
                     },
                 )?;
+                Session::write_restricting(tx, id, &c.restriction, me, now)?;
                 let mut summary = format!("{label} incident recorded about {}", pupil_ref(&pupil));
                 if !linked_refs.is_empty() {
                     summary.push_str(&format!(", linked to {}", linked_refs.join(", ")));
                 }
+                summary.push_str(&restricting);
                 Ok((id, Change::new("Incident recorded", summary)))
             })?;
             let readable = this
@@ -531,10 +561,11 @@ impl Session {
         self.change(|this| {
             let profile = this.pupil_profile(id)?;
             let reference = pupil_ref(&profile.pupil);
+            let read = restricted_read(id, profile.incidents.iter().map(|i| i.id), &this.guards()?);
             this.write(|_| {
                 Ok((
                     (),
-                    Change::new("Pupil profile viewed", format!("Viewed {reference}")),
+                    Change::new("Pupil profile viewed", format!("Viewed {reference}{read}")),
                 ))
             })?;
             Ok(profile)
@@ -632,13 +663,23 @@ impl Session {
         let mut actions = super::casework::action_views(conn, id, &staff, self)?;
         let me = self.me_id();
         let may_add_actions = perms.has(SystemPermission::AddNewIncident);
-        let mut incident_views: Vec<IncidentView> = incidents::for_pupil(conn, id)?
+        let guards = self.guards()?;
+        let readable: Vec<incidents::Incident> = incidents::for_pupil(conn, id)?
             .into_iter()
             .filter(|i| {
                 perms
                     .categories
                     .allows(i.category, CategoryPermission::ViewIncidents)
+                    && guards.may_read(me, i.id, i.pupil)
             })
+            .collect();
+        let restricted = self.restriction_texts(
+            &guards,
+            id,
+            &readable.iter().map(|i| i.id).collect::<Vec<_>>(),
+        )?;
+        let mut incident_views: Vec<IncidentView> = readable
+            .into_iter()
             .map(|i| {
                 let earlier = incidents::revisions(conn, i.id)?
                     .into_iter()
@@ -679,6 +720,7 @@ impl Session {
                         i.recorded_by,
                         &i.recorded_by_name,
                     ),
+                    restriction: restricted.get(&i.id).cloned(),
                     received: i.received.as_ref().map(|(school, at)| Received {
                         from_school: school.clone(),
                         received_at: *at,
@@ -702,6 +744,7 @@ impl Session {
             statuses: super::casework::status_views(conn, id, &staff)?,
             can_edit_statuses: perms.has(SystemPermission::EditStudentInformation),
             holds: self.holds_for(id)?,
+            lock: self.lock_text(&guards, id)?,
             pupil,
         })
     }

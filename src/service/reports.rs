@@ -226,6 +226,8 @@ impl Session {
         let conn = self.vault().db();
         let school = self.load_school()?;
         let reader = Reader::new(&school.access, me.user.id, &me.permissions.categories);
+        // Restricted incidents count only for those who may read them.
+        let guards = self.guards()?;
         let all_categories = categories::list(conn)?;
         let (category_rows, row_of) =
             Rows::categories(&all_categories, |c| reader.may_read_category(c.id));
@@ -275,6 +277,7 @@ impl Session {
                 let facts = reports::incident_facts(conn, start, until)?;
                 let counted: Vec<Counted> = facts
                     .iter()
+                    .filter(|f| guards.may_read(me.user.id, f.id, f.pupil))
                     .filter_map(|f| {
                         Some(Counted {
                             pupil: f.pupil,
@@ -335,7 +338,8 @@ impl Session {
                 let facts: Vec<reports::ActionFact> = reports::action_facts(conn, start, until)?
                     .into_iter()
                     .filter(|f| {
-                        in_chosen(f.category)
+                        guards.may_read(me.user.id, f.incident, f.pupil)
+                            && in_chosen(f.category)
                             && row_of.contains_key(&f.category)
                             && reader.may_read(f.pupil, Some(f.category))
                     })

@@ -272,7 +272,14 @@ impl Session {
         let mut review = Review::default();
         let mut due: BTreeMap<PupilId, Vec<DueIncident>> = BTreeMap::new();
         let (mut no_dob, mut no_leaving) = (Vec::new(), Vec::new());
+        // A restricted record is reviewed only by someone on its list: for anyone else it is
+        // not there (and a pupil with one left keeps their own record).
+        let guards = self.guards()?;
+        let me = self.me_id();
         for i in queries::incident_dates(conn)? {
+            if !guards.may_read(me, i.id, i.pupil) {
+                continue;
+            }
             let Some((policy, _)) = applies.get(&i.category) else {
                 continue;
             };

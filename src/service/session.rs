@@ -261,7 +261,15 @@ impl Session {
                 .iter()
                 .filter(|c| !c.archived)
                 .count(),
-            incidents: incidents::list(conn)?.len(),
+            // Restricted incidents count only for those on their list.
+            incidents: {
+                let guards = self.guards()?;
+                let me = self.me.user.id;
+                incidents::list(conn)?
+                    .iter()
+                    .filter(|i| guards.may_read(me, i.id, i.pupil))
+                    .count()
+            },
             audit: self.vault.verify_audit()?,
         })
     }

@@ -525,6 +525,11 @@ impl Session {
                 profile.pupil.upn.as_deref(),
             );
             let audit_ref = pupil_ref(&profile.pupil);
+            let read = super::records::restricted_read(
+                r.pupil,
+                included.iter().map(|i| i.id),
+                &this.guards()?,
+            );
             let me_id = this.me_id();
             this.write(|tx| {
                 transfers::insert_sent(
@@ -551,7 +556,7 @@ impl Session {
                         "Transfer sent",
                         format!(
                             "Sent the file of {audit_ref} to {to_school} as a {} ({reference}: \
-                             {}, {}; {}; copy of the chronology {}; SHA-256 {sha256})",
+                             {}, {}; {}; copy of the chronology {}; SHA-256 {sha256}){read}",
                             r.method.label().to_lowercase(),
                             names::count(included.len(), "incident", "incidents"),
                             names::count(actions, "action", "actions"),

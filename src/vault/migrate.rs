@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0009_retention.sql"),
     include_str!("../../migrations/0010_destruction.sql"),
     include_str!("../../migrations/0011_transfers.sql"),
+    include_str!("../../migrations/0012_restricted.sql"),
 ];
 
 /// The schema version this build of Keyholder writes.

@@ -302,7 +302,11 @@ impl AccessReport {
                     p.display_name(hide_names),
                     p.class.clone(),
                     p.reach,
-                    &p.reasons,
+                    p.reasons
+                        .iter()
+                        .chain(&p.restricted)
+                        .cloned()
+                        .collect::<Vec<_>>(),
                     Message::OpenPupil(p.pupil),
                 )
             }
@@ -312,7 +316,11 @@ impl AccessReport {
                     u.name.clone(),
                     u.group.clone(),
                     u.reach,
-                    &u.reasons,
+                    u.reasons
+                        .iter()
+                        .chain(&u.restricted)
+                        .cloned()
+                        .collect::<Vec<_>>(),
                     Message::OpenUser(u.user),
                 )
             }
@@ -337,7 +345,7 @@ impl AccessReport {
                             .style(colour),
                         Length::FillPortion(2)
                     ),
-                    reasons_cell(reasons),
+                    reasons_cell(&reasons),
                 ]
                 .spacing(theme::SPACE_S)
                 .height(Fill)
@@ -367,7 +375,7 @@ fn head(label: &str, portion: u16) -> Element<'_, Message> {
 
 /// Why, in the row's last cell: as many reasons as fit the row's two lines; the rest are
 /// counted, and the whole list is in the tooltip.
-fn reasons_cell(reasons: &[String]) -> Element<'_, Message> {
+fn reasons_cell<'a>(reasons: &[String]) -> Element<'a, Message> {
     let all = capitalised(&reasons.join("; "));
     let shown = match reasons {
         [] => String::new(),

@@ -227,6 +227,7 @@ impl AddIncident {
             occurred_at,
             description: self.description.text(),
             linked: self.linked.iter().map(|l| l.id).collect(),
+            restriction: Default::default(),
         };
         let to = AlertTo {
             staff: self.alert_staff.iter().map(|s| s.id).collect(),

@@ -13,6 +13,7 @@ pub mod people;
 pub mod preferences;
 pub mod pupils;
 pub mod reports;
+pub mod restrictions;
 pub mod retention;
 pub mod school;
 pub mod staff;

@@ -8,6 +8,7 @@ use rusqlite::params;
 /// An incident as a report counts it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IncidentFact {
+    pub id: IncidentId,
     pub pupil: PupilId,
     pub category: CategoryId,
     pub occurred_at: i64,
@@ -17,11 +18,12 @@ pub struct IncidentFact {
 /// from the covering index alone.
 pub fn incident_facts(conn: Db<'_>, from: i64, until: i64) -> Result<Vec<IncidentFact>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT pupil_id, category_id, occurred_at FROM incidents INDEXED BY incidents_when
+        "SELECT pupil_id, category_id, occurred_at, id FROM incidents INDEXED BY incidents_when
          WHERE occurred_at >= ?1 AND occurred_at < ?2",
     )?;
     let rows = stmt.query_map(params![from, until], |r| {
         Ok(IncidentFact {
+            id: IncidentId(r.get(3)?),
             pupil: PupilId(r.get(0)?),
             category: CategoryId(r.get(1)?),
             occurred_at: r.get(2)?,
