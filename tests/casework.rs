@@ -366,7 +366,7 @@ fn outcomes_and_statuses_survive_export_and_load() {
         )
         .unwrap();
     let exported = admin.export().unwrap();
-    assert_eq!(exported.format_version, 4);
+    assert_eq!(exported.format_version, 5);
     let incident = exported
         .incidents
         .iter()

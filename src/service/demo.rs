@@ -577,6 +577,7 @@ pub fn generate(size: DemoSize, seed: u64, now: i64) -> DemoSchool {
             alerts_and_reports: Default::default(),
             retention: Default::default(),
             transfers: Default::default(),
+            restrictions: Default::default(),
         },
         key_holders,
     }

@@ -111,6 +111,8 @@ pub struct IncidentView {
     /// For a restricted one: "Only Ada Bell and SLT (user group) can read this", shown only to
     /// those who can.
     pub restriction: Option<String>,
+    /// Whether the user may change who reads it: they recorded it, or hold Edit incidents.
+    pub can_restrict: bool,
 }
 
 /// Where an incident came from when it arrived in a transfer from the pupil's previous school.
@@ -166,6 +168,11 @@ pub struct PupilProfile {
     pub holds: Vec<super::retention::HoldView>,
     /// To those on its list, who may read a locked record's incidents.
     pub lock: Option<String>,
+    /// The lock's list, to those on it (to change it from).
+    pub lock_readers: Option<crate::model::restriction::Readers>,
+    /// Named person or Manage system: may lock the record (or change or lift a lock they are
+    /// on).
+    pub can_lock: bool,
 }
 
 /// A pupil's details that may be edited.
@@ -721,6 +728,8 @@ impl Session {
                         &i.recorded_by_name,
                     ),
                     restriction: restricted.get(&i.id).cloned(),
+                    can_restrict: i.recorded_by == Some(me)
+                        || perms.has(SystemPermission::EditIncidents),
                     received: i.received.as_ref().map(|(school, at)| Received {
                         from_school: school.clone(),
                         received_at: *at,
@@ -745,6 +754,12 @@ impl Session {
             can_edit_statuses: perms.has(SystemPermission::EditStudentInformation),
             holds: self.holds_for(id)?,
             lock: self.lock_text(&guards, id)?,
+            lock_readers: guards
+                .lock_of(id)
+                .filter(|r| r.includes(me, guards.groups.get(&me).copied()))
+                .cloned(),
+            can_lock: perms.has(SystemPermission::NamedPerson)
+                || perms.has(SystemPermission::ManageSystem),
             pupil,
         })
     }

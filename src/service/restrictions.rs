@@ -288,6 +288,17 @@ impl Session {
         Ok(incident)
     }
 
+    /// How an incident is restricted now, for someone who may change it (to start from).
+    pub fn incident_restriction(&self, id: IncidentId) -> Result<Restricting> {
+        self.incident_to_restrict(id)?;
+        let guards = self.guards()?;
+        let g = guards.incidents.get(&id);
+        Ok(Restricting {
+            only: g.and_then(|g| g.readers.clone()),
+            staff: g.map(|g| g.staff.clone()).unwrap_or_default(),
+        })
+    }
+
     /// Restricts an incident to `only` (with `None`, lifts its restriction) and names the staff
     /// it is about. Needs to read it, and to have recorded it or hold Edit incidents.
     pub fn restrict_incident(&mut self, id: IncidentId, r: &Restricting) -> Result<PupilProfile> {
@@ -355,6 +366,17 @@ impl Session {
                 ));
             }
             let profile = this.profile_of(pupil, true)?;
+            let guards = this.guards()?;
+            let me = this.me_id();
+            if guards
+                .lock_of(pupil)
+                .is_some_and(|l| !l.includes(me, guards.groups.get(&me).copied()))
+            {
+                return Err(Error::Invalid(
+                    "You cannot change who reads this pupil's record. Ask one of the people it is open to."
+                        .into(),
+                ));
+            }
             if let Some(r) = readers {
                 if r.is_empty() {
                     return Err(Error::Invalid(
@@ -367,8 +389,7 @@ impl Session {
                 })?;
             }
             let (users, groups) = this.names()?;
-            let before = this
-                .guards()?
+            let before = guards
                 .lock_of(pupil)
                 .map_or_else(|| "not locked".to_string(), |r| {
                     format!("locked to {}", readers_text(r, &users, &groups))
@@ -376,7 +397,6 @@ impl Session {
             let after = readers.map_or_else(|| "not locked".to_string(), |r| {
                 format!("locked to {}", readers_text(r, &users, &groups))
             });
-            let me = this.me_id();
             let at = crate::clock::now();
             let reference = pupil_ref(&profile.pupil);
             this.write(|tx| {

@@ -11,7 +11,8 @@ use crate::model::{
 };
 use crate::vault::Db;
 use crate::vault::queries::{
-    alerts, casework, categories, groups, incidents, people, pupils, reports, school, transfers,
+    alerts, casework, categories, groups, incidents, people, pupils, reports, restrictions, school,
+    transfers,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -20,9 +21,11 @@ use std::collections::{BTreeMap, HashMap};
 /// docs/export-format.md. Format 2 added incidents' `actions` and pupils' `statuses`; format 3
 /// the retention section (policies, leaving days, holds, records kept longer, marks and the
 /// destruction log); format 4 the transfers sent and received, and on records that arrived in
-/// one, the other school's names. An older Keyholder would drop what it does not know, so it
-/// refuses the file. Files of earlier formats load as they are.
-pub const FORMAT_VERSION: u32 = 4;
+/// one, the other school's names; format 5 restricted concerns (who alone may read an incident,
+/// locked records, the staff a concern is about). An older Keyholder would drop what it does
+/// not know (and so open restricted records to everyone), so it refuses the file. Files of
+/// earlier formats load as they are.
+pub const FORMAT_VERSION: u32 = 5;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SchoolData {
@@ -49,6 +52,45 @@ pub struct SchoolData {
     /// Transfers of pupils' files to and from other schools (format 4), at the top level too.
     #[serde(flatten)]
     pub transfers: TransfersData,
+    /// Restricted concerns (format 5), at the top level too.
+    #[serde(flatten)]
+    pub restrictions: RestrictionsData,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RestrictionsData {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub restricted_incidents: Vec<RestrictedData>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locked_pupils: Vec<RestrictedData>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub staff_involved: Vec<StaffInvolvedData>,
+}
+
+/// An incident (position in `incidents`) or a pupil (position in `pupils`) and who alone may
+/// read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestrictedData {
+    pub position: usize,
+    /// E-mail addresses.
+    #[serde(default)]
+    pub users: Vec<String>,
+    /// User-group names.
+    #[serde(default)]
+    pub user_groups: Vec<String>,
+    #[serde(default)]
+    pub set_by: Option<String>,
+    pub set_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffInvolvedData {
+    /// Position in `incidents`.
+    pub incident: usize,
+    /// E-mail address.
+    pub user: String,
+    #[serde(default)]
+    pub group_may_read: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -725,6 +767,8 @@ impl SchoolData {
         let alerts_and_reports =
             AlertsAndReports::read(conn, &email_of, &group_name, &cat_ref, &incident_at)?;
         let retention = RetentionData::read(conn, &email_of, &cat_ref, &index_of, &incident_at)?;
+        let restrictions =
+            RestrictionsData::read(conn, &email_of, &group_name, &index_of, &incident_at)?;
 
         Ok(SchoolData {
             format_version: FORMAT_VERSION,
@@ -745,6 +789,7 @@ impl SchoolData {
             alerts_and_reports,
             retention,
             transfers,
+            restrictions,
         })
     }
 
@@ -1030,6 +1075,8 @@ impl SchoolData {
         };
         self.retention
             .insert(conn, &pupil_ids, &incident_ids, &category, &user)?;
+        self.restrictions
+            .insert(conn, &pupil_ids, &incident_ids, &ug_ids, &user)?;
         let a = &self.alerts_and_reports;
         for alert in &a.alerts {
             let incident = incident_ids.get(alert.incident).copied().ok_or_else(|| {
@@ -1400,6 +1447,139 @@ fn bytes_of(text: &str) -> Result<Vec<u8>> {
     base64::engine::general_purpose::STANDARD
         .decode(text)
         .map_err(|_| bad("a transfer's PDF is not readable base64"))
+}
+
+impl RestrictionsData {
+    fn read(
+        conn: Db<'_>,
+        email_of: &HashMap<UserId, &str>,
+        group_name: &HashMap<UserGroupId, &str>,
+        index_of: &HashMap<PupilId, usize>,
+        incident_at: &HashMap<crate::model::IncidentId, usize>,
+    ) -> Result<RestrictionsData> {
+        let guards = restrictions::guards(conn)?;
+        let (incident_meta, pupil_meta) = restrictions::set_by(conn)?;
+        let email = |u: &UserId| email_of.get(u).map(|e| e.to_string());
+        let data = |position: usize,
+                    r: &crate::model::restriction::Readers,
+                    meta: Option<&(Option<UserId>, i64)>| RestrictedData {
+            position,
+            users: {
+                let mut v: Vec<String> = r.users.iter().filter_map(email).collect();
+                v.sort();
+                v
+            },
+            user_groups: {
+                let mut v: Vec<String> = r
+                    .groups
+                    .iter()
+                    .filter_map(|g| group_name.get(g).map(|n| n.to_string()))
+                    .collect();
+                v.sort();
+                v
+            },
+            set_by: meta.and_then(|(by, _)| by.as_ref()).and_then(email),
+            set_at: meta.map_or(0, |(_, at)| *at),
+        };
+        let mut out = RestrictionsData::default();
+        let mut ids: Vec<_> = guards.incidents.keys().copied().collect();
+        ids.sort();
+        for id in ids {
+            let (Some(g), Some(at)) = (guards.incidents.get(&id), incident_at.get(&id)) else {
+                continue;
+            };
+            if let Some(r) = &g.readers {
+                out.restricted_incidents
+                    .push(data(*at, r, incident_meta.get(&id)));
+            }
+            for s in &g.staff {
+                if let Some(user) = email(&s.user) {
+                    out.staff_involved.push(StaffInvolvedData {
+                        incident: *at,
+                        user,
+                        group_may_read: s.group_may_read,
+                    });
+                }
+            }
+        }
+        out.staff_involved
+            .sort_by(|a, b| (a.incident, &a.user).cmp(&(b.incident, &b.user)));
+        let mut locked: Vec<_> = guards.locks.iter().collect();
+        locked.sort_by_key(|(p, _)| **p);
+        for (p, r) in locked {
+            if let Some(at) = index_of.get(p) {
+                out.locked_pupils.push(data(*at, r, pupil_meta.get(p)));
+            }
+        }
+        Ok(out)
+    }
+
+    fn insert(
+        &self,
+        conn: Db<'_>,
+        pupil_ids: &[PupilId],
+        incident_ids: &[crate::model::IncidentId],
+        ug_ids: &HashMap<String, UserGroupId>,
+        user: &dyn Fn(&str) -> Result<UserId>,
+    ) -> Result<()> {
+        let readers = |d: &RestrictedData| -> Result<crate::model::restriction::Readers> {
+            Ok(crate::model::restriction::Readers {
+                users: d.users.iter().map(|e| user(e)).collect::<Result<_>>()?,
+                groups: d
+                    .user_groups
+                    .iter()
+                    .map(|n| {
+                        ug_ids.get(&n.to_lowercase()).copied().ok_or_else(|| {
+                            bad(format!(
+                                "a restriction names a user group that is not in the file: {n:?}"
+                            ))
+                        })
+                    })
+                    .collect::<Result<_>>()?,
+            })
+        };
+        let by = |d: &RestrictedData| d.set_by.as_deref().map(user).transpose();
+        for d in &self.restricted_incidents {
+            let id = *incident_ids.get(d.position).ok_or_else(|| {
+                bad(format!(
+                    "a restriction refers to incident number {}, which is not in the file",
+                    d.position
+                ))
+            })?;
+            restrictions::set_incident_readers(conn, id, Some(&readers(d)?), by(d)?, d.set_at)?;
+        }
+        for d in &self.locked_pupils {
+            let id = *pupil_ids.get(d.position).ok_or_else(|| {
+                bad(format!(
+                    "a lock refers to pupil number {}, which is not in the file",
+                    d.position
+                ))
+            })?;
+            restrictions::set_lock(conn, id, Some(&readers(d)?), by(d)?, d.set_at)?;
+        }
+        let mut staff: std::collections::BTreeMap<
+            usize,
+            Vec<crate::model::restriction::StaffInvolved>,
+        > = Default::default();
+        for s in &self.staff_involved {
+            staff
+                .entry(s.incident)
+                .or_default()
+                .push(crate::model::restriction::StaffInvolved {
+                    user: user(&s.user)?,
+                    group_may_read: s.group_may_read,
+                });
+        }
+        for (position, list) in staff {
+            let id = *incident_ids.get(position).ok_or_else(|| {
+                bad(format!(
+                    "a restriction refers to incident number {position}, which is not in the file"
+                ))
+            })?;
+            restrictions::set_staff(conn, id, &list)?;
+        }
+        Ok(())
+    }
 }
 
 impl TransfersData {

@@ -250,6 +250,7 @@ pub fn starter_school(d: &NewSchoolDetails) -> SchoolData {
         alerts_and_reports: Default::default(),
         retention: Default::default(),
         transfers: Default::default(),
+        restrictions: Default::default(),
     }
 }
 

@@ -7,14 +7,18 @@ use super::access_report::{self, AccessReport};
 use super::casework_forms::{ActionForm, ActionMessage, EndForm, StatusForm, StatusMessage};
 use super::chronology::{self, ChronologyPage};
 use crate::clock::format_local;
+use crate::model::restriction::StaffInvolved;
 use crate::model::{ActionId, IncidentId, PupilId, StatusId, SystemPermission};
 use crate::service::records::{PupilDetails, PupilProfile, PupilSummary};
+use crate::service::restrictions::{ReaderChoice, Restricting};
 use crate::service::{Me, Session};
 use crate::ui::effect::Effect;
 use crate::ui::theme;
+use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD, Field};
+use crate::ui::widget::people_chooser::{self, Chooser};
 use crate::ui::widget::status::Status;
-use iced::widget::{column, container, row, text, text_editor};
+use iced::widget::{checkbox, column, container, row, text, text_editor};
 use iced::{Element, Fill, Length};
 
 pub const FORENAME: &str = "pupil-forename";
@@ -55,7 +59,32 @@ pub enum Message {
     SaveEnd,
     Chronology,
     ChronologyPage(chronology::Message),
+    /// Opens "Who may read it" under an incident.
+    Restrict(IncidentId),
+    RestrictOn(bool),
+    RestrictReaders(people_chooser::Message),
+    RestrictAbout(people_chooser::Message),
+    RestrictGroupMayRead(bool),
+    SaveRestriction,
+    /// Opens the lock of the whole record.
+    Lock,
+    LockReaders(people_chooser::Message),
+    SaveLock,
+    Unlock,
 }
+
+/// Who may read one incident, being changed.
+struct RestrictForm {
+    incident: IncidentId,
+    restrict: bool,
+    readers: Chooser,
+    about: Chooser,
+    group_may_read: bool,
+}
+
+pub const RESTRICT_READERS: &str = "profile-restrict-readers";
+pub const RESTRICT_ABOUT: &str = "profile-restrict-about";
+pub const LOCK_READERS: &str = "profile-lock-readers";
 
 pub enum Action {
     /// Focus, scrolling and slow work, for the window to carry out.
@@ -78,6 +107,9 @@ pub struct ProfilePage {
     status_form: Option<StatusForm>,
     end: Option<EndForm>,
     pub chronology: Option<ChronologyPage>,
+    restricting: Option<RestrictForm>,
+    locking: Option<Chooser>,
+    reader_choices: Option<ReaderChoice>,
     pub status: Status,
 }
 
@@ -100,6 +132,9 @@ impl ProfilePage {
             status_form: None,
             end: None,
             chronology: None,
+            restricting: None,
+            locking: None,
+            reader_choices: None,
             status: Status::Quiet,
         })
     }
@@ -139,6 +174,8 @@ impl ProfilePage {
         self.action = None;
         self.status_form = None;
         self.end = None;
+        self.restricting = None;
+        self.locking = None;
         true
     }
 
@@ -339,6 +376,121 @@ impl ProfilePage {
                     }
                 }
             }
+            Message::Restrict(id) => {
+                if self.free_to_open() {
+                    let current = session.incident_restriction(id);
+                    match current.and_then(|r| Ok((r, session.reader_choices()?))) {
+                        Ok((r, choices)) => {
+                            let me = session.me().user.id;
+                            self.reader_choices = Some(choices);
+                            self.restricting = Some(RestrictForm {
+                                incident: id,
+                                restrict: r.only.is_some(),
+                                readers: r
+                                    .only
+                                    .as_ref()
+                                    .map_or_else(|| Chooser::people([me]), Chooser::of),
+                                about: Chooser::people(r.staff.iter().map(|s| s.user)),
+                                group_may_read: r.staff.iter().any(|s| s.group_may_read),
+                            });
+                        }
+                        Err(e) => self.status = Status::problem(e),
+                    }
+                }
+            }
+            Message::RestrictOn(on) => {
+                if let Some(f) = &mut self.restricting {
+                    f.restrict = on;
+                }
+            }
+            Message::RestrictReaders(m) => {
+                if let Some(f) = &mut self.restricting {
+                    f.readers.update(m);
+                }
+            }
+            Message::RestrictAbout(m) => {
+                if let Some(f) = &mut self.restricting {
+                    f.about.update(m);
+                }
+            }
+            Message::RestrictGroupMayRead(on) => {
+                if let Some(f) = &mut self.restricting {
+                    f.group_may_read = on;
+                }
+            }
+            Message::SaveRestriction => {
+                if let Some(f) = &self.restricting {
+                    let r = Restricting {
+                        only: f.restrict.then(|| f.readers.readers()),
+                        staff: f
+                            .about
+                            .users
+                            .iter()
+                            .map(|u| StaffInvolved {
+                                user: *u,
+                                group_may_read: f.group_may_read,
+                            })
+                            .collect(),
+                    };
+                    match session.restrict_incident(f.incident, &r) {
+                        Ok(profile) => {
+                            let still = profile.incidents.iter().any(|i| i.id == f.incident);
+                            self.profile = profile;
+                            self.restricting = None;
+                            self.status = Status::done(if still {
+                                "Saved who may read it."
+                            } else {
+                                "Saved. You are no longer among those who may read it, so it is not shown to you."
+                            });
+                        }
+                        Err(e) => self.status = Status::problem(e),
+                    }
+                }
+            }
+            Message::Lock => {
+                if self.free_to_open() {
+                    match session.reader_choices() {
+                        Ok(choices) => {
+                            let me = session.me().user.id;
+                            self.reader_choices = Some(choices);
+                            self.locking = Some(
+                                self.profile
+                                    .lock_readers
+                                    .as_ref()
+                                    .map_or_else(|| Chooser::people([me]), Chooser::of),
+                            );
+                            return Action::Effect(Effect::Focus(LOCK_READERS));
+                        }
+                        Err(e) => self.status = Status::problem(e),
+                    }
+                }
+            }
+            Message::LockReaders(m) => {
+                if let Some(c) = &mut self.locking {
+                    c.update(m);
+                }
+            }
+            Message::SaveLock | Message::Unlock => {
+                let readers = match (&message, &self.locking) {
+                    (Message::SaveLock, Some(c)) => Some(c.readers()),
+                    _ => None,
+                };
+                if matches!(message, Message::SaveLock) && readers.is_none() {
+                    return Action::Effect(Effect::None);
+                }
+                match session.lock_record(self.id(), readers.as_ref()) {
+                    Ok(profile) => {
+                        self.profile = profile;
+                        self.locking = None;
+                        self.status = Status::done(if readers.is_some() {
+                            "The record is locked: only the people chosen can read its incidents."
+                        } else {
+                            "The record is unlocked."
+                        });
+                    }
+                    Err(e) => self.status = Status::problem(e),
+                }
+            }
             Message::EditIncident(id) => {
                 if let Some(i) = self.profile.incidents.iter().find(|i| i.id == id) {
                     self.incident = Some((id, text_editor::Content::with_text(&i.description)));
@@ -367,6 +519,8 @@ impl ProfilePage {
                 self.action = None;
                 self.status_form = None;
                 self.end = None;
+                self.restricting = None;
+                self.locking = None;
                 self.status.clear_problem();
             }
             Message::ToggleEarlier(id) => {
@@ -391,6 +545,8 @@ impl ProfilePage {
             || self.action.is_some()
             || self.status_form.is_some()
             || self.end.is_some()
+            || self.restricting.is_some()
+            || self.locking.is_some()
         {
             return self.update(Message::CancelEdit, session);
         }
@@ -413,6 +569,20 @@ impl ProfilePage {
                 "+ Add Incident for this pupil",
                 Some(Message::AddIncident),
             ));
+        }
+        // Locking is for the safeguarding team; a lock is changed only by those it is open to.
+        if p.can_lock && self.locking.is_none() {
+            actions = actions.push(form::secondary(
+                if p.lock.is_some() {
+                    "Change the lock…"
+                } else {
+                    "Lock this record…"
+                },
+                Some(Message::Lock),
+            ));
+            if p.lock.is_some() {
+                actions = actions.push(form::secondary("Unlock", Some(Message::Unlock)));
+            }
         }
         actions = actions.push(form::secondary("Chronology", Some(Message::Chronology)));
         if me.permissions.has(SystemPermission::ManageSystem) {
@@ -444,6 +614,28 @@ impl ProfilePage {
                     .map(|e| format!(", until {}", e.format("%-d %b %Y")))
                     .unwrap_or_default()
             )));
+        }
+        if let Some(l) = &p.lock {
+            c = c.push(form::warning(format!("{l}.")));
+        }
+        if let (Some(chooser), Some(choices)) = (&self.locking, &self.reader_choices) {
+            c = c.push(form::panel(
+                column![
+                    text("Lock this pupil's record").size(theme::TEXT_LARGE).font(BOLD),
+                    text("Every incident of this pupil's, past and future, can then be read only by the people and user groups chosen (and by whoever recorded it), until it is unlocked. They still need access to the pupil and the category.")
+                        .size(theme::TEXT_SMALL)
+                        .style(theme::muted),
+                    chooser.view(choices, true, LOCK_READERS, "Add a person", Message::LockReaders),
+                    form::actions(
+                        vec![form::secondary("Cancel", Some(Message::CancelEdit))],
+                        form::primary(
+                            "Lock the record",
+                            (!chooser.is_empty()).then_some(Message::SaveLock),
+                        ),
+                    ),
+                ]
+                .spacing(theme::SPACE_M),
+            ));
         }
         c = c.push(self.details_card(hide_names));
         c = c.push(self.statuses_card());
@@ -625,7 +817,24 @@ impl ProfilePage {
             if p.can_edit_incidents && self.incident.is_none() {
                 foot = foot.push(form::link("Edit", Message::EditIncident(i.id)));
             }
+            if i.can_restrict && self.restricting.is_none() {
+                foot = foot.push(form::link("Who may read it…", Message::Restrict(i.id)));
+            }
             entry = entry.push(foot);
+            if let Some(r) = &i.restriction {
+                entry = entry.push(
+                    text(format!("Restricted. {r}."))
+                        .size(theme::TEXT_SMALL)
+                        .font(BOLD)
+                        .style(theme::warning_text),
+                );
+            }
+            if let (Some(f), Some(choices)) = (
+                self.restricting.as_ref().filter(|f| f.incident == i.id),
+                &self.reader_choices,
+            ) {
+                entry = entry.push(restrict_form(f, choices));
+            }
             if self.earlier_open.contains(&i.id) {
                 for e in i.earlier.iter().rev() {
                     entry = entry.push(
@@ -882,4 +1091,54 @@ impl ProfilePage {
             .style(theme::card)
             .into()
     }
+}
+
+/// Who may read one incident: only the people chosen, or everyone the other rules allow; and
+/// the staff it is about.
+fn restrict_form<'a>(f: &'a RestrictForm, choices: &'a ReaderChoice) -> Element<'a, Message> {
+    let mut c = column![
+        text("Who may read it").size(theme::TEXT_BODY).font(BOLD),
+        focusable(
+            checkbox(f.restrict)
+                .label("Only these people can read this (whoever recorded it always can)")
+                .on_toggle(Message::RestrictOn)
+                .size(16)
+                .text_size(theme::TEXT_BODY)
+        ),
+    ]
+    .spacing(theme::SPACE_S);
+    if f.restrict {
+        c = c.push(f.readers.view(
+            choices,
+            true,
+            RESTRICT_READERS,
+            "Add a person who may read it",
+            Message::RestrictReaders,
+        ));
+    }
+    c = c.push(f.about.view(
+        choices,
+        false,
+        RESTRICT_ABOUT,
+        "Staff it is about: they are never shown it",
+        Message::RestrictAbout,
+    ));
+    if !f.about.is_empty() {
+        c = c.push(focusable(
+            checkbox(f.group_may_read)
+                .label("Let their user group read it (kept from the group unless ticked)")
+                .on_toggle(Message::RestrictGroupMayRead)
+                .size(16)
+                .text_size(theme::TEXT_SMALL),
+        ));
+    }
+    c = c.push(form::actions(
+        vec![form::secondary("Cancel", Some(Message::CancelEdit))],
+        form::primary("Save who may read it", Some(Message::SaveRestriction)),
+    ));
+    container(c)
+        .padding(theme::SPACE_M)
+        .width(Fill)
+        .style(theme::card)
+        .into()
 }

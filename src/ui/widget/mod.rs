@@ -7,6 +7,7 @@ pub mod focus;
 pub mod form;
 pub mod header;
 pub mod keys_first;
+pub mod people_chooser;
 pub mod permission_grid;
 pub mod status;
 pub mod tri_state;

@@ -188,3 +188,35 @@ pub fn set_staff(conn: Db<'_>, incident: IncidentId, staff: &[StaffInvolved]) ->
     }
     Ok(())
 }
+
+/// Who set a restriction or lock, and when.
+pub type SetBy = (Option<UserId>, i64);
+
+/// Who set each restriction and lock, and when (for the export).
+pub fn set_by(conn: Db<'_>) -> Result<(HashMap<IncidentId, SetBy>, HashMap<PupilId, SetBy>)> {
+    let mut incidents = HashMap::new();
+    let mut stmt = conn.prepare("SELECT incident_id, set_by, set_at FROM incident_restrictions")?;
+    for row in stmt.query_map([], |r| {
+        Ok((
+            IncidentId(r.get(0)?),
+            r.get::<_, Option<i64>>(1)?.map(UserId),
+            r.get::<_, i64>(2)?,
+        ))
+    })? {
+        let (i, by, at) = row?;
+        incidents.insert(i, (by, at));
+    }
+    let mut pupils = HashMap::new();
+    let mut stmt = conn.prepare("SELECT pupil_id, set_by, set_at FROM pupil_locks")?;
+    for row in stmt.query_map([], |r| {
+        Ok((
+            PupilId(r.get(0)?),
+            r.get::<_, Option<i64>>(1)?.map(UserId),
+            r.get::<_, i64>(2)?,
+        ))
+    })? {
+        let (p, by, at) = row?;
+        pupils.insert(p, (by, at));
+    }
+    Ok((incidents, pupils))
+}
