@@ -297,6 +297,8 @@ pub fn run(session: &mut Session, command: IncidentsCommand) -> Result<(), Failu
                             "recorded_at": crate::clock::format_local(i.recorded_at),
                             "description": i.description,
                             "edited": !i.earlier.is_empty(),
+                            "restricted": i.restriction,
+                            "received": i.received.as_ref().map(|r| r.describe()),
                             "actions": i.actions.iter().map(|a| serde_json::json!({
                                 "taken_at": crate::clock::format_local(a.taken_at),
                                 "taken_by": a.taken_by.name,
@@ -327,6 +329,9 @@ pub fn run(session: &mut Session, command: IncidentsCommand) -> Result<(), Failu
                 );
                 for line in i.description.lines() {
                     say!("    {line}");
+                }
+                if let Some(r) = &i.restriction {
+                    say!("    Restricted. {r}.");
                 }
                 for a in &i.actions {
                     say!(

@@ -120,7 +120,9 @@ impl Session {
         let mine = self.my_access()?;
         let my_grid = &self.me().permissions.categories;
         let mut by_pupil: HashMap<PupilId, Vec<(IncidentId, CategoryId)>> = HashMap::new();
-        if !guards.incidents.is_empty() || !guards.locks.is_empty() {
+        // Explained to administrators only: they manage who sees what.
+        let administrator = self.me().permissions.has(SystemPermission::ManageSystem);
+        if administrator && (!guards.incidents.is_empty() || !guards.locks.is_empty()) {
             for i in incidents::list(conn)? {
                 if guards.is_guarded(i.id, i.pupil)
                     && mine.can(me, i.pupil, crate::model::access::Purpose::Profile)
