@@ -2,17 +2,16 @@
 //! Finding the pupil is never blocked by class restrictions, and shows only name and class. What
 //! was typed is never thrown away silently: leaving with unsaved text asks first.
 
-use crate::model::restriction::StaffInvolved;
 use crate::model::{PupilId, UserGroupId, UserId};
 use crate::service::Session;
 use crate::service::alerts::{AlertChoices, AlertTo, StaffChoice};
 use crate::service::records::{CategoryChoice, NewConcern, PupilSummary, parse_date_time};
-use crate::service::restrictions::{ReaderChoice, Restricting};
+use crate::service::restrictions::ReaderChoice;
 use crate::ui::effect::Effect;
 use crate::ui::theme;
 use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD, Field};
-use crate::ui::widget::people_chooser::{self, Chooser};
+use crate::ui::widget::people_chooser::{RestrictionForm, RestrictionMessage};
 use crate::ui::widget::status::Status;
 use iced::widget::{button, checkbox, column, container, row, text, text_editor};
 use iced::{Element, Fill, Length};
@@ -46,12 +45,8 @@ pub enum Message {
     /// A member of staff to alert as well.
     AlertStaff(StaffChoice),
     UnalertStaff(UserId),
-    /// "Only these people can read this".
-    Restrict(bool),
-    Readers(people_chooser::Message),
-    /// The staff the concern is about.
-    About(people_chooser::Message),
-    AboutGroupMayRead(bool),
+    /// Who may read it.
+    Restriction(RestrictionMessage),
     Save,
     Cancel,
     /// Answer to "Discard this concern?".
@@ -83,10 +78,7 @@ pub struct AddIncident {
     alert_staff: Vec<StaffChoice>,
     /// Who may read it: `None` while the people who can choose from could not be read.
     reader_choices: Option<ReaderChoice>,
-    restrict: bool,
-    readers: Chooser,
-    about: Chooser,
-    about_group_may_read: bool,
+    restriction: RestrictionForm,
     asking_to_discard: bool,
     pub status: Status,
 }
@@ -116,10 +108,7 @@ impl AddIncident {
             alert_groups,
             alert_staff: Vec::new(),
             reader_choices: session.reader_choices().ok(),
-            restrict: false,
-            readers: Chooser::people([me]),
-            about: Chooser::default(),
-            about_group_may_read: false,
+            restriction: RestrictionForm::of(&Default::default(), me),
             search: String::new(),
             matches: Vec::new(),
             pupil,
@@ -193,15 +182,13 @@ impl AddIncident {
             Message::AlertGroup(g, on) => {
                 form::tick(&mut self.alert_groups, g, on);
             }
-            Message::Restrict(on) => {
-                self.restrict = on;
-                if on {
+            Message::Restriction(m) => {
+                let opened = m == RestrictionMessage::Restrict(true);
+                self.restriction.update(m);
+                if opened {
                     return Action::Effect(Effect::Focus(READERS));
                 }
             }
-            Message::Readers(m) => self.readers.update(m),
-            Message::About(m) => self.about.update(m),
-            Message::AboutGroupMayRead(on) => self.about_group_may_read = on,
             Message::AlertStaff(s) => {
                 if !self.alert_staff.iter().any(|x| x.id == s.id) {
                     self.alert_staff.push(s);
@@ -259,18 +246,7 @@ impl AddIncident {
             occurred_at,
             description: self.description.text(),
             linked: self.linked.iter().map(|l| l.id).collect(),
-            restriction: Restricting {
-                only: self.restrict.then(|| self.readers.readers()),
-                staff: self
-                    .about
-                    .users
-                    .iter()
-                    .map(|u| StaffInvolved {
-                        user: *u,
-                        group_may_read: self.about_group_may_read,
-                    })
-                    .collect(),
-            },
+            restriction: self.restriction.restricting(),
         };
         let to = AlertTo {
             staff: self.alert_staff.iter().map(|s| s.id).collect(),
@@ -428,48 +404,17 @@ impl AddIncident {
         let Some(choices) = &self.reader_choices else {
             return column![].into();
         };
-        let mut c = column![
+        column![
             text("Who may read it").size(theme::TEXT_SMALL).font(BOLD),
-            focusable(
-                checkbox(self.restrict)
-                    .label("Only these people can read this (you always can)")
-                    .on_toggle(Message::Restrict)
-                    .size(16)
-                    .text_size(theme::TEXT_BODY)
+            self.restriction.view(
+                choices,
+                (READERS, ABOUT),
+                "Only these people can read this (you always can)",
+                Message::Restriction,
             ),
         ]
-        .spacing(theme::SPACE_S);
-        if self.restrict {
-            c = c.push(
-                text("Everyone else sees no sign of it: not on the profile, in reports or in alerts. People chosen still need access to the pupil and the category.")
-                    .size(theme::TEXT_SMALL)
-                    .style(theme::muted),
-            );
-            c = c.push(self.readers.view(
-                choices,
-                true,
-                READERS,
-                "Add a person who may read it",
-                Message::Readers,
-            ));
-        }
-        c = c.push(self.about.view(
-            choices,
-            false,
-            ABOUT,
-            "Staff it is about (optional): they are never shown it",
-            Message::About,
-        ));
-        if !self.about.is_empty() {
-            c = c.push(focusable(
-                checkbox(self.about_group_may_read)
-                    .label("Let their user group read it (kept from the group unless ticked)")
-                    .on_toggle(Message::AboutGroupMayRead)
-                    .size(16)
-                    .text_size(theme::TEXT_SMALL),
-            ));
-        }
-        c.into()
+        .spacing(theme::SPACE_S)
+        .into()
     }
 
     /// Who the concern alerts: user groups to tick (the school's default already ticked) and

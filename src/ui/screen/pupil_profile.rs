@@ -7,18 +7,16 @@ use super::access_report::{self, AccessReport};
 use super::casework_forms::{ActionForm, ActionMessage, EndForm, StatusForm, StatusMessage};
 use super::chronology::{self, ChronologyPage};
 use crate::clock::format_local;
-use crate::model::restriction::StaffInvolved;
 use crate::model::{ActionId, IncidentId, PupilId, StatusId, SystemPermission};
 use crate::service::records::{PupilDetails, PupilProfile, PupilSummary};
-use crate::service::restrictions::{ReaderChoice, Restricting};
+use crate::service::restrictions::ReaderChoice;
 use crate::service::{Me, Session};
 use crate::ui::effect::Effect;
 use crate::ui::theme;
-use crate::ui::widget::focus::focusable;
 use crate::ui::widget::form::{self, BOLD, Field};
-use crate::ui::widget::people_chooser::{self, Chooser};
+use crate::ui::widget::people_chooser::{self, Chooser, RestrictionForm, RestrictionMessage};
 use crate::ui::widget::status::Status;
-use iced::widget::{checkbox, column, container, row, text, text_editor};
+use iced::widget::{column, container, row, text, text_editor};
 use iced::{Element, Fill, Length};
 
 pub const FORENAME: &str = "pupil-forename";
@@ -61,10 +59,7 @@ pub enum Message {
     ChronologyPage(chronology::Message),
     /// Opens "Who may read it" under an incident.
     Restrict(IncidentId),
-    RestrictOn(bool),
-    RestrictReaders(people_chooser::Message),
-    RestrictAbout(people_chooser::Message),
-    RestrictGroupMayRead(bool),
+    Restriction(RestrictionMessage),
     SaveRestriction,
     /// Opens the lock of the whole record.
     Lock,
@@ -76,10 +71,7 @@ pub enum Message {
 /// Who may read one incident, being changed.
 struct RestrictForm {
     incident: IncidentId,
-    restrict: bool,
-    readers: Chooser,
-    about: Chooser,
-    group_may_read: bool,
+    form: RestrictionForm,
 }
 
 pub const RESTRICT_READERS: &str = "profile-restrict-readers";
@@ -385,53 +377,21 @@ impl ProfilePage {
                             self.reader_choices = Some(choices);
                             self.restricting = Some(RestrictForm {
                                 incident: id,
-                                restrict: r.only.is_some(),
-                                readers: r
-                                    .only
-                                    .as_ref()
-                                    .map_or_else(|| Chooser::people([me]), Chooser::of),
-                                about: Chooser::people(r.staff.iter().map(|s| s.user)),
-                                group_may_read: r.staff.iter().any(|s| s.group_may_read),
+                                form: RestrictionForm::of(&r, me),
                             });
                         }
                         Err(e) => self.status = Status::problem(e),
                     }
                 }
             }
-            Message::RestrictOn(on) => {
+            Message::Restriction(m) => {
                 if let Some(f) = &mut self.restricting {
-                    f.restrict = on;
-                }
-            }
-            Message::RestrictReaders(m) => {
-                if let Some(f) = &mut self.restricting {
-                    f.readers.update(m);
-                }
-            }
-            Message::RestrictAbout(m) => {
-                if let Some(f) = &mut self.restricting {
-                    f.about.update(m);
-                }
-            }
-            Message::RestrictGroupMayRead(on) => {
-                if let Some(f) = &mut self.restricting {
-                    f.group_may_read = on;
+                    f.form.update(m);
                 }
             }
             Message::SaveRestriction => {
                 if let Some(f) = &self.restricting {
-                    let r = Restricting {
-                        only: f.restrict.then(|| f.readers.readers()),
-                        staff: f
-                            .about
-                            .users
-                            .iter()
-                            .map(|u| StaffInvolved {
-                                user: *u,
-                                group_may_read: f.group_may_read,
-                            })
-                            .collect(),
-                    };
+                    let r = f.form.restricting();
                     match session.restrict_incident(f.incident, &r) {
                         Ok(profile) => {
                             let still = profile.incidents.iter().any(|i| i.id == f.incident);
@@ -1098,40 +1058,14 @@ impl ProfilePage {
 fn restrict_form<'a>(f: &'a RestrictForm, choices: &'a ReaderChoice) -> Element<'a, Message> {
     let mut c = column![
         text("Who may read it").size(theme::TEXT_BODY).font(BOLD),
-        focusable(
-            checkbox(f.restrict)
-                .label("Only these people can read this (whoever recorded it always can)")
-                .on_toggle(Message::RestrictOn)
-                .size(16)
-                .text_size(theme::TEXT_BODY)
+        f.form.view(
+            choices,
+            (RESTRICT_READERS, RESTRICT_ABOUT),
+            "Only these people can read this (whoever recorded it always can)",
+            Message::Restriction,
         ),
     ]
     .spacing(theme::SPACE_S);
-    if f.restrict {
-        c = c.push(f.readers.view(
-            choices,
-            true,
-            RESTRICT_READERS,
-            "Add a person who may read it",
-            Message::RestrictReaders,
-        ));
-    }
-    c = c.push(f.about.view(
-        choices,
-        false,
-        RESTRICT_ABOUT,
-        "Staff it is about: they are never shown it",
-        Message::RestrictAbout,
-    ));
-    if !f.about.is_empty() {
-        c = c.push(focusable(
-            checkbox(f.group_may_read)
-                .label("Let their user group read it (kept from the group unless ticked)")
-                .on_toggle(Message::RestrictGroupMayRead)
-                .size(16)
-                .text_size(theme::TEXT_SMALL),
-        ));
-    }
     c = c.push(form::actions(
         vec![form::secondary("Cancel", Some(Message::CancelEdit))],
         form::primary("Save who may read it", Some(Message::SaveRestriction)),

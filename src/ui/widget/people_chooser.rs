@@ -144,3 +144,114 @@ impl Chooser {
         c.into()
     }
 }
+
+/// Who may read a concern, as a form part: only the people and user groups chosen (or everyone
+/// the other rules allow), and the staff it is about (kept from them, and from their group
+/// unless let in). Recording a concern and changing one afterwards both use it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestrictionForm {
+    pub restrict: bool,
+    pub readers: Chooser,
+    pub about: Chooser,
+    pub group_may_read: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RestrictionMessage {
+    Restrict(bool),
+    Readers(Message),
+    About(Message),
+    GroupMayRead(bool),
+}
+
+impl RestrictionForm {
+    /// As a restriction is now; the person changing it ticked to begin with when there is none.
+    pub fn of(r: &crate::service::restrictions::Restricting, me: UserId) -> RestrictionForm {
+        RestrictionForm {
+            restrict: r.only.is_some(),
+            readers: r
+                .only
+                .as_ref()
+                .map_or_else(|| Chooser::people([me]), Chooser::of),
+            about: Chooser::people(r.staff.iter().map(|s| s.user)),
+            group_may_read: r.staff.iter().any(|s| s.group_may_read),
+        }
+    }
+
+    pub fn update(&mut self, m: RestrictionMessage) {
+        match m {
+            RestrictionMessage::Restrict(on) => self.restrict = on,
+            RestrictionMessage::Readers(m) => self.readers.update(m),
+            RestrictionMessage::About(m) => self.about.update(m),
+            RestrictionMessage::GroupMayRead(on) => self.group_may_read = on,
+        }
+    }
+
+    pub fn restricting(&self) -> crate::service::restrictions::Restricting {
+        crate::service::restrictions::Restricting {
+            only: self.restrict.then(|| self.readers.readers()),
+            staff: self
+                .about
+                .users
+                .iter()
+                .map(|u| crate::model::restriction::StaffInvolved {
+                    user: *u,
+                    group_may_read: self.group_may_read,
+                })
+                .collect(),
+        }
+    }
+
+    /// `ids`: the two search fields' ids (readers, staff).
+    pub fn view<'a, M: Clone + 'a>(
+        &'a self,
+        choices: &'a ReaderChoice,
+        ids: (&'static str, &'static str),
+        restrict_label: &'a str,
+        map: impl Fn(RestrictionMessage) -> M + Clone + 'a,
+    ) -> Element<'a, M> {
+        let m = map.clone();
+        let mut c = column![focusable(
+            checkbox(self.restrict)
+                .label(restrict_label)
+                .on_toggle(move |on| m(RestrictionMessage::Restrict(on)))
+                .size(16)
+                .text_size(theme::TEXT_BODY)
+        )]
+        .spacing(theme::SPACE_S);
+        if self.restrict {
+            c = c.push(
+                text("Everyone else sees no sign of it: not on the profile, in reports or in alerts. People chosen still need access to the pupil and the category.")
+                    .size(theme::TEXT_SMALL)
+                    .style(theme::muted),
+            );
+            let m = map.clone();
+            c = c.push(self.readers.view(
+                choices,
+                true,
+                ids.0,
+                "Add a person who may read it",
+                move |x| m(RestrictionMessage::Readers(x)),
+            ));
+        }
+        let m = map.clone();
+        c = c.push(self.about.view(
+            choices,
+            false,
+            ids.1,
+            "Staff it is about (optional): they are never shown it",
+            move |x| m(RestrictionMessage::About(x)),
+        ));
+        if !self.about.is_empty() {
+            let m = map.clone();
+            c = c.push(focusable(
+                checkbox(self.group_may_read)
+                    .label("Let their user group read it (kept from the group unless ticked)")
+                    .on_toggle(move |on| m(RestrictionMessage::GroupMayRead(on)))
+                    .size(16)
+                    .text_size(theme::TEXT_SMALL),
+            ));
+        }
+        c.into()
+    }
+}
