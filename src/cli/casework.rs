@@ -24,6 +24,26 @@ pub enum PupilsCommand {
         #[command(subcommand)]
         command: StatusCommand,
     },
+    /// Lock a pupil's record: every incident of theirs, past and future, can be read only by
+    /// the people and user groups named (and whoever recorded it), until --unlock. Needs Named
+    /// person or Manage system, and the pupil's profile; a lock is changed only by those it is
+    /// open to.
+    #[command(
+        after_help = "Example:\n  keyholder pupils lock P10001 --only head@school.example --only SLT ...sign-in...\n  keyholder pupils lock P10001 --unlock ...sign-in..."
+    )]
+    Lock {
+        /// The pupil's MIS ID.
+        mis_id: String,
+        /// A member of staff (by e-mail) or user group (by name) who may read it; repeat.
+        #[arg(
+            long,
+            value_name = "EMAIL_OR_USER_GROUP",
+            required_unless_present = "unlock"
+        )]
+        only: Vec<String>,
+        #[arg(long, conflicts_with = "only")]
+        unlock: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -135,7 +155,27 @@ fn status_kind(text: &str) -> Result<StatusKind, Failure> {
 }
 
 pub fn run_pupils(session: &mut Session, command: PupilsCommand) -> Result<(), Failure> {
-    let PupilsCommand::Status { command } = command;
+    let command = match command {
+        PupilsCommand::Status { command } => command,
+        PupilsCommand::Lock {
+            mis_id,
+            only,
+            unlock,
+        } => {
+            let pupil = session.pupil_by_mis_id(&mis_id)?;
+            let readers = if unlock {
+                None
+            } else {
+                Some(session.readers_named(&only)?)
+            };
+            let profile = session.lock_record(pupil, readers.as_ref())?;
+            match profile.lock {
+                Some(l) => say!("{l}."),
+                None => say!("The record of {} is not locked.", profile.pupil.full_name()),
+            }
+            return Ok(());
+        }
+    };
     match command {
         StatusCommand::List { pupil, json } => {
             let profile = session.open_pupil_profile_by_mis_id(&pupil)?;

@@ -379,6 +379,7 @@ impl ProfilePage {
                                 incident: id,
                                 form: RestrictionForm::of(&r, me),
                             });
+                            return Action::Effect(Effect::Focus(RESTRICT_ABOUT));
                         }
                         Err(e) => self.status = Status::problem(e),
                     }
