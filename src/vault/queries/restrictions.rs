@@ -106,15 +106,57 @@ pub fn guards(conn: Db<'_>) -> Result<Guards> {
     })
 }
 
-fn put_readers(conn: Db<'_>, table: &str, key: &str, id: i64, readers: &Readers) -> Result<()> {
+/// One kind of list of readers: the table saying who set it and when (`owner`), the table of
+/// who is on it, and the column both are keyed by.
+struct ReaderList {
+    owner: &'static str,
+    readers: &'static str,
+    key: &'static str,
+}
+
+const INCIDENT_LIST: ReaderList = ReaderList {
+    owner: "incident_restrictions",
+    readers: "incident_readers",
+    key: "incident_id",
+};
+
+const LOCK_LIST: ReaderList = ReaderList {
+    owner: "pupil_locks",
+    readers: "pupil_lock_readers",
+    key: "pupil_id",
+};
+
+/// Puts a list in place of the one there was, or with `None` removes it (its readers go with
+/// it).
+fn set_list(
+    conn: Db<'_>,
+    list: &ReaderList,
+    id: i64,
+    readers: Option<&Readers>,
+    by: Option<UserId>,
+    at: i64,
+) -> Result<()> {
+    let ReaderList {
+        owner,
+        readers: table,
+        key,
+    } = list;
+    let Some(r) = readers else {
+        conn.execute(&format!("DELETE FROM {owner} WHERE {key} = ?1"), [id])?;
+        return Ok(());
+    };
+    conn.execute(
+        &format!("INSERT OR REPLACE INTO {owner} ({key}, set_by, set_at) VALUES (?1, ?2, ?3)"),
+        params![id, by.map(|u| u.0), at],
+    )?;
     conn.execute(&format!("DELETE FROM {table} WHERE {key} = ?1"), [id])?;
-    for u in &readers.users {
+    for u in &r.users {
         conn.execute(
             &format!("INSERT INTO {table} ({key}, user_id) VALUES (?1, ?2)"),
             params![id, u.0],
         )?;
     }
-    for g in &readers.groups {
+    for g in &r.groups {
         conn.execute(
             &format!("INSERT INTO {table} ({key}, user_group_id) VALUES (?1, ?2)"),
             params![id, g.0],
@@ -131,23 +173,7 @@ pub fn set_incident_readers(
     by: Option<UserId>,
     at: i64,
 ) -> Result<()> {
-    match readers {
-        None => {
-            conn.execute(
-                "DELETE FROM incident_restrictions WHERE incident_id = ?1",
-                [incident.0],
-            )?;
-        }
-        Some(r) => {
-            conn.execute(
-                "INSERT OR REPLACE INTO incident_restrictions (incident_id, set_by, set_at)
-                 VALUES (?1, ?2, ?3)",
-                params![incident.0, by.map(|u| u.0), at],
-            )?;
-            put_readers(conn, "incident_readers", "incident_id", incident.0, r)?;
-        }
-    }
-    Ok(())
+    set_list(conn, &INCIDENT_LIST, incident.0, readers, by, at)
 }
 
 /// Locks a pupil's record to `readers`, or with `None` unlocks it.
@@ -158,19 +184,7 @@ pub fn set_lock(
     by: Option<UserId>,
     at: i64,
 ) -> Result<()> {
-    match readers {
-        None => {
-            conn.execute("DELETE FROM pupil_locks WHERE pupil_id = ?1", [pupil.0])?;
-        }
-        Some(r) => {
-            conn.execute(
-                "INSERT OR REPLACE INTO pupil_locks (pupil_id, set_by, set_at) VALUES (?1, ?2, ?3)",
-                params![pupil.0, by.map(|u| u.0), at],
-            )?;
-            put_readers(conn, "pupil_lock_readers", "pupil_id", pupil.0, r)?;
-        }
-    }
-    Ok(())
+    set_list(conn, &LOCK_LIST, pupil.0, readers, by, at)
 }
 
 /// The staff a concern is about, replacing any named before.

@@ -276,12 +276,13 @@ pub fn set_action_names(
     taken_by: Option<&str>,
     recorded_by: Option<&str>,
 ) -> Result<()> {
-    conn.execute(
+    put_names(
+        conn,
         "INSERT OR REPLACE INTO received_action_names (action_id, taken_by, recorded_by)
          VALUES (?1, ?2, ?3)",
-        params![action.0, taken_by, recorded_by],
-    )?;
-    Ok(())
+        action.0,
+        [taken_by, recorded_by],
+    )
 }
 
 /// The other school's names for who set and ended a status.
@@ -291,11 +292,17 @@ pub fn set_status_names(
     set_by: Option<&str>,
     ended_by: Option<&str>,
 ) -> Result<()> {
-    conn.execute(
+    put_names(
+        conn,
         "INSERT OR REPLACE INTO received_status_names (status_id, set_by, ended_by)
          VALUES (?1, ?2, ?3)",
-        params![status.0, set_by, ended_by],
-    )?;
+        status.0,
+        [set_by, ended_by],
+    )
+}
+
+fn put_names(conn: Db<'_>, sql: &str, id: i64, names: [Option<&str>; 2]) -> Result<()> {
+    conn.execute(sql, params![id, names[0], names[1]])?;
     Ok(())
 }
 
