@@ -443,3 +443,103 @@ fn a_command_left_on_the_replaced_file_does_not_take_the_restored_schools_change
     assert!(names.iter().any(|n| n == "Kestrel"), "{names:?}");
     drop(window);
 }
+
+/// Receiving a transfer is one change: killed at any moment, the pupil's record holds all of the
+/// file's incidents or none, and the log one receipt or none; a later run finishes the job or
+/// says it is done.
+#[cfg(unix)]
+#[test]
+fn a_transfer_received_while_killed_arrives_whole_or_not_at_all() {
+    use keyholder::model::school_transfer::Method;
+    use keyholder::service::transfers::TransferRequest;
+    let mut s = school(12);
+    // The sending school: this one under another name (the pupil's UPN is known here).
+    let mut data = s.session.export().unwrap();
+    data.school.name = "Larkspur Primary School".into();
+    let index = (0..data.pupils.len())
+        .max_by_key(|i| data.incidents.iter().filter(|x| x.pupil == *i).count())
+        .unwrap();
+    let mis_id = data.pupils[index].mis_id.clone().unwrap();
+    let other = Location::new(s.dir().join("larkspur.db"));
+    let loaded =
+        keyholder::service::setup::load_school(&other, &data, common::PASSWORD, "Kill test")
+            .unwrap();
+    let mut sender = common::sign_in_at(
+        &other,
+        &loaded.admin,
+        common::PASSWORD,
+        loaded.key.secret(),
+        common::now(),
+    );
+    let file = s.dir().join("in.khtransfer");
+    let sent = sender
+        .send_transfer(
+            &TransferRequest {
+                pupil: sender.pupil_to_transfer_by_mis_id(&mis_id).unwrap(),
+                to_school: "Millbrook Primary School".into(),
+                to_contact: String::new(),
+                categories: Vec::new(),
+                from: None,
+                until: None,
+                keep_copy: false,
+                method: Method::Keyholder,
+            },
+            &file,
+        )
+        .unwrap();
+    assert!(sent.incidents > 0);
+    let words = s.dir().join("words.txt");
+    std::fs::write(&words, format!("{}\n", sent.passphrase)).unwrap();
+    let pupil = s.session.pupil_by_mis_id(&mis_id).unwrap();
+    let received = |s: &mut School| {
+        let n = s
+            .session
+            .open_pupil_profile(pupil)
+            .unwrap()
+            .incidents
+            .iter()
+            .filter(|i| i.received.is_some())
+            .count();
+        (n, s.session.transfers().unwrap().received.len())
+    };
+
+    let mut delay = 40u64;
+    let mut whole = false;
+    for kill in 0..12 {
+        let mut child = s
+            .signed_in(kill % 12 + 1, &["transfer", "receive"])
+            .arg(&file)
+            .arg("--passphrase-file")
+            .arg(&words)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        delay = (delay * 37 + 23) % 900;
+        std::thread::sleep(Duration::from_millis(delay));
+        let _ = child.kill();
+        child.wait().unwrap();
+        let (incidents, logged) = received(&mut s);
+        assert!(
+            (incidents, logged) == (0, 0) || (incidents, logged) == (sent.incidents, 1),
+            "kill {kill} after {delay} ms left {incidents} of {} incidents and {logged} receipts",
+            sent.incidents
+        );
+        if logged == 1 {
+            whole = true;
+            break;
+        }
+    }
+    if !whole {
+        let out = s
+            .signed_in(0, &["transfer", "receive"])
+            .arg(&file)
+            .arg("--passphrase-file")
+            .arg(&words)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    assert_eq!(received(&mut s), (sent.incidents, 1));
+    assert!(s.session.verify_audit().unwrap().is_intact());
+}
