@@ -119,9 +119,14 @@ pub fn sent_by_reference(conn: Db<'_>, reference: &str) -> Result<Option<SentTra
 
 /// The copy of the chronology kept with a sent transfer.
 pub fn kept_copy(conn: Db<'_>, id: i64) -> Result<Option<Vec<u8>>> {
+    chronology_in(conn, "transfers_out", id)
+}
+
+/// A transfer's chronology PDF, from the log of those sent or received.
+fn chronology_in(conn: Db<'_>, table: &str, id: i64) -> Result<Option<Vec<u8>>> {
     Ok(conn
         .query_row(
-            "SELECT chronology FROM transfers_out WHERE id = ?1",
+            &format!("SELECT chronology FROM {table} WHERE id = ?1"),
             [id],
             |r| r.get::<_, Option<Vec<u8>>>(0),
         )
@@ -243,14 +248,7 @@ pub fn received_by_reference(conn: Db<'_>, reference: &str) -> Result<Option<Rec
 
 /// The chronology PDF a received transfer carried.
 pub fn received_chronology(conn: Db<'_>, id: i64) -> Result<Option<Vec<u8>>> {
-    Ok(conn
-        .query_row(
-            "SELECT chronology FROM transfers_in WHERE id = ?1",
-            [id],
-            |r| r.get::<_, Option<Vec<u8>>>(0),
-        )
-        .optional()?
-        .flatten())
+    chronology_in(conn, "transfers_in", id)
 }
 
 /// Marks an incident as having arrived in a received transfer, recorded there by `recorded_by`.
