@@ -220,7 +220,7 @@ fn an_export_and_a_load_keep_every_restriction() {
     let (_, creds) = demo_school(&dir.path().join("a"), small());
     let mut head = creds.session;
     let other = slt_member(&head);
-    let (id, pupil) = restricted_concern(
+    let (_, pupil) = restricted_concern(
         &mut head,
         Restricting {
             only: Some(Readers {
@@ -249,5 +249,4 @@ fn an_export_and_a_load_keep_every_restriction() {
         again.export().unwrap().without_timestamps().restrictions,
         exported.without_timestamps().restrictions
     );
-    let _ = id;
 }

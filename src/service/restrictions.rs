@@ -433,7 +433,7 @@ impl Session {
         let (users, groups) = self.names()?;
         Ok(incidents
             .iter()
-            .filter_map(|i| describe_guard(guards, &users, &groups, *i, pupil).map(|t| (*i, t)))
+            .filter_map(|i| describe_guard(guards, &users, &groups, *i).map(|t| (*i, t)))
             .collect())
     }
 
@@ -466,7 +466,7 @@ impl Session {
             return Err(not_yours());
         }
         let (users, groups) = self.names()?;
-        Ok(describe_guard(&guards, &users, &groups, incident, pupil))
+        Ok(describe_guard(&guards, &users, &groups, incident))
     }
 }
 
@@ -475,7 +475,6 @@ fn describe_guard(
     users: &BTreeMap<UserId, String>,
     groups: &BTreeMap<UserGroupId, String>,
     incident: IncidentId,
-    pupil: PupilId,
 ) -> Option<String> {
     {
         let mut parts = Vec::new();
@@ -498,7 +497,6 @@ fn describe_guard(
                 ));
             }
         }
-        let _ = pupil;
         (!parts.is_empty()).then(|| parts.join(". "))
     }
 }
