@@ -33,4 +33,4 @@ pub use permission::{
     PermissionSection, SystemPermission, SystemPermissions,
 };
 pub use pupil::Pupil;
-pub use user::{KeyState, User, UserDetail, UserGroup};
+pub use user::{KeyStanding, KeyState, User, UserDetail, UserGroup};

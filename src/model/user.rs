@@ -40,6 +40,26 @@ pub enum KeyState {
     },
 }
 
+/// A stored soft key's state as of its last change: confirmed by a first code, and locked until
+/// when (if at all). Whether it is locked *now* depends on the time asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyStanding {
+    pub confirmed: bool,
+    pub locked_until: Option<i64>,
+}
+
+impl KeyStanding {
+    /// The key's state at `now`, for a user who has a stored key (one with none is
+    /// [`KeyState::NotEnrolled`]).
+    pub fn state_at(self, now: i64) -> KeyState {
+        match self.locked_until {
+            Some(until) if until > now => KeyState::Locked { until },
+            _ if self.confirmed => KeyState::Active,
+            _ => KeyState::NotEnrolled,
+        }
+    }
+}
+
 impl KeyState {
     pub fn label(self) -> &'static str {
         match self {

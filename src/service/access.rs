@@ -3,7 +3,7 @@
 
 use super::error::{Error, Result};
 use super::session::{Session, key_state};
-use crate::model::access::{Decision, Purpose, Refusal, SchoolAccess, SchoolAccessInput, Viewer};
+use crate::model::access::{Decision, Purpose, Refusal, SchoolAccess};
 use crate::model::{
     KeyState, Pupil, PupilGroup, PupilGroupId, PupilId, SystemPermission, UserId, names,
 };
@@ -176,52 +176,10 @@ impl Session {
         signed_in: Option<(UserId, bool)>,
         with_leavers: bool,
     ) -> Result<SchoolAccess> {
-        let conn = self.vault().db();
-        let restricted = groups::restricted_types(conn)?
-            .into_iter()
-            .filter(|(_, on)| *on)
-            .map(|(t, _)| t)
-            .collect();
-        let user_groups: BTreeMap<_, _> = people::user_groups(conn)?
-            .into_iter()
-            .map(|g| (g.id, g))
-            .collect();
-        let now = crate::clock::now();
-        let mut viewers = Vec::new();
-        for u in people::users(conn)? {
-            let group = user_groups.get(&u.user_group);
-            viewers.push(Viewer {
-                user: u.id,
-                active: u.active,
-                group_active: group.is_some_and(|g| g.active),
-                group_name: group.map(|g| g.name.clone()).unwrap_or_default(),
-                group_permissions: group.map(|g| g.system).unwrap_or_default(),
-                has_active_key: match signed_in {
-                    Some((id, with_key)) if id == u.id => with_key,
-                    _ => key_state(conn, u.id, now)? != KeyState::NotEnrolled,
-                },
-            });
-        }
-        let on_roll: BTreeSet<PupilId> = pupils::list(conn)?
-            .into_iter()
-            .filter(|p| with_leavers || !p.archived)
-            .map(|p| p.id)
-            .collect();
-        let mut memberships = pupils::memberships(conn)?;
-        memberships.retain(|p, _| on_roll.contains(p));
-        let mut pupils: BTreeMap<PupilId, Vec<_>> =
-            on_roll.iter().map(|p| (*p, Vec::new())).collect();
-        pupils.extend(memberships);
-        Ok(SchoolAccess::new(SchoolAccessInput {
-            restricted,
-            groups: groups::list(conn)?,
-            access_lists: groups::access_lists(conn)?
-                .into_iter()
-                .map(|(g, users)| (g, users.into_iter().collect()))
-                .collect(),
-            pupils,
-            viewers,
-        }))
+        Ok(self
+            .load_school()?
+            .read
+            .access(signed_in, with_leavers, crate::clock::now()))
     }
 
     /// Everyone's answer for one pupil, with the reasons. Needs Manage system.

@@ -2,10 +2,10 @@
 //! the school and [`crate::model::health`] works out each finding from it.
 
 use super::error::Result;
-use super::session::{Session, key_state};
+use super::session::Session;
 use crate::model::SystemPermission;
 use crate::model::health::{LastBackup, Snapshot, TrailState};
-use crate::vault::queries::{backups, groups, health, people, pupils};
+use crate::vault::queries::{backups, health};
 
 pub use crate::model::health::{
     BACKUP_DUE_AFTER_DAYS, Check, DAY, DORMANT_AFTER_DAYS, Finding, Item, Place, Severity,
@@ -21,28 +21,34 @@ impl Session {
     pub fn health_check_at(&self, now: i64) -> Result<Vec<Finding>> {
         self.require(SystemPermission::ManageSystem)?;
         let conn = self.vault().db();
-        let users = people::users(conn)?;
-        let mut keys = std::collections::BTreeMap::new();
-        for u in &users {
-            keys.insert(u.id, key_state(conn, u.id, now)?);
-        }
+        // The same reading as the Overview beside it and the staff screens after it.
+        let school = self.load_school()?;
+        let read = &school.read;
         // The chain and the key file's record of it (the page-by-page check reads the whole
         // file, so it runs on the Audits tab and in `keyholder audit verify`, not after every
         // change).
         let trail = self.trail_report(&super::audit_trail::TrailCheck::default())?;
         let snapshot = Snapshot {
             now,
-            school: self.school_access()?,
-            groups: groups::list(conn)?,
-            access_lists: groups::access_lists(conn)?,
-            pupils: pupils::list(conn)?,
-            memberships: pupils::memberships(conn)?,
-            users,
-            user_groups: people::user_groups(conn)?
-                .into_iter()
-                .map(|g| (g.id, g))
-                .collect(),
-            keys,
+            // Everyone judged by their enrolment; the session's own rule says the same whenever
+            // the admin's sign-in matches their enrolment, as it does unless their key changed.
+            school: {
+                let me = self.me();
+                if me.signed_in_with_key
+                    == (read.key_state(me.user.id, now) != crate::model::KeyState::NotEnrolled)
+                {
+                    school.access.clone()
+                } else {
+                    read.access(None, false, now)
+                }
+            },
+            groups: read.groups.clone(),
+            access_lists: read.access_lists.clone(),
+            pupils: read.pupils.clone(),
+            memberships: read.memberships.clone(),
+            users: read.users.clone(),
+            user_groups: read.user_groups.clone(),
+            keys: read.key_states(now),
             added_at: health::user_created_at(conn)?,
             trail: TrailState {
                 sound: trail.is_sound(),

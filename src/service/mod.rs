@@ -22,6 +22,7 @@ pub mod reports;
 pub mod restrictions;
 pub mod retention;
 pub mod school_data;
+mod school_read;
 pub mod session;
 pub mod setup;
 pub mod sign_in;

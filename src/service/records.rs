@@ -8,6 +8,7 @@
 
 use super::casework::{ActionView, StaffName, StatusView};
 use super::error::{Error, Result};
+use super::school_read::SchoolRead;
 use super::session::Session;
 use crate::model::access::{Purpose, SchoolAccess};
 use crate::model::{
@@ -246,6 +247,8 @@ pub(crate) struct SchoolCache(std::sync::Mutex<Option<(Stamp, std::sync::Arc<Sch
 type Stamp = (i64, u64);
 
 pub(super) struct School {
+    /// The rows as read; what follows is derived from them.
+    pub(super) read: SchoolRead,
     pub(super) access: SchoolAccess,
     pub(super) pupils: BTreeMap<PupilId, Pupil>,
     pub(super) memberships: BTreeMap<PupilId, Vec<PupilGroupId>>,
@@ -317,18 +320,24 @@ impl Session {
     }
 
     fn read_school(&self) -> Result<School> {
-        let conn = self.vault().db();
-        let all_groups = groups::list(conn)?;
+        let read = SchoolRead::read(self.vault().db())?;
+        let me = self.me();
         Ok(School {
-            access: self.my_access()?,
-            pupils: pupils::list(conn)?.into_iter().map(|p| (p.id, p)).collect(),
-            memberships: pupils::memberships(conn)?,
-            order: all_groups
+            access: read.access(
+                Some((me.user.id, me.signed_in_with_key)),
+                false,
+                crate::clock::now(),
+            ),
+            pupils: read.pupils.iter().map(|p| (p.id, p.clone())).collect(),
+            memberships: read.memberships.clone(),
+            order: read
+                .groups
                 .iter()
                 .enumerate()
                 .map(|(i, g)| (g.id, i))
                 .collect(),
-            groups: all_groups.into_iter().map(|g| (g.id, g)).collect(),
+            groups: read.groups.iter().map(|g| (g.id, g.clone())).collect(),
+            read,
         })
     }
 

@@ -6,7 +6,7 @@ use crate::model::{
     Category, EffectivePermissions, GroupType, KeyState, Pupil, SystemPermission, User, UserGroup,
     UserId,
 };
-use crate::vault::queries::{categories, groups, incidents, people, pupils, school};
+use crate::vault::queries::{categories, incidents, people, pupils, school};
 use crate::vault::{Actor, AuditEntry, ChainReport, Change, DataKey, KeyFile, Location, Vault};
 
 /// The signed-in user, their group, and what they may actually do right now.
@@ -47,13 +47,15 @@ impl Me {
 }
 
 pub(crate) fn key_state(conn: crate::vault::Db<'_>, user: UserId, now: i64) -> Result<KeyState> {
-    Ok(match people::soft_key(conn, user)? {
-        Some(k) if k.locked_until.is_some_and(|t| t > now) => KeyState::Locked {
-            until: k.locked_until.unwrap_or(now),
-        },
-        Some(k) if k.confirmed => KeyState::Active,
-        _ => KeyState::NotEnrolled,
-    })
+    Ok(
+        people::soft_key(conn, user)?.map_or(KeyState::NotEnrolled, |k| {
+            crate::model::KeyStanding {
+                confirmed: k.confirmed,
+                locked_until: k.locked_until,
+            }
+            .state_at(now)
+        }),
+    )
 }
 
 /// The counts and checks on the Overview screen.
@@ -227,24 +229,22 @@ impl Session {
         self.require(SystemPermission::ManageSystem)?;
         let conn = self.vault.db();
         let info = school::get(conn)?;
-        let all_pupils = pupils::list(conn)?;
-        let users = people::users(conn)?;
+        let school = self.load_school()?;
+        let read = &school.read;
+        let all_pupils = &read.pupils;
+        let users = &read.users;
         let now = crate::clock::now();
-        let mut active_keys = 0;
-        for u in &users {
-            if key_state(conn, u.id, now)? == KeyState::Active {
-                active_keys += 1;
-            }
-        }
-        let restricted = groups::restricted_types(conn)?;
-        let all_groups = groups::list(conn)?;
+        let active_keys = users
+            .iter()
+            .filter(|u| read.key_state(u.id, now) == KeyState::Active)
+            .count();
         let group_types = GroupType::ALL
             .iter()
             .map(|t| {
                 (
                     *t,
-                    all_groups.iter().filter(|g| g.group_type == *t).count(),
-                    restricted.get(t).copied().unwrap_or(false),
+                    read.groups.iter().filter(|g| g.group_type == *t).count(),
+                    read.restricted.get(t).copied().unwrap_or(false),
                 )
             })
             .collect();
@@ -255,7 +255,7 @@ impl Session {
             archived_pupils: all_pupils.iter().filter(|p| p.archived).count(),
             users: users.iter().filter(|u| u.active).count(),
             active_keys,
-            user_groups: people::user_groups(conn)?.len(),
+            user_groups: read.user_groups.len(),
             group_types,
             categories: categories::list(conn)?
                 .iter()
@@ -265,9 +265,9 @@ impl Session {
             incidents: {
                 let guards = self.guards()?;
                 let me = self.me.user.id;
-                incidents::list(conn)?
-                    .iter()
-                    .filter(|i| guards.may_read(me, i.id, i.pupil))
+                incidents::pupils_of(conn)?
+                    .into_iter()
+                    .filter(|(id, pupil)| guards.may_read(me, *id, *pupil))
                     .count()
             },
             audit: self.vault.verify_audit()?,

@@ -179,6 +179,10 @@ impl Session {
     /// moment between its slot being written and its record being saved, perhaps by another
     /// computer using the same school file.
     pub(crate) fn withdraw_stale_setup_codes(&mut self) -> Result<()> {
+        // A code issued after this look is not stale, so none waiting now means nothing to do.
+        if !KeyFile::read(&self.vault().location().keys)?.has_any_setup_code() {
+            return Ok(());
+        }
         self.change(|this| {
             let keys = KeyFile::read(&this.vault().location().keys)?;
             let now = crate::clock::now();

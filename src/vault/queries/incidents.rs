@@ -61,6 +61,13 @@ pub fn list(conn: Db<'_>) -> Result<Vec<Incident>> {
     select(conn, "", [])
 }
 
+/// Every incident's id and pupil, for counting without reading the records themselves.
+pub fn pupils_of(conn: Db<'_>) -> Result<Vec<(IncidentId, PupilId)>> {
+    let mut stmt = conn.prepare("SELECT id, pupil_id FROM incidents")?;
+    let rows = stmt.query_map([], |r| Ok((IncidentId(r.get(0)?), PupilId(r.get(1)?))))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The incidents about one pupil, oldest first.
 pub fn for_pupil(conn: Db<'_>, pupil: PupilId) -> Result<Vec<Incident>> {
     select(conn, "WHERE pupil_id = ?1", [pupil.0])

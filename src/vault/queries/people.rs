@@ -1,12 +1,13 @@
 //! Users, user groups with their permission grids, and soft keys.
 
 use crate::model::{
-    CategoryGrant, CategoryId, CategoryPermissions, SystemPermission, SystemPermissions, User,
-    UserGroup, UserGroupId, UserId,
+    CategoryGrant, CategoryId, CategoryPermissions, KeyStanding, SystemPermission,
+    SystemPermissions, User, UserGroup, UserGroupId, UserId,
 };
 use crate::vault::Db;
 use crate::vault::{Error, Result};
 use rusqlite::{OptionalExtension, params};
+use std::collections::BTreeMap;
 
 fn constraint(e: rusqlite::Error, what: impl FnOnce() -> String) -> Error {
     match &e {
@@ -255,6 +256,22 @@ pub fn soft_key(conn: Db<'_>, user: UserId) -> Result<Option<StoredSoftKey>> {
 }
 
 /// Stores (or replaces) a user's key.
+/// Every stored soft key's standing, by user: one query where the Overview and the health check
+/// would otherwise ask once per user.
+pub fn key_standings(conn: Db<'_>) -> Result<BTreeMap<UserId, KeyStanding>> {
+    let mut stmt = conn.prepare("SELECT user_id, confirmed, locked_until FROM soft_keys")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            UserId(r.get(0)?),
+            KeyStanding {
+                confirmed: r.get(1)?,
+                locked_until: r.get(2)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn put_soft_key(conn: Db<'_>, key: &StoredSoftKey) -> Result<()> {
     conn.execute(
         "INSERT OR REPLACE INTO soft_keys

@@ -68,10 +68,11 @@ impl<'c> NewPupils<'c> {
 const MEMBERSHIP: &str =
     "INSERT OR IGNORE INTO pupil_membership (pupil_id, group_id) VALUES (?1, ?2)";
 
+/// Every pupil, by surname, forename (each ignoring the case of A to Z, as SQLite's NOCASE does)
+/// and id.
 pub fn list(conn: Db<'_>) -> Result<Vec<Pupil>> {
     let mut stmt = conn.prepare(
-        "SELECT id, mis_id, upn, forename, surname, date_of_birth, archived FROM pupils
-         ORDER BY surname COLLATE NOCASE, forename COLLATE NOCASE, id",
+        "SELECT id, mis_id, upn, forename, surname, date_of_birth, archived FROM pupils",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(Pupil {
@@ -84,7 +85,21 @@ pub fn list(conn: Db<'_>) -> Result<Vec<Pupil>> {
             archived: r.get(6)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    let mut all = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    // Sorted here rather than by SQLite: its sorter took half the time of the whole query.
+    all.sort_unstable_by(|a, b| {
+        nocase(&a.surname, &b.surname)
+            .then_with(|| nocase(&a.forename, &b.forename))
+            .then(a.id.cmp(&b.id))
+    });
+    Ok(all)
+}
+
+/// SQLite's NOCASE comparison: bytes compared with only A to Z folded.
+fn nocase(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
 /// Changes a pupil's name and date of birth (YYYY-MM-DD or none).
@@ -212,4 +227,61 @@ pub fn count_on_roll_without_group_of(conn: Db<'_>, t: crate::model::GroupType) 
         |r| r.get(0),
     )?;
     Ok(usize::try_from(n).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nocase;
+
+    #[test]
+    fn names_sort_as_sqlite_nocase_sorts_them() {
+        let names = [
+            "smith",
+            "Smith",
+            "SMITH",
+            "Smithson",
+            "smit",
+            "O'Brien",
+            "o'brien",
+            "Obi",
+            "Éva",
+            "eva",
+            "Eva",
+            "Zoë",
+            "zoe",
+            "",
+            " Adams",
+            "adams",
+            "ADAMS-Hill",
+            "Mc Kay",
+            "McKay",
+            "ßen",
+            "Åsa",
+            "aSa",
+            "_x",
+            "[x",
+            "ZZ",
+        ];
+        let conn = rusqlite::Connection::open_in_memory().expect("memory database");
+        conn.execute_batch("CREATE TABLE t (i INTEGER PRIMARY KEY, s TEXT)")
+            .expect("table");
+        for (i, n) in names.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO t VALUES (?1, ?2)",
+                rusqlite::params![i as i64, n],
+            )
+            .expect("row");
+        }
+        let mut stmt = conn
+            .prepare("SELECT i FROM t ORDER BY s COLLATE NOCASE, i")
+            .expect("query");
+        let by_sqlite: Vec<usize> = stmt
+            .query_map([], |r| r.get::<_, i64>(0))
+            .expect("rows")
+            .map(|r| r.expect("row") as usize)
+            .collect();
+        let mut ours: Vec<usize> = (0..names.len()).collect();
+        ours.sort_by(|a, b| nocase(names[*a], names[*b]).then(a.cmp(b)));
+        assert_eq!(ours, by_sqlite);
+    }
 }
