@@ -24,7 +24,9 @@
 //! a few dozen such combinations, and each is a handful of 64-bit words per 64 users.
 
 use super::permission::{CategoryPermissions, EffectivePermissions, SystemPermission};
-use super::{GroupType, PupilGroup, PupilGroupId, PupilId, SystemPermissions, UserId};
+use super::{
+    GroupType, PupilGroup, PupilGroupId, PupilId, SystemPermissions, User, UserGroup, UserId,
+};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What the user wants to do with the pupil.
@@ -77,6 +79,20 @@ pub struct Viewer {
     /// For the signed-in user: signed in with their soft key. For anyone else (the admin asking
     /// who can see a pupil): has an active key enrolled, i.e. would be signed in with it.
     pub has_active_key: bool,
+}
+
+impl Viewer {
+    /// `user` in `group` (none when their group is gone), with or without a soft key that counts.
+    pub fn of(user: &User, group: Option<&UserGroup>, has_active_key: bool) -> Viewer {
+        Viewer {
+            user: user.id,
+            active: user.active,
+            group_active: group.is_some_and(|g| g.active),
+            group_name: group.map(|g| g.name.clone()).unwrap_or_default(),
+            group_permissions: group.map(|g| g.system).unwrap_or_default(),
+            has_active_key,
+        }
+    }
 }
 
 impl Viewer {

@@ -277,15 +277,11 @@ impl Snapshot {
 
     /// The user as the access rule sees them, counting only a soft key that works now.
     fn viewer(&self, u: &User) -> Viewer {
-        let group = self.user_group(u);
-        Viewer {
-            user: u.id,
-            active: u.active,
-            group_active: group.is_some_and(|g| g.active),
-            group_name: group.map(|g| g.name.clone()).unwrap_or_default(),
-            group_permissions: group.map(|g| g.system).unwrap_or_default(),
-            has_active_key: self.keys.get(&u.id) == Some(&KeyState::Active),
-        }
+        Viewer::of(
+            u,
+            self.user_group(u),
+            self.keys.get(&u.id) == Some(&KeyState::Active),
+        )
     }
 }
 

@@ -353,7 +353,12 @@ impl Session {
     /// Records the newest audit entry in the key file (see [`Session::refresh_anchor`]), writing
     /// the file only when the record moves. Called at sign-in, when locking and after a backup.
     pub(crate) fn anchor_key_file(&mut self) -> Result<()> {
-        let mut keys = KeyFile::read(&self.location().keys)?;
+        let keys = KeyFile::read(&self.location().keys)?;
+        self.anchor_key_file_after(keys)
+    }
+
+    /// The same, deciding from `keys` as just read.
+    pub(crate) fn anchor_key_file_after(&mut self, mut keys: KeyFile) -> Result<()> {
         if self.refresh_anchor(&mut keys) {
             // Written through change_keys, which reads the file afresh (keeping any slot changed
             // meanwhile) and takes the school's write lock where there is one.

@@ -71,18 +71,11 @@ impl SchoolRead {
             .users
             .iter()
             .map(|u| {
-                let group = self.user_groups.get(&u.user_group);
-                Viewer {
-                    user: u.id,
-                    active: u.active,
-                    group_active: group.is_some_and(|g| g.active),
-                    group_name: group.map(|g| g.name.clone()).unwrap_or_default(),
-                    group_permissions: group.map(|g| g.system).unwrap_or_default(),
-                    has_active_key: match signed_in {
-                        Some((id, with_key)) if id == u.id => with_key,
-                        _ => self.key_state(u.id, now) != KeyState::NotEnrolled,
-                    },
-                }
+                let has_active_key = match signed_in {
+                    Some((id, with_key)) if id == u.id => with_key,
+                    _ => self.key_state(u.id, now) != KeyState::NotEnrolled,
+                };
+                Viewer::of(u, self.user_groups.get(&u.user_group), has_active_key)
             })
             .collect();
         let pupils = self

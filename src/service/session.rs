@@ -112,10 +112,13 @@ impl Session {
         };
         // Tidying only: if the key file cannot be written now, the next sign-in tries again, and
         // an expired code is refused meanwhile by its record.
-        let _ = session.withdraw_stale_setup_codes();
-        // Best effort likewise: the record of the audit trail in the key file moves on at the
-        // next sign-in, lock or backup instead.
-        let _ = session.anchor_key_file();
+        // One look at the key file decides both; each change reads it afresh before writing.
+        if let Ok(keys) = KeyFile::read(&session.keys_path) {
+            let _ = session.withdraw_stale_setup_codes(&keys);
+            // Best effort likewise: the record of the audit trail in the key file moves on at
+            // the next sign-in, lock or backup instead.
+            let _ = session.anchor_key_file_after(keys);
+        }
         Ok(session)
     }
 

@@ -178,9 +178,10 @@ impl Session {
     /// A slot with no unused code on record is left alone: that is also how a code looks for the
     /// moment between its slot being written and its record being saved, perhaps by another
     /// computer using the same school file.
-    pub(crate) fn withdraw_stale_setup_codes(&mut self) -> Result<()> {
-        // A code issued after this look is not stale, so none waiting now means nothing to do.
-        if !KeyFile::read(&self.vault().location().keys)?.has_any_setup_code() {
+    /// `seen`: the key file as just read. A code issued after that look is not stale, so none
+    /// waiting in it means nothing to do.
+    pub(crate) fn withdraw_stale_setup_codes(&mut self, seen: &KeyFile) -> Result<()> {
+        if !seen.has_any_setup_code() {
             return Ok(());
         }
         self.change(|this| {
