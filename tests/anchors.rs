@@ -586,3 +586,35 @@ fn a_backups_key_file_never_records_an_entry_its_copy_does_not_hold() {
         9999
     );
 }
+
+#[test]
+fn a_trail_altered_while_signed_in_is_found_by_the_next_check_not_hidden_by_the_last() {
+    let school = school();
+    let before = school.session.verify_audit().unwrap();
+    assert!(before.is_intact(), "{before:?}");
+    assert!(school.session.overview().unwrap().audit.is_intact());
+    // Another connection (another process, or a tool with the key) changes an old entry.
+    {
+        let v = Vault::open(&school.location, &data_key(&school.location)).unwrap();
+        v.conn()
+            .execute(
+                "UPDATE audit SET summary = 'Nothing happened' WHERE id = 1",
+                [],
+            )
+            .unwrap();
+    }
+    let after = school.session.verify_audit().unwrap();
+    assert_eq!(
+        after.first_bad.as_ref().map(|(id, _)| *id),
+        Some(1),
+        "{after:?}"
+    );
+    assert!(!school.session.overview().unwrap().audit.is_intact());
+    let health = school.session.health_check().unwrap();
+    assert!(
+        health
+            .iter()
+            .any(|f| f.check == Check::AuditTrail && f.severity == Severity::Warning),
+        "{health:?}"
+    );
+}

@@ -247,7 +247,7 @@ impl Session {
     /// The check itself, for callers that have checked permissions (the health check).
     pub(crate) fn trail_report(&self, check: &TrailCheck) -> Result<TrailReport> {
         let conn = self.vault().db();
-        let chain = audit::verify(conn)?;
+        let chain = self.chain_check()?;
         let integrity = if check.integrity {
             Some(integrity::problems(conn)?)
         } else {
@@ -327,8 +327,8 @@ impl Session {
     /// a failure to read the trail leaves the record as it is.
     pub(crate) fn refresh_anchor(&self, keys: &mut KeyFile) -> bool {
         let conn = self.vault().db();
-        let agrees = || -> crate::vault::Result<bool> {
-            if !audit::verify(conn)?.is_intact() {
+        let agrees = || -> Result<bool> {
+            if !self.chain_check()?.is_intact() {
                 return Ok(false);
             }
             Ok(match &keys.audit_anchor {

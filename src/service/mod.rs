@@ -26,6 +26,7 @@ mod school_read;
 pub mod session;
 pub mod setup;
 pub mod sign_in;
+mod stamp_cache;
 pub mod transfer_file;
 mod transfer_pdf;
 pub mod transfers;

@@ -16,7 +16,7 @@ use crate::model::{
     PupilGroupId, PupilId, SystemPermission, UserId, category, names,
 };
 use crate::vault::Change;
-use crate::vault::queries::{categories, groups, incidents, pupils, school};
+use crate::vault::queries::{categories, groups, incidents, pupils};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The longest description kept; longer text is refused rather than cut, so nothing is lost.
@@ -234,17 +234,10 @@ fn class_of(ids: &[PupilGroupId], by_id: &BTreeMap<PupilGroupId, PupilGroup>) ->
         .join(" · ")
 }
 
-/// Everything the staff screens read, loaded once per request.
 /// The school as last read for the signed-in user, kept while nothing has changed, so that
 /// moving between screens or typing in the pupil search does not read every pupil and access
 /// list from the file again (at 2,000 pupils that took 9 ms a time; a query per pupil, 4 ms).
-/// Anything written by this window or by anyone else is noticed (`school::change_stamp`) and
-/// the school read afresh.
-#[derive(Default)]
-pub(crate) struct SchoolCache(std::sync::Mutex<Option<(Stamp, std::sync::Arc<School>)>>);
-
-/// See `school::change_stamp`.
-type Stamp = (i64, u64);
+pub(super) type SchoolCache = super::stamp_cache::StampCache<School>;
 
 pub(super) struct School {
     /// The rows as read; what follows is derived from them.
@@ -294,29 +287,7 @@ fn matches_words(query: &str, haystack: &str) -> bool {
 
 impl Session {
     pub(super) fn load_school(&self) -> Result<std::sync::Arc<School>> {
-        // Inside a change, what is read may include writes that are then undone, and undoing
-        // them does not move the stamp back: such a school is used once and never kept.
-        if self.vault().in_change() {
-            return Ok(std::sync::Arc::new(self.read_school()?));
-        }
-        let stamp = school::change_stamp(self.vault().db())?;
-        // A panic while the cache was held leaves at worst an older school, which the stamp
-        // then replaces.
-        let mut cache = self
-            .school_cache
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((seen, school)) = cache.as_ref()
-            && *seen == stamp
-        {
-            return Ok(school.clone());
-        }
-        // Stamped as before the reading: a change made meanwhile moves the stamp, so what was
-        // read is read again next time rather than trusted.
-        let school = std::sync::Arc::new(self.read_school()?);
-        *cache = Some((stamp, school.clone()));
-        Ok(school)
+        self.school_cache.get(self.vault(), || self.read_school())
     }
 
     fn read_school(&self) -> Result<School> {

@@ -84,6 +84,9 @@ pub struct Session {
     me: Me,
     /// The school as last read for the signed-in user's screens (see `load_school`).
     pub(super) school_cache: super::records::SchoolCache,
+    /// The audit chain's check, which reads every entry: the Overview, its health check and the
+    /// key file's record at sign-in would otherwise each read the whole trail again.
+    chain_cache: super::stamp_cache::StampCache<ChainReport>,
 }
 
 impl std::fmt::Debug for Session {
@@ -109,6 +112,7 @@ impl Session {
             data_key,
             me,
             school_cache: Default::default(),
+            chain_cache: Default::default(),
         };
         // Tidying only: if the key file cannot be written now, the next sign-in tries again, and
         // an expired code is refused meanwhile by its record.
@@ -273,7 +277,7 @@ impl Session {
                     .filter(|(id, pupil)| guards.may_read(me, *id, *pupil))
                     .count()
             },
-            audit: self.vault.verify_audit()?,
+            audit: self.chain_check()?,
         })
     }
 
@@ -296,7 +300,16 @@ impl Session {
 
     pub fn verify_audit(&self) -> Result<ChainReport> {
         self.require(SystemPermission::ViewAudits)?;
-        Ok(self.vault.verify_audit()?)
+        self.chain_check()
+    }
+
+    /// The audit chain checked entry by entry, or as last checked while the file is unchanged.
+    /// For callers that have checked permissions.
+    pub(crate) fn chain_check(&self) -> Result<ChainReport> {
+        let report = self
+            .chain_cache
+            .get(&self.vault, || Ok(self.vault.verify_audit()?))?;
+        Ok(ChainReport::clone(&report))
     }
 
     pub fn recent_audit(&self, search: &str, limit: usize) -> Result<Vec<AuditEntry>> {
