@@ -287,7 +287,7 @@ fn matches_words(query: &str, haystack: &str) -> bool {
 
 impl Session {
     pub(super) fn load_school(&self) -> Result<std::sync::Arc<School>> {
-        self.school_cache.get(self.vault(), || self.read_school())
+        self.kept.school.get(self.vault(), || self.read_school())
     }
 
     fn read_school(&self) -> Result<School> {

@@ -75,6 +75,15 @@ pub struct Overview {
     pub audit: ChainReport,
 }
 
+#[derive(Default)]
+pub(super) struct Kept {
+    /// The school as last read for the signed-in user's screens (see `load_school`).
+    pub(super) school: super::records::SchoolCache,
+    /// The audit chain's check, which reads every entry: the Overview, its health check and the
+    /// key file's record at sign-in would otherwise each read the whole trail again.
+    chain: super::stamp_cache::StampCache<ChainReport>,
+}
+
 pub struct Session {
     vault: Vault,
     /// The key file as read at sign-in; re-read before every change so nothing is overwritten.
@@ -82,11 +91,8 @@ pub struct Session {
     /// Needed to give new people (set-up codes) a slot. Wiped from memory with the session.
     data_key: DataKey,
     me: Me,
-    /// The school as last read for the signed-in user's screens (see `load_school`).
-    pub(super) school_cache: super::records::SchoolCache,
-    /// The audit chain's check, which reads every entry: the Overview, its health check and the
-    /// key file's record at sign-in would otherwise each read the whole trail again.
-    chain_cache: super::stamp_cache::StampCache<ChainReport>,
+    /// Readings kept until the file changes (boxed: a session is moved through sign-in's steps).
+    pub(super) kept: Box<Kept>,
 }
 
 impl std::fmt::Debug for Session {
@@ -111,8 +117,7 @@ impl Session {
             keys_path,
             data_key,
             me,
-            school_cache: Default::default(),
-            chain_cache: Default::default(),
+            kept: Default::default(),
         };
         // Tidying only: if the key file cannot be written now, the next sign-in tries again, and
         // an expired code is refused meanwhile by its record.
@@ -307,7 +312,8 @@ impl Session {
     /// For callers that have checked permissions.
     pub(crate) fn chain_check(&self) -> Result<ChainReport> {
         let report = self
-            .chain_cache
+            .kept
+            .chain
             .get(&self.vault, || Ok(self.vault.verify_audit()?))?;
         Ok(ChainReport::clone(&report))
     }
