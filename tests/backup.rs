@@ -346,3 +346,114 @@ fn a_backup_taken_while_another_connection_writes_is_of_one_moment() {
             .sum::<usize>()
     );
 }
+
+#[test]
+fn backing_up_a_damaged_school_says_the_school_file_is_damaged_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, creds) = demo_school(dir.path(), small());
+    drop(creds.session);
+    let key = vault::KeyFile::read(&location.keys)
+        .unwrap()
+        .unlock_person(&creds.email, PASSWORD)
+        .unwrap();
+    let page_size = 4096;
+    let original = std::fs::read(&location.db).unwrap();
+    let pages = original.len() / page_size;
+    let out_dir = dir.path().join("usb");
+    std::fs::create_dir(&out_dir).unwrap();
+    // From the last page back, a byte flipped in one page until the backup refuses the school
+    // (a page nothing reads, such as a free one, is copied without complaint).
+    let mut refused = None;
+    for page in (2..=pages).rev() {
+        let mut bytes = original.clone();
+        bytes[(page - 1) * page_size + 100] ^= 0x01;
+        std::fs::write(&location.db, &bytes).unwrap();
+        let out = out_dir.join(format!("page {page}.khbackup"));
+        if let Err(e) = vault::backup::write(&location, &key, &out, common::now(), &|_| {}) {
+            refused = Some(e.to_string());
+            break;
+        }
+    }
+    let message = refused.expect("a damaged page stops the backup");
+    assert!(message.contains("damaged"), "{message}");
+    assert!(
+        message.contains(&location.db.display().to_string()),
+        "names the school file: {message}"
+    );
+    assert!(!message.contains("backup is damaged"), "{message}");
+    assert!(!message.contains("ERROR"), "{message}");
+    // Nothing is left in the backup folder for the refused one: no file, no temporary file.
+    let left: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// The notes beside the school file of backups being written.
+fn backup_notes(location: &Location) -> Vec<String> {
+    std::fs::read_dir(location.db.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".backup-writing-"))
+        .collect()
+}
+
+#[test]
+fn a_backup_that_died_writing_leaves_nothing_once_the_school_opens_again() {
+    use vault::unfinished_backup::Note;
+    let dir = tempfile::tempdir().unwrap();
+    let (location, creds) = demo_school(dir.path(), small());
+    drop(creds.session);
+    let key = vault::KeyFile::read(&location.keys)
+        .unwrap()
+        .unlock_person(&creds.email, PASSWORD)
+        .unwrap();
+    let usb = dir.path().join("usb");
+    std::fs::create_dir(&usb).unwrap();
+
+    // A finished backup leaves no note behind.
+    vault::backup::write(
+        &location,
+        &key,
+        &usb.join("done.khbackup"),
+        common::now(),
+        &|_| {},
+    )
+    .unwrap();
+    assert!(backup_notes(&location).is_empty());
+
+    // One that died: its half-written file on the stick and its note, no longer locked.
+    let dead = usb.join("died.khbackup.tmp");
+    std::fs::write(&dead, b"half a backup").unwrap();
+    Note::take(&location, &dead).unwrap().abandon();
+    // One still being written by someone else: its note is locked.
+    let running = usb.join("running.khbackup.tmp");
+    std::fs::write(&running, b"being written").unwrap();
+    let live = Note::take(&location, &running).unwrap();
+    // And a note that names something other than a backup's temporary file.
+    let precious = usb.join("coursework.docx");
+    std::fs::write(&precious, b"not ours").unwrap();
+    Note::take(&location, &precious).unwrap().abandon();
+    assert_eq!(backup_notes(&location).len(), 3);
+
+    drop(vault::Vault::open(&location, &key).unwrap());
+    assert!(
+        !dead.exists(),
+        "the dead backup's file is cleared at the next start"
+    );
+    assert!(running.exists(), "a backup still running keeps its file");
+    assert!(
+        precious.exists(),
+        "only ever a backup's own temporary file is removed"
+    );
+    assert_eq!(
+        backup_notes(&location).len(),
+        1,
+        "only the live note is left"
+    );
+    assert!(usb.join("done.khbackup").exists());
+    drop(live);
+    assert!(backup_notes(&location).is_empty());
+}

@@ -104,7 +104,15 @@ fn a_read_only_folder_is_explained_and_the_school_untouched() {
     let before = std::fs::read(&school.db).unwrap();
     disk.remount_read_only();
     let e = service::sign_in(&school, &creds.email, PASSWORD).unwrap_err();
-    assert!(e.to_string().contains("cannot write to"), "{e}");
+    let message = e.to_string();
+    assert!(message.contains("cannot write to"), "{message}");
+    // It names the file (or its folder) in the user's words, not SQLite's.
+    assert!(
+        message.contains(&disk.path.display().to_string()),
+        "names where: {message}"
+    );
+    assert!(!message.contains("unable to open"), "{message}");
+    assert!(!message.contains("database file"), "{message}");
     assert_eq!(std::fs::read(&school.db).unwrap(), before);
 }
 

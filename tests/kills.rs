@@ -242,6 +242,14 @@ fn a_backup_killed_at_any_moment_leaves_the_school_as_it_was_and_no_half_backup(
             none += 1;
         }
         let mut s = p.open(&location, run as u64 + 1);
+        // Opening the school again cleared whatever the killed backup was writing.
+        let folder = location.db.parent().unwrap().to_path_buf();
+        let unfinished = files_named(&folder, ".khbackup.tmp");
+        assert!(unfinished.is_empty(), "run {run}: {unfinished:?}");
+        assert!(
+            files_named(&folder, ".backup-writing-").is_empty(),
+            "run {run}"
+        );
         assert!(has_kestrel(&s), "run {run}: the school changed");
         assert_eq!(s.pupil_count().unwrap(), p.pupils);
         assert!(s.verify_audit().unwrap().is_intact(), "run {run}");

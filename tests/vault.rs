@@ -52,6 +52,38 @@ fn wrong_code_is_refused_and_the_sign_in_can_be_retried() {
 }
 
 #[test]
+fn the_count_of_tries_left_reads_as_english_down_to_the_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, creds) = demo_school(dir.path(), small());
+    let t = now();
+    let SignInStep::NeedsCode(mut pending) =
+        service::sign_in(&location, &creds.email, PASSWORD).unwrap()
+    else {
+        panic!("the demo administrator holds a key");
+    };
+    let right = code(&creds.totp_secret, t, 0);
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let messages: Vec<String> = (0..4)
+        .map(|_| pending.confirm(wrong, t).unwrap_err().to_string())
+        .collect();
+    assert!(messages[0].contains("4 more tries"), "{messages:?}");
+    assert!(messages[2].contains("2 more tries"), "{messages:?}");
+    assert!(messages[3].contains("1 more try"), "{messages:?}");
+    assert!(!messages[3].contains("tries"), "{messages:?}");
+    // The fifth wrong code locks the key, and even the right one is then refused.
+    let locked = pending.confirm(wrong, t).unwrap_err();
+    assert!(
+        matches!(locked, service::Error::Locked { .. }),
+        "{locked:?}"
+    );
+    assert!(pending.confirm(&right, t).is_err());
+}
+
+#[test]
 fn a_code_is_accepted_only_once_across_sign_ins() {
     let dir = tempfile::tempdir().unwrap();
     let (location, creds) = demo_school(dir.path(), small());

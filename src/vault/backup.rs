@@ -306,7 +306,11 @@ pub fn write(
         })
         .collect();
     files::remove_leftovers(&unfinished, Duration::from_secs(3600));
+    // Best effort: without the note, a kill from here on leaves the temporary file for a later
+    // backup to this folder to clear, as above.
+    let note = super::unfinished_backup::Note::take(location, &files::temporary_of(out)).ok();
     write_atomic(out, &archive)?;
+    drop(note);
     progress(0.8);
 
     // Read back what reached the disk, and open the copy inside it.

@@ -1,7 +1,7 @@
 //! Everything that can go wrong opening or writing the school's vault, in words for the school
 //! admin. Each variant says what happened and, where there is one, what to do about it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -168,6 +168,21 @@ impl Error {
     }
 }
 
+/// What a refusal to write says until a caller names the file.
+const UNNAMED_FILE: &str = "the school file";
+
+impl Error {
+    /// The same error, naming `path` where SQLite named no file.
+    pub fn naming(self, path: &Path) -> Error {
+        match self {
+            Error::ReadOnly(p) if p.as_os_str() == UNNAMED_FILE => {
+                Error::ReadOnly(path.to_path_buf())
+            }
+            other => other,
+        }
+    }
+}
+
 impl From<rusqlite::Error> for Error {
     fn from(err: rusqlite::Error) -> Error {
         use rusqlite::ErrorCode;
@@ -180,8 +195,8 @@ impl From<rusqlite::Error> for Error {
                 }
                 ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied => {
                     // SQLite's message ("unable to open database file") names no file; the
-                    // callers that know which file it was replace this path with it.
-                    return Error::ReadOnly(PathBuf::from("the school file"));
+                    // callers that know which file it was name it (`Error::naming`).
+                    return Error::ReadOnly(PathBuf::from(UNNAMED_FILE));
                 }
                 _ => {}
             }

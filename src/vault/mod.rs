@@ -14,6 +14,7 @@ pub mod network;
 pub mod queries;
 pub mod replace;
 pub mod slots;
+pub mod unfinished_backup;
 
 pub use audit::{Actor, AuditAnchor, AuditEntry, ChainReport, Change};
 pub use db::Db;
@@ -153,22 +154,13 @@ fn apply_key_and_check(conn: &Connection, key: &DataKey, path: &Path) -> Result<
 }
 
 fn configure(conn: &Connection, path: &Path) -> Result<()> {
-    let on_path = |e: rusqlite::Error| match Error::from(e) {
-        Error::ReadOnly(_) => Error::ReadOnly(path.to_path_buf()),
-        other => other,
-    };
-    conn.busy_timeout(std::time::Duration::from_secs(5))
-        .map_err(on_path)?;
-    conn.pragma_update(None, "foreign_keys", "ON")
-        .map_err(on_path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
     // What is deleted is overwritten, not left in free pages: destroyed records must be gone.
-    conn.pragma_update(None, "secure_delete", "ON")
-        .map_err(on_path)?;
-    conn.pragma_update(None, "journal_mode", "WAL")
-        .map_err(on_path)?;
-    conn.pragma_update(None, "synchronous", "FULL")
-        .map_err(on_path)?;
-    if conn.is_readonly(rusqlite::MAIN_DB).map_err(on_path)? {
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    if conn.is_readonly(rusqlite::MAIN_DB)? {
         return Err(Error::ReadOnly(path.to_path_buf()));
     }
     Ok(())
@@ -178,6 +170,11 @@ impl Vault {
     /// Creates a new, empty (migrated) vault at `location.db`. Refuses to touch an existing file.
     /// The key file is written by the caller, who decides the slots.
     pub fn create(location: &Location, key: &DataKey) -> Result<Vault> {
+        // Whatever refuses to be written, SQLite's own refusals name no file: this one is meant.
+        Vault::create_unnamed(location, key).map_err(|e| e.naming(&location.db))
+    }
+
+    fn create_unnamed(location: &Location, key: &DataKey) -> Result<Vault> {
         replace::finish_interrupted(location)?;
         if location.db.exists() {
             return Err(Error::AlreadyExists(location.db.clone()));
@@ -189,11 +186,7 @@ impl Vault {
         let mut conn = connect(
             &location.db,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
-        )
-        .map_err(|e| match Error::from(e) {
-            Error::ReadOnly(_) => Error::ReadOnly(location.db.clone()),
-            other => other,
-        })?;
+        )?;
         apply_key_and_check(&conn, key, &location.db)?;
         configure(&conn, &location.db)?;
         let mut lock = SchoolLock::open(&location.lock_file())?;
@@ -217,15 +210,13 @@ impl Vault {
 
     /// Opens an existing vault with its data key, bringing its schema up to date.
     pub fn open(location: &Location, key: &DataKey) -> Result<Vault> {
+        Vault::open_unnamed(location, key).map_err(|e| e.naming(&location.db))
+    }
+
+    fn open_unnamed(location: &Location, key: &DataKey) -> Result<Vault> {
         check_school_file(location)?;
         network::refuse_network_drive(location)?;
-        let mut conn =
-            connect(&location.db, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(
-                |e| match Error::from(e) {
-                    Error::ReadOnly(_) => Error::ReadOnly(location.db.clone()),
-                    other => other,
-                },
-            )?;
+        let mut conn = connect(&location.db, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
         apply_key_and_check(&conn, key, &location.db)?;
         // Check the version before anything could write to a newer file.
         let found = migrate::current_version(&conn)?;
@@ -251,6 +242,7 @@ impl Vault {
             &[files::temporary_of(&location.keys)],
             std::time::Duration::from_secs(60),
         );
+        unfinished_backup::clear(location);
         let migrated = migrate::migrate(&mut conn);
         lock.release();
         migrated?;
