@@ -288,6 +288,9 @@ pub fn create_vault(spec: NewVault<'_>) -> Result<Session> {
         )));
     }
 
+    // Judged on the school file's own name (the school is built under a temporary one), and
+    // before the slow key derivations.
+    crate::vault::network::refuse_network_drive(location)?;
     let data_key = DataKey::generate();
     let mut keys = KeyFile::new(spec.demo.clone());
     let mut memory = crate::vault::slots::KdfMemory::default();
