@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{PASSWORD, demo_school, member_of, small};
+use common::{PASSWORD, demo_school, files_in, member_of, small};
 use keyholder::model::GroupType;
 use keyholder::service::backup::{Unlock, open_backup};
 use keyholder::service::demo::DemoSize;
@@ -35,15 +35,6 @@ fn comparable(s: &mut Session) -> serde_json::Value {
         u["last_login_at"] = serde_json::Value::Null;
     }
     v
-}
-
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]
@@ -347,15 +338,21 @@ fn a_backup_taken_while_another_connection_writes_is_of_one_moment() {
     );
 }
 
-#[test]
-fn backing_up_a_damaged_school_says_the_school_file_is_damaged_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let (location, creds) = demo_school(dir.path(), small());
+/// A demo school with no window open on it, and its data key, for the vault's own backup.
+fn closed_school(dir: &Path) -> (Location, vault::DataKey) {
+    let (location, creds) = demo_school(dir, small());
     drop(creds.session);
     let key = vault::KeyFile::read(&location.keys)
         .unwrap()
         .unlock_person(&creds.email, PASSWORD)
         .unwrap();
+    (location, key)
+}
+
+#[test]
+fn backing_up_a_damaged_school_says_the_school_file_is_damaged_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (location, key) = closed_school(dir.path());
     let page_size = 4096;
     let original = std::fs::read(&location.db).unwrap();
     let pages = original.len() / page_size;
@@ -404,12 +401,7 @@ fn backup_notes(location: &Location) -> Vec<String> {
 fn a_backup_that_died_writing_leaves_nothing_once_the_school_opens_again() {
     use vault::unfinished_backup::Note;
     let dir = tempfile::tempdir().unwrap();
-    let (location, creds) = demo_school(dir.path(), small());
-    drop(creds.session);
-    let key = vault::KeyFile::read(&location.keys)
-        .unwrap()
-        .unlock_person(&creds.email, PASSWORD)
-        .unwrap();
+    let (location, key) = closed_school(dir.path());
     let usb = dir.path().join("usb");
     std::fs::create_dir(&usb).unwrap();
 

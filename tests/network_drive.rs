@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{PASSWORD, demo_school, small, tool_available};
+use common::{PASSWORD, demo_school, files_in, small, tool_available};
 use keyholder::service;
 use keyholder::vault::Location;
 use std::path::{Path, PathBuf};
@@ -65,15 +65,6 @@ impl Drop for Share {
     }
 }
 
-fn names_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 #[test]
 fn a_new_school_on_a_network_drive_is_refused_naming_its_own_files_and_leaving_nothing() {
     let Some(share) = Share::mount() else {
@@ -97,9 +88,9 @@ fn a_new_school_on_a_network_drive_is_refused_naming_its_own_files_and_leaving_n
     assert!(err.contains("school.db and school.keys"), "{err}");
     assert!(!err.contains(".creating"), "the file's own name: {err}");
     assert!(
-        names_in(&share.backing).is_empty(),
+        files_in(&share.backing).is_empty(),
         "{:?}",
-        names_in(&share.backing)
+        files_in(&share.backing)
     );
 }
 
@@ -120,7 +111,7 @@ fn a_school_moved_onto_a_network_drive_is_refused_and_left_as_it_is_but_backups_
     let moved = Location::new(share.path.join("school.db"));
     std::fs::copy(&location.db, &moved.db).unwrap();
     std::fs::copy(&location.keys, &moved.keys).unwrap();
-    let before = names_in(&share.backing);
+    let before = files_in(&share.backing);
     let db_before = std::fs::read(&moved.db).unwrap();
     let e = service::sign_in(&moved, &creds.email, PASSWORD).unwrap_err();
     let message = e.to_string();
@@ -133,6 +124,6 @@ fn a_school_moved_onto_a_network_drive_is_refused_and_left_as_it_is_but_backups_
         message.contains("this PC's own disk"),
         "says where to move it: {message}"
     );
-    assert_eq!(names_in(&share.backing), before, "nothing made beside it");
+    assert_eq!(files_in(&share.backing), before, "nothing made beside it");
     assert_eq!(std::fs::read(&moved.db).unwrap(), db_before);
 }

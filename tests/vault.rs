@@ -27,21 +27,30 @@ fn wrong_password_and_unknown_address_get_the_same_answer() {
     assert!(wrong_pw.to_string().contains("do not match"));
 }
 
+/// A sign-in whose password was accepted, waiting for the holder's soft-key code.
+fn waiting_for_code(location: &Location, email: &str) -> service::PendingCode {
+    match service::sign_in(location, email, PASSWORD).unwrap() {
+        SignInStep::NeedsCode(pending) => pending,
+        SignInStep::SignedIn(_) => panic!("{email} holds a key"),
+    }
+}
+
+/// A code that is not `right`.
+fn not_the_code(right: &str) -> &'static str {
+    if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    }
+}
+
 #[test]
 fn wrong_code_is_refused_and_the_sign_in_can_be_retried() {
     let dir = tempfile::tempdir().unwrap();
     let (location, creds) = demo_school(dir.path(), small());
     let t = now();
-    let SignInStep::NeedsCode(mut pending) =
-        service::sign_in(&location, &creds.email, PASSWORD).unwrap()
-    else {
-        panic!("the demo administrator holds a key");
-    };
-    let wrong = if code(&creds.totp_secret, t, 0) == "000000" {
-        "111111"
-    } else {
-        "000000"
-    };
+    let mut pending = waiting_for_code(&location, &creds.email);
+    let wrong = not_the_code(&code(&creds.totp_secret, t, 0));
     let e = pending.confirm(wrong, t).unwrap_err();
     assert!(
         matches!(e, service::Error::WrongCode { attempts_left: 4 }),
@@ -56,17 +65,9 @@ fn the_count_of_tries_left_reads_as_english_down_to_the_last() {
     let dir = tempfile::tempdir().unwrap();
     let (location, creds) = demo_school(dir.path(), small());
     let t = now();
-    let SignInStep::NeedsCode(mut pending) =
-        service::sign_in(&location, &creds.email, PASSWORD).unwrap()
-    else {
-        panic!("the demo administrator holds a key");
-    };
+    let mut pending = waiting_for_code(&location, &creds.email);
     let right = code(&creds.totp_secret, t, 0);
-    let wrong = if right == "000000" {
-        "111111"
-    } else {
-        "000000"
-    };
+    let wrong = not_the_code(&right);
     let messages: Vec<String> = (0..4)
         .map(|_| pending.confirm(wrong, t).unwrap_err().to_string())
         .collect();

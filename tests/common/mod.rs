@@ -101,6 +101,16 @@ pub fn tool_available(name: &str) -> bool {
     found
 }
 
+/// The names of the files in `dir`, sorted.
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// The soft-key secret of any user of a demo school (they all derive from the demo's seed).
 pub fn demo_secret(location: &Location, email: &str) -> Vec<u8> {
     let keys = keyholder::vault::KeyFile::read(&location.keys).expect("key file reads");
