@@ -461,16 +461,7 @@ fn a_transfer_received_while_killed_arrives_whole_or_not_at_all() {
         .unwrap();
     let mis_id = data.pupils[index].mis_id.clone().unwrap();
     let other = Location::new(s.dir().join("larkspur.db"));
-    let loaded =
-        keyholder::service::setup::load_school(&other, &data, common::PASSWORD, "Kill test")
-            .unwrap();
-    let mut sender = common::sign_in_at(
-        &other,
-        &loaded.admin,
-        common::PASSWORD,
-        loaded.key.secret(),
-        common::now(),
-    );
+    let mut sender = common::load_and_sign_in(&other, &data, "Kill test");
     let file = s.dir().join("in.khtransfer");
     let sent = sender
         .send_transfer(

@@ -201,16 +201,7 @@ fn every_command_line_in_the_readme_runs_as_written() {
         p.upn = p.upn.as_ref().map(|u| format!("X{u}"));
     }
     let other_location = keyholder::vault::Location::new(cwd.join("larkspur.db"));
-    let loaded =
-        keyholder::service::setup::load_school(&other_location, &data, common::PASSWORD, "README")
-            .unwrap();
-    let mut other = common::sign_in_at(
-        &other_location,
-        &loaded.admin,
-        common::PASSWORD,
-        loaded.key.secret(),
-        common::now(),
-    );
+    let mut other = common::load_and_sign_in(&other_location, &data, "README");
     let moving = data
         .pupils
         .iter()

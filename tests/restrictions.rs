@@ -10,7 +10,6 @@ use keyholder::model::{IncidentId, PupilId};
 use keyholder::service::Session;
 use keyholder::service::records::NewConcern;
 use keyholder::service::restrictions::Restricting;
-use keyholder::service::setup::load_school;
 use keyholder::vault::Location;
 use std::collections::BTreeSet;
 
@@ -243,8 +242,7 @@ fn an_export_and_a_load_keep_every_restriction() {
     assert_eq!(exported.restrictions.restricted_incidents.len(), 1);
     assert_eq!(exported.restrictions.locked_pupils.len(), 1);
     let copy = Location::new(dir.path().join("copy.db"));
-    let loaded = load_school(&copy, &exported, PASSWORD, "Restrictions test").unwrap();
-    let mut again = sign_in_at(&copy, &loaded.admin, PASSWORD, loaded.key.secret(), now());
+    let mut again = load_and_sign_in(&copy, &exported, "Restrictions test");
     assert_eq!(
         again.export().unwrap().without_timestamps().restrictions,
         exported.without_timestamps().restrictions

@@ -732,10 +732,7 @@ fn destruction_takes_only_what_is_due_leaves_a_permanent_log_and_no_trace_of_the
             .contains("DESTROY-ME")
     );
     let copy = Location::new(dir.path().join("copy.db"));
-    let loaded =
-        keyholder::service::setup::load_school(&copy, &exported, PASSWORD, "Retention test")
-            .unwrap();
-    let mut other = sign_in_at(&copy, &loaded.admin, PASSWORD, loaded.key.secret(), now());
+    let mut other = common::load_and_sign_in(&copy, &exported, "Retention test");
     assert_eq!(other.destruction_log().unwrap(), log);
     admin
         .lift_hold(admin.standing_holds(p_held).unwrap()[0].hold.id)

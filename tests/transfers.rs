@@ -58,14 +58,7 @@ fn schools(dir: &Path, adjust: impl FnOnce(&mut SchoolData, usize)) -> Schools {
     theirs.school.name = RECEIVING.into();
     adjust(&mut theirs, index);
     let receiving = Location::new(dir.join("receiving.db"));
-    let loaded = load_school(&receiving, &theirs, PASSWORD, "Transfer test").unwrap();
-    let receiver = sign_in_at(
-        &receiving,
-        &loaded.admin,
-        PASSWORD,
-        loaded.key.secret(),
-        now(),
-    );
+    let receiver = load_and_sign_in(&receiving, &theirs, "Transfer test");
     let mis_id = data.pupils[index].mis_id.clone().unwrap();
     let pupil = sender.pupil_to_transfer_by_mis_id(&mis_id).unwrap();
     Schools {
@@ -273,8 +266,7 @@ fn a_file_sent_received_and_confirmed_arrives_whole() {
     for (school, name) in [(&mut s.sender, "sender"), (&mut s.receiver, "receiver")] {
         let exported = school.export().unwrap();
         let copy = Location::new(dir.path().join(format!("{name}-copy.db")));
-        let loaded = load_school(&copy, &exported, PASSWORD, "Transfer test").unwrap();
-        let mut other = sign_in_at(&copy, &loaded.admin, PASSWORD, loaded.key.secret(), now());
+        let mut other = load_and_sign_in(&copy, &exported, "Transfer test");
         let (a, b) = (school.transfers().unwrap(), other.transfers().unwrap());
         let strip = |l: keyholder::service::transfers::TransferLog| {
             (
@@ -307,8 +299,7 @@ fn a_file_sent_received_and_confirmed_arrives_whole() {
     }
     let exported = s.receiver.export().unwrap();
     let copy = Location::new(dir.path().join("receiver-again.db"));
-    let loaded = load_school(&copy, &exported, PASSWORD, "Transfer test").unwrap();
-    let mut other = sign_in_at(&copy, &loaded.admin, PASSWORD, loaded.key.secret(), now());
+    let mut other = load_and_sign_in(&copy, &exported, "Transfer test");
     let moved = other
         .my_pupils("")
         .unwrap()
@@ -663,16 +654,13 @@ fn the_commands_send_receive_and_confirm_a_transfer() {
     let words = dir.path().join("words.txt");
     std::fs::write(&words, format!("{passphrase}\n")).unwrap();
 
-    let o = receive(
-        &[
-            "receive",
-            file.to_str().unwrap(),
-            "--passphrase-file",
-            words.to_str().unwrap(),
-            "--dry-run",
-        ],
-        -1,
-    );
+    let receiving = [
+        "receive",
+        file.to_str().unwrap(),
+        "--passphrase-file",
+        words.to_str().unwrap(),
+    ];
+    let o = receive(&[&receiving[..], &["--dry-run"]].concat(), -1);
     let text = out_of(&o);
     assert!(o.status.success(), "{text}");
     assert!(text.contains("a new pupil record is made"), "{text}");
@@ -680,15 +668,7 @@ fn the_commands_send_receive_and_confirm_a_transfer() {
         text.contains("Nothing has been changed (--dry-run)."),
         "{text}"
     );
-    let o = receive(
-        &[
-            "receive",
-            file.to_str().unwrap(),
-            "--passphrase-file",
-            words.to_str().unwrap(),
-        ],
-        0,
-    );
+    let o = receive(&receiving, 0);
     let text = out_of(&o);
     assert!(o.status.success(), "{text}");
     let code_given = text
@@ -697,15 +677,7 @@ fn the_commands_send_receive_and_confirm_a_transfer() {
         .and_then(|l| l.rsplit(' ').next())
         .unwrap()
         .to_string();
-    let o = receive(
-        &[
-            "receive",
-            file.to_str().unwrap(),
-            "--passphrase-file",
-            words.to_str().unwrap(),
-        ],
-        1,
-    );
+    let o = receive(&receiving, 1);
     let text = out_of(&o);
     assert!(text.contains("was already received"), "{text}");
     assert!(text.contains(&code_given), "{text}");

@@ -6,6 +6,7 @@ pub mod ui;
 
 use keyholder::auth::soft_key;
 use keyholder::service::demo::{self, DemoCredentials, DemoSize};
+use keyholder::service::school_data::SchoolData;
 use keyholder::service::{self, Session, SignInStep};
 use keyholder::vault::{KdfCost, Location};
 use std::path::Path;
@@ -99,6 +100,19 @@ pub fn tool_available(name: &str) -> bool {
         eprintln!("skipping: {name} is not installed");
     }
     found
+}
+
+/// A school made from an export (`keyholder load`), signed in as its administrator.
+pub fn load_and_sign_in(location: &Location, data: &SchoolData, label: &str) -> Session {
+    let loaded = service::setup::load_school(location, data, PASSWORD, label)
+        .expect("the school loads from the export");
+    sign_in_at(
+        location,
+        &loaded.admin,
+        PASSWORD,
+        loaded.key.secret(),
+        now(),
+    )
 }
 
 /// The names of the files in `dir`, sorted.
