@@ -45,7 +45,7 @@ pub struct Preview {
 impl Preview {
     /// "UTF-8, comma-separated, header on row 1, 62 rows below it".
     pub fn file_description(&self) -> String {
-        let header = match self.header.and_then(|h| self.table.rows.get(h)) {
+        let header = match self.header.and_then(|h| self.table.row(h)) {
             Some(r) => format!("column titles on row {}", r.number),
             None => "no row of column titles".to_string(),
         };
@@ -298,18 +298,18 @@ impl Session {
         let remembered = self.remembered_mapping(kind)?;
         let header = match spec.and_then(|s| s.header_row) {
             Some(0) => None,
-            Some(n) if n <= table.rows.len() => Some(n - 1),
+            Some(n) if n <= table.len() => Some(n - 1),
             Some(n) => {
                 return Err(Error::Invalid(format!(
                     "The mapping says the column titles are on row {n}, but the file has only {} rows.",
-                    table.rows.len()
+                    table.len()
                 )));
             }
             None => detect_header(kind, &table).or_else(|| {
                 remembered
                     .as_ref()
                     .and_then(|r| r.header_row)
-                    .filter(|n| (1..=table.rows.len()).contains(n))
+                    .filter(|n| (1..=table.len()).contains(n))
                     .map(|n| n - 1)
             }),
         };
@@ -353,7 +353,7 @@ impl Session {
     /// The person chose another row as the column titles (`None`: there are none).
     pub fn import_set_header(&self, preview: &mut Preview, header: Option<usize>) -> Result<()> {
         self.require(SystemPermission::ManageSystem)?;
-        preview.header = header.filter(|h| *h < preview.table.rows.len());
+        preview.header = header.filter(|h| *h < preview.table.len());
         let remembered = self.remembered_mapping(preview.kind)?;
         (preview.column_names, preview.mapping) = columns_for(
             preview.kind,

@@ -296,7 +296,7 @@ impl Mapping {
     }
 
     /// The cell of `field` in `row`, or `None` when the field is not imported.
-    pub fn cell<'r>(&self, row: &'r Row, field: Field) -> Option<&'r str> {
+    pub fn cell<'r>(&self, row: Row<'r>, field: Field) -> Option<&'r str> {
         self.get(field).map(|c| row.cell(c))
     }
 
@@ -349,8 +349,9 @@ impl Mapping {
     }
 
     /// How many columns the guess found by their titles; used to spot the header row.
-    fn recognised(kind: ImportKind, row: &Row) -> usize {
-        Mapping::guess(kind, &row.cells).columns.len()
+    fn recognised(kind: ImportKind, row: Row<'_>) -> usize {
+        let titles: Vec<String> = row.cells().map(str::to_string).collect();
+        Mapping::guess(kind, &titles).columns.len()
     }
 }
 
@@ -358,15 +359,15 @@ impl Mapping {
 /// two column titles are recognised (one, for a file with a single column). Reports often start
 /// with a title line or two before the header.
 pub fn detect_header(kind: ImportKind, table: &Table) -> Option<usize> {
-    table.rows.iter().take(10).position(|row| {
-        let enough = if row.cells.len() == 1 { 1 } else { 2 };
+    table.rows().take(10).position(|row| {
+        let enough = if row.width() == 1 { 1 } else { 2 };
         Mapping::recognised(kind, row) >= enough
     })
 }
 
 /// Names for the columns: the header's titles, or "Column 3" where there is none.
 pub fn column_names(table: &Table, header: Option<usize>) -> Vec<String> {
-    let header_row = header.and_then(|h| table.rows.get(h));
+    let header_row = header.and_then(|h| table.row(h));
     (0..table.width())
         .map(|i| match header_row.map(|r| r.cell(i)) {
             Some(t) if !t.is_empty() => t.to_string(),

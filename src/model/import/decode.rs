@@ -3,6 +3,7 @@
 //! is UTF-16; a school office worker cannot be expected to know which one they have.
 
 use super::FileProblem;
+use std::borrow::Cow;
 
 /// The largest file Keyholder will read: a whole-school export with every column is a few MB.
 pub const MAX_BYTES: usize = 50 * 1024 * 1024;
@@ -26,8 +27,8 @@ impl Encoding {
     }
 }
 
-/// The file's text and how it was encoded.
-pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), FileProblem> {
+/// The file's text and how it was encoded. A UTF-8 file is read where it lies, not copied.
+pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), FileProblem> {
     if bytes.len() > MAX_BYTES {
         return Err(FileProblem::TooLarge {
             megabytes: bytes.len() / (1024 * 1024),
@@ -36,27 +37,30 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), FileProblem> {
     let (text, encoding) = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         // A BOM promises UTF-8; if the rest is not, the file is damaged rather than 1252.
         let text = std::str::from_utf8(rest).map_err(|_| FileProblem::NotText)?;
-        (text.to_string(), Encoding::Utf8WithBom)
+        (Cow::Borrowed(text), Encoding::Utf8WithBom)
     } else if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         let (text, _, had_errors) = encoding_rs::UTF_16LE.decode(bytes);
         if had_errors {
             return Err(FileProblem::NotText);
         }
-        (text.into_owned(), Encoding::Utf16)
+        (text, Encoding::Utf16)
     } else if let Ok(text) = std::str::from_utf8(bytes) {
-        (text.to_string(), Encoding::Utf8)
+        (Cow::Borrowed(text), Encoding::Utf8)
     } else {
         // Every byte means something in Windows-1252, so this cannot fail; the control-character
         // check below is what turns away files that are not text at all.
         let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-        (text.into_owned(), Encoding::Windows1252)
+        (text, Encoding::Windows1252)
     };
     // Old DOS tools end a file with Ctrl+Z; it is not part of the data.
-    let text = text.trim_end_matches('\u{1A}').to_string();
-    if text
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
-    {
+    let text = match text {
+        Cow::Borrowed(t) => Cow::Borrowed(t.trim_end_matches('\u{1A}')),
+        Cow::Owned(mut t) => {
+            t.truncate(t.trim_end_matches('\u{1A}').len());
+            Cow::Owned(t)
+        }
+    };
+    if has_control(&text) {
         return Err(FileProblem::NotText);
     }
     if text.trim().is_empty() {
@@ -65,23 +69,53 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), FileProblem> {
     Ok((text, encoding))
 }
 
+/// Whether the text holds a control character (`char::is_control`: U+0000 to U+001F and U+007F
+/// to U+009F) other than a tab or a line break. Checked by bytes, as it runs over the whole file:
+/// in UTF-8 the controls from U+0080 are 0xC2 then 0x80 to 0x9F, and 0xC2 only ever starts a
+/// character.
+fn has_control(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'\t' | b'\r' | b'\n' => false,
+        0..=0x1F | 0x7F => true,
+        0xC2 => bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)),
+        _ => false,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
+    fn control_characters_are_found_by_bytes_as_by_characters() {
+        let by_chars = |t: &str| {
+            t.chars()
+                .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
+        };
+        // Every character up to U+3000 alone and between letters, which covers every control and
+        // every character whose UTF-8 bytes include 0xC2 or a byte below 0x20.
+        for c in (0..0x3000).filter_map(char::from_u32) {
+            for text in [c.to_string(), format!("a{c}b"), format!("Zoë{c}")] {
+                assert_eq!(has_control(&text), by_chars(&text), "{:?}", c);
+            }
+        }
+        assert!(!has_control("Zoë,O’Neill\t7\r\n"));
+    }
+
+    #[test]
     fn utf8_with_and_without_bom() {
         let (t, e) = decode("Zoë,O'Brien\n".as_bytes()).unwrap();
-        assert_eq!((t.as_str(), e), ("Zoë,O'Brien\n", Encoding::Utf8));
+        assert_eq!((&*t, e), ("Zoë,O'Brien\n", Encoding::Utf8));
         let (t, e) = decode(b"\xEF\xBB\xBFZo\xC3\xAB\n").unwrap();
-        assert_eq!((t.as_str(), e), ("Zoë\n", Encoding::Utf8WithBom));
+        assert_eq!((&*t, e), ("Zoë\n", Encoding::Utf8WithBom));
     }
 
     #[test]
     fn windows_1252_when_not_utf8() {
         // 0xEB is ë and 0x92 the curly apostrophe in Windows-1252.
         let (t, e) = decode(b"Zo\xEB,O\x92Neill\r\n").unwrap();
-        assert_eq!((t.as_str(), e), ("Zoë,O’Neill\r\n", Encoding::Windows1252));
+        assert_eq!((&*t, e), ("Zoë,O’Neill\r\n", Encoding::Windows1252));
     }
 
     #[test]
@@ -91,7 +125,7 @@ mod tests {
             bytes.extend_from_slice(&u.to_le_bytes());
         }
         let (t, e) = decode(&bytes).unwrap();
-        assert_eq!((t.as_str(), e), ("Zoë\tAdno\n", Encoding::Utf16));
+        assert_eq!((&*t, e), ("Zoë\tAdno\n", Encoding::Utf16));
     }
 
     #[test]

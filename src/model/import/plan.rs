@@ -229,10 +229,9 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
     if !plan.problems.is_empty() {
         return plan;
     }
-    let rows: Vec<&Row> = input
+    let rows: Vec<Row<'_>> = input
         .table
-        .rows
-        .iter()
+        .rows()
         .skip(input.header.map_or(0, |h| h + 1))
         .filter(|r| !r.is_blank())
         .collect();
@@ -267,7 +266,7 @@ impl Reader<'_> {
             .unwrap_or_else(|| field.label(self.input.kind).to_string())
     }
 
-    fn reject(&mut self, row: &Row, field: Field, problem: Problem, reason: impl Into<String>) {
+    fn reject(&mut self, row: Row<'_>, field: Field, problem: Problem, reason: impl Into<String>) {
         self.rejected.push(Rejection {
             row: row.number,
             column: self.column_name(field),
@@ -278,13 +277,13 @@ impl Reader<'_> {
 
     /// The cell of `field`: `None` when the field is not imported, `Some("")` when empty.
     /// A cell too long or spread over lines is rejected (and read as `None`, with `ok` false).
-    fn text(&mut self, row: &Row, field: Field, ok: &mut bool) -> Option<String> {
+    fn text(&mut self, row: Row<'_>, field: Field, ok: &mut bool) -> Option<String> {
         self.cell(row, field, ok).map(str::to_string)
     }
 
     /// [`Reader::text`] without a copy, for a cell that is read and then turned into something
     /// else (a date, a group's name).
-    fn cell<'r>(&mut self, row: &'r Row, field: Field, ok: &mut bool) -> Option<&'r str> {
+    fn cell<'r>(&mut self, row: Row<'r>, field: Field, ok: &mut bool) -> Option<&'r str> {
         let value = self.input.mapping.cell(row, field)?;
         let max = if field == Field::Email {
             MAX_EMAIL
@@ -302,7 +301,8 @@ impl Reader<'_> {
             *ok = false;
             return None;
         }
-        if value.contains(['\r', '\n']) {
+        // By bytes: a line break is one byte in UTF-8, and this runs on every cell of the file.
+        if value.bytes().any(|b| b == b'\r' || b == b'\n') {
             self.reject(row, field, Problem::LineBreak, "has a line break in it");
             *ok = false;
             return None;
@@ -310,16 +310,16 @@ impl Reader<'_> {
         Some(value)
     }
 
-    /// A cell that must have something in it.
-    fn required(&mut self, row: &Row, field: Field, what: &str, ok: &mut bool) -> String {
-        match self.text(row, field, ok) {
+    /// A cell that must have something in it ("" when it is rejected).
+    fn required<'r>(&mut self, row: Row<'r>, field: Field, what: &str, ok: &mut bool) -> &'r str {
+        match self.cell(row, field, ok) {
             Some(v) if !v.is_empty() => v,
             Some(_) => {
                 self.reject(row, field, Problem::Empty, format!("is empty, so {what}"));
                 *ok = false;
-                String::new()
+                ""
             }
-            None => String::new(),
+            None => "",
         }
     }
 
@@ -328,7 +328,7 @@ impl Reader<'_> {
     /// otherwise each carry a list of 20,000 numbers.
     fn reject_duplicates<K: AsRef<str>>(
         &mut self,
-        keys: &[(&Row, K)],
+        keys: &[(Row<'_>, K)],
         field: Field,
         what: &str,
     ) -> HashSet<String> {
@@ -351,7 +351,7 @@ impl Reader<'_> {
             let key = key.as_ref();
             if let Some(rows) = listed.get(key) {
                 self.reject(
-                    row,
+                    *row,
                     field,
                     Problem::Duplicate,
                     format!(
@@ -422,8 +422,8 @@ struct GroupFinder {
     by_name: HashMap<(GroupType, String), PupilGroupId>,
     by_mis: HashMap<(GroupType, String), PupilGroupId>,
     new: HashMap<(GroupType, String), usize>,
-    /// Each name as the file writes it, once found: a whole school names a few dozen groups
-    /// thousands of times, and this lookup needs no lower-casing.
+    /// Each cell as the file writes it, once found: a whole school names a few dozen groups
+    /// thousands of times, and this lookup needs no lower-casing or copying.
     seen: BTreeMap<GroupType, HashMap<String, GroupChoice>>,
 }
 
@@ -445,15 +445,16 @@ impl GroupFinder {
         f
     }
 
-    fn choose(&mut self, t: GroupType, name: &str, new_groups: &mut Vec<NewGroup>) -> GroupChoice {
-        if let Some(choice) = self.seen.get(&t).and_then(|m| m.get(name)) {
+    /// The group a pupil's cell names (see [`group_name`]).
+    fn choose(&mut self, t: GroupType, cell: &str, new_groups: &mut Vec<NewGroup>) -> GroupChoice {
+        if let Some(choice) = self.seen.get(&t).and_then(|m| m.get(cell)) {
             return *choice;
         }
-        let choice = self.find(t, name, new_groups);
+        let choice = self.find(t, &group_name(t, cell), new_groups);
         self.seen
             .entry(t)
             .or_default()
-            .insert(name.to_string(), choice);
+            .insert(cell.to_string(), choice);
         choice
     }
 
@@ -480,22 +481,23 @@ impl GroupFinder {
 
 /// A pupil row that passed its checks, before matching.
 struct PupilCells<'r> {
-    row: &'r Row,
+    row: Row<'r>,
     key: &'r str,
-    mis_id: Option<String>,
-    upn: Option<String>,
-    forename: String,
-    surname: String,
+    mis_id: Option<&'r str>,
+    upn: Option<&'r str>,
+    forename: &'r str,
+    surname: &'r str,
     /// `None`: not imported; `Some(None)`: empty.
     date_of_birth: Option<Option<String>>,
-    groups: BTreeMap<GroupType, Option<String>>,
+    /// The cell of each type in [`GroupType::ALL`]; `None` where the type is not imported.
+    groups: [Option<&'r str>; GroupType::ALL.len()],
 }
 
-fn non_empty(v: Option<String>) -> Option<Option<String>> {
-    v.map(|s| (!s.is_empty()).then_some(s))
+fn non_empty<T: AsRef<str>>(v: Option<T>) -> Option<Option<T>> {
+    v.map(|s| (!s.as_ref().is_empty()).then_some(s))
 }
 
-fn plan_pupils(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
+fn plan_pupils(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[Row<'_>]) {
     let input = reader.input;
     let key_field = plan.matched_by;
     let key_name = if key_field == Field::Upn {
@@ -504,7 +506,7 @@ fn plan_pupils(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
         "MIS ID"
     };
     // Keys borrowed from the file's cells: a whole school's IDs are not copied again.
-    let mut keys: Vec<(&Row, &str)> = Vec::with_capacity(rows.len());
+    let mut keys: Vec<(Row<'_>, &str)> = Vec::with_capacity(rows.len());
     let mut good: Vec<PupilCells<'_>> = Vec::with_capacity(rows.len());
     let no_key =
         format!("the pupil cannot be matched (pupils are matched by {key_name}, never by name)");
@@ -522,11 +524,11 @@ fn plan_pupils(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
         }
         // The key's column is read once: a second read would reject a bad cell twice.
         let mis_id = if key_field == Field::MisId {
-            Some((!key.is_empty()).then(|| key.to_string()))
+            Some((!key.is_empty()).then_some(key))
         } else {
-            non_empty(reader.text(row, Field::MisId, &mut ok))
+            non_empty(reader.cell(row, Field::MisId, &mut ok))
         };
-        let upn = non_empty(reader.text(row, Field::Upn, &mut ok));
+        let upn = non_empty(reader.cell(row, Field::Upn, &mut ok));
         let forename = reader.required(row, Field::Forename, "there is no forename", &mut ok);
         let surname = reader.required(row, Field::Surname, "there is no surname", &mut ok);
         let date_of_birth = match reader.cell(row, Field::DateOfBirth, &mut ok) {
@@ -541,12 +543,7 @@ fn plan_pupils(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
                 }
             },
         };
-        let mut groups = BTreeMap::new();
-        for t in GroupType::ALL {
-            if let Some(v) = reader.cell(row, group_field(t), &mut ok) {
-                groups.insert(t, (!v.is_empty()).then(|| group_name(t, v)));
-            }
-        }
+        let groups = GroupType::ALL.map(|t| reader.cell(row, group_field(t), &mut ok));
         if ok {
             good.push(PupilCells {
                 row,
@@ -610,7 +607,7 @@ fn plan_pupils(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
             .iter()
             .map(|(cells, p)| upn::Candidate {
                 row: cells.row.number,
-                upn: cells.upn.as_deref(),
+                upn: cells.upn,
                 matched: *p,
             })
             .collect();
@@ -628,15 +625,15 @@ fn plan_pupils(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
     }
     let mut finder = GroupFinder::new(&input.existing.groups);
     for (cells, first) in matched {
-        let groups: BTreeMap<GroupType, Option<GroupChoice>> = cells
-            .groups
-            .iter()
-            .map(|(t, name)| {
-                (
-                    *t,
-                    name.as_deref()
-                        .map(|n| finder.choose(*t, n, &mut plan.new_groups)),
-                )
+        let groups: BTreeMap<GroupType, Option<GroupChoice>> = GroupType::ALL
+            .into_iter()
+            .zip(cells.groups)
+            .filter_map(|(t, cell)| {
+                let cell = cell?;
+                Some((
+                    t,
+                    (!cell.is_empty()).then(|| finder.choose(t, cell, &mut plan.new_groups)),
+                ))
             })
             .collect();
         let import = match first {
@@ -644,22 +641,22 @@ fn plan_pupils(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
                 row: cells.row.number,
                 outcome: Outcome::Add,
                 existing: None,
-                mis_id: cells.mis_id,
-                upn: cells.upn,
-                forename: cells.forename,
-                surname: cells.surname,
+                mis_id: cells.mis_id.map(str::to_string),
+                upn: cells.upn.map(str::to_string),
+                forename: cells.forename.to_string(),
+                surname: cells.surname.to_string(),
                 date_of_birth: cells.date_of_birth.flatten(),
                 groups,
                 restore: false,
             },
             Some(p) => {
                 let mis_id = if input.mapping.get(Field::MisId).is_some() {
-                    cells.mis_id
+                    cells.mis_id.map(str::to_string)
                 } else {
                     p.mis_id.clone()
                 };
                 let upn = if input.mapping.get(Field::Upn).is_some() {
-                    cells.upn
+                    cells.upn.map(str::to_string)
                 } else {
                     p.upn.clone()
                 };
@@ -697,8 +694,8 @@ fn plan_pupils(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
                     existing: Some(p.id),
                     mis_id,
                     upn,
-                    forename: cells.forename,
-                    surname: cells.surname,
+                    forename: cells.forename.to_string(),
+                    surname: cells.surname.to_string(),
                     date_of_birth,
                     groups,
                     restore: p.archived,
@@ -734,9 +731,9 @@ fn looks_like_email(text: &str) -> bool {
     }
 }
 
-fn plan_staff(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
+fn plan_staff(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[Row<'_>]) {
     let input = reader.input;
-    let mut keys: Vec<(&Row, String)> = Vec::new();
+    let mut keys: Vec<(Row<'_>, String)> = Vec::new();
     let mut good = Vec::new();
     for &row in rows {
         let mut ok = true;
@@ -747,7 +744,7 @@ fn plan_staff(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
             &mut ok,
         );
         if !key.is_empty() {
-            keys.push((row, key.clone()));
+            keys.push((row, key.to_string()));
         }
         let title = reader.text(row, Field::Title, &mut ok);
         let forename = reader.required(row, Field::Forename, "there is no forename", &mut ok);
@@ -767,7 +764,15 @@ fn plan_staff(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
         }
         let job_title = reader.text(row, Field::JobTitle, &mut ok);
         if ok {
-            good.push((row, key, title, forename, surname, email, job_title));
+            good.push((
+                row,
+                key.to_string(),
+                title,
+                forename.to_string(),
+                surname.to_string(),
+                email,
+                job_title,
+            ));
         }
     }
     let duplicated = reader.reject_duplicates(&keys, Field::MisId, "a member of staff");
@@ -806,9 +811,9 @@ fn plan_staff(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
     }
 }
 
-fn plan_groups(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
+fn plan_groups(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[Row<'_>]) {
     let input = reader.input;
-    let mut good: Vec<(&Row, GroupType, String, Option<String>)> = Vec::new();
+    let mut good: Vec<(Row<'_>, GroupType, String, Option<String>)> = Vec::new();
     for &row in rows {
         let mut ok = true;
         let type_text = reader.required(
@@ -820,7 +825,7 @@ fn plan_groups(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
         let group_type = if type_text.is_empty() {
             None
         } else {
-            let t = GroupType::from_words(&type_text);
+            let t = GroupType::from_words(type_text);
             if t.is_none() {
                 reader.reject(
                     row,
@@ -835,18 +840,18 @@ fn plan_groups(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[&Row]) {
         let name = reader.required(row, Field::GroupName, "the group has no name", &mut ok);
         let mis_id = non_empty(reader.text(row, Field::MisId, &mut ok)).flatten();
         if let (true, Some(t)) = (ok, group_type) {
-            good.push((row, t, group_name(t, &name), mis_id));
+            good.push((row, t, group_name(t, name), mis_id));
         }
     }
     // The same group twice in one file, by MIS ID or by name: the file contradicts itself.
-    let by_mis: Vec<(&Row, String)> = good
+    let by_mis: Vec<(Row<'_>, String)> = good
         .iter()
         .filter_map(|(r, t, _, m)| {
             m.as_ref()
                 .map(|m| (*r, format!("{} MIS ID {m}", t.label())))
         })
         .collect();
-    let by_name: Vec<(&Row, String)> = good
+    let by_name: Vec<(Row<'_>, String)> = good
         .iter()
         .map(|(r, t, n, _)| (*r, format!("{} \"{}\"", t.label(), n.to_lowercase())))
         .collect();

@@ -32,30 +32,69 @@ impl Delimiter {
     }
 }
 
-/// One row of the file. `number` is the row a spreadsheet shows it on (counting blank rows, and
-/// a cell with line breaks as one row), so a rejected row can be found in Excel.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row {
+/// One row of the file, borrowed from its [`Table`]. `number` is the row a spreadsheet shows it
+/// on (counting blank rows, and a cell with line breaks as one row), so a rejected row can be
+/// found in Excel.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Row<'t> {
     pub number: usize,
-    /// Each cell with the spaces around it removed; nothing else about a name is changed.
-    pub cells: Vec<String>,
+    text: &'t str,
+    /// Where each cell starts in `text`, and where the last ends: one more than the cells.
+    bounds: &'t [u32],
 }
 
-impl Row {
-    pub fn cell(&self, column: usize) -> &str {
-        self.cells.get(column).map_or("", String::as_str)
+impl<'t> Row<'t> {
+    /// The cell in `column`, with the spaces around it removed (nothing else about a name is
+    /// changed); "" past the row's last cell.
+    pub fn cell(&self, column: usize) -> &'t str {
+        match (self.bounds.get(column), self.bounds.get(column + 1)) {
+            (Some(&start), Some(&end)) => self.text.get(start as usize..end as usize).unwrap_or(""),
+            _ => "",
+        }
+    }
+
+    /// How many cells the file gave this row.
+    pub fn width(&self) -> usize {
+        self.bounds.len().saturating_sub(1)
+    }
+
+    pub fn cells(&self) -> impl Iterator<Item = &'t str> + '_ {
+        (0..self.width()).map(|i| self.cell(i))
     }
 
     pub fn is_blank(&self) -> bool {
-        self.cells.iter().all(String::is_empty)
+        self.bounds.first() == self.bounds.last()
     }
 }
 
+impl std::fmt::Debug for Row<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Row")
+            .field("number", &self.number)
+            .field("cells", &self.cells().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// Where one row's cells are in the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RowSpan {
+    number: usize,
+    /// Index into `bounds` of the row's first cell.
+    first: usize,
+    cells: usize,
+}
+
+/// The file's cells, kept as one text with the bounds of each: a whole school's file is tens of
+/// thousands of small cells, and one allocation each was a third of an import's own time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
     pub encoding: Encoding,
     pub delimiter: Delimiter,
-    pub rows: Vec<Row>,
+    text: String,
+    /// Every cell's start in `text`, row after row, and the end of the last one.
+    bounds: Vec<u32>,
+    rows: Vec<RowSpan>,
 }
 
 impl Table {
@@ -63,26 +102,55 @@ impl Table {
     pub fn read(bytes: &[u8]) -> Result<Table, FileProblem> {
         let (text, encoding) = decode::decode(bytes)?;
         let delimiter = sniff(&text);
-        let rows = parse(&text, delimiter, usize::MAX)?;
-        if rows.iter().all(Row::is_blank) {
+        let table = parse(&text, encoding, delimiter, usize::MAX)?;
+        if table.rows().all(|r| r.is_blank()) {
             return Err(FileProblem::Empty);
         }
-        Ok(Table {
-            encoding,
-            delimiter,
-            rows,
-        })
+        Ok(table)
+    }
+
+    /// Every row of the file, blank ones too.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = Row<'_>> + Clone + '_ {
+        (0..self.rows.len()).map(|i| self.row_at(i))
+    }
+
+    /// The row at `index` (from 0, counting blank rows).
+    pub fn row(&self, index: usize) -> Option<Row<'_>> {
+        (index < self.rows.len()).then(|| self.row_at(index))
+    }
+
+    fn row_at(&self, index: usize) -> Row<'_> {
+        let span = &self.rows[index];
+        Row {
+            number: span.number,
+            text: &self.text,
+            bounds: &self.bounds[span.first..=span.first + span.cells],
+        }
+    }
+
+    /// The number of rows, blank ones too.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
     }
 
     /// The number of columns of the widest row.
     pub fn width(&self) -> usize {
-        self.rows.iter().map(|r| r.cells.len()).max().unwrap_or(0)
+        self.rows.iter().map(|r| r.cells).max().unwrap_or(0)
     }
 }
 
 /// The first `limit` records. Row numbers are worked out only for the whole file (`limit` =
 /// `usize::MAX`); the separator guess reads a few rows and needs none.
-fn parse(text: &str, delimiter: Delimiter, limit: usize) -> Result<Vec<Row>, FileProblem> {
+fn parse(
+    text: &str,
+    encoding: Encoding,
+    delimiter: Delimiter,
+    limit: usize,
+) -> Result<Table, FileProblem> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -93,23 +161,38 @@ fn parse(text: &str, delimiter: Delimiter, limit: usize) -> Result<Vec<Row>, Fil
     } else {
         Vec::new()
     };
-    let mut rows = Vec::with_capacity(numbers.len());
+    let mut table = Table {
+        encoding,
+        delimiter,
+        // The cells are never longer than the file, so the text is never moved as it grows.
+        text: String::with_capacity(if limit == usize::MAX { text.len() } else { 0 }),
+        bounds: vec![0],
+        rows: Vec::with_capacity(numbers.len()),
+    };
     // One record read into again and again, rather than a new one for every row.
     let mut record = csv::StringRecord::new();
-    while rows.len() < limit {
+    while table.rows.len() < limit {
         let more = reader
             .read_record(&mut record)
             .map_err(|e| FileProblem::Unreadable(describe(&e)))?;
         if !more {
             break;
         }
-        let i = rows.len();
-        rows.push(Row {
+        let i = table.rows.len();
+        let first = table.bounds.len() - 1;
+        for cell in record.iter() {
+            table.text.push_str(cell.trim());
+            // The file is at most decode::MAX_BYTES (50 MB), a few times that as UTF-8 at
+            // worst, so every offset fits.
+            table.bounds.push(table.text.len() as u32);
+        }
+        table.rows.push(RowSpan {
             number: numbers.get(i).copied().unwrap_or(i + 1),
-            cells: record.iter().map(|c| c.trim().to_string()).collect(),
+            first,
+            cells: record.len(),
         });
     }
-    Ok(rows)
+    Ok(table)
 }
 
 /// The spreadsheet row of each record. The csv reader skips blank lines, which a spreadsheet
@@ -172,13 +255,12 @@ fn describe(e: &csv::Error) -> String {
 fn sniff(text: &str) -> Delimiter {
     let mut best = (Delimiter::Comma, 0usize);
     for d in Delimiter::ALL {
-        let Ok(rows) = parse(text, d, 30) else {
+        let Ok(table) = parse(text, Encoding::Utf8, d, 30) else {
             continue;
         };
-        let rows: Vec<&Row> = rows.iter().filter(|r| !r.is_blank()).collect();
         let mut counts = std::collections::BTreeMap::<usize, usize>::new();
-        for r in &rows {
-            *counts.entry(r.cells.len()).or_default() += 1;
+        for r in table.rows().filter(|r| !r.is_blank()) {
+            *counts.entry(r.width()).or_default() += 1;
         }
         // The most common width wins; among equally common widths, the wider.
         let Some((&width, &agreeing)) = counts.iter().max_by_key(|&(w, n)| (*n, *w)) else {
@@ -200,10 +282,7 @@ mod tests {
     use super::*;
 
     fn cells(t: &Table) -> Vec<Vec<&str>> {
-        t.rows
-            .iter()
-            .map(|r| r.cells.iter().map(String::as_str).collect())
-            .collect()
+        t.rows().map(|r| r.cells().collect()).collect()
     }
 
     #[test]
@@ -232,7 +311,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(cells(&t)[1], ["1", "two\r\nlines", "Okoro"]);
-        let numbers: Vec<usize> = t.rows.iter().map(|r| r.number).collect();
+        let numbers: Vec<usize> = t.rows().map(|r| r.number).collect();
         // Row 3 is the blank line, as Excel would show it.
         assert_eq!(numbers, [1, 2, 4]);
     }
@@ -241,6 +320,27 @@ mod tests {
     fn cells_are_trimmed_but_otherwise_kept() {
         let t = Table::read("a,b\n  Zoë-Anne , O'Connor \n".as_bytes()).unwrap();
         assert_eq!(cells(&t)[1], ["Zoë-Anne", "O'Connor"]);
+    }
+
+    #[test]
+    fn rows_keep_their_own_widths_and_a_cell_past_the_end_is_empty() {
+        let t = Table::read(b"a,b,c\n1\n,,\n4,5\n").unwrap();
+        let widths: Vec<usize> = t.rows().map(|r| r.width()).collect();
+        assert_eq!(widths, [3, 1, 3, 2]);
+        assert_eq!(t.width(), 3);
+        let second = t.row(1).unwrap();
+        assert_eq!(
+            (second.cell(0), second.cell(1), second.cell(7)),
+            ("1", "", "")
+        );
+        assert!(!second.is_blank());
+        assert!(
+            t.row(2).unwrap().is_blank(),
+            "a row of empty cells is blank"
+        );
+        assert_eq!(t.row(3).unwrap().cell(1), "5");
+        assert!(t.row(4).is_none());
+        assert_eq!(t.len(), 4);
     }
 
     #[test]

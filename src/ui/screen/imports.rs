@@ -339,17 +339,10 @@ impl ImportsTab {
             row: None,
             label: "No row of titles".into(),
         })
-        .chain(
-            p.table
-                .rows
-                .iter()
-                .take(10)
-                .enumerate()
-                .map(|(i, r)| RowChoice {
-                    row: Some(i),
-                    label: format!("Row {}", r.number),
-                }),
-        )
+        .chain(p.table.rows().take(10).enumerate().map(|(i, r)| RowChoice {
+            row: Some(i),
+            label: format!("Row {}", r.number),
+        }))
         .collect();
         let chosen_row = rows.iter().find(|r| r.row == p.header).cloned();
         let columns: Vec<ColumnChoice> = std::iter::once(ColumnChoice::not_imported())
@@ -599,8 +592,7 @@ fn first_rows(p: &Preview, hide_names: bool) -> Element<'_, Message> {
     }));
     let data = p
         .table
-        .rows
-        .iter()
+        .rows()
         .skip(p.header.map_or(0, |h| h + 1))
         .filter(|r| !r.is_blank())
         .take(FIRST_ROWS);
