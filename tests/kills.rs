@@ -2,19 +2,21 @@
 //! process on its own copy of one school: afterwards the school always opens, its audit trail is
 //! intact, and it holds either everything from before or everything from after, never a part.
 //!
-//! Each kind is killed `KEYHOLDER_KILLS` times (10 by default, so 30 kills in CI);
-//! `tests/soak-kills.sh` runs many more.
+//! Each kind (an import, a file of access-list changes, a backup, a restore) is killed
+//! `KEYHOLDER_KILLS` times (10 by default, so 40 kills in CI) at moments spread over a whole
+//! run; `tests/soak-kills.sh` runs many more.
 
 #![cfg(unix)]
 
 mod common;
 
 use common::PASSWORD;
-use keyholder::model::GroupType;
+use keyholder::model::{GroupType, PupilGroupId, UserId};
 use keyholder::service::Session;
 use keyholder::service::backup::open_backup;
 use keyholder::service::demo::DemoSize;
 use keyholder::vault::Location;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -218,6 +220,86 @@ fn an_import_killed_at_any_moment_is_all_or_nothing() {
         assert!(s.verify_audit().unwrap().is_intact(), "run {run}");
     }
     eprintln!("import: {before} kills before it was saved, {after} after (whole run {whole:?})");
+}
+
+/// Every access list of the school, by group.
+fn access_lists(s: &Session) -> BTreeMap<PupilGroupId, BTreeSet<UserId>> {
+    s.groups_tab()
+        .unwrap()
+        .into_iter()
+        .flat_map(|t| t.groups)
+        .map(|g| (g.group.id, s.access_editor(g.group.id).unwrap().on_list))
+        .collect()
+}
+
+#[test]
+fn a_file_of_access_list_changes_killed_at_any_moment_is_all_or_nothing() {
+    let p = pristine();
+    // Every member of staff added to every group's list: a change to every group of the school,
+    // so a file applied group by group would show as some lists changed and others not.
+    let (file, lists_before, lists_after) = {
+        let location = p.copy("lists");
+        let s = p.open(&location, 0);
+        let staff: Vec<(UserId, String)> = s
+            .users_list()
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.user.id, r.user.email))
+            .collect();
+        let mut file = String::new();
+        for tab in s.groups_tab().unwrap() {
+            let kind = match tab.group_type {
+                GroupType::RegistrationForm => "registration-form",
+                GroupType::House => "house",
+                GroupType::AcademicLevel => "academic-level",
+            };
+            for g in &tab.groups {
+                for (_, email) in &staff {
+                    file.push_str(&format!("add {kind} \"{}\" {email}\n", g.group.name));
+                }
+            }
+        }
+        let before = access_lists(&s);
+        let everyone: BTreeSet<UserId> = staff.iter().map(|(id, _)| *id).collect();
+        let after: BTreeMap<_, _> = before.keys().map(|g| (*g, everyone.clone())).collect();
+        assert_ne!(before, after, "the file changes the lists");
+        let path = p.dir.path().join("changes.txt");
+        std::fs::write(&path, file).unwrap();
+        (path, before, after)
+    };
+    let args = [OsStr::new("groups"), OsStr::new("apply"), file.as_os_str()];
+    let whole = {
+        let location = p.copy("whole-lists");
+        let t = time_whole_run(&mut p.signed_in(&location, &args));
+        assert_eq!(access_lists(&p.open(&location, 0)), lists_after);
+        t
+    };
+    let (mut before, mut after) = (0, 0);
+    for (run, delay) in delays(whole).enumerate() {
+        let location = p.copy(&format!("lists-{run}"));
+        kill_after(&mut p.signed_in(&location, &args), delay);
+        let s = p.open(&location, run as u64 + 1);
+        let lists = access_lists(&s);
+        if lists == lists_before {
+            before += 1;
+        } else {
+            let changed = lists
+                .iter()
+                .filter(|(g, l)| lists_before.get(g) != Some(l))
+                .count();
+            assert_eq!(
+                lists,
+                lists_after,
+                "run {run}, killed after {delay:?}: {changed} of {} groups changed",
+                lists.len()
+            );
+            after += 1;
+        }
+        assert!(s.verify_audit().unwrap().is_intact(), "run {run}");
+    }
+    eprintln!(
+        "groups apply: {before} kills before it was saved, {after} after (whole run {whole:?})"
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# A longer run of tests/kills.rs: kill -9 during an import, a backup and a restore, many times
-# each (default 300 per kind, about half an hour on a 2-core PC). Usage:
+# A longer run of tests/kills.rs: kill -9 during an import, a file of access-list changes, a
+# backup and a restore, many times each (default 300 per kind, about 40 minutes on a 2-core PC).
+# Usage:
 #   bash tests/soak-kills.sh [KILLS_PER_KIND]
 set -euo pipefail
 cd "$(dirname "$0")/.."

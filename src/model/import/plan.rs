@@ -857,7 +857,19 @@ fn plan_groups(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[Row<'_>]) {
         .collect();
     let twice_mis = reader.reject_duplicates(&by_mis, Field::MisId, "a group");
     let twice_name = reader.reject_duplicates(&by_name, Field::GroupName, "a group");
-    let groups = &input.existing.groups;
+    // Looked up, not searched for each row: a file of every group against a school that has
+    // them all would otherwise take the square of their number. The first of two groups that
+    // differ only in case outside ASCII is the one found, as a search in order would find it.
+    let mut existing_by_mis: HashMap<(GroupType, &str), &PupilGroup> = HashMap::new();
+    let mut existing_by_name: HashMap<(GroupType, String), &PupilGroup> = HashMap::new();
+    for g in &input.existing.groups {
+        if let Some(m) = g.mis_id.as_deref() {
+            existing_by_mis.entry((g.group_type, m)).or_insert(g);
+        }
+        existing_by_name
+            .entry((g.group_type, g.name.to_lowercase()))
+            .or_insert(g);
+    }
     for (row, t, name, mis_id) in good {
         if mis_id
             .as_ref()
@@ -866,11 +878,10 @@ fn plan_groups(plan: &mut Plan, reader: &mut Reader<'_>, rows: &[Row<'_>]) {
         {
             continue;
         }
-        let same_type = || groups.iter().filter(|g| g.group_type == t);
         let by_id = mis_id
-            .as_ref()
-            .and_then(|m| same_type().find(|g| g.mis_id.as_ref() == Some(m)));
-        let by_name = same_type().find(|g| g.name.to_lowercase() == name.to_lowercase());
+            .as_deref()
+            .and_then(|m| existing_by_mis.get(&(t, m)).copied());
+        let by_name = existing_by_name.get(&(t, name.to_lowercase())).copied();
         let (outcome, existing) = match (by_id, by_name) {
             (Some(g), other) => {
                 if let Some(o) = other.filter(|o| o.id != g.id) {
