@@ -7,9 +7,10 @@
 //!   tables (one transaction, prepared statements, the same pragmas); the import of the same
 //!   rows (reading the file, the preview, the checks, the writes, the audit entry) should take
 //!   at most 1.5 times as long. Opening and unlocking are outside both timings.
-//! - `import/new pupils 2,000 / 20,000 / 100,000` (each with a few IDs repeated on many rows)
-//!   and `import/new groups 2,000 / 10,000`: the time per row should stay the same as the file
-//!   grows.
+//! - `import/new pupils 2,000 / 20,000 / 100,000` (each with a few IDs repeated on many rows),
+//!   `import/new groups 2,000 / 10,000`, and `import/groups file 2,000 / 10,000` (a file of
+//!   every group, each given its MIS ID, for a school that has them all): the time per row
+//!   should stay the same as the file grows.
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use keyholder::model::import::ImportKind;
@@ -399,6 +400,48 @@ fn scale(c: &mut Criterion) {
                 // Returned, so closing the school (and its checkpoint) is not timed.
                 |(copy, mut s)| {
                     import_file(&mut s, black_box(&file));
+                    (copy, s)
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
+
+    // A school that already has the groups, and a file of them all, giving MIS IDs to those
+    // without one: every row is matched to a group of the school by name.
+    for (groups, label) in [(2_000, "2,000"), (10_000, "10,000")] {
+        let (with_groups, mut s) = School::new(0);
+        import_file(&mut s, &csv_of(&new_rows(groups, groups)));
+        let mut file = String::from("Type,Name,MIS ID\n");
+        for (i, g) in s.export().expect("export").groups.iter().enumerate() {
+            let kind = match g.group_type.as_str() {
+                "academic_level" => "Year",
+                "registration_form" => "Form",
+                _ => "House",
+            };
+            let mis_id = g.mis_id.clone().unwrap_or_else(|| format!("G{i:06}"));
+            file.push_str(&format!("{kind},{},{mis_id}\n", g.name));
+        }
+        let file = file.into_bytes();
+        let p = s
+            .preview_import(ImportKind::Groups, "groups.csv", &file, None)
+            .expect("preview");
+        // A few of the pupils share IDs, so their forms were never made.
+        assert!(
+            p.plan.counts().updated > groups * 9 / 10,
+            "{:?}",
+            p.plan.counts()
+        );
+        assert_eq!(p.plan.counts().rejected, 0, "{:?}", p.plan.rejected);
+        drop(s);
+        group.bench_function(format!("groups file {label} (all in the school)"), |b| {
+            b.iter_batched(
+                || with_groups.signed_in_copy(),
+                |(copy, mut s)| {
+                    let p = s
+                        .preview_import(ImportKind::Groups, "groups.csv", black_box(&file), None)
+                        .expect("preview");
+                    black_box(s.apply_import(&p, false).expect("import"));
                     (copy, s)
                 },
                 BatchSize::PerIteration,

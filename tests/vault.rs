@@ -346,6 +346,50 @@ fn a_new_vault_is_migrated_to_the_latest_schema() {
     ));
 }
 
+/// A restore keeps the school it has just put in place until its own note of the restore is
+/// written: a window or command that opens the school meanwhile waits, and its change comes after.
+#[test]
+fn a_restored_school_gets_the_restores_change_before_any_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let location = Location::new(dir.path().join("school.db"));
+    let key = DataKey::generate();
+    drop(Vault::create(&location, &key).unwrap());
+    let note = |action: &str| vault::Change::new(action, "a change");
+    let held = vault::lock::Exclusive::take(&location.lock_file()).unwrap();
+    let mut restored = Vault::open_restored(&location, &key, held).unwrap();
+    let other = std::thread::spawn({
+        let (location, key) = (location.clone(), key.clone());
+        move || {
+            let mut v = Vault::open(&location, &key).unwrap();
+            v.write(&vault::Actor::system("Another window"), |_| {
+                Ok(((), note("Another change")))
+            })
+            .unwrap();
+        }
+    });
+    // Time enough for the other to open the school and write, were it not held.
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    restored
+        .write(&vault::Actor::system("Recovery code"), |_| {
+            Ok(((), note("Restored from backup")))
+        })
+        .unwrap();
+    other.join().unwrap();
+    let actions: Vec<String> = restored
+        .conn()
+        .prepare("SELECT action FROM audit ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let at = |a: &str| actions.iter().position(|x| x == a);
+    assert!(
+        at("Restored from backup") < at("Another change") && at("Another change").is_some(),
+        "{actions:?}"
+    );
+}
+
 #[test]
 fn the_audit_chain_finds_an_edited_entry() {
     let dir = tempfile::tempdir().unwrap();

@@ -301,10 +301,10 @@ impl UnlockedBackup {
             now,
             &mut exclusive,
         )?;
-        drop(exclusive);
         // Brings an older backup's schema up to date, and notes the restore in the restored
-        // school's own audit trail (and that this backup exists, for the health check).
-        let mut vault = Vault::open(location, &self.key)?;
+        // school's own audit trail (and that this backup exists, for the health check), still
+        // holding the school: the note is the first change the restored school gets.
+        let mut vault = Vault::open_restored(location, &self.key, exclusive)?;
         let to_reapply = match &kept {
             Some(k) => destructions_since(k, &self.key, &vault),
             None => Vec::new(),

@@ -162,7 +162,8 @@ impl Drop for SchoolLock {
 /// [`Exclusive::renew`] makes every process that opened the old file refuse to write.
 #[derive(Debug)]
 pub struct Exclusive {
-    file: File,
+    /// Always there until [`Exclusive::into_school_lock`] hands it on.
+    file: Option<File>,
     path: PathBuf,
 }
 
@@ -175,20 +176,42 @@ impl Exclusive {
         let file = open_file(path)?;
         lock_exclusive(&file, path)?;
         Ok(Exclusive {
-            file,
+            file: Some(file),
             path: path.to_path_buf(),
         })
     }
 
     /// Gives the school file a new generation: call once the new file is in place.
     pub fn renew(&mut self) -> Result<()> {
-        write_token(&mut self.file, &self.path, &new_token())
+        match self.file.as_mut() {
+            Some(file) => write_token(file, &self.path, &new_token()),
+            None => Ok(()),
+        }
+    }
+
+    /// The restored school's own lock, of the generation just given, still held: the restore's
+    /// first change (its audit entry) is then made before any other process's, and the lock is
+    /// let go when that change ends.
+    pub fn into_school_lock(mut self) -> Result<SchoolLock> {
+        let Some(mut file) = self.file.take() else {
+            return Err(Error::Damaged("the school is no longer held".into()));
+        };
+        // On an error the file is closed here, which lets the lock go.
+        let generation = read_token(&mut file, &self.path)?;
+        Ok(SchoolLock {
+            file,
+            path: self.path.clone(),
+            generation,
+            held: true,
+        })
     }
 }
 
 impl Drop for Exclusive {
     fn drop(&mut self) {
-        let _ = self.file.unlock();
+        if let Some(file) = &self.file {
+            let _ = file.unlock();
+        }
     }
 }
 

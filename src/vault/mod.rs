@@ -22,7 +22,7 @@ pub use error::{Error, Result};
 pub use keyfile::{DemoAccess, KeyFile};
 pub use slots::{DataKey, KdfCost};
 
-use lock::SchoolLock;
+use lock::{Exclusive, SchoolLock};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 
@@ -210,10 +210,17 @@ impl Vault {
 
     /// Opens an existing vault with its data key, bringing its schema up to date.
     pub fn open(location: &Location, key: &DataKey) -> Result<Vault> {
-        Vault::open_unnamed(location, key).map_err(|e| e.naming(&location.db))
+        Vault::open_unnamed(location, key, None).map_err(|e| e.naming(&location.db))
     }
 
-    fn open_unnamed(location: &Location, key: &DataKey) -> Result<Vault> {
+    /// Opens the school a restore has just put in place, keeping the hold the restore took: no
+    /// other process changes the school before the restore's own first change (its audit entry)
+    /// has been written, and the hold ends with that change.
+    pub fn open_restored(location: &Location, key: &DataKey, held: Exclusive) -> Result<Vault> {
+        Vault::open_unnamed(location, key, Some(held)).map_err(|e| e.naming(&location.db))
+    }
+
+    fn open_unnamed(location: &Location, key: &DataKey, held: Option<Exclusive>) -> Result<Vault> {
         check_school_file(location)?;
         network::refuse_network_drive(location)?;
         let mut conn = connect(&location.db, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
@@ -232,8 +239,15 @@ impl Vault {
             return Err(Error::EmptySchoolFile(location.db.clone()));
         }
         configure(&conn, &location.db)?;
-        let mut lock = SchoolLock::open(&location.lock_file())?;
-        lock.acquire()?;
+        let keep_held = held.is_some();
+        let mut lock = match held {
+            Some(held) => held.into_school_lock()?,
+            None => {
+                let mut lock = SchoolLock::open(&location.lock_file())?;
+                lock.acquire()?;
+                lock
+            }
+        };
         // A restore stages its files while holding the lock, and one that had begun moving them
         // in was finished above, so any still found are from one killed before that; a key-file
         // write may be going on elsewhere, so only old ones go.
@@ -244,7 +258,9 @@ impl Vault {
         );
         unfinished_backup::clear(location);
         let migrated = migrate::migrate(&mut conn);
-        lock.release();
+        if !keep_held {
+            lock.release();
+        }
         migrated?;
         Vault::new(conn, location, lock)
     }

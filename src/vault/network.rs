@@ -105,17 +105,27 @@ fn folder_network_kind(dir: &Path) -> Option<&'static str> {
     network_kind(&String::from_utf8_lossy(&name))
 }
 
-/// On Windows a mapped network drive resolves to its `\\server\share` form.
+/// On Windows a folder on a mapped network drive resolves (canonicalised) to its
+/// `\\?\UNC\server\share` form, and one typed as `\\server\share` keeps that form.
 #[cfg(windows)]
 fn folder_network_kind(dir: &Path) -> Option<&'static str> {
-    use std::path::{Component, Prefix};
-    match dir.components().next() {
-        Some(Component::Prefix(p)) => match p.kind() {
-            Prefix::UNC(..) | Prefix::VerbatimUNC(..) => Some("a network drive"),
-            _ => None,
-        },
-        _ => None,
-    }
+    windows_path_network_kind(&dir.to_string_lossy())
+}
+
+/// Whether a Windows path names a folder on another computer: `\\server\share\…` or, as
+/// Windows resolves a mapped drive, `\\?\UNC\server\share\…`. A drive letter (`C:\`,
+/// `\\?\C:\`) and a device path (`\\.\…`) are this PC's own. Text, not `Path`, so it is
+/// tested on every system: only Windows reads `\\` as the start of a path.
+#[cfg(any(windows, test))]
+fn windows_path_network_kind(path: &str) -> Option<&'static str> {
+    let path = path.replace('/', "\\");
+    let remote = match path.strip_prefix("\\\\?\\") {
+        Some(verbatim) => verbatim
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("UNC\\")),
+        None => path.starts_with("\\\\") && !path.starts_with("\\\\.\\"),
+    };
+    remote.then_some("a network drive")
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
@@ -165,6 +175,27 @@ mod tests {
             "ext4", "btrfs", "xfs", "apfs", "hfs", "ntfs", "tmpfs", "overlay", "fuse",
         ] {
             assert_eq!(network_kind(t), None, "{t}");
+        }
+    }
+
+    #[test]
+    fn windows_paths_to_another_computer_are_told_apart_from_this_pcs_drives() {
+        for p in [
+            r"\\office-server\school\Keyholder",
+            r"\\?\UNC\office-server\school\Keyholder",
+            r"\\?\unc\10.0.0.4\share",
+            "//office-server/school",
+        ] {
+            assert_eq!(windows_path_network_kind(p), Some("a network drive"), "{p}");
+        }
+        for p in [
+            r"C:\Users\Office\Documents\Keyholder",
+            r"\\?\C:\Users\Office\Documents",
+            r"\\.\PhysicalDrive0",
+            r"\\?\Volume{0b1c2d3e-0000-0000-0000-100000000000}\Keyholder",
+            r"D:\",
+        ] {
+            assert_eq!(windows_path_network_kind(p), None, "{p}");
         }
     }
 
