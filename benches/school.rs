@@ -14,6 +14,10 @@
 //! - `groups tab after a change`: switching restriction by House on or off, then the Groups
 //!   tab as it is shown again.
 //!
+//! - `audit trail of 100,000 entries`: the Overview shown again after this window's own change
+//!   (its check of the chain carried on through the entries added), against the whole chain
+//!   checked from its first entry (what sign-in and `audit verify` do).
+//!
 //! Goals: each under 16 ms (one frame) at 2,000 × 300, and growing no faster than the school.
 //! The fresh import of 2,000 pupils into an empty school is `import/new pupils 2,000` in
 //! benches/import.rs, beside its bare-insert anchor.
@@ -22,7 +26,7 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use keyholder::model::{GroupType, PupilId, UserId};
 use keyholder::service::demo::{self, DemoSize};
 use keyholder::service::{self, Session, SignInStep};
-use keyholder::vault::{KdfCost, KeyFile, Location, Vault};
+use keyholder::vault::{Actor, Change, KdfCost, KeyFile, Location, Vault};
 use rusqlite::Connection;
 use std::hint::black_box;
 use std::path::Path;
@@ -234,7 +238,56 @@ fn bench_size(c: &mut Criterion, size: DemoSize) {
     group.finish();
 }
 
+/// A long-used school: its trail holds `entries` entries (profiles opened, mostly).
+fn long_trail(c: &mut Criterion, entries: usize, label: &str) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let location = Location::new(dir.path().join("school.db"));
+    let size = DemoSize {
+        pupils: 200,
+        staff: 30,
+    };
+    let creds = demo::create(&location, size, PASSWORD, KdfCost::insecure_for_tests())
+        .expect("demo school");
+    drop(creds.session);
+    let key = KeyFile::read(&location.keys)
+        .expect("key file")
+        .unlock_person(demo::ADMIN_EMAIL, PASSWORD)
+        .expect("key");
+    let mut vault = Vault::open(&location, &key).expect("vault");
+    vault
+        .change(|v| -> keyholder::vault::Result<()> {
+            for i in 0..entries {
+                v.write(&Actor::system("Benchmark"), |_| {
+                    Ok(((), Change::new("Profile opened", format!("Pupil {i}"))))
+                })?;
+            }
+            Ok(())
+        })
+        .expect("entries");
+    drop(vault);
+    let mut admin = sign_in(&location, demo::ADMIN_EMAIL);
+    assert!(admin.overview().expect("overview").audit.entries > entries as u64);
+
+    let mut group = c.benchmark_group(format!("audit trail of {label} entries"));
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(3));
+    let mut minutes = 10;
+    group.bench_function("overview after this window's change", |b| {
+        b.iter(|| {
+            minutes = if minutes == 10 { 20 } else { 10 };
+            admin.set_idle_lock_minutes(minutes).expect("change");
+            black_box(admin.overview().expect("overview"))
+        })
+    });
+    group.bench_function("anchor: the whole chain checked", |b| {
+        b.iter(|| black_box(admin.verify_audit().expect("check")))
+    });
+    group.finish();
+}
+
 fn benches(c: &mut Criterion) {
+    long_trail(c, 100_000, "100,000");
     bench_size(
         c,
         DemoSize {

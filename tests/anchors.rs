@@ -618,3 +618,34 @@ fn a_trail_altered_while_signed_in_is_found_by_the_next_check_not_hidden_by_the_
         "{health:?}"
     );
 }
+
+/// After this window's own changes the Overview's check reads only the entries they added; an
+/// old entry changed meanwhile by another connection must still be found, so then every entry is
+/// read again.
+#[test]
+fn the_overviews_check_after_this_windows_own_change_still_finds_an_edit_made_elsewhere() {
+    let mut school = school();
+    assert!(school.session.overview().unwrap().audit.is_intact());
+    // This window's own changes: the check carried on through them agrees with a whole one.
+    school.session.set_idle_lock_minutes(25).unwrap();
+    school.session.set_idle_lock_minutes(30).unwrap();
+    let carried = school.session.overview().unwrap().audit;
+    assert!(carried.is_intact(), "{carried:?}");
+    assert_eq!(carried, school.session.verify_audit().unwrap());
+    {
+        let v = Vault::open(&school.location, &data_key(&school.location)).unwrap();
+        v.conn()
+            .execute(
+                "UPDATE audit SET summary = 'Nothing happened' WHERE id = 1",
+                [],
+            )
+            .unwrap();
+    }
+    school.session.set_idle_lock_minutes(35).unwrap();
+    let audit = school.session.overview().unwrap().audit;
+    assert_eq!(
+        audit.first_bad.as_ref().map(|(id, _)| *id),
+        Some(1),
+        "{audit:?}"
+    );
+}

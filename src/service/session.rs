@@ -7,7 +7,9 @@ use crate::model::{
     UserId,
 };
 use crate::vault::queries::{categories, incidents, people, pupils, school};
-use crate::vault::{Actor, AuditEntry, ChainReport, Change, DataKey, KeyFile, Location, Vault};
+use crate::vault::{
+    Actor, AuditEntry, ChainReport, Change, DataKey, KeyFile, Location, Vault, audit,
+};
 
 /// The signed-in user, their group, and what they may actually do right now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,8 +82,9 @@ pub(super) struct Kept {
     /// The school as last read for the signed-in user's screens (see `load_school`).
     pub(super) school: super::records::SchoolCache,
     /// The audit chain's check, which reads every entry: the Overview, its health check and the
-    /// key file's record at sign-in would otherwise each read the whole trail again.
-    chain: super::stamp_cache::StampCache<ChainReport>,
+    /// key file's record at sign-in would otherwise each read the whole trail again, and after
+    /// this window's own changes only the entries they added are read.
+    chain: super::stamp_cache::StampCache<crate::vault::audit::CheckedChain>,
 }
 
 pub struct Session {
@@ -303,19 +306,36 @@ impl Session {
         })
     }
 
+    /// The whole audit chain checked, entry by entry from the first, whatever was checked before.
     pub fn verify_audit(&self) -> Result<ChainReport> {
         self.require(SystemPermission::ViewAudits)?;
-        self.chain_check()
+        self.whole_chain_check()
     }
 
-    /// The audit chain checked entry by entry, or as last checked while the file is unchanged.
-    /// For callers that have checked permissions.
+    /// The audit chain checked entry by entry, or as last checked while the file is unchanged;
+    /// when only this window has written since, the last check is carried on through the
+    /// entries it added. A change by anyone else (another window, a command, a connection that
+    /// is not Keyholder's) moves the file's data version, and every entry is read again. For
+    /// callers that have checked permissions.
     pub(crate) fn chain_check(&self) -> Result<ChainReport> {
-        let report = self
+        let db = self.vault.db();
+        let checked = self.kept.chain.get_or_carry_on(
+            &self.vault,
+            || Ok(audit::check_chain(db)?),
+            |before| Ok(audit::check_chain_continuing(db, before)?),
+        )?;
+        Ok(checked.report.clone())
+    }
+
+    /// [`Session::chain_check`] from the first entry, kept for the checks after it: what an
+    /// administrator asks for when they check the trail themselves.
+    pub(crate) fn whole_chain_check(&self) -> Result<ChainReport> {
+        let db = self.vault.db();
+        let checked = self
             .kept
             .chain
-            .get(&self.vault, || Ok(self.vault.verify_audit()?))?;
-        Ok(ChainReport::clone(&report))
+            .read_again(&self.vault, || Ok(audit::check_chain(db)?))?;
+        Ok(checked.report.clone())
     }
 
     pub fn recent_audit(&self, search: &str, limit: usize) -> Result<Vec<AuditEntry>> {

@@ -161,14 +161,56 @@ impl ChainReport {
 }
 
 pub fn verify(conn: Db<'_>) -> Result<ChainReport> {
+    Ok(check_chain(conn)?.report)
+}
+
+/// A check of the chain, which a later check can carry on from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedChain {
+    pub report: ChainReport,
+    /// The newest entry checked (its number and hash), when the chain was intact up to it.
+    last: Option<(i64, String)>,
+}
+
+/// The whole chain, checked from its first entry.
+pub fn check_chain(conn: Db<'_>) -> Result<CheckedChain> {
+    check_after(conn, 0, GENESIS.to_string(), 0)
+}
+
+/// `before` carried on through the entries written since: the entries it checked are not read
+/// again. Only for a connection whose file nobody else has written to since `before` (a
+/// session's own changes only append), since an older entry changed elsewhere would go unseen;
+/// the caller checks the whole chain otherwise. Starts from the first entry when `before` found
+/// a fault or its newest entry is no longer as it was.
+pub fn check_chain_continuing(conn: Db<'_>, before: &CheckedChain) -> Result<CheckedChain> {
+    match &before.last {
+        Some((id, hash))
+            if before.report.is_intact()
+                && hash_of(conn, *id)?.as_deref() == Some(hash.as_str()) =>
+        {
+            check_after(conn, *id, hash.clone(), before.report.entries)
+        }
+        _ => check_chain(conn),
+    }
+}
+
+/// The entries after `after_id`, the first of which must follow `prev_hash`; `entries_before`
+/// were checked before.
+fn check_after(
+    conn: Db<'_>,
+    after_id: i64,
+    prev_hash: String,
+    entries_before: u64,
+) -> Result<CheckedChain> {
     let mut stmt = conn.prepare(
         "SELECT id, at, actor_id, actor_name, action, summary, before, after, prev_hash, hash
-         FROM audit ORDER BY id",
+         FROM audit WHERE id > ?1 ORDER BY id",
     )?;
-    let mut rows = stmt.query([])?;
-    let mut expected_prev = GENESIS.to_string();
-    let mut expected_id = 1i64;
-    let mut entries = 0u64;
+    let mut rows = stmt.query([after_id])?;
+    let mut last = (after_id > 0).then(|| (after_id, prev_hash.clone()));
+    let mut expected_prev = prev_hash;
+    let mut expected_id = after_id + 1;
+    let mut entries = entries_before;
     while let Some(row) = rows.next()? {
         let e = entry_from_row(row)?;
         entries += 1;
@@ -197,17 +239,24 @@ pub fn verify(conn: Db<'_>) -> Result<ChainReport> {
             (actual != e.hash).then(|| "has been altered since it was written".to_string())
         };
         if let Some(reason) = bad {
-            return Ok(ChainReport {
-                entries,
-                first_bad: Some((e.id, reason)),
+            return Ok(CheckedChain {
+                report: ChainReport {
+                    entries,
+                    first_bad: Some((e.id, reason)),
+                },
+                last: None,
             });
         }
+        last = Some((e.id, e.hash.clone()));
         expected_prev = e.hash;
         expected_id += 1;
     }
-    Ok(ChainReport {
-        entries,
-        first_bad: None,
+    Ok(CheckedChain {
+        report: ChainReport {
+            entries,
+            first_bad: None,
+        },
+        last,
     })
 }
 
@@ -429,6 +478,78 @@ mod tests {
             .unwrap();
         }
         conn
+    }
+
+    fn add(conn: &rusqlite::Connection, from: usize, n: usize) {
+        for i in from..from + n {
+            let change = Change::new("Test", format!("change {i}"));
+            append(
+                Db::new(conn),
+                &Actor::system("Keyholder"),
+                &change,
+                1_700_000_000,
+            )
+            .unwrap();
+        }
+    }
+
+    #[test]
+    fn a_check_carried_on_reads_only_the_new_entries_and_agrees_with_a_whole_check() {
+        let conn = db_with_entries(5);
+        let db = Db::new(&conn);
+        let first = check_chain(db).unwrap();
+        assert_eq!((first.report.entries, first.report.is_intact()), (5, true));
+        add(&conn, 5, 3);
+        let carried = check_chain_continuing(db, &first).unwrap();
+        assert_eq!(carried, check_chain(db).unwrap());
+        assert_eq!(carried.report.entries, 8);
+        // Entries already checked are not read again: an edit to one of them (which only
+        // another connection could make) is left to the whole check...
+        conn.execute("UPDATE audit SET summary = 'edited' WHERE id = 2", [])
+            .unwrap();
+        add(&conn, 8, 1);
+        assert!(
+            check_chain_continuing(db, &carried)
+                .unwrap()
+                .report
+                .is_intact()
+        );
+        assert_eq!(
+            check_chain(db).unwrap().report.first_bad.map(|b| b.0),
+            Some(2)
+        );
+        // ...but a new entry that does not fit is found.
+        let before = check_chain_continuing(db, &carried).unwrap();
+        add(&conn, 9, 2);
+        conn.execute("UPDATE audit SET summary = 'edited' WHERE id = 11", [])
+            .unwrap();
+        let found = check_chain_continuing(db, &before).unwrap().report;
+        assert_eq!(found.first_bad.as_ref().map(|b| b.0), Some(11), "{found:?}");
+    }
+
+    #[test]
+    fn a_check_carried_on_starts_again_when_its_last_entry_changed_or_it_had_found_a_fault() {
+        let conn = db_with_entries(4);
+        let db = Db::new(&conn);
+        let first = check_chain(db).unwrap();
+        // The entry it ended at rewritten, hash and all: every entry is read again.
+        conn.execute("UPDATE audit SET hash = ?1 WHERE id = 4", ["ab".repeat(32)])
+            .unwrap();
+        let again = check_chain_continuing(db, &first).unwrap().report;
+        assert_eq!(again.first_bad.as_ref().map(|b| b.0), Some(4), "{again:?}");
+        // A chain found faulty is read whole next time too.
+        let conn = db_with_entries(4);
+        let db = Db::new(&conn);
+        conn.execute("UPDATE audit SET summary = 'edited' WHERE id = 2", [])
+            .unwrap();
+        let faulty = check_chain(db).unwrap();
+        add(&conn, 4, 1);
+        let next = check_chain_continuing(db, &faulty).unwrap().report;
+        assert_eq!(
+            (next.first_bad.as_ref().map(|b| b.0), next.entries),
+            (Some(2), 2),
+            "{next:?}"
+        );
     }
 
     #[test]
