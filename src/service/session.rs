@@ -327,9 +327,8 @@ impl Session {
         Ok(checked.report.clone())
     }
 
-    /// [`Session::chain_check`] from the first entry, kept for the checks after it: what an
-    /// administrator asks for when they check the trail themselves.
-    pub(crate) fn whole_chain_check(&self) -> Result<ChainReport> {
+    /// [`Session::chain_check`] from the first entry, kept for the checks after it.
+    fn whole_chain_check(&self) -> Result<ChainReport> {
         let db = self.vault.db();
         let checked = self
             .kept
