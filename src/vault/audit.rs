@@ -207,7 +207,6 @@ fn check_after(
          FROM audit WHERE id > ?1 ORDER BY id",
     )?;
     let mut rows = stmt.query([after_id])?;
-    let mut last = (after_id > 0).then(|| (after_id, prev_hash.clone()));
     let mut expected_prev = prev_hash;
     let mut expected_id = after_id + 1;
     let mut entries = entries_before;
@@ -247,7 +246,6 @@ fn check_after(
                 last: None,
             });
         }
-        last = Some((e.id, e.hash.clone()));
         expected_prev = e.hash;
         expected_id += 1;
     }
@@ -256,7 +254,8 @@ fn check_after(
             entries,
             first_bad: None,
         },
-        last,
+        // The entry before the one expected next, the newest checked (none in an empty trail).
+        last: (expected_id > 1).then(|| (expected_id - 1, expected_prev)),
     })
 }
 
